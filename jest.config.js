@@ -1,0 +1,14 @@
+/** Jest runs the TypeScript sources directly; the triggers run through n8n-core's real TriggerContext. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }],
+	},
+	globalSetup: '<rootDir>/test/setup/global-setup.js',
+	setupFiles: ['<rootDir>/test/setup/env.js'],
+	testTimeout: 30000,
+	// Each test file gets its own N8N_USER_FOLDER; run files one by one on this 2-core machine.
+	maxWorkers: 1,
+};

@@ -1,0 +1,8 @@
+// Every test file gets its own n8n user folder, so n8n-core's InstanceSettings never touches ~/.n8n.
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'trading-venues-n8n-'));
+process.env.N8N_LOG_LEVEL = process.env.N8N_LOG_LEVEL ?? 'silent';
+process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
