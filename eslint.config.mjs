@@ -1,0 +1,30 @@
+// Lints the package the way n8n reviews community nodes.
+import { configs as n8nCommunityNodes } from '@n8n/eslint-plugin-community-nodes';
+import tseslint from 'typescript-eslint';
+
+const n8nRules = n8nCommunityNodes.recommendedWithoutN8nCloudSupport;
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
+		languageOptions: { parser: tseslint.parser },
+		plugins: n8nRules.plugins,
+		rules: {
+			...n8nRules.rules,
+			// This package is for self-hosted n8n and deliberately depends on `ws` (the venues'
+			// WebSockets) and `zod` (frame validation) at run time; the rule serves packages meant
+			// for n8n Cloud verification, which allows no run-time dependencies.
+			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+		},
+	},
+	{
+		// The n8n rules read package.json as one object expression: parse it wrapped in parentheses.
+		files: ['package.json'],
+		languageOptions: {
+			parser: {
+				parseForESLint: (text, options) => tseslint.parser.parseForESLint(`(${text})`, { ...options, filePath: 'package.json.ts' }),
+			},
+		},
+	},
+];

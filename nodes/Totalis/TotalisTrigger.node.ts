@@ -1,0 +1,28 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+
+import { runStreamTrigger } from '../shared/delivery/triggerHost';
+import { totalisTriggerProperties } from './trigger/description';
+import { totalisTriggerSetup, type TotalisCredentials } from './trigger/setup';
+
+export class TotalisTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Totalis Trigger',
+		name: 'totalisTrigger',
+		icon: { light: 'file:totalis.svg', dark: 'file:totalis.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["source"] === "quoteRequests" ? "Quote requests" : "Quote & position events"}}',
+		description:
+			'Starts the workflow on Totalis quote, position and quote-request events, over one self-healing connection',
+		defaults: { name: 'Totalis Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'totalisApi', required: true }],
+		properties: totalisTriggerProperties,
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const credentials = await this.getCredentials<TotalisCredentials>('totalisApi');
+		return await runStreamTrigger(this, totalisTriggerSetup(this, credentials));
+	}
+}

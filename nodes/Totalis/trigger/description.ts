@@ -1,0 +1,156 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { streamOptionProperties } from '../../shared/triggerOptions';
+import { WEBSOCKET_EVENTS } from './schemas';
+
+export const TOTALIS_STREAM_DEFAULTS = { heartbeatIntervalMs: 15000, silenceTimeoutMs: 40000 };
+
+const EVENT_HELP: Record<string, string> = {
+	'quote:accepted': 'A user committed your quote: confirm it before confirmation_deadline',
+	'mm_quote:accepted': 'Accepted-quote details for market makers (quote, exposure legs)',
+	'quote:confirmed': 'You confirmed the quote; settlement begins',
+	'quote:executed': 'The on-chain vault position was created',
+	'quote:expired': 'The quote expired before confirmation',
+	'quote:rejected': 'Another quote was accepted instead',
+	'quote:withdrawn': 'You withdrew the quote',
+	'position:created': 'Vault position created, collateral locked',
+	'position:settled': 'Position settled with its outcome',
+	'position:cancelled': 'Position cancelled, collateral unlocked',
+	'position:error': 'Position execution error',
+};
+
+/** The Totalis Trigger's parameters (the node file holds the rest of its description). */
+export const totalisTriggerProperties: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		default: 'websocket',
+		options: [
+			{
+				name: 'Quote & Position Events',
+				value: 'websocket',
+				description: 'The WebSocket: your quotes accepted, confirmed, expired…, positions created and settled',
+			},
+			{
+				name: 'Quote Requests (Market Maker)',
+				value: 'quoteRequests',
+				description: 'The market-maker stream of quote requests to price: a snapshot, then new, updated and removed requests',
+			},
+		],
+	},
+	// --- WebSocket ----------------------------------------------------------------------
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		displayOptions: { show: { source: ['websocket'] } },
+		default: ['*'],
+		options: [
+			{ name: 'All Events', value: '*', description: 'Every event, including types Totalis adds later' },
+			...WEBSOCKET_EVENTS.map((event) => ({ name: event, value: event, description: EVENT_HELP[event] })),
+		],
+		description: 'Which events start the workflow',
+	},
+	{
+		displayName: 'Subscribe To',
+		name: 'channels',
+		type: 'multiOptions',
+		displayOptions: { show: { source: ['websocket'] } },
+		default: ['marketMakerQuotes'],
+		options: [
+			{
+				name: 'My Market-Maker Quotes',
+				value: 'marketMakerQuotes',
+				description: 'Channel mm:quotes:<id>: the lifecycle of every quote you submit, and their positions',
+			},
+			{ name: 'Specific RFQs', value: 'rfqs', description: 'Channel rfq:<id> for each RFQ ID below' },
+		],
+	},
+	{
+		displayName: 'RFQ IDs',
+		name: 'rfqIds',
+		type: 'string',
+		displayOptions: { show: { source: ['websocket'], channels: ['rfqs'] } },
+		default: '',
+		placeholder: '550e8400-e29b-41d4-a716-446655440000, …',
+		description: 'Comma-separated RFQ IDs whose position events to follow',
+	},
+	{
+		displayName: 'Market Maker ID',
+		name: 'marketMakerId',
+		type: 'string',
+		displayOptions: { show: { source: ['websocket'], channels: ['marketMakerQuotes'] } },
+		default: '',
+		description:
+			'Leave empty to use the user_id Totalis returns at login (as its documentation does). Set it if your quotes arrive on another id, e.g. the mm_id of the market-maker heartbeat.',
+	},
+	{
+		displayName: 'Merge Accepted Events',
+		name: 'mergeAccepted',
+		type: 'boolean',
+		displayOptions: { show: { source: ['websocket'] } },
+		default: true,
+		description:
+			'Whether to turn quote:accepted and mm_quote:accepted for one acceptance into one quote:accepted item, whichever arrives first (its mergedFrom field lists both)',
+	},
+	{
+		displayName: 'Merge Wait (Ms)',
+		name: 'mergeWaitMs',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		displayOptions: { show: { source: ['websocket'], mergeAccepted: [true] } },
+		default: 150,
+		description:
+			'How long the first of the two accepted events waits for its partner before it is emitted alone (0: emit at once; the partner is then dropped). Counts against the confirmation deadline.',
+	},
+	// --- Quote requests (SSE) --------------------------------------------------------------
+	{
+		displayName: 'Request Events',
+		name: 'requestEvents',
+		type: 'multiOptions',
+		displayOptions: { show: { source: ['quoteRequests'] } },
+		default: ['quote_request', 'quote_request:updated'],
+		options: [
+			{ name: 'New Request', value: 'quote_request', description: 'A request to price (quote_request)' },
+			{
+				name: 'Updated Request',
+				value: 'quote_request:updated',
+				description: 'A new version and request_hash: any earlier quote is void, re-price',
+			},
+			{
+				name: 'Removed Request and Other Events',
+				value: 'other',
+				description: 'Requests expired, committed or cancelled, and any event type Totalis adds',
+			},
+		],
+	},
+	{
+		displayName: 'Include Snapshot',
+		name: 'includeSnapshot',
+		type: 'boolean',
+		displayOptions: { show: { source: ['quoteRequests'] } },
+		default: true,
+		description:
+			'Whether the active requests Totalis sends on connect (and again after a reconnect) start the workflow too; such items say snapshot: true',
+	},
+	{
+		displayName: 'Market-Maker Heartbeat (Ms)',
+		name: 'mmHeartbeatMs',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		displayOptions: { show: { source: ['quoteRequests'] } },
+		default: 20000,
+		description:
+			'Sends POST /v1/mm/heartbeat this often while the stream runs so Totalis keeps you quoting (it needs one at least every 30 s); 0 turns it off',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: streamOptionProperties(TOTALIS_STREAM_DEFAULTS),
+	},
+];

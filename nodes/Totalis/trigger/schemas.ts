@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * What the Totalis Trigger relies on in each frame. Only the ids and fields a workflow acts on
+ * are checked; unknown fields pass through (`passthrough`) and unknown event types pass as they are.
+ */
+const id = z.string().min(1);
+const timestamp = z.union([z.string(), z.number()]);
+
+const quoteRef = z.object({ quote_id: id, rfq_id: id }).passthrough();
+
+export const websocketEventSchemas: Record<string, z.ZodTypeAny> = {
+	'quote:accepted': quoteRef.extend({ confirmation_deadline: timestamp }),
+	'mm_quote:accepted': quoteRef.extend({
+		confirmation_deadline: timestamp,
+		quote: z.object({ payout_odds: z.number() }).passthrough().optional(),
+		exposure_legs: z.array(z.object({}).passthrough()).optional(),
+	}),
+	'quote:confirmed': quoteRef.extend({ execution_id: id }),
+	'quote:executed': quoteRef,
+	'quote:expired': quoteRef,
+	'quote:rejected': quoteRef.extend({ reason: z.string().optional() }),
+	'quote:withdrawn': quoteRef,
+	'position:created': z.object({ rfq_id: id, position_pda: id, timestamp: timestamp.optional() }).passthrough(),
+	'position:settled': z
+		.object({ rfq_id: id, position_pda: id, outcome: z.string(), timestamp: timestamp.optional() })
+		.passthrough(),
+	'position:cancelled': z.object({ rfq_id: id, reason: z.string().optional() }).passthrough(),
+	'position:error': z.object({ rfq_id: id, error: z.unknown() }).passthrough(),
+};
+
+export const WEBSOCKET_EVENTS = Object.keys(websocketEventSchemas);
+
+/** Every WebSocket frame is `{type, data?}`; a frame without a type is not Totalis'. */
+export const websocketEnvelope = z.object({ type: z.string().min(1), data: z.unknown().optional() }).passthrough();
+
+/** The quote request object of the market maker's SSE stream (`quote_request`, `quote_request:updated`). */
+export const quoteRequestSchema = z
+	.object({
+		id,
+		version: z.number().int(),
+		request_hash: z.string().min(1),
+		legs: z.array(z.object({}).passthrough()).optional(),
+	})
+	.passthrough();
+
+/** Explains a zod failure in one line: which field, what was expected. */
+export function explainIssues(error: z.ZodError): string {
+	return error.issues
+		.slice(0, 3)
+		.map((issue) => `${issue.path.join('.') || '(frame)'}: ${issue.message}`)
+		.join('; ');
+}

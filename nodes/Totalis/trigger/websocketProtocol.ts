@@ -1,0 +1,107 @@
+import { StreamFailure } from '../../shared/engine/errors';
+import type { Decoded, Frame, HandshakeSession, VenueProtocol } from '../../shared/engine/protocol';
+import { explainIssues, websocketEnvelope, websocketEventSchemas } from './schemas';
+
+export interface TotalisChannels {
+	/** Subscribe to the market maker's quote lifecycle (`mm:quotes:<id>`). */
+	marketMakerQuotes: boolean;
+	/** Overrides the market-maker id; by default the `user_id` from `auth:success`. */
+	marketMakerId?: string;
+	/** Trades to follow (`rfq:<id>`). */
+	rfqIds: string[];
+}
+
+/** Frames that only steer the connection. */
+const CONTROL_TYPES = new Set(['auth:success', 'pong', 'subscribed', 'unsubscribed']);
+
+type Envelope = { type: string; data?: unknown; [field: string]: unknown };
+
+function envelopeOf(frame: Frame): Envelope | undefined {
+	const parsed = websocketEnvelope.safeParse(frame.value);
+	return parsed.success ? (parsed.data as Envelope) : undefined;
+}
+
+/** The payload of a frame: its `data` object, or the frame's other fields for frames without one. */
+function payloadOf(envelope: Envelope): Record<string, unknown> {
+	if (envelope.data && typeof envelope.data === 'object' && !Array.isArray(envelope.data)) {
+		return envelope.data as Record<string, unknown>;
+	}
+	const { type: _type, ...rest } = envelope;
+	return rest;
+}
+
+/**
+ * The Totalis WebSocket (venues.md §1): `auth` first, then `subscribe` per channel, app-level
+ * `ping`/`pong`. Totalis does not document subscription acks, so the handshake ends with a
+ * ping: its pong proves every earlier subscribe was processed, and an `error` before it means a
+ * subscription was refused.
+ */
+export class TotalisWebSocketProtocol implements VenueProtocol {
+	readonly venue = 'totalis';
+	readonly source = 'websocket';
+	readonly heartbeat = { kind: 'message' as const, message: () => ({ type: 'ping' }) };
+
+	constructor(
+		private readonly apiKey: string,
+		private readonly channels: TotalisChannels,
+	) {}
+
+	async handshake(session: HandshakeSession): Promise<Record<string, unknown>> {
+		session.send({ type: 'auth', api_key: this.apiKey });
+		const userId = await session.next((frame) => {
+			const envelope = envelopeOf(frame);
+			if (envelope?.type === 'auth:success') return String(envelope.user_id ?? '');
+			if (envelope?.type === 'auth:error') {
+				throw new StreamFailure('auth', `Totalis rejected the API key: ${String(envelope.message ?? 'auth:error')}`);
+			}
+			return undefined;
+		});
+
+		const subscribed: string[] = [];
+		if (this.channels.marketMakerQuotes) {
+			const mmId = this.channels.marketMakerId || userId;
+			if (!mmId) throw new StreamFailure('rejected', 'auth:success carried no user_id; set Market Maker ID');
+			subscribed.push(`mm:quotes:${mmId}`);
+		}
+		for (const rfqId of this.channels.rfqIds) subscribed.push(`rfq:${rfqId}`);
+		for (const channel of subscribed) session.send({ type: 'subscribe', channel });
+
+		session.send({ type: 'ping' });
+		await session.next((frame) => {
+			const envelope = envelopeOf(frame);
+			if (envelope?.type === 'pong') return true;
+			if (envelope?.type === 'error' || envelope?.type === 'subscribe:error') {
+				const said = String(envelope.message ?? payloadOf(envelope).message ?? 'error');
+				throw new StreamFailure('rejected', `Totalis refused a subscription (${subscribed.join(', ')}): ${said}`);
+			}
+			return undefined;
+		});
+		return { userId, channels: subscribed };
+	}
+
+	decode(frame: Frame): Decoded {
+		const envelope = envelopeOf(frame);
+		if (!envelope) return { kind: 'invalid', reason: 'not a Totalis frame (expected an object with a "type")' };
+		const { type } = envelope;
+		if (CONTROL_TYPES.has(type)) return { kind: 'control' };
+		if (type === 'auth:error') {
+			return { kind: 'fatal', reason: `Totalis revoked the session: ${String(envelope.message ?? 'auth:error')}` };
+		}
+		const data = payloadOf(envelope);
+		const schema = websocketEventSchemas[type];
+		if (schema) {
+			const checked = schema.safeParse(data);
+			if (!checked.success) return { kind: 'invalid', reason: `${type}: ${explainIssues(checked.error)}` };
+		}
+		const subject = (data.quote_id ?? data.rfq_id) as string | undefined;
+		return {
+			kind: 'event',
+			event: {
+				event: type,
+				data,
+				key: subject,
+				deduplicationKey: subject ? `totalis:${type}:${subject}` : undefined,
+			},
+		};
+	}
+}

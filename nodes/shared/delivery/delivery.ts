@@ -1,0 +1,83 @@
+import { mergeGaps } from '../engine/gap';
+import type { Delivered, StreamItem } from '../items';
+
+export interface DeliveryOptions {
+	/** `each`: one execution per event; `batch`: one execution per window or item count. */
+	mode: 'each' | 'batch';
+	/** Batch: flush this long after the first buffered event. Keep-latest: the coalescing window. */
+	windowMs: number;
+	/** Batch: flush as soon as this many items are buffered (0: no count limit). */
+	maxItems: number;
+	/** Keep only the latest event per key (a symbol, a request id) within the window. */
+	keepLatest: boolean;
+}
+
+export type Emit = (items: StreamItem[], deduplicationKey?: string) => void;
+
+/**
+ * Turns a stream of events into n8n executions. Every `emit` starts one execution, so a fast
+ * stream is batched or coalesced here instead of flooding n8n. A replaced event's gap moves to
+ * its replacement, and the item says how many events it stands for (`coalesced`).
+ */
+export class Delivery {
+	private buffer = new Map<string, Delivered>();
+	private anonymous = 0;
+	private timer: NodeJS.Timeout | undefined;
+	private disposed = false;
+
+	constructor(
+		private readonly options: DeliveryOptions,
+		private readonly emit: Emit,
+	) {}
+
+	/** Items waiting for their window. */
+	get pending() {
+		return this.buffer.size;
+	}
+
+	push(delivered: Delivered) {
+		if (this.disposed) return;
+		const { mode, keepLatest, maxItems, windowMs } = this.options;
+		if (mode === 'each' && !keepLatest) {
+			this.emit([delivered.item], delivered.deduplicationKey);
+			return;
+		}
+		const key = keepLatest && delivered.key !== undefined ? `k:${delivered.key}` : `a:${this.anonymous++}`;
+		const replaced = this.buffer.get(key);
+		if (replaced) {
+			const item = delivered.item;
+			item.gap = mergeGaps(replaced.item.gap, item.gap);
+			item.coalesced = ((replaced.item.coalesced as number | undefined) ?? 1) + 1;
+		}
+		this.buffer.set(key, delivered);
+		if (mode === 'batch' && maxItems > 0 && this.buffer.size >= maxItems) {
+			this.flush();
+			return;
+		}
+		if (!this.timer && windowMs > 0) this.timer = setTimeout(() => this.flush(), windowMs);
+		else if (windowMs <= 0 && mode === 'each') this.flush();
+	}
+
+	flush() {
+		clearTimeout(this.timer);
+		this.timer = undefined;
+		if (this.disposed || this.buffer.size === 0) return;
+		const batch = [...this.buffer.values()];
+		this.buffer = new Map();
+		if (this.options.mode === 'batch') {
+			this.emit(batch.map((delivered) => delivered.item));
+			return;
+		}
+		for (const delivered of batch) this.emit([delivered.item], delivered.deduplicationKey);
+	}
+
+	/** Stops for good; returns how many buffered items were discarded. */
+	dispose(): number {
+		this.disposed = true;
+		clearTimeout(this.timer);
+		this.timer = undefined;
+		const discarded = this.buffer.size;
+		this.buffer.clear();
+		return discarded;
+	}
+}

@@ -1,0 +1,183 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import type { StreamEngine, EngineLogger } from '../engine/StreamEngine';
+import { StreamFailure } from '../engine/errors';
+import type { StreamItem } from '../items';
+import type { Redactor } from '../redact';
+import { Delivery, type DeliveryOptions } from './delivery';
+import { chainStages, type Stage } from './stages';
+
+/** At most one failed execution per this period for bad frames, so a broken feed can't flood n8n. */
+const BAD_FRAME_REPORT_INTERVAL_MS = 60_000;
+
+export interface EngineHooks {
+	logger: EngineLogger;
+	onEvent: Parameters<typeof chainStages>[1];
+	onBadFrame: (report: { reason: string; excerpt: string; total: number }) => void;
+	onFatal: (failure: StreamFailure) => void;
+}
+
+/** Something that runs beside the stream while it is up (Totalis' market-maker heartbeat). */
+export interface Companion {
+	start(): void | Promise<void>;
+	stop(): void | Promise<void>;
+}
+
+export interface StreamTriggerSetup {
+	/** The venue's display name, for messages ("Totalis"). */
+	venueName: string;
+	redactor: Redactor;
+	delivery: DeliveryOptions;
+	stages?: Stage[];
+	/** Builds the engine; the hooks connect it to delivery and to n8n. */
+	createEngine(hooks: EngineHooks): StreamEngine;
+	/** What runs beside the stream (started after it, stopped with it). */
+	createCompanions?(hooks: EngineHooks): Companion[];
+}
+
+/**
+ * Runs a venue stream as an n8n trigger, the way n8n expects a persistent trigger to behave:
+ * - activation: `trigger()` resolves only once the venue accepted auth and subscriptions, and
+ *   rejects with a clear error (never `emitError`) when the first connection cannot;
+ * - manual runs ("Execute step"): connect inside `manualTriggerFunction`, deliver the first
+ *   event or batch, then stay quiet until n8n closes us;
+ * - `this.emit` is looked up at event time, because n8n replaces it for manual runs;
+ * - transient drops are healed by the engine; only a permanent failure reaches `emitError`;
+ * - a bad frame becomes a failed execution (throttled) where the host supports it;
+ * - closing is idempotent, waits for an in-flight start and leaves nothing running.
+ */
+export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTriggerSetup): Promise<ITriggerResponse> {
+	const { redactor, venueName } = setup;
+	const node = ctx.getNode();
+	const manual = ctx.getMode() === 'manual';
+	const logger = redactingLogger(ctx, redactor);
+	let closing = false;
+	let manualDelivered = false;
+	let fatalReported = false;
+	let lastBadFrameReport = 0;
+	let badFramesSinceReport = 0;
+
+	const emitItems = (items: StreamItem[], deduplicationKey?: string) => {
+		if (closing || manualDelivered) return;
+		if (manual) manualDelivered = true;
+		const data = [items.map((json) => ({ json }))];
+		if (deduplicationKey !== undefined && !manual) ctx.emit(data, undefined, undefined, deduplicationKey);
+		else ctx.emit(data);
+	};
+	const delivery = new Delivery(setup.delivery, emitItems);
+	const stages = setup.stages ?? [];
+
+	const hooks: EngineHooks = {
+		logger,
+		onEvent: chainStages(stages, (delivered) => delivery.push(delivered)),
+		onBadFrame: (report) => {
+			badFramesSinceReport++;
+			// In a manual run n8n turns saveFailedExecution into a failed test run; there the bad
+			// frame stays a logged, counted gap and the run waits for a valid event.
+			if (manual || typeof ctx.saveFailedExecution !== 'function') return;
+			const now = Date.now();
+			if (now - lastBadFrameReport < BAD_FRAME_REPORT_INTERVAL_MS) return;
+			lastBadFrameReport = now;
+			const count = badFramesSinceReport;
+			badFramesSinceReport = 0;
+			ctx.saveFailedExecution(
+				new NodeOperationError(node, `${venueName} sent ${count} invalid frame(s); the stream goes on`, {
+					description: `Latest: ${report.reason}. Excerpt: ${report.excerpt}. Invalid frames so far: ${report.total}. The next item carries gap.droppedFrames.`,
+					level: 'warning',
+				}),
+			);
+		},
+		onFatal: (failure) => {
+			if (closing || fatalReported) return;
+			fatalReported = true;
+			void stopCompanions();
+			ctx.emitError(toNodeError(ctx, venueName, failure));
+		},
+	};
+	const engine = setup.createEngine(hooks);
+	const companions = setup.createCompanions?.(hooks) ?? [];
+
+	const stopCompanions = async () => {
+		for (const companion of companions) await companion.stop();
+	};
+
+	let startup: Promise<void> | undefined;
+	const start = async () => {
+		startup = (async () => {
+			try {
+				await engine.start();
+			} catch (error) {
+				await engine.stop('after a failed start');
+				throw toNodeError(ctx, venueName, error);
+			}
+			for (const companion of companions) await companion.start();
+		})();
+		await startup;
+	};
+
+	let closed: Promise<void> | undefined;
+	const closeFunction = async () => {
+		closed ??= (async () => {
+			closing = true;
+			await startup?.catch(() => {});
+			await engine.stop('closed by n8n');
+			await stopCompanions();
+			for (const stage of stages) stage.dispose?.();
+			const discarded = delivery.dispose();
+			if (discarded > 0) logger.info(`${venueName}: discarded ${discarded} buffered event(s) on close`);
+		})();
+		await closed;
+	};
+
+	if (manual) return { closeFunction, manualTriggerFunction: start };
+	await start();
+	return { closeFunction };
+}
+
+/** A clear n8n error for a stream failure; "Authorization" marks credential problems, which n8n does not retry. */
+export function toNodeError(ctx: ITriggerFunctions, venueName: string, error: unknown): Error {
+	const node = ctx.getNode();
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (!(error instanceof StreamFailure)) {
+		return new NodeOperationError(node, `${venueName} stream failed: ${(error as Error).message ?? String(error)}`);
+	}
+	switch (error.kind) {
+		case 'auth':
+			return new NodeApiError(node, { message: error.message, code: error.details.venueCode } as JsonObject, {
+				message: `Authorization failed: ${venueName} refused the credentials (${error.message})`,
+				description: 'Check the API key in the credential, and that it is allowed to use this stream.',
+				httpCode: error.details.httpStatus ? String(error.details.httpStatus) : '401',
+			});
+		case 'rejected':
+			return new NodeApiError(node, { message: error.message } as JsonObject, {
+				message: `${venueName} refused the subscription: ${error.message}`,
+				description: 'Check the channels and ids in the trigger parameters.',
+				httpCode: error.details.httpStatus ? String(error.details.httpStatus) : '403',
+			});
+		case 'timeout':
+			return new NodeOperationError(node, `${venueName} did not answer in time: ${error.message}`, {
+				description: 'The venue may be down or slow, or the URL in the credential may point at the wrong host.',
+			});
+		default:
+			return new NodeOperationError(node, `Cannot reach ${venueName}: ${error.message}`, {
+				description: 'Check the URL in the credential and that the venue is up.',
+			});
+	}
+}
+
+function redactingLogger(ctx: ITriggerFunctions, redactor: Redactor): EngineLogger {
+	const scrub = (meta?: IDataObject) => (meta ? redactor.value(meta) : undefined);
+	return {
+		debug: (message, meta) => ctx.logger.debug(redactor.text(message), scrub(meta)),
+		info: (message, meta) => ctx.logger.info(redactor.text(message), scrub(meta)),
+		warn: (message, meta) => ctx.logger.warn(redactor.text(message), scrub(meta)),
+		error: (message, meta) => ctx.logger.error(redactor.text(message), scrub(meta)),
+	};
+}

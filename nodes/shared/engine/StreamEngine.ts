@@ -1,0 +1,401 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Delivered } from '../items';
+import type { Redactor } from '../redact';
+import { Backoff, type BackoffPolicy } from './backoff';
+import { describeError, StreamFailure } from './errors';
+import { decodeFrame, frameExcerpt } from './frames';
+import { GapTracker } from './gap';
+import type { Frame, VenueProtocol } from './protocol';
+import type { CloseInfo, Connection, RawFrame, Transport } from './transport';
+import { Watchdog } from './watchdog';
+
+export interface StreamTiming {
+	/** Opening the connection (TCP, TLS, HTTP upgrade). */
+	connectTimeoutMs: number;
+	/** Auth and subscriptions after opening. */
+	handshakeTimeoutMs: number;
+	/** How often the heartbeat (app ping or protocol ping) is sent. */
+	heartbeatIntervalMs: number;
+	/** No traffic at all for this long means the connection is dead: it is replaced. */
+	silenceTimeoutMs: number;
+	backoff: BackoffPolicy;
+}
+
+export interface EngineLogger {
+	debug(message: string, meta?: IDataObject): void;
+	info(message: string, meta?: IDataObject): void;
+	warn(message: string, meta?: IDataObject): void;
+	error(message: string, meta?: IDataObject): void;
+}
+
+export interface BadFrameReport {
+	reason: string;
+	/** A redacted excerpt of the frame. */
+	excerpt: string;
+	bytes: number;
+	/** Bad frames so far on this stream. */
+	total: number;
+}
+
+export interface StreamEngineOptions {
+	transport: Transport;
+	protocol: VenueProtocol;
+	redactor: Redactor;
+	logger: EngineLogger;
+	timing: StreamTiming;
+	maxFrameBytes: number;
+	/** Receives every event as an item, in order. Not called after stop(). */
+	onEvent(delivered: Delivered): void;
+	onBadFrame?(report: BadFrameReport): void;
+	/** A permanent failure after a successful start: the engine has stopped. Called at most once. */
+	onFatal?(failure: StreamFailure): void;
+	/** After every successful (re)connect, with the handshake's facts. */
+	onConnected?(session: Record<string, unknown>, connectionId: number): void;
+	random?: () => number;
+}
+
+export interface StreamStats {
+	connections: number;
+	reconnects: number;
+	frames: number;
+	events: number;
+	badFrames: number;
+}
+
+type Phase = 'handshake' | 'streaming' | 'closed';
+
+/** Read through a function: the phase changes in callbacks while `connect()` awaits. */
+function isClosed(link: Link): boolean {
+	return link.phase === 'closed';
+}
+
+/** The state of one connection; frames from an older connection are ignored. */
+interface Link {
+	id: number;
+	connection?: Connection;
+	phase: Phase;
+	openedAt: number;
+	sequence: number;
+	/** Frames that arrived during the handshake and were not consumed by it. */
+	held: Frame[];
+	waiter?: { pick: (frame: Frame) => unknown; resolve: (value: unknown) => void; reject: (error: Error) => void };
+	closed?: (info: CloseInfo) => void;
+	watchdog?: Watchdog;
+	heartbeat?: NodeJS.Timeout;
+}
+
+/**
+ * One self-healing venue stream: connect, handshake (auth + subscribe), keep alive, detect a
+ * dead connection, reconnect with backoff and jitter, and hand every valid event on with where
+ * it came from and whether a gap preceded it. Venue specifics live in the protocol; the wire in
+ * the transport.
+ */
+export class StreamEngine {
+	private readonly backoff: Backoff;
+	private readonly gap = new GapTracker();
+	private readonly counters: StreamStats = { connections: 0, reconnects: 0, frames: 0, events: 0, badFrames: 0 };
+	private link: Link | undefined;
+	private linkCounter = 0;
+	private reconnectTimer: NodeJS.Timeout | undefined;
+	private stopped = false;
+	private started = false;
+	private stopping: Promise<void> | undefined;
+
+	constructor(private readonly options: StreamEngineOptions) {
+		this.backoff = new Backoff(options.timing.backoff, options.random);
+	}
+
+	get stats(): Readonly<StreamStats> {
+		return this.counters;
+	}
+
+	get isStopped() {
+		return this.stopped;
+	}
+
+	/**
+	 * Opens the first connection and completes its handshake. Rejects with a StreamFailure when
+	 * it cannot (wrong key, wrong URL, venue down) within the connect and handshake timeouts.
+	 */
+	async start(): Promise<Record<string, unknown>> {
+		if (this.started) throw new Error('StreamEngine.start() called twice');
+		this.started = true;
+		return await this.connect();
+	}
+
+	/** Closes the connection and cancels every timer; nothing is delivered afterwards. Idempotent. */
+	stop(reason = 'stopped'): Promise<void> {
+		this.stopping ??= this.shutdown(reason);
+		return this.stopping;
+	}
+
+	private async shutdown(reason: string) {
+		this.stopped = true;
+		clearTimeout(this.reconnectTimer);
+		const link = this.link;
+		if (!link || link.phase === 'closed') return;
+		const gone = new Promise<void>((resolve) => {
+			const previous = link.closed;
+			link.closed = (info) => {
+				previous?.(info);
+				resolve();
+			};
+		});
+		this.retire(link, new StreamFailure('closed', `stream ${reason}`));
+		if (link.connection) {
+			link.connection.close(reason);
+			await gone;
+		}
+	}
+
+	private async connect(): Promise<Record<string, unknown>> {
+		const { transport, protocol, timing } = this.options;
+		const link: Link = { id: ++this.linkCounter, phase: 'handshake', openedAt: 0, sequence: 0, held: [] };
+		this.link = link;
+		this.counters.connections++;
+
+		const connection = await transport.open(
+			{
+				onFrame: (raw) => this.onFrame(link, raw),
+				onActivity: () => link.watchdog?.feed(),
+				onClose: (info) => this.onClose(link, info),
+			},
+			timing.connectTimeoutMs,
+		);
+		link.connection = connection;
+		link.openedAt = performance.now();
+		if (this.stopped || isClosed(link)) {
+			// stop() ran while we were connecting: close what just opened before reporting.
+			await new Promise<void>((resolve) => {
+				link.closed = () => resolve();
+				connection.close('stopped');
+			});
+			throw new StreamFailure('closed', 'stopped while connecting');
+		}
+
+		let handshakeTimer: NodeJS.Timeout | undefined;
+		try {
+			const session = await Promise.race([
+				protocol.handshake({
+					send: (message) => {
+						connection.send(message);
+					},
+					next: <T>(pick: (frame: Frame) => T | undefined) => this.awaitFrame(link, pick),
+				}),
+				new Promise<never>((_, reject) => {
+					handshakeTimer = setTimeout(
+						() =>
+							reject(
+								new StreamFailure(
+									'timeout',
+									`${protocol.venue} did not complete authentication and subscription within ${timing.handshakeTimeoutMs} ms`,
+								),
+							),
+						timing.handshakeTimeoutMs,
+					);
+				}),
+			]);
+			clearTimeout(handshakeTimer);
+			if (this.stopped || isClosed(link)) throw new StreamFailure('closed', 'stopped during handshake');
+			this.beginStreaming(link);
+			this.options.onConnected?.(session, link.id);
+			return session;
+		} catch (error) {
+			clearTimeout(handshakeTimer);
+			const failure =
+				error instanceof StreamFailure
+					? error
+					: new StreamFailure('closed', this.options.redactor.text(describeError(error)));
+			if (!isClosed(link)) {
+				this.retire(link, failure);
+				connection.terminate(`handshake failed: ${failure.message}`);
+			}
+			throw failure;
+		}
+	}
+
+	private awaitFrame<T>(link: Link, pick: (frame: Frame) => T | undefined): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			if (link.phase === 'closed') {
+				reject(new StreamFailure('closed', 'connection closed during the handshake'));
+				return;
+			}
+			link.waiter = { pick, resolve: resolve as (value: unknown) => void, reject };
+		});
+	}
+
+	private beginStreaming(link: Link) {
+		const { timing, protocol } = this.options;
+		link.phase = 'streaming';
+		link.watchdog = new Watchdog(timing.silenceTimeoutMs, (silentForMs) => {
+			this.options.logger.warn(
+				`${protocol.venue} ${protocol.source}: no traffic for ${silentForMs} ms, replacing the connection`,
+			);
+			link.connection?.terminate(`no traffic for ${silentForMs} ms (dead connection)`);
+		});
+		link.watchdog.start();
+		const beat = protocol.heartbeat;
+		if (beat.kind !== 'none') {
+			link.heartbeat = setInterval(() => {
+				if (beat.kind === 'message') link.connection?.send(beat.message());
+				else link.connection?.sendProtocolPing();
+			}, timing.heartbeatIntervalMs);
+		}
+		const held = link.held;
+		link.held = [];
+		for (const frame of held) this.deliver(link, frame);
+	}
+
+	private onFrame(link: Link, raw: RawFrame) {
+		if (link !== this.link || link.phase === 'closed') return;
+		link.watchdog?.feed();
+		this.counters.frames++;
+		const decoded = decodeFrame(raw, this.options.maxFrameBytes);
+		if (!decoded.ok) {
+			this.badFrame(raw, decoded.reason);
+			return;
+		}
+		if (link.phase === 'handshake') {
+			this.offerToHandshake(link, decoded.frame);
+			return;
+		}
+		this.deliver(link, decoded.frame);
+	}
+
+	private offerToHandshake(link: Link, frame: Frame) {
+		const waiter = link.waiter;
+		if (!waiter) {
+			link.held.push(frame);
+			return;
+		}
+		let picked: unknown;
+		try {
+			picked = waiter.pick(frame);
+		} catch (error) {
+			link.waiter = undefined;
+			waiter.reject(error as Error);
+			return;
+		}
+		if (picked === undefined) {
+			link.held.push(frame);
+			return;
+		}
+		link.waiter = undefined;
+		waiter.resolve(picked);
+	}
+
+	private deliver(link: Link, frame: Frame) {
+		const { protocol } = this.options;
+		const decoded = protocol.decode(frame);
+		switch (decoded.kind) {
+			case 'control':
+				return;
+			case 'invalid':
+				this.badFrame(frame.raw, decoded.reason);
+				return;
+			case 'fatal':
+				this.fail(new StreamFailure('auth', this.options.redactor.text(decoded.reason), { venueCode: decoded.code }));
+				return;
+			case 'event': {
+				if (this.stopped) return;
+				const { event } = decoded;
+				link.sequence++;
+				this.counters.events++;
+				this.options.onEvent({
+					item: {
+						venue: protocol.venue,
+						source: protocol.source,
+						event: event.event,
+						data: event.data as IDataObject,
+						receivedAt: new Date().toISOString(),
+						connection: { id: link.id, sequence: link.sequence },
+						gap: this.gap.take(),
+						...event.annotations,
+					},
+					key: event.key,
+					deduplicationKey: event.deduplicationKey,
+				});
+			}
+		}
+	}
+
+	private badFrame(raw: RawFrame, reason: string) {
+		const { protocol, redactor } = this.options;
+		this.counters.badFrames++;
+		const safeReason = redactor.text(reason);
+		this.gap.droppedFrame(`dropped an invalid frame: ${safeReason}`);
+		const report: BadFrameReport = {
+			reason: safeReason,
+			excerpt: redactor.text(frameExcerpt(raw)),
+			bytes: raw.bytes,
+			total: this.counters.badFrames,
+		};
+		this.options.logger.warn(`${protocol.venue} ${protocol.source}: dropped an invalid frame (${safeReason})`, {
+			excerpt: report.excerpt,
+			bytes: report.bytes,
+			badFramesSoFar: report.total,
+		});
+		this.options.onBadFrame?.(report);
+	}
+
+	/** Marks a link closed, settles its handshake waiter and stops its timers. */
+	private retire(link: Link, failure: StreamFailure) {
+		if (link.phase === 'closed') return;
+		link.phase = 'closed';
+		link.watchdog?.stop();
+		clearInterval(link.heartbeat);
+		link.held = [];
+		const waiter = link.waiter;
+		link.waiter = undefined;
+		waiter?.reject(failure);
+	}
+
+	private onClose(link: Link, info: CloseInfo) {
+		const wasStreaming = link.phase === 'streaming';
+		this.retire(link, new StreamFailure('closed', `connection lost during the handshake: ${info.reason}`));
+		link.closed?.(info);
+		if (link !== this.link || this.stopped || !wasStreaming) return;
+		const { protocol, logger } = this.options;
+		this.backoff.connectionEnded(performance.now() - link.openedAt);
+		this.gap.reconnected(`connection lost: ${info.reason}`);
+		logger.info(`${protocol.venue} ${protocol.source}: connection lost (${info.reason}); reconnecting`);
+		this.scheduleReconnect();
+	}
+
+	private scheduleReconnect() {
+		if (this.stopped) return;
+		const delay = this.backoff.nextDelayMs();
+		this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
+	}
+
+	private async reconnect() {
+		if (this.stopped) return;
+		const { protocol, logger } = this.options;
+		try {
+			await this.connect();
+			this.counters.reconnects++;
+			logger.info(`${protocol.venue} ${protocol.source}: reconnected (connection ${this.link?.id})`);
+		} catch (error) {
+			if (this.stopped) return;
+			const failure = error as StreamFailure;
+			if (failure.permanent) {
+				this.fail(failure);
+				return;
+			}
+			this.gap.reconnected(`reconnect failed: ${failure.message}`);
+			logger.warn(`${protocol.venue} ${protocol.source}: reconnect failed (${failure.message}); retrying`);
+			this.scheduleReconnect();
+		}
+	}
+
+	/** A permanent failure: stop everything and report it once. */
+	private fail(failure: StreamFailure) {
+		if (this.stopped) return;
+		this.options.logger.error(
+			`${this.options.protocol.venue} ${this.options.protocol.source}: ${failure.message}; not retrying`,
+		);
+		void this.stop('after a permanent failure');
+		this.options.onFatal?.(failure);
+	}
+}

@@ -1,0 +1,26 @@
+import type { Frame } from './protocol';
+import type { RawFrame } from './transport';
+
+export type FrameDecodeResult = { ok: true; frame: Frame } | { ok: false; reason: string };
+
+/**
+ * The first step for every frame: refuse oversized ones before parsing them, then parse JSON.
+ * An empty text (an SSE event without data) decodes to null.
+ */
+export function decodeFrame(raw: RawFrame, maxFrameBytes: number): FrameDecodeResult {
+	if (raw.bytes > maxFrameBytes) {
+		return { ok: false, reason: `frame of ${raw.bytes} bytes exceeds the ${maxFrameBytes}-byte limit` };
+	}
+	if (raw.text === '') return { ok: true, frame: { value: null, raw } };
+	try {
+		return { ok: true, frame: { value: JSON.parse(raw.text) as unknown, raw } };
+	} catch (error) {
+		return { ok: false, reason: `not JSON: ${(error as Error).message}` };
+	}
+}
+
+/** A short, single-line excerpt of a bad frame for logs (the caller redacts it). */
+export function frameExcerpt(raw: RawFrame, limit = 160): string {
+	const text = raw.text.length > limit ? `${raw.text.slice(0, limit)}…` : raw.text;
+	return text.replace(/\s+/g, ' ');
+}

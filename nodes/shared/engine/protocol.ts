@@ -1,0 +1,63 @@
+/**
+ * The venue-specific half of a stream: what to say after connecting (auth, subscriptions),
+ * how to keep the connection alive, and what each decoded frame means. The engine does the rest.
+ */
+import type { RawFrame } from './transport';
+
+/** One venue event, before it becomes an item. */
+export interface VenueEvent {
+	/** The venue's event name, unchanged (`quote:accepted`, `liquidity.update`, an SSE event name). */
+	event: string;
+	/** The payload, unknown fields kept. */
+	data: Record<string, unknown>;
+	/** Identity of the thing the event is about, for keep-latest-per-key (a symbol, a request id). */
+	key?: string;
+	/** A stable id of this very event, passed to n8n as the execution's deduplication key. */
+	deduplicationKey?: string;
+	/** Extra top-level item fields a venue wants to add (e.g. `snapshot: true`). */
+	annotations?: Record<string, unknown>;
+}
+
+export type Decoded =
+	| { kind: 'event'; event: VenueEvent }
+	/** Control traffic with nothing for the workflow: pongs, acks, heartbeats, markers. */
+	| { kind: 'control' }
+	/** The frame broke the venue's schema: counted, reported, dropped. */
+	| { kind: 'invalid'; reason: string }
+	/** The venue says this connection can never work (credentials revoked): stop, surface once. */
+	| { kind: 'fatal'; reason: string; code?: string };
+
+/** A frame decoded from JSON (or null for an empty SSE data field), with the raw frame it came from. */
+export interface Frame {
+	value: unknown;
+	raw: RawFrame;
+}
+
+export interface HandshakeSession {
+	/** Sends a message on the new connection. */
+	send(message: unknown): void;
+	/**
+	 * Resolves with the first later frame for which `pick` returns something other than undefined.
+	 * `pick` may throw a StreamFailure to fail the handshake (an auth error, a refused channel).
+	 * Frames it passes over are delivered as ordinary frames once the handshake is done.
+	 */
+	next<T>(pick: (frame: Frame) => T | undefined): Promise<T>;
+}
+
+export type Heartbeat =
+	/** Send this venue message every interval; the answer (and any traffic) feeds the watchdog. */
+	| { kind: 'message'; message: () => unknown }
+	/** Send a WebSocket protocol ping every interval. */
+	| { kind: 'protocolPing' }
+	/** Nothing to send (SSE): only the venue's own traffic proves the connection alive. */
+	| { kind: 'none' };
+
+export interface VenueProtocol {
+	readonly venue: string;
+	/** Which of the venue's streams this is (`websocket`, `quoteRequestStream`, …). */
+	readonly source: string;
+	readonly heartbeat: Heartbeat;
+	/** Runs after every connect: authenticate and subscribe; resolves with facts worth keeping (a user id). */
+	handshake(session: HandshakeSession): Promise<Record<string, unknown>>;
+	decode(frame: Frame): Decoded;
+}

@@ -1,0 +1,21 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Gap } from './engine/gap';
+
+/** The envelope of every item a trigger of this package emits (see docs/architecture.md). */
+export interface StreamItem extends IDataObject {
+	venue: string;
+	source: string;
+	event: string;
+	data: IDataObject;
+	receivedAt: string;
+	connection: { id: number; sequence: number };
+	gap: Gap | null;
+}
+
+/** A StreamItem plus what delivery needs to know about it; only `item` reaches the workflow. */
+export interface Delivered {
+	item: StreamItem;
+	key?: string;
+	deduplicationKey?: string;
+}

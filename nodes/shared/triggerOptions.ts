@@ -1,0 +1,149 @@
+import { NodeOperationError, type INodeProperties, type ITriggerFunctions } from 'n8n-workflow';
+
+import type { DeliveryOptions } from './delivery/delivery';
+import type { StreamTiming } from './engine/StreamEngine';
+
+/**
+ * The options every stream trigger of this package shares: how events become executions, and
+ * how the connection is kept healthy. Each trigger adds them to its own `options` collection.
+ */
+export function streamOptionProperties(defaults: { heartbeatIntervalMs: number; silenceTimeoutMs: number }): INodeProperties[] {
+	return [
+		{
+			displayName: 'Delivery',
+			name: 'delivery',
+			type: 'options',
+			default: 'each',
+			options: [
+				{
+					name: 'One Execution per Event',
+					value: 'each',
+					description: 'Every event starts its own workflow execution (lowest latency)',
+				},
+				{
+					name: 'Batch Events',
+					value: 'batch',
+					description: 'Events within a time window or up to an item count start one execution together',
+				},
+			],
+			description: 'Every execution has a cost in n8n: batch fast streams',
+		},
+		{
+			displayName: 'Batch Window (Ms)',
+			name: 'batchWindowMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 1000,
+			description:
+				'Batch: emit this long after the first event of a batch. Keep Latest: the window in which only the latest event per key is kept.',
+		},
+		{
+			displayName: 'Batch Max Items',
+			name: 'batchMaxItems',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 100,
+			description: 'Batch: emit as soon as this many events are waiting (0 = no limit, window only)',
+		},
+		{
+			displayName: 'Keep Latest per Key Only',
+			name: 'keepLatest',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to keep only the latest event for the same thing (quote request, quote, symbol) within the window; the item says how many events it replaced in "coalesced"',
+		},
+		{
+			displayName: 'Heartbeat Interval (Ms)',
+			name: 'heartbeatIntervalMs',
+			type: 'number',
+			typeOptions: { minValue: 50 },
+			default: defaults.heartbeatIntervalMs,
+			description: 'How often a keep-alive ping is sent to the venue',
+		},
+		{
+			displayName: 'Dead Connection Timeout (Ms)',
+			name: 'silenceTimeoutMs',
+			type: 'number',
+			typeOptions: { minValue: 100 },
+			default: defaults.silenceTimeoutMs,
+			description: 'With no traffic at all for this long (not even a pong) the connection counts as dead and is replaced',
+		},
+		{
+			displayName: 'Connect Timeout (Ms)',
+			name: 'connectTimeoutMs',
+			type: 'number',
+			typeOptions: { minValue: 100 },
+			default: 10000,
+			description: 'How long connecting, authenticating and subscribing may take before the attempt fails',
+		},
+		{
+			displayName: 'Reconnect Max Delay (Ms)',
+			name: 'reconnectMaxDelayMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 30000,
+			description: 'Reconnect delays grow exponentially with random jitter up to this cap',
+		},
+	];
+}
+
+interface StreamOptionValues {
+	delivery?: 'each' | 'batch';
+	batchWindowMs?: number;
+	batchMaxItems?: number;
+	keepLatest?: boolean;
+	heartbeatIntervalMs?: number;
+	silenceTimeoutMs?: number;
+	connectTimeoutMs?: number;
+	reconnectMaxDelayMs?: number;
+}
+
+function nonNegative(ctx: ITriggerFunctions, field: string, value: unknown, fallback: number, min = 0): number {
+	const number = value === undefined || value === '' ? fallback : Number(value);
+	if (!Number.isFinite(number) || number < min) {
+		throw new NodeOperationError(ctx.getNode(), `Options → ${field}: expected a number ≥ ${min}, got ${JSON.stringify(value)}`);
+	}
+	return number;
+}
+
+export function readStreamOptions(
+	ctx: ITriggerFunctions,
+	defaults: { heartbeatIntervalMs: number; silenceTimeoutMs: number },
+): { delivery: DeliveryOptions; timing: StreamTiming } {
+	const values = ctx.getNodeParameter('options', {}) as StreamOptionValues;
+	const mode = values.delivery ?? 'each';
+	const delivery: DeliveryOptions = {
+		mode,
+		windowMs: nonNegative(ctx, 'Batch Window (Ms)', values.batchWindowMs, 1000),
+		maxItems: nonNegative(ctx, 'Batch Max Items', values.batchMaxItems, 100),
+		keepLatest: values.keepLatest ?? false,
+	};
+	if (mode === 'batch' && delivery.windowMs === 0 && delivery.maxItems === 0) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Options → Batch Window (Ms) and Batch Max Items are both 0: a batch would never be emitted; set at least one',
+		);
+	}
+	if (delivery.keepLatest && delivery.windowMs === 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Options → Batch Window (Ms) must be above 0 with Keep Latest per Key Only');
+	}
+	const heartbeatIntervalMs = nonNegative(ctx, 'Heartbeat Interval (Ms)', values.heartbeatIntervalMs, defaults.heartbeatIntervalMs, 50);
+	const silenceTimeoutMs = nonNegative(ctx, 'Dead Connection Timeout (Ms)', values.silenceTimeoutMs, defaults.silenceTimeoutMs, 100);
+	const connectTimeoutMs = nonNegative(ctx, 'Connect Timeout (Ms)', values.connectTimeoutMs, 10000, 100);
+	const reconnectMaxDelayMs = nonNegative(ctx, 'Reconnect Max Delay (Ms)', values.reconnectMaxDelayMs, 30000);
+	return {
+		delivery,
+		timing: {
+			connectTimeoutMs,
+			handshakeTimeoutMs: connectTimeoutMs,
+			heartbeatIntervalMs,
+			silenceTimeoutMs,
+			backoff: {
+				initialDelayMs: Math.min(500, reconnectMaxDelayMs),
+				maxDelayMs: reconnectMaxDelayMs,
+				resetAfterMs: Math.max(5 * silenceTimeoutMs, 30000),
+			},
+		},
+	};
+}

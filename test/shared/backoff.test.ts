@@ -1,0 +1,28 @@
+import { Backoff } from '../../nodes/shared/engine/backoff';
+
+describe('Backoff', () => {
+	const policy = { initialDelayMs: 100, maxDelayMs: 1000, resetAfterMs: 5000 };
+
+	it('grows the ceiling exponentially up to the cap (random at its top)', () => {
+		const backoff = new Backoff(policy, () => 0.999999);
+		const delays = Array.from({ length: 7 }, () => backoff.nextDelayMs());
+		expect(delays).toEqual([99, 199, 399, 799, 999, 999, 999]);
+	});
+
+	it('uses full jitter: any delay between 0 and the ceiling', () => {
+		const draws = [0, 0.5, 0.25];
+		const backoff = new Backoff(policy, () => draws.shift()!);
+		expect([backoff.nextDelayMs(), backoff.nextDelayMs(), backoff.nextDelayMs()]).toEqual([0, 100, 100]);
+	});
+
+	it('starts again from the initial delay after a stable connection, not after a short one', () => {
+		const backoff = new Backoff(policy, () => 0.999999);
+		backoff.nextDelayMs();
+		backoff.nextDelayMs();
+		backoff.nextDelayMs();
+		backoff.connectionEnded(4999);
+		expect(backoff.nextDelayMs()).toBe(799);
+		backoff.connectionEnded(5000);
+		expect(backoff.nextDelayMs()).toBe(99);
+	});
+});

@@ -1,0 +1,94 @@
+import { Delivery, type DeliveryOptions } from '../../nodes/shared/delivery/delivery';
+import type { Delivered, StreamItem } from '../../nodes/shared/items';
+
+function delivered(event: string, key?: string, extra: Partial<StreamItem> = {}): Delivered {
+	return {
+		item: {
+			venue: 'test',
+			source: 'unit',
+			event,
+			data: { key },
+			receivedAt: new Date().toISOString(),
+			connection: { id: 1, sequence: 1 },
+			gap: null,
+			...extra,
+		},
+		key,
+		deduplicationKey: key ? `dedup:${key}:${event}` : undefined,
+	};
+}
+
+function collect(options: DeliveryOptions) {
+	const calls: Array<{ events: string[]; deduplicationKey?: string; items: StreamItem[] }> = [];
+	const delivery = new Delivery(options, (items, deduplicationKey) =>
+		calls.push({ events: items.map((item) => item.event), deduplicationKey, items }),
+	);
+	return { delivery, calls };
+}
+
+describe('Delivery', () => {
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+
+	it('emits each event at once as its own execution, with its deduplication key', () => {
+		const { delivery, calls } = collect({ mode: 'each', windowMs: 1000, maxItems: 0, keepLatest: false });
+		delivery.push(delivered('a', 'k1'));
+		delivery.push(delivered('b'));
+		expect(calls).toEqual([
+			expect.objectContaining({ events: ['a'], deduplicationKey: 'dedup:k1:a' }),
+			expect.objectContaining({ events: ['b'], deduplicationKey: undefined }),
+		]);
+	});
+
+	it('batches by window: one execution with every event, after the window', () => {
+		const { delivery, calls } = collect({ mode: 'batch', windowMs: 500, maxItems: 0, keepLatest: false });
+		delivery.push(delivered('a'));
+		delivery.push(delivered('b'));
+		jest.advanceTimersByTime(499);
+		expect(calls).toHaveLength(0);
+		jest.advanceTimersByTime(1);
+		expect(calls).toEqual([expect.objectContaining({ events: ['a', 'b'], deduplicationKey: undefined })]);
+	});
+
+	it('batches by count: emits as soon as max items are waiting', () => {
+		const { delivery, calls } = collect({ mode: 'batch', windowMs: 10_000, maxItems: 3, keepLatest: false });
+		for (const event of ['a', 'b', 'c', 'd']) delivery.push(delivered(event));
+		expect(calls.map((call) => call.events)).toEqual([['a', 'b', 'c']]);
+		jest.advanceTimersByTime(10_000);
+		expect(calls.map((call) => call.events)).toEqual([['a', 'b', 'c'], ['d']]);
+	});
+
+	it('keeps only the latest event per key, counts what it replaced and keeps the earlier gap', () => {
+		const { delivery, calls } = collect({ mode: 'batch', windowMs: 100, maxItems: 0, keepLatest: true });
+		const gap = { reconnects: 1, droppedFrames: 0, reasons: ['connection lost'], since: '2026-01-01T00:00:00.000Z' };
+		delivery.push(delivered('v1', 'EURUSD', { gap }));
+		delivery.push(delivered('v2', 'EURUSD'));
+		delivery.push(delivered('x1', 'GBPUSD'));
+		delivery.push(delivered('v3', 'EURUSD'));
+		jest.advanceTimersByTime(100);
+		expect(calls).toHaveLength(1);
+		const [eur, gbp] = calls[0].items;
+		expect(eur).toMatchObject({ event: 'v3', coalesced: 3, gap });
+		expect(gbp.event).toBe('x1');
+		expect(gbp.coalesced).toBeUndefined();
+	});
+
+	it('keep-latest with one execution per event emits each surviving event separately', () => {
+		const { delivery, calls } = collect({ mode: 'each', windowMs: 100, maxItems: 0, keepLatest: true });
+		delivery.push(delivered('v1', 'a'));
+		delivery.push(delivered('v2', 'a'));
+		delivery.push(delivered('w1', 'b'));
+		expect(calls).toHaveLength(0);
+		jest.advanceTimersByTime(100);
+		expect(calls.map((call) => call.events)).toEqual([['v2'], ['w1']]);
+	});
+
+	it('after dispose emits nothing, even when a window was running', () => {
+		const { delivery, calls } = collect({ mode: 'batch', windowMs: 100, maxItems: 0, keepLatest: false });
+		delivery.push(delivered('a'));
+		expect(delivery.dispose()).toBe(1);
+		delivery.push(delivered('b'));
+		jest.advanceTimersByTime(1000);
+		expect(calls).toHaveLength(0);
+	});
+});
