@@ -146,7 +146,7 @@ export function toNodeError(ctx: ITriggerFunctions, venueName: string, error: un
 	const node = ctx.getNode();
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!(error instanceof StreamFailure)) {
-		return new NodeOperationError(node, `${venueName} stream failed: ${(error as Error).message ?? String(error)}`);
+		return operationError(ctx, `${venueName} stream failed: ${(error as Error).message ?? String(error)}`);
 	}
 	switch (error.kind) {
 		case 'auth':
@@ -162,14 +162,28 @@ export function toNodeError(ctx: ITriggerFunctions, venueName: string, error: un
 				httpCode: error.details.httpStatus ? String(error.details.httpStatus) : '403',
 			});
 		case 'timeout':
-			return new NodeOperationError(node, `${venueName} did not answer in time: ${error.message}`, {
-				description: 'The venue may be down or slow, or the URL in the credential may point at the wrong host.',
-			});
+			return operationError(
+				ctx,
+				`${venueName} did not answer in time: ${error.message}`,
+				'The venue may be down or slow, or the URL in the credential may point at the wrong host.',
+			);
 		default:
-			return new NodeOperationError(node, `Cannot reach ${venueName}: ${error.message}`, {
-				description: 'Check the URL in the credential and that the venue is up.',
-			});
+			return operationError(
+				ctx,
+				`Cannot reach ${venueName}: ${error.message}`,
+				'Check the URL in the credential and that the venue is up.',
+			);
 	}
+}
+
+/**
+ * A NodeOperationError that keeps our message: n8n would otherwise replace any message that
+ * mentions a system error code (ECONNREFUSED…) with a generic sentence, losing the host and cause.
+ */
+export function operationError(ctx: Pick<ITriggerFunctions, 'getNode'>, message: string, description?: string) {
+	const error = new NodeOperationError(ctx.getNode(), message, { description });
+	error.message = message;
+	return error;
 }
 
 function redactingLogger(ctx: ITriggerFunctions, redactor: Redactor): EngineLogger {

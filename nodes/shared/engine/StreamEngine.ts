@@ -221,6 +221,21 @@ export class StreamEngine {
 				reject(new StreamFailure('closed', 'connection closed during the handshake'));
 				return;
 			}
+			// Frames may have arrived before the handshake asked (an SSE greeting): offer those first.
+			for (let index = 0; index < link.held.length; index++) {
+				let picked: T | undefined;
+				try {
+					picked = pick(link.held[index]);
+				} catch (error) {
+					reject(error as Error);
+					return;
+				}
+				if (picked !== undefined) {
+					link.held.splice(index, 1);
+					resolve(picked);
+					return;
+				}
+			}
 			link.waiter = { pick, resolve: resolve as (value: unknown) => void, reject };
 		});
 	}

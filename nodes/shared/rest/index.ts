@@ -1,0 +1,11 @@
+export {
+	requestJson,
+	fallbackVenueError,
+	type ErrorWording,
+	type JsonResponse,
+	type RequestJsonOptions,
+	type RestContext,
+	type RetryOptions,
+	type VenueError,
+} from './restClient';
+export { RequestCancelledError, sleep, retryWaitMs, normalizeHeaders, formatDuration, type HeaderMap } from './wait';

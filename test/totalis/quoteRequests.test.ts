@@ -1,0 +1,98 @@
+/**
+ * The Totalis Trigger's second source: the market maker's quote-request stream (SSE) with its
+ * snapshot phase, live requests, removals, and the market-maker heartbeat kept alive beside it.
+ */
+import { allLogText } from '../harness/n8n';
+import { FAST, useTotalisEnvironment } from './fixtures';
+
+describe('Totalis Trigger (quote-request stream)', () => {
+	const env = useTotalisEnvironment();
+	const source = { source: 'quoteRequests', mmHeartbeatMs: 150 };
+
+	it('delivers the snapshot, then new and updated requests, marked as such', async () => {
+		const first = env.sim.totalis.createQuoteRequest();
+		const second = env.sim.totalis.createQuoteRequest();
+		const trigger = await env.start(source);
+		const snapshot = await trigger.waitForItems(2);
+		expect(snapshot.map((item) => [item.json.event, (item.json.data as { id: string }).id, item.json.snapshot])).toEqual([
+			['quote_request', first.id, true],
+			['quote_request', second.id, true],
+		]);
+		expect(snapshot[0].json).toMatchObject({ venue: 'totalis', source: 'quoteRequestStream', gap: null });
+		expect(snapshot[0].json.data).toMatchObject({ version: first.version, request_hash: first.request_hash, legs: expect.any(Array) });
+
+		const live = env.sim.totalis.createQuoteRequest();
+		const updated = env.sim.totalis.updateQuoteRequest(first.id);
+		const items = await trigger.waitForItems(4);
+		expect(items.slice(2).map((item) => [item.json.event, (item.json.data as { id: string }).id, item.json.snapshot])).toEqual([
+			['quote_request', live.id, false],
+			['quote_request:updated', first.id, false],
+		]);
+		expect(items[3].json.data).toMatchObject({ version: updated.version, request_hash: updated.request_hash });
+		expect(updated.version).toBeGreaterThan(first.version);
+		expect(trigger.recorder.emissions[3].deduplicationKey).toBe(`totalis:quote_request:${first.id}:${updated.version}`);
+	});
+
+	it('passes removals (and unknown events) only when chosen, and can leave the snapshot out', async () => {
+		const existing = env.sim.totalis.createQuoteRequest();
+		const trigger = await env.start({ ...source, requestEvents: ['other'], includeSnapshot: false });
+		env.sim.totalis.createQuoteRequest();
+		env.sim.totalis.removeQuoteRequest(existing.id, 'cancelled');
+		const [item] = await trigger.waitForItems(1);
+		expect(item.json).toMatchObject({ event: 'quote_request:removed', data: { id: existing.id, reason: 'cancelled' } });
+		expect(trigger.items).toHaveLength(1);
+	});
+
+	it('keeps the market-maker heartbeat going while the stream runs, and stops it on close', async () => {
+		const beats: string[] = [];
+		env.sim.totalis.events.on('heartbeat', ({ mmId }) => beats.push(mmId));
+		const trigger = await env.start(source);
+		expect(beats).toEqual([env.sim.totalis.mmId]); // the first beat is part of starting
+		await env.sim.totalis.events.waitFor('heartbeat');
+		await env.sim.totalis.events.waitFor('heartbeat');
+		const streamClosed = env.sim.totalis.events.waitFor('sse:close');
+		await trigger.close();
+		const counted = beats.length;
+		await streamClosed;
+		expect(env.sim.totalis.openStreams()).toBe(0);
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect(beats.length).toBe(counted);
+	});
+
+	it('reconnects after a drop and replays the snapshot, the first item carrying the gap', async () => {
+		const request = env.sim.totalis.createQuoteRequest();
+		const trigger = await env.start(source);
+		await trigger.waitForItems(1);
+		const reconnected = env.sim.totalis.events.waitFor('sse:connection');
+		expect(env.sim.totalis.faults.dropConnections().streams).toBe(1);
+		await reconnected;
+		const items = await trigger.waitForItems(2);
+		expect(items[1].json).toMatchObject({
+			event: 'quote_request',
+			snapshot: true,
+			data: { id: request.id },
+			connection: { id: 2, sequence: 1 },
+			gap: { reconnects: 1 },
+		});
+		expect(trigger.recorder.emitErrors).toEqual([]);
+	});
+
+	it('replaces a stream that went silent (no keepalive) within the dead-connection timeout', async () => {
+		const trigger = await env.start({ ...source, options: { ...FAST, silenceTimeoutMs: 500 } });
+		const closed = env.sim.totalis.events.waitFor('sse:close', undefined, 4000);
+		env.sim.totalis.faults.silence(true);
+		await closed;
+		env.sim.totalis.faults.silence(false);
+		await env.sim.totalis.events.waitFor('sse:connection', undefined, 4000);
+		const request = env.sim.totalis.createQuoteRequest();
+		const item = await trigger.waitForItem((json) => (json.data as { id: string }).id === request.id, 'the new request');
+		expect(item.gap).toMatchObject({ reconnects: expect.any(Number) });
+	});
+
+	it('rejects a wrong key at start with an authorization error and no stream left open', async () => {
+		env.useCredentials({ apiKey: 'api_live_wrong_sse_key_0000' });
+		await expect(env.start(source)).rejects.toMatchObject({ message: expect.stringMatching(/^Authorization failed/) });
+		expect(env.sim.totalis.openStreams()).toBe(0);
+		expect(allLogText()).not.toContain('api_live_wrong_sse_key_0000');
+	});
+});

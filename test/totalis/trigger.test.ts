@@ -1,0 +1,304 @@
+/**
+ * The Totalis Trigger's WebSocket source, activated as in production: n8n-core's real
+ * TriggerContext, real loopback sockets against the venue simulator.
+ */
+import { allLogText } from '../harness/n8n';
+import { FAST, SAMPLE_EVENTS, useTotalisEnvironment } from './fixtures';
+
+describe('Totalis Trigger (WebSocket, production mode)', () => {
+	const env = useTotalisEnvironment();
+
+	describe('starting', () => {
+		it('authenticates, subscribes to the market maker channel, and only then resolves', async () => {
+			const subscribed = env.sim.totalis.events.waitFor('ws:subscribe');
+			const auth = env.sim.totalis.events.waitFor('ws:auth');
+			await env.start();
+			expect(await auth).toMatchObject({ ok: true, userId: env.sim.totalis.userId });
+			expect((await subscribed).channel).toBe(env.mmChannel);
+			expect(env.sim.totalis.openSockets()).toBe(1);
+		});
+
+		it('subscribes to a given market-maker id and to each RFQ channel', async () => {
+			const channels: string[] = [];
+			env.sim.totalis.events.on('ws:subscribe', ({ channel }) => channels.push(channel));
+			await env.start({
+				channels: ['marketMakerQuotes', 'rfqs'],
+				marketMakerId: env.sim.totalis.mmId,
+				rfqIds: 'rfq-a, rfq-b',
+			});
+			expect(channels.sort()).toEqual([`mm:quotes:${env.sim.totalis.mmId}`, 'rfq:rfq-a', 'rfq:rfq-b'].sort());
+		});
+
+		it('rejects with an authorization error for a wrong key, leaving no socket open', async () => {
+			env.useCredentials({ apiKey: 'api_live_wrong_key_000000' });
+			const closed = env.sim.totalis.events.waitFor('ws:close');
+			await expect(env.start()).rejects.toMatchObject({
+				message: expect.stringMatching(/^Authorization failed: Totalis refused the credentials/),
+			});
+			await closed;
+			expect(env.sim.totalis.openSockets()).toBe(0);
+		});
+
+		it('rejects clearly when nothing listens at the WebSocket URL', async () => {
+			const url = new URL(env.sim.totalis.wsUrl);
+			await env.sim.close();
+			env.useCredentials({ wsUrl: url.toString() });
+			await expect(env.start()).rejects.toMatchObject({ message: expect.stringMatching(/^Cannot reach Totalis/) });
+			env.sim = await (await import('../../simulator')).startSimulator();
+		});
+
+		it('rejects within the connect timeout when the venue never answers auth', async () => {
+			env.sim.totalis.faults.silence(true);
+			const began = Date.now();
+			await expect(env.start({ options: { ...FAST, connectTimeoutMs: 400 } })).rejects.toMatchObject({
+				message: expect.stringMatching(/did not answer in time/),
+			});
+			expect(Date.now() - began).toBeLessThan(3000);
+		});
+
+		it('rejects when Totalis refuses a subscription (someone else\'s market-maker id)', async () => {
+			await expect(env.start({ marketMakerId: 'did:privy:not-mine' })).rejects.toMatchObject({
+				message: expect.stringMatching(/Totalis refused the subscription/),
+			});
+		});
+
+		it('refuses bad parameters before connecting, naming the field', async () => {
+			const connections = jest.fn();
+			env.sim.totalis.events.on('ws:connection', connections);
+			await expect(env.start({ options: { ...FAST, batchWindowMs: -1 } })).rejects.toThrow(
+				/Options → Batch Window \(Ms\): expected a number ≥ 0/,
+			);
+			await expect(env.start({ channels: ['rfqs'], rfqIds: ' ' })).rejects.toThrow(/Subscribe To/);
+			expect(connections).not.toHaveBeenCalled();
+		});
+	});
+
+	describe('events', () => {
+		it('turns every one of the eleven events into an item with its source and payload', async () => {
+			const trigger = await env.start({ mergeAccepted: false });
+			for (const [type, data] of Object.entries(SAMPLE_EVENTS)) env.sim.totalis.publish(env.mmChannel, type, data);
+			const items = await trigger.waitForItems(11);
+			expect(items.map((item) => item.json.event)).toEqual(Object.keys(SAMPLE_EVENTS));
+			for (const item of items) {
+				expect(item.json).toMatchObject({
+					venue: 'totalis',
+					source: 'websocket',
+					data: SAMPLE_EVENTS[item.json.event as string],
+					connection: { id: 1 },
+					gap: null,
+				});
+				expect(Date.parse(item.json.receivedAt as string)).not.toBeNaN();
+			}
+			expect(trigger.recorder.emissions).toHaveLength(11);
+			expect(trigger.recorder.emissions[2].deduplicationKey).toBe('totalis:quote:confirmed:q-3');
+		});
+
+		it('passes only the chosen events', async () => {
+			const trigger = await env.start({ events: ['quote:confirmed', 'position:settled'], mergeAccepted: false });
+			for (const [type, data] of Object.entries(SAMPLE_EVENTS)) env.sim.totalis.publish(env.mmChannel, type, data);
+			env.sim.totalis.publish(env.mmChannel, 'position:settled', { ...SAMPLE_EVENTS['position:settled'], rfq_id: 'last' });
+			await trigger.waitForItem((json) => (json.data as { rfq_id: string }).rfq_id === 'last', 'the last settlement');
+			expect(trigger.items.map((item) => item.json.event)).toEqual(['quote:confirmed', 'position:settled', 'position:settled']);
+		});
+
+		it('passes unknown event types and extra fields through', async () => {
+			const trigger = await env.start();
+			env.sim.totalis.publish(env.mmChannel, 'quote:future_thing', { quote_id: 'q-x', novel: { nested: true } });
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'q-y', rfq_id: 'r', extra_field: 1 });
+			const items = await trigger.waitForItems(2);
+			expect(items[0].json).toMatchObject({ event: 'quote:future_thing', data: { novel: { nested: true } } });
+			expect(items[1].json).toMatchObject({ event: 'quote:expired', data: { extra_field: 1 } });
+		});
+
+		it('delivers events of an RFQ channel', async () => {
+			const trigger = await env.start({ channels: ['rfqs'], rfqIds: 'rfq-9' });
+			env.sim.totalis.publish('rfq:rfq-9', 'position:settled', SAMPLE_EVENTS['position:settled']);
+			const [item] = await trigger.waitForItems(1);
+			expect(item.json).toMatchObject({ event: 'position:settled', data: { outcome: 'win' } });
+		});
+	});
+
+	describe('merging the two acceptance events', () => {
+		async function acceptedQuote(order: 'accepted-first' | 'mm-first') {
+			const request = env.sim.totalis.createQuoteRequest();
+			const submitted = env.sim.totalis.market.submitQuote(env.sim.totalis.mmId, request.id, {
+				request_version: request.version,
+				request_hash: request.request_hash,
+				payout_odds: 3.5,
+				expires_in_ms: 10_000,
+			});
+			return env.sim.totalis.acceptQuote(submitted.quote.id, { order });
+		}
+
+		it.each(['accepted-first', 'mm-first'] as const)('makes one item of both, %s', async (order) => {
+			const trigger = await env.start({ options: { ...FAST }, mergeWaitMs: 2000 });
+			const acceptance = await acceptedQuote(order);
+			const [item] = await trigger.waitForItems(1);
+			expect(item.json.event).toBe('quote:accepted');
+			expect(item.json.mergedFrom).toEqual(
+				order === 'accepted-first' ? ['quote:accepted', 'mm_quote:accepted'] : ['mm_quote:accepted', 'quote:accepted'],
+			);
+			expect(item.json.data).toMatchObject({
+				quote_id: acceptance.quoteId,
+				rfq_id: acceptance.rfqId,
+				confirmation_deadline: expect.any(String),
+				exposure_legs: expect.any(Array),
+				quote: expect.objectContaining({ payout_odds: 3.5 }),
+			});
+			expect(trigger.recorder.emissions[0].deduplicationKey).toBe(`totalis:accepted:${acceptance.quoteId}`);
+			// Nothing else arrives for this acceptance: the next item is an unrelated event.
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'later', rfq_id: 'r' });
+			await trigger.waitForItem((json) => json.event === 'quote:expired', 'the later event');
+			expect(trigger.items.map((entry) => entry.json.event)).toEqual(['quote:accepted', 'quote:expired']);
+		});
+
+		it('emits the first alone when its partner does not come within the wait, and drops the late partner', async () => {
+			const trigger = await env.start({ mergeWaitMs: 50 });
+			env.sim.totalis.publish(env.mmChannel, 'mm_quote:accepted', SAMPLE_EVENTS['mm_quote:accepted']);
+			const [item] = await trigger.waitForItems(1);
+			expect(item.json).toMatchObject({ event: 'quote:accepted', mergedFrom: ['mm_quote:accepted'] });
+			env.sim.totalis.publish(env.mmChannel, 'quote:accepted', { ...SAMPLE_EVENTS['quote:accepted'], quote_id: 'q-2' });
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'marker', rfq_id: 'r' });
+			await trigger.waitForItem((json) => json.event === 'quote:expired', 'the marker');
+			expect(trigger.items.map((entry) => entry.json.event)).toEqual(['quote:accepted', 'quote:expired']);
+		});
+	});
+
+	describe('flood control', () => {
+		it('batches events into one execution per item count and per window', async () => {
+			const trigger = await env.start({
+				mergeAccepted: false,
+				options: { ...FAST, delivery: 'batch', batchMaxItems: 5, batchWindowMs: 300 },
+			});
+			for (let i = 0; i < 12; i++) {
+				env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: `q-${i}`, rfq_id: 'r' });
+			}
+			await trigger.waitForItems(12);
+			expect(trigger.recorder.emissions.map((emission) => emission.items.length)).toEqual([5, 5, 2]);
+			expect(trigger.items.map((item) => (item.json.data as { quote_id: string }).quote_id)).toEqual(
+				Array.from({ length: 12 }, (_, i) => `q-${i}`),
+			);
+		});
+
+		it('keeps only the latest event per quote within the window', async () => {
+			const trigger = await env.start({
+				mergeAccepted: false,
+				options: { ...FAST, delivery: 'batch', batchMaxItems: 0, batchWindowMs: 300, keepLatest: true },
+			});
+			env.sim.totalis.publish(env.mmChannel, 'quote:confirmed', { quote_id: 'q-1', rfq_id: 'r', execution_id: 'e' });
+			env.sim.totalis.publish(env.mmChannel, 'quote:executed', { quote_id: 'q-1', rfq_id: 'r' });
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'q-2', rfq_id: 'r' });
+			await trigger.waitForItems(2);
+			expect(trigger.recorder.emissions).toHaveLength(1);
+			expect(trigger.items.map((item) => [item.json.event, item.json.coalesced])).toEqual([
+				['quote:executed', 2],
+				['quote:expired', undefined],
+			]);
+		});
+	});
+
+	describe('healing', () => {
+		it('reconnects after a drop, resubscribes, and marks the gap on the next item', async () => {
+			const trigger = await env.start();
+			const resubscribed = env.sim.totalis.events.waitFor('ws:subscribe');
+			expect(env.sim.totalis.faults.dropConnections().sockets).toBe(1);
+			expect((await resubscribed).channel).toBe(env.mmChannel);
+			await env.sim.totalis.events.waitFor('ws:message', ({ message }) => (message as { type?: string })?.type === 'ping');
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'after-drop', rfq_id: 'r' });
+			const [item] = await trigger.waitForItems(1);
+			expect(item.json.connection).toEqual({ id: 2, sequence: 1 });
+			expect(item.json.gap).toMatchObject({ reconnects: 1, droppedFrames: 0, reasons: [expect.stringMatching(/connection lost/)] });
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'next', rfq_id: 'r' });
+			const items = await trigger.waitForItems(2);
+			expect(items[1].json.gap).toBeNull();
+			expect(trigger.recorder.emitErrors).toEqual([]);
+		});
+
+		it('detects a silent socket, replaces it, and keeps going', async () => {
+			const trigger = await env.start();
+			const dropped = env.sim.totalis.events.waitFor('ws:close', undefined, 5000);
+			env.sim.totalis.faults.silence(true);
+			await dropped; // the trigger gave up on the silent socket, not the simulator
+			env.sim.totalis.faults.silence(false);
+			await env.sim.totalis.events.waitFor('ws:subscribe', undefined, 5000);
+			await env.sim.totalis.events.waitFor('ws:message', ({ message }) => (message as { type?: string })?.type === 'ping');
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'after-silence', rfq_id: 'r' });
+			const [item] = await trigger.waitForItems(1);
+			expect(item.json.gap).toMatchObject({ reconnects: expect.any(Number) });
+			expect((item.json.gap as { reasons: string[] }).reasons.join(' ')).toMatch(/no traffic for \d+ ms/);
+			expect(trigger.recorder.emitErrors).toEqual([]);
+		});
+
+		it('counts and reports malformed frames, drops them, and the stream goes on', async () => {
+			const trigger = await env.start();
+			env.sim.totalis.faults.sendMalformed('invalid-json');
+			env.sim.totalis.faults.sendMalformed('schema');
+			env.sim.totalis.faults.sendMalformed('oversized');
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'valid', rfq_id: 'r' });
+			const [item] = await trigger.waitForItems(1);
+			expect(item.json.data).toMatchObject({ quote_id: 'valid' });
+			expect(item.json.gap).toMatchObject({ reconnects: 0, droppedFrames: 3 });
+			expect(item.json.connection).toMatchObject({ id: 1 });
+			// One failed execution (throttled), naming the venue; never emitError.
+			expect(trigger.recorder.failedExecutions).toHaveLength(1);
+			expect(trigger.recorder.failedExecutions[0].message).toMatch(/Totalis sent 1 invalid frame/);
+			expect(trigger.recorder.emitErrors).toEqual([]);
+		});
+
+		it('stops for good after Totalis revokes the key, reporting it once through emitError', async () => {
+			const trigger = await env.start();
+			env.sim.totalis.faults.rejectAuth(true);
+			let authAttempts = 0;
+			env.sim.totalis.events.on('ws:auth', () => authAttempts++);
+			env.sim.totalis.faults.dropConnections();
+			await trigger.recorder.until(() => trigger.recorder.emitErrors.length > 0, 'emitError');
+			expect(trigger.recorder.emitErrors).toHaveLength(1);
+			expect(trigger.recorder.emitErrors[0].message).toMatch(/^Authorization failed/);
+			// No further attempt: the next dead-socket window passes without any connection.
+			const connections = jest.fn();
+			env.sim.totalis.events.on('ws:connection', connections);
+			await new Promise((resolve) => setTimeout(resolve, FAST.silenceTimeoutMs));
+			expect(connections).not.toHaveBeenCalled();
+			expect(authAttempts).toBe(1);
+		});
+	});
+
+	describe('closing', () => {
+		it('closes the socket, cancels everything, emits nothing afterwards, and can be called twice', async () => {
+			const trigger = await env.start({ options: { ...FAST, delivery: 'batch', batchWindowMs: 10_000, batchMaxItems: 0 } });
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'buffered', rfq_id: 'r' });
+			await env.sim.totalis.events.waitFor('ws:message', ({ message }) => (message as { type?: string })?.type === 'ping');
+			const closed = env.sim.totalis.events.waitFor('ws:close');
+			await Promise.all([trigger.response.closeFunction!(), trigger.response.closeFunction!()]);
+			await closed;
+			expect(env.sim.totalis.openSockets()).toBe(0);
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'late', rfq_id: 'r' });
+			env.sim.totalis.faults.dropConnections();
+			await new Promise((resolve) => setTimeout(resolve, FAST.silenceTimeoutMs));
+			expect(trigger.recorder.emissions).toEqual([]);
+			expect(env.sim.totalis.openSockets()).toBe(0);
+		});
+	});
+
+	it('never lets the API key reach a log line, an item or an error', async () => {
+		const trigger = await env.start({ mergeAccepted: false });
+		env.sim.totalis.faults.sendMalformed('schema');
+		env.sim.totalis.faults.dropConnections();
+		await env.sim.totalis.events.waitFor('ws:subscribe');
+		await env.sim.totalis.events.waitFor('ws:message', ({ message }) => (message as { type?: string })?.type === 'ping');
+		env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'q', rfq_id: 'r' });
+		await trigger.waitForItems(1);
+		env.useCredentials({ apiKey: 'api_live_other_secret_999' });
+		const failure = await env.start().catch((error: Error) => error);
+		const everything = [
+			allLogText(),
+			JSON.stringify(trigger.items),
+			JSON.stringify(trigger.recorder.failedExecutions.map((error) => [error.message, (error as { description?: string }).description])),
+			(failure as Error).message,
+			(failure as Error).stack,
+		].join('\n');
+		expect(everything).toContain('Authorization failed');
+		expect(everything).not.toContain(env.sim.totalis.apiKey);
+		expect(everything).not.toContain('api_live_other_secret_999');
+	});
+});
