@@ -1,0 +1,86 @@
+/**
+ * `npm run demo`: starts the venue simulator with a live market and runs the market-making loop
+ * through the real nodes, printing each step with its latency, until Ctrl+C (or --duration).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// n8n-core reads its settings folder on import: give it a throwaway one before loading it.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'trading-venues-demo-'));
+
+import { TotalisApi } from '../credentials/TotalisApi.credentials';
+import { N8nHarness, onLog } from '../harness/n8n';
+import { Totalis } from '../nodes/Totalis/Totalis.node';
+import { TotalisTrigger } from '../nodes/Totalis/TotalisTrigger.node';
+import { startSimulator } from '../simulator';
+import { startMarketMakingLoop, type LoopStep } from './marketMakingLoop';
+
+const LABELS: Record<LoopStep['kind'], string> = {
+	request: 'REQUEST  ',
+	quoted: 'QUOTED   ',
+	accepted: 'ACCEPTED ',
+	confirmed: 'CONFIRMED',
+	settled: 'SETTLED  ',
+	cancelled: 'CANCELLED',
+	expired: 'EXPIRED  ',
+	failed: 'FAILED   ',
+	gap: 'GAP      ',
+};
+
+function print(step: LoopStep) {
+	const time = new Date().toISOString().slice(11, 23);
+	const latency = step.latencyMs === undefined ? '' : `  (${step.latencyMs.toFixed(1)} ms)`;
+	console.log(`${time}  ${LABELS[step.kind]}  ${step.text}${latency}`);
+}
+
+function percentile(values: number[], p: number) {
+	if (values.length === 0) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main() {
+	const durationArg = process.argv.find((arg) => arg.startsWith('--duration='));
+	const durationMs = durationArg ? Number(durationArg.split('=')[1]) * 1000 : undefined;
+
+	const sim = await startSimulator({ port: Number(process.env.DEMO_PORT ?? 0) });
+	sim.totalis.startMarket({ newRequestEveryMs: 2500, updateEveryMs: 7000, autoAccept: { delayMs: 800, probability: 0.7 } });
+
+	const harness = new N8nHarness({ nodes: { totalis: Totalis, totalisTrigger: TotalisTrigger }, credentialTypes: [TotalisApi] });
+	harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
+	onLog((line) => {
+		if (line.level === 'warn' || line.level === 'error') console.log(`               ${line.level.toUpperCase()}      ${line.message}`);
+	});
+
+	console.log(`Venue simulator on ${sim.baseUrl} (Totalis REST ${sim.totalis.restUrl}, WebSocket ${sim.totalis.wsUrl})`);
+	console.log('Market-making loop: quote requests → price → Submit Quote; quote accepted → Confirm; position settled → report');
+	console.log(durationMs ? `Running for ${durationMs / 1000} s.\n` : 'Press Ctrl+C to stop.\n');
+
+	const loop = await startMarketMakingLoop(harness, print);
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		await loop.stop();
+		sim.totalis.stopMarket();
+		await sim.close();
+		const { stats } = loop;
+		console.log(
+			`\n${stats.requests} requests, ${stats.quoted} quoted, ${stats.accepted} accepted, ${stats.confirmed} confirmed, ${stats.settled} settled, ${stats.failed} failed; MM P&L ${stats.pnl.toFixed(2)}`,
+		);
+		if (stats.confirmLatenciesMs.length > 0) {
+			console.log(
+				`confirm latency (trigger item → confirm answered): median ${percentile(stats.confirmLatenciesMs, 50).toFixed(1)} ms, max ${Math.max(...stats.confirmLatenciesMs).toFixed(1)} ms`,
+			);
+		}
+	};
+	process.once('SIGINT', () => void stop());
+	process.once('SIGTERM', () => void stop());
+	if (durationMs) setTimeout(() => void stop(), durationMs);
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
