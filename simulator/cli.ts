@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+/**
+ * `npm run simulator`: the venue simulator on a fixed port, with a live market, printing the
+ * values to paste into the n8n credential and a line per notable event.
+ */
+import { CLI_USAGE, parseCliArgs, type CliOptions } from './cliArgs';
+import { startSimulator } from './index';
+import { logTotalisEvents } from './totalis/eventLog';
+
+function timestamp(): string {
+	return new Date().toISOString().slice(11, 23);
+}
+
+async function main(options: CliOptions): Promise<void> {
+	const sim = await startSimulator({ host: options.host, port: options.port, totalis: { seed: options.seed } });
+	const { totalis } = sim;
+	console.log(`Venue simulator listening on ${sim.baseUrl}`);
+	console.log('');
+	console.log('Totalis credential (paste into n8n):');
+	console.log(`  REST base URL   ${totalis.restUrl}`);
+	console.log(`  WebSocket URL   ${totalis.wsUrl}`);
+	console.log(`  API key         ${totalis.apiKey}`);
+	console.log(`  (user_id ${totalis.userId}, mm_id ${totalis.mmId}; quote-request SSE stream ${totalis.sseUrl})`);
+	console.log('');
+	console.log(
+		options.market
+			? 'Live market on: new quote requests every few seconds; the taker accepts the best quote shortly after you quote.'
+			: 'Live market off (--no-market).',
+	);
+	console.log('Ctrl+C to stop.');
+	console.log('');
+	logTotalisEvents(totalis, (line) => console.log(`${timestamp()} [totalis] ${line}`));
+	if (options.market) totalis.startMarket();
+
+	let stopping = false;
+	const stop = (signal: NodeJS.Signals): void => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`\n${signal}: stopping…`);
+		sim.close().then(
+			() => process.exit(0),
+			(error: unknown) => {
+				console.error(error);
+				process.exit(1);
+			},
+		);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+let options: CliOptions;
+try {
+	options = parseCliArgs(process.argv.slice(2));
+} catch (error) {
+	console.error(`${error instanceof Error ? error.message : String(error)}\n\n${CLI_USAGE}`);
+	process.exit(2);
+}
+if (options.help) {
+	console.log(CLI_USAGE);
+} else {
+	main(options).catch((error: unknown) => {
+		console.error(`Simulator failed to start: ${error instanceof Error ? error.message : String(error)}`);
+		process.exit(1);
+	});
+}

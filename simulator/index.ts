@@ -1,0 +1,45 @@
+/**
+ * The venue simulator: one loopback HTTP server, one URL prefix per venue.
+ * Tests, the demo and the CLI start it with `startSimulator()`.
+ */
+import { SimulatorServer } from './server';
+import { TotalisSimulator, type TotalisSimOptions } from './totalis';
+
+export interface SimulatorOptions {
+	/** Default 127.0.0.1. */
+	host?: string;
+	/** Default 0: an ephemeral port. */
+	port?: number;
+	totalis?: TotalisSimOptions;
+}
+
+export interface VenueSimulator {
+	/** http://127.0.0.1:<port> */
+	readonly baseUrl: string;
+	readonly totalis: TotalisSimulator;
+	/** Terminates every socket and SSE stream, clears every timer; leaves no open handle. */
+	close(): Promise<void>;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<VenueSimulator> {
+	const server = new SimulatorServer();
+	const address = await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+	let totalis: TotalisSimulator;
+	try {
+		// A new venue: one more mount line here, and a field on VenueSimulator.
+		totalis = server.mount(new TotalisSimulator(address, options.totalis));
+	} catch (error) {
+		await server.close();
+		throw error;
+	}
+	return {
+		baseUrl: address.baseUrl,
+		totalis,
+		close: () => server.close(),
+	};
+}
+
+export { SimulatorServer, type VenueMount } from './server';
+export { ManualClock, SystemClock, type Clock } from './clock';
+export type { RestFaultRule, FaultTransport } from './faults';
+export * from './totalis';

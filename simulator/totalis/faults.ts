@@ -1,0 +1,120 @@
+/** Faults on demand for the simulated Totalis, built on the shared switches of ../faults. */
+import type { ConnectionFaultSwitches, FaultTransport, RestFaultQueue, RestFaultRule } from '../faults';
+import type { SseGateway } from './sse';
+import type { WebSocketGateway } from './websocket';
+
+export type MalformedKind = 'invalid-json' | 'schema' | 'oversized';
+
+export interface FaultTarget {
+	/** Default 'websocket'. */
+	transport?: FaultTransport;
+}
+
+/** ~2 MB: above any sane client frame limit. */
+const OVERSIZED_BYTES = 2 * 1024 * 1024;
+
+export interface TotalisFaultDeps {
+	websocket: WebSocketGateway;
+	sse: SseGateway;
+	switches: ConnectionFaultSwitches;
+	restFaults: RestFaultQueue;
+}
+
+export class TotalisFaults {
+	constructor(private readonly deps: TotalisFaultDeps) {}
+
+	/** Terminates every WebSocket and cuts every SSE stream, without a closing handshake. */
+	dropConnections(): { sockets: number; streams: number } {
+		return { sockets: this.deps.websocket.terminateAll(), streams: this.deps.sse.destroyAll() };
+	}
+
+	/**
+	 * Sockets and streams stay open but the server sends nothing: no events, no pong (app or
+	 * protocol level), no SSE keepalive. Events produced meanwhile are lost, as on a dead link.
+	 */
+	silence(on = true): void {
+		this.deps.switches.silenced = on;
+	}
+
+	/** Every WebSocket auth is answered auth:error (then the socket is closed). */
+	rejectAuth(on = true): void {
+		this.deps.switches.authRejected = on;
+	}
+
+	get silenced(): boolean {
+		return this.deps.switches.silenced;
+	}
+
+	get authRejected(): boolean {
+		return this.deps.switches.authRejected;
+	}
+
+	/**
+	 * Sends a bad frame to every authenticated socket (and/or every SSE stream): broken JSON, a
+	 * known event with wrongly typed fields, or a ~2 MB frame. Returns how many got it.
+	 */
+	sendMalformed(kind: MalformedKind, target: FaultTarget = {}): number {
+		const transport = target.transport ?? 'websocket';
+		let sent = 0;
+		if (transport !== 'sse') sent += this.deps.websocket.broadcastRaw(malformedWebSocketFrame(kind));
+		if (transport !== 'websocket') sent += this.deps.sse.broadcastRaw('quote_request', malformedSseData(kind));
+		return sent;
+	}
+
+	/** Sends an event type no client knows yet (`quote:future_thing`), with data. */
+	sendUnknownEvent(target: FaultTarget & { type?: string; data?: unknown } = {}): number {
+		const transport = target.transport ?? 'websocket';
+		const data = target.data ?? { quote_id: 'future-0001', note: 'an event type added after this client was written' };
+		let sent = 0;
+		if (transport !== 'sse') sent += this.deps.websocket.broadcastRaw(JSON.stringify({ type: target.type ?? 'quote:future_thing', data }));
+		if (transport !== 'websocket') sent += this.deps.sse.broadcastRaw(target.type ?? 'quote_request:future_thing', JSON.stringify(data));
+		return sent;
+	}
+
+	/** Rejects (with the venue's error envelope) or delays the next `times` matching REST calls. */
+	failRest(rule: RestFaultRule): void {
+		this.deps.restFaults.add(rule);
+	}
+
+	/** How many injected REST faults are still waiting for a call. */
+	pendingRestFaults(): number {
+		return this.deps.restFaults.pending();
+	}
+
+	/** Switches every fault off and forgets pending REST faults. */
+	reset(): void {
+		this.deps.switches.silenced = false;
+		this.deps.switches.authRejected = false;
+		this.deps.restFaults.clear();
+	}
+}
+
+function malformedWebSocketFrame(kind: MalformedKind): string {
+	switch (kind) {
+		case 'invalid-json':
+			return '{"type":"quote:accepted","data":{"quote_id":"7d3a2f1e-4b8c';
+		case 'schema':
+			return JSON.stringify({ type: 'quote:accepted', data: { quote_id: 42, rfq_id: null, confirmation_deadline: 'soon' } });
+		case 'oversized':
+			return JSON.stringify({
+				type: 'quote:accepted',
+				data: {
+					quote_id: '00000000-0000-4000-8000-000000000000',
+					rfq_id: '00000000-0000-4000-8000-000000000001',
+					confirmation_deadline: new Date(0).toISOString(),
+					padding: 'x'.repeat(OVERSIZED_BYTES),
+				},
+			});
+	}
+}
+
+function malformedSseData(kind: MalformedKind): string {
+	switch (kind) {
+		case 'invalid-json':
+			return '{"id":"1a6d1f06-9d4f';
+		case 'schema':
+			return JSON.stringify({ id: 42, version: 'three', request_hash: null, legs: 'none', bet_amount: '25' });
+		case 'oversized':
+			return JSON.stringify({ id: '00000000-0000-4000-8000-000000000002', padding: 'x'.repeat(OVERSIZED_BYTES) });
+	}
+}
