@@ -1,8 +1,8 @@
-// Copies node and credential icons next to the compiled files in dist/.
+// Copies node and credential icons, and the nodes' codex files (X.node.json), next to the compiled files in dist/.
 const { src, dest } = require('gulp');
 
 function buildIcons() {
-	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(
+	return src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(
 		dest('dist'),
 	);
 }

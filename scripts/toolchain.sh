@@ -23,8 +23,8 @@ provision_node() {
 	if command -v node >/dev/null 2>&1 && [ "$(node_major)" -ge 24 ]; then
 		local headers
 		headers=$(cd "$(dirname "$(node -p process.execPath)")/.." && pwd)
-		[ -f "$headers/include/node/node_version.h" ] && export npm_config_nodedir="$headers"
-		return
+		if [ -f "$headers/include/node/node_version.h" ]; then export npm_config_nodedir="$headers"; fi
+		return 0
 	fi
 	local prefix="$CACHE/node-$NODE_VERSION"
 	if [ ! -x "$prefix/node_modules/node/bin/node" ]; then

@@ -2,7 +2,8 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IT
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { totalisTriggerProperties } from './trigger/description';
-import { totalisTriggerSetup, type TotalisCredentials } from './trigger/setup';
+import type { TotalisCredentials } from './transport';
+import { totalisTriggerSetup } from './trigger/setup';
 
 export class TotalisTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -95,4 +95,21 @@ describe('Totalis Trigger (quote-request stream)', () => {
 		expect(env.sim.totalis.openStreams()).toBe(0);
 		expect(allLogText()).not.toContain('api_live_wrong_sse_key_0000');
 	});
+
+	it('refuses to start for a key that may not quote (no mm:quote scope), in the venue\'s words', async () => {
+		env.sim.totalis.addApiKey('api_live_reader_only_key_01', { userId: 'did:privy:reader', mmId: 'mm_reader', scopes: [] });
+		env.useCredentials({ apiKey: 'api_live_reader_only_key_01' });
+		const error = (await env.start(source).catch((caught: Error) => caught)) as Error;
+		expect(error.message).toMatch(/^Authorization failed: .*HTTP 403: FORBIDDEN: .*mm:quote/);
+		expect(`${error.message} ${error.stack}`).not.toContain('api_live_reader_only_key_01');
+	});
+
+	it('fails activation when the first market-maker heartbeat is refused, and closes the stream', async () => {
+		env.sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/v1/mm/heartbeat', status: 503, times: 1 });
+		const closed = env.sim.totalis.events.waitFor('sse:close');
+		const error = (await env.start(source).catch((caught: Error) => caught)) as Error;
+		expect(error.message).toMatch(/Totalis could not send the market-maker heartbeat/);
+		await closed;
+		expect(env.sim.totalis.openStreams()).toBe(0);
+	});
 });

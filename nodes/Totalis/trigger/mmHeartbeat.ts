@@ -1,8 +1,9 @@
-import { NodeOperationError, type ITriggerFunctions } from 'n8n-workflow';
+import type { ITriggerFunctions } from 'n8n-workflow';
 
 import type { Companion } from '../../shared/delivery/triggerHost';
 import type { EngineLogger } from '../../shared/engine/StreamEngine';
 import type { Redactor } from '../../shared/redact';
+import { totalisRequest } from '../transport';
 
 /**
  * Keeps the market maker marked alive (`POST /v1/mm/heartbeat`, at least every 30 s per the
@@ -11,10 +12,7 @@ import type { Redactor } from '../../shared/redact';
  */
 export class MarketMakerHeartbeat implements Companion {
 	private timer: NodeJS.Timeout | undefined;
-	private stopped = false;
-	/** Beats answered OK, and the mm_id Totalis reported (for logs). */
-	beats = 0;
-	mmId: string | undefined;
+	private readonly stopping = new AbortController();
 
 	constructor(
 		private readonly ctx: ITriggerFunctions,
@@ -23,40 +21,40 @@ export class MarketMakerHeartbeat implements Companion {
 
 	async start() {
 		if (this.options.intervalMs <= 0) return;
-		await this.beat(true);
+		await this.beat();
 		this.schedule();
 	}
 
 	stop() {
-		this.stopped = true;
+		this.stopping.abort();
 		clearTimeout(this.timer);
 		this.timer = undefined;
 	}
 
 	private schedule() {
-		if (this.stopped) return;
+		if (this.stopping.signal.aborted) return;
 		this.timer = setTimeout(() => {
-			void this.beat(false).finally(() => this.schedule());
+			this.beat().then(
+				() => this.schedule(),
+				(error: Error) => {
+					if (this.stopping.signal.aborted) return;
+					this.options.logger.warn(`Totalis market-maker heartbeat failed (${error.message}); retrying next interval`);
+					this.schedule();
+				},
+			);
 		}, this.options.intervalMs);
 	}
 
-	private async beat(mustSucceed: boolean) {
-		try {
-			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, 'totalisApi', {
-				method: 'POST',
-				url: `${this.options.baseUrl}/v1/mm/heartbeat`,
-				json: true,
-			})) as { data?: { mm_id?: string } };
-			this.beats++;
-			this.mmId = response?.data?.mm_id ?? this.mmId;
-		} catch (error) {
-			const message = this.options.redactor.text((error as Error).message ?? String(error));
-			if (mustSucceed) {
-				throw new NodeOperationError(this.ctx.getNode(), `Totalis market-maker heartbeat failed: ${message}`, {
-					description: 'The quote-request stream needs a key with the mm:quote scope; check the credential.',
-				});
-			}
-			this.options.logger.warn(`Totalis market-maker heartbeat failed (${message}); retrying next interval`);
-		}
+	private async beat() {
+		await totalisRequest(this.ctx, {
+			baseUrl: this.options.baseUrl,
+			redactor: this.options.redactor,
+			method: 'POST',
+			path: '/v1/mm/heartbeat',
+			action: 'send the market-maker heartbeat',
+			// A heartbeat stuck behind a long rate-limit wait is worth less than the next one.
+			retry: { rateLimitMaxWaitMs: Math.min(5000, this.options.intervalMs) },
+			signal: this.stopping.signal,
+		});
 	}
 }

@@ -9,16 +9,11 @@ import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
 import { readStreamOptions } from '../../shared/triggerOptions';
 import { AcceptanceMerger } from './acceptanceMerger';
+import type { TotalisCredentials } from '../transport';
 import { TOTALIS_STREAM_DEFAULTS } from './description';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
 import { NEW_REQUEST, TotalisQuoteRequestProtocol, UPDATED_REQUEST } from './quoteRequestProtocol';
 import { TotalisWebSocketProtocol } from './websocketProtocol';
-
-export interface TotalisCredentials {
-	apiKey: string;
-	baseUrl: string;
-	wsUrl: string;
-}
 
 /** Frames above this size are dropped unread (Totalis' REST limit is 256 KB; events are far smaller). */
 const MAX_FRAME_BYTES = 1024 * 1024;

@@ -113,11 +113,13 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 		startup = (async () => {
 			try {
 				await engine.start();
+				for (const companion of companions) await companion.start();
 			} catch (error) {
+				// Nothing of a failed start may outlive it: n8n will call trigger() again.
 				await engine.stop('after a failed start');
+				await stopCompanions();
 				throw toNodeError(ctx, venueName, error);
 			}
-			for (const companion of companions) await companion.start();
 		})();
 		await startup;
 	};

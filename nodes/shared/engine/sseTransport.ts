@@ -70,7 +70,7 @@ export class SseTransport implements Transport {
 				if (status !== 200 || !type.includes('text/event-stream')) {
 					readSome(response, (body) => {
 						const kind = status === 401 || status === 403 ? 'auth' : 'unreachable';
-						const said = redactor.text(body.trim().slice(0, 300));
+						const said = redactor.text(explainErrorBody(body));
 						fail(
 							new StreamFailure(kind, `${this.endpoint} answered HTTP ${status}${said ? `: ${said}` : ''}`, {
 								httpStatus: status,
@@ -103,6 +103,19 @@ export class SseTransport implements Transport {
 			request.end();
 		});
 	}
+}
+
+/** The venue's own words from an error body: `{error:{code,message}}` or `{message}` when JSON, else the text. */
+function explainErrorBody(body: string): string {
+	try {
+		const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } | string; message?: unknown };
+		const error = typeof parsed.error === 'object' ? parsed.error : undefined;
+		const message = error?.message ?? parsed.message ?? parsed.error;
+		if (typeof message === 'string') return error?.code ? `${String(error.code)}: ${message}` : message;
+	} catch {
+		// not JSON: fall through to the raw text
+	}
+	return body.trim().slice(0, 300);
 }
 
 function readSome(stream: http.IncomingMessage, done: (text: string) => void) {

@@ -1,0 +1,266 @@
+/** Resource "Quote Request": read a request, quote on it, withdraw your quote. */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+import {
+	invalid,
+	readCommonOptions,
+	requiredId,
+	toNumber,
+	wholeNumber,
+	type OperationHandler,
+	type TotalisSession,
+} from './common';
+import { conflictReason, currentVersionOf, segment, totalisRequest } from '../transport';
+
+const forOperations = (...operation: string[]) => ({ show: { resource: ['quoteRequest'], operation } });
+
+export const quoteRequestOperations: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['quoteRequest'] } },
+	options: [
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get a quote request',
+			description: 'Get a quote request with its legs, every active quote on its current version and the best quote',
+		},
+		{
+			name: 'Submit Quote',
+			value: 'submitQuote',
+			action: 'Submit a quote on a quote request',
+			description: 'Offer payout odds on a quote request, or replace your earlier quote on it',
+		},
+		{
+			name: 'Withdraw Quote',
+			value: 'withdrawQuote',
+			action: 'Withdraw your quote from a quote request',
+			description: 'Take your quote off a quote request before a taker accepts it',
+		},
+	],
+	default: 'get',
+};
+
+export const quoteRequestFields: INodeProperties[] = [
+	{
+		displayName: 'Quote Request ID',
+		name: 'quoteRequestId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 1a6d1f06-9d4f-47cb-994b-3bdfbbef7e40',
+		displayOptions: forOperations('get', 'submitQuote', 'withdrawQuote'),
+		description:
+			'The ID of the quote request. From a quote_request or quote_request:updated item of the Totalis Trigger, map {{ $json.data.id }}.',
+	},
+	{
+		displayName: 'Request Version',
+		name: 'requestVersion',
+		type: 'number',
+		required: true,
+		default: 0,
+		typeOptions: { minValue: 0, numberPrecision: 0 },
+		displayOptions: forOperations('submitQuote'),
+		description:
+			'The version of the quote request you priced. Map {{ $json.data.version }} from the stream item. When the request changes, its version goes up and quotes on older versions are refused.',
+	},
+	{
+		displayName: 'Request Hash',
+		name: 'requestHash',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. sha256:a3f4b2c…',
+		displayOptions: forOperations('submitQuote'),
+		description:
+			'The request_hash of the version you priced. Map {{ $json.data.request_hash }} from the stream item.',
+	},
+	{
+		displayName: 'Payout Odds',
+		name: 'payoutOdds',
+		type: 'number',
+		required: true,
+		default: 0,
+		typeOptions: { minValue: 0, numberPrecision: 4 },
+		displayOptions: forOperations('submitQuote'),
+		description:
+			'The payout multiplier you offer on the bet amount, greater than 1. At 4.25 a 25 USDC bet pays 106.25 USDC if the parlay wins, and you put 81.25 USDC at risk.',
+	},
+	{
+		displayName: 'Expires In (Ms)',
+		name: 'expiresInMs',
+		type: 'number',
+		default: 10000,
+		typeOptions: { minValue: 1, numberPrecision: 0 },
+		displayOptions: forOperations('submitQuote'),
+		description: 'How long your quote stays valid, in milliseconds, unless you replace or withdraw it first',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: forOperations('withdrawQuote'),
+		options: [
+			{
+				displayName: 'Request Version',
+				name: 'requestVersion',
+				type: 'number',
+				default: 1,
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				description:
+					'Withdraw only a quote made for this version of the request; a quote on another version is reported as already expired',
+			},
+			{
+				displayName: 'Request Hash',
+				name: 'requestHash',
+				type: 'string',
+				default: '',
+				description: 'Withdraw only a quote made for the version with this request_hash',
+			},
+		],
+	},
+];
+
+const getResponse = z.object({
+	data: z
+		.object({
+			quote_request: z.object({ id: z.string() }).passthrough(),
+			quotes: z.array(z.unknown()),
+			best_quote: z.unknown(),
+		})
+		.passthrough(),
+});
+
+const submitResponse = z.object({
+	data: z.object({ quote: z.object({ id: z.string() }).passthrough() }).passthrough(),
+});
+
+const withdrawResponse = z.union([
+	z.literal(''),
+	z.object({ data: z.object({ status: z.string() }).passthrough() }).passthrough(),
+]);
+
+const ID_HINT = 'Map {{ $json.data.id }} from a quote_request item of the Totalis Trigger.';
+
+async function get(this: IExecuteFunctions, itemIndex: number, session: TotalisSession): Promise<IDataObject> {
+	const id = requiredId(this, itemIndex, 'quoteRequestId', 'Quote Request ID', 'the ID of a quote request', ID_HINT);
+	const { rateLimitMaxWaitMs } = readCommonOptions(this, itemIndex);
+	const response = await totalisRequest(this, {
+		baseUrl: session.baseUrl,
+		redactor: session.redactor,
+		method: 'GET',
+		path: `/v1/quote-requests/${segment(id)}`,
+		action: `get quote request "${id}"`,
+		retry: { rateLimitMaxWaitMs },
+		schema: getResponse,
+		itemIndex,
+		describeError: (_error, status) =>
+			status === 403 ? { description: 'This quote request belongs to another account.' } : undefined,
+	});
+	return response.body.data as IDataObject;
+}
+
+async function submitQuote(this: IExecuteFunctions, itemIndex: number, session: TotalisSession): Promise<IDataObject> {
+	const id = requiredId(this, itemIndex, 'quoteRequestId', 'Quote Request ID', 'the ID of a quote request', ID_HINT);
+	const requestVersion = wholeNumber(
+		this,
+		itemIndex,
+		'requestVersion',
+		'Request Version',
+		1,
+		'a whole number, 1 or more',
+		'Map {{ $json.data.version }} from the quote request you priced.',
+	);
+	const requestHash = requiredId(
+		this,
+		itemIndex,
+		'requestHash',
+		'Request Hash',
+		'the request_hash of the version you priced',
+		'Map {{ $json.data.request_hash }} from the quote request you priced.',
+	);
+	const rawOdds = this.getNodeParameter('payoutOdds', itemIndex, undefined) as unknown;
+	const payoutOdds = toNumber(rawOdds);
+	if (payoutOdds === undefined || payoutOdds <= 1) {
+		throw invalid(this, itemIndex, 'Payout Odds', 'a number greater than 1 (the payout multiplier)', rawOdds);
+	}
+	const expiresInMs = wholeNumber(this, itemIndex, 'expiresInMs', 'Expires In (Ms)', 1, 'a whole number of milliseconds greater than 0');
+	const { rateLimitMaxWaitMs } = readCommonOptions(this, itemIndex);
+
+	const response = await totalisRequest(this, {
+		baseUrl: session.baseUrl,
+		redactor: session.redactor,
+		method: 'PUT',
+		path: `/v1/mm/quote-requests/${segment(id)}/quote`,
+		action: `submit a quote on quote request "${id}"`,
+		body: { request_version: requestVersion, request_hash: requestHash, payout_odds: payoutOdds, expires_in_ms: expiresInMs },
+		retry: { rateLimitMaxWaitMs },
+		schema: submitResponse,
+		itemIndex,
+		describeError: (error, status) => {
+			if (status !== 409) return undefined;
+			const reason = conflictReason(error);
+			if (reason === 'version_mismatch') {
+				const current = currentVersionOf(error);
+				const moved = current !== undefined ? `moved on to version ${current}` : 'moved on to a newer version';
+				return {
+					message: `Totalis refused the quote on quote request "${id}": the quote request ${moved} (you priced version ${requestVersion}); re-price`,
+					description:
+						'Quotes must name the current version and request_hash. Price the latest version (the quote_request:updated item of the Totalis Trigger carries it, or use Get) and submit again.',
+				};
+			}
+			if (reason === 'request_not_active') {
+				return { description: 'The quote request is no longer open for quotes (a taker committed, it expired or it was cancelled).' };
+			}
+			return undefined;
+		},
+	});
+	return response.body.data as IDataObject;
+}
+
+async function withdrawQuote(this: IExecuteFunctions, itemIndex: number, session: TotalisSession): Promise<IDataObject> {
+	const id = requiredId(this, itemIndex, 'quoteRequestId', 'Quote Request ID', 'the ID of a quote request', ID_HINT);
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const body: IDataObject = {};
+	if (additional.requestVersion !== undefined && additional.requestVersion !== '') {
+		const version = toNumber(additional.requestVersion);
+		if (version === undefined || !Number.isInteger(version) || version < 1) {
+			throw invalid(this, itemIndex, 'Request Version', 'a whole number, 1 or more', additional.requestVersion);
+		}
+		body.request_version = version;
+	}
+	if (additional.requestHash !== undefined) {
+		const hash = typeof additional.requestHash === 'string' ? additional.requestHash.trim() : '';
+		if (!hash) throw invalid(this, itemIndex, 'Request Hash', 'a request_hash (or remove the field)', additional.requestHash);
+		body.request_hash = hash;
+	}
+	const { rateLimitMaxWaitMs } = readCommonOptions(this, itemIndex);
+
+	const response = await totalisRequest(this, {
+		baseUrl: session.baseUrl,
+		redactor: session.redactor,
+		method: 'DELETE',
+		path: `/v1/mm/quote-requests/${segment(id)}/quote`,
+		action: `withdraw your quote on quote request "${id}"`,
+		body: Object.keys(body).length ? body : undefined,
+		retry: { rateLimitMaxWaitMs },
+		schema: withdrawResponse,
+		itemIndex,
+		describeError: (error, status) => {
+			if (status === 409 && conflictReason(error) === 'quote_accepted') {
+				return { description: 'A taker already accepted this quote: confirm it instead of withdrawing it.' };
+			}
+			if (status === 404) return { description: 'Totalis has no quote of yours on this quote request (or no such request).' };
+			return undefined;
+		},
+	});
+	if (response.status === 204 || response.body === '') return { withdrawn: true, quote_request_id: id };
+	const status = typeof response.body === 'object' ? response.body.data.status : 'unknown';
+	return { withdrawn: status === 'withdrawn', status, quote_request_id: id };
+}
+
+export const quoteRequestHandlers: Record<string, OperationHandler> = { get, submitQuote, withdrawQuote };

@@ -1,0 +1,132 @@
+/**
+ * Totalis over the shared REST client: the error envelope `{error:{code, message, details?,
+ * retry_after?}}`, the wording of Totalis' refusals, and one call helper used by the action
+ * node (and usable by the trigger for `POST /v1/mm/heartbeat`).
+ */
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type { ZodType, ZodTypeDef } from 'zod';
+import type { Redactor } from '../shared/redact';
+import {
+	fallbackVenueError,
+	requestJson,
+	type ErrorWording,
+	type JsonResponse,
+	type RestContext,
+	type RetryOptions,
+	type VenueError,
+} from '../shared/rest';
+
+export const TOTALIS_CREDENTIAL_TYPE = 'totalisApi';
+export const TOTALIS_VENUE = 'Totalis';
+
+/** The fields of the `totalisApi` credential. */
+export interface TotalisCredentials {
+	apiKey: string;
+	baseUrl: string;
+	wsUrl: string;
+}
+
+/** Reads Totalis' error envelope; anything else (a proxy page, an empty body) falls back to the status. */
+export function parseTotalisError(status: number, body: unknown): VenueError {
+	const envelope = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
+	if (!envelope || typeof envelope !== 'object') return fallbackVenueError(status, body);
+	const { code, message, details, retry_after: retryAfter } = envelope as Record<string, unknown>;
+	if (typeof code !== 'string' || !code) return fallbackVenueError(status, body);
+	const parsed: VenueError = { code, message: typeof message === 'string' && message ? message : code };
+	if (details !== undefined) parsed.details = details;
+	const seconds = typeof retryAfter === 'string' ? Number(retryAfter) : retryAfter;
+	if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) parsed.retryAfterSeconds = seconds;
+	return parsed;
+}
+
+/** Why a 409 happened, from `details.reason` or, as the docs name it, the code itself ('version_mismatch'). */
+export function conflictReason(error: VenueError): string | undefined {
+	if (error.code.toLowerCase() === 'version_mismatch') return 'version_mismatch';
+	const details = error.details;
+	if (details && typeof details === 'object') {
+		const reason = (details as Record<string, unknown>).reason;
+		if (typeof reason === 'string') return reason;
+	}
+	return undefined;
+}
+
+/** The version a version_mismatch points to, when Totalis says it. */
+export function currentVersionOf(error: VenueError): number | undefined {
+	const details = error.details;
+	if (!details || typeof details !== 'object') return undefined;
+	const record = details as Record<string, unknown>;
+	for (const key of ['current_version', 'version', 'request_version', 'latest_version']) {
+		const value = record[key];
+		if (typeof value === 'number' && Number.isFinite(value)) return value;
+	}
+	return undefined;
+}
+
+/** Totalis' wording of the statuses every call shares; operations add their own on top. */
+function commonWording(error: VenueError, status: number): ErrorWording | undefined {
+	if (status === 401) {
+		return { description: 'Totalis did not accept the API key: check the API key in the Totalis API credential.' };
+	}
+	if (status === 403) {
+		return {
+			description:
+				'The API key is valid but may not do this: market-maker calls need a key with the mm:quote scope, and quotes or requests of another account are refused.',
+		};
+	}
+	if (status === 413) return { description: 'Totalis accepts request bodies up to 256 KB.' };
+	if (error.code === 'SERVICE_UNAVAILABLE' || status === 503) {
+		return { description: 'Totalis is temporarily unavailable; it asks to retry shortly.' };
+	}
+	return undefined;
+}
+
+export interface TotalisCallOptions<T> {
+	baseUrl: string;
+	redactor: Redactor;
+	method: IHttpRequestMethods;
+	path: string;
+	/** Completes "Totalis could not …". */
+	action: string;
+	body?: IDataObject;
+	retry?: RetryOptions;
+	schema?: ZodType<T, ZodTypeDef, unknown>;
+	/** Operation-specific wording, tried before the common wording. */
+	describeError?: (error: VenueError, status: number) => ErrorWording | undefined;
+	itemIndex?: number;
+	signal?: AbortSignal;
+	timeoutMs?: number;
+}
+
+/** One authenticated Totalis call through the shared REST client. */
+export async function totalisRequest<T = unknown>(
+	context: RestContext,
+	options: TotalisCallOptions<T>,
+): Promise<JsonResponse<T>> {
+	return await requestJson<T>(context, {
+		credentialType: TOTALIS_CREDENTIAL_TYPE,
+		venue: TOTALIS_VENUE,
+		baseUrl: options.baseUrl,
+		method: options.method,
+		path: options.path,
+		action: options.action,
+		body: options.body,
+		redactor: options.redactor,
+		retry: options.retry,
+		schema: options.schema,
+		parseError: parseTotalisError,
+		describeError: (error, status) => {
+			const specific = options.describeError?.(error, status);
+			const common = commonWording(error, status);
+			if (!specific) return common;
+			return { message: specific.message ?? common?.message, description: specific.description ?? common?.description };
+		},
+		itemIndex: options.itemIndex,
+		signal: options.signal,
+		timeoutMs: options.timeoutMs,
+	});
+}
+
+/** A path segment from a user-given ID. */
+export function segment(id: string): string {
+	return encodeURIComponent(id);
+}

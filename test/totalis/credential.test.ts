@@ -1,0 +1,223 @@
+/**
+ * The Totalis API credential, tested the way n8n's "Test credential" button does: the
+ * credential's `test.request` runs through n8n-core's RoutingNode (with the credential's
+ * `authenticate`) against the simulator, then the rules are applied as n8n's CredentialsTester
+ * (packages/cli/src/services/credentials-tester.service.ts, n8n 2.x) applies them.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ExecuteContext, RoutingNode } from 'n8n-core';
+import {
+	createRunExecutionData,
+	type ICredentialDataDecryptedObject,
+	type ICredentialTestRequest,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+} from 'n8n-workflow';
+import { TotalisApi } from '../../credentials/TotalisApi.credentials';
+import { startSimulator, type VenueSimulator } from '../../simulator';
+import { N8nHarness } from '../harness/n8n';
+
+const harness = new N8nHarness({ nodes: {}, credentialTypes: [TotalisApi] });
+let sim: VenueSimulator;
+
+beforeAll(async () => {
+	sim = await startSimulator({ port: 0, totalis: { keys: { api_live_no_scope_key_123: { userId: 'did:privy:noscope', mmId: 'mm_noscope', scopes: [] } } } });
+});
+
+afterAll(async () => {
+	await sim.close();
+});
+
+interface TestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/** Runs a credential test as n8n's CredentialsTester does, with these credential values. */
+async function testCredential(values: ICredentialDataDecryptedObject): Promise<TestResult> {
+	const credentialType = harness.credentialType('totalisApi');
+	const testRequest = credentialType.test as ICredentialTestRequest;
+	const withDefaults: ICredentialDataDecryptedObject = {};
+	for (const property of credentialType.properties) withDefaults[property.name] = property.default as string;
+	Object.assign(withDefaults, values);
+	harness.setCredentials('totalisApi', withDefaults);
+
+	const nodeType: INodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'credentialTestTemp',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: [],
+			outputs: [],
+			credentials: [{ name: 'totalisApi', required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: testRequest.request }, default: '' }],
+		},
+	};
+	harness.nodeTypes.register('credentialTestTemp', nodeType);
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'credentialTestTemp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { totalisApi: { id: '1', name: 'test credential' } },
+	};
+	const workflow = harness.workflow([node]);
+	const additionalData = harness.additionalData('internal', workflow.id!);
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		createRunExecutionData(),
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	const routingNode = new RoutingNode(context, nodeType, {
+		id: '1',
+		name: 'test credential',
+		type: 'totalisApi',
+		data: withDefaults,
+	});
+
+	let response: INodeExecutionData[][] | null | undefined;
+	try {
+		response = await routingNode.runNode();
+	} catch (caught) {
+		const error = caught as { cause?: { response?: { status: number; statusText?: string }; code?: string }; message: string };
+		if (error.cause?.response) {
+			const statusCode = error.cause.response.status;
+			for (const rule of testRequest.rules ?? []) {
+				if (rule.type === 'responseCode' && rule.properties.value === statusCode) {
+					return { status: 'Error', message: rule.properties.message };
+				}
+			}
+			if (statusCode < 199 || statusCode > 299) {
+				return { status: 'Error', message: error.cause.response.statusText || `Received HTTP status code: ${statusCode}` };
+			}
+		} else if (error.cause?.code) {
+			return { status: 'Error', message: error.cause.code };
+		}
+		return { status: 'Error', message: error.message };
+	}
+	for (const rule of testRequest.rules ?? []) {
+		if (rule.type === 'responseSuccessBody') {
+			const json = response![0][0].json;
+			if (lookup(json, rule.properties.key) === rule.properties.value) {
+				return { status: 'Error', message: rule.properties.message };
+			}
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/** lodash.get for dotted keys, as the CredentialsTester uses it. */
+function lookup(value: unknown, path: string): unknown {
+	let current: unknown = value;
+	for (const part of path.split('.')) {
+		if (current === null || current === undefined) return undefined;
+		current = (current as Record<string, unknown>)[part];
+	}
+	return current;
+}
+
+describe('Totalis API credential', () => {
+	it('declares the fields, the X-API-Key header and a harmless GET as its test', () => {
+		const type = harness.credentialType('totalisApi');
+		expect(type.displayName).toBe('Totalis API');
+		const byName = Object.fromEntries(type.properties.map((property) => [property.name, property]));
+		expect(byName.apiKey.typeOptions?.password).toBe(true);
+		expect(byName.apiKey.required).toBe(true);
+		expect(byName.baseUrl.default).toBe('https://api.totalis.trade');
+		expect(byName.wsUrl.default).toBe('wss://api.totalis.trade/ws');
+		expect(type.authenticate).toEqual({ type: 'generic', properties: { headers: { 'X-API-Key': '={{$credentials.apiKey}}' } } });
+		expect(type.test?.request.method).toBe('GET');
+		expect(type.test?.request.url).toBe('/v1/quote-requests/00000000-0000-0000-0000-000000000000');
+	});
+
+	it('passes for the simulator key: the request reached Totalis, authenticated, and found nothing (404)', async () => {
+		const requests: Array<{ method: string; path: string; status: number; mmId?: string }> = [];
+		const off = sim.totalis.events.on('rest:request', (request) => requests.push(request));
+		const result = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl });
+		off();
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(requests).toEqual([
+			{
+				method: 'GET',
+				path: '/totalis/v1/quote-requests/00000000-0000-0000-0000-000000000000',
+				status: 404,
+				mmId: sim.totalis.mmId,
+			},
+		]);
+		// A read only: no heartbeat was recorded.
+		expect(sim.totalis.lastHeartbeat()).toBeUndefined();
+	});
+
+	it('passes with a trailing slash on the base URL', async () => {
+		const result = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: `${sim.totalis.restUrl}/` });
+		expect(result.status).toBe('OK');
+	});
+
+	it('fails for a wrong key with a message that says the key was refused', async () => {
+		const statuses: number[] = [];
+		const off = sim.totalis.events.on('rest:request', (request) => statuses.push(request.status));
+		const result = await testCredential({ apiKey: 'api_live_wrong_key_000000', baseUrl: sim.totalis.restUrl });
+		off();
+		expect(statuses).toEqual([401]);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/did not accept this API key/);
+		expect(result.message).not.toContain('api_live_wrong_key_000000');
+	});
+
+	it('passes for a valid key without the mm:quote scope (the key is accepted; quoting will answer 403)', async () => {
+		const result = await testCredential({ apiKey: 'api_live_no_scope_key_123', baseUrl: sim.totalis.restUrl });
+		expect(result.status).toBe('OK');
+	});
+
+	it('fails when Totalis is rate-limiting or unavailable, since the key could not be judged', async () => {
+		sim.totalis.faults.failRest({ method: 'GET', pathPrefix: '/v1/quote-requests/', status: 429, retryAfterSeconds: 30 });
+		const limited = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl });
+		expect(limited).toEqual({ status: 'Error', message: expect.stringMatching(/rate-limiting/) });
+
+		sim.totalis.faults.failRest({ method: 'GET', pathPrefix: '/v1/quote-requests/', status: 503 });
+		const unavailable = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl });
+		expect(unavailable).toEqual({ status: 'Error', message: expect.stringMatching(/temporarily unavailable/) });
+		expect(sim.totalis.faults.pendingRestFaults()).toBe(0);
+	});
+
+	it('fails when the base URL answers but not like Totalis (a proxy or web page)', async () => {
+		const server: Server = createServer((_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'text/html' });
+			res.end('<html><body>Welcome</body></html>');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const result = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: `http://127.0.0.1:${port}` });
+			expect(result.status).toBe('Error');
+			expect(result.message).toMatch(/not like the Totalis API/);
+		} finally {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	});
+
+	it('fails with the network error when nothing listens at the base URL', async () => {
+		const server = createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		const result = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: `http://127.0.0.1:${port}` });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/ECONNREFUSED/);
+	});
+});
