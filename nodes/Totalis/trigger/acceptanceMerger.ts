@@ -15,7 +15,10 @@ const REMEMBERED = 10_000;
  */
 export class AcceptanceMerger implements Stage {
 	private readonly held = new Map<string, { delivered: Delivered; timer?: NodeJS.Timeout; next: (d: Delivered) => void }>();
+	/** Acceptances already emitted; the ring evicts the oldest in O(1) once REMEMBERED are known. */
 	private readonly emitted = new Set<string>();
+	private readonly emittedRing: string[] = [];
+	private ringPosition = 0;
 	/** Partners that arrived after their acceptance had been emitted. */
 	latePartners = 0;
 
@@ -58,9 +61,12 @@ export class AcceptanceMerger implements Stage {
 
 	private release(quoteId: string, delivered: Delivered, next: (delivered: Delivered) => void) {
 		this.emitted.add(quoteId);
-		if (this.emitted.size > REMEMBERED) {
-			const oldest = this.emitted.values().next().value as string;
-			this.emitted.delete(oldest);
+		if (this.emittedRing.length < REMEMBERED) {
+			this.emittedRing.push(quoteId);
+		} else {
+			this.emitted.delete(this.emittedRing[this.ringPosition]);
+			this.emittedRing[this.ringPosition] = quoteId;
+			this.ringPosition = (this.ringPosition + 1) % REMEMBERED;
 		}
 		next(delivered);
 	}

@@ -1,5 +1,5 @@
 import type { Decoded, Frame, HandshakeSession, VenueProtocol } from '../../shared/engine/protocol';
-import { explainIssues, quoteRequestSchema } from './schemas';
+import { validateQuoteRequest } from './schemas';
 
 export const NEW_REQUEST = 'quote_request';
 export const UPDATED_REQUEST = 'quote_request:updated';
@@ -40,9 +40,9 @@ export class TotalisQuoteRequestProtocol implements VenueProtocol {
 			case NEW_REQUEST:
 			case UPDATED_REQUEST: {
 				if (this.inSnapshot && !this.includeSnapshot) return { kind: 'control' };
-				const checked = quoteRequestSchema.safeParse(frame.value);
-				if (!checked.success) return { kind: 'invalid', reason: `${name}: ${explainIssues(checked.error)}` };
-				const request = checked.data as { id: string; version: number } & Record<string, unknown>;
+				const problem = validateQuoteRequest(frame.value);
+				if (problem) return { kind: 'invalid', reason: `${name}: ${problem}` };
+				const request = frame.value as { id: string; version: number } & Record<string, unknown>;
 				return {
 					kind: 'event',
 					event: {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { compileValidator, type Validator } from '../../shared/engine/validation';
+
 /**
  * What the Totalis Trigger relies on in each frame. Only the ids and fields a workflow acts on
  * are checked; unknown fields pass through (`passthrough`) and unknown event types pass as they are.
@@ -9,7 +11,7 @@ const timestamp = z.union([z.string(), z.number()]);
 
 const quoteRef = z.object({ quote_id: id, rfq_id: id }).passthrough();
 
-export const websocketEventSchemas: Record<string, z.ZodTypeAny> = {
+const websocketEventSchemas: Record<string, z.ZodTypeAny> = {
 	'quote:accepted': quoteRef.extend({ confirmation_deadline: timestamp }),
 	'mm_quote:accepted': quoteRef.extend({
 		confirmation_deadline: timestamp,
@@ -31,11 +33,13 @@ export const websocketEventSchemas: Record<string, z.ZodTypeAny> = {
 
 export const WEBSOCKET_EVENTS = Object.keys(websocketEventSchemas);
 
-/** Every WebSocket frame is `{type, data?}`; a frame without a type is not Totalis'. */
-export const websocketEnvelope = z.object({ type: z.string().min(1), data: z.unknown().optional() }).passthrough();
+/** The payload check of each documented event, compiled once for the per-frame path. */
+export const websocketEventValidators: Record<string, Validator> = Object.fromEntries(
+	Object.entries(websocketEventSchemas).map(([type, schema]) => [type, compileValidator(schema)]),
+);
 
 /** The quote request object of the market maker's SSE stream (`quote_request`, `quote_request:updated`). */
-export const quoteRequestSchema = z
+const quoteRequestSchema = z
 	.object({
 		id,
 		version: z.number().int(),
@@ -44,10 +48,4 @@ export const quoteRequestSchema = z
 	})
 	.passthrough();
 
-/** Explains a zod failure in one line: which field, what was expected. */
-export function explainIssues(error: z.ZodError): string {
-	return error.issues
-		.slice(0, 3)
-		.map((issue) => `${issue.path.join('.') || '(frame)'}: ${issue.message}`)
-		.join('; ');
-}
+export const validateQuoteRequest = compileValidator(quoteRequestSchema);

@@ -1,6 +1,6 @@
 import { StreamFailure } from '../../shared/engine/errors';
 import type { Decoded, Frame, HandshakeSession, VenueProtocol } from '../../shared/engine/protocol';
-import { explainIssues, websocketEnvelope, websocketEventSchemas } from './schemas';
+import { websocketEventValidators } from './schemas';
 
 export interface TotalisChannels {
 	/** Subscribe to the market maker's quote lifecycle (`mm:quotes:<id>`). */
@@ -16,9 +16,11 @@ const CONTROL_TYPES = new Set(['auth:success', 'pong', 'subscribed', 'unsubscrib
 
 type Envelope = { type: string; data?: unknown; [field: string]: unknown };
 
+/** Every Totalis frame is an object with a non-empty string `type` (checked by hand: it runs per frame). */
 function envelopeOf(frame: Frame): Envelope | undefined {
-	const parsed = websocketEnvelope.safeParse(frame.value);
-	return parsed.success ? (parsed.data as Envelope) : undefined;
+	const value = frame.value as Envelope | null;
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+	return typeof value.type === 'string' && value.type !== '' ? value : undefined;
 }
 
 /** The payload of a frame: its `data` object, or the frame's other fields for frames without one. */
@@ -88,11 +90,8 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 			return { kind: 'fatal', reason: `Totalis revoked the session: ${String(envelope.message ?? 'auth:error')}` };
 		}
 		const data = payloadOf(envelope);
-		const schema = websocketEventSchemas[type];
-		if (schema) {
-			const checked = schema.safeParse(data);
-			if (!checked.success) return { kind: 'invalid', reason: `${type}: ${explainIssues(checked.error)}` };
-		}
+		const problem = websocketEventValidators[type]?.(data);
+		if (problem) return { kind: 'invalid', reason: `${type}: ${problem}` };
 		const subject = (data.quote_id ?? data.rfq_id) as string | undefined;
 		return {
 			kind: 'event',

@@ -65,6 +65,21 @@ export interface StreamStats {
 
 type Phase = 'handshake' | 'streaming' | 'closed';
 
+/** The current time as ISO text, formatted once per millisecond: a busy stream asks thousands of times. */
+class IsoClock {
+	private lastMs = 0;
+	private lastText = '';
+
+	iso(): string {
+		const now = Date.now();
+		if (now !== this.lastMs) {
+			this.lastMs = now;
+			this.lastText = new Date(now).toISOString();
+		}
+		return this.lastText;
+	}
+}
+
 /** Read through a function: the phase changes in callbacks while `connect()` awaits. */
 function isClosed(link: Link): boolean {
 	return link.phase === 'closed';
@@ -101,6 +116,7 @@ export class StreamEngine {
 	private stopped = false;
 	private started = false;
 	private stopping: Promise<void> | undefined;
+	private readonly clock = new IsoClock();
 
 	constructor(private readonly options: StreamEngineOptions) {
 		this.backoff = new Backoff(options.timing.backoff, options.random);
@@ -323,7 +339,7 @@ export class StreamEngine {
 						source: protocol.source,
 						event: event.event,
 						data: event.data as IDataObject,
-						receivedAt: new Date().toISOString(),
+						receivedAt: this.clock.iso(),
 						connection: { id: link.id, sequence: link.sequence },
 						gap: this.gap.take(),
 						...event.annotations,

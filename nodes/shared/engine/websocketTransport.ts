@@ -72,7 +72,7 @@ export class WebSocketTransport implements Transport {
 			});
 
 			socket.on('message', (data: WebSocket.RawData) => {
-				const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+				const buffer = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 				const frame: RawFrame = { text: buffer.toString('utf8'), bytes: buffer.length };
 				handlers.onFrame(frame);
 			});
