@@ -369,6 +369,28 @@ export class N8nHarness {
 	}
 
 	/**
+	 * `trigger()` in manual mode with a recorded emit, without n8n's run around it: lets a test
+	 * call `manualTriggerFunction` and `closeFunction` in any order (closing mid-start).
+	 */
+	async manualTriggerResponse(type: string, parameters: INodeParameters, credentialType: string) {
+		const node = this.node(type, parameters, credentialType);
+		const workflow = this.workflow([node]);
+		const recorder = new TriggerRecorder();
+		const context = new TriggerContext(
+			workflow,
+			node,
+			this.additionalData('manual', workflow.id),
+			'manual',
+			'manual',
+			(data) => recorder.onEmit(data),
+			(error) => recorder.onEmitError(error),
+			(error) => recorder.onFailedExecution(error),
+		);
+		const response = (await this.nodeTypes.getByNameAndVersion(type, 1).trigger!.call(context)) ?? {};
+		return { response, recorder };
+	}
+
+	/**
 	 * Runs a trigger the way the editor's "Execute step" does, through n8n-core's own manual path:
 	 * `trigger()`, emit swapped, `manualTriggerFunction()`, wait for the first emit, then close.
 	 */

@@ -10,6 +10,8 @@ export interface TotalisSimEvents {
 	'ws:message': { connectionId: number; message: unknown; raw: string };
 	/** A protocol-level ping from a client; `answered` is false while silenced. */
 	'ws:protocol-ping': { connectionId: number; answered: boolean };
+	/** A client's answer to the simulator's protocol ping (`pingClients()`). */
+	'ws:protocol-pong': { connectionId: number };
 	'ws:close': { connectionId: number; code: number; reason: string };
 	/** A venue event sent to WebSocket channels; `recipients` counts the sockets that got it. */
 	'ws:event': { channels: string[]; type: string; data: unknown; recipients: number };

@@ -185,6 +185,11 @@ export class TotalisSimulator implements VenueMount {
 		this.identities.add(apiKey, identity);
 	}
 
+	/** Sends a WebSocket protocol ping to every open socket, as venues that check liveness do. */
+	pingClients(): number {
+		return this.websocket.pingAll();
+	}
+
 	openSockets(): number {
 		return this.websocket.openCount();
 	}

@@ -80,6 +80,17 @@ export class WebSocketGateway {
 		return sent;
 	}
 
+	/** Sends a WebSocket protocol ping to every open socket (answers arrive as `ws:protocol-pong`). */
+	pingAll(): number {
+		let sent = 0;
+		for (const connection of this.connections) {
+			if (connection.ws.readyState !== WebSocket.OPEN) continue;
+			connection.ws.ping();
+			sent += 1;
+		}
+		return sent;
+	}
+
 	openCount(): number {
 		let open = 0;
 		for (const connection of this.connections) if (connection.ws.readyState === WebSocket.OPEN) open += 1;
@@ -115,6 +126,7 @@ export class WebSocketGateway {
 			if (answered) ws.pong(payload);
 			events.emit('ws:protocol-ping', { connectionId: connection.id, answered });
 		});
+		ws.on('pong', () => events.emit('ws:protocol-pong', { connectionId: connection.id }));
 		ws.on('message', (raw: WebSocket.RawData, isBinary: boolean) => this.onMessage(connection, raw, isBinary));
 		ws.on('error', () => {
 			// 'close' follows; a bad client frame (e.g. over maxPayload) must not crash the server.

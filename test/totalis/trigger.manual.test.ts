@@ -70,4 +70,25 @@ describe('Totalis Trigger (manual mode)', () => {
 		await closed;
 		expect(env.sim.totalis.openSockets()).toBe(0);
 	});
+
+	it('closing while the manual run is still connecting leaves no socket, no emit and no reconnect', async () => {
+		const { response, recorder } = await env.harness.manualTriggerResponse('totalisTrigger', { options: { ...FAST } } as never, 'totalisApi');
+		let connections = 0;
+		env.sim.totalis.events.on('ws:connection', () => connections++);
+		// A silent venue holds the handshake open, so the close lands mid-start for sure.
+		env.sim.totalis.faults.silence(true);
+		const authSent = env.sim.totalis.events.waitFor('ws:message', ({ message }) => (message as { type?: string })?.type === 'auth');
+		const closed = env.sim.totalis.events.waitFor('ws:close');
+		const starting = response.manualTriggerFunction!();
+		await authSent;
+		await response.closeFunction!();
+		await expect(starting).rejects.toThrow(/closed before the stream had started/);
+		await closed;
+		expect(env.sim.totalis.openSockets()).toBe(0);
+		env.sim.totalis.faults.silence(false);
+		env.sim.totalis.publish(env.mmChannel, 'quote:expired', SAMPLE_EVENTS['quote:expired']);
+		await new Promise((resolve) => setTimeout(resolve, FAST.silenceTimeoutMs));
+		expect(recorder.emissions).toEqual([]);
+		expect(connections).toBe(1);
+	});
 });

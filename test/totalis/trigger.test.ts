@@ -214,6 +214,13 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			expect(trigger.recorder.emitErrors).toEqual([]);
 		});
 
+		it('answers the venue\'s protocol pings', async () => {
+			await env.start();
+			const pong = env.sim.totalis.events.waitFor('ws:protocol-pong');
+			expect(env.sim.totalis.pingClients()).toBe(1);
+			expect(await pong).toMatchObject({ connectionId: expect.any(Number) });
+		});
+
 		it('detects a silent socket, replaces it, and keeps going', async () => {
 			const trigger = await env.start();
 			const dropped = env.sim.totalis.events.waitFor('ws:close', undefined, 5000);

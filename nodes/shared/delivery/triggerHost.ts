@@ -118,6 +118,7 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 				// Nothing of a failed start may outlive it: n8n will call trigger() again.
 				await engine.stop('after a failed start');
 				await stopCompanions();
+				if (closing) throw operationError(ctx, `${venueName}: closed before the stream had started`);
 				throw toNodeError(ctx, venueName, error);
 			}
 		})();
