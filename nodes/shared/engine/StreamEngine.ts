@@ -116,6 +116,7 @@ export class StreamEngine {
 	private stopped = false;
 	private started = false;
 	private stopping: Promise<void> | undefined;
+	private connecting: Promise<unknown> | undefined;
 	private readonly clock = new IsoClock();
 
 	constructor(private readonly options: StreamEngineOptions) {
@@ -137,7 +138,7 @@ export class StreamEngine {
 	async start(): Promise<Record<string, unknown>> {
 		if (this.started) throw new Error('StreamEngine.start() called twice');
 		this.started = true;
-		return await this.connect();
+		return await this.track(this.connect());
 	}
 
 	/** Closes the connection and cancels every timer; nothing is delivered afterwards. Idempotent. */
@@ -146,11 +147,21 @@ export class StreamEngine {
 		return this.stopping;
 	}
 
+	/** Remembers a connect in flight, so stop() can wait until whatever it opened is closed again. */
+	private track<T>(connecting: Promise<T>): Promise<T> {
+		this.connecting = connecting;
+		return connecting;
+	}
+
 	private async shutdown(reason: string) {
 		this.stopped = true;
 		clearTimeout(this.reconnectTimer);
+		const inFlight = this.connecting;
 		const link = this.link;
-		if (!link || link.phase === 'closed') return;
+		if (!link || link.phase === 'closed') {
+			await inFlight?.catch(() => {});
+			return;
+		}
 		const gone = new Promise<void>((resolve) => {
 			const previous = link.closed;
 			link.closed = (info) => {
@@ -163,6 +174,8 @@ export class StreamEngine {
 			link.connection.close(reason);
 			await gone;
 		}
+		// A connect still opening closes what it opened once it sees the stop; wait for that.
+		await inFlight?.catch(() => {});
 	}
 
 	private async connect(): Promise<Record<string, unknown>> {
@@ -404,7 +417,7 @@ export class StreamEngine {
 		if (this.stopped) return;
 		const { protocol, logger } = this.options;
 		try {
-			await this.connect();
+			await this.track(this.connect());
 			this.counters.reconnects++;
 			logger.info(`${protocol.venue} ${protocol.source}: reconnected (connection ${this.link?.id})`);
 		} catch (error) {

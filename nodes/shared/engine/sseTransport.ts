@@ -1,15 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 
-import type { Redactor } from '../redact';
 import { describeError, StreamFailure } from './errors';
-import type { Connection, ConnectionHandlers, Transport } from './transport';
-
-export interface SseTransportOptions {
-	url: string;
-	headers?: Record<string, string>;
-	redactor: Redactor;
-}
+import type { Connection, ConnectionHandlers, Transport, TransportOptions } from './transport';
 
 /** The largest error body read from a refused stream request, for its message. */
 const ERROR_BODY_LIMIT = 4096;
@@ -22,7 +15,7 @@ const ERROR_BODY_LIMIT = 4096;
 export class SseTransport implements Transport {
 	readonly endpoint: string;
 
-	constructor(private readonly options: SseTransportOptions) {
+	constructor(private readonly options: TransportOptions) {
 		this.endpoint = options.redactor.text(options.url);
 	}
 

@@ -1,3 +1,5 @@
+import type { Redactor } from '../redact';
+
 /**
  * What the engine needs from a transport (WebSocket, Server-Sent Events): open one connection,
  * hand over each frame's text, report any sign of life, send, and close. Reconnecting is not
@@ -38,6 +40,13 @@ export interface Connection {
 	close(reason: string): void;
 	/** Immediate teardown, for a connection that stopped answering. */
 	terminate(reason: string): void;
+}
+
+/** Where a transport connects; `url` may carry a key in its query string (never printed unredacted). */
+export interface TransportOptions {
+	url: string;
+	headers?: Record<string, string>;
+	redactor: Redactor;
 }
 
 export interface Transport {

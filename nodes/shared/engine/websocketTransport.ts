@@ -1,15 +1,7 @@
 import WebSocket from 'ws';
 
-import type { Redactor } from '../redact';
 import { describeError, StreamFailure } from './errors';
-import type { CloseInfo, Connection, ConnectionHandlers, RawFrame, Transport } from './transport';
-
-export interface WebSocketTransportOptions {
-	/** The full URL, possibly with a key in its query string (never printed unredacted). */
-	url: string;
-	headers?: Record<string, string>;
-	redactor: Redactor;
-}
+import type { CloseInfo, Connection, ConnectionHandlers, RawFrame, Transport, TransportOptions } from './transport';
 
 /** How long a graceful close may take before the socket is torn down. */
 const CLOSE_GRACE_MS = 1000;
@@ -21,7 +13,7 @@ const CLOSE_GRACE_MS = 1000;
 export class WebSocketTransport implements Transport {
 	readonly endpoint: string;
 
-	constructor(private readonly options: WebSocketTransportOptions) {
+	constructor(private readonly options: TransportOptions) {
 		this.endpoint = options.redactor.text(options.url);
 	}
 
