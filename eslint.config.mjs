@@ -1,4 +1,6 @@
-// Lints the package the way n8n reviews community nodes.
+// Lints the package the way n8n reviews community nodes, with n8n's own preset for packages not
+// meant for n8n Cloud (`recommendedWithoutN8nCloudSupport`): the Cloud preset additionally forbids
+// timers and every import but n8n-workflow, which a self-hosted socket trigger cannot do without.
 import { configs as n8nCommunityNodes } from '@n8n/eslint-plugin-community-nodes';
 import tseslint from 'typescript-eslint';
 
