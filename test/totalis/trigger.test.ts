@@ -90,7 +90,8 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 				expect(Date.parse(item.json.receivedAt as string)).not.toBeNaN();
 			}
 			expect(trigger.recorder.emissions).toHaveLength(11);
-			expect(trigger.recorder.emissions[2].deduplicationKey).toBe('totalis:quote:confirmed:q-3');
+			// Scoped to this workflow and node: n8n's keys are unique across the whole instance.
+			expect(trigger.recorder.emissions[2].deduplicationKey).toBe('wf-test:totalisTrigger-under-test:totalis:quote:confirmed:q-3');
 		});
 
 		it('passes only the chosen events', async () => {
@@ -145,7 +146,7 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 				exposure_legs: expect.any(Array),
 				quote: expect.objectContaining({ payout_odds: 3.5 }),
 			});
-			expect(trigger.recorder.emissions[0].deduplicationKey).toBe(`totalis:accepted:${acceptance.quoteId}`);
+			expect(trigger.recorder.emissions[0].deduplicationKey).toBe(`wf-test:totalisTrigger-under-test:totalis:accepted:${acceptance.quoteId}`);
 			// Nothing else arrives for this acceptance: the next item is an unrelated event.
 			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'later', rfq_id: 'r' });
 			await trigger.waitForItem((json) => json.event === 'quote:expired', 'the later event');
@@ -208,6 +209,8 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			const [item] = await trigger.waitForItems(1);
 			expect(item.json.connection).toEqual({ id: 2, sequence: 1 });
 			expect(item.json.gap).toMatchObject({ reconnects: 1, droppedFrames: 0, reasons: [expect.stringMatching(/connection lost/)] });
+			// An item that reports a gap always runs: no deduplication key that n8n could skip it for.
+			expect(trigger.recorder.emissions[0].deduplicationKey).toBeUndefined();
 			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'next', rfq_id: 'r' });
 			const items = await trigger.waitForItems(2);
 			expect(items[1].json.gap).toBeNull();

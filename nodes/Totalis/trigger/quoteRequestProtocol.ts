@@ -49,7 +49,8 @@ export class TotalisQuoteRequestProtocol implements VenueProtocol {
 						event: name,
 						data: request,
 						key: request.id,
-						deduplicationKey: `totalis:quote_request:${request.id}:${request.version}`,
+						// No deduplication key: after a reconnect the snapshot re-offers live requests on
+						// purpose (an earlier quote may have expired), and the workflow decides.
 						annotations: { snapshot: this.inSnapshot },
 					},
 				};

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import {
 	NodeApiError,
 	NodeOperationError,
@@ -64,11 +66,14 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	let lastBadFrameReport = 0;
 	let badFramesSinceReport = 0;
 
+	const dedupScope = `${ctx.getWorkflow().id ?? ''}:${node.id}`;
 	const emitItems = (items: StreamItem[], deduplicationKey?: string) => {
 		if (closing || manualDelivered) return;
 		if (manual) manualDelivered = true;
 		const data = [items.map((json) => ({ json }))];
-		if (deduplicationKey !== undefined && !manual) ctx.emit(data, undefined, undefined, deduplicationKey);
+		// An item that reports a gap must run even if n8n saw its key before, or the gap would vanish.
+		const key = deduplicationKey !== undefined && !manual && items.every((item) => !item.gap) ? deduplicationKey : undefined;
+		if (key !== undefined) ctx.emit(data, undefined, undefined, scopedDeduplicationKey(dedupScope, key));
 		else ctx.emit(data);
 	};
 	const delivery = new Delivery(setup.delivery, emitItems);
@@ -142,6 +147,16 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	if (manual) return { closeFunction, manualTriggerFunction: start };
 	await start();
 	return { closeFunction };
+}
+
+/**
+ * n8n keeps deduplication keys unique across all executions of the instance, so a bare event id
+ * would let one workflow's execution suppress another's: the key is scoped to this workflow and
+ * node, and hashed when longer than n8n's column (255).
+ */
+export function scopedDeduplicationKey(scope: string, key: string): string {
+	const full = `${scope}:${key}`;
+	return full.length <= 255 ? full : createHash('sha256').update(full).digest('hex');
 }
 
 /** A clear n8n error for a stream failure; "Authorization" marks credential problems, which n8n does not retry. */
