@@ -1,0 +1,34 @@
+/**
+ * The example workflows of examples/, made ready to import into a given n8n: every node's
+ * Totalis credential reference points at that instance's credential.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { findRepoRoot } from './communityPackage';
+import type { N8nCredential, WorkflowInput, WorkflowNode } from './n8nApi';
+
+export const EXAMPLE_CREDENTIAL_NAME = 'Totalis (simulator)';
+
+export function loadExample(file: string, credentials: Record<string, N8nCredential>): WorkflowInput {
+	const raw = JSON.parse(readFileSync(join(findRepoRoot(), 'examples', file), 'utf8')) as WorkflowInput;
+	return { ...raw, nodes: raw.nodes.map((node) => withCredentials(node, credentials)) };
+}
+
+function withCredentials(node: WorkflowNode, credentials: Record<string, N8nCredential>): WorkflowNode {
+	if (!node.credentials) return node;
+	const linked: WorkflowNode['credentials'] = {};
+	for (const type of Object.keys(node.credentials)) {
+		const credential = credentials[type];
+		if (!credential) throw new Error(`example node "${node.name}" needs a ${type} credential`);
+		linked[type] = { id: credential.id, name: credential.name };
+	}
+	return { ...node, credentials: linked };
+}
+
+/** A copy of `workflow` with only the named nodes (and their connections), under a new name. */
+export function subWorkflow(workflow: WorkflowInput, name: string, nodeNames: string[]): WorkflowInput {
+	const keep = new Set(nodeNames);
+	const connections = Object.fromEntries(Object.entries(workflow.connections ?? {}).filter(([from]) => keep.has(from)));
+	return { ...workflow, name, nodes: workflow.nodes.filter((node) => keep.has(node.name)), connections };
+}

@@ -1,0 +1,199 @@
+/**
+ * One real n8n server (`n8n start`), run by the Node 24 that built it, in its own process group
+ * (n8n spawns a task runner), quiet and local (n8nEnv.ts), with its owner set from the
+ * environment. Its output goes to `<user folder>/n8n.log`, and the last lines are kept for error
+ * messages. `stop()` resolves only when every process of the group is gone.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+import { OUTBOUND_LOG_ENV, PARENT_PID_ENV, parseOutboundLog, writeChildPreload, type OutboundAttempt } from './childPreload';
+import { guardProcessGroup } from './exitGuard';
+import { assertPortFree, findFreePort } from './freePort';
+import { n8nEnvironment } from './n8nEnv';
+import type { N8nInstallation } from './n8nInstall';
+import { OutputLog } from './outputLog';
+import { processGroupMembers, signalProcessGroup, waitForProcessGroupExit } from './processGroup';
+
+export interface N8nOwner {
+	email: string;
+	password: string;
+}
+
+/** Local only (n8n listens on loopback); printed by `npm run dev` so a person can sign in. */
+export const DEFAULT_OWNER: N8nOwner = { email: 'owner@trading-venues.test', password: 'TradingVenues-e2e-1' };
+
+export interface StartN8nOptions {
+	installation: N8nInstallation;
+	/** N8N_USER_FOLDER: n8n keeps its database, settings and community nodes in `<userFolder>/.n8n`. */
+	userFolder: string;
+	/** Default: a free port. */
+	port?: number;
+	/** Extra environment for n8n, applied last; undefined removes a variable. */
+	env?: Record<string, string | undefined>;
+	owner?: N8nOwner;
+	/** n8n's N8N_LOG_LEVEL. Default 'warn'. */
+	logLevel?: 'error' | 'warn' | 'info' | 'debug';
+	/** How long n8n may take to be ready. Default 120 s (it takes about 7 s warm). */
+	readyTimeoutMs?: number;
+	/** Every line n8n prints (for `npm run dev`). */
+	onOutput?: (line: string) => void;
+}
+
+export interface RunningN8n {
+	/** http://127.0.0.1:<port> */
+	readonly baseUrl: string;
+	readonly port: number;
+	/** The main process, leader of n8n's process group. */
+	readonly pid: number;
+	readonly userFolder: string;
+	readonly owner: N8nOwner;
+	/** Everything n8n printed. */
+	readonly logFile: string;
+	/** Milliseconds from spawn to ready. */
+	readonly startupMs: number;
+	/** The last lines n8n printed. */
+	outputTail(lines?: number): string;
+	/** Attempts of n8n's main process to reach a host other than loopback. */
+	outboundAttempts(): OutboundAttempt[];
+	/** Pids of n8n's processes still running (main process and task runner). */
+	processes(): number[];
+	/** SIGTERM to the group, SIGKILL after `timeoutMs` (default 25 s); resolves when all are gone. */
+	stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
+	const { installation, userFolder } = options;
+	const owner = options.owner ?? DEFAULT_OWNER;
+	if (options.port !== undefined) await assertPortFree(options.port);
+	const port = options.port ?? (await findFreePort());
+	const brokerPort = await findFreePort();
+	await mkdir(userFolder, { recursive: true });
+
+	const preload = writeChildPreload(userFolder);
+	const outboundLog = join(userFolder, 'n8n-outbound.jsonl');
+	const env = n8nEnvironment({
+		runtime: installation.runtime,
+		userFolder,
+		port,
+		brokerPort,
+		owner: { email: owner.email, passwordHash: hashPassword(installation, owner.password) },
+		logLevel: options.logLevel ?? 'warn',
+		extra: {
+			NODE_OPTIONS: `--require ${preload}`,
+			[PARENT_PID_ENV]: String(process.pid),
+			[OUTBOUND_LOG_ENV]: outboundLog,
+			...options.env,
+		},
+	});
+
+	const output = new OutputLog(join(userFolder, 'n8n.log'), 300, options.onOutput);
+	const startedAt = Date.now();
+	const child = spawn(installation.nodePath, [installation.n8nBin, 'start'], {
+		cwd: userFolder,
+		env,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const pid = child.pid;
+	if (pid === undefined) {
+		await output.close();
+		throw await new Promise<Error>((resolve) => child.once('error', (error) => resolve(new Error(`n8n did not start: ${error.message}`))));
+	}
+	const releaseGuard = guardProcessGroup(pid);
+	output.capture(child.stdout, 'stdout');
+	output.capture(child.stderr, 'stderr');
+
+	let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+	const exited = new Promise<void>((resolve) =>
+		child.once('exit', (code, signal) => {
+			exit = { code, signal };
+			resolve();
+		}),
+	);
+
+	let stopping: Promise<void> | undefined;
+	const stop = (stopOptions: { timeoutMs?: number } = {}): Promise<void> => {
+		stopping ??= (async () => {
+			signalProcessGroup(pid, 'SIGTERM');
+			const timeoutMs = stopOptions.timeoutMs ?? 25_000;
+			if (!(await waitForProcessGroupExit(pid, timeoutMs))) {
+				signalProcessGroup(pid, 'SIGKILL');
+				if (!(await waitForProcessGroupExit(pid, 10_000))) {
+					throw new Error(`n8n's processes ${processGroupMembers(pid).join(', ')} survived SIGKILL`);
+				}
+			}
+			await exited;
+			releaseGuard();
+			await output.close();
+		})();
+		return stopping;
+	};
+
+	const baseUrl = `http://127.0.0.1:${port}`;
+	try {
+		await waitUntilReady(baseUrl, options.readyTimeoutMs ?? 120_000, () => exit);
+	} catch (error) {
+		await stop({ timeoutMs: 5000 }).catch(() => undefined);
+		const why = error instanceof Error ? error.message : String(error);
+		throw new Error(`n8n at ${baseUrl} did not become ready: ${why}\n--- n8n output (${output.path}) ---\n${output.tail(80)}`);
+	}
+
+	return {
+		baseUrl,
+		port,
+		pid,
+		userFolder,
+		owner,
+		logFile: output.path,
+		startupMs: Date.now() - startedAt,
+		outputTail: (lines) => output.tail(lines),
+		outboundAttempts: () => (existsSync(outboundLog) ? parseOutboundLog(readFileSync(outboundLog, 'utf8')) : []),
+		processes: () => processGroupMembers(pid),
+		stop,
+	};
+}
+
+/** bcrypt, with the bcryptjs n8n itself ships, so the hash is one n8n accepts. */
+function hashPassword(installation: N8nInstallation, password: string): string {
+	const requireFromN8n = createRequire(join(installation.nodeModules, 'n8n', 'package.json'));
+	const bcrypt = requireFromN8n('bcryptjs') as { hashSync(password: string, rounds: number): string };
+	return bcrypt.hashSync(password, 10);
+}
+
+/**
+ * Ready means: the server answers (/healthz), the database is migrated and the server fully
+ * started (/healthz/readiness), and the editor's first request (/rest/settings) and page load.
+ */
+async function waitUntilReady(
+	baseUrl: string,
+	timeoutMs: number,
+	exitStatus: () => { code: number | null; signal: NodeJS.Signals | null } | undefined,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	const checks = ['/healthz', '/healthz/readiness', '/rest/settings', '/'];
+	let pending = checks[0];
+	for (const path of checks) {
+		pending = path;
+		for (;;) {
+			const status = exitStatus();
+			if (status) throw new Error(`n8n exited (code ${status.code}, signal ${status.signal}) while waiting for ${path}`);
+			if (await answersOk(baseUrl + path)) break;
+			if (Date.now() > deadline) throw new Error(`${pending} did not answer 200 within ${timeoutMs} ms`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+}
+
+async function answersOk(url: string): Promise<boolean> {
+	try {
+		const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+		await response.arrayBuffer();
+		return response.status === 200;
+	} catch {
+		return false;
+	}
+}

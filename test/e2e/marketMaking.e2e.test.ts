@@ -1,0 +1,211 @@
+/**
+ * The package inside a real n8n 2.x, installed as users install community packages: the example
+ * market-making workflow is imported, activated and driven through the venue simulator, and the
+ * assertions read what n8n really executed (its public API) and what reached the venue.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { nodeOutputJson, pollUntil, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../e2e';
+import { EXAMPLE_CREDENTIAL_NAME, loadExample, subWorkflow } from '../../e2e/examples';
+import { measureConfirmLatency, type LatencySummary } from '../../e2e/latency';
+import type { N8nCredential, N8nExecution, WorkflowInput } from '../../e2e/n8nApi';
+import { startSimulator, type VenueSimulator } from '../../simulator';
+
+const ACCEPTANCES = Number(process.env.E2E_ACCEPTANCES ?? 300);
+const ACCEPTANCES_PER_SECOND = 20;
+
+describe('Totalis in a real n8n', () => {
+	let sim: VenueSimulator;
+	let n8n: N8nWithPackage;
+	let credential: N8nCredential;
+	let example: WorkflowInput;
+	let loopId: string;
+
+	beforeAll(async () => {
+		// The confirm calls of a few hundred acceptances must not meet the venue's 300/min limit.
+		sim = await startSimulator({ totalis: { settleDelayMs: 300, executeDelayMs: 20, rateLimit: { withKey: 100_000 } } });
+		n8n = await startN8nWithPackage();
+		credential = await n8n.api.createCredential({
+			name: EXAMPLE_CREDENTIAL_NAME,
+			type: 'totalisApi',
+			data: { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
+		});
+		example = loadExample('totalis-market-making.json', { totalisApi: credential });
+	});
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.close();
+	});
+
+	const executions = () => n8n.api.listExecutions({ workflowId: loopId, includeData: true });
+	const ran = (execution: N8nExecution, node: string) => nodeOutputJson(execution, node);
+
+	/** One full trade through the loop: returns the quote id to confirm and its rfq. */
+	async function tradeThroughTheLoop() {
+		const submitted = sim.totalis.events.waitFor('quote:submitted', ({ mmId }) => mmId === sim.totalis.mmId, 30_000);
+		const request = sim.totalis.createQuoteRequest();
+		const quote = await submitted;
+		expect(quote.requestId).toBe(request.id);
+		const confirmed = sim.totalis.events.waitFor('quote:confirmed', undefined, 30_000);
+		const acceptance = sim.totalis.acceptQuote(quote.quote.id, { settlement: 'win' });
+		expect((await confirmed).quoteId).toBe(acceptance.quoteId);
+		return { request, quote, acceptance };
+	}
+
+	it('activates the example loop: every trigger connected once, before activation returns', async () => {
+		const workflow = await n8n.api.createWorkflow(example);
+		loopId = workflow.id;
+		await n8n.api.activateWorkflow(loopId);
+		// Two WebSocket triggers (accepted, settled) and one quote-request stream.
+		expect(sim.totalis.openSockets()).toBe(2);
+		expect(sim.totalis.openStreams()).toBe(1);
+	});
+
+	it('prices a request, confirms the acceptance and summarises the settlement, as n8n executions', async () => {
+		const { request, quote, acceptance } = await tradeThroughTheLoop();
+
+		const priced = await waitForExecution(n8n.api, {
+			workflowId: loopId,
+			matches: (execution) => ran(execution, 'Submit Quote').some((json) => (json.quote as { id?: string })?.id === quote.quote.id),
+		});
+		expect(priced.status).toBe('success');
+		expect(ran(priced, 'Quote Requests')[0]).toMatchObject({ venue: 'totalis', event: 'quote_request', data: { id: request.id } });
+		expect(ran(priced, 'Price')[0].payoutOdds).toBe(quote.quote.payout_odds);
+
+		const confirmedRun = await waitForExecution(n8n.api, {
+			workflowId: loopId,
+			matches: (execution) => ran(execution, 'Confirm').some((json) => json.quote_id === acceptance.quoteId),
+		});
+		expect(ran(confirmedRun, 'Quote Accepted')[0]).toMatchObject({
+			event: 'quote:accepted',
+			data: { quote_id: acceptance.quoteId, rfq_id: acceptance.rfqId },
+		});
+		expect((ran(confirmedRun, 'Quote Accepted')[0].mergedFrom as string[]).sort()).toEqual(['mm_quote:accepted', 'quote:accepted']);
+		expect(ran(confirmedRun, 'Confirm')[0]).toMatchObject({ status: 'confirmed', execution_id: expect.any(String) });
+
+		const summarised = await waitForExecution(n8n.api, {
+			workflowId: loopId,
+			matches: (execution) => ran(execution, 'Summary').some((json) => json.rfq_id === acceptance.rfqId),
+		});
+		expect(ran(summarised, 'Summary')[0]).toMatchObject({ outcome: 'win', summary: expect.stringContaining('won') });
+	});
+
+	it('survives a venue drop with one trigger instance each: no duplicate executions', async () => {
+		const resubscribed = new Promise<void>((resolve) => {
+			let subscriptions = 0;
+			let streams = 0;
+			const check = () => subscriptions >= 2 && streams >= 1 && resolve();
+			sim.totalis.events.on('ws:subscribe', () => (subscriptions++, check()));
+			sim.totalis.events.on('sse:connection', () => (streams++, check()));
+		});
+		sim.totalis.faults.dropConnections();
+		await resubscribed;
+		await pollUntil(async () => sim.totalis.openSockets() === 2 || undefined, { timeoutMs: 10_000, description: () => 'two sockets again' });
+		expect(sim.totalis.openStreams()).toBe(1);
+
+		const confirms: string[] = [];
+		sim.totalis.events.on('rest:request', ({ method, path, status }) => {
+			if (method === 'POST' && path.includes('/confirm')) confirms.push(`${path} ${status}`);
+		});
+		const { acceptance } = await tradeThroughTheLoop();
+		await waitForExecution(n8n.api, {
+			workflowId: loopId,
+			matches: (execution) => ran(execution, 'Summary').some((json) => json.rfq_id === acceptance.rfqId),
+		});
+		const all = await executions();
+		const acceptedRuns = all.filter((execution) => ran(execution, 'Quote Accepted').some((json) => (json.data as { quote_id?: string }).quote_id === acceptance.quoteId));
+		const settledRuns = all.filter((execution) => ran(execution, 'Position Settled').some((json) => (json.data as { rfq_id?: string }).rfq_id === acceptance.rfqId));
+		expect(acceptedRuns).toHaveLength(1);
+		expect(settledRuns).toHaveLength(1);
+		expect(confirms).toEqual([expect.stringMatching(/ 200$/)]);
+		expect(sim.totalis.openSockets()).toBe(2);
+	});
+
+	it('closes its sockets when the workflow is deactivated', async () => {
+		const closedSockets = new Promise<void>((resolve) => {
+			let closed = 0;
+			sim.totalis.events.on('ws:close', () => ++closed === 2 && resolve());
+		});
+		const closedStream = sim.totalis.events.waitFor('sse:close', undefined, 10_000);
+		await n8n.api.deactivateWorkflow(loopId);
+		await Promise.all([closedSockets, closedStream]);
+		expect(sim.totalis.openSockets()).toBe(0);
+		expect(sim.totalis.openStreams()).toBe(0);
+	});
+
+	describe('latency: quote:accepted sent → confirm received, through n8n', () => {
+		const results: Record<string, LatencySummary & { executions: number }> = {};
+
+		async function measure(label: string, workflow: WorkflowInput) {
+			const created = await n8n.api.createWorkflow(workflow);
+			await n8n.api.activateWorkflow(created.id);
+			try {
+				const summary = await measureConfirmLatency(sim, ACCEPTANCES, ACCEPTANCES_PER_SECOND);
+				const executions = await settledExecutionCount(created.id);
+				results[label] = { ...summary, executions };
+				return results[label];
+			} finally {
+				await n8n.api.deactivateWorkflow(created.id);
+			}
+		}
+
+		/**
+		 * The confirm call reaches the venue before n8n has saved its execution: count once every
+		 * execution has finished and two reads agree.
+		 */
+		async function settledExecutionCount(workflowId: string): Promise<number> {
+			let previous = -1;
+			return await pollUntil(
+				async () => {
+					const listed = await n8n.api.listExecutions({ workflowId });
+					const busy = listed.some((execution) => ['new', 'running', 'waiting'].includes(execution.status));
+					const stable = !busy && listed.length === previous;
+					previous = listed.length;
+					return stable ? listed.length : undefined;
+				},
+				{ timeoutMs: 30_000, intervalMs: 500, description: () => `the executions of ${workflowId} to settle (last count ${previous})` },
+			);
+		}
+
+		afterAll(() => {
+			if (Object.keys(results).length === 0) return;
+			const lines = Object.entries(results).map(
+				([label, r]) =>
+					`${label.padEnd(34)} ${String(r.confirmed).padStart(5)}/${r.acceptances} confirmed  median ${r.medianMs.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  max ${r.maxMs.toFixed(1)} ms  ${r.executions} executions`,
+			);
+			process.stdout.write(`\nconfirm latency through n8n (${ACCEPTANCES} acceptances at ${ACCEPTANCES_PER_SECOND}/s each):\n${lines.join('\n')}\n`);
+			const directory = join(__dirname, '..', '..', 'e2e', 'results');
+			mkdirSync(directory, { recursive: true });
+			writeFileSync(join(directory, 'latest.json'), `${JSON.stringify({ acceptancesPerSecond: ACCEPTANCES_PER_SECOND, results }, null, '\t')}\n`);
+		});
+
+		const confirmOnly = (name: string, options: Record<string, unknown>): WorkflowInput => {
+			const workflow = subWorkflow(example, name, ['Quote Accepted', 'Confirm']);
+			return {
+				...workflow,
+				nodes: workflow.nodes.map((node) =>
+					node.name === 'Quote Accepted' ? { ...node, parameters: { ...node.parameters, options } } : node,
+				),
+			};
+		};
+
+		it('one execution per acceptance: every quote confirmed before its deadline', async () => {
+			const result = await measure('one execution per event', confirmOnly('Confirm (per event)', {}));
+			expect(result.confirmed).toBe(ACCEPTANCES);
+			expect(result.expired).toBe(0);
+			expect(result.executions).toBe(ACCEPTANCES);
+		});
+
+		it('batched by the trigger (200 ms / 20 items): every quote confirmed, far fewer executions', async () => {
+			const result = await measure(
+				'batched (200 ms window, 20 items)',
+				confirmOnly('Confirm (batched)', { delivery: 'batch', batchWindowMs: 200, batchMaxItems: 20 }),
+			);
+			expect(result.confirmed).toBe(ACCEPTANCES);
+			expect(result.expired).toBe(0);
+			expect(result.executions).toBeLessThan(ACCEPTANCES / 2);
+		});
+	});
+});
