@@ -19,6 +19,28 @@ import {
 
 const TRIGGER_NODE = 'Totalis Trigger';
 
+/** A workflow of one Totalis Trigger (quote:expired events) with its own credential. */
+async function quoteExpiredWorkflow(n8n: N8nWithPackage, sim: VenueSimulator, name: string, apiKey = sim.totalis.apiKey) {
+	const credential = await n8n.api.createCredential({
+		name: `Totalis (${name})`,
+		type: TOTALIS_CREDENTIAL_TYPE,
+		data: { apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
+	});
+	return await n8n.api.createWorkflow({
+		name: `e2e smoke: ${name}`,
+		nodes: [
+			{
+				name: TRIGGER_NODE,
+				type: TOTALIS_TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { source: 'websocket', events: ['quote:expired'], options: {} },
+				credentials: { totalisApi: { id: credential.id, name: credential.name } },
+			},
+		],
+	});
+}
+
 describe('the Totalis Trigger in a real n8n', () => {
 	let sim: VenueSimulator;
 	let n8n: N8nWithPackage | undefined;
@@ -40,24 +62,7 @@ describe('the Totalis Trigger in a real n8n', () => {
 
 	it('turns a venue event into an execution while active, and closes the socket when deactivated', async () => {
 		const { api } = n8n!;
-		const credential = await api.createCredential({
-			name: 'Totalis (simulator)',
-			type: TOTALIS_CREDENTIAL_TYPE,
-			data: { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
-		});
-		const workflow = await api.createWorkflow({
-			name: 'e2e smoke: quote expired',
-			nodes: [
-				{
-					name: TRIGGER_NODE,
-					type: TOTALIS_TRIGGER_TYPE,
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: { source: 'websocket', events: ['quote:expired'], options: {} },
-					credentials: { totalisApi: { id: credential.id, name: credential.name } },
-				},
-			],
-		});
+		const workflow = await quoteExpiredWorkflow(n8n!, sim, 'quote expired');
 
 		const authenticated = sim.totalis.waitFor('ws:auth', (event) => event.ok, 30_000);
 		const subscribed = sim.totalis.waitFor('ws:subscribe', (event) => event.channel === `mm:quotes:${sim.totalis.userId}`, 30_000);
@@ -92,24 +97,7 @@ describe('the Totalis Trigger in a real n8n', () => {
 
 	it('reports a refused API key as a failed activation, with the trigger\'s error', async () => {
 		const { api } = n8n!;
-		const credential = await api.createCredential({
-			name: 'Totalis (simulator, wrong key)',
-			type: TOTALIS_CREDENTIAL_TYPE,
-			data: { apiKey: 'api_live_not_a_key', baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
-		});
-		const workflow = await api.createWorkflow({
-			name: 'e2e smoke: wrong key',
-			nodes: [
-				{
-					name: TRIGGER_NODE,
-					type: TOTALIS_TRIGGER_TYPE,
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: { source: 'websocket', events: ['quote:expired'], options: {} },
-					credentials: { totalisApi: { id: credential.id, name: credential.name } },
-				},
-			],
-		});
+		const workflow = await quoteExpiredWorkflow(n8n!, sim, 'wrong key', 'api_live_not_a_key');
 		// n8n 2.41 retries the activation for about 15 s before it reports the failure.
 		const failure = await api.activateWorkflow(workflow.id).then(
 			() => undefined,
@@ -123,24 +111,7 @@ describe('the Totalis Trigger in a real n8n', () => {
 
 	it('runs the trigger manually, as the editor\'s button does: first event, then the socket closes', async () => {
 		const { api } = n8n!;
-		const credential = await api.createCredential({
-			name: 'Totalis (simulator, manual)',
-			type: TOTALIS_CREDENTIAL_TYPE,
-			data: { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
-		});
-		const workflow = await api.createWorkflow({
-			name: 'e2e smoke: manual run',
-			nodes: [
-				{
-					name: TRIGGER_NODE,
-					type: TOTALIS_TRIGGER_TYPE,
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: { source: 'websocket', events: ['quote:expired'], options: {} },
-					credentials: { totalisApi: { id: credential.id, name: credential.name } },
-				},
-			],
-		});
+		const workflow = await quoteExpiredWorkflow(n8n!, sim, 'manual run');
 
 		const subscribed = sim.totalis.waitFor('ws:subscribe', undefined, 30_000);
 		const started = await api.runManual(workflow.id, TRIGGER_NODE);

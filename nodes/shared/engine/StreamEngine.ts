@@ -98,7 +98,13 @@ interface Link {
 	closed?: (info: CloseInfo) => void;
 	watchdog?: Watchdog;
 	heartbeat?: NodeJS.Timeout;
+	/** A planned replacement (credentials about to expire): why, and its timer. */
+	planned?: string;
+	rotateTimer?: NodeJS.Timeout;
 }
+
+/** setTimeout's ceiling (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One self-healing venue stream: connect, handshake (auth + subscribe), keep alive, detect a
@@ -227,7 +233,7 @@ export class StreamEngine {
 			]);
 			clearTimeout(handshakeTimer);
 			if (this.stopped || isClosed(link)) throw new StreamFailure('closed', 'stopped during handshake');
-			this.beginStreaming(link);
+			this.beginStreaming(link, session);
 			this.options.onConnected?.(session, link.id);
 			return session;
 		} catch (error) {
@@ -269,9 +275,22 @@ export class StreamEngine {
 		});
 	}
 
-	private beginStreaming(link: Link) {
+	private beginStreaming(link: Link, session: Record<string, unknown>) {
 		const { timing, protocol } = this.options;
 		link.phase = 'streaming';
+		// A handshake may say when its credentials stop being valid (a token's expiry): the
+		// connection is then replaced in time, with fresh credentials, instead of being cut off.
+		const rotateAtMs = session.rotateAtMs;
+		if (typeof rotateAtMs === 'number') {
+			link.rotateTimer = setTimeout(
+				() => {
+					link.planned = 'the session is about to expire; reconnecting with fresh credentials';
+					this.options.logger.info(`${protocol.venue} ${protocol.source}: ${link.planned}`);
+					link.connection?.close(link.planned);
+				},
+				Math.min(MAX_TIMER_MS, Math.max(0, rotateAtMs - Date.now())),
+			);
+		}
 		link.watchdog = new Watchdog(timing.silenceTimeoutMs, (silentForMs) => {
 			this.options.logger.warn(
 				`${protocol.venue} ${protocol.source}: no traffic for ${silentForMs} ms, replacing the connection`,
@@ -389,6 +408,7 @@ export class StreamEngine {
 		link.phase = 'closed';
 		link.watchdog?.stop();
 		clearInterval(link.heartbeat);
+		clearTimeout(link.rotateTimer);
 		link.held = [];
 		const waiter = link.waiter;
 		link.waiter = undefined;
@@ -401,16 +421,21 @@ export class StreamEngine {
 		link.closed?.(info);
 		if (link !== this.link || this.stopped || !wasStreaming) return;
 		const { protocol, logger } = this.options;
+		if (link.planned) {
+			// Our own replacement: reconnect at once, without counting it as a failure.
+			this.gap.reconnected(`planned reconnect: ${link.planned}`);
+			this.scheduleReconnect(0);
+			return;
+		}
 		this.backoff.connectionEnded(performance.now() - link.openedAt);
 		this.gap.reconnected(`connection lost: ${info.reason}`);
 		logger.info(`${protocol.venue} ${protocol.source}: connection lost (${info.reason}); reconnecting`);
 		this.scheduleReconnect();
 	}
 
-	private scheduleReconnect() {
+	private scheduleReconnect(delayMs = this.backoff.nextDelayMs()) {
 		if (this.stopped) return;
-		const delay = this.backoff.nextDelayMs();
-		this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
+		this.reconnectTimer = setTimeout(() => void this.reconnect(), delayMs);
 	}
 
 	private async reconnect() {

@@ -57,7 +57,11 @@ export interface VenueProtocol {
 	/** Which of the venue's streams this is (`websocket`, `quoteRequestStream`, …). */
 	readonly source: string;
 	readonly heartbeat: Heartbeat;
-	/** Runs after every connect: authenticate and subscribe; resolves with facts worth keeping (a user id). */
+	/**
+	 * Runs after every connect: authenticate and subscribe; resolves with facts worth keeping (a
+	 * user id). A `rotateAtMs` (epoch ms) among them makes the engine replace the connection at
+	 * that time, e.g. before a token expires.
+	 */
 	handshake(session: HandshakeSession): Promise<Record<string, unknown>>;
 	decode(frame: Frame): Decoded;
 }

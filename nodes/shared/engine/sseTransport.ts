@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 
 import { describeError, StreamFailure } from './errors';
-import type { Connection, ConnectionHandlers, Transport, TransportOptions } from './transport';
+import { resolveUrl, type Connection, type ConnectionHandlers, type Transport, type TransportOptions } from './transport';
 
 /** The largest error body read from a refused stream request, for its message. */
 const ERROR_BODY_LIMIT = 4096;
@@ -13,15 +13,21 @@ const ERROR_BODY_LIMIT = 4096;
  * of life. The stream cannot carry messages from us, so `send` returns false.
  */
 export class SseTransport implements Transport {
-	readonly endpoint: string;
+	/** The last URL connected to, redacted (before the first connection: the configured one, if fixed). */
+	endpoint: string;
 
 	constructor(private readonly options: TransportOptions) {
-		this.endpoint = options.redactor.text(options.url);
+		this.endpoint = typeof options.url === 'string' ? options.redactor.text(options.url) : '(URL from login)';
 	}
 
-	open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
+	async open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
+		const url = await resolveUrl(this.options.url);
+		this.endpoint = this.options.redactor.text(url);
+		return await this.connect(new URL(url), handlers, timeoutMs);
+	}
+
+	private connect(url: URL, handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
 		const { redactor } = this.options;
-		const url = new URL(this.options.url);
 		const client = url.protocol === 'https:' ? https : http;
 		return new Promise((resolve, reject) => {
 			let settled = false;

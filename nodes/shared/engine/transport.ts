@@ -42,9 +42,13 @@ export interface Connection {
 	terminate(reason: string): void;
 }
 
-/** Where a transport connects; `url` may carry a key in its query string (never printed unredacted). */
+/**
+ * Where a transport connects; `url` may carry a key in its query string (never printed
+ * unredacted). A function is asked again before every connection, for URLs that carry a token
+ * obtained by logging in; it may throw a StreamFailure (credentials refused).
+ */
 export interface TransportOptions {
-	url: string;
+	url: string | (() => string | Promise<string>);
 	headers?: Record<string, string>;
 	redactor: Redactor;
 }
@@ -57,4 +61,9 @@ export interface Transport {
 	 * Frames that arrive after open are passed to `handlers` at once.
 	 */
 	open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection>;
+}
+
+/** The URL for the next connection. */
+export async function resolveUrl(url: TransportOptions['url']): Promise<string> {
+	return typeof url === 'function' ? await url() : url;
 }

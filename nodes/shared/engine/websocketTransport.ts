@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 
 import { describeError, StreamFailure } from './errors';
-import type { CloseInfo, Connection, ConnectionHandlers, RawFrame, Transport, TransportOptions } from './transport';
+import { resolveUrl, type CloseInfo, type Connection, type ConnectionHandlers, type RawFrame, type Transport, type TransportOptions } from './transport';
 
 /** How long a graceful close may take before the socket is torn down. */
 const CLOSE_GRACE_MS = 1000;
@@ -11,13 +11,20 @@ const CLOSE_GRACE_MS = 1000;
  * (autoPong); both pings and pongs count as signs of life.
  */
 export class WebSocketTransport implements Transport {
-	readonly endpoint: string;
+	/** The last URL connected to, redacted (before the first connection: the configured one, if fixed). */
+	endpoint: string;
 
 	constructor(private readonly options: TransportOptions) {
-		this.endpoint = options.redactor.text(options.url);
+		this.endpoint = typeof options.url === 'string' ? options.redactor.text(options.url) : '(URL from login)';
 	}
 
-	open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
+	async open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
+		const url = await resolveUrl(this.options.url);
+		this.endpoint = this.options.redactor.text(url);
+		return await this.connect(url, handlers, timeoutMs);
+	}
+
+	private connect(url: string, handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
 		const { redactor } = this.options;
 		return new Promise((resolve, reject) => {
 			let opened = false;
@@ -26,7 +33,7 @@ export class WebSocketTransport implements Transport {
 			let localCloseReason: string | undefined;
 			let graceTimer: NodeJS.Timeout | undefined;
 
-			const socket = new WebSocket(this.options.url, {
+			const socket = new WebSocket(url, {
 				headers: this.options.headers,
 				handshakeTimeout: timeoutMs,
 				perMessageDeflate: false,
