@@ -4,6 +4,7 @@
  * values to paste into the n8n credential and a line per notable event.
  */
 import { CLI_USAGE, parseCliArgs, type CliOptions } from './cliArgs';
+import { logHelioEvents } from './helio/eventLog';
 import { startSimulator } from './index';
 import { logTotalisEvents } from './totalis/eventLog';
 
@@ -12,8 +13,13 @@ function timestamp(): string {
 }
 
 async function main(options: CliOptions): Promise<void> {
-	const sim = await startSimulator({ host: options.host, port: options.port, totalis: { seed: options.seed } });
-	const { totalis } = sim;
+	const sim = await startSimulator({
+		host: options.host,
+		port: options.port,
+		totalis: { seed: options.seed },
+		helio: { seed: options.seed },
+	});
+	const { totalis, helio } = sim;
 	console.log(`Venue simulator listening on ${sim.baseUrl}`);
 	console.log('');
 	console.log('Totalis credential (paste into n8n):');
@@ -22,15 +28,27 @@ async function main(options: CliOptions): Promise<void> {
 	console.log(`  API key         ${totalis.apiKey}`);
 	console.log(`  (user_id ${totalis.userId}, mm_id ${totalis.mmId}; quote-request SSE stream ${totalis.sseUrl})`);
 	console.log('');
+	console.log('Helio credential (paste into n8n):');
+	console.log(`  Trader Host     ${helio.restUrl}`);
+	console.log(`  Email           ${helio.email}`);
+	console.log(`  Password        ${helio.password}`);
+	const accounts = helio.accounts.map((account) => account.id).join(', ');
+	console.log(`  (accounts ${accounts}; symbols ${helio.symbols.join(', ')}; WebSocket ${helio.wsUrl}?token=…)`);
+	console.log('');
 	console.log(
 		options.market
-			? 'Live market on: new quote requests every few seconds; the taker accepts the best quote shortly after you quote.'
+			? 'Live market on: Totalis quote requests every few seconds (the taker accepts the best quote shortly after you quote);' +
+					' Helio quotes move every 250 ms.'
 			: 'Live market off (--no-market).',
 	);
 	console.log('Ctrl+C to stop.');
 	console.log('');
 	logTotalisEvents(totalis, (line) => console.log(`${timestamp()} [totalis] ${line}`));
-	if (options.market) totalis.startMarket();
+	logHelioEvents(helio, (line) => console.log(`${timestamp()} [helio] ${line}`));
+	if (options.market) {
+		totalis.startMarket();
+		helio.startMarket();
+	}
 
 	let stopping = false;
 	const stop = (signal: NodeJS.Signals): void => {

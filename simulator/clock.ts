@@ -12,6 +12,9 @@ export interface Clock {
 	clearTimer(handle: TimerHandle): void;
 }
 
+// The largest delay setTimeout honours (2^31 - 1 ms).
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /** Wall-clock time and Node timers. */
 export class SystemClock implements Clock {
 	private nextId = 1;
@@ -23,11 +26,7 @@ export class SystemClock implements Clock {
 
 	setTimer(delayMs: number, callback: () => void): TimerHandle {
 		const id = this.nextId++;
-		const timer = setTimeout(() => {
-			this.timers.delete(id);
-			callback();
-		}, Math.max(0, delayMs));
-		this.timers.set(id, timer);
+		this.arm(id, Math.max(0, delayMs), callback);
 		return { id };
 	}
 
@@ -37,6 +36,19 @@ export class SystemClock implements Clock {
 			clearTimeout(timer);
 			this.timers.delete(handle.id);
 		}
+	}
+
+	/** Node fires a delay above ~24.8 days at once, so a far deadline (an order good till 2099) waits in steps. */
+	private arm(id: number, delayMs: number, callback: () => void): void {
+		const step = Math.min(delayMs, MAX_TIMEOUT_MS);
+		this.timers.set(
+			id,
+			setTimeout(() => {
+				if (delayMs > step) return this.arm(id, delayMs - step, callback);
+				this.timers.delete(id);
+				callback();
+			}, step),
+		);
 	}
 }
 

@@ -65,3 +65,6 @@ export class ConnectionFaultSwitches {
 
 /** Which persistent transports a fault targets. */
 export type FaultTransport = 'websocket' | 'sse' | 'all';
+
+/** ~2 MB: a malformed-frame fault above any sane client frame limit. */
+export const OVERSIZED_FRAME_BYTES = 2 * 1024 * 1024;

@@ -74,3 +74,17 @@ export function presentedApiKey(req: IncomingMessage): string | undefined {
 	const match = authorization ? /^Bearer\s+(.+)$/i.exec(authorization.trim()) : null;
 	return match ? match[1].trim() : undefined;
 }
+
+export type JsonObjectResult = { ok: true; value: Record<string, unknown> } | { ok: false; message: string };
+
+/** A request body as a JSON object; the message says what is wrong otherwise. */
+export function parseJsonObject(text: string): JsonObjectResult {
+	let json: unknown;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		return { ok: false, message: 'Body is not valid JSON' };
+	}
+	if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, message: 'Body must be a JSON object' };
+	return { ok: true, value: json as Record<string, unknown> };
+}

@@ -3,6 +3,7 @@
  * Tests, the demo and the CLI start it with `startSimulator()`.
  */
 import { SimulatorServer } from './server';
+import { HelioSimulator, type HelioSimOptions } from './helio';
 import { TotalisSimulator, type TotalisSimOptions } from './totalis';
 
 export interface SimulatorOptions {
@@ -11,12 +12,14 @@ export interface SimulatorOptions {
 	/** Default 0: an ephemeral port. */
 	port?: number;
 	totalis?: TotalisSimOptions;
+	helio?: HelioSimOptions;
 }
 
 export interface VenueSimulator {
 	/** http://127.0.0.1:<port> */
 	readonly baseUrl: string;
 	readonly totalis: TotalisSimulator;
+	readonly helio: HelioSimulator;
 	/** Terminates every socket and SSE stream, clears every timer; leaves no open handle. */
 	close(): Promise<void>;
 }
@@ -25,9 +28,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ve
 	const server = new SimulatorServer();
 	const address = await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
 	let totalis: TotalisSimulator;
+	let helio: HelioSimulator;
 	try {
 		// A new venue: one more mount line here, and a field on VenueSimulator.
 		totalis = server.mount(new TotalisSimulator(address, options.totalis));
+		helio = server.mount(new HelioSimulator(address, options.helio));
 	} catch (error) {
 		await server.close();
 		throw error;
@@ -35,6 +40,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ve
 	return {
 		baseUrl: address.baseUrl,
 		totalis,
+		helio,
 		close: () => server.close(),
 	};
 }
@@ -43,3 +49,4 @@ export { SimulatorServer, type VenueMount } from './server';
 export { ManualClock, SystemClock, type Clock } from './clock';
 export type { RestFaultRule, FaultTransport } from './faults';
 export * from './totalis';
+export * from './helio';

@@ -28,8 +28,8 @@ describe('the built package', () => {
 	it('loads every node and credential through n8n-core\'s package loader, with their icons', async () => {
 		const loader = new PackageDirectoryLoader(root);
 		await loader.loadAll();
-		expect(Object.keys(loader.known.nodes).sort()).toEqual(['totalis', 'totalisTrigger']);
-		expect(Object.keys(loader.known.credentials)).toEqual(['totalisApi']);
+		expect(Object.keys(loader.known.nodes).sort()).toEqual(['helio', 'helioTrigger', 'totalis', 'totalisTrigger']);
+		expect(Object.keys(loader.known.credentials).sort()).toEqual(['helioApi', 'totalisApi']);
 		for (const nodePath of [...pkg.n8n.nodes, ...pkg.n8n.credentials] as string[]) {
 			const file = join(root, nodePath);
 			expect(existsSync(file)).toBe(true);
@@ -40,11 +40,15 @@ describe('the built package', () => {
 				expect(existsSync(join(dirname(file), variant.replace(/^file:/, '')))).toBe(true);
 			}
 		}
-		const trigger = loader.nodeTypes.totalisTrigger.type as { description: { group: string[]; inputs: unknown[] } };
-		expect(trigger.description.group).toEqual(['trigger']);
-		expect(trigger.description.inputs).toEqual([]);
-		const action = loader.nodeTypes.totalis.type as { description: { usableAsTool?: boolean } };
-		expect(action.description.usableAsTool).toBe(true);
+		for (const name of ['totalisTrigger', 'helioTrigger']) {
+			const trigger = loader.nodeTypes[name].type as { description: { group: string[]; inputs: unknown[] } };
+			expect(trigger.description.group).toEqual(['trigger']);
+			expect(trigger.description.inputs).toEqual([]);
+		}
+		for (const name of ['totalis', 'helio']) {
+			const action = loader.nodeTypes[name].type as { description: { usableAsTool?: boolean } };
+			expect(action.description.usableAsTool).toBe(true);
+		}
 	});
 
 	// The run-time code must keep working on Node 20 (n8n 1.x installs): run the built engine there.

@@ -74,6 +74,7 @@ export async function helioLogin(httpRequest: HttpRequest, credentials: HelioCre
 		})) as { statusCode: number; body: unknown };
 	} catch (error) {
 		const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here (a credential's preAuthentication, the trigger's login): callers turn it into a NodeApiError
 		throw new HelioLoginError('unavailable', `cannot reach the Helio trader host ${helioBase(credentials.baseUrl)} (${reason})`);
 	}
 	const body = (response.body ?? {}) as IDataObject;

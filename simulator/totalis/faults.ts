@@ -1,5 +1,5 @@
 /** Faults on demand for the simulated Totalis, built on the shared switches of ../faults. */
-import type { ConnectionFaultSwitches, FaultTransport, RestFaultQueue, RestFaultRule } from '../faults';
+import { OVERSIZED_FRAME_BYTES, type ConnectionFaultSwitches, type FaultTransport, type RestFaultQueue, type RestFaultRule } from '../faults';
 import type { SseGateway } from './sse';
 import type { WebSocketGateway } from './websocket';
 
@@ -9,9 +9,6 @@ export interface FaultTarget {
 	/** Default 'websocket'. */
 	transport?: FaultTransport;
 }
-
-/** ~2 MB: above any sane client frame limit. */
-const OVERSIZED_BYTES = 2 * 1024 * 1024;
 
 export interface TotalisFaultDeps {
 	websocket: WebSocketGateway;
@@ -102,7 +99,7 @@ function malformedWebSocketFrame(kind: MalformedKind): string {
 					quote_id: '00000000-0000-4000-8000-000000000000',
 					rfq_id: '00000000-0000-4000-8000-000000000001',
 					confirmation_deadline: new Date(0).toISOString(),
-					padding: 'x'.repeat(OVERSIZED_BYTES),
+					padding: 'x'.repeat(OVERSIZED_FRAME_BYTES),
 				},
 			});
 	}
@@ -115,6 +112,6 @@ function malformedSseData(kind: MalformedKind): string {
 		case 'schema':
 			return JSON.stringify({ id: 42, version: 'three', request_hash: null, legs: 'none', bet_amount: '25' });
 		case 'oversized':
-			return JSON.stringify({ id: '00000000-0000-4000-8000-000000000002', padding: 'x'.repeat(OVERSIZED_BYTES) });
+			return JSON.stringify({ id: '00000000-0000-4000-8000-000000000002', padding: 'x'.repeat(OVERSIZED_FRAME_BYTES) });
 	}
 }

@@ -161,9 +161,4 @@ export const withdrawQuoteBodySchema = z.object({
 
 export type WithdrawQuoteBody = z.infer<typeof withdrawQuoteBodySchema>;
 
-/** 'payout_odds: Expected number, received string', naming the first offending field. */
-export function describeZodError(error: z.ZodError): { message: string; field: string; issues: Array<{ field: string; message: string }> } {
-	const issues = error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
-	const first = issues[0] ?? { field: '(body)', message: 'invalid' };
-	return { message: `${first.field}: ${first.message}`, field: first.field, issues };
-}
+export { describeZodError } from '../validation';

@@ -6,8 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Clock, TimerGroup } from '../clock';
 import type { RestFaultQueue, RestFaultRule } from '../faults';
-import { pathOf, presentedApiKey, readBody, sendEmpty, sendJson } from '../http';
+import { parseJsonObject, pathOf, presentedApiKey, readBody, sendEmpty, sendJson } from '../http';
 import { rateLimitHeaders, type FixedWindowRateLimiter } from '../rateLimit';
+import { runRestCall } from '../restCall';
 import type { TypedEvents } from '../typedEvents';
 import { TotalisError, codeOfStatus, errorEnvelope } from './errors';
 import { MM_QUOTE_SCOPE, type Identity, type IdentityRegistry } from './identities';
@@ -65,30 +66,16 @@ export class RestApi {
 	}
 
 	handle(req: IncomingMessage, res: ServerResponse, subPath: string): void {
-		const method = (req.method ?? 'GET').toUpperCase();
-		const fullPath = pathOf(req);
 		let identityForLog: Identity | undefined;
-		let reported = false;
-		const report = (): void => {
-			if (reported) return;
-			reported = true;
-			// 0: the client went away before any answer.
-			const status = res.headersSent ? res.statusCode : 0;
-			this.deps.events.emit('rest:request', { method, path: fullPath, status, mmId: identityForLog?.mmId });
-		};
-		res.on('finish', report);
-		res.on('close', report);
-
-		const fault = this.deps.restFaults.take(method, subPath, fullPath);
-		const serve = (): void => {
-			if (res.destroyed) return;
-			if (fault?.status !== undefined) return this.answerFault(res, fault);
-			this.serve(req, res, method, subPath, (identity) => (identityForLog = identity)).catch((error: unknown) => {
-				sendJson(res, 500, errorEnvelope('INTERNAL_ERROR', error instanceof Error ? error.message : String(error)));
-			});
-		};
-		if (fault?.delayMs) this.deps.timers.after(fault.delayMs, serve);
-		else serve();
+		runRestCall(req, res, subPath, {
+			restFaults: this.deps.restFaults,
+			timers: this.deps.timers,
+			report: (method, path, status) => this.deps.events.emit('rest:request', { method, path, status, mmId: identityForLog?.mmId }),
+			answerFault: (response, fault) => this.answerFault(response, fault),
+			serve: (method) => this.serve(req, res, method, subPath, (identity) => (identityForLog = identity)),
+			answerCrash: (response, error) =>
+				sendJson(response, 500, errorEnvelope('INTERNAL_ERROR', error instanceof Error ? error.message : String(error))),
+		});
 	}
 
 	private async serve(
@@ -228,16 +215,9 @@ function parseBody<S extends z.ZodTypeAny>(text: string, schema: S, optional: bo
 		if (optional) return schema.parse({});
 		throw new TotalisError('VALIDATION_ERROR', 'Body must be a JSON object', { field: '(body)' });
 	}
-	let json: unknown;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		throw new TotalisError('VALIDATION_ERROR', 'Body is not valid JSON', { field: '(body)' });
-	}
-	if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-		throw new TotalisError('VALIDATION_ERROR', 'Body must be a JSON object', { field: '(body)' });
-	}
-	const result = schema.safeParse(json);
+	const json = parseJsonObject(text);
+	if (!json.ok) throw new TotalisError('VALIDATION_ERROR', json.message, { field: '(body)' });
+	const result = schema.safeParse(json.value);
 	if (!result.success) {
 		const described = describeZodError(result.error);
 		throw new TotalisError('VALIDATION_ERROR', described.message, { field: described.field, issues: described.issues });

@@ -4,10 +4,18 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import WebSocket, { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
 import type { Clock, TimerGroup, TimerHandle } from '../clock';
 import type { ConnectionFaultSwitches } from '../faults';
 import type { TypedEvents } from '../typedEvents';
+import {
+	POLICY_VIOLATION,
+	SocketSet,
+	answerProtocolPings,
+	createWebSocketServer,
+	readClientFrame,
+	sendUnlessSilenced,
+} from '../wsConnections';
 import type { Identity, IdentityRegistry } from './identities';
 import {
 	MM_QUOTES_CHANNEL_PREFIX,
@@ -21,7 +29,6 @@ import type { TotalisSimEvents } from './simEvents';
 
 // Clients send small JSON; anything near this is abuse.
 const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
-const POLICY_VIOLATION = 1008;
 
 interface Connection {
 	id: number;
@@ -42,14 +49,8 @@ export interface WebSocketGatewayDeps {
 }
 
 export class WebSocketGateway {
-	private readonly server = new WebSocketServer({
-		noServer: true,
-		// We answer protocol pings ourselves, so a silenced server can stop answering them.
-		autoPong: false,
-		maxPayload: MAX_CLIENT_FRAME_BYTES,
-		perMessageDeflate: false,
-	});
-	private readonly connections = new Set<Connection>();
+	private readonly server = createWebSocketServer(MAX_CLIENT_FRAME_BYTES);
+	private readonly connections = new SocketSet<Connection>();
 	private readonly subscribers = new Map<string, Set<Connection>>();
 	private nextId = 1;
 
@@ -82,26 +83,16 @@ export class WebSocketGateway {
 
 	/** Sends a WebSocket protocol ping to every open socket (answers arrive as `ws:protocol-pong`). */
 	pingAll(): number {
-		let sent = 0;
-		for (const connection of this.connections) {
-			if (connection.ws.readyState !== WebSocket.OPEN) continue;
-			connection.ws.ping();
-			sent += 1;
-		}
-		return sent;
+		return this.connections.pingAll();
 	}
 
 	openCount(): number {
-		let open = 0;
-		for (const connection of this.connections) if (connection.ws.readyState === WebSocket.OPEN) open += 1;
-		return open;
+		return this.connections.openCount();
 	}
 
 	/** Drops every socket without a closing handshake, as a network failure would. */
 	terminateAll(): number {
-		const count = this.connections.size;
-		for (const connection of [...this.connections]) connection.ws.terminate();
-		return count;
+		return this.connections.terminateAll();
 	}
 
 	close(): Promise<void> {
@@ -121,11 +112,7 @@ export class WebSocketGateway {
 			ws.close(POLICY_VIOLATION, 'Authentication timeout');
 		});
 
-		ws.on('ping', (payload: Buffer) => {
-			const answered = !switches.silenced && ws.readyState === WebSocket.OPEN;
-			if (answered) ws.pong(payload);
-			events.emit('ws:protocol-ping', { connectionId: connection.id, answered });
-		});
+		answerProtocolPings(ws, switches, (answered) => events.emit('ws:protocol-ping', { connectionId: connection.id, answered }));
 		ws.on('pong', () => events.emit('ws:protocol-pong', { connectionId: connection.id }));
 		ws.on('message', (raw: WebSocket.RawData, isBinary: boolean) => this.onMessage(connection, raw, isBinary));
 		ws.on('error', () => {
@@ -140,13 +127,7 @@ export class WebSocketGateway {
 	}
 
 	private onMessage(connection: Connection, raw: WebSocket.RawData, isBinary: boolean): void {
-		const text = rawToString(raw);
-		let parsed: unknown;
-		try {
-			parsed = isBinary ? undefined : JSON.parse(text);
-		} catch {
-			parsed = undefined;
-		}
+		const { text, parsed } = readClientFrame(raw, isBinary);
 		this.deps.events.emit('ws:message', { connectionId: connection.id, message: parsed, raw: text });
 		if (isBinary) return this.sendError(connection, 'Binary frames are not supported');
 		if (parsed === undefined) return this.sendError(connection, 'Malformed message: not valid JSON');
@@ -225,9 +206,7 @@ export class WebSocketGateway {
 
 	/** Every outgoing frame passes here, so silence() can swallow them all. */
 	private send(connection: Connection, text: string): boolean {
-		if (this.deps.switches.silenced || connection.ws.readyState !== WebSocket.OPEN) return false;
-		connection.ws.send(text);
-		return true;
+		return sendUnlessSilenced(connection.ws, text, this.deps.switches);
 	}
 }
 
@@ -240,10 +219,4 @@ function channelRefusal(channel: string, identity: Identity): string | undefined
 	}
 	if (channel.startsWith(RFQ_CHANNEL_PREFIX) && channel.length > RFQ_CHANNEL_PREFIX.length) return undefined;
 	return `Unknown channel: ${channel}`;
-}
-
-function rawToString(raw: WebSocket.RawData): string {
-	if (Buffer.isBuffer(raw)) return raw.toString('utf8');
-	if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
-	return Buffer.from(raw).toString('utf8');
 }

@@ -2,6 +2,7 @@ export {
 	requestJson,
 	fallbackVenueError,
 	type ErrorWording,
+	type FailureWording,
 	type JsonResponse,
 	type RequestJsonOptions,
 	type RestContext,

@@ -13,6 +13,9 @@
  * - `retryOnStatus` (e.g. 503) is retried with a short backoff, but only while `retryUntil`
  *   allows: no attempt starts after the deadline.
  * - Network failures name the host (never a secret); waits end when an AbortSignal fires.
+ * - Credentials that log in for a token (an expirable field filled by `preAuthentication`) name
+ *   `refreshCredentialOnStatus` (e.g. [401]): those answers are made to fail the request, which is
+ *   what lets n8n's httpRequestWithAuthentication refresh the token and send the request once more.
  * - Everything a person can read (messages, descriptions, error context, logs) goes through
  *   the Redactor.
  */
@@ -51,12 +54,24 @@ export interface VenueError {
 	details?: unknown;
 	/** A wait the venue asked for in the body, in seconds (e.g. Totalis' `error.retry_after`). */
 	retryAfterSeconds?: number;
+	/** The request field the venue blames (validation errors), kept in the error's context. */
+	field?: string;
 }
 
 /** Operation-specific wording for a venue error; fields left out keep the default wording. */
 export interface ErrorWording {
 	message?: string;
 	description?: string;
+}
+
+/** How a venue words a failure that came before any answer (see `describeFailure`). */
+export interface FailureWording {
+	message: string;
+	description?: string;
+	/** The venue's error code or type, for the error's context. */
+	code?: string;
+	httpStatus?: number;
+	info?: IDataObject;
 }
 
 export interface RetryOptions {
@@ -93,6 +108,21 @@ export interface RequestJsonOptions<T = unknown> {
 	parseError: (status: number, body: unknown) => VenueError;
 	/** Operation-specific wording for some errors (e.g. a 409 that means "re-price"). */
 	describeError?: (error: VenueError, status: number) => ErrorWording | undefined;
+	/**
+	 * Statuses that mean "the credential's token expired" (e.g. [401]), for credentials whose
+	 * `preAuthentication` logs in and fills an expirable field. n8n's httpRequestWithAuthentication
+	 * refreshes such a credential and retries the request once, but only when the request FAILS
+	 * with 401; so these statuses are sent as `ignoreHttpStatusErrors: {ignore: true, except}`
+	 * while every other status is still read as an answer. An n8n whose HTTP layer predates
+	 * `except` hands the status back as an answer: the request is then sent once more with status
+	 * errors on, so n8n refreshes and retries there too.
+	 */
+	refreshCredentialOnStatus?: number[];
+	/**
+	 * Wording for a failure thrown before any answer that the venue's code recognises, such as a
+	 * login refused inside the credential's `preAuthentication`. Undefined keeps the network wording.
+	 */
+	describeFailure?: (error: unknown) => FailureWording | undefined;
 	/** Validates a 2xx body; a mismatch is a NodeApiError naming what was unexpected. */
 	schema?: ZodType<T, ZodTypeDef, unknown>;
 	/** Ends retries and waits (the execution's own cancel signal is honoured too). */
@@ -149,15 +179,28 @@ export async function requestJson<T = unknown>(
 	let rateLimitWaitedMs = 0;
 	let rateLimitRetries = 0;
 	let statusRetries = 0;
+	const refreshStatuses = options.refreshCredentialOnStatus ?? [];
+	let strictResend = false;
 
 	for (;;) {
 		if (signals.some((signal) => signal?.aborted)) throw new RequestCancelledError(cancelledMessage(options));
 		attempts += 1;
 		let response: RawResponse;
 		try {
-			response = await send(context, options, target.url);
+			response = await send(context, options, target.url, strictResend);
 		} catch (error) {
-			throw transportError(context, options, target, error, attempts);
+			// Statuses that were not ignored arrive as errors carrying the answer: read them as answers.
+			const answer = answerInside(error);
+			if (!answer) throw transportError(context, options, target, error, attempts);
+			response = answer;
+		}
+
+		if (!response.thrown && !strictResend && refreshStatuses.includes(response.status)) {
+			// This n8n returned the status as an answer: its HTTP layer ignored `except`, so n8n
+			// did not refresh the credential. Once more with status errors on, so it does.
+			strictResend = true;
+			log(context, options, `${options.venue} answered ${response.status} to "${options.action}"; sending it once more so n8n refreshes the credential (attempt ${attempts + 1})`);
+			continue;
 		}
 
 		if (response.status >= 200 && response.status < 300) {
@@ -245,6 +288,8 @@ interface RawResponse {
 	status: number;
 	body: unknown;
 	headers: HeaderMap;
+	/** The answer came inside an error n8n threw (a status it was told not to ignore). */
+	thrown?: boolean;
 }
 
 interface Target {
@@ -288,14 +333,20 @@ function executionCancelSignal(context: RestContext): AbortSignal | undefined {
 	return typeof candidate.getExecutionCancelSignal === 'function' ? candidate.getExecutionCancelSignal() : undefined;
 }
 
-async function send(context: RestContext, options: RequestJsonOptions<unknown>, url: string): Promise<RawResponse> {
+async function send(
+	context: RestContext,
+	options: RequestJsonOptions<unknown>,
+	url: string,
+	failOnStatus = false,
+): Promise<RawResponse> {
+	const refresh = options.refreshCredentialOnStatus ?? [];
 	const request: IHttpRequestOptions = {
 		url,
 		method: options.method,
 		headers: { Accept: 'application/json', ...(options.headers ?? {}) },
 		json: true,
 		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
+		ignoreHttpStatusErrors: failOnStatus ? false : refresh.length > 0 ? { ignore: true, except: refresh } : true,
 		timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 	};
 	if (options.body !== undefined) request.body = options.body;
@@ -312,6 +363,22 @@ async function send(context: RestContext, options: RequestJsonOptions<unknown>, 
 		body: parseMaybeJson(response.body),
 		headers: normalizeHeaders(response.headers),
 	};
+}
+
+/** The HTTP answer inside an error thrown for a status (n8n wraps axios' error, which holds `response`). */
+function answerInside(error: unknown): RawResponse | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const response = (current as { response?: unknown }).response;
+		if (response && typeof response === 'object') {
+			const { status, data, headers } = response as { status?: unknown; data?: unknown; headers?: unknown };
+			if (typeof status === 'number' && status > 0) {
+				return { status, body: parseMaybeJson(data), headers: normalizeHeaders(headers), thrown: true };
+			}
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
 }
 
 /** Bodies arrive parsed when the venue says application/json; parse a JSON text that was not labelled so. */
@@ -401,6 +468,7 @@ function venueApiError(
 		url: `${target.display}${options.path}`,
 		attempts: extra.attempts,
 	};
+	if (venueError.field !== undefined) info.field = venueError.field;
 	if (venueError.details !== undefined) info.details = venueError.details as IDataObject;
 	return buildApiError(context, options, {
 		message: wording.message ?? defaultMessage,
@@ -474,6 +542,22 @@ function transportError(
 	error: unknown,
 	attempts: number,
 ): Error {
+	const wording = safeDescribeFailure(options, error);
+	if (wording) {
+		return buildApiError(context, options, {
+			message: wording.message,
+			description: wording.description,
+			httpStatus: wording.httpStatus,
+			info: {
+				...(wording.info ?? {}),
+				code: wording.code ?? 'REQUEST_FAILED',
+				...(wording.httpStatus ? { httpStatus: wording.httpStatus } : {}),
+				method: options.method,
+				url: `${target.display}${options.path}`,
+				attempts,
+			},
+		});
+	}
 	if (error instanceof NodeOperationError) return options.redactor.error(error);
 	const code = errorCode(error);
 	if (code === 'ERR_CANCELED' || (error instanceof Error && error.name === 'CanceledError')) {
@@ -489,6 +573,14 @@ function transportError(
 		description: `No answer came from ${target.display}. Check the REST Base URL in the ${options.venue} credential and that the host is reachable from n8n.${code ? ` (${code})` : ''}`,
 		info: { code: code ?? 'NETWORK_ERROR', method: options.method, url: `${target.display}${options.path}`, attempts },
 	});
+}
+
+function safeDescribeFailure(options: RequestJsonOptions<unknown>, error: unknown): FailureWording | undefined {
+	try {
+		return options.describeFailure?.(error);
+	} catch {
+		return undefined;
+	}
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -1,0 +1,28 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+
+import { runStreamTrigger } from '../shared/delivery/triggerHost';
+import type { HelioCredentials } from './login';
+import { helioTriggerProperties } from './trigger/description';
+import { helioTriggerSetup } from './trigger/setup';
+
+export class HelioTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Helio Trigger',
+		name: 'helioTrigger',
+		icon: { light: 'file:helio.svg', dark: 'file:helio.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["symbols"] || "account events"}}',
+		description: 'Starts the workflow on Helio quotes, executions, portfolio, depth and account metrics, over one self-healing connection',
+		defaults: { name: 'Helio Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'helioApi', required: true }],
+		properties: helioTriggerProperties,
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const credentials = await this.getCredentials<HelioCredentials>('helioApi');
+		return await runStreamTrigger(this, helioTriggerSetup(this, credentials));
+	}
+}

@@ -1,0 +1,154 @@
+/**
+ * Helio over the shared REST client (docs/helio.md): the error envelope `{error:{type, message,
+ * field?}}`, the account path, the wording of Helio's refusals, and the token refresh.
+ *
+ * The `helioApi` credential logs in inside n8n (`preAuthentication` fills the hidden, expirable
+ * `accessToken`). When the token has expired Helio answers 401; n8n-core's
+ * httpRequestWithAuthentication then runs `preAuthentication` again (credentialsExpired = true),
+ * stores the new token and sends the request once more. That only happens when the request
+ * fails with the 401, so calls name 401 in `refreshCredentialOnStatus`.
+ */
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type { ZodType, ZodTypeDef } from 'zod';
+import type { Redactor } from '../shared/redact';
+import {
+	fallbackVenueError,
+	requestJson,
+	type ErrorWording,
+	type FailureWording,
+	type JsonResponse,
+	type RestContext,
+	type VenueError,
+} from '../shared/rest';
+import { helioBase, type HelioLoginError } from './login';
+
+export const HELIO_CREDENTIAL_TYPE = 'helioApi';
+export const HELIO_VENUE = 'Helio';
+
+/** Reads Helio's error envelope; anything else (a proxy page, an empty body) falls back to the status. */
+export function parseHelioError(status: number, body: unknown): VenueError {
+	const envelope = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
+	if (!envelope || typeof envelope !== 'object') return fallbackVenueError(status, body);
+	const { type, message, field } = envelope as Record<string, unknown>;
+	if (typeof type !== 'string' || !type) return fallbackVenueError(status, body);
+	const parsed: VenueError = { code: type, message: typeof message === 'string' && message ? message : type };
+	if (typeof field === 'string' && field) parsed.field = field;
+	return parsed;
+}
+
+/** A HelioLoginError anywhere in an error's cause chain (n8n wraps what preAuthentication threw). */
+export function findLoginError(error: unknown): HelioLoginError | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		// By name and shape, not instanceof: the credential and the node may load login.ts apart.
+		const candidate = current as Partial<HelioLoginError>;
+		if (candidate.name === 'HelioLoginError' && typeof candidate.kind === 'string' && typeof candidate.message === 'string') {
+			return candidate as HelioLoginError;
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+/** The words for a failed login, for an error raised by the node. */
+export function loginFailureWording(error: HelioLoginError): FailureWording {
+	const { httpStatus, type, field } = error.details ?? {};
+	let description: string;
+	if (error.kind === 'auth') {
+		description = 'Check the Email and Password of the Helio API credential (the login of your broker\'s trader platform).';
+	} else if (error.kind === 'invalid') {
+		description = field
+			? `Check the ${field === 'email' ? 'Email' : field === 'password' ? 'Password' : field} of the Helio API credential.`
+			: 'Check the Email and Password of the Helio API credential.';
+	} else {
+		description = 'Check the Trader Host of the Helio API credential and that the broker\'s trader platform is up.';
+	}
+	const info: IDataObject = {};
+	if (field) info.field = field;
+	return {
+		message: error.message,
+		description,
+		code: type ?? (error.kind === 'unavailable' ? 'LOGIN_UNAVAILABLE' : 'LOGIN_REFUSED'),
+		httpStatus,
+		info,
+	};
+}
+
+/** Helio's wording of the statuses every call shares; operations add their own on top. */
+function commonWording(error: VenueError, status: number): ErrorWording | undefined {
+	if (status === 400 && error.field) {
+		return { description: `Helio refused the value of "${error.field}": check the node field that sets it.` };
+	}
+	if (status === 401) {
+		return {
+			description:
+				'Helio refused the session token even after n8n logged in again with the Helio API credential. Check the credential (Trader Host, Email, Password).',
+		};
+	}
+	if (status === 403) {
+		return {
+			description:
+				'This account is not one of the accounts of the credential\'s login. Use an Account ID from Account → List.',
+		};
+	}
+	if (status >= 500) return { description: 'Helio had a problem on its side; try again shortly.' };
+	return undefined;
+}
+
+export interface HelioCallOptions<T> {
+	baseUrl: string;
+	redactor: Redactor;
+	method: IHttpRequestMethods;
+	/** Under the trader host, starting with '/api/v1/'. */
+	path: string;
+	/** Completes "Helio could not …". */
+	action: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	schema?: ZodType<T, ZodTypeDef, unknown>;
+	/** Operation-specific wording, tried before the common wording. */
+	describeError?: (error: VenueError, status: number) => ErrorWording | undefined;
+	itemIndex?: number;
+}
+
+/** One authenticated Helio call through the shared REST client. */
+export async function helioRequest<T = unknown>(context: RestContext, options: HelioCallOptions<T>): Promise<JsonResponse<T>> {
+	return await requestJson<T>(context, {
+		credentialType: HELIO_CREDENTIAL_TYPE,
+		venue: HELIO_VENUE,
+		baseUrl: helioBase(options.baseUrl),
+		method: options.method,
+		path: options.path,
+		action: options.action,
+		body: options.body,
+		qs: options.qs,
+		redactor: options.redactor,
+		// Helio has no documented rate limit; a 429 is not waited on.
+		retry: { rateLimitMaxWaitMs: 0 },
+		schema: options.schema,
+		parseError: parseHelioError,
+		describeError: (error, status) => {
+			const specific = options.describeError?.(error, status);
+			const common = commonWording(error, status);
+			const where = error.field ? `, field "${error.field}"` : '';
+			const message = specific?.message ?? `Helio could not ${options.action}: ${error.message} (${error.code}${where}, HTTP ${status})`;
+			return { message, description: specific?.description ?? common?.description };
+		},
+		refreshCredentialOnStatus: [401],
+		describeFailure: (error) => {
+			const login = findLoginError(error);
+			return login ? loginFailureWording(login) : undefined;
+		},
+		itemIndex: options.itemIndex,
+	});
+}
+
+/** The REST path of an account: `/api/v1/accounts/{accountId}` + `rest`. */
+export function accountPath(accountId: string, rest = ''): string {
+	return `/api/v1/accounts/${encodeURIComponent(accountId)}${rest}`;
+}
+
+/** A path segment from a user-given ID. */
+export function segment(id: string): string {
+	return encodeURIComponent(id);
+}

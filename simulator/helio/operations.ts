@@ -1,0 +1,90 @@
+/**
+ * The account operations of docs/helio.md, from JSON in to status and JSON out. The REST API
+ * calls them after auth; `placeOrderAs` calls the same code, so tests and REST cannot disagree.
+ */
+import type { z } from 'zod';
+import { describeZodError } from '../validation';
+import { HelioError, validationError } from './errors';
+import type { HelioMarket } from './market';
+import {
+	amendOrderSchema,
+	amendPositionSchema,
+	closePositionSchema,
+	createOrderSchema,
+	historyQuerySchema,
+	type HistoryQuery,
+} from './schemas';
+
+export interface Reply {
+	status: number;
+	body: unknown;
+}
+
+export type HistoryKind = 'orders' | 'positions' | 'deals';
+
+export class HelioOperations {
+	private readonly createSchema: ReturnType<typeof createOrderSchema>;
+
+	constructor(private readonly market: HelioMarket) {
+		this.createSchema = createOrderSchema(new Set(market.instruments.symbols));
+	}
+
+	createOrder(accountId: string, body: unknown): Reply {
+		const input = parse(this.createSchema, body);
+		return { status: 201, body: { order: this.market.placeOrder(accountId, input) } };
+	}
+
+	amendOrder(accountId: string, orderId: string, body: unknown): Reply {
+		return { status: 200, body: { order: this.market.amendOrder(accountId, orderId, parse(amendOrderSchema, body)) } };
+	}
+
+	cancelOrder(accountId: string, orderId: string): Reply {
+		return { status: 200, body: { order: this.market.cancelOrder(accountId, orderId) } };
+	}
+
+	listPositions(accountId: string): Reply {
+		return { status: 200, body: { positions: this.market.openPositions(accountId) } };
+	}
+
+	closePosition(accountId: string, positionId: string, body: unknown): Reply {
+		const { volume } = parse(closePositionSchema, body);
+		return { status: 200, body: this.market.closePosition(accountId, positionId, volume) };
+	}
+
+	amendPosition(accountId: string, positionId: string, body: unknown): Reply {
+		return { status: 200, body: { position: this.market.amendPosition(accountId, positionId, parse(amendPositionSchema, body)) } };
+	}
+
+	history(kind: HistoryKind, accountId: string, query: URLSearchParams): Reply {
+		const range: HistoryQuery = parse(historyQuerySchema, Object.fromEntries(query));
+		switch (kind) {
+			case 'orders':
+				return { status: 200, body: { orders: this.market.orderHistory(accountId, range) } };
+			case 'positions':
+				return { status: 200, body: { positions: this.market.positionHistory(accountId, range) } };
+			case 'deals':
+				return { status: 200, body: { deals: this.market.dealHistory(accountId, range) } };
+		}
+	}
+
+	/** Runs an operation, turning a HelioError into its status and envelope. */
+	static answer(run: () => Reply): Reply {
+		try {
+			return run();
+		} catch (error) {
+			if (error instanceof HelioError) return { status: error.status, body: error.body };
+			throw error;
+		}
+	}
+}
+
+/** A 400 validation_error naming the first offending field; a body that is not an object has no field. */
+function parse<S extends z.ZodTypeAny>(schema: S, value: unknown): z.output<S> {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw validationError(undefined, 'Body must be a JSON object');
+	const result = schema.safeParse(value);
+	if (!result.success) {
+		const { field, message } = describeZodError(result.error);
+		throw validationError(field === '(body)' ? undefined : field, message);
+	}
+	return result.data;
+}

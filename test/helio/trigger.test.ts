@@ -1,0 +1,213 @@
+/**
+ * The Helio Trigger through n8n-core's real TriggerContext, in production and manual mode,
+ * against the simulated Helio over loopback: its own login, token in the URL, acknowledged
+ * subscriptions, protocol pings, token renewal before expiry, and recovery after a drop.
+ */
+import { HelioApi } from '../../credentials/HelioApi.credentials';
+import { HelioTrigger } from '../../nodes/Helio/HelioTrigger.node';
+import { startSimulator, type HelioSimOptions, type VenueSimulator } from '../../simulator';
+import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
+
+const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
+
+describe('Helio Trigger', () => {
+	const harness = new N8nHarness({ nodes: { helioTrigger: HelioTrigger }, credentialTypes: [HelioApi] });
+	let sim: VenueSimulator;
+	const triggers: ActiveTrigger[] = [];
+
+	async function setUp(helio: HelioSimOptions = {}) {
+		sim = await startSimulator({ helio: { pingIntervalMs: 200, ...helio } });
+		useCredentials({});
+	}
+
+	function useCredentials(values: Partial<{ baseUrl: string; email: string; password: string }>) {
+		harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password, ...values });
+	}
+
+	async function start(parameters: Record<string, unknown> = {}) {
+		const trigger = await harness.startTrigger(
+			'helioTrigger',
+			{ symbols: 'EURUSD', events: ['quoteEvent', 'executionEvent'], metrics: 'none', options: { ...FAST }, ...parameters } as never,
+			'helioApi',
+		);
+		triggers.push(trigger);
+		return trigger;
+	}
+
+	afterEach(async () => {
+		for (const trigger of triggers.splice(0)) await trigger.close();
+		await sim.close();
+	});
+
+	it('logs in, subscribes to events, depth and every account\'s metrics, and resolves once all are acknowledged', async () => {
+		await setUp();
+		const subscriptions: string[] = [];
+		sim.helio.events.on('ws:subscribe', ({ channel, symbols, events, symbol, depth, accountId }) =>
+			subscriptions.push(channel === 'events' ? `events ${symbols} ${events}` : channel === 'depth' ? `depth ${symbol} ${depth}` : `metrics ${accountId}`),
+		);
+		const logins: boolean[] = [];
+		sim.helio.events.on('login', ({ ok }) => logins.push(ok));
+		await start({ symbols: 'EURUSD, GBPUSD', depthSymbols: 'EURUSD', depthLevels: 3, metrics: 'all' });
+		expect(logins).toEqual([true]);
+		expect(subscriptions.sort()).toEqual(
+			[
+				'events EURUSD,GBPUSD quoteEvent,executionEvent',
+				'depth EURUSD 3',
+				...sim.helio.accounts.map((account) => `metrics ${account.id}`),
+			].sort(),
+		);
+		expect(sim.helio.openSockets()).toBe(1);
+	});
+
+	it('refuses a wrong password at activation in plain words, and opens no socket', async () => {
+		await setUp();
+		useCredentials({ password: 'not-the-password-123' });
+		const error = (await start().catch((caught: Error) => caught)) as Error;
+		expect(error.message).toMatch(/^Authorization failed: Helio refused the credentials \(Helio refused the login: /);
+		expect(sim.helio.openSockets()).toBe(0);
+		expect(`${error.message} ${allLogText()}`).not.toContain('not-the-password-123');
+	});
+
+	it('refuses an unknown symbol at activation with Helio\'s error code', async () => {
+		await setUp();
+		await expect(start({ symbols: 'NOTASYMBOL' })).rejects.toMatchObject({
+			message: expect.stringMatching(/Helio refused the subscription: .*UNKNOWN_SYMBOL/),
+		});
+	});
+
+	it('turns quotes, executions, depth and metrics into items, and server errors into error items', async () => {
+		await setUp();
+		const account = sim.helio.accounts[0].id;
+		const trigger = await start({ depthSymbols: 'EURUSD', metrics: 'list', accountIds: account });
+		sim.helio.setQuote('EURUSD', 1.0843, 1.0844);
+		await trigger.waitForItem((json) => json.event === 'quoteEvent', 'a quote');
+		await trigger.waitForItem((json) => json.event === 'depthEvent', 'a depth update');
+		const placed = sim.helio.placeOrderAs(account, {
+			symbol_id: 'EURUSD',
+			side: 'TRADE_SIDE_BUY',
+			type: 'ORDER_TYPE_MARKET',
+			time_in_force: 'TIF_IOC',
+			volume: 7,
+		});
+		expect(placed.status).toBe(201);
+		await trigger.waitForItem((json) => json.event === 'executionEvent' && (json.data as { status?: string }).status === 'FILLED', 'the fill');
+		await trigger.waitForItem((json) => json.event === 'metricsEvent', 'account metrics');
+		sim.helio.faults.sendError('RATE_LIMIT', 'slow down');
+		const error = await trigger.waitForItem((json) => json.event === 'error', 'the server error');
+
+		const quote = trigger.items.find((item) => item.json.event === 'quoteEvent')!.json;
+		expect(quote).toMatchObject({ venue: 'helio', source: 'websocket', data: { symbol: 'EURUSD', bid: 1.0843, ask: 1.0844 }, gap: null });
+		const statuses = trigger.items
+			.filter((item) => item.json.event === 'executionEvent')
+			.map((item) => (item.json.data as { status: string }).status);
+		expect(statuses).toEqual(['ACCEPTED', 'PARTIALLY_FILLED', 'FILLED']);
+		expect(error.data).toEqual({ code: 'RATE_LIMIT', message: 'slow down' });
+		const execution = trigger.recorder.emissions.find((emission) => emission.items[0].json.event === 'executionEvent')!;
+		expect(execution.deduplicationKey).toMatch(/helio:execution:.+:ACCEPTED:/);
+	});
+
+	it('keeps only the latest quote per symbol within the window', async () => {
+		await setUp();
+		const trigger = await start({ symbols: 'EURUSD, GBPUSD', events: ['quoteEvent'], options: { ...FAST, delivery: 'batch', batchWindowMs: 300, batchMaxItems: 0, keepLatest: true } });
+		sim.helio.setQuote('EURUSD', 1.1, 1.1001);
+		sim.helio.setQuote('GBPUSD', 1.3, 1.3002);
+		sim.helio.setQuote('EURUSD', 1.2, 1.2001);
+		const items = await trigger.waitForItems(2);
+		expect(trigger.recorder.emissions).toHaveLength(1);
+		expect(items.map((item) => [(item.json.data as { symbol: string }).symbol, (item.json.data as { bid: number }).bid, item.json.coalesced])).toEqual([
+			['EURUSD', 1.2, 2],
+			['GBPUSD', 1.3, undefined],
+		]);
+	});
+
+	it('answers Helio\'s protocol pings, so the server keeps it', async () => {
+		await setUp();
+		await start();
+		const pong = sim.helio.events.waitFor('ws:protocol-pong');
+		sim.helio.pingClients();
+		await pong;
+		const dropped = jest.fn();
+		sim.helio.events.on('ws:ping-timeout', dropped);
+		// Several of the server's own ping rounds (every 200 ms) pass without a drop.
+		await sim.helio.events.waitFor('ws:protocol-pong');
+		await sim.helio.events.waitFor('ws:protocol-pong');
+		expect(dropped).not.toHaveBeenCalled();
+		expect(sim.helio.openSockets()).toBe(1);
+	});
+
+	it('logs in again and reconnects before the token expires, marking the switch on the next item', async () => {
+		await setUp({ tokenTtlSeconds: 2 });
+		const trigger = await start();
+		const relogin = sim.helio.events.waitFor('login', ({ ok }) => ok, 4000);
+		const resubscribed = sim.helio.events.waitFor('ws:subscribe', undefined, 4000);
+		await relogin;
+		await resubscribed;
+		sim.helio.setQuote('EURUSD', 1.05, 1.0501);
+		const item = await trigger.waitForItem((json) => json.event === 'quoteEvent', 'a quote after the renewal');
+		expect(item.gap).toMatchObject({ reconnects: 1, reasons: [expect.stringMatching(/^planned reconnect/)] });
+		expect(item.connection).toMatchObject({ id: 2 });
+		expect(trigger.recorder.emitErrors).toEqual([]);
+	});
+
+	it('recovers when Helio drops every token: a fresh login, the same subscriptions, a gap on the next item', async () => {
+		await setUp();
+		const trigger = await start();
+		const relogin = sim.helio.events.waitFor('login', ({ ok }) => ok);
+		const resubscribed = sim.helio.events.waitFor('ws:subscribe');
+		expect(sim.helio.faults.expireTokens().sockets).toBe(1);
+		await relogin;
+		await resubscribed;
+		sim.helio.setQuote('EURUSD', 1.06, 1.0601);
+		const item = await trigger.waitForItem((json) => json.event === 'quoteEvent', 'a quote after the drop');
+		expect(item.gap).toMatchObject({ reconnects: 1 });
+		expect(trigger.recorder.emitErrors).toEqual([]);
+	});
+
+	it('stops for good when the login is refused on reconnect, reporting it once', async () => {
+		await setUp();
+		const trigger = await start();
+		sim.helio.faults.rejectLogin(true);
+		sim.helio.faults.dropConnections();
+		await trigger.recorder.until(() => trigger.recorder.emitErrors.length > 0, 'emitError');
+		expect(trigger.recorder.emitErrors).toHaveLength(1);
+		expect(trigger.recorder.emitErrors[0].message).toMatch(/^Authorization failed/);
+		const logins = jest.fn();
+		sim.helio.events.on('login', logins);
+		await new Promise((resolve) => setTimeout(resolve, FAST.silenceTimeoutMs));
+		expect(logins).not.toHaveBeenCalled();
+	});
+
+	it('returns the first quote in manual mode and closes its socket', async () => {
+		await setUp();
+		const closed = sim.helio.events.waitFor('ws:close');
+		const { items } = await harness.runManualTrigger(
+			'helioTrigger',
+			{ symbols: 'EURUSD', events: ['quoteEvent'], metrics: 'none', options: { ...FAST } } as never,
+			'helioApi',
+			{
+				onStarted: async () => {
+					await sim.helio.events.waitFor('ws:subscribe');
+					sim.helio.setQuote('EURUSD', 1.07, 1.0701);
+				},
+			},
+		);
+		expect(items.map((item) => item.json.event)).toEqual(['quoteEvent']);
+		await closed;
+		expect(sim.helio.openSockets()).toBe(0);
+	});
+
+	it('keeps the password and every token out of logs, items and errors', async () => {
+		await setUp({ tokenTtlSeconds: 2 });
+		const trigger = await start();
+		await sim.helio.events.waitFor('login', ({ ok }) => ok, 4000);
+		await sim.helio.events.waitFor('ws:subscribe', undefined, 4000);
+		sim.helio.faults.sendMalformed('schema');
+		sim.helio.setQuote('EURUSD', 1.08, 1.0801);
+		await trigger.waitForItem((json) => json.event === 'quoteEvent', 'a quote');
+		const everything = [allLogText(), JSON.stringify(trigger.items), ...trigger.recorder.failedExecutions.map((error) => `${error.message} ${(error as { description?: string }).description}`)].join('\n');
+		expect(everything).not.toContain(sim.helio.password);
+		// Helio's tokens are JWT-shaped (header.payload.signature): none may show anywhere.
+		expect(everything).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+		expect(everything).not.toMatch(/token=(?!\*\*\*)/);
+	});
+});
