@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const n8nRules = n8nCommunityNodes.recommendedWithoutN8nCloudSupport;
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+	{ ignores: ['dist/**', '.build/**', 'node_modules/**', 'coverage/**'] },
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
 		languageOptions: { parser: tseslint.parser },

@@ -13,7 +13,20 @@ import type { ActiveTrigger, N8nHarness } from '../harness/n8n';
 import { payoutOddsFor, type PricedRequest } from './pricing';
 
 export interface LoopStep {
-	kind: 'request' | 'quoted' | 'accepted' | 'confirmed' | 'settled' | 'cancelled' | 'expired' | 'failed' | 'gap';
+	kind:
+		| 'request'
+		| 'quoted'
+		| 'accepted'
+		| 'confirmed'
+		| 'settled'
+		| 'cancelled'
+		| 'expired'
+		| 'failed'
+		| 'gap'
+		| 'quote'
+		| 'order'
+		| 'fill'
+		| 'portfolio';
 	text: string;
 	/** Milliseconds from the triggering event reaching the trigger to the action's answer. */
 	latencyMs?: number;

@@ -9,11 +9,15 @@ import { join } from 'node:path';
 // n8n-core reads its settings folder on import: give it a throwaway one before loading it.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'trading-venues-demo-'));
 
+import { HelioApi } from '../credentials/HelioApi.credentials';
 import { TotalisApi } from '../credentials/TotalisApi.credentials';
 import { N8nHarness, onLog } from '../harness/n8n';
+import { Helio } from '../nodes/Helio/Helio.node';
+import { HelioTrigger } from '../nodes/Helio/HelioTrigger.node';
 import { Totalis } from '../nodes/Totalis/Totalis.node';
 import { TotalisTrigger } from '../nodes/Totalis/TotalisTrigger.node';
 import { startSimulator } from '../simulator';
+import { startHelioScenario } from './helioScenario';
 import { startMarketMakingLoop, type LoopStep } from './marketMakingLoop';
 
 const LABELS: Record<LoopStep['kind'], string> = {
@@ -26,6 +30,10 @@ const LABELS: Record<LoopStep['kind'], string> = {
 	expired: 'EXPIRED  ',
 	failed: 'FAILED   ',
 	gap: 'GAP      ',
+	quote: 'QUOTE    ',
+	order: 'ORDER    ',
+	fill: 'FILL     ',
+	portfolio: 'PORTFOLIO',
 };
 
 function print(step: LoopStep) {
@@ -47,27 +55,41 @@ async function main() {
 	const sim = await startSimulator({ port: Number(process.env.DEMO_PORT ?? 0) });
 	sim.totalis.startMarket({ newRequestEveryMs: 2500, updateEveryMs: 7000, autoAccept: { delayMs: 800, probability: 0.7 } });
 
-	const harness = new N8nHarness({ nodes: { totalis: Totalis, totalisTrigger: TotalisTrigger }, credentialTypes: [TotalisApi] });
+	sim.helio.startMarket();
+
+	const harness = new N8nHarness({
+		nodes: { totalis: Totalis, totalisTrigger: TotalisTrigger, helio: Helio, helioTrigger: HelioTrigger },
+		credentialTypes: [TotalisApi, HelioApi],
+	});
 	harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
+	harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
 	onLog((line) => {
 		if (line.level === 'warn' || line.level === 'error') console.log(`               ${line.level.toUpperCase()}      ${line.message}`);
 	});
 
 	console.log(`Venue simulator on ${sim.baseUrl} (Totalis REST ${sim.totalis.restUrl}, WebSocket ${sim.totalis.wsUrl})`);
-	console.log('Market-making loop: quote requests → price → Submit Quote; quote accepted → Confirm; position settled → report');
+	console.log('Totalis market-making loop: quote requests → price → Submit Quote; quote accepted → Confirm; position settled → report');
+	console.log(`Helio (${sim.helio.restUrl}): a market order on EURUSD every 3 s; the trigger reports quotes (latest per second), fills and the portfolio`);
 	console.log(durationMs ? `Running for ${durationMs / 1000} s.\n` : 'Press Ctrl+C to stop.\n');
 
 	const loop = await startMarketMakingLoop(harness, print);
+	const helio = await startHelioScenario(harness, sim.helio.accounts[0].id, print);
 	let stopping = false;
 	const stop = async () => {
 		if (stopping) return;
 		stopping = true;
 		await loop.stop();
+		await helio.stop();
 		sim.totalis.stopMarket();
+		sim.helio.stopMarket();
 		await sim.close();
 		const { stats } = loop;
 		console.log(
 			`\n${stats.requests} requests, ${stats.quoted} quoted, ${stats.accepted} accepted, ${stats.confirmed} confirmed, ${stats.settled} settled, ${stats.failed} failed; MM P&L ${stats.pnl.toFixed(2)}`,
+		);
+		const h = helio.stats;
+		console.log(
+			`Helio: ${h.orders} orders, ${h.fills} fills, ${h.quotes} quote updates, ${h.failed} failed; order placed → fill event median ${percentile(h.fillLatenciesMs, 50).toFixed(1)} ms`,
 		);
 		if (stats.confirmLatenciesMs.length > 0) {
 			console.log(

@@ -9,14 +9,15 @@ import { join } from 'node:path';
 
 import { startN8nWithPackage, type N8nWithPackage } from '../e2e';
 import { projectCacheDir } from '../e2e/cacheDir';
-import { EXAMPLE_CREDENTIAL_NAME, loadExample } from '../e2e/examples';
+import { EXAMPLE_CREDENTIAL_NAME, HELIO_CREDENTIAL_NAME, loadExample } from '../e2e/examples';
 import { N8nApiError } from '../e2e/n8nApi';
 import { startSimulator, type VenueSimulator } from '../simulator';
+import { logHelioEvents } from '../simulator/helio/eventLog';
 import { logTotalisEvents } from '../simulator/totalis/eventLog';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SIMULATOR_PORT = Number(process.env.SIMULATOR_PORT ?? 5700);
-const EXAMPLES = ['totalis-market-making.json'];
+const EXAMPLES = ['totalis-market-making.json', 'helio-quote-signal.json'];
 
 /** What this folder's n8n already holds, so a restart keeps the user's edits instead of re-importing. */
 interface DevState {
@@ -51,7 +52,20 @@ async function provision(n8n: N8nWithPackage, sim: VenueSimulator, statePath: st
 		credentialId = state.credentials.totalisApi = credential.id;
 		say(`created the credential "${EXAMPLE_CREDENTIAL_NAME}" (pointing at the simulator)`);
 	}
-	const credentials = { totalisApi: { id: credentialId, name: EXAMPLE_CREDENTIAL_NAME, type: 'totalisApi' } };
+	let helioCredentialId = state.credentials.helioApi;
+	if (!helioCredentialId) {
+		const credential = await n8n.api.createCredential({
+			name: HELIO_CREDENTIAL_NAME,
+			type: 'helioApi',
+			data: { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password },
+		});
+		helioCredentialId = state.credentials.helioApi = credential.id;
+		say(`created the credential "${HELIO_CREDENTIAL_NAME}" (pointing at the simulator)`);
+	}
+	const credentials = {
+		totalisApi: { id: credentialId, name: EXAMPLE_CREDENTIAL_NAME, type: 'totalisApi' },
+		helioApi: { id: helioCredentialId, name: HELIO_CREDENTIAL_NAME, type: 'helioApi' },
+	};
 	for (const file of EXAMPLES) {
 		const known = state.workflows[file];
 		if (known && (await exists(() => n8n.api.getWorkflow(known)))) continue;
@@ -91,11 +105,13 @@ async function main() {
 		return;
 	}
 	sim.totalis.startMarket();
+	sim.helio.startMarket();
 	logTotalisEvents(sim.totalis, (line) => say(`[totalis] ${line}`));
+	logHelioEvents(sim.helio, (line) => say(`[helio] ${line}`));
 	console.log(`
 n8n is running with n8n-nodes-trading-venues: open ${n8n.baseUrl}
   sign in as ${n8n.owner.email} / ${n8n.owner.password}
-  the workflow "Totalis: market-making loop" is active: see its executions
+  the workflows "Totalis: market-making loop" and "Helio: quote signal and fill report" are active: see their executions
   n8n's own log: ${join(userFolder, 'n8n.log')}
 The simulated market is live; Ctrl+C stops everything.
 `);

