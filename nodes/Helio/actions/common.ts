@@ -1,11 +1,23 @@
 /**
  * What every Helio operation shares: the per-execution session (credential, redactor), the
- * Account ID field, and the checks that refuse bad input before any request is sent. Every
- * refusal is a NodeOperationError whose message starts with the field's display name.
+ * Account ID field, and Helio's own input checks (volume, points, good-till date, choices). The
+ * generic checks are the package's shared ones, re-exported for the operations.
  */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { ActionHandler } from '../../shared/actions/runActions';
+import { invalid, optionalDate, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
 import type { Redactor } from '../../shared/redact';
 import type { HelioCredentials } from '../login';
+
+export {
+	invalid,
+	isEmpty,
+	optionalDate,
+	positiveNumber,
+	refuse,
+	requiredText,
+	toNumber,
+} from '../../shared/actions/inputs';
 
 export interface HelioSessionContext {
 	credentials: HelioCredentials;
@@ -13,11 +25,7 @@ export interface HelioSessionContext {
 }
 
 /** One operation: reads its parameters for item `itemIndex`, calls Helio, returns one or more output items. */
-export type OperationHandler = (
-	this: IExecuteFunctions,
-	itemIndex: number,
-	session: HelioSessionContext,
-) => Promise<IDataObject | IDataObject[]>;
+export type OperationHandler = ActionHandler<HelioSessionContext>;
 
 /** The smallest volume Helio accepts, in lots. */
 export const MIN_VOLUME = 0.01;
@@ -35,67 +43,6 @@ export function accountIdField(resources: string[]): INodeProperties {
 		description:
 			'The trading account to act on. Account → List gives the accounts of the credential\'s login (their ID); the Helio Trigger\'s events carry it as accountId.',
 	};
-}
-
-/** A NodeOperationError that names the field, what it expected and what it got. */
-export function invalid(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	field: string,
-	expected: string,
-	got: unknown,
-	hint?: string,
-): NodeOperationError {
-	return new NodeOperationError(context.getNode(), `${field}: expected ${expected}, got ${describeValue(got)}`, {
-		itemIndex,
-		description: hint,
-	});
-}
-
-/** A NodeOperationError for a field that is missing or conflicts, in the node's own words. */
-export function refuse(context: IExecuteFunctions, itemIndex: number, field: string, problem: string, hint?: string): NodeOperationError {
-	return new NodeOperationError(context.getNode(), `${field}: ${problem}`, { itemIndex, description: hint });
-}
-
-export function describeValue(value: unknown): string {
-	if (value === undefined || value === null) return 'nothing';
-	if (typeof value === 'string') return value.trim() === '' ? 'an empty value' : `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	try {
-		const text = JSON.stringify(value);
-		return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-	} catch {
-		return typeof value;
-	}
-}
-
-export function toNumber(value: unknown): number | undefined {
-	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	if (typeof value === 'string' && value.trim() !== '') {
-		const parsed = Number(value.trim());
-		return Number.isFinite(parsed) ? parsed : undefined;
-	}
-	return undefined;
-}
-
-/** Whether a parameter was left empty (absent, '', or only spaces). */
-export function isEmpty(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-/** A required text (an ID, a symbol): numbers are accepted as their text. */
-export function requiredText(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	parameter: string,
-	field: string,
-	expected: string,
-	hint?: string,
-): string {
-	const raw = context.getNodeParameter(parameter, itemIndex, '') as unknown;
-	const value = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
-	if (!value) throw invalid(context, itemIndex, field, expected, raw, hint);
-	return value;
 }
 
 export function readAccountId(context: IExecuteFunctions, itemIndex: number): string {
@@ -118,13 +65,6 @@ export function volumeOf(context: IExecuteFunctions, itemIndex: number, raw: unk
 	return volume;
 }
 
-/** A price or a distance: a number greater than 0. */
-export function positiveNumber(context: IExecuteFunctions, itemIndex: number, raw: unknown, field: string, expected: string, hint?: string): number {
-	const value = toNumber(raw);
-	if (value === undefined || value <= 0) throw invalid(context, itemIndex, field, expected, raw, hint);
-	return value;
-}
-
 /** A distance in points: a whole number greater than 0 (one point is the symbol's smallest price step). */
 export function pointsOf(context: IExecuteFunctions, itemIndex: number, raw: unknown, field: string): number {
 	const value = toNumber(raw);
@@ -132,41 +72,6 @@ export function pointsOf(context: IExecuteFunctions, itemIndex: number, raw: unk
 		throw invalid(context, itemIndex, field, 'a whole number of points greater than 0', raw, 'One point is the smallest price step of the symbol (0.00001 on EURUSD).');
 	}
 	return value;
-}
-
-/**
- * A point in time given as an ISO 8601 date, epoch milliseconds (or epoch seconds, told apart by
- * size), a JavaScript Date or a Luxon DateTime (what n8n expressions give). Undefined when empty.
- */
-export function parseInstant(value: unknown): Date | undefined | 'invalid' {
-	if (value === undefined || value === null) return undefined;
-	if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'invalid' : value;
-	if (typeof value === 'object') {
-		const toMillis = (value as { toMillis?: unknown }).toMillis;
-		if (typeof toMillis === 'function') return parseInstant((toMillis as () => number).call(value));
-		return 'invalid';
-	}
-	if (typeof value === 'string' && value.trim() === '') return undefined;
-	const numeric = toNumber(value);
-	if (numeric !== undefined) {
-		if (numeric >= 1e11) return new Date(numeric);
-		if (numeric >= 1e9) return new Date(numeric * 1000);
-		return 'invalid';
-	}
-	if (typeof value !== 'string') return 'invalid';
-	const text = value.trim();
-	if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return 'invalid';
-	const time = Date.parse(text);
-	return Number.isNaN(time) ? 'invalid' : new Date(time);
-}
-
-const DATE_EXPECTED = 'a date (ISO 8601 such as 2026-06-01T18:00:00Z, or epoch milliseconds)';
-
-/** An optional date parameter; undefined when empty. */
-export function optionalDate(context: IExecuteFunctions, itemIndex: number, raw: unknown, field: string): Date | undefined {
-	const parsed = parseInstant(raw);
-	if (parsed === 'invalid') throw invalid(context, itemIndex, field, DATE_EXPECTED, raw);
-	return parsed;
 }
 
 /** A good-till date: required, and in the future. */

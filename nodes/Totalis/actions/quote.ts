@@ -1,7 +1,7 @@
 /** Resource "Quote": confirm a quote a taker accepted. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { invalid, parseInstant, readCommonOptions, requiredId, type OperationHandler, type TotalisSession } from './common';
+import { invalid, parseInstant, readCommonOptions, requiredText, type OperationHandler, type TotalisSession } from './common';
 import { conflictReason, segment, totalisRequest } from '../transport';
 
 const show = { show: { resource: ['quote'] } };
@@ -59,7 +59,7 @@ const confirmResponse = z.object({
 });
 
 async function confirm(this: IExecuteFunctions, itemIndex: number, session: TotalisSession): Promise<IDataObject> {
-	const quoteId = requiredId(
+	const quoteId = requiredText(
 		this,
 		itemIndex,
 		'quoteId',

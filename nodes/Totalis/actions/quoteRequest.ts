@@ -4,7 +4,7 @@ import { z } from 'zod';
 import {
 	invalid,
 	readCommonOptions,
-	requiredId,
+	requiredText,
 	toNumber,
 	wholeNumber,
 	type OperationHandler,
@@ -147,7 +147,7 @@ const withdrawResponse = z.union([
 const ID_HINT = 'Map {{ $json.data.id }} from a quote_request item of the Totalis Trigger.';
 
 async function get(this: IExecuteFunctions, itemIndex: number, session: TotalisSession): Promise<IDataObject> {
-	const id = requiredId(this, itemIndex, 'quoteRequestId', 'Quote Request ID', 'the ID of a quote request', ID_HINT);
+	const id = requiredText(this, itemIndex, 'quoteRequestId', 'Quote Request ID', 'the ID of a quote request', ID_HINT);
 	const { rateLimitMaxWaitMs } = readCommonOptions(this, itemIndex);
 	const response = await totalisRequest(this, {
 		baseUrl: session.baseUrl,
@@ -165,7 +165,7 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: TotalisS
 }
 
 async function submitQuote(this: IExecuteFunctions, itemIndex: number, session: TotalisSession): Promise<IDataObject> {
-	const id = requiredId(this, itemIndex, 'quoteRequestId', 'Quote Request ID', 'the ID of a quote request', ID_HINT);
+	const id = requiredText(this, itemIndex, 'quoteRequestId', 'Quote Request ID', 'the ID of a quote request', ID_HINT);
 	const requestVersion = wholeNumber(
 		this,
 		itemIndex,
@@ -175,7 +175,7 @@ async function submitQuote(this: IExecuteFunctions, itemIndex: number, session: 
 		'a whole number, 1 or more',
 		'Map {{ $json.data.version }} from the quote request you priced.',
 	);
-	const requestHash = requiredId(
+	const requestHash = requiredText(
 		this,
 		itemIndex,
 		'requestHash',
@@ -223,7 +223,7 @@ async function submitQuote(this: IExecuteFunctions, itemIndex: number, session: 
 }
 
 async function withdrawQuote(this: IExecuteFunctions, itemIndex: number, session: TotalisSession): Promise<IDataObject> {
-	const id = requiredId(this, itemIndex, 'quoteRequestId', 'Quote Request ID', 'the ID of a quote request', ID_HINT);
+	const id = requiredText(this, itemIndex, 'quoteRequestId', 'Quote Request ID', 'the ID of a quote request', ID_HINT);
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	if (additional.requestVersion !== undefined && additional.requestVersion !== '') {

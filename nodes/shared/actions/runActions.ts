@@ -1,0 +1,91 @@
+/**
+ * The execute loop every action node of this package shares: one handler per resource and
+ * operation, one or more output items per input item (each paired to it), and errors that leave
+ * the node as NodeApiError or NodeOperationError, scrubbed of secrets, or as error items under
+ * continueOnFail.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+import type { Redactor } from '../redact';
+
+/** What a node keeps for one execution; the redactor knows the credential's secrets. */
+export interface ActionSession {
+	redactor: Redactor;
+}
+
+/** One operation: reads its parameters for item `itemIndex`, calls the venue, returns one or more output items. */
+export type ActionHandler<S extends ActionSession> = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	session: S,
+) => Promise<IDataObject | IDataObject[]>;
+
+/** Handlers by resource, then by operation. */
+export type ActionHandlers<S extends ActionSession> = Record<string, Record<string, ActionHandler<S>>>;
+
+export async function runActions<S extends ActionSession>(
+	context: IExecuteFunctions,
+	handlers: ActionHandlers<S>,
+	session: S,
+): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const output: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const resource = context.getNodeParameter('resource', itemIndex) as string;
+			const operation = context.getNodeParameter('operation', itemIndex) as string;
+			const handler = handlers[resource]?.[operation];
+			if (!handler) {
+				throw new NodeOperationError(context.getNode(), `Unknown operation "${operation}" for resource "${resource}"`, {
+					itemIndex,
+				});
+			}
+			const result = await handler.call(context, itemIndex, session);
+			// A venue can echo a secret back (a token in a URL it returns), so items are scrubbed too.
+			for (const json of Array.isArray(result) ? result : [result]) {
+				output.push({ json: session.redactor.value(json), pairedItem: { item: itemIndex } });
+			}
+		} catch (caught) {
+			const error = asNodeError(context, caught, itemIndex, session.redactor);
+			if (context.continueOnFail()) {
+				output.push({ json: errorItem(error), pairedItem: { item: itemIndex } });
+				continue;
+			}
+			throw error;
+		}
+	}
+	return [output];
+}
+
+/** Every error leaves the node as a NodeApiError or NodeOperationError, scrubbed of secrets. */
+function asNodeError(
+	context: IExecuteFunctions,
+	caught: unknown,
+	itemIndex: number,
+	redactor: Redactor,
+): NodeApiError | NodeOperationError {
+	if (caught instanceof NodeApiError || caught instanceof NodeOperationError) {
+		redactor.error(caught);
+		if (caught.description) caught.description = redactor.text(caught.description);
+		return caught;
+	}
+	const message = caught instanceof Error ? caught.message : String(caught);
+	return new NodeOperationError(context.getNode(), redactor.text(message), { itemIndex });
+}
+
+/** The continueOnFail item: the message plus what a workflow can branch on (the venue's code, the field it blamed). */
+function errorItem(error: NodeApiError | NodeOperationError): IDataObject {
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	const context = error.context ?? {};
+	if (typeof context.code === 'string') json.code = context.code;
+	if (typeof context.field === 'string') json.field = context.field;
+	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
+	return json;
+}
