@@ -10,12 +10,14 @@
 import 'reflect-metadata';
 import { Container } from '@n8n/di';
 import { Logger } from '@n8n/backend-common';
-import { ExecutionLifecycleHooks, TriggerContext, WorkflowExecute } from 'n8n-core';
+import { ExecuteContext, ExecutionLifecycleHooks, RoutingNode, TriggerContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
 	Workflow,
+	createRunExecutionData,
 	type ICredentialDataDecryptedObject,
+	type ICredentialTestRequest,
 	type ICredentialType,
 	type ICredentials,
 	type IConnections,
@@ -413,6 +415,78 @@ export class N8nHarness {
 	}
 
 	/**
+	 * Runs the credential's test as n8n's "Test credential" button does: `test.request` through
+	 * n8n-core's RoutingNode (so preAuthentication and `authenticate` apply), then the rules as
+	 * n8n's CredentialsTester (packages/cli/src/services/credentials-tester.service.ts, n8n 2.x)
+	 * applies them. `values` are stored as this type's credentials, over the property defaults.
+	 */
+	async testCredential(type: string, values: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+		const credentialType = this.credentialType(type);
+		const testRequest = credentialType.test as ICredentialTestRequest;
+		const withDefaults: ICredentialDataDecryptedObject = {};
+		for (const property of credentialType.properties) withDefaults[property.name] = property.default as string;
+		Object.assign(withDefaults, values);
+		this.setCredentials(type, withDefaults);
+
+		// As the tester builds it for a test declared on the credential: n8n's noOp node type with one
+		// property `temp` whose routing is the test request.
+		const nodeType: INodeType = {
+			description: {
+				displayName: 'No Operation, do nothing',
+				name: 'n8n-nodes-base.noOp',
+				group: ['transform'],
+				version: 1,
+				description: '',
+				defaults: {},
+				inputs: [],
+				outputs: [],
+				credentials: [{ name: type, required: true }],
+				properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: testRequest.request }, default: '' }],
+			},
+		};
+		this.nodeTypes.register('n8n-nodes-base.noOp', nodeType);
+		const node: INode = {
+			id: 'temp',
+			name: 'Temp-Node',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+			credentials: { [type]: { id: '1', name: 'test credential' } },
+		};
+		const workflow = this.workflow([node]);
+		const context = new ExecuteContext(
+			workflow,
+			node,
+			this.additionalData('internal', workflow.id),
+			'internal',
+			createRunExecutionData(),
+			0,
+			[],
+			{ main: [[{ json: {} }]] },
+			{ node, data: {}, source: null },
+			[],
+		);
+		const routingNode = new RoutingNode(context, nodeType, { id: '1', name: 'test credential', type, data: withDefaults });
+
+		let response: INodeExecutionData[][] | null | undefined;
+		try {
+			response = await routingNode.runNode();
+		} catch (caught) {
+			return failedTestResult(caught, testRequest);
+		}
+		for (const rule of testRequest.rules ?? []) {
+			if (rule.type === 'responseSuccessBody') {
+				const json = response![0][0].json;
+				if (lookup(json, rule.properties.key) === rule.properties.value) {
+					return { status: 'Error', message: rule.properties.message };
+				}
+			}
+		}
+		return { status: 'OK', message: 'Connection successful!' };
+	}
+
+	/**
 	 * Runs an action node in a real workflow execution, fed with `items` by a source node, and
 	 * returns what the node output (or the error it raised).
 	 */
@@ -445,6 +519,40 @@ export class N8nHarness {
 			error: taskData?.error ?? run.data.resultData.error,
 		};
 	}
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/** The tester's verdict on a test request that threw: a matching responseCode rule, else the HTTP or network error. */
+function failedTestResult(caught: unknown, testRequest: ICredentialTestRequest): CredentialTestResult {
+	const error = caught as { cause?: { response?: { status: number; statusText?: string }; code?: string }; message: string };
+	if (error.cause?.response) {
+		const statusCode = error.cause.response.status;
+		for (const rule of testRequest.rules ?? []) {
+			if (rule.type === 'responseCode' && rule.properties.value === statusCode) {
+				return { status: 'Error', message: rule.properties.message };
+			}
+		}
+		if (statusCode < 199 || statusCode > 299) {
+			return { status: 'Error', message: error.cause.response.statusText || `Received HTTP status code: ${statusCode}` };
+		}
+	} else if (error.cause?.code) {
+		return { status: 'Error', message: error.cause.code };
+	}
+	return { status: 'Error', message: error.message };
+}
+
+/** lodash.get for dotted keys, as the CredentialsTester uses it. */
+function lookup(value: unknown, path: string): unknown {
+	let current: unknown = value;
+	for (const part of path.split('.')) {
+		if (current === null || current === undefined) return undefined;
+		current = (current as Record<string, unknown>)[part];
+	}
+	return current;
 }
 
 interface ManualTriggerRunner {

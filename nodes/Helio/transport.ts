@@ -8,16 +8,16 @@
  * stores the new token and sends the request once more. That only happens when the request
  * fails with the 401, so calls name 401 in `refreshCredentialOnStatus`.
  */
-import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
-import type { ZodType, ZodTypeDef } from 'zod';
-import type { Redactor } from '../shared/redact';
+import type { IDataObject } from 'n8n-workflow';
 import {
 	fallbackVenueError,
+	layeredWording,
 	requestJson,
 	type ErrorWording,
 	type FailureWording,
 	type JsonResponse,
 	type RestContext,
+	type VenueCallOptions,
 	type VenueError,
 } from '../shared/rest';
 import { helioBase, type HelioLoginError } from './login';
@@ -95,51 +95,32 @@ function commonWording(error: VenueError, status: number): ErrorWording | undefi
 	return undefined;
 }
 
-export interface HelioCallOptions<T> {
-	baseUrl: string;
-	redactor: Redactor;
-	method: IHttpRequestMethods;
+export interface HelioCallOptions<T> extends Omit<VenueCallOptions<T>, 'retry' | 'signal' | 'timeoutMs'> {
 	/** Under the trader host, starting with '/api/v1/'. */
 	path: string;
-	/** Completes "Helio could not …". */
-	action: string;
-	body?: IDataObject;
-	qs?: IDataObject;
-	schema?: ZodType<T, ZodTypeDef, unknown>;
-	/** Operation-specific wording, tried before the common wording. */
-	describeError?: (error: VenueError, status: number) => ErrorWording | undefined;
-	itemIndex?: number;
 }
 
 /** One authenticated Helio call through the shared REST client. */
 export async function helioRequest<T = unknown>(context: RestContext, options: HelioCallOptions<T>): Promise<JsonResponse<T>> {
 	return await requestJson<T>(context, {
+		...options,
 		credentialType: HELIO_CREDENTIAL_TYPE,
 		venue: HELIO_VENUE,
 		baseUrl: helioBase(options.baseUrl),
-		method: options.method,
-		path: options.path,
-		action: options.action,
-		body: options.body,
-		qs: options.qs,
-		redactor: options.redactor,
 		// Helio has no documented rate limit; a 429 is not waited on.
 		retry: { rateLimitMaxWaitMs: 0 },
-		schema: options.schema,
 		parseError: parseHelioError,
 		describeError: (error, status) => {
-			const specific = options.describeError?.(error, status);
-			const common = commonWording(error, status);
+			const wording = layeredWording(options.describeError?.(error, status), commonWording(error, status));
 			const where = error.field ? `, field "${error.field}"` : '';
-			const message = specific?.message ?? `Helio could not ${options.action}: ${error.message} (${error.code}${where}, HTTP ${status})`;
-			return { message, description: specific?.description ?? common?.description };
+			const message = wording?.message ?? `Helio could not ${options.action}: ${error.message} (${error.code}${where}, HTTP ${status})`;
+			return { message, description: wording?.description };
 		},
 		refreshCredentialOnStatus: [401],
 		describeFailure: (error) => {
 			const login = findLoginError(error);
 			return login ? loginFailureWording(login) : undefined;
 		},
-		itemIndex: options.itemIndex,
 	});
 }
 

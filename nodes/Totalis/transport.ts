@@ -3,16 +3,14 @@
  * retry_after?}}`, the wording of Totalis' refusals, and one call helper used by the action
  * node (and usable by the trigger for `POST /v1/mm/heartbeat`).
  */
-import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
-import type { ZodType, ZodTypeDef } from 'zod';
-import type { Redactor } from '../shared/redact';
 import {
 	fallbackVenueError,
+	layeredWording,
 	requestJson,
 	type ErrorWording,
 	type JsonResponse,
 	type RestContext,
-	type RetryOptions,
+	type VenueCallOptions,
 	type VenueError,
 } from '../shared/rest';
 
@@ -80,22 +78,7 @@ function commonWording(error: VenueError, status: number): ErrorWording | undefi
 	return undefined;
 }
 
-export interface TotalisCallOptions<T> {
-	baseUrl: string;
-	redactor: Redactor;
-	method: IHttpRequestMethods;
-	path: string;
-	/** Completes "Totalis could not …". */
-	action: string;
-	body?: IDataObject;
-	retry?: RetryOptions;
-	schema?: ZodType<T, ZodTypeDef, unknown>;
-	/** Operation-specific wording, tried before the common wording. */
-	describeError?: (error: VenueError, status: number) => ErrorWording | undefined;
-	itemIndex?: number;
-	signal?: AbortSignal;
-	timeoutMs?: number;
-}
+export type TotalisCallOptions<T> = Omit<VenueCallOptions<T>, 'qs'>;
 
 /** One authenticated Totalis call through the shared REST client. */
 export async function totalisRequest<T = unknown>(
@@ -103,26 +86,11 @@ export async function totalisRequest<T = unknown>(
 	options: TotalisCallOptions<T>,
 ): Promise<JsonResponse<T>> {
 	return await requestJson<T>(context, {
+		...options,
 		credentialType: TOTALIS_CREDENTIAL_TYPE,
 		venue: TOTALIS_VENUE,
-		baseUrl: options.baseUrl,
-		method: options.method,
-		path: options.path,
-		action: options.action,
-		body: options.body,
-		redactor: options.redactor,
-		retry: options.retry,
-		schema: options.schema,
 		parseError: parseTotalisError,
-		describeError: (error, status) => {
-			const specific = options.describeError?.(error, status);
-			const common = commonWording(error, status);
-			if (!specific) return common;
-			return { message: specific.message ?? common?.message, description: specific.description ?? common?.description };
-		},
-		itemIndex: options.itemIndex,
-		signal: options.signal,
-		timeoutMs: options.timeoutMs,
+		describeError: (error, status) => layeredWording(options.describeError?.(error, status), commonWording(error, status)),
 	});
 }
 

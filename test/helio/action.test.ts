@@ -18,6 +18,7 @@ import { helioRequest } from '../../nodes/Helio/transport';
 import { Redactor } from '../../nodes/shared/redact';
 import { startSimulator, type HelioOrder, type HelioPosition, type VenueSimulator } from '../../simulator';
 import { N8nHarness, allLogText, type NodeRunResult } from '../harness/n8n';
+import { nodeRunner } from '../harness/nodeRuns';
 
 const OTHER_EMAIL = 'other@helio.sim';
 const OTHER_PASSWORD = 'other-helio-password-42';
@@ -77,24 +78,11 @@ function useCredential(password = sim.helio.password, baseUrl = sim.helio.restUr
 	harness.setCredentials('helioApi', { baseUrl, email: sim.helio.email, password });
 }
 
-async function run(parameters: INodeParameters, items: IDataObject[] = [{}], settings = {}): Promise<NodeRunResult> {
-	const result = await harness.executeNode('helio', parameters, 'helioApi', items, settings);
-	expectNoSecret(result);
-	return result;
-}
+const run = nodeRunner(harness, 'helio', 'helioApi', () => [...secrets, ...tokens, TOKEN_HEADER]);
 
-function expectNoSecret(result: NodeRunResult) {
-	const text = JSON.stringify({
-		items: result.items,
-		error: result.error && {
-			...result.error,
-			message: result.error.message,
-			description: result.error.description,
-			stack: result.error.stack,
-		},
-	});
-	for (const secret of [...secrets, ...tokens]) expect(text).not.toContain(secret);
-	expect(text).not.toContain(TOKEN_HEADER);
+/** Runs Order → Create with these fields, on the first account unless they name another. */
+function createOrder(fields: INodeParameters): Promise<NodeRunResult> {
+	return run({ resource: 'order', operation: 'create', accountId: account, ...fields });
 }
 
 /** A waitFor that may be left pending when an assertion fails first: never an unhandled rejection. */
@@ -162,10 +150,7 @@ describe('Account → List', () => {
 describe('Order → Create', () => {
 	it('a market buy with client order ID, stop loss in points and take profit as a price fills into a protected position', async () => {
 		const filled = settled(sim.helio.waitFor('order:filled', (event) => event.order.client_order_id === 'n8n-market-1'));
-		const result = await run({
-			resource: 'order',
-			operation: 'create',
-			accountId: account,
+		const result = await createOrder({
 			symbol: 'EURUSD',
 			side: 'buy',
 			orderType: 'market',
@@ -202,10 +187,7 @@ describe('Order → Create', () => {
 	it('a sell limit, good till a date, rests with its limit price and expiry', async () => {
 		const goodTill = inOneDay();
 		const created = settled(sim.helio.waitFor('order:created', (event) => event.order.client_order_id === 'n8n-gtd-1'));
-		const result = await run({
-			resource: 'order',
-			operation: 'create',
-			accountId: account,
+		const result = await createOrder({
 			symbol: 'EURUSD',
 			side: 'sell',
 			orderType: 'limit',
@@ -230,10 +212,7 @@ describe('Order → Create', () => {
 	});
 
 	it('a buy stop-limit carries both prices', async () => {
-		const result = await run({
-			resource: 'order',
-			operation: 'create',
-			accountId: account,
+		const result = await createOrder({
 			symbol: 'GBPUSD',
 			side: 'buy',
 			orderType: 'stopLimit',
@@ -254,9 +233,7 @@ describe('Order → Create', () => {
 	});
 
 	it('a sell stop rests at its stop price, and fills when the bid reaches it', async () => {
-		const result = await run({
-			resource: 'order',
-			operation: 'create',
+		const result = await createOrder({
 			accountId: secondAccount,
 			symbol: 'EURUSD',
 			side: 'sell',
@@ -274,10 +251,7 @@ describe('Order → Create', () => {
 	});
 
 	it('a trailing stop sends its distance as stop_loss_points and trails the market', async () => {
-		const result = await run({
-			resource: 'order',
-			operation: 'create',
-			accountId: account,
+		const result = await createOrder({
 			symbol: 'EURUSD',
 			side: 'sell',
 			orderType: 'trailingStop',
@@ -291,10 +265,7 @@ describe('Order → Create', () => {
 	});
 
 	it('maps a venue refusal to a NodeApiError with type, message, field and status', async () => {
-		const result = await run({
-			resource: 'order',
-			operation: 'create',
-			accountId: account,
+		const result = await createOrder({
 			symbol: 'NOPEUSD',
 			side: 'buy',
 			orderType: 'market',
@@ -555,10 +526,7 @@ describe('the session token', () => {
 		requests.length = 0;
 
 		const relogin = settled(sim.helio.waitFor('login', (event) => event.ok));
-		const result = await run({
-			resource: 'order',
-			operation: 'create',
-			accountId: account,
+		const result = await createOrder({
 			symbol: 'EURUSD',
 			side: 'buy',
 			orderType: 'market',

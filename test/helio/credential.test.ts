@@ -7,20 +7,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExecuteContext, RoutingNode } from 'n8n-core';
-import {
-	createRunExecutionData,
-	type ICredentialDataDecryptedObject,
-	type ICredentialTestRequest,
-	type IHttpRequestHelper,
-	type IHttpRequestOptions,
-	type INode,
-	type INodeExecutionData,
-	type INodeType,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { startSimulator, type VenueSimulator } from '../../simulator';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, type CredentialTestResult } from '../harness/n8n';
 
 const harness = new N8nHarness({ nodes: {}, credentialTypes: [HelioApi] });
 let sim: VenueSimulator;
@@ -40,101 +30,9 @@ afterAll(async () => {
 	await sim.close();
 });
 
-interface TestResult {
-	status: 'OK' | 'Error';
-	message: string;
-}
-
 /** Runs a credential test as n8n's CredentialsTester does, with these credential values. */
-async function testCredential(values: ICredentialDataDecryptedObject): Promise<TestResult> {
-	const credentialType = harness.credentialType('helioApi');
-	const testRequest = credentialType.test as ICredentialTestRequest;
-	const withDefaults: ICredentialDataDecryptedObject = {};
-	for (const property of credentialType.properties) withDefaults[property.name] = property.default as string;
-	Object.assign(withDefaults, values);
-	harness.setCredentials('helioApi', withDefaults);
-
-	// As the tester builds it for a test declared on the credential: n8n's noOp node type with one
-	// property `temp` whose routing is the test request.
-	const nodeType: INodeType = {
-		description: {
-			displayName: 'No Operation, do nothing',
-			name: 'n8n-nodes-base.noOp',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: {},
-			inputs: [],
-			outputs: [],
-			credentials: [{ name: 'helioApi', required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: testRequest.request }, default: '' }],
-		},
-	};
-	harness.nodeTypes.register('n8n-nodes-base.noOp', nodeType);
-	const node: INode = {
-		id: 'temp',
-		name: 'Temp-Node',
-		type: 'n8n-nodes-base.noOp',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-		credentials: { helioApi: { id: '1', name: 'test credential' } },
-	};
-	const workflow = harness.workflow([node]);
-	const additionalData = harness.additionalData('internal', workflow.id!);
-	const context = new ExecuteContext(
-		workflow,
-		node,
-		additionalData,
-		'internal',
-		createRunExecutionData(),
-		0,
-		[],
-		{ main: [[{ json: {} }]] },
-		{ node, data: {}, source: null },
-		[],
-	);
-	const routingNode = new RoutingNode(context, nodeType, { id: '1', name: 'test credential', type: 'helioApi', data: withDefaults });
-
-	let response: INodeExecutionData[][] | null | undefined;
-	try {
-		response = await routingNode.runNode();
-	} catch (caught) {
-		const error = caught as { cause?: { response?: { status: number; statusText?: string }; code?: string }; message: string };
-		if (error.cause?.response) {
-			const statusCode = error.cause.response.status;
-			for (const rule of testRequest.rules ?? []) {
-				if (rule.type === 'responseCode' && rule.properties.value === statusCode) {
-					return { status: 'Error', message: rule.properties.message };
-				}
-			}
-			if (statusCode < 199 || statusCode > 299) {
-				return { status: 'Error', message: error.cause.response.statusText || `Received HTTP status code: ${statusCode}` };
-			}
-		} else if (error.cause?.code) {
-			return { status: 'Error', message: error.cause.code };
-		}
-		return { status: 'Error', message: error.message };
-	}
-	for (const rule of testRequest.rules ?? []) {
-		if (rule.type === 'responseSuccessBody') {
-			const json = response![0][0].json;
-			if (lookup(json, rule.properties.key) === rule.properties.value) {
-				return { status: 'Error', message: rule.properties.message };
-			}
-		}
-	}
-	return { status: 'OK', message: 'Connection successful!' };
-}
-
-/** lodash.get for dotted keys, as the CredentialsTester uses it. */
-function lookup(value: unknown, path: string): unknown {
-	let current: unknown = value;
-	for (const part of path.split('.')) {
-		if (current === null || current === undefined) return undefined;
-		current = (current as Record<string, unknown>)[part];
-	}
-	return current;
+function testCredential(values: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+	return harness.testCredential('helioApi', values);
 }
 
 const LOGIN = '/helio/api/v1/login';

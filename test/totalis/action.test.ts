@@ -9,7 +9,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
 import { Totalis } from '../../nodes/Totalis/Totalis.node';
 import { startSimulator, type QuoteRequestPayload, type VenueSimulator } from '../../simulator';
-import { N8nHarness, allLogText, type NodeRunResult } from '../harness/n8n';
+import { N8nHarness, allLogText } from '../harness/n8n';
+import { nodeRunner } from '../harness/nodeRuns';
 
 const NO_SCOPE_KEY = 'api_live_taker_only_key_42';
 const WRONG_KEY = 'api_live_not_a_real_key_0000';
@@ -52,24 +53,7 @@ function useKey(apiKey: string, baseUrl = sim.totalis.restUrl) {
 	harness.setCredentials('totalisApi', { apiKey, baseUrl, wsUrl: sim.totalis.wsUrl });
 }
 
-async function run(parameters: INodeParameters, items: IDataObject[] = [{}], settings = {}): Promise<NodeRunResult> {
-	const result = await harness.executeNode('totalis', parameters, 'totalisApi', items, settings);
-	expectNoSecret(result);
-	return result;
-}
-
-function expectNoSecret(result: NodeRunResult) {
-	const text = JSON.stringify({
-		items: result.items,
-		error: result.error && {
-			...result.error,
-			message: result.error.message,
-			description: result.error.description,
-			stack: result.error.stack,
-		},
-	});
-	for (const secret of secrets) expect(text).not.toContain(secret);
-}
+const run = nodeRunner(harness, 'totalis', 'totalisApi', () => secrets);
 
 /** A quote request with our market maker's quote on it, as the simulator's market holds it. */
 function quotedRequest(payoutOdds = 3.5): { request: QuoteRequestPayload; draftQuoteId: string } {

@@ -4,10 +4,12 @@
  * generic checks are the package's shared ones, re-exported for the operations.
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { JsonResponse } from '../../shared/rest';
 import type { ActionHandler } from '../../shared/actions/runActions';
 import { invalid, optionalDate, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
 import type { Redactor } from '../../shared/redact';
 import type { HelioCredentials } from '../login';
+import { helioRequest, type HelioCallOptions } from '../transport';
 
 export {
 	invalid,
@@ -22,6 +24,16 @@ export {
 export interface HelioSessionContext {
 	credentials: HelioCredentials;
 	redactor: Redactor;
+}
+
+/** One Helio call for item `itemIndex`, to the session's trader host with the session's redactor. */
+export async function sessionRequest<T = unknown>(
+	context: IExecuteFunctions,
+	session: HelioSessionContext,
+	itemIndex: number,
+	call: Omit<HelioCallOptions<T>, 'baseUrl' | 'redactor' | 'itemIndex'>,
+): Promise<JsonResponse<T>> {
+	return await helioRequest<T>(context, { ...call, baseUrl: session.credentials.baseUrl, redactor: session.redactor, itemIndex });
 }
 
 /** One operation: reads its parameters for item `itemIndex`, calls Helio, returns one or more output items. */

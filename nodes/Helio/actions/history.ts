@@ -1,8 +1,18 @@
 /** Resource "History": past orders, positions and deals of an account, one item each. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { accountPath, helioRequest } from '../transport';
-import { invalid, isEmpty, optionalDate, readAccountId, refuse, toNumber, type HelioSessionContext, type OperationHandler } from './common';
+import { accountPath } from '../transport';
+import {
+	invalid,
+	isEmpty,
+	optionalDate,
+	readAccountId,
+	refuse,
+	sessionRequest,
+	toNumber,
+	type HelioSessionContext,
+	type OperationHandler,
+} from './common';
 
 export const historyOperations: INodeProperties = {
 	displayName: 'Operation',
@@ -90,15 +100,12 @@ function historyHandler(kind: Kind): OperationHandler {
 		const qs: IDataObject = { limit };
 		if (from) qs.from = from.toISOString();
 		if (to) qs.to = to.toISOString();
-		const response = await helioRequest(this, {
-			baseUrl: session.credentials.baseUrl,
-			redactor: session.redactor,
+		const response = await sessionRequest(this, session, itemIndex, {
 			method: 'GET',
 			path: accountPath(accountId, `/${kind}/history`),
 			action: `get the ${kind.replace(/s$/, '')} history of account ${accountId}`,
 			qs,
 			schema: historyResponse(kind),
-			itemIndex,
 		});
 		return response.body[kind];
 	};

@@ -1,7 +1,7 @@
 /** Resource "Order": create, amend and cancel orders of one trading account. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { accountPath, helioRequest, segment } from '../transport';
+import { accountPath, segment } from '../transport';
 import {
 	ORDER_TYPES,
 	SIDES,
@@ -15,6 +15,7 @@ import {
 	readAccountId,
 	refuse,
 	requiredText,
+	sessionRequest,
 	timeInForceOptions,
 	toNumber,
 	volumeOf,
@@ -390,15 +391,12 @@ async function create(this: IExecuteFunctions, itemIndex: number, session: Helio
 	if (takeProfit.price !== undefined) body.take_profit_price = takeProfit.price;
 	if (takeProfit.points !== undefined) body.take_profit_points = takeProfit.points;
 
-	const response = await helioRequest(this, {
-		baseUrl: session.credentials.baseUrl,
-		redactor: session.redactor,
+	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'POST',
 		path: accountPath(accountId, '/orders'),
 		action: `create a ${typeName.toLowerCase()} ${side} order for ${volume} lots of ${symbol} on account ${accountId}`,
 		body,
 		schema: orderResponse,
-		itemIndex,
 	});
 	return response.body.order as IDataObject;
 }
@@ -450,15 +448,12 @@ async function amend(this: IExecuteFunctions, itemIndex: number, session: HelioS
 		);
 	}
 
-	const response = await helioRequest(this, {
-		baseUrl: session.credentials.baseUrl,
-		redactor: session.redactor,
+	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'PATCH',
 		path: accountPath(accountId, `/orders/${segment(orderId)}`),
 		action: `amend order ${orderId} on account ${accountId}`,
 		body,
 		schema: orderResponse,
-		itemIndex,
 		describeError: (_error, status) => {
 			if (status === 404) return { description: `Account ${accountId} has no order ${orderId}.` };
 			if (status === 409) return { description: 'The order is no longer open (filled, cancelled or expired): it cannot be amended.' };
@@ -471,14 +466,11 @@ async function amend(this: IExecuteFunctions, itemIndex: number, session: HelioS
 async function cancel(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject> {
 	const accountId = readAccountId(this, itemIndex);
 	const orderId = requiredText(this, itemIndex, 'orderId', 'Order ID', 'the ID of an open order', ORDER_ID_HINT);
-	const response = await helioRequest(this, {
-		baseUrl: session.credentials.baseUrl,
-		redactor: session.redactor,
+	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'DELETE',
 		path: accountPath(accountId, `/orders/${segment(orderId)}`),
 		action: `cancel order ${orderId} on account ${accountId}`,
 		schema: orderResponse,
-		itemIndex,
 		describeError: (_error, status) => {
 			if (status === 404) return { description: `Account ${accountId} has no order ${orderId}.` };
 			if (status === 409) return { description: 'The order is no longer open: it was filled (close the position instead), cancelled or expired.' };

@@ -1,13 +1,14 @@
 /** Resource "Position": list the open positions of an account, close one (or part of it), amend its stop loss and take profit. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { accountPath, helioRequest, segment } from '../transport';
+import { accountPath, segment } from '../transport';
 import {
 	isEmpty,
 	positiveNumber,
 	readAccountId,
 	refuse,
 	requiredText,
+	sessionRequest,
 	volumeOf,
 	type HelioSessionContext,
 	type OperationHandler,
@@ -140,14 +141,11 @@ async function getAll(this: IExecuteFunctions, itemIndex: number, session: Helio
 	const accountId = readAccountId(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const symbol = typeof filters.symbol === 'string' ? filters.symbol.trim() : '';
-	const response = await helioRequest(this, {
-		baseUrl: session.credentials.baseUrl,
-		redactor: session.redactor,
+	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'GET',
 		path: accountPath(accountId, '/positions'),
 		action: `get the open positions of account ${accountId}`,
 		schema: positionsResponse,
-		itemIndex,
 	});
 	const positions = response.body.positions as IDataObject[];
 	return symbol ? positions.filter((position) => position.symbol_id === symbol) : positions;
@@ -159,9 +157,7 @@ async function close(this: IExecuteFunctions, itemIndex: number, session: HelioS
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	if (!isEmpty(additional.volume)) body.volume = volumeOf(this, itemIndex, additional.volume);
-	const response = await helioRequest(this, {
-		baseUrl: session.credentials.baseUrl,
-		redactor: session.redactor,
+	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'POST',
 		path: accountPath(accountId, `/positions/${segment(positionId)}/close`),
 		action:
@@ -170,7 +166,6 @@ async function close(this: IExecuteFunctions, itemIndex: number, session: HelioS
 				: `close position ${positionId} on account ${accountId}`,
 		body,
 		schema: closeResponse,
-		itemIndex,
 		describeError: notFound(accountId, positionId),
 	});
 	return response.body as IDataObject;
@@ -190,15 +185,12 @@ async function amend(this: IExecuteFunctions, itemIndex: number, session: HelioS
 	if (Object.keys(body).length === 0) {
 		throw refuse(this, itemIndex, 'Update Fields', 'nothing to change; add a Stop Loss Price and/or a Take Profit Price');
 	}
-	const response = await helioRequest(this, {
-		baseUrl: session.credentials.baseUrl,
-		redactor: session.redactor,
+	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'PATCH',
 		path: accountPath(accountId, `/positions/${segment(positionId)}`),
 		action: `amend position ${positionId} on account ${accountId}`,
 		body,
 		schema: amendResponse,
-		itemIndex,
 		describeError: notFound(accountId, positionId),
 	});
 	return response.body.position as IDataObject;

@@ -10,3 +10,4 @@ export {
 	type VenueError,
 } from './restClient';
 export { RequestCancelledError, sleep, retryWaitMs, normalizeHeaders, formatDuration, type HeaderMap } from './wait';
+export { layeredWording, type VenueCallOptions } from './venueCall';
