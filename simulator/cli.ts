@@ -3,6 +3,7 @@
  * `npm run simulator`: the venue simulator on a fixed port, with a live market, printing the
  * values to paste into the n8n credential and a line per notable event.
  */
+import { logAggEvents } from './agg/eventLog';
 import { CLI_USAGE, parseCliArgs, type CliOptions } from './cliArgs';
 import { logHelioEvents } from './helio/eventLog';
 import { startSimulator } from './index';
@@ -18,8 +19,9 @@ async function main(options: CliOptions): Promise<void> {
 		port: options.port,
 		totalis: { seed: options.seed },
 		helio: { seed: options.seed },
+		agg: { seed: options.seed },
 	});
-	const { totalis, helio } = sim;
+	const { totalis, helio, agg } = sim;
 	console.log(`Venue simulator listening on ${sim.baseUrl}`);
 	console.log('');
 	console.log('Totalis credential (paste into n8n):');
@@ -35,19 +37,30 @@ async function main(options: CliOptions): Promise<void> {
 	const accounts = helio.accounts.map((account) => account.id).join(', ');
 	console.log(`  (accounts ${accounts}; symbols ${helio.symbols.join(', ')}; WebSocket ${helio.wsUrl}?token=…)`);
 	console.log('');
+	console.log('agg.market credential (paste into n8n):');
+	console.log(`  REST base URL   ${agg.restUrl}`);
+	console.log(`  WebSocket URL   ${agg.wsUrl}`);
+	console.log(`  App ID          ${agg.appId}`);
+	console.log(`  Access token    ${agg.accessToken}`);
+	console.log(`  Refresh token   ${agg.refreshToken}`);
+	console.log(`  Refresh path    ${agg.refreshPath}`);
+	console.log(`  (user ${agg.userId}; outcomes e.g. ${agg.outcomes.slice(0, 2).map((o) => o.outcomeId).join(', ')})`);
+	console.log('');
 	console.log(
 		options.market
 			? 'Live market on: Totalis quote requests every few seconds (the taker accepts the best quote shortly after you quote);' +
-					' Helio quotes move every 250 ms.'
+					' Helio quotes move every 250 ms; agg.market books move every 500 ms, with an occasional order.'
 			: 'Live market off (--no-market).',
 	);
 	console.log('Ctrl+C to stop.');
 	console.log('');
 	logTotalisEvents(totalis, (line) => console.log(`${timestamp()} [totalis] ${line}`));
 	logHelioEvents(helio, (line) => console.log(`${timestamp()} [helio] ${line}`));
+	logAggEvents(agg, (line) => console.log(`${timestamp()} [agg] ${line}`));
 	if (options.market) {
 		totalis.startMarket();
 		helio.startMarket();
+		agg.startMarket();
 	}
 
 	let stopping = false;

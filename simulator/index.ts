@@ -3,6 +3,7 @@
  * Tests, the demo and the CLI start it with `startSimulator()`.
  */
 import { SimulatorServer } from './server';
+import { AggSimulator, type AggSimOptions } from './agg';
 import { HelioSimulator, type HelioSimOptions } from './helio';
 import { TotalisSimulator, type TotalisSimOptions } from './totalis';
 
@@ -13,6 +14,7 @@ export interface SimulatorOptions {
 	port?: number;
 	totalis?: TotalisSimOptions;
 	helio?: HelioSimOptions;
+	agg?: AggSimOptions;
 }
 
 export interface VenueSimulator {
@@ -20,6 +22,8 @@ export interface VenueSimulator {
 	readonly baseUrl: string;
 	readonly totalis: TotalisSimulator;
 	readonly helio: HelioSimulator;
+	/** agg.market under the '/agg' prefix. */
+	readonly agg: AggSimulator;
 	/** Terminates every socket and SSE stream, clears every timer; leaves no open handle. */
 	close(): Promise<void>;
 }
@@ -29,10 +33,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ve
 	const address = await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
 	let totalis: TotalisSimulator;
 	let helio: HelioSimulator;
+	let agg: AggSimulator;
 	try {
 		// A new venue: one more mount line here, and a field on VenueSimulator.
 		totalis = server.mount(new TotalisSimulator(address, options.totalis));
 		helio = server.mount(new HelioSimulator(address, options.helio));
+		agg = server.mount(new AggSimulator(address, options.agg));
 	} catch (error) {
 		await server.close();
 		throw error;
@@ -41,6 +47,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ve
 		baseUrl: address.baseUrl,
 		totalis,
 		helio,
+		agg,
 		close: () => server.close(),
 	};
 }
@@ -50,3 +57,4 @@ export { ManualClock, SystemClock, type Clock } from './clock';
 export type { RestFaultRule, FaultTransport } from './faults';
 export * from './totalis';
 export * from './helio';
+export * from './agg';

@@ -1,0 +1,85 @@
+/** Faults on demand for the simulated agg.market, built on the shared switches of ../faults. */
+import { OVERSIZED_FRAME_BYTES, type ConnectionFaultSwitches, type RestFaultQueue, type RestFaultRule } from '../faults';
+import type { OrderBooks } from './books';
+import type { AggSessions } from './sessions';
+import type { AggWebSocket } from './websocket';
+
+export type MalformedKind = 'invalid-json' | 'schema' | 'oversized';
+
+export interface AggFaultDeps {
+	websocket: AggWebSocket;
+	sessions: AggSessions;
+	books: OrderBooks;
+	switches: ConnectionFaultSwitches;
+	restFaults: RestFaultQueue;
+}
+
+export class AggFaults {
+	constructor(private readonly deps: AggFaultDeps) {}
+
+	/** Every access token stops working (REST 401 `Token expired`); authenticated sockets close 4001. Refresh tokens still work. */
+	expireTokens(): { tokens: number; sockets: number } {
+		const tokens = this.deps.sessions.revokeAllAccess();
+		return { tokens, sockets: this.deps.websocket.closeAuthenticated('token expired') };
+	}
+
+	/** Terminates every socket without a closing handshake, as a network failure would. */
+	dropConnections(): number {
+		return this.deps.websocket.terminateAll();
+	}
+
+	/** Sockets stay open but the server sends nothing (no acks, events, heartbeats); what is produced meanwhile is lost. */
+	silence(on = true): void {
+		this.deps.switches.silenced = on;
+	}
+
+	get silenced(): boolean {
+		return this.deps.switches.silenced;
+	}
+
+	/** The next delta of this outcome jumps one sequence number (a gap for the client). */
+	skipSeq(outcomeId: string): void {
+		this.deps.books.armSkipSeq(outcomeId);
+	}
+
+	/** The next delta of this outcome carries a wrong checksum (the book itself stays right). */
+	corruptChecksum(outcomeId: string): void {
+		this.deps.books.armCorruptChecksum(outcomeId);
+	}
+
+	/** A bad frame to every open socket: broken JSON, an orderbook_delta with wrongly typed fields, or a ~2 MB frame. */
+	sendMalformed(kind: MalformedKind): number {
+		return this.deps.websocket.broadcastRaw(malformedFrame(kind));
+	}
+
+	/** `{"type":"error","message"}` to every open socket. */
+	sendError(message: string): number {
+		return this.deps.websocket.broadcastRaw(JSON.stringify({ type: 'error', message }));
+	}
+
+	/** Rejects (with agg's error envelope) or delays the next `times` matching REST calls. */
+	failRest(rule: RestFaultRule): void {
+		this.deps.restFaults.add(rule);
+	}
+
+	pendingRestFaults(): number {
+		return this.deps.restFaults.pending();
+	}
+
+	/** Switches silence off and forgets pending REST faults (expired tokens stay expired). */
+	reset(): void {
+		this.silence(false);
+		this.deps.restFaults.clear();
+	}
+}
+
+function malformedFrame(kind: MalformedKind): string {
+	switch (kind) {
+		case 'invalid-json':
+			return '{"type":"orderbook_delta","outcomeId":"vmo_fed_cut_july_yes","seq":';
+		case 'schema':
+			return JSON.stringify({ type: 'orderbook_delta', outcomeId: 42, seq: 'next', checksum: null, bidChanges: 'none', askChanges: {} });
+		case 'oversized':
+			return JSON.stringify({ type: 'heartbeat', ts: 0, padding: 'x'.repeat(OVERSIZED_FRAME_BYTES) });
+	}
+}
