@@ -1,0 +1,77 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { runActions, type ActionHandlers } from '../shared/actions/runActions';
+import { Redactor } from '../shared/redact';
+import type { AggSessionContext } from './actions/common';
+import { balanceFields, balanceHandlers, balanceOperations } from './actions/balance';
+import { orderFields, orderHandlers, orderOperations } from './actions/order';
+import { positionFields, positionHandlers, positionOperations } from './actions/position';
+import { quoteFields, quoteHandlers, quoteOperations } from './actions/quote';
+import type { AggMarketCredentials } from './auth';
+import { AGG_CREDENTIAL_TYPE } from './transport';
+
+const handlers: ActionHandlers<AggSessionContext> = {
+	balance: balanceHandlers,
+	position: positionHandlers,
+	order: orderHandlers,
+	quote: quoteHandlers,
+};
+
+export class AggMarket implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'agg.market',
+		name: 'aggMarket',
+		icon: { light: 'file:aggMarket.svg', dark: 'file:aggMarket.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Read balances, positions and orders and get quotes across prediction-market venues on agg.market',
+		defaults: { name: 'agg.market' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: AGG_CREDENTIAL_TYPE, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Balance', value: 'balance', description: 'Cash per token and chain, and the value of positions per venue' },
+					{ name: 'Order', value: 'order', description: 'Orders of the user' },
+					{ name: 'Position', value: 'position', description: 'Positions of the user across venues' },
+					{ name: 'Quote', value: 'quote', description: 'The price of a buy or sell across venues' },
+				],
+				default: 'balance',
+			},
+			balanceOperations,
+			positionOperations,
+			orderOperations,
+			quoteOperations,
+			...balanceFields,
+			...positionFields,
+			...orderFields,
+			...quoteFields,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = await this.getCredentials(AGG_CREDENTIAL_TYPE);
+		const credentials: AggMarketCredentials = {
+			appId: String(raw.appId ?? ''),
+			baseUrl: String(raw.baseUrl ?? ''),
+			wsUrl: String(raw.wsUrl ?? ''),
+		};
+		const session: AggSessionContext = {
+			credentials,
+			redactor: new Redactor([raw.accessToken, raw.refreshToken, raw.sessionToken]),
+		};
+		return await runActions(this, handlers, session);
+	}
+}
