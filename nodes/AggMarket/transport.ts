@@ -9,7 +9,8 @@
  * `refreshCredentialOnStatus` (sent as `ignoreHttpStatusErrors: {ignore: true, except: [401]}`).
  */
 import {
-	fallbackVenueError,
+	findCause,
+	venueErrorFromEnvelope,
 	layeredWording,
 	requestJson,
 	type ErrorWording,
@@ -26,27 +27,12 @@ export const AGG_VENUE = 'agg.market';
 
 /** Reads agg.market's error envelope; anything else falls back to the status. */
 export function parseAggError(status: number, body: unknown): VenueError {
-	const envelope = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
-	if (!envelope || typeof envelope !== 'object') return fallbackVenueError(status, body);
-	const { code, message, field } = envelope as Record<string, unknown>;
-	if (typeof code !== 'string' || !code) return fallbackVenueError(status, body);
-	const parsed: VenueError = { code, message: typeof message === 'string' && message ? message : code };
-	if (typeof field === 'string' && field) parsed.field = field;
-	return parsed;
+	return venueErrorFromEnvelope(status, body, 'code');
 }
 
 /** An AggMarketAuthError anywhere in an error's cause chain (n8n wraps what preAuthentication threw). */
 export function findAuthError(error: unknown): AggMarketAuthError | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		// By name and shape, not instanceof: the credential and the node may load auth.ts apart.
-		const candidate = current as Partial<AggMarketAuthError>;
-		if (candidate.name === 'AggMarketAuthError' && typeof candidate.kind === 'string' && typeof candidate.message === 'string') {
-			return candidate as AggMarketAuthError;
-		}
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
+	return findCause<AggMarketAuthError>(error, 'AggMarketAuthError');
 }
 
 function authFailureWording(error: AggMarketAuthError): FailureWording {

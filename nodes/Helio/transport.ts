@@ -10,7 +10,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import {
-	fallbackVenueError,
+	findCause,
+	venueErrorFromEnvelope,
 	layeredWording,
 	requestJson,
 	type ErrorWording,
@@ -27,27 +28,12 @@ export const HELIO_VENUE = 'Helio';
 
 /** Reads Helio's error envelope; anything else (a proxy page, an empty body) falls back to the status. */
 export function parseHelioError(status: number, body: unknown): VenueError {
-	const envelope = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
-	if (!envelope || typeof envelope !== 'object') return fallbackVenueError(status, body);
-	const { type, message, field } = envelope as Record<string, unknown>;
-	if (typeof type !== 'string' || !type) return fallbackVenueError(status, body);
-	const parsed: VenueError = { code: type, message: typeof message === 'string' && message ? message : type };
-	if (typeof field === 'string' && field) parsed.field = field;
-	return parsed;
+	return venueErrorFromEnvelope(status, body, 'type');
 }
 
 /** A HelioLoginError anywhere in an error's cause chain (n8n wraps what preAuthentication threw). */
 export function findLoginError(error: unknown): HelioLoginError | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		// By name and shape, not instanceof: the credential and the node may load login.ts apart.
-		const candidate = current as Partial<HelioLoginError>;
-		if (candidate.name === 'HelioLoginError' && typeof candidate.kind === 'string' && typeof candidate.message === 'string') {
-			return candidate as HelioLoginError;
-		}
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
+	return findCause<HelioLoginError>(error, 'HelioLoginError');
 }
 
 /** The words for a failed login, for an error raised by the node. */

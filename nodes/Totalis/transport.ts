@@ -4,7 +4,7 @@
  * node (and usable by the trigger for `POST /v1/mm/heartbeat`).
  */
 import {
-	fallbackVenueError,
+	venueErrorFromEnvelope,
 	layeredWording,
 	requestJson,
 	type ErrorWording,
@@ -26,15 +26,7 @@ export interface TotalisCredentials {
 
 /** Reads Totalis' error envelope; anything else (a proxy page, an empty body) falls back to the status. */
 export function parseTotalisError(status: number, body: unknown): VenueError {
-	const envelope = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
-	if (!envelope || typeof envelope !== 'object') return fallbackVenueError(status, body);
-	const { code, message, details, retry_after: retryAfter } = envelope as Record<string, unknown>;
-	if (typeof code !== 'string' || !code) return fallbackVenueError(status, body);
-	const parsed: VenueError = { code, message: typeof message === 'string' && message ? message : code };
-	if (details !== undefined) parsed.details = details;
-	const seconds = typeof retryAfter === 'string' ? Number(retryAfter) : retryAfter;
-	if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) parsed.retryAfterSeconds = seconds;
-	return parsed;
+	return venueErrorFromEnvelope(status, body, 'code');
 }
 
 /** Why a 409 happened, from `details.reason` or, as the docs name it, the code itself ('version_mismatch'). */

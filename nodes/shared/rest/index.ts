@@ -11,3 +11,4 @@ export {
 } from './restClient';
 export { RequestCancelledError, sleep, retryWaitMs, normalizeHeaders, formatDuration, type HeaderMap } from './wait';
 export { layeredWording, type VenueCallOptions } from './venueCall';
+export { findCause, venueErrorFromEnvelope } from './envelope';
