@@ -101,6 +101,8 @@ interface Link {
 	/** A planned replacement (credentials about to expire): why, and its timer. */
 	planned?: string;
 	rotateTimer?: NodeJS.Timeout;
+	/** What the protocol asked to run when this connection stops streaming. */
+	endStreaming?: () => void;
 }
 
 /** setTimeout's ceiling (about 24.8 days). */
@@ -283,11 +285,7 @@ export class StreamEngine {
 		const rotateAtMs = session.rotateAtMs;
 		if (typeof rotateAtMs === 'number') {
 			link.rotateTimer = setTimeout(
-				() => {
-					link.planned = 'the session is about to expire; reconnecting with fresh credentials';
-					this.options.logger.info(`${protocol.venue} ${protocol.source}: ${link.planned}`);
-					link.connection?.close(link.planned);
-				},
+				() => this.replace(link, 'the session is about to expire; reconnecting with fresh credentials'),
 				Math.min(MAX_TIMER_MS, Math.max(0, rotateAtMs - Date.now())),
 			);
 		}
@@ -305,9 +303,22 @@ export class StreamEngine {
 				else link.connection?.sendProtocolPing();
 			}, timing.heartbeatIntervalMs);
 		}
+		const ended = protocol.streaming?.({
+			send: (message) => link.phase === 'streaming' && (link.connection?.send(message) ?? false),
+			replace: (reason) => this.replace(link, reason),
+		});
+		if (ended) link.endStreaming = ended;
 		const held = link.held;
 		link.held = [];
 		for (const frame of held) this.deliver(link, frame);
+	}
+
+	/** A planned reconnect: close this connection; onClose reconnects at once and reports the gap. */
+	private replace(link: Link, reason: string) {
+		if (link.phase !== 'streaming' || link.planned) return;
+		link.planned = reason;
+		this.options.logger.info(`${this.options.protocol.venue} ${this.options.protocol.source}: ${reason}`);
+		link.connection?.close(reason);
 	}
 
 	private onFrame(link: Link, raw: RawFrame) {
@@ -410,6 +421,9 @@ export class StreamEngine {
 		clearInterval(link.heartbeat);
 		clearTimeout(link.rotateTimer);
 		link.held = [];
+		const ended = link.endStreaming;
+		link.endStreaming = undefined;
+		ended?.();
 		const waiter = link.waiter;
 		link.waiter = undefined;
 		waiter?.reject(failure);
@@ -419,8 +433,9 @@ export class StreamEngine {
 		const wasStreaming = link.phase === 'streaming';
 		this.retire(link, new StreamFailure('closed', `connection lost during the handshake: ${info.reason}`));
 		link.closed?.(info);
-		if (link !== this.link || this.stopped || !wasStreaming) return;
 		const { protocol, logger } = this.options;
+		if (link === this.link) protocol.connectionClosed?.(info);
+		if (link !== this.link || this.stopped || !wasStreaming) return;
 		if (link.planned) {
 			// Our own replacement: reconnect at once, without counting it as a failure.
 			this.gap.reconnected(`planned reconnect: ${link.planned}`);

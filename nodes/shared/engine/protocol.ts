@@ -2,7 +2,7 @@
  * The venue-specific half of a stream: what to say after connecting (auth, subscriptions),
  * how to keep the connection alive, and what each decoded frame means. The engine does the rest.
  */
-import type { RawFrame } from './transport';
+import type { CloseInfo, RawFrame } from './transport';
 
 /** One venue event, before it becomes an item. */
 export interface VenueEvent {
@@ -44,6 +44,17 @@ export interface HandshakeSession {
 	next<T>(pick: (frame: Frame) => T | undefined): Promise<T>;
 }
 
+/**
+ * The connection a protocol is streaming on, for what it must say on its own: a request for a
+ * fresh snapshot, a renewed token. Handed out per connection; useless once that one has ended.
+ */
+export interface LiveConnection {
+	/** Sends a message; false when the connection can no longer send. */
+	send(message: unknown): boolean;
+	/** Replaces the connection now, as a planned reconnect (the next item reports it as a gap). */
+	replace(reason: string): void;
+}
+
 export type Heartbeat =
 	/** Send this venue message every interval; the answer (and any traffic) feeds the watchdog. */
 	| { kind: 'message'; message: () => unknown }
@@ -64,4 +75,12 @@ export interface VenueProtocol {
 	 */
 	handshake(session: HandshakeSession): Promise<Record<string, unknown>>;
 	decode(frame: Frame): Decoded;
+	/**
+	 * Called when a connection starts streaming (after the handshake, before any frame is
+	 * decoded); the function it returns runs when that connection ends. For work that needs the
+	 * live connection: re-authenticating in place, asking for a resnapshot.
+	 */
+	streaming?(live: LiveConnection): (() => void) | void;
+	/** Called after the current connection closed, whoever closed it (a venue close code says why). */
+	connectionClosed?(info: CloseInfo): void;
 }
