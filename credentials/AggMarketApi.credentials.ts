@@ -80,12 +80,24 @@ export class AggMarketApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			// When the session token stops working (epoch ms, 0 = not said): the trigger renews it before then.
+			displayName: 'Session Expires At',
+			name: 'sessionExpiresAt',
+			type: 'hidden',
+			default: 0,
+		},
 	];
 
 	/** Renews the access token through the refresh token (or takes the one given) when n8n finds it empty or expired. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const tokens = await refreshAccessToken((options) => this.helpers.httpRequest(options), credentials as unknown as AggMarketCredentials);
-		return tokens.refreshToken ? { sessionToken: tokens.accessToken, refreshToken: tokens.refreshToken } : { sessionToken: tokens.accessToken };
+		// n8n stores what this returns: a rotated refresh token must be kept, or the next refresh fails.
+		return {
+			sessionToken: tokens.accessToken,
+			sessionExpiresAt: tokens.expiresAtMs ?? 0,
+			...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+		};
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

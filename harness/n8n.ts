@@ -277,6 +277,12 @@ export class N8nHarness {
 		this.credentialValues.set(type, { ...values });
 	}
 
+	/** What the store holds for a type now, e.g. after a preAuthentication stored a rotated token. */
+	storedCredentials(type: string): ICredentialDataDecryptedObject | undefined {
+		const values = this.credentialValues.get(type);
+		return values && { ...values };
+	}
+
 	additionalData(mode: WorkflowExecuteMode, workflowId: string): IWorkflowExecuteAdditionalData {
 		const executionId = String(++this.executionCounter);
 		return {

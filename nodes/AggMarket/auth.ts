@@ -16,6 +16,8 @@ export interface AggMarketCredentials {
 	origin?: string;
 	/** Filled by preAuthentication; hidden and expirable. */
 	sessionToken?: string;
+	/** When sessionToken stops working (epoch ms); 0 or absent when agg.market did not say. */
+	sessionExpiresAt?: number;
 }
 
 export interface AggMarketTokens {

@@ -1,0 +1,28 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+
+import { runStreamTrigger } from '../shared/delivery/triggerHost';
+import type { AggMarketCredentials } from './auth';
+import { aggMarketTriggerProperties } from './trigger/description';
+import { aggMarketTriggerSetup } from './trigger/setup';
+
+export class AggMarketTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'agg.market Trigger',
+		name: 'aggMarketTrigger',
+		icon: { light: 'file:aggMarket.svg', dark: 'file:aggMarket.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["source"] === "orderBooks" ? "order books: " + $parameter["outcomeIds"] : "user events"}}',
+		description: 'Starts the workflow on your agg.market orders and balances, or on order books it keeps in sequence, over one self-healing connection',
+		defaults: { name: 'agg.market Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'aggMarketApi', required: true }],
+		properties: aggMarketTriggerProperties,
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const credentials = await this.getCredentials<AggMarketCredentials>('aggMarketApi');
+		return await runStreamTrigger(this, aggMarketTriggerSetup(this, credentials));
+	}
+}

@@ -1,0 +1,114 @@
+/**
+ * The trigger's agg.market access token. Renewal goes through n8n's own credential machinery
+ * (the credential's preAuthentication, forced by an empty session token) rather than a private
+ * refresh: agg.market may rotate refresh tokens on every use, and only n8n can store the new one
+ * in the credential. A refresh kept in the trigger's memory would leave the credential holding a
+ * spent refresh token, breaking the action node and the next activation.
+ */
+import type { ITriggerFunctions } from 'n8n-workflow';
+
+import { StreamFailure } from '../../shared/engine/errors';
+import type { Redactor } from '../../shared/redact';
+import { aggBase, type AggMarketCredentials } from '../auth';
+import { AGG_CREDENTIAL_TYPE, findAuthError } from '../transport';
+
+/** Renew this long before the token expires: a minute, or a tenth of what is left when shorter. */
+export function renewalMargin(lifetimeMs: number): number {
+	return Math.min(60_000, Math.max(0, lifetimeMs) / 10);
+}
+
+export class AggTokens {
+	private readonly credentials: AggMarketCredentials;
+	/** The venue refused the current token (an error answer, a 4001 close): renew before using it again. */
+	private refused = false;
+
+	constructor(
+		private readonly ctx: ITriggerFunctions,
+		credentials: AggMarketCredentials,
+		private readonly redactor: Redactor,
+	) {
+		this.credentials = { ...credentials };
+		this.redactor.add(credentials.accessToken).add(credentials.refreshToken).add(credentials.sessionToken);
+	}
+
+	get canRenew(): boolean {
+		return Boolean(this.credentials.refreshToken);
+	}
+
+	/** When the current token stops working (epoch ms), when agg.market said. */
+	get expiresAtMs(): number | undefined {
+		const at = Number(this.credentials.sessionExpiresAt);
+		return Number.isFinite(at) && at > 0 ? at : undefined;
+	}
+
+	/** The current token was refused: the next `current()` renews it first. */
+	markRefused(): void {
+		this.refused = true;
+	}
+
+	/**
+	 * The token to authenticate with: renewed first when it was refused, when it expires within
+	 * the renewal margin, or when its expiry is unknown and it can be renewed (so the expiry
+	 * becomes known and an in-place renewal can be planned).
+	 */
+	async current(): Promise<string> {
+		const token = this.credentials.sessionToken || this.credentials.accessToken;
+		const expiresAt = this.expiresAtMs;
+		const expiring = expiresAt !== undefined && expiresAt - renewalMargin(expiresAt - Date.now()) <= Date.now();
+		if (this.canRenew && (this.refused || expiring || expiresAt === undefined || !token)) return await this.renew();
+		if (!token) throw new StreamFailure('auth', 'the agg.market API credential has neither an access token nor a refresh token');
+		if (this.refused) {
+			throw new StreamFailure('auth', 'agg.market refused the access token and the credential has no refresh token to renew it');
+		}
+		return token;
+	}
+
+	/**
+	 * Asks n8n for a fresh token: an authenticated call with the session token emptied makes n8n
+	 * run the credential's preAuthentication (the refresh) and store what it returns. The call
+	 * itself reads the balances, which proves the new token works.
+	 */
+	async renew(): Promise<string> {
+		if (!this.canRenew) {
+			throw new StreamFailure('auth', 'agg.market refused the access token and the credential has no refresh token to renew it');
+		}
+		const node = this.ctx.getNode();
+		const stored = node.credentials?.[AGG_CREDENTIAL_TYPE];
+		const data: AggMarketCredentials & Record<string, unknown> = { ...this.credentials, sessionToken: '' };
+		let failure: unknown;
+		await this.ctx.helpers
+			.httpRequestWithAuthentication.call(
+				this.ctx,
+				AGG_CREDENTIAL_TYPE,
+				{ method: 'GET', url: `${aggBase(this.credentials.baseUrl)}/execution/balances`, json: true },
+				{ credentialsDecrypted: { id: stored?.id ?? '', name: stored?.name ?? '', type: AGG_CREDENTIAL_TYPE, data: data as never } },
+			)
+			.catch((error: unknown) => {
+				failure = error;
+			});
+		// n8n writes the refreshed fields into `data` before the call that proves them.
+		const renewed = data.sessionToken;
+		if (renewed) {
+			this.redactor.add(renewed).add(data.refreshToken);
+			Object.assign(this.credentials, data);
+			this.refused = false;
+		}
+		// A token that came back is used even if the balance call then failed: the socket will tell.
+		if (renewed) return renewed;
+		throw this.asStreamFailure(failure);
+	}
+
+	private asStreamFailure(error: unknown): StreamFailure {
+		const authError = findAuthError(error);
+		if (authError) {
+			const kind = authError.kind === 'auth' ? 'auth' : 'unreachable';
+			return new StreamFailure(kind, this.redactor.text(authError.message), { httpStatus: authError.httpStatus });
+		}
+		const said = this.redactor.text((error as Error | undefined)?.message ?? 'no token came back');
+		const status = Number((error as { httpCode?: string } | undefined)?.httpCode);
+		const refused = status === 401 || status === 403;
+		return new StreamFailure(refused ? 'auth' : 'unreachable', `agg.market token renewal failed: ${said}`, {
+			httpStatus: Number.isFinite(status) ? status : undefined,
+		});
+	}
+}

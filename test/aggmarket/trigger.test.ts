@@ -1,0 +1,292 @@
+/**
+ * The agg.market Trigger through n8n-core's real TriggerContext, in production and manual mode,
+ * against the simulated agg.market over loopback: in-place authentication, user events and
+ * their filters, token renewal on the open socket and after a 4001 close, and order books that
+ * are only ever emitted when they match the venue's book.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
+import { AggMarketTrigger } from '../../nodes/AggMarket/AggMarketTrigger.node';
+import { startSimulator, type AggSimOptions, type VenueSimulator } from '../../simulator';
+import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
+
+const FAST = { silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
+const OUTCOME = 'vmo_fed_cut_july_yes';
+
+describe('agg.market Trigger', () => {
+	const harness = new N8nHarness({ nodes: { aggMarketTrigger: AggMarketTrigger }, credentialTypes: [AggMarketApi] });
+	let sim: VenueSimulator;
+	const triggers: ActiveTrigger[] = [];
+
+	async function setUp(agg: AggSimOptions = {}) {
+		sim = await startSimulator({ agg: { heartbeatIntervalMs: 200, orderStepMs: 2, ...agg } });
+		useCredentials({});
+	}
+
+	function useCredentials(values: IDataObject) {
+		harness.setCredentials('aggMarketApi', {
+			appId: sim.agg.appId,
+			accessToken: sim.agg.accessToken,
+			refreshToken: sim.agg.refreshToken,
+			baseUrl: sim.agg.restUrl,
+			wsUrl: sim.agg.wsUrl,
+			refreshPath: sim.agg.refreshPath,
+			...values,
+		});
+	}
+
+	async function start(parameters: IDataObject = {}) {
+		const trigger = await harness.startTrigger('aggMarketTrigger', { options: { ...FAST }, ...parameters } as never, 'aggMarketApi');
+		triggers.push(trigger);
+		return trigger;
+	}
+
+	const startBooks = (parameters: IDataObject = {}) =>
+		start({ source: 'orderBooks', outcomeIds: OUTCOME, bookEmission: 'everyChange', ...parameters });
+
+	const json = (trigger: ActiveTrigger) => trigger.items.map((item) => item.json);
+	const events = (trigger: ActiveTrigger, name: string) => json(trigger).filter((item) => item.event === name);
+	const secrets = () => [sim.agg.accessToken, sim.agg.refreshToken];
+	/** The server sees a refused handshake's socket close a moment after the client gave up. */
+	async function noSocketLeft() {
+		while (sim.agg.openSockets() > 0) await sim.agg.waitFor('ws:close');
+	}
+
+	afterEach(async () => {
+		for (const trigger of triggers.splice(0)) await trigger.close();
+		await sim.close();
+	});
+
+	describe('user events', () => {
+		it('authenticates in place (no token in the URL) and turns an order\'s life into items', async () => {
+			await setUp();
+			const connections: Array<{ userId: string | null }> = [];
+			sim.agg.events.on('ws:connection', (connection) => connections.push(connection));
+			const trigger = await start();
+			expect(connections).toEqual([expect.objectContaining({ userId: null })]);
+			const order = sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.55, size: 10, outcomeId: OUTCOME, outcome: 'fill', retry: false });
+			const balance = await trigger.waitForItem((item) => item.event === 'balance_update', 'the balance update');
+
+			const submitted = events(trigger, 'order_submitted');
+			expect(submitted).toEqual([
+				expect.objectContaining({ venue: 'agg.market', source: 'websocket', data: expect.objectContaining({ orderId: order.orderId, venue: 'kalshi' }) }),
+			]);
+			const kinds = events(trigger, 'order_event').map((item) => (item.data as IDataObject).event);
+			expect(kinds[0]).toBe('dag_started');
+			expect(kinds).toContain('filled');
+			expect(kinds.at(-1)).toBe('dag_completed');
+			const data = balance.data as IDataObject;
+			expect(data.tradingBalance).toBe(Number(((data.tradingBalanceCents as number) / 100).toFixed(2)));
+			expect(data).not.toHaveProperty('type');
+			expect(JSON.stringify(json(trigger)) + allLogText()).not.toContain(sim.agg.accessToken);
+		});
+
+		it('passes only the chosen order-event kinds and venues', async () => {
+			await setUp();
+			const trigger = await start({ events: ['order_event'], orderEvents: ['filled', 'failed'], venues: 'polymarket' });
+			sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fill', retry: false });
+			sim.agg.placeOrder({ venue: 'polymarket', side: 'buy', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fail', retry: false });
+			const last = sim.agg.placeOrder({ venue: 'polymarket', side: 'sell', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fill', retry: false });
+			await trigger.waitForItem(
+				(item) => (item.data as IDataObject).orderId === last.orderId && (item.data as IDataObject).event === 'filled',
+				'the last order filled',
+			);
+			const seen = json(trigger).map((item) => `${item.event}/${(item.data as IDataObject).venue}/${(item.data as IDataObject).event}`);
+			expect(seen).toEqual(['order_event/polymarket/failed', 'order_event/polymarket/filled']);
+		});
+
+		it('renews the token on the open socket before it expires, and n8n stores the rotated refresh token', async () => {
+			await setUp({ tokenTtlSeconds: 1.5 });
+			const connections: number[] = [];
+			const authenticated: number[] = [];
+			sim.agg.events.on('ws:connection', ({ connectionId }) => connections.push(connectionId));
+			sim.agg.events.on('ws:authenticated', ({ connectionId }) => authenticated.push(connectionId));
+			const trigger = await start();
+			// One renewal at start (the expiry was unknown), then in place before each expiry.
+			await sim.agg.waitFor('ws:authenticated', () => authenticated.length >= 3, 6000);
+			expect(connections).toHaveLength(1);
+			expect(new Set(authenticated)).toEqual(new Set(connections));
+			const stored = harness.storedCredentials('aggMarketApi')!;
+			expect(stored.refreshToken).not.toBe(sim.agg.refreshToken);
+			expect(stored.sessionExpiresAt).toBeGreaterThan(Date.now());
+
+			const order = sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fill', retry: false });
+			const item = await trigger.waitForItem((json) => (json.data as IDataObject).orderId === order.orderId, 'an event after renewals');
+			expect(item.gap).toBeNull();
+			const text = JSON.stringify(json(trigger)) + allLogText();
+			for (const secret of [...secrets(), stored.refreshToken as string, stored.sessionToken as string]) expect(text).not.toContain(secret);
+		});
+
+		it('after a 4001 close renews the token, reconnects, and reports the gap on the next item', async () => {
+			await setUp();
+			const trigger = await start();
+			const closed = sim.agg.waitFor('ws:close');
+			const reauthenticated = sim.agg.waitFor('ws:authenticated');
+			expect(sim.agg.faults.expireTokens().sockets).toBe(1);
+			expect((await closed).code).toBe(4001);
+			await reauthenticated;
+			const order = sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fill', retry: false });
+			const item = await trigger.waitForItem((json) => (json.data as IDataObject).orderId === order.orderId, 'an event after the reconnect');
+			expect(item.gap).toMatchObject({ reconnects: 1, reasons: [expect.stringContaining('4001')] });
+			expect(trigger.recorder.emitErrors).toHaveLength(0);
+		});
+
+		it('refuses a spent refresh token at activation in plain words, without showing it', async () => {
+			await setUp();
+			useCredentials({ accessToken: '', refreshToken: 'agg_rt_not_a_real_refresh_token_0000' });
+			const connections: unknown[] = [];
+			sim.agg.events.on('ws:connection', (connection) => connections.push(connection));
+			const error = (await start().catch((caught: Error) => caught)) as Error;
+			expect(error.message).toMatch(/^Authorization failed: agg\.market refused the credentials \(agg\.market refused the token refresh/);
+			expect(connections).toHaveLength(0);
+			expect(`${error.message} ${allLogText()}`).not.toContain('agg_rt_not_a_real_refresh_token_0000');
+		});
+
+		it('delivers the first event in a manual run', async () => {
+			await setUp();
+			const run = harness.runManualTrigger('aggMarketTrigger', { events: ['order_submitted'], options: FAST } as never, 'aggMarketApi', {
+				onStarted: async () => {
+					await sim.agg.waitFor('ws:authenticated');
+					sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fill' });
+				},
+			});
+			const { items } = await run;
+			expect(items.map((item) => item.json.event)).toEqual(['order_submitted']);
+			expect(sim.agg.openSockets()).toBe(0);
+		});
+	});
+
+	describe('order books', () => {
+		/** The venue's book after every delta, by seq, to compare each emitted book with. */
+		function recordVenueBooks() {
+			const bySeq = new Map<number, string>();
+			const levels = (book: { bids: Array<{ price: number; totalSize: number }>; asks: Array<{ price: number; totalSize: number }> }) =>
+				JSON.stringify([book.bids.map((l) => [l.price, l.totalSize]), book.asks.map((l) => [l.price, l.totalSize])]);
+			const remember = () => {
+				const book = sim.agg.book(OUTCOME);
+				bySeq.set(book.seq, levels(book));
+			};
+			remember();
+			sim.agg.events.on('book:delta', ({ outcomeId }) => outcomeId === OUTCOME && remember());
+			return { bySeq, levels };
+		}
+
+		it('emits the book after the snapshot and each delta, equal to the venue\'s book', async () => {
+			await setUp();
+			const venue = recordVenueBooks();
+			const trigger = await startBooks();
+			await trigger.waitForItems(1);
+			for (let index = 0; index < 5; index++) {
+				sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: 0.3 + index / 100, totalSize: 10 + index }] });
+			}
+			const items = await trigger.waitForItems(6);
+			for (const item of items) {
+				const book = item.json.data as never as { seq: number; bids: never; asks: never };
+				expect(venue.levels(book)).toBe(venue.bySeq.get(book.seq));
+			}
+			expect(items.map((item) => (item.json.data as IDataObject).seq)).toEqual(
+				[...venue.bySeq.keys()].slice(0, 6).sort((a, b) => a - b),
+			);
+		});
+
+		it.each([
+			['a sequence gap', 'gap', () => sim.agg.faults.skipSeq(OUTCOME)],
+			['a wrong checksum', 'checksum', () => sim.agg.faults.corruptChecksum(OUTCOME)],
+		])('after %s asks for a resnapshot and never emits a wrong book', async (_name, cause, inject) => {
+			await setUp();
+			const venue = recordVenueBooks();
+			const trigger = await startBooks();
+			await trigger.waitForItems(1);
+			const resnapshot = sim.agg.waitFor('ws:resnapshot');
+			inject();
+			sim.agg.moveBook(OUTCOME, { askChanges: [{ price: 0.9, totalSize: 7 }] });
+			expect((await resnapshot).outcomeIds).toEqual([OUTCOME]);
+			const resynced = await trigger.waitForItem((item) => Boolean((item.data as IDataObject).resynced), 'the resynced book');
+			expect(resynced.data).toMatchObject({ resynced: { cause } });
+			sim.agg.moveBook(OUTCOME, { askChanges: [{ price: 0.91, totalSize: 3 }] });
+			await trigger.waitForItem((item) => (item.data as IDataObject).seq === sim.agg.book(OUTCOME).seq, 'the next delta');
+			for (const item of trigger.items) {
+				const book = item.json.data as never as { seq: number; bids: never; asks: never };
+				expect(venue.levels(book)).toBe(venue.bySeq.get(book.seq));
+			}
+			expect(trigger.items).toHaveLength(3);
+		});
+
+		it('emits the top of book only when it changes', async () => {
+			await setUp();
+			const trigger = await startBooks({ bookEmission: 'topOfBook' });
+			const first = (await trigger.waitForItem((item) => item.event === 'top_of_book', 'the first top')).data as IDataObject;
+			const bestBid = (first.bestBid as IDataObject).price as number;
+			// A level below the best bid: the top does not change.
+			sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: Number((bestBid - 0.05).toFixed(2)), totalSize: 99 }] });
+			sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: Number((bestBid + 0.01).toFixed(2)), totalSize: 5 }] });
+			const second = await trigger.waitForItem((item) => item !== trigger.items[0].json, 'the changed top');
+			expect(trigger.items).toHaveLength(2);
+			expect(second.data).toMatchObject({ bestBid: { price: Number((bestBid + 0.01).toFixed(2)), totalSize: 5 } });
+			expect(second.data).not.toHaveProperty('bids');
+		});
+
+		it('throttles full books to one per interval per outcome, the last one being the venue\'s latest', async () => {
+			await setUp();
+			const trigger = await startBooks({ bookEmission: 'throttled', bookIntervalMs: 300 });
+			await trigger.waitForItems(1);
+			for (let index = 0; index < 20; index++) sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: 0.2, totalSize: 1 + index }] });
+			const latestSeq = sim.agg.book(OUTCOME).seq;
+			await trigger.waitForItem((item) => (item.data as IDataObject).seq === latestSeq, 'the latest book');
+			expect(trigger.items.length).toBeLessThanOrEqual(3);
+		});
+
+		it('ends a book with market_resolved', async () => {
+			await setUp();
+			const trigger = await startBooks();
+			await trigger.waitForItems(1);
+			sim.agg.resolveMarket(OUTCOME);
+			const ended = await trigger.waitForItem((item) => item.event === 'market_resolved', 'the resolution');
+			expect(ended.data).toEqual({ outcomeId: OUTCOME });
+		});
+
+		it('resubscribes after a drop and marks the fresh snapshot as a resync', async () => {
+			await setUp();
+			const trigger = await startBooks();
+			await trigger.waitForItems(1);
+			const subscribed = sim.agg.waitFor('ws:subscribe');
+			sim.agg.faults.dropConnections();
+			await subscribed;
+			const item = await trigger.waitForItem((json) => Boolean((json.data as IDataObject).resynced), 'the resynced snapshot');
+			expect(item.gap).toMatchObject({ reconnects: 1 });
+			expect(item.data).toMatchObject({ resynced: { cause: 'reconnect' } });
+		});
+
+		it('replaces a silent socket', async () => {
+			await setUp();
+			const trigger = await startBooks();
+			await trigger.waitForItems(1);
+			sim.agg.faults.silence();
+			const reconnected = sim.agg.waitFor('ws:subscribe');
+			setTimeout(() => sim.agg.faults.silence(false), 900);
+			await reconnected;
+			const item = await trigger.waitForItem((json) => json.gap !== null, 'the item after the silence');
+			expect(item.gap).toMatchObject({ reasons: expect.arrayContaining([expect.stringContaining('no traffic')]) });
+		});
+
+		it('counts a malformed frame and goes on', async () => {
+			await setUp();
+			const trigger = await startBooks();
+			await trigger.waitForItems(1);
+			sim.agg.faults.sendMalformed('schema');
+			sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: 0.2, totalSize: 4 }] });
+			const item = await trigger.waitForItem((json) => json.gap !== null, 'the item after the bad frame');
+			expect(item.gap).toMatchObject({ droppedFrames: 1, reasons: [expect.stringContaining('seq: expected a non-negative integer')] });
+			expect(trigger.recorder.failedExecutions).toHaveLength(1);
+		});
+
+		it('refuses more than 100 outcomes, and an unknown outcome, at activation', async () => {
+			await setUp();
+			const many = Array.from({ length: 101 }, (_, index) => `vmo_${index}`).join(',');
+			await expect(startBooks({ outcomeIds: many })).rejects.toThrow(/Outcome IDs: at most 100 per trigger .* got 101/);
+			await expect(startBooks({ outcomeIds: 'vmo_nope' })).rejects.toThrow(/agg\.market refused the order-book subscription: Unknown outcomeId: vmo_nope/);
+			await noSocketLeft();
+		});
+	});
+});
