@@ -7,6 +7,7 @@ import { logAggEvents } from './agg/eventLog';
 import { CLI_USAGE, parseCliArgs, type CliOptions } from './cliArgs';
 import { logHelioEvents } from './helio/eventLog';
 import { startSimulator } from './index';
+import { logOpenMarketsEvents } from './openmarkets/eventLog';
 import { logTotalisEvents } from './totalis/eventLog';
 
 function timestamp(): string {
@@ -20,8 +21,9 @@ async function main(options: CliOptions): Promise<void> {
 		totalis: { seed: options.seed },
 		helio: { seed: options.seed },
 		agg: { seed: options.seed },
+		openmarkets: { seed: options.seed },
 	});
-	const { totalis, helio, agg } = sim;
+	const { totalis, helio, agg, openmarkets } = sim;
 	console.log(`Venue simulator listening on ${sim.baseUrl}`);
 	console.log('');
 	console.log('Totalis credential (paste into n8n):');
@@ -46,10 +48,18 @@ async function main(options: CliOptions): Promise<void> {
 	console.log(`  Refresh path    ${agg.refreshPath}`);
 	console.log(`  (user ${agg.userId}; outcomes e.g. ${agg.outcomes.slice(0, 2).map((o) => o.outcomeId).join(', ')})`);
 	console.log('');
+	console.log('OpenMarkets credential (paste into n8n):');
+	console.log(`  API key         ${openmarkets.apiKey}`);
+	console.log(`  REST base URL   ${openmarkets.restUrl}`);
+	console.log(`  Stream URL      ${openmarkets.streamUrl}`);
+	const contests = openmarkets.contests();
+	console.log(`  (${contests.length} contests in ${openmarkets.leagues().map((l) => l.name).join(', ')}; e.g. ${contests.slice(0, 2).map((c) => c.id).join(', ')})`);
+	console.log('');
 	console.log(
 		options.market
 			? 'Live market on: Totalis quote requests every few seconds (the taker accepts the best quote shortly after you quote);' +
-					' Helio quotes move every 250 ms; agg.market books move every 500 ms, with an occasional order.'
+					' Helio quotes move every 250 ms; agg.market books move every 500 ms, with an occasional order;' +
+					' OpenMarkets liquidity moves every second, with an occasional score.'
 			: 'Live market off (--no-market).',
 	);
 	console.log('Ctrl+C to stop.');
@@ -57,10 +67,12 @@ async function main(options: CliOptions): Promise<void> {
 	logTotalisEvents(totalis, (line) => console.log(`${timestamp()} [totalis] ${line}`));
 	logHelioEvents(helio, (line) => console.log(`${timestamp()} [helio] ${line}`));
 	logAggEvents(agg, (line) => console.log(`${timestamp()} [agg] ${line}`));
+	logOpenMarketsEvents(openmarkets, (line) => console.log(`${timestamp()} [openmarkets] ${line}`));
 	if (options.market) {
 		totalis.startMarket();
 		helio.startMarket();
 		agg.startMarket();
+		openmarkets.startAutoplay();
 	}
 
 	let stopping = false;

@@ -5,6 +5,7 @@
 import { SimulatorServer } from './server';
 import { AggSimulator, type AggSimOptions } from './agg';
 import { HelioSimulator, type HelioSimOptions } from './helio';
+import { OpenMarketsSimulator, type OpenMarketsSimOptions } from './openmarkets';
 import { TotalisSimulator, type TotalisSimOptions } from './totalis';
 
 export interface SimulatorOptions {
@@ -15,6 +16,7 @@ export interface SimulatorOptions {
 	totalis?: TotalisSimOptions;
 	helio?: HelioSimOptions;
 	agg?: AggSimOptions;
+	openmarkets?: OpenMarketsSimOptions;
 }
 
 export interface VenueSimulator {
@@ -24,6 +26,8 @@ export interface VenueSimulator {
 	readonly helio: HelioSimulator;
 	/** agg.market under the '/agg' prefix. */
 	readonly agg: AggSimulator;
+	/** OpenMarkets under the '/openmarkets' prefix. */
+	readonly openmarkets: OpenMarketsSimulator;
 	/** Terminates every socket and SSE stream, clears every timer; leaves no open handle. */
 	close(): Promise<void>;
 }
@@ -34,11 +38,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ve
 	let totalis: TotalisSimulator;
 	let helio: HelioSimulator;
 	let agg: AggSimulator;
+	let openmarkets: OpenMarketsSimulator;
 	try {
 		// A new venue: one more mount line here, and a field on VenueSimulator.
 		totalis = server.mount(new TotalisSimulator(address, options.totalis));
 		helio = server.mount(new HelioSimulator(address, options.helio));
 		agg = server.mount(new AggSimulator(address, options.agg));
+		openmarkets = server.mount(new OpenMarketsSimulator(address, options.openmarkets));
 	} catch (error) {
 		await server.close();
 		throw error;
@@ -48,6 +54,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ve
 		totalis,
 		helio,
 		agg,
+		openmarkets,
 		close: () => server.close(),
 	};
 }
@@ -58,3 +65,4 @@ export type { RestFaultRule, FaultTransport } from './faults';
 export * from './totalis';
 export * from './helio';
 export * from './agg';
+export * from './openmarkets';

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TimerGroup } from './clock';
 import type { RestFaultQueue, RestFaultRule } from './faults';
-import { pathOf } from './http';
+import { pathOf, sendJson } from './http';
 
 export interface RestCallHooks {
 	restFaults: RestFaultQueue;
@@ -40,4 +40,20 @@ export function runRestCall(req: IncomingMessage, res: ServerResponse, subPath: 
 	};
 	if (fault?.delayMs) hooks.timers.after(fault.delayMs, serve);
 	else serve();
+}
+
+/**
+ * The answer of an injected fault that carries a status (503 when it gives none), in the venue's
+ * envelope: a 429 tells the client to retry after 1 s unless the rule says otherwise.
+ */
+export function answerFaultWith<C extends string>(
+	res: ServerResponse,
+	fault: RestFaultRule,
+	codeOfStatus: (status: number) => C,
+	body: (code: C, message: string) => unknown,
+): void {
+	const status = fault.status ?? 503;
+	const code = codeOfStatus(status);
+	const retryAfter = fault.retryAfterSeconds ?? (status === 429 ? 1 : undefined);
+	sendJson(res, status, body(code, fault.message ?? `Injected fault: ${status} ${code}`), retryAfter === undefined ? {} : { 'Retry-After': retryAfter });
 }

@@ -105,9 +105,17 @@ export class SimulatorServer {
 	}
 }
 
+const UPGRADE_REASONS: Record<number, string> = {
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	429: 'Too Many Requests',
+	503: 'Service Unavailable',
+};
+
 /** Answers an upgrade request with a plain HTTP error and drops the socket. */
 export function rejectUpgrade(socket: Duplex, status: number): void {
-	const reason = status === 404 ? 'Not Found' : status === 503 ? 'Service Unavailable' : 'Bad Request';
+	const reason = UPGRADE_REASONS[status] ?? 'Bad Request';
 	if (!socket.writable) {
 		socket.destroy();
 		return;

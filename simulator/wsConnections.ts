@@ -48,6 +48,30 @@ export function sendUnlessSilenced(ws: WebSocket, text: string, switches: Connec
 	return true;
 }
 
+/** A socket whose liveness the server checks with protocol pings. */
+export interface PingedConnection {
+	ws: WebSocket;
+	/** A ping went out and no pong came back yet. */
+	awaitingPong: boolean;
+}
+
+/**
+ * One liveness tick: a socket that has not answered the previous protocol ping is terminated
+ * (after `onTimeout`), every other open socket is pinged. The caller skips ticks while silenced.
+ */
+export function pingOrTerminate<C extends PingedConnection>(connections: Iterable<C>, onTimeout: (connection: C) => void): void {
+	for (const connection of connections) {
+		if (connection.ws.readyState !== WebSocket.OPEN) continue;
+		if (connection.awaitingPong) {
+			onTimeout(connection);
+			connection.ws.terminate();
+			continue;
+		}
+		connection.awaitingPong = true;
+		connection.ws.ping();
+	}
+}
+
 /** The sockets of one venue gateway. */
 export class SocketSet<C extends { ws: WebSocket }> implements Iterable<C> {
 	private readonly items = new Set<C>();
@@ -83,6 +107,17 @@ export class SocketSet<C extends { ws: WebSocket }> implements Iterable<C> {
 			sent += 1;
 		}
 		return sent;
+	}
+
+	/** Closes the open sockets `wants` picks (all by default) with a closing handshake; returns how many. */
+	closeOpen(code: number, reason: string, wants: (connection: C) => boolean = () => true): number {
+		let closed = 0;
+		for (const connection of this.items) {
+			if (connection.ws.readyState !== WebSocket.OPEN || !wants(connection)) continue;
+			connection.ws.close(code, reason);
+			closed += 1;
+		}
+		return closed;
 	}
 
 	/** Drops every socket without a closing handshake, as a network failure would. */

@@ -15,6 +15,7 @@ import {
 	SocketSet,
 	answerProtocolPings,
 	createWebSocketServer,
+	pingOrTerminate,
 	readClientFrame,
 	sendUnlessSilenced,
 } from '../wsConnections';
@@ -129,12 +130,7 @@ export class HelioWebSocket {
 
 	/** Closes every authenticated socket with 1008 (its token was revoked). */
 	closeAuthenticated(reason: string): number {
-		let closed = 0;
-		for (const connection of this.live()) {
-			connection.ws.close(POLICY_VIOLATION, reason);
-			closed += 1;
-		}
-		return closed;
+		return this.connections.closeOpen(POLICY_VIOLATION, reason, (connection) => connection.session !== undefined);
 	}
 
 	/** After silence(): nobody is blamed for pongs we did not wait for. */
@@ -195,15 +191,7 @@ export class HelioWebSocket {
 	/** One ping per interval; whoever has not answered the previous one is dropped. Silence pauses it all. */
 	private livenessRound(): void {
 		if (this.deps.switches.silenced) return;
-		for (const connection of this.live()) {
-			if (connection.awaitingPong) {
-				this.deps.events.emit('ws:ping-timeout', { connectionId: connection.id });
-				connection.ws.terminate();
-				continue;
-			}
-			connection.awaitingPong = true;
-			connection.ws.ping();
-		}
+		pingOrTerminate(this.live(), (connection) => this.deps.events.emit('ws:ping-timeout', { connectionId: connection.id }));
 	}
 
 	// ---- client messages ----
