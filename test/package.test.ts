@@ -29,7 +29,7 @@ describe('the built package', () => {
 		const loader = new PackageDirectoryLoader(root);
 		await loader.loadAll();
 		expect(Object.keys(loader.known.nodes).sort()).toEqual(['aggMarket', 'aggMarketTrigger', 'helio', 'helioTrigger', 'totalis', 'totalisTrigger']);
-		expect(Object.keys(loader.known.credentials).sort()).toEqual(['aggMarketApi', 'helioApi', 'totalisApi']);
+		expect(Object.keys(loader.known.credentials).sort()).toEqual(['aggMarketApi', 'helioApi', 'openMarketsApi', 'totalisApi']);
 		for (const nodePath of [...pkg.n8n.nodes, ...pkg.n8n.credentials] as string[]) {
 			const file = join(root, nodePath);
 			expect(existsSync(file)).toBe(true);

@@ -1,0 +1,100 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class OpenMarketsApi implements ICredentialType {
+	name = 'openMarketsApi';
+
+	displayName = 'OpenMarkets API';
+
+	icon: Icon = { light: 'file:../nodes/OpenMarkets/openMarkets.svg', dark: 'file:../nodes/OpenMarkets/openMarkets.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-trading-venues/n8n-nodes-trading-venues#openmarkets-api-credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: 'om_data_live_…',
+			description: 'Your OpenMarkets data API key; sent as X-API-Key to the REST API and as api_key to the stream',
+		},
+		{
+			displayName: 'REST Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.openmarkets.ai/flow/v1',
+			description:
+				'Where REST calls go. Change it to use a staging host, a proxy, or the local venue simulator (http://127.0.0.1:5700/openmarkets/flow/v1).',
+		},
+		{
+			displayName: 'Stream URL',
+			name: 'streamUrl',
+			type: 'string',
+			default: 'wss://api.openmarkets.ai/flow/v1/stream',
+			description:
+				'The liquidity stream (WebSocket); the key is added as ?api_key=. Change it together with the REST Base URL (local simulator: ws://127.0.0.1:5700/openmarkets/flow/v1/stream).',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-API-Key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	/**
+	 * Lists one league: the cheapest read there is, and it changes nothing. How n8n judges the
+	 * answer (CredentialsTester, n8n 2.x): a non-2xx answer fails the test with the message of its
+	 * `responseCode` rule. The rules go by HTTP status, not by the body's error code, because
+	 * OpenMarkets does not document its REST error codes.
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/leagues',
+			method: 'GET',
+			qs: { limit: 1 },
+			json: true,
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'OpenMarkets did not accept this API key (401). Check the key and that it is not revoked.' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: 'OpenMarkets knows this API key but refused it (403): check what the key may read.' },
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'The REST Base URL answered 404: it should end in /flow/v1 (for the local simulator: http://127.0.0.1:5700/openmarkets/flow/v1).',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 429, message: 'OpenMarkets is rate-limiting this key (429); test again in a minute.' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 500, message: 'OpenMarkets answered with an internal error; test again shortly.' },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 503, message: 'OpenMarkets is temporarily unavailable (503); test again shortly.' },
+			},
+		],
+	};
+}

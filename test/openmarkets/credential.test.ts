@@ -1,0 +1,82 @@
+/**
+ * The OpenMarkets API credential, tested the way n8n's "Test credential" button does (the
+ * harness runs the test request through n8n-core's RoutingNode and applies the rules as n8n's
+ * CredentialsTester does), against the simulated OpenMarkets.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
+import { startSimulator, type VenueSimulator } from '../../simulator';
+import { N8nHarness, allLogText, type CredentialTestResult } from '../harness/n8n';
+
+const harness = new N8nHarness({ nodes: {}, credentialTypes: [OpenMarketsApi] });
+let sim: VenueSimulator;
+
+beforeAll(async () => {
+	sim = await startSimulator({ port: 0 });
+});
+
+afterAll(async () => {
+	await sim.close();
+});
+
+beforeEach(() => sim.openmarkets.faults.reset());
+
+function testCredential(values: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+	return harness.testCredential('openMarketsApi', values);
+}
+
+describe('OpenMarkets API credential', () => {
+	it('declares the key, both URLs, the X-API-Key header and a one-league read as its test', () => {
+		const type = harness.credentialType('openMarketsApi');
+		expect(type.displayName).toBe('OpenMarkets API');
+		const byName = Object.fromEntries(type.properties.map((property) => [property.name, property]));
+		expect(byName.apiKey).toMatchObject({ required: true, typeOptions: { password: true } });
+		expect(byName.baseUrl.default).toBe('https://api.openmarkets.ai/flow/v1');
+		expect(byName.streamUrl.default).toBe('wss://api.openmarkets.ai/flow/v1/stream');
+		expect(type.authenticate).toEqual({ type: 'generic', properties: { headers: { 'X-API-Key': '={{$credentials.apiKey}}' } } });
+		expect(type.test?.request).toMatchObject({ method: 'GET', url: '/leagues', qs: { limit: 1 } });
+	});
+
+	it('passes for the simulator key, with one authenticated read', async () => {
+		const requests: string[] = [];
+		const off = sim.openmarkets.events.on('rest:request', ({ method, path, status }) => requests.push(`${method} ${path} ${status}`));
+		const result = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl });
+		off();
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(requests).toEqual(['GET /openmarkets/flow/v1/leagues 200']);
+	});
+
+	it('passes with a trailing slash on the base URL', async () => {
+		expect((await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: `${sim.openmarkets.restUrl}/` })).status).toBe('OK');
+	});
+
+	it('fails for a wrong or revoked key, saying the key was refused and never showing it', async () => {
+		const wrong = await testCredential({ apiKey: 'om_data_live_wrong_key_0000', baseUrl: sim.openmarkets.restUrl });
+		expect(wrong).toEqual({ status: 'Error', message: expect.stringMatching(/did not accept this API key \(401\)/) });
+		sim.openmarkets.faults.revokeKey();
+		const revoked = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl });
+		expect(revoked.message).toMatch(/did not accept this API key/);
+		expect(`${wrong.message} ${revoked.message} ${allLogText()}`).not.toContain('om_data_live_wrong_key_0000');
+		expect(allLogText()).not.toContain(sim.openmarkets.apiKey);
+	});
+
+	it('fails in words when OpenMarkets is rate-limiting or unavailable, and for a base URL without /flow/v1', async () => {
+		sim.openmarkets.faults.failRest({ status: 429, retryAfterSeconds: 30 });
+		expect((await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl })).message).toMatch(/rate-limiting/);
+		sim.openmarkets.faults.failRest({ status: 503 });
+		expect((await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl })).message).toMatch(/temporarily unavailable/);
+		const short = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: `${sim.baseUrl}/openmarkets` });
+		expect(short).toEqual({ status: 'Error', message: expect.stringMatching(/should end in \/flow\/v1/) });
+	});
+
+	it('fails with the network error when nothing listens at the base URL', async () => {
+		const server = createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		const result = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: `http://127.0.0.1:${port}/flow/v1` });
+		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/ECONNREFUSED/) });
+	});
+});
