@@ -28,7 +28,7 @@ describe('the built package', () => {
 	it('loads every node and credential through n8n-core\'s package loader, with their icons', async () => {
 		const loader = new PackageDirectoryLoader(root);
 		await loader.loadAll();
-		expect(Object.keys(loader.known.nodes).sort()).toEqual(['aggMarket', 'aggMarketTrigger', 'helio', 'helioTrigger', 'totalis', 'totalisTrigger']);
+		expect(Object.keys(loader.known.nodes).sort()).toEqual(['aggMarket', 'aggMarketTrigger', 'helio', 'helioTrigger', 'openMarkets', 'totalis', 'totalisTrigger']);
 		expect(Object.keys(loader.known.credentials).sort()).toEqual(['aggMarketApi', 'helioApi', 'openMarketsApi', 'totalisApi']);
 		for (const nodePath of [...pkg.n8n.nodes, ...pkg.n8n.credentials] as string[]) {
 			const file = join(root, nodePath);
@@ -45,7 +45,7 @@ describe('the built package', () => {
 			expect(trigger.description.group).toEqual(['trigger']);
 			expect(trigger.description.inputs).toEqual([]);
 		}
-		for (const name of ['totalis', 'helio', 'aggMarket']) {
+		for (const name of ['totalis', 'helio', 'aggMarket', 'openMarkets']) {
 			const action = loader.nodeTypes[name].type as { description: { usableAsTool?: boolean } };
 			expect(action.description.usableAsTool).toBe(true);
 		}

@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 import type { ActionHandler } from '../../shared/actions/runActions';
-import { invalid, isEmpty, toNumber } from '../../shared/actions/inputs';
+import { pagingFields as sharedPagingFields, readPages as readPagesShared } from '../../shared/actions/paging';
 import type { JsonResponse } from '../../shared/rest';
 import type { Redactor } from '../../shared/redact';
 import type { AggMarketCredentials } from '../auth';
@@ -33,30 +33,6 @@ export async function sessionRequest<T = unknown>(
 	return await aggRequest<T>(context, { ...call, baseUrl: session.credentials.baseUrl, redactor: session.redactor, itemIndex });
 }
 
-/** Return All and Limit, shown for one resource's Get Many. */
-export function pagingFields(resource: string, what: string): INodeProperties[] {
-	const show = { show: { resource: [resource], operation: ['getAll'] } };
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			displayOptions: show,
-			description: 'Whether to return all results or only up to a given limit',
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			default: 50,
-			typeOptions: { minValue: 1, numberPrecision: 0 },
-			displayOptions: { show: { ...show.show, returnAll: [false] } },
-			description: `Max number of results to return (${what}; read in pages of at most ${MAX_PAGE_SIZE})`,
-		},
-	];
-}
-
 const pageSchema = z
 	.object({
 		data: z.array(z.object({}).passthrough()),
@@ -64,6 +40,11 @@ const pageSchema = z
 		hasMore: z.boolean().optional(),
 	})
 	.passthrough();
+
+/** Return All and Limit, shown for one resource's Get Many. */
+export function pagingFields(resource: string, what: string): INodeProperties[] {
+	return sharedPagingFields(resource, what, MAX_PAGE_SIZE);
+}
 
 /** Reads Return All / Limit, then follows `nextCursor` until enough records (or the last page). */
 export async function readPages(
@@ -73,32 +54,11 @@ export async function readPages(
 	path: string,
 	action: string,
 ): Promise<IDataObject[]> {
-	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	let limit = Number.POSITIVE_INFINITY;
-	if (!returnAll) {
-		const rawLimit = context.getNodeParameter('limit', itemIndex, 50) as unknown;
-		const value = isEmpty(rawLimit) ? 50 : toNumber(rawLimit);
-		if (value === undefined || !Number.isInteger(value) || value < 1) {
-			throw invalid(context, itemIndex, 'Limit', 'a whole number, 1 or more', rawLimit, 'Or switch on Return All.');
-		}
-		limit = value;
-	}
-	const records: IDataObject[] = [];
-	let cursor: string | undefined;
-	for (;;) {
-		const qs: IDataObject = { limit: Math.min(MAX_PAGE_SIZE, limit - records.length) };
+	return await readPagesShared(context, itemIndex, MAX_PAGE_SIZE, async (cursor, pageSize) => {
+		const qs: IDataObject = { limit: pageSize };
 		if (cursor) qs.cursor = cursor;
-		const response = await sessionRequest(context, session, itemIndex, {
-			method: 'GET',
-			path,
-			action,
-			qs,
-			schema: pageSchema,
-		});
-		records.push(...(response.body.data as IDataObject[]));
-		const next = response.body.nextCursor;
-		if (records.length >= limit || !next || response.body.hasMore === false) break;
-		cursor = next;
-	}
-	return records.slice(0, Number.isFinite(limit) ? limit : undefined);
+		const response = await sessionRequest(context, session, itemIndex, { method: 'GET', path, action, qs, schema: pageSchema });
+		const { data, nextCursor, hasMore } = response.body;
+		return { records: data as IDataObject[], next: hasMore === false ? undefined : (nextCursor ?? undefined) };
+	});
 }

@@ -1,0 +1,81 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { runActions, type ActionHandlers } from '../shared/actions/runActions';
+import { Redactor } from '../shared/redact';
+import type { OpenMarketsSession } from './actions/common';
+import { contestFields, contestHandlers, contestOperations } from './actions/contest';
+import { contestStateFields, contestStateHandlers, contestStateOperations } from './actions/contestState';
+import { depthFields, depthHandlers, depthOperations } from './actions/depth';
+import { leagueFields, leagueHandlers, leagueOperations } from './actions/league';
+import { liquidityFields, liquidityHandlers, liquidityOperations } from './actions/liquidity';
+import { participantFields, participantHandlers, participantOperations } from './actions/participant';
+import { OPENMARKETS_CREDENTIAL_TYPE } from './transport';
+
+const handlers: ActionHandlers<OpenMarketsSession> = {
+	league: leagueHandlers,
+	participant: participantHandlers,
+	contest: contestHandlers,
+	liquidity: liquidityHandlers,
+	depth: depthHandlers,
+	contestState: contestStateHandlers,
+};
+
+export class OpenMarkets implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OpenMarkets',
+		name: 'openMarkets',
+		icon: { light: 'file:openMarkets.svg', dark: 'file:openMarkets.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Read sports contests and their liquidity across partners (Kalshi, Polymarket, …) from OpenMarkets',
+		defaults: { name: 'OpenMarkets' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: OPENMARKETS_CREDENTIAL_TYPE, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Contest', value: 'contest', description: 'Games between two participants of a league' },
+					{ name: 'Contest State', value: 'contestState', description: 'Where a contest stands: status, score, period' },
+					{ name: 'Depth', value: 'depth', description: 'The price levels of one position at each partner' },
+					{ name: 'League', value: 'league', description: 'The leagues OpenMarkets covers' },
+					{ name: 'Liquidity', value: 'liquidity', description: 'A contest\'s positions with each partner\'s price and size' },
+					{ name: 'Participant', value: 'participant', description: 'The teams of the leagues' },
+				],
+				default: 'contest',
+			},
+			contestOperations,
+			contestStateOperations,
+			depthOperations,
+			leagueOperations,
+			liquidityOperations,
+			participantOperations,
+			...contestFields,
+			...contestStateFields,
+			...depthFields,
+			...leagueFields,
+			...liquidityFields,
+			...participantFields,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const credentials = await this.getCredentials(OPENMARKETS_CREDENTIAL_TYPE);
+		const session: OpenMarketsSession = {
+			baseUrl: String(credentials.baseUrl ?? ''),
+			redactor: new Redactor([credentials.apiKey]),
+		};
+		return await runActions(this, handlers, session);
+	}
+}

@@ -1,0 +1,69 @@
+/**
+ * Get Many over a venue's cursor pages: the Return All / Limit fields, and the loop that follows
+ * the venue's next cursor until enough records (or the last page).
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { invalid, isEmpty, toNumber } from './inputs';
+
+const DEFAULT_LIMIT = 50;
+
+/** Return All and Limit, shown for one resource's Get Many. */
+export function pagingFields(resource: string, what: string, maxPageSize: number): INodeProperties[] {
+	const show = { show: { resource: [resource], operation: ['getAll'] } };
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			displayOptions: show,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			default: DEFAULT_LIMIT,
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			displayOptions: { show: { ...show.show, returnAll: [false] } },
+			description: `Max number of results to return (${what}; read in pages of at most ${maxPageSize})`,
+		},
+	];
+}
+
+/** One page as the venue answered it; `next` undefined on the last page. */
+export interface Page {
+	records: IDataObject[];
+	next: string | undefined;
+}
+
+/**
+ * Reads Return All / Limit (refusing a bad Limit before any request), then asks for pages of at
+ * most `maxPageSize` (no more than still needed) until the limit or the last page.
+ */
+export async function readPages(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	maxPageSize: number,
+	fetchPage: (cursor: string | undefined, pageSize: number) => Promise<Page>,
+): Promise<IDataObject[]> {
+	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	let limit = Number.POSITIVE_INFINITY;
+	if (!returnAll) {
+		const rawLimit = context.getNodeParameter('limit', itemIndex, DEFAULT_LIMIT) as unknown;
+		const value = isEmpty(rawLimit) ? DEFAULT_LIMIT : toNumber(rawLimit);
+		if (value === undefined || !Number.isInteger(value) || value < 1) {
+			throw invalid(context, itemIndex, 'Limit', 'a whole number, 1 or more', rawLimit, 'Or switch on Return All.');
+		}
+		limit = value;
+	}
+	const records: IDataObject[] = [];
+	let cursor: string | undefined;
+	for (;;) {
+		const page = await fetchPage(cursor, Math.min(maxPageSize, limit - records.length));
+		records.push(...page.records);
+		if (records.length >= limit || !page.next) break;
+		cursor = page.next;
+	}
+	return records.slice(0, Number.isFinite(limit) ? limit : undefined);
+}
