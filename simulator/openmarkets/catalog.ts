@@ -106,7 +106,7 @@ export class Catalog {
 	}
 
 	/** `count` contests, the leagues in turn, evenly from -3 h to +72 h; those already started are live. */
-	seed(count: number): Contest[] {
+	populate(count: number): Contest[] {
 		const now = this.clock.now();
 		const step = count > 1 ? (LAST_START_MS - FIRST_START_MS) / (count - 1) : 0;
 		const added: Contest[] = [];

@@ -98,7 +98,7 @@ export class OpenMarketsSimulator implements VenueMount {
 			score: (id) => this.scorePoint(id),
 		});
 
-		for (const contest of this.catalog.seed(resolved.contests)) this.createBook(contest);
+		for (const contest of this.catalog.populate(resolved.contests)) this.createBook(contest);
 		if (resolved.autoplayIntervalMs !== undefined) this.startAutoplay(resolved.autoplayIntervalMs);
 	}
 
