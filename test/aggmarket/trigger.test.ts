@@ -118,6 +118,26 @@ describe('agg.market Trigger', () => {
 			for (const secret of [...secrets(), stored.refreshToken as string, stored.sessionToken as string]) expect(text).not.toContain(secret);
 		});
 
+		it('renews with the refresh token stored now, when another node rotated it meanwhile', async () => {
+			await setUp({ tokenTtlSeconds: 1.5 });
+			const authenticated: number[] = [];
+			sim.agg.events.on('ws:authenticated', ({ connectionId }) => authenticated.push(connectionId));
+			const trigger = await start();
+			// What the action node's preAuthentication does: spend the stored refresh token, store the new pair.
+			const stored = harness.storedCredentials('aggMarketApi')!;
+			const response = await fetch(`${sim.agg.restUrl}${sim.agg.refreshPath}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-app-id': sim.agg.appId },
+				body: JSON.stringify({ refreshToken: stored.refreshToken }),
+			});
+			const pair = (await response.json()) as { accessToken: string; refreshToken: string; expiresAt: number };
+			harness.setCredentials('aggMarketApi', { ...stored, sessionToken: pair.accessToken, refreshToken: pair.refreshToken, sessionExpiresAt: pair.expiresAt });
+			const before = authenticated.length;
+			await sim.agg.waitFor('ws:authenticated', () => authenticated.length >= before + 1, 6000);
+			expect(new Set(authenticated).size).toBe(1);
+			expect(trigger.recorder.emitErrors).toHaveLength(0);
+		});
+
 		it('after a 4001 close renews the token, reconnects, and reports the gap on the next item', async () => {
 			await setUp();
 			const trigger = await start();

@@ -69,6 +69,28 @@ export class AggTokens {
 	 * itself reads the balances, which proves the new token works.
 	 */
 	async renew(): Promise<string> {
+		// The action node may have rotated the refresh token since: start from what n8n stores now.
+		await this.reload();
+		const used = this.credentials.refreshToken;
+		const first = await this.renewOnce().then(
+			(token) => ({ token }),
+			(error: unknown) => ({ error }),
+		);
+		if ('token' in first) return first.token;
+		// Two users of one single-use refresh token race: if the other won, take its token pair.
+		await this.reload();
+		if (this.credentials.refreshToken === used) throw first.error;
+		return await this.renewOnce();
+	}
+
+	private async reload(): Promise<void> {
+		const stored = await this.ctx.getCredentials<AggMarketCredentials>(AGG_CREDENTIAL_TYPE).catch(() => undefined);
+		if (!stored) return;
+		this.redactor.add(stored.sessionToken).add(stored.refreshToken);
+		Object.assign(this.credentials, stored);
+	}
+
+	private async renewOnce(): Promise<string> {
 		if (!this.canRenew) {
 			throw new StreamFailure('auth', 'agg.market refused the access token and the credential has no refresh token to renew it');
 		}
