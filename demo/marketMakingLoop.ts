@@ -26,7 +26,8 @@ export interface LoopStep {
 		| 'quote'
 		| 'order'
 		| 'fill'
-		| 'portfolio';
+		| 'portfolio'
+		| 'book';
 	text: string;
 	/** Milliseconds from the triggering event reaching the trigger to the action's answer. */
 	latencyMs?: number;

@@ -9,14 +9,18 @@ import { join } from 'node:path';
 // n8n-core reads its settings folder on import: give it a throwaway one before loading it.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'trading-venues-demo-'));
 
+import { AggMarketApi } from '../credentials/AggMarketApi.credentials';
 import { HelioApi } from '../credentials/HelioApi.credentials';
 import { TotalisApi } from '../credentials/TotalisApi.credentials';
 import { N8nHarness, onLog } from '../harness/n8n';
+import { AggMarket } from '../nodes/AggMarket/AggMarket.node';
+import { AggMarketTrigger } from '../nodes/AggMarket/AggMarketTrigger.node';
 import { Helio } from '../nodes/Helio/Helio.node';
 import { HelioTrigger } from '../nodes/Helio/HelioTrigger.node';
 import { Totalis } from '../nodes/Totalis/Totalis.node';
 import { TotalisTrigger } from '../nodes/Totalis/TotalisTrigger.node';
 import { startSimulator } from '../simulator';
+import { startAggScenario } from './aggScenario';
 import { startHelioScenario } from './helioScenario';
 import { startMarketMakingLoop, type LoopStep } from './marketMakingLoop';
 
@@ -34,6 +38,7 @@ const LABELS: Record<LoopStep['kind'], string> = {
 	order: 'ORDER    ',
 	fill: 'FILL     ',
 	portfolio: 'PORTFOLIO',
+	book: 'BOOK     ',
 };
 
 function print(step: LoopStep) {
@@ -56,13 +61,29 @@ async function main() {
 	sim.totalis.startMarket({ newRequestEveryMs: 2500, updateEveryMs: 7000, autoAccept: { delayMs: 800, probability: 0.7 } });
 
 	sim.helio.startMarket();
+	sim.agg.startMarket();
 
 	const harness = new N8nHarness({
-		nodes: { totalis: Totalis, totalisTrigger: TotalisTrigger, helio: Helio, helioTrigger: HelioTrigger },
-		credentialTypes: [TotalisApi, HelioApi],
+		nodes: {
+			totalis: Totalis,
+			totalisTrigger: TotalisTrigger,
+			helio: Helio,
+			helioTrigger: HelioTrigger,
+			aggMarket: AggMarket,
+			aggMarketTrigger: AggMarketTrigger,
+		},
+		credentialTypes: [TotalisApi, HelioApi, AggMarketApi],
 	});
 	harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
 	harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
+	harness.setCredentials('aggMarketApi', {
+		appId: sim.agg.appId,
+		accessToken: sim.agg.accessToken,
+		refreshToken: sim.agg.refreshToken,
+		baseUrl: sim.agg.restUrl,
+		wsUrl: sim.agg.wsUrl,
+		refreshPath: sim.agg.refreshPath,
+	});
 	onLog((line) => {
 		if (line.level === 'warn' || line.level === 'error') console.log(`               ${line.level.toUpperCase()}      ${line.message}`);
 	});
@@ -70,18 +91,22 @@ async function main() {
 	console.log(`Venue simulator on ${sim.baseUrl} (Totalis REST ${sim.totalis.restUrl}, WebSocket ${sim.totalis.wsUrl})`);
 	console.log('Totalis market-making loop: quote requests → price → Submit Quote; quote accepted → Confirm; position settled → report');
 	console.log(`Helio (${sim.helio.restUrl}): a market order on EURUSD every 3 s; the trigger reports quotes (latest per second), fills and the portfolio`);
+	console.log(`agg.market (${sim.agg.restUrl}): the user's orders to their end with balances after fills; two books' top of book, a sequence gap every 10 s`);
 	console.log(durationMs ? `Running for ${durationMs / 1000} s.\n` : 'Press Ctrl+C to stop.\n');
 
 	const loop = await startMarketMakingLoop(harness, print);
 	const helio = await startHelioScenario(harness, sim.helio.accounts[0].id, print);
+	const agg = await startAggScenario(harness, sim.agg, print);
 	let stopping = false;
 	const stop = async () => {
 		if (stopping) return;
 		stopping = true;
 		await loop.stop();
 		await helio.stop();
+		await agg.stop();
 		sim.totalis.stopMarket();
 		sim.helio.stopMarket();
+		sim.agg.stopMarket();
 		await sim.close();
 		const { stats } = loop;
 		console.log(
@@ -91,6 +116,8 @@ async function main() {
 		console.log(
 			`Helio: ${h.orders} orders, ${h.fills} fills, ${h.quotes} quote updates, ${h.failed} failed; order placed → fill event median ${percentile(h.fillLatenciesMs, 50).toFixed(1)} ms`,
 		);
+		const a = agg.stats;
+		console.log(`agg.market: ${a.orders} orders, ${a.fills} fills, ${a.failures} failures; ${a.books} book updates, ${a.resyncs} resynced after a gap`);
 		if (stats.confirmLatenciesMs.length > 0) {
 			console.log(
 				`confirm latency (trigger item → confirm answered): median ${percentile(stats.confirmLatenciesMs, 50).toFixed(1)} ms, max ${Math.max(...stats.confirmLatenciesMs).toFixed(1)} ms`,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { startN8nWithPackage, type N8nWithPackage } from '../e2e';
 import { projectCacheDir } from '../e2e/cacheDir';
-import { EXAMPLE_CREDENTIAL_NAME, HELIO_CREDENTIAL_NAME, loadExample } from '../e2e/examples';
+import { AGG_CREDENTIAL_NAME, EXAMPLE_CREDENTIAL_NAME, HELIO_CREDENTIAL_NAME, loadExample } from '../e2e/examples';
 import { N8nApiError } from '../e2e/n8nApi';
 import { startSimulator, type VenueSimulator } from '../simulator';
 import { logHelioEvents } from '../simulator/helio/eventLog';
@@ -17,7 +17,8 @@ import { logTotalisEvents } from '../simulator/totalis/eventLog';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SIMULATOR_PORT = Number(process.env.SIMULATOR_PORT ?? 5700);
-const EXAMPLES = ['totalis-market-making.json', 'helio-quote-signal.json'];
+const EXAMPLES = ['totalis-market-making.json', 'helio-quote-signal.json', 'agg-market-fills-and-spread.json'];
+const AGG_EXAMPLE = 'agg-market-fills-and-spread.json';
 
 /** What this folder's n8n already holds, so a restart keeps the user's edits instead of re-importing. */
 interface DevState {
@@ -62,13 +63,42 @@ async function provision(n8n: N8nWithPackage, sim: VenueSimulator, statePath: st
 		helioCredentialId = state.credentials.helioApi = credential.id;
 		say(`created the credential "${HELIO_CREDENTIAL_NAME}" (pointing at the simulator)`);
 	}
+	// The simulated agg.market issues new tokens each run (and rotates refresh tokens): the
+	// credential gets this run's pair (replacing all its data clears the stored session token), and an
+	// agg.market workflow already active is restarted on it.
+	const aggData = {
+		appId: sim.agg.appId,
+		accessToken: sim.agg.accessToken,
+		refreshToken: sim.agg.refreshToken,
+		baseUrl: sim.agg.restUrl,
+		wsUrl: sim.agg.wsUrl,
+		refreshPath: sim.agg.refreshPath,
+	};
+	let aggCredentialId = state.credentials.aggMarketApi;
+	let restartAgg = false;
+	if (aggCredentialId) {
+		await n8n.api.updateCredential(aggCredentialId, aggData);
+		restartAgg = true;
+	} else {
+		const credential = await n8n.api.createCredential({ name: AGG_CREDENTIAL_NAME, type: 'aggMarketApi', data: aggData });
+		aggCredentialId = state.credentials.aggMarketApi = credential.id;
+		say(`created the credential "${AGG_CREDENTIAL_NAME}" (pointing at the simulator)`);
+	}
 	const credentials = {
 		totalisApi: { id: credentialId, name: EXAMPLE_CREDENTIAL_NAME, type: 'totalisApi' },
 		helioApi: { id: helioCredentialId, name: HELIO_CREDENTIAL_NAME, type: 'helioApi' },
+		aggMarketApi: { id: aggCredentialId, name: AGG_CREDENTIAL_NAME, type: 'aggMarketApi' },
 	};
 	for (const file of EXAMPLES) {
 		const known = state.workflows[file];
-		if (known && (await exists(() => n8n.api.getWorkflow(known)))) continue;
+		if (known && (await exists(() => n8n.api.getWorkflow(known)))) {
+			if (file === AGG_EXAMPLE && restartAgg && (await n8n.api.getWorkflow(known)).active) {
+				await n8n.api.deactivateWorkflow(known);
+				await n8n.api.activateWorkflow(known);
+				say('restarted the agg.market workflow on this run\'s simulator tokens');
+			}
+			continue;
+		}
 		const workflow = await n8n.api.createWorkflow(loadExample(file, credentials));
 		await n8n.api.activateWorkflow(workflow.id);
 		state.workflows[file] = workflow.id;
@@ -106,12 +136,14 @@ async function main() {
 	}
 	sim.totalis.startMarket();
 	sim.helio.startMarket();
+	sim.agg.startMarket();
 	logTotalisEvents(sim.totalis, (line) => say(`[totalis] ${line}`));
 	logHelioEvents(sim.helio, (line) => say(`[helio] ${line}`));
 	console.log(`
 n8n is running with n8n-nodes-trading-venues: open ${n8n.baseUrl}
   sign in as ${n8n.owner.email} / ${n8n.owner.password}
-  the workflows "Totalis: market-making loop" and "Helio: quote signal and fill report" are active: see their executions
+  the workflows "Totalis: market-making loop", "Helio: quote signal and fill report" and
+  "agg.market: fill report and spread watch" are active: see their executions
   n8n's own log: ${join(userFolder, 'n8n.log')}
 The simulated market is live; Ctrl+C stops everything.
 `);

@@ -10,6 +10,7 @@ import type { N8nCredential, WorkflowInput, WorkflowNode } from './n8nApi';
 
 export const EXAMPLE_CREDENTIAL_NAME = 'Totalis (simulator)';
 export const HELIO_CREDENTIAL_NAME = 'Helio (simulator)';
+export const AGG_CREDENTIAL_NAME = 'agg.market (simulator)';
 
 export function loadExample(file: string, credentials: Record<string, N8nCredential>): WorkflowInput {
 	const raw = JSON.parse(readFileSync(join(findRepoRoot(), 'examples', file), 'utf8')) as WorkflowInput;

@@ -184,6 +184,11 @@ export class N8nApi {
 		return this.json('POST', '/api/v1/credentials', { auth: 'apiKey', body: input });
 	}
 
+	/** Replaces a credential's data (PATCH /api/v1/credentials/<id>). */
+	updateCredential(id: string, data: Record<string, unknown>): Promise<N8nCredential> {
+		return this.json('PATCH', `/api/v1/credentials/${encodeURIComponent(id)}`, { auth: 'apiKey', body: { data } });
+	}
+
 	createWorkflow(input: WorkflowInput): Promise<N8nWorkflow> {
 		const body = { connections: {}, settings: { executionOrder: 'v1' }, ...input };
 		return this.json('POST', '/api/v1/workflows', { auth: 'apiKey', body });

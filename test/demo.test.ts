@@ -3,7 +3,11 @@
  * a live simulated market: requests get quoted, acceptances get confirmed before their deadline,
  * settlements are reported.
  */
+import { startAggScenario } from '../demo/aggScenario';
 import { startHelioScenario } from '../demo/helioScenario';
+import { AggMarketApi } from '../credentials/AggMarketApi.credentials';
+import { AggMarket } from '../nodes/AggMarket/AggMarket.node';
+import { AggMarketTrigger } from '../nodes/AggMarket/AggMarketTrigger.node';
 import { startMarketMakingLoop, type LoopStep } from '../demo/marketMakingLoop';
 import { HelioApi } from '../credentials/HelioApi.credentials';
 import { Helio } from '../nodes/Helio/Helio.node';
@@ -67,5 +71,49 @@ describe('demo: the market-making loop', () => {
 		expect(fills[0].text).toMatch(/filled: TRADE_SIDE_BUY 0.5 EURUSD/);
 		expect(fills[1].text).toMatch(/filled: TRADE_SIDE_SELL 0.5 EURUSD/);
 		expect(fills.every((step) => step.latencyMs !== undefined)).toBe(true);
+	});
+
+	it('agg.market: reports orders to their end with balances, and a book resynced after a gap', async () => {
+		sim = await startSimulator({ agg: { orderStepMs: 2 } });
+		const harness = new N8nHarness({ nodes: { aggMarket: AggMarket, aggMarketTrigger: AggMarketTrigger }, credentialTypes: [AggMarketApi] });
+		harness.setCredentials('aggMarketApi', {
+			appId: sim.agg.appId,
+			accessToken: sim.agg.accessToken,
+			refreshToken: sim.agg.refreshToken,
+			baseUrl: sim.agg.restUrl,
+			wsUrl: sim.agg.wsUrl,
+			refreshPath: sim.agg.refreshPath,
+		});
+		const steps: LoopStep[] = [];
+		let wake: (() => void) | undefined;
+		const nextStep = () => new Promise<void>((resolve) => (wake = resolve));
+		const scenario = await startAggScenario(
+			harness,
+			sim.agg,
+			(step) => {
+				steps.push(step);
+				wake?.();
+			},
+			{ gapEveryMs: 50 },
+		);
+		const [first] = sim.agg.outcomes;
+		const seen = () => steps.some((step) => step.kind === 'gap') && steps.some((step) => step.kind === 'portfolio') && scenario.stats.failures > 0;
+		try {
+			sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 10, outcomeId: first.outcomeId, outcome: 'fill', retry: false });
+			sim.agg.placeOrder({ venue: 'limitless', side: 'buy', price: 0.5, size: 10, outcomeId: first.outcomeId, outcome: 'fail', retry: false });
+			// Each move changes the top of the book, so each is reported; a gap is armed every 50 ms.
+			while (!seen()) {
+				const next = nextStep();
+				const best = sim.agg.book(first.outcomeId).bids[0];
+				sim.agg.moveBook(first.outcomeId, { bidChanges: [{ price: best.price, totalSize: best.totalSize + 1 }] });
+				await next;
+			}
+		} finally {
+			await scenario.stop();
+		}
+		expect(steps.find((step) => step.kind === 'fill')?.text).toMatch(/filled on kalshi/);
+		expect(steps.find((step) => step.kind === 'failed')?.text).toMatch(/failed/);
+		expect(steps.find((step) => step.kind === 'portfolio')?.text).toMatch(/agg\.market cash: [\d.]+ USDC/);
+		expect(steps.find((step) => step.kind === 'gap')?.text).toMatch(/resynced after a gap/);
 	});
 });
