@@ -9,7 +9,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import type { StreamEngine, EngineLogger } from '../engine/StreamEngine';
+import type { EngineLogger } from '../engine/StreamEngine';
 import { StreamFailure } from '../engine/errors';
 import type { StreamItem } from '../items';
 import type { Redactor } from '../redact';
@@ -26,6 +26,14 @@ export interface EngineHooks {
 	onFatal: (failure: StreamFailure) => void;
 }
 
+/** What the host runs: one StreamEngine, or several behind one face (a stream sharded over connections). */
+export interface StreamRunner {
+	/** Resolves once the stream is up; rejects with a StreamFailure (or a node error) when it cannot start. */
+	start(): Promise<unknown>;
+	/** Stops everything; idempotent. */
+	stop(reason?: string): Promise<void>;
+}
+
 /** Something that runs beside the stream while it is up (Totalis' market-maker heartbeat). */
 export interface Companion {
 	start(): void | Promise<void>;
@@ -38,8 +46,8 @@ export interface StreamTriggerSetup {
 	redactor: Redactor;
 	delivery: DeliveryOptions;
 	stages?: Stage[];
-	/** Builds the engine; the hooks connect it to delivery and to n8n. */
-	createEngine(hooks: EngineHooks): StreamEngine;
+	/** Builds the engine (or engines); the hooks connect it to delivery and to n8n. */
+	createEngine(hooks: EngineHooks): StreamRunner;
 	/** What runs beside the stream (started after it, stopped with it). */
 	createCompanions?(hooks: EngineHooks): Companion[];
 }

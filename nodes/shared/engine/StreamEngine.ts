@@ -6,7 +6,7 @@ import { Backoff, type BackoffPolicy } from './backoff';
 import { describeError, StreamFailure } from './errors';
 import { decodeFrame, frameExcerpt } from './frames';
 import { GapTracker } from './gap';
-import type { Frame, VenueProtocol } from './protocol';
+import type { Frame, VenueEvent, VenueProtocol } from './protocol';
 import type { CloseInfo, Connection, RawFrame, Transport } from './transport';
 import { Watchdog } from './watchdog';
 
@@ -371,27 +371,45 @@ export class StreamEngine {
 			case 'fatal':
 				this.fail(new StreamFailure('auth', this.options.redactor.text(decoded.reason), { venueCode: decoded.code }));
 				return;
-			case 'event': {
-				if (this.stopped) return;
-				const { event } = decoded;
-				link.sequence++;
-				this.counters.events++;
-				this.options.onEvent({
-					item: {
-						venue: protocol.venue,
-						source: protocol.source,
-						event: event.event,
-						data: event.data as IDataObject,
-						receivedAt: this.clock.iso(),
-						connection: { id: link.id, sequence: link.sequence },
-						gap: this.gap.take(),
-						...event.annotations,
-					},
-					key: event.key,
-					deduplicationKey: event.deduplicationKey,
-				});
-			}
+			case 'event':
+				this.emit(link, decoded.event);
+				return;
+			case 'events':
+				for (const event of decoded.events) this.emit(link, event);
 		}
+	}
+
+	/**
+	 * Delivers an event that did not come in a frame (a snapshot fetched over REST after the
+	 * venue said "refresh") as the connection's next item, gap included. False, and nothing
+	 * delivered, unless a connection is streaming: the next one will bring its own.
+	 */
+	inject(event: VenueEvent): boolean {
+		const link = this.link;
+		if (this.stopped || !link || link.phase !== 'streaming') return false;
+		this.emit(link, event);
+		return true;
+	}
+
+	private emit(link: Link, event: VenueEvent) {
+		if (this.stopped) return;
+		const { protocol } = this.options;
+		link.sequence++;
+		this.counters.events++;
+		this.options.onEvent({
+			item: {
+				venue: protocol.venue,
+				source: protocol.source,
+				event: event.event,
+				data: event.data as IDataObject,
+				receivedAt: this.clock.iso(),
+				connection: { id: link.id, sequence: link.sequence },
+				gap: this.gap.take(),
+				...event.annotations,
+			},
+			key: event.key,
+			deduplicationKey: event.deduplicationKey,
+		});
 	}
 
 	private badFrame(raw: RawFrame, reason: string) {

@@ -20,6 +20,8 @@ export interface VenueEvent {
 
 export type Decoded =
 	| { kind: 'event'; event: VenueEvent }
+	/** One frame that carries several events (a list of changes, one item each). */
+	| { kind: 'events'; events: VenueEvent[] }
 	/** Control traffic with nothing for the workflow: pongs, acks, heartbeats, markers. */
 	| { kind: 'control' }
 	/** The frame broke the venue's schema: counted, reported, dropped. */
