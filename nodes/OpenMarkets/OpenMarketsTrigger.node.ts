@@ -1,0 +1,28 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+
+import { runStreamTrigger } from '../shared/delivery/triggerHost';
+import type { OpenMarketsCredentials } from './transport';
+import { openMarketsTriggerProperties } from './trigger/description';
+import { openMarketsTriggerSetup } from './trigger/setup';
+
+export class OpenMarketsTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OpenMarkets Trigger',
+		name: 'openMarketsTrigger',
+		icon: { light: 'file:openMarkets.svg', dark: 'file:openMarkets.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["contests"] === "list" ? $parameter["contestIds"] : "leagues: " + $parameter["leagueIds"]}}',
+		description: 'Starts the workflow on OpenMarkets liquidity and contest-state changes, over as many self-healing connections as the contests need',
+		defaults: { name: 'OpenMarkets Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'openMarketsApi', required: true }],
+		properties: openMarketsTriggerProperties,
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const credentials = await this.getCredentials<OpenMarketsCredentials>('openMarketsApi');
+		return await runStreamTrigger(this, openMarketsTriggerSetup(this, credentials));
+	}
+}

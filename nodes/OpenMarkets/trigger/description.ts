@@ -1,0 +1,141 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { streamOptionProperties } from '../../shared/triggerOptions';
+
+/** The client pings every 15 s and OpenMarkets pings every 25 s: 40 s of silence is a dead socket. */
+export const OPENMARKETS_STREAM_DEFAULTS = { heartbeatIntervalMs: 15000, silenceTimeoutMs: 40000 };
+
+/** OpenMarkets' documented limits per API key. */
+export const DEFAULT_MAX_CONNECTIONS = 3;
+export const DEFAULT_MAX_CONTESTS_PER_CONNECTION = 200;
+
+const showFor = (contests: string) => ({ displayOptions: { show: { contests: [contests] } } });
+
+/** The OpenMarkets Trigger's parameters (the node file holds the rest of its description). */
+export const openMarketsTriggerProperties: INodeProperties[] = [
+	{
+		displayName: 'Contests',
+		name: 'contests',
+		type: 'options',
+		noDataExpression: true,
+		default: 'rule',
+		options: [
+			{ name: 'Follow a Rule', value: 'rule', description: 'Every contest of some leagues starting within the next hours, re-read on an interval' },
+			{ name: 'These Contests', value: 'list', description: 'A fixed list of contest IDs' },
+		],
+	},
+	{
+		displayName: 'League IDs',
+		name: 'leagueIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'nba, nfl',
+		description: 'Comma-separated league IDs whose contests to follow (OpenMarkets → Leagues → Get Many lists them)',
+		...showFor('rule'),
+	},
+	{
+		displayName: 'Starting Within (Hours)',
+		name: 'withinHours',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 24,
+		description: 'Follow contests that start within this many hours, and those under way; finished contests are dropped',
+		...showFor('rule'),
+	},
+	{
+		displayName: 'Refresh Every (Minutes)',
+		name: 'refreshMinutes',
+		type: 'number',
+		typeOptions: { minValue: 0.05 },
+		default: 5,
+		description: 'How often the rule is re-read: new contests are subscribed and finished ones unsubscribed on the open connections',
+		...showFor('rule'),
+	},
+	{
+		displayName: 'Contest IDs',
+		name: 'contestIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'ct_abc123, ct_def456',
+		description: 'Comma-separated contest IDs to follow',
+		...showFor('list'),
+	},
+	{
+		displayName: 'Channels',
+		name: 'channels',
+		type: 'multiOptions',
+		default: ['liquidity', 'contest_state'],
+		options: [
+			{ name: 'Liquidity', value: 'liquidity', description: 'Price and size changes per partner (liquidity.update), and full books (liquidity.snapshot)' },
+			{ name: 'Contest State', value: 'contest_state', description: 'Status, period, clock and score changes' },
+		],
+	},
+	{
+		displayName: 'Partners',
+		name: 'partners',
+		type: 'string',
+		default: '',
+		placeholder: 'kalshi, polymarket',
+		description: 'Comma-separated partner IDs whose liquidity passes; empty passes every partner',
+	},
+	{
+		displayName: 'Min Price Move',
+		name: 'minPriceMove',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 4 },
+		default: 0,
+		description:
+			'Pass a change only when its price moved at least this much since the last change that passed for the same liquidity (0 = any). With Min Size Change also set, either is enough.',
+	},
+	{
+		displayName: 'Min Size Change',
+		name: 'minSizeChange',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description: 'Pass a change only when the available size changed at least this much since the last change that passed (0 = any)',
+	},
+	{
+		displayName: 'Snapshot on Subscribe',
+		name: 'snapshotOnSubscribe',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether each contest\'s full book is emitted (liquidity.snapshot) when it is first subscribed. Full books are always emitted after a reconnect and when OpenMarkets says refresh_required.',
+	},
+	{
+		displayName: 'Include Errors',
+		name: 'includeErrors',
+		type: 'boolean',
+		default: true,
+		description: 'Whether OpenMarkets\' error messages, a failed snapshot and the follow rule going over the limits start the workflow as items',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Max Connections',
+				name: 'maxConnections',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				default: DEFAULT_MAX_CONNECTIONS,
+				description: 'Connections this trigger may open (OpenMarkets allows 3 per key by default; keep room for other triggers on the same key)',
+			},
+			{
+				displayName: 'Max Contests per Connection',
+				name: 'maxContestsPerConnection',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				default: DEFAULT_MAX_CONTESTS_PER_CONNECTION,
+				description: 'OpenMarkets allows 200',
+			},
+			...streamOptionProperties(OPENMARKETS_STREAM_DEFAULTS),
+		],
+	},
+];

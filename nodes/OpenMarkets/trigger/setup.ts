@@ -1,0 +1,117 @@
+import { NodeOperationError, type ITriggerFunctions } from 'n8n-workflow';
+
+import { eventFilter, type Stage } from '../../shared/delivery/stages';
+import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
+import { StreamEngine } from '../../shared/engine/StreamEngine';
+import { WebSocketTransport } from '../../shared/engine/websocketTransport';
+import { Redactor } from '../../shared/redact';
+import { readStreamOptions } from '../../shared/triggerOptions';
+import type { OpenMarketsCredentials } from '../transport';
+import { TriggerRest } from './contestSource';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from './description';
+import { liquidityFilter } from './liquidityFilter';
+import type { OpenMarketsChannel } from './omProtocol';
+import { ShardedStream, type ContestSelection } from './shardedStream';
+
+/** A full book of a busy contest is the largest frame OpenMarkets sends on the stream; 2 MB is far above it. */
+const MAX_FRAME_BYTES = 2 * 1024 * 1024;
+
+const list = (value: unknown) => [
+	...new Set(
+		String(value ?? '')
+			.split(',')
+			.map((entry) => entry.trim())
+			.filter(Boolean),
+	),
+];
+
+/** The stream URL with the key as `api_key` (the venue's documented way; redacted wherever printed). */
+export function streamUrlWithKey(streamUrl: string, apiKey: string): string {
+	const url = new URL(streamUrl.trim());
+	url.searchParams.set('api_key', apiKey);
+	return url.toString();
+}
+
+/** Builds the OpenMarkets Trigger's sharded stream from its parameters. */
+export function openMarketsTriggerSetup(ctx: ITriggerFunctions, credentials: OpenMarketsCredentials): StreamTriggerSetup {
+	const node = ctx.getNode();
+	const fail = (message: string) => new NodeOperationError(node, message);
+	if (!credentials.apiKey) throw fail('Credential → API Key is empty: your OpenMarkets API key is required');
+	const redactor = new Redactor([credentials.apiKey]);
+	let url: string;
+	try {
+		url = streamUrlWithKey(credentials.streamUrl, credentials.apiKey);
+	} catch {
+		throw fail(`Credential → Stream URL: expected a ws:// or wss:// URL, got ${JSON.stringify(credentials.streamUrl)}`);
+	}
+	const { delivery, timing } = readStreamOptions(ctx, OPENMARKETS_STREAM_DEFAULTS);
+	const options = ctx.getNodeParameter('options', {}) as { maxConnections?: number; maxContestsPerConnection?: number };
+	const limits = {
+		maxConnections: wholeNumber(ctx, 'Options → Max Connections', options.maxConnections ?? DEFAULT_MAX_CONNECTIONS),
+		maxContestsPerConnection: wholeNumber(ctx, 'Options → Max Contests per Connection', options.maxContestsPerConnection ?? DEFAULT_MAX_CONTESTS_PER_CONNECTION),
+	};
+	const selection = readSelection(ctx);
+	const channels = ctx.getNodeParameter('channels', []) as OpenMarketsChannel[];
+	if (channels.length === 0) throw fail('Channels is empty: choose Liquidity, Contest State or both');
+	const minPriceMove = Number(ctx.getNodeParameter('minPriceMove', 0));
+	const minSizeChange = Number(ctx.getNodeParameter('minSizeChange', 0));
+	if (!(minPriceMove >= 0)) throw fail(`Min Price Move: expected a number ≥ 0, got ${JSON.stringify(minPriceMove)}`);
+	if (!(minSizeChange >= 0)) throw fail(`Min Size Change: expected a number ≥ 0, got ${JSON.stringify(minSizeChange)}`);
+	const includeErrors = ctx.getNodeParameter('includeErrors', true) as boolean;
+	const wanted = ['liquidity.update', 'liquidity.snapshot', 'contest_state.update', 'contest_state', ...(includeErrors ? ['error', 'subscription_limit'] : [])];
+	const stages: Stage[] = [
+		eventFilter(wanted),
+		liquidityFilter({ partners: list(ctx.getNodeParameter('partners', '')), minPriceMove, minSizeChange }),
+	];
+	const rest = new TriggerRest(ctx, credentials.baseUrl, redactor);
+	return {
+		venueName: 'OpenMarkets',
+		redactor,
+		delivery,
+		stages,
+		createEngine: (hooks) =>
+			new ShardedStream({
+				ctx,
+				hooks,
+				rest,
+				selection,
+				limits,
+				channels,
+				snapshotOnSubscribe: ctx.getNodeParameter('snapshotOnSubscribe', true) as boolean,
+				createEngine: (protocol, onConnected) =>
+					new StreamEngine({
+						transport: new WebSocketTransport({ url, redactor }),
+						protocol,
+						redactor,
+						timing,
+						maxFrameBytes: MAX_FRAME_BYTES,
+						...hooks,
+						onConnected: (_session, connectionId) => onConnected(connectionId),
+					}),
+			}),
+	};
+}
+
+function readSelection(ctx: ITriggerFunctions): ContestSelection {
+	const node = ctx.getNode();
+	if (ctx.getNodeParameter('contests', 'rule') === 'list') {
+		const contestIds = list(ctx.getNodeParameter('contestIds', ''));
+		if (contestIds.length === 0) throw new NodeOperationError(node, 'Contest IDs is empty: give at least one contest ID (e.g. ct_abc123)');
+		return { kind: 'list', contestIds };
+	}
+	const leagueIds = list(ctx.getNodeParameter('leagueIds', ''));
+	if (leagueIds.length === 0) throw new NodeOperationError(node, 'League IDs is empty: give at least one league ID (e.g. nba)');
+	const withinHours = Number(ctx.getNodeParameter('withinHours', 24));
+	if (!(withinHours >= 0)) throw new NodeOperationError(node, `Starting Within (Hours): expected a number ≥ 0, got ${JSON.stringify(withinHours)}`);
+	const refreshMinutes = Number(ctx.getNodeParameter('refreshMinutes', 5));
+	if (!(refreshMinutes > 0)) throw new NodeOperationError(node, `Refresh Every (Minutes): expected a number above 0, got ${JSON.stringify(refreshMinutes)}`);
+	return { kind: 'rule', rule: { leagueIds, withinHours }, refreshMs: refreshMinutes * 60_000 };
+}
+
+function wholeNumber(ctx: ITriggerFunctions, field: string, value: unknown): number {
+	const number = Number(value);
+	if (!Number.isInteger(number) || number < 1) {
+		throw new NodeOperationError(ctx.getNode(), `${field}: expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
+	}
+	return number;
+}

@@ -1,0 +1,192 @@
+/**
+ * The OpenMarkets Trigger's stream over several connections: OpenMarkets allows a few
+ * connections per key and a couple of hundred contests per connection, so the followed contests
+ * are spread over as few connections as fit. A follow rule is re-read on an interval; contests
+ * join and leave the live sockets without reconnecting, and a connection is added when the ones
+ * open are full. Full books (REST snapshots) are emitted when a contest is subscribed, when the
+ * venue says `refresh_required`, and for every contest of a connection after it reconnects.
+ */
+import { NodeOperationError, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
+
+import type { EngineHooks, StreamRunner } from '../../shared/delivery/triggerHost';
+import type { StreamEngine } from '../../shared/engine/StreamEngine';
+import { contestsOfRule, type FollowRule, type TriggerRest } from './contestSource';
+import { OpenMarketsProtocol, type OpenMarketsChannel } from './omProtocol';
+import { SnapshotQueue } from './snapshotQueue';
+
+export interface ShardLimits {
+	maxConnections: number;
+	maxContestsPerConnection: number;
+}
+
+export type ContestSelection = { kind: 'list'; contestIds: string[] } | { kind: 'rule'; rule: FollowRule; refreshMs: number };
+
+export interface ShardedStreamOptions {
+	ctx: ITriggerFunctions;
+	hooks: EngineHooks;
+	rest: TriggerRest;
+	selection: ContestSelection;
+	limits: ShardLimits;
+	channels: OpenMarketsChannel[];
+	/** Emit each contest's full book when it is first subscribed (reconnects and refreshes always do). */
+	snapshotOnSubscribe: boolean;
+	/** Builds one connection's engine. */
+	createEngine(protocol: OpenMarketsProtocol, onConnected: (connectionId: number) => void): StreamEngine;
+}
+
+interface Shard {
+	protocol: OpenMarketsProtocol;
+	engine: StreamEngine;
+	connected: boolean;
+}
+
+export class ShardedStream implements StreamRunner {
+	private readonly shards: Shard[] = [];
+	private readonly snapshots: SnapshotQueue;
+	private refreshTimer: NodeJS.Timeout | undefined;
+	private refreshing: Promise<void> | undefined;
+	private stopped = false;
+	/** What the last limit report said, so a persisting excess is reported once. */
+	private lastExcess = 0;
+
+	constructor(private readonly options: ShardedStreamOptions) {
+		this.snapshots = new SnapshotQueue(options.rest, options.hooks.logger, (contestId) => this.shardOf(contestId));
+	}
+
+	/** The contests each connection holds now (for tests and logs). */
+	get assignment(): string[][] {
+		return this.shards.map((shard) => [...shard.protocol.contestIds]);
+	}
+
+	async start(): Promise<void> {
+		const wanted = await this.wanted();
+		const capacity = this.capacity();
+		if (wanted.length > capacity) {
+			const { maxConnections, maxContestsPerConnection } = this.options.limits;
+			throw new NodeOperationError(
+				this.options.ctx.getNode(),
+				`${wanted.length} contests are more than OpenMarkets allows one API key: ${maxConnections} connections × ${maxContestsPerConnection} contests = ${capacity}`,
+				{
+					description:
+						'Follow fewer leagues or a shorter window, list fewer contests, or raise Max Connections / Max Contests per Connection if your key allows more.',
+				},
+			);
+		}
+		const chunks = chunk(wanted, this.options.limits.maxContestsPerConnection);
+		// One connection even with no contest yet: it proves the key, and a rule may add contests later.
+		if (chunks.length === 0) chunks.push([]);
+		const shards = chunks.map((contests) => this.addShard(contests));
+		const started = await Promise.allSettled(shards.map((shard) => shard.engine.start()));
+		const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+		if (failed) {
+			await this.stop('after a failed start');
+			throw failed.reason;
+		}
+		const { selection } = this.options;
+		if (selection.kind === 'rule') {
+			this.refreshTimer = setInterval(() => {
+				this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
+			}, selection.refreshMs);
+		}
+	}
+
+	async stop(reason = 'stopped'): Promise<void> {
+		this.stopped = true;
+		clearInterval(this.refreshTimer);
+		this.snapshots.dispose();
+		await this.refreshing?.catch(() => {});
+		await Promise.all(this.shards.map((shard) => shard.engine.stop(reason)));
+	}
+
+	/** Re-reads the follow rule and moves the live subscriptions to it. */
+	async refresh(): Promise<void> {
+		if (this.stopped) return;
+		let wanted: string[];
+		try {
+			wanted = await this.wanted();
+		} catch (error) {
+			this.options.hooks.logger.warn(`OpenMarkets: could not refresh the followed contests (${(error as Error).message}); keeping the current ones`);
+			return;
+		}
+		if (this.stopped) return;
+		this.reportExcess(wanted);
+		const keep = new Set(wanted.slice(0, this.capacity()));
+		const added: string[] = [];
+		for (const shard of this.shards) {
+			const current = shard.protocol.contestIds;
+			if (current.some((id) => !keep.has(id))) shard.protocol.setContests(current.filter((id) => keep.has(id)));
+		}
+		const held = new Set(this.shards.flatMap((shard) => shard.protocol.contestIds));
+		const pending = [...keep].filter((id) => !held.has(id));
+		for (const shard of this.shards) {
+			const room = this.options.limits.maxContestsPerConnection - shard.protocol.contestIds.length;
+			if (room <= 0 || pending.length === 0) continue;
+			const joining = pending.splice(0, room);
+			shard.protocol.setContests([...shard.protocol.contestIds, ...joining]);
+			if (shard.connected) added.push(...joining);
+		}
+		for (const contests of chunk(pending, this.options.limits.maxContestsPerConnection)) {
+			const shard = this.addShard(contests);
+			// A later connection that fails to open keeps retrying by itself; it is not a failed start.
+			shard.engine.start().catch((error: unknown) => {
+				this.options.hooks.logger.warn(`OpenMarkets: an added connection did not open (${(error as Error).message})`);
+			});
+		}
+		if (this.options.snapshotOnSubscribe) for (const contestId of added) this.snapshots.request(contestId, 'subscribed');
+	}
+
+	private addShard(contests: string[]): Shard {
+		const index = this.shards.length + 1;
+		const protocol = new OpenMarketsProtocol(index, contests, this.options.channels, {
+			refreshRequired: (contestId) => this.snapshots.request(contestId, 'refresh_required'),
+		});
+		const shard: Shard = { protocol, engine: undefined as unknown as StreamEngine, connected: false };
+		shard.engine = this.options.createEngine(protocol, () => {
+			const reconnected = shard.connected;
+			shard.connected = true;
+			if (!reconnected && !this.options.snapshotOnSubscribe) return;
+			for (const contestId of protocol.contestIds) this.snapshots.request(contestId, reconnected ? 'reconnect' : 'subscribed');
+		});
+		this.shards.push(shard);
+		return shard;
+	}
+
+	private shardOf(contestId: string): { engine: StreamEngine; protocol: OpenMarketsProtocol } | undefined {
+		return this.shards.find((shard) => shard.protocol.contestIds.includes(contestId));
+	}
+
+	private capacity(): number {
+		return this.options.limits.maxConnections * this.options.limits.maxContestsPerConnection;
+	}
+
+	private async wanted(): Promise<string[]> {
+		const { selection, rest } = this.options;
+		return selection.kind === 'list' ? selection.contestIds : await contestsOfRule(rest, selection.rule);
+	}
+
+	/** More contests than the limits allow at a refresh: the soonest are kept, and an item says which were left out. */
+	private reportExcess(wanted: string[]): void {
+		const capacity = this.capacity();
+		const excess = Math.max(0, wanted.length - capacity);
+		if (excess === this.lastExcess) return;
+		this.lastExcess = excess;
+		if (excess === 0) return;
+		const leftOut = wanted.slice(capacity);
+		this.options.hooks.logger.warn(`OpenMarkets: the follow rule selects ${wanted.length} contests, ${excess} over the limits; following the ${capacity} soonest`);
+		const first = this.shards[0];
+		first?.engine.inject(
+			first.protocol.event('subscription_limit', {
+				selected: wanted.length,
+				followed: capacity,
+				leftOut: leftOut as unknown as IDataObject[],
+				message: `The follow rule selects ${wanted.length} contests; the limits allow ${capacity}: the latest-starting ${excess} are not followed`,
+			}),
+		);
+	}
+}
+
+function chunk<T>(values: readonly T[], size: number): T[][] {
+	const chunks: T[][] = [];
+	for (let index = 0; index < values.length; index += size) chunks.push(values.slice(index, index + size));
+	return chunks;
+}

@@ -1,0 +1,243 @@
+/**
+ * The OpenMarkets Trigger through n8n-core's real TriggerContext against the simulated
+ * OpenMarkets over loopback: contests spread over connections within the venue's limits, a
+ * follow rule moving subscriptions on the live sockets, full books after subscribe,
+ * refresh_required and reconnects, filters, pings both ways, and a refused key.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
+import { OpenMarketsTrigger } from '../../nodes/OpenMarkets/OpenMarketsTrigger.node';
+import { startSimulator, type OpenMarketsSimOptions, type VenueSimulator } from '../../simulator';
+import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
+
+const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
+
+describe('OpenMarkets Trigger', () => {
+	const harness = new N8nHarness({ nodes: { openMarketsTrigger: OpenMarketsTrigger }, credentialTypes: [OpenMarketsApi] });
+	let sim: VenueSimulator;
+	const triggers: ActiveTrigger[] = [];
+
+	async function setUp(openmarkets: OpenMarketsSimOptions = {}) {
+		sim = await startSimulator({ openmarkets: { contests: 6, ...openmarkets } });
+		useCredentials({});
+	}
+
+	function useCredentials(values: IDataObject) {
+		harness.setCredentials('openMarketsApi', { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl, ...values });
+	}
+
+	async function start(parameters: IDataObject) {
+		const { options, ...rest } = parameters;
+		const trigger = await harness.startTrigger(
+			'openMarketsTrigger',
+			{ channels: ['liquidity', 'contest_state'], options: { ...FAST, ...(options as IDataObject) }, ...rest } as never,
+			'openMarketsApi',
+		);
+		triggers.push(trigger);
+		return trigger;
+	}
+
+	const listOf = (ids: string[]) => ({ contests: 'list', contestIds: ids.join(',') });
+	const json = (trigger: ActiveTrigger) => trigger.items.map((item) => item.json);
+	const of = (trigger: ActiveTrigger, event: string) => json(trigger).filter((item) => item.event === event);
+	const firstHash = (contestId: string) => {
+		const liquidity = sim.openmarkets.liquidity(contestId).positions[0].partner_liquidities[0];
+		return { hash: liquidity.liquidity_hash, partner: liquidity.partner_id, price: liquidity.price, available: liquidity.available };
+	};
+
+	afterEach(async () => {
+		for (const trigger of triggers.splice(0)) await trigger.close();
+		await sim.close();
+	});
+
+	it('subscribes both channels, emits each full book, then one item per changed entry and state changes', async () => {
+		await setUp();
+		const ids = sim.openmarkets.contests().slice(0, 2).map((contest) => contest.id);
+		const trigger = await start(listOf(ids));
+		expect(sim.openmarkets.subscriptions()).toEqual([expect.objectContaining({ liquidity: ids, contest_state: ids })]);
+		await trigger.waitForItems(2);
+		const snapshots = of(trigger, 'liquidity.snapshot');
+		expect(snapshots.map((item) => (item.data as IDataObject).contest_id).sort()).toEqual([...ids].sort());
+		expect(snapshots[0]).toMatchObject({ venue: 'openmarkets', snapshot: true, reason: 'subscribed', shard: 1 });
+		expect((snapshots[0].data as IDataObject).positions).toEqual(sim.openmarkets.liquidity(String((snapshots[0].data as IDataObject).contest_id)).positions);
+
+		const sent = sim.openmarkets.moveLiquidity(ids[0]);
+		sim.openmarkets.setContestStatus(ids[1], 'live', { home_score: 1, away_score: 0 });
+		await trigger.waitForItem((item) => String(item.event).startsWith('contest_state'), 'the state change');
+		const updates = of(trigger, 'liquidity.update');
+		expect(updates.map((item) => (item.data as IDataObject).liquidity_hash)).toEqual(sent.changed_entries.map((entry) => entry.liquidity_hash));
+		expect(updates[0].data).toMatchObject({ contest_id: ids[0], price: sent.changed_entries[0].price, available: sent.changed_entries[0].available });
+		expect(of(trigger, 'contest_state.update')[0].data).toMatchObject({ contest_id: ids[1], state: { status: 'live', home_score: 1 } });
+		expect(JSON.stringify(json(trigger)) + allLogText()).not.toContain(sim.openmarkets.apiKey);
+	});
+
+	it('fetches and emits the full book when OpenMarkets says refresh_required', async () => {
+		await setUp();
+		const [contest] = sim.openmarkets.contests();
+		const trigger = await start({ ...listOf([contest.id]), snapshotOnSubscribe: false });
+		sim.openmarkets.requireRefresh(contest.id);
+		const snapshot = await trigger.waitForItem((item) => item.event === 'liquidity.snapshot', 'the snapshot');
+		expect(snapshot).toMatchObject({ snapshot: true, reason: 'refresh_required' });
+		expect((snapshot.data as IDataObject).positions).toEqual(sim.openmarkets.liquidity(contest.id).positions);
+		expect(of(trigger, 'liquidity.update')).toHaveLength(0);
+	});
+
+	it('after a drop resubscribes and emits every contest\'s full book, the first item reporting the gap', async () => {
+		await setUp();
+		const ids = sim.openmarkets.contests().slice(0, 3).map((contest) => contest.id);
+		const trigger = await start({ ...listOf(ids), snapshotOnSubscribe: false });
+		const resubscribed = sim.openmarkets.waitFor('ws:subscribe', ({ channel }) => channel === 'contest_state');
+		sim.openmarkets.faults.dropConnections();
+		await resubscribed;
+		await trigger.recorder.until(() => of(trigger, 'liquidity.snapshot').length === 3, 'three snapshots');
+		const snapshots = of(trigger, 'liquidity.snapshot');
+		expect(snapshots.every((item) => item.reason === 'reconnect')).toBe(true);
+		expect(snapshots.map((item) => (item.data as IDataObject).contest_id).sort()).toEqual([...ids].sort());
+		expect(json(trigger)[0].gap).toMatchObject({ reconnects: 1 });
+		expect(sim.openmarkets.connectionCount()).toBe(1);
+	});
+
+	it('spreads 450 contests over three connections of at most 200, and hears from each', async () => {
+		await setUp();
+		const added = sim.openmarkets.addContests(450, { league_id: 'lg_nba', startsInMs: 3600_000 });
+		const trigger = await start({ contests: 'rule', leagueIds: 'lg_nba', withinHours: 200, snapshotOnSubscribe: false, channels: ['liquidity'] });
+		const subscriptions = sim.openmarkets.subscriptions();
+		expect(subscriptions.map((socket) => socket.liquidity.length)).toEqual([200, 200, expect.any(Number)]);
+		const followed = new Set(subscriptions.flatMap((socket) => socket.liquidity));
+		for (const contest of added) expect(followed.has(contest.id)).toBe(true);
+		expect(followed.size).toBe(subscriptions.reduce((total, socket) => total + socket.liquidity.length, 0));
+
+		const samples = subscriptions.map((socket) => socket.liquidity.at(-1)!);
+		for (const contestId of samples) sim.openmarkets.moveLiquidity(contestId);
+		await trigger.recorder.until(
+			() => new Set(of(trigger, 'liquidity.update').map((item) => (item.data as IDataObject).contest_id)).size === 3,
+			'an update from each connection',
+		);
+		expect(new Set(of(trigger, 'liquidity.update').map((item) => item.shard))).toEqual(new Set([1, 2, 3]));
+	});
+
+	it('refuses to start when the contests exceed the limits, and says why', async () => {
+		await setUp();
+		const ids = sim.openmarkets.addContests(25).map((contest) => contest.id);
+		await expect(start({ ...listOf(ids), options: { maxConnections: 2, maxContestsPerConnection: 10 } })).rejects.toThrow(
+			'25 contests are more than OpenMarkets allows one API key: 2 connections × 10 contests = 20',
+		);
+		expect(sim.openmarkets.connectionCount()).toBe(0);
+	});
+
+	it('follows the rule live: new contests join open sockets (and a new one when full), finished ones leave', async () => {
+		await setUp({ contests: 0 });
+		const first = sim.openmarkets.addContests(4, { league_id: 'lg_nfl', startsInMs: 3600_000 });
+		const connections: number[] = [];
+		sim.openmarkets.events.on('ws:connection', ({ connectionId }) => connections.push(connectionId));
+		const trigger = await start({
+			contests: 'rule',
+			leagueIds: 'lg_nfl',
+			withinHours: 6,
+			refreshMinutes: 0.005,
+			channels: ['liquidity'],
+			options: { maxContestsPerConnection: 5 },
+		});
+		await trigger.recorder.until(() => of(trigger, 'liquidity.snapshot').length === 4, 'the first snapshots');
+		const later = sim.openmarkets.addContests(3, { league_id: 'lg_nfl', startsInMs: 2 * 3600_000 });
+		sim.openmarkets.addContests(2, { league_id: 'lg_nfl', startsInMs: 20 * 3600_000 }); // outside the window
+		sim.openmarkets.setContestStatus(first[0].id, 'final');
+
+		await trigger.recorder.until(() => of(trigger, 'liquidity.snapshot').length === 7, 'snapshots of the new contests');
+		const settled = () => sim.openmarkets.subscriptions().flatMap((socket) => socket.liquidity).length === 6;
+		while (!settled()) await sim.openmarkets.waitFor('ws:subscribe');
+		const held = sim.openmarkets.subscriptions().map((socket) => socket.liquidity);
+		expect(connections).toHaveLength(2);
+		expect(held[0]).toHaveLength(5);
+		expect(held.flat().sort()).toEqual([...first.slice(1), ...later].map((contest) => contest.id).sort());
+		expect(held.flat()).not.toContain(first[0].id);
+	});
+
+	it('when the rule grows past the limits, follows the soonest and says which contests were left out', async () => {
+		await setUp({ contests: 0 });
+		sim.openmarkets.addContests(3, { league_id: 'lg_nhl', startsInMs: 3600_000 });
+		const trigger = await start({
+			contests: 'rule',
+			leagueIds: 'lg_nhl',
+			refreshMinutes: 0.005,
+			snapshotOnSubscribe: false,
+			channels: ['liquidity'],
+			options: { maxConnections: 1, maxContestsPerConnection: 3 },
+		});
+		const late = sim.openmarkets.addContests(2, { league_id: 'lg_nhl', startsInMs: 5 * 3600_000 });
+		const report = await trigger.waitForItem((item) => item.event === 'subscription_limit', 'the limit report');
+		expect(report.data).toMatchObject({ selected: 5, followed: 3, leftOut: late.map((contest) => contest.id) });
+		expect(sim.openmarkets.connectionCount()).toBe(1);
+		expect(sim.openmarkets.subscriptions()[0].liquidity).toHaveLength(3);
+	});
+
+	it('keeps only the latest change per liquidity_hash within the window', async () => {
+		await setUp();
+		const [contest] = sim.openmarkets.contests();
+		const { hash } = firstHash(contest.id);
+		const trigger = await start({
+			...listOf([contest.id]),
+			snapshotOnSubscribe: false,
+			channels: ['liquidity'],
+			options: { delivery: 'batch', batchWindowMs: 300, batchMaxItems: 0, keepLatest: true },
+		});
+		for (let step = 1; step <= 5; step++) sim.openmarkets.moveLiquidity(contest.id, [{ liquidity_hash: hash, available: 1000 + step }]);
+		const [latest] = await trigger.waitForItems(1);
+		expect(latest.json).toMatchObject({ event: 'liquidity.update', coalesced: 5, data: { liquidity_hash: hash, available: 1005 } });
+		expect(trigger.recorder.emissions).toHaveLength(1);
+	});
+
+	it('passes only chosen partners and moves large enough, saying how much they moved', async () => {
+		await setUp();
+		const [contest] = sim.openmarkets.contests();
+		const { hash, partner, price, available } = firstHash(contest.id);
+		const trigger = await start({ ...listOf([contest.id]), partners: partner, minPriceMove: 0.02, channels: ['liquidity'] });
+		await trigger.waitForItems(1);
+		const other = sim.openmarkets
+			.liquidity(contest.id)
+			.positions.flatMap((position) => position.partner_liquidities)
+			.find((liquidity) => liquidity.partner_id !== partner)!;
+		sim.openmarkets.moveLiquidity(contest.id, [{ liquidity_hash: other.liquidity_hash, price: 0.01 }]);
+		sim.openmarkets.moveLiquidity(contest.id, [{ liquidity_hash: hash, price: Number((price + 0.01).toFixed(2)) }]);
+		sim.openmarkets.moveLiquidity(contest.id, [{ liquidity_hash: hash, price: Number((price + 0.025).toFixed(3)), available: available + 5 }]);
+		const update = await trigger.waitForItem((item) => item.event === 'liquidity.update', 'the large move');
+		expect(update.data).toMatchObject({ liquidity_hash: hash, partner_id: partner, priceMove: 0.025, sizeChange: 5 });
+		expect(of(trigger, 'liquidity.update')).toHaveLength(1);
+		const snapshot = of(trigger, 'liquidity.snapshot')[0].data as { positions: Array<{ partner_liquidities: IDataObject[] }> };
+		expect(snapshot.positions.flatMap((position) => position.partner_liquidities).every((liquidity) => liquidity.partner_id === partner)).toBe(true);
+	});
+
+	it('answers the venue\'s protocol pings and sends its own ping', async () => {
+		await setUp({ pingIntervalMs: 100 });
+		const [contest] = sim.openmarkets.contests();
+		const timeouts: unknown[] = [];
+		sim.openmarkets.events.on('ws:ping-timeout', (event) => timeouts.push(event));
+		await start(listOf([contest.id]));
+		let pongs = 0;
+		await sim.openmarkets.waitFor('ws:protocol-pong', () => ++pongs >= 4);
+		await sim.openmarkets.waitFor('ws:ping', ({ answered }) => answered);
+		expect(timeouts).toHaveLength(0);
+		expect(sim.openmarkets.connectionCount()).toBe(1);
+	});
+
+	it('refuses a wrong key at activation in plain words, without showing it', async () => {
+		await setUp();
+		useCredentials({ apiKey: 'om_data_live_wrong_key_123456' });
+		const error = (await start(listOf([sim.openmarkets.contests()[0].id])).catch((caught: Error) => caught)) as Error;
+		expect(error.message).toMatch(/^Authorization failed: OpenMarkets refused the credentials/);
+		expect(`${error.message} ${error.stack} ${allLogText()}`).not.toContain('om_data_live_wrong_key_123456');
+	});
+
+	it('delivers the first full book in a manual run', async () => {
+		await setUp();
+		const [contest] = sim.openmarkets.contests();
+		const { items } = await harness.runManualTrigger(
+			'openMarketsTrigger',
+			{ ...listOf([contest.id]), channels: ['liquidity'], options: FAST } as never,
+			'openMarketsApi',
+		);
+		expect(items.map((item) => item.json.event)).toEqual(['liquidity.snapshot']);
+		expect(sim.openmarkets.connectionCount()).toBe(0);
+	});
+});
