@@ -1,5 +1,6 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	IHttpRequestOptions,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -44,14 +45,15 @@ export class OpenMarketsApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'X-API-Key': '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * A function rather than a `={{$credentials.apiKey}}` expression: n8n 2.x evaluates credential
+	 * expressions in an isolate that a trigger holds only while it starts, so the calls a trigger
+	 * makes later (heartbeats, snapshots, rule refreshes) would fail with "No bridge acquired".
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		requestOptions.headers = { ...requestOptions.headers, 'X-API-Key': String(credentials.apiKey ?? '') };
+		return requestOptions;
+	}
 
 	/**
 	 * Lists one league: the cheapest read there is, and it changes nothing. How n8n judges the

@@ -11,6 +11,7 @@ import type { N8nCredential, WorkflowInput, WorkflowNode } from './n8nApi';
 export const EXAMPLE_CREDENTIAL_NAME = 'Totalis (simulator)';
 export const HELIO_CREDENTIAL_NAME = 'Helio (simulator)';
 export const AGG_CREDENTIAL_NAME = 'agg.market (simulator)';
+export const OPENMARKETS_CREDENTIAL_NAME = 'OpenMarkets (simulator)';
 
 export function loadExample(file: string, credentials: Record<string, N8nCredential>): WorkflowInput {
 	const raw = JSON.parse(readFileSync(join(findRepoRoot(), 'examples', file), 'utf8')) as WorkflowInput;
@@ -31,6 +32,20 @@ function withCredentials(node: WorkflowNode, credentials: Record<string, N8nCred
 /** A copy of `workflow` with only the named nodes (and their connections), under a new name. */
 export function subWorkflow(workflow: WorkflowInput, name: string, nodeNames: string[]): WorkflowInput {
 	const keep = new Set(nodeNames);
-	const connections = Object.fromEntries(Object.entries(workflow.connections ?? {}).filter(([from]) => keep.has(from)));
-	return { ...workflow, name, nodes: workflow.nodes.filter((node) => keep.has(node.name)), connections };
+	type Outputs = Array<Array<{ node: string }>>;
+	// Kept nodes only, and only their links to other kept nodes: n8n refuses a link to a missing node.
+	const connections = Object.fromEntries(
+		Object.entries(workflow.connections ?? {})
+			.filter(([from]) => keep.has(from))
+			.map(([from, types]) => [
+				from,
+				Object.fromEntries(
+					Object.entries(types as Record<string, Outputs>).map(([type, outputs]) => [
+						type,
+						outputs.map((targets) => (targets ?? []).filter((target) => keep.has(target.node))),
+					]),
+				),
+			]),
+	);
+	return { ...workflow, name, nodes: workflow.nodes.filter((node) => keep.has(node.name)), connections } as WorkflowInput;
 }

@@ -135,6 +135,20 @@ describe('Totalis in a real n8n', () => {
 		expect(sim.totalis.openStreams()).toBe(0);
 	});
 
+	it('keeps sending the market-maker heartbeat long after activation', async () => {
+		// n8n 2.x holds its expression isolate only while a trigger starts: calls made later must not need it.
+		const workflow = subWorkflow(example, 'heartbeat only', ['Quote Requests']);
+		const requests = workflow.nodes.find((node) => node.name === 'Quote Requests')!;
+		requests.parameters = { ...requests.parameters, mmHeartbeatMs: 300 };
+		const { id } = await n8n.api.createWorkflow(workflow);
+		const beats: string[] = [];
+		sim.totalis.events.on('rest:request', ({ path, status }) => path.endsWith('/v1/mm/heartbeat') && beats.push(String(status)));
+		await n8n.api.activateWorkflow(id);
+		await pollUntil(() => (beats.length >= 4 ? beats : undefined), { timeoutMs: 15_000, description: 'four heartbeats' });
+		expect(beats.every((status) => status === '200')).toBe(true);
+		await n8n.api.deactivateWorkflow(id);
+	});
+
 	describe('latency: quote:accepted sent → confirm received, through n8n', () => {
 		const results: Record<string, LatencySummary & { executions: number }> = {};
 

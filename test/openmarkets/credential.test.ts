@@ -28,14 +28,19 @@ function testCredential(values: ICredentialDataDecryptedObject): Promise<Credent
 }
 
 describe('OpenMarkets API credential', () => {
-	it('declares the key, both URLs, the X-API-Key header and a one-league read as its test', () => {
+	it('declares the key, both URLs, the X-API-Key header and a one-league read as its test', async () => {
 		const type = harness.credentialType('openMarketsApi');
 		expect(type.displayName).toBe('OpenMarkets API');
 		const byName = Object.fromEntries(type.properties.map((property) => [property.name, property]));
 		expect(byName.apiKey).toMatchObject({ required: true, typeOptions: { password: true } });
 		expect(byName.baseUrl.default).toBe('https://api.openmarkets.ai/flow/v1');
 		expect(byName.streamUrl.default).toBe('wss://api.openmarkets.ai/flow/v1/stream');
-		expect(type.authenticate).toEqual({ type: 'generic', properties: { headers: { 'X-API-Key': '={{$credentials.apiKey}}' } } });
+		// A function, so it works without n8n's expression isolate (which a started trigger no longer holds).
+		const authenticate = type.authenticate as (credentials: object, options: object) => Promise<{ headers: object }>;
+		expect(typeof authenticate).toBe('function');
+		await expect(authenticate({ apiKey: 'k_123' }, { url: '/x', headers: { Accept: 'application/json' } })).resolves.toMatchObject({
+			headers: { Accept: 'application/json', 'X-API-Key': 'k_123' },
+		});
 		expect(type.test?.request).toMatchObject({ method: 'GET', url: '/leagues', qs: { limit: 1 } });
 	});
 

@@ -28,7 +28,7 @@ function testCredential(values: ICredentialDataDecryptedObject): Promise<Credent
 }
 
 describe('Totalis API credential', () => {
-	it('declares the fields, the X-API-Key header and a harmless GET as its test', () => {
+	it('declares the fields, the X-API-Key header and a harmless GET as its test', async () => {
 		const type = harness.credentialType('totalisApi');
 		expect(type.displayName).toBe('Totalis API');
 		const byName = Object.fromEntries(type.properties.map((property) => [property.name, property]));
@@ -36,7 +36,12 @@ describe('Totalis API credential', () => {
 		expect(byName.apiKey.required).toBe(true);
 		expect(byName.baseUrl.default).toBe('https://api.totalis.trade');
 		expect(byName.wsUrl.default).toBe('wss://api.totalis.trade/ws');
-		expect(type.authenticate).toEqual({ type: 'generic', properties: { headers: { 'X-API-Key': '={{$credentials.apiKey}}' } } });
+		// A function, so it works without n8n's expression isolate (which a started trigger no longer holds).
+		const authenticate = type.authenticate as (credentials: object, options: object) => Promise<{ headers: object }>;
+		expect(typeof authenticate).toBe('function');
+		await expect(authenticate({ apiKey: 'k_123' }, { url: '/x', headers: { Accept: 'application/json' } })).resolves.toMatchObject({
+			headers: { Accept: 'application/json', 'X-API-Key': 'k_123' },
+		});
 		expect(type.test?.request.method).toBe('GET');
 		expect(type.test?.request.url).toBe('/v1/quote-requests/00000000-0000-0000-0000-000000000000');
 	});
