@@ -11,11 +11,13 @@ process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'trading-venues-demo-
 
 import { AggMarketApi } from '../credentials/AggMarketApi.credentials';
 import { HelioApi } from '../credentials/HelioApi.credentials';
+import { OpenMarketsApi } from '../credentials/OpenMarketsApi.credentials';
 import { TotalisApi } from '../credentials/TotalisApi.credentials';
 import { N8nHarness, onLog } from '../harness/n8n';
 import { AggMarket } from '../nodes/AggMarket/AggMarket.node';
 import { AggMarketTrigger } from '../nodes/AggMarket/AggMarketTrigger.node';
 import { Helio } from '../nodes/Helio/Helio.node';
+import { OpenMarketsTrigger } from '../nodes/OpenMarkets/OpenMarketsTrigger.node';
 import { HelioTrigger } from '../nodes/Helio/HelioTrigger.node';
 import { Totalis } from '../nodes/Totalis/Totalis.node';
 import { TotalisTrigger } from '../nodes/Totalis/TotalisTrigger.node';
@@ -23,6 +25,7 @@ import { startSimulator } from '../simulator';
 import { startAggScenario } from './aggScenario';
 import { startHelioScenario } from './helioScenario';
 import { startMarketMakingLoop, type LoopStep } from './marketMakingLoop';
+import { startOpenMarketsScenario } from './openMarketsScenario';
 
 const LABELS: Record<LoopStep['kind'], string> = {
 	request: 'REQUEST  ',
@@ -62,6 +65,7 @@ async function main() {
 
 	sim.helio.startMarket();
 	sim.agg.startMarket();
+	sim.openmarkets.startAutoplay();
 
 	const harness = new N8nHarness({
 		nodes: {
@@ -71,8 +75,9 @@ async function main() {
 			helioTrigger: HelioTrigger,
 			aggMarket: AggMarket,
 			aggMarketTrigger: AggMarketTrigger,
+			openMarketsTrigger: OpenMarketsTrigger,
 		},
-		credentialTypes: [TotalisApi, HelioApi, AggMarketApi],
+		credentialTypes: [TotalisApi, HelioApi, AggMarketApi, OpenMarketsApi],
 	});
 	harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
 	harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
@@ -84,6 +89,7 @@ async function main() {
 		wsUrl: sim.agg.wsUrl,
 		refreshPath: sim.agg.refreshPath,
 	});
+	harness.setCredentials('openMarketsApi', { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl });
 	onLog((line) => {
 		if (line.level === 'warn' || line.level === 'error') console.log(`               ${line.level.toUpperCase()}      ${line.message}`);
 	});
@@ -92,11 +98,13 @@ async function main() {
 	console.log('Totalis market-making loop: quote requests → price → Submit Quote; quote accepted → Confirm; position settled → report');
 	console.log(`Helio (${sim.helio.restUrl}): a market order on EURUSD every 3 s; the trigger reports quotes (latest per second), fills and the portfolio`);
 	console.log(`agg.market (${sim.agg.restUrl}): the user's orders to their end with balances after fills; two books' top of book, a sequence gap every 10 s`);
+	console.log(`OpenMarkets (${sim.openmarkets.restUrl}): every contest starting within a day; line moves of 2 cents+, scores, full books; a drop every 15 s`);
 	console.log(durationMs ? `Running for ${durationMs / 1000} s.\n` : 'Press Ctrl+C to stop.\n');
 
 	const loop = await startMarketMakingLoop(harness, print);
 	const helio = await startHelioScenario(harness, sim.helio.accounts[0].id, print);
 	const agg = await startAggScenario(harness, sim.agg, print);
+	const openMarkets = await startOpenMarketsScenario(harness, sim.openmarkets, print);
 	let stopping = false;
 	const stop = async () => {
 		if (stopping) return;
@@ -104,9 +112,11 @@ async function main() {
 		await loop.stop();
 		await helio.stop();
 		await agg.stop();
+		await openMarkets.stop();
 		sim.totalis.stopMarket();
 		sim.helio.stopMarket();
 		sim.agg.stopMarket();
+		sim.openmarkets.stopAutoplay();
 		await sim.close();
 		const { stats } = loop;
 		console.log(
@@ -118,6 +128,8 @@ async function main() {
 		);
 		const a = agg.stats;
 		console.log(`agg.market: ${a.orders} orders, ${a.fills} fills, ${a.failures} failures; ${a.books} book updates, ${a.resyncs} resynced after a gap`);
+		const o = openMarkets.stats;
+		console.log(`OpenMarkets: ${o.moves} line moves, ${o.states} state changes, ${o.snapshots} full books, ${o.gaps} items after a gap`);
 		if (stats.confirmLatenciesMs.length > 0) {
 			console.log(
 				`confirm latency (trigger item → confirm answered): median ${percentile(stats.confirmLatenciesMs, 50).toFixed(1)} ms, max ${Math.max(...stats.confirmLatenciesMs).toFixed(1)} ms`,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { startN8nWithPackage, type N8nWithPackage } from '../e2e';
 import { projectCacheDir } from '../e2e/cacheDir';
-import { AGG_CREDENTIAL_NAME, EXAMPLE_CREDENTIAL_NAME, HELIO_CREDENTIAL_NAME, loadExample } from '../e2e/examples';
+import { AGG_CREDENTIAL_NAME, EXAMPLE_CREDENTIAL_NAME, HELIO_CREDENTIAL_NAME, loadExample, OPENMARKETS_CREDENTIAL_NAME } from '../e2e/examples';
 import { N8nApiError } from '../e2e/n8nApi';
 import { startSimulator, type VenueSimulator } from '../simulator';
 import { logHelioEvents } from '../simulator/helio/eventLog';
@@ -17,7 +17,7 @@ import { logTotalisEvents } from '../simulator/totalis/eventLog';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SIMULATOR_PORT = Number(process.env.SIMULATOR_PORT ?? 5700);
-const EXAMPLES = ['totalis-market-making.json', 'helio-quote-signal.json', 'agg-market-fills-and-spread.json'];
+const EXAMPLES = ['totalis-market-making.json', 'helio-quote-signal.json', 'agg-market-fills-and-spread.json', 'openmarkets-line-moves.json'];
 const AGG_EXAMPLE = 'agg-market-fills-and-spread.json';
 
 /** What this folder's n8n already holds, so a restart keeps the user's edits instead of re-importing. */
@@ -84,10 +84,21 @@ async function provision(n8n: N8nWithPackage, sim: VenueSimulator, statePath: st
 		aggCredentialId = state.credentials.aggMarketApi = credential.id;
 		say(`created the credential "${AGG_CREDENTIAL_NAME}" (pointing at the simulator)`);
 	}
+	let openMarketsCredentialId = state.credentials.openMarketsApi;
+	if (!openMarketsCredentialId) {
+		const credential = await n8n.api.createCredential({
+			name: OPENMARKETS_CREDENTIAL_NAME,
+			type: 'openMarketsApi',
+			data: { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl },
+		});
+		openMarketsCredentialId = state.credentials.openMarketsApi = credential.id;
+		say(`created the credential "${OPENMARKETS_CREDENTIAL_NAME}" (pointing at the simulator)`);
+	}
 	const credentials = {
 		totalisApi: { id: credentialId, name: EXAMPLE_CREDENTIAL_NAME, type: 'totalisApi' },
 		helioApi: { id: helioCredentialId, name: HELIO_CREDENTIAL_NAME, type: 'helioApi' },
 		aggMarketApi: { id: aggCredentialId, name: AGG_CREDENTIAL_NAME, type: 'aggMarketApi' },
+		openMarketsApi: { id: openMarketsCredentialId, name: OPENMARKETS_CREDENTIAL_NAME, type: 'openMarketsApi' },
 	};
 	for (const file of EXAMPLES) {
 		const known = state.workflows[file];
@@ -137,13 +148,15 @@ async function main() {
 	sim.totalis.startMarket();
 	sim.helio.startMarket();
 	sim.agg.startMarket();
+	sim.openmarkets.startAutoplay();
 	logTotalisEvents(sim.totalis, (line) => say(`[totalis] ${line}`));
 	logHelioEvents(sim.helio, (line) => say(`[helio] ${line}`));
 	console.log(`
 n8n is running with n8n-nodes-trading-venues: open ${n8n.baseUrl}
   sign in as ${n8n.owner.email} / ${n8n.owner.password}
-  the workflows "Totalis: market-making loop", "Helio: quote signal and fill report" and
-  "agg.market: fill report and spread watch" are active: see their executions
+  the workflows "Totalis: market-making loop", "Helio: quote signal and fill report",
+  "agg.market: fill report and spread watch" and "OpenMarkets: line moves and game state"
+  are active: see their executions
   n8n's own log: ${join(userFolder, 'n8n.log')}
 The simulated market is live; Ctrl+C stops everything.
 `);

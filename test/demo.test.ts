@@ -5,6 +5,9 @@
  */
 import { startAggScenario } from '../demo/aggScenario';
 import { startHelioScenario } from '../demo/helioScenario';
+import { startOpenMarketsScenario } from '../demo/openMarketsScenario';
+import { OpenMarketsApi } from '../credentials/OpenMarketsApi.credentials';
+import { OpenMarketsTrigger } from '../nodes/OpenMarkets/OpenMarketsTrigger.node';
 import { AggMarketApi } from '../credentials/AggMarketApi.credentials';
 import { AggMarket } from '../nodes/AggMarket/AggMarket.node';
 import { AggMarketTrigger } from '../nodes/AggMarket/AggMarketTrigger.node';
@@ -115,5 +118,46 @@ describe('demo: the market-making loop', () => {
 		expect(steps.find((step) => step.kind === 'failed')?.text).toMatch(/failed/);
 		expect(steps.find((step) => step.kind === 'portfolio')?.text).toMatch(/agg\.market cash: [\d.]+ USDC/);
 		expect(steps.find((step) => step.kind === 'gap')?.text).toMatch(/resynced after a gap/);
+	});
+
+	it('OpenMarkets: reports full books and line moves, and re-reads every book after a drop', async () => {
+		sim = await startSimulator({ openmarkets: { contests: 0 } });
+		const contests = sim.openmarkets.addContests(3, { league_id: 'lg_nba', startsInMs: 3600_000 });
+		const harness = new N8nHarness({ nodes: { openMarketsTrigger: OpenMarketsTrigger }, credentialTypes: [OpenMarketsApi] });
+		harness.setCredentials('openMarketsApi', { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl });
+		const steps: LoopStep[] = [];
+		let wake: (() => void) | undefined;
+		const scenario = await startOpenMarketsScenario(
+			harness,
+			sim.openmarkets,
+			(step) => {
+				steps.push(step);
+				wake?.();
+			},
+			{ dropEveryMs: 60_000 },
+		);
+		const until = async (done: () => boolean) => {
+			while (!done()) await new Promise<void>((resolve) => (wake = resolve));
+		};
+		try {
+			await until(() => scenario.stats.snapshots === 3);
+			const liquidity = sim.openmarkets.liquidity(contests[0].id).positions[0].partner_liquidities[0];
+			sim.openmarkets.moveLiquidity(contests[0].id, [{ liquidity_hash: liquidity.liquidity_hash, price: Number((liquidity.price + 0.05).toFixed(2)) }]);
+			await until(() => scenario.stats.moves === 1);
+			sim.openmarkets.faults.dropConnections();
+			await until(() => scenario.stats.snapshots === 6);
+		} finally {
+			await scenario.stop();
+		}
+		expect(steps.find((step) => step.kind === 'quote')?.text).toMatch(/\(\+0\.05\)/);
+		expect(steps.filter((step) => step.kind === 'book').map((step) => step.text.match(/\((\w+)\)/)?.[1])).toEqual([
+			'subscribed',
+			'subscribed',
+			'subscribed',
+			'reconnect',
+			'reconnect',
+			'reconnect',
+		]);
+		expect(steps.some((step) => step.kind === 'gap')).toBe(true);
 	});
 });

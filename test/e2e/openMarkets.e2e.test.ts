@@ -1,0 +1,75 @@
+/**
+ * OpenMarkets inside a real n8n 2.x: the example workflow (NBA line moves; game state → contest
+ * → score line) with a credential pointing at the simulated OpenMarkets. Two triggers on one key
+ * hold two of its three connections; moves and state changes come back as n8n executions.
+ */
+import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../e2e';
+import { loadExample, OPENMARKETS_CREDENTIAL_NAME } from '../../e2e/examples';
+import { startSimulator, type VenueSimulator } from '../../simulator';
+
+describe('OpenMarkets in a real n8n', () => {
+	let sim: VenueSimulator;
+	let n8n: N8nWithPackage;
+	let workflowId: string;
+	let contestId: string;
+
+	beforeAll(async () => {
+		sim = await startSimulator({ openmarkets: { contests: 0 } });
+		n8n = await startN8nWithPackage();
+	});
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sim?.close();
+	});
+
+	it('reports a line move and a score change of a followed contest, each as an execution', async () => {
+		[{ id: contestId }] = sim.openmarkets.addContests(2, { league_id: 'lg_nba', startsInMs: 3600_000 });
+		const credential = await n8n.api.createCredential({
+			name: OPENMARKETS_CREDENTIAL_NAME,
+			type: 'openMarketsApi',
+			data: { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl },
+		});
+		const workflow = await n8n.api.createWorkflow(loadExample('openmarkets-line-moves.json', { openMarketsApi: credential }));
+		workflowId = workflow.id;
+		await n8n.api.activateWorkflow(workflowId);
+		expect(sim.openmarkets.connectionCount()).toBe(2);
+
+		const booked = await waitForExecution(n8n.api, {
+			workflowId,
+			matches: (execution) => nodeOutputJson(execution, 'Line Moves').filter((json) => json.kind === 'book').length === 2,
+		});
+		expect(nodeOutputJson(booked, 'Line Moves')[0]).toMatchObject({ kind: 'book', reason: 'subscribed' });
+
+		const liquidity = sim.openmarkets.liquidity(contestId).positions[0].partner_liquidities[0];
+		const price = Number((liquidity.price + 0.03).toFixed(2));
+		sim.openmarkets.moveLiquidity(contestId, [{ liquidity_hash: liquidity.liquidity_hash, price }]);
+		const moved = await waitForExecution(n8n.api, {
+			workflowId,
+			matches: (execution) => nodeOutputJson(execution, 'Line Moves').some((json) => json.kind === 'move'),
+		});
+		expect(nodeOutputJson(moved, 'Line Moves')[0]).toMatchObject({ contest: contestId, partner: liquidity.partner_id, price, priceMove: 0.03 });
+
+		sim.openmarkets.setContestStatus(contestId, 'live', { home_score: 12, away_score: 9, period: 'Q1' });
+		const scored = await waitForExecution(n8n.api, {
+			workflowId,
+			matches: (execution) => nodeOutputJson(execution, 'Score Line').some((json) => json.contest === contestId),
+		});
+		expect(nodeOutputJson(scored, 'Score Line')[0]).toMatchObject({
+			title: sim.openmarkets.contest(contestId).title,
+			status: 'live',
+			score: '12-9',
+			period: 'Q1',
+		});
+	});
+
+	it('closes both connections when the workflow is deactivated', async () => {
+		const closed = new Promise<void>((resolve) => {
+			let count = 0;
+			sim.openmarkets.events.on('ws:closed', () => ++count === 2 && resolve());
+		});
+		await n8n.api.deactivateWorkflow(workflowId);
+		await closed;
+		expect(sim.openmarkets.connectionCount()).toBe(0);
+	});
+});
