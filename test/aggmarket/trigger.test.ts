@@ -301,12 +301,30 @@ describe('agg.market Trigger', () => {
 			expect(trigger.recorder.failedExecutions).toHaveLength(1);
 		});
 
-		it('refuses more than 100 outcomes, and an unknown outcome, at activation', async () => {
+		it('spreads more than 100 outcomes over connections of 100, and refuses what Max Connections cannot hold', async () => {
 			await setUp();
-			const many = Array.from({ length: 101 }, (_, index) => `vmo_${index}`).join(',');
-			await expect(startBooks({ outcomeIds: many })).rejects.toThrow(/Outcome IDs: at most 100 per trigger .* got 101/);
+			const outcomes = sim.agg.outcomes.slice(0, 120).map((outcome) => outcome.outcomeId);
+			expect(outcomes).toHaveLength(120);
+			await expect(startBooks({ outcomeIds: outcomes.join(','), options: { ...FAST, maxConnections: 1 } })).rejects.toThrow(
+				'Outcome IDs: 120 outcomes need 2 connections of at most 100 (agg.market\'s limit per connection), and Max Connections is 1',
+			);
+			const subscribed: number[] = [];
+			sim.agg.events.on('ws:subscribe', ({ outcomeIds }) => subscribed.push(outcomeIds.length));
+			const trigger = await startBooks({ outcomeIds: outcomes.join(','), bookEmission: 'topOfBook' });
+			expect(subscribed.sort((a, b) => b - a)).toEqual([100, 20]);
+			expect(sim.agg.openSockets()).toBe(2);
+			await trigger.waitForItems(120);
+			const best = sim.agg.book(outcomes[119]).bids[0];
+			sim.agg.moveBook(outcomes[119], { bidChanges: [{ price: best.price, totalSize: best.totalSize + 1 }] });
+			const items = await trigger.waitForItems(121);
+			expect(items[120].json).toMatchObject({ shard: 2, data: { outcomeId: outcomes[119] } });
+			expect(json(trigger).filter((item) => item.shard === 1)).toHaveLength(100);
+		});
+
+		it('refuses an unknown outcome at activation', async () => {
+			await setUp();
 			await expect(startBooks({ outcomeIds: 'vmo_nope' })).rejects.toThrow(/agg\.market refused the order-book subscription: Unknown outcomeId: vmo_nope/);
 			await noSocketLeft();
 		});
-	});
+});
 });

@@ -28,6 +28,8 @@ export interface AggStreamPlan {
 	bookEmission: BookEmission;
 	verifyChecksum: boolean;
 	userEvents: UserEventOptions;
+	/** Which of the trigger's book connections this is, when there are several (on each book item). */
+	shard?: number;
 }
 
 type Message = Record<string, unknown> & { type: string };
@@ -191,24 +193,30 @@ export class AggMarketProtocol implements VenueProtocol {
 		return { kind: 'event', event: { event: 'error', data } };
 	}
 
+	/** A book event, with the connection it came on when the books are spread over several. */
+	private bookEvent(event: string, data: Record<string, unknown>, outcomeId: string): Decoded {
+		const annotations = this.plan.shard === undefined ? undefined : { shard: this.plan.shard };
+		return { kind: 'event', event: { event, data, key: outcomeId, annotations } };
+	}
+
 	private decodeBook(message: Message): Decoded {
 		const result = this.books.apply(message);
 		switch (result.kind) {
 			case 'updated': {
 				if (this.plan.bookEmission === 'throttled') {
-					return { kind: 'event', event: { event: 'orderbook', data: { ...result.book }, key: result.outcomeId } };
+					return this.bookEvent('orderbook', { ...result.book }, result.outcomeId);
 				}
 				const emitted = immediateEmission(result, this.plan.bookEmission);
 				if (!emitted) return { kind: 'control' };
 				const event = this.plan.bookEmission === 'topOfBook' ? 'top_of_book' : 'orderbook';
-				return { kind: 'event', event: { event, data: { ...emitted }, key: result.outcomeId } };
+				return this.bookEvent(event, { ...emitted }, result.outcomeId);
 			}
 			case 'resnapshot':
 				this.logger.warn(`agg.market book ${result.outcomeId}: ${result.reason.detail}; asking for a fresh snapshot`);
 				this.live?.send(resnapshotMessage([result.outcomeId]));
 				return { kind: 'control' };
 			case 'ended':
-				return { kind: 'event', event: { event: 'market_resolved', data: { outcomeId: result.outcomeId }, key: result.outcomeId } };
+				return this.bookEvent('market_resolved', { outcomeId: result.outcomeId }, result.outcomeId);
 			case 'dropped':
 				return { kind: 'control' };
 			case 'invalid':

@@ -9,6 +9,9 @@ export const AGG_STREAM_DEFAULTS = { heartbeatIntervalMs: 15000, silenceTimeoutM
 /** agg.market's limit of order-book subscriptions per connection. */
 export const MAX_OUTCOMES_PER_CONNECTION = 100;
 
+/** How many connections one Order Books trigger may open by default (agg.market documents no limit). */
+export const DEFAULT_MAX_BOOK_CONNECTIONS = 5;
+
 const title = (value: string) => value.replace(/_/g, ' ').replace(/^\w/, (first) => first.toUpperCase());
 
 const showFor = (source: string) => ({ displayOptions: { show: { source: [source] } } });
@@ -80,7 +83,7 @@ export const aggMarketTriggerProperties: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'vmo_fed_cut_july_yes, vmo_fed_cut_july_no',
-		description: `Comma-separated outcome IDs whose books to keep (at most ${MAX_OUTCOMES_PER_CONNECTION}: agg.market's limit per connection)`,
+		description: `Comma-separated outcome IDs whose books to keep; every ${MAX_OUTCOMES_PER_CONNECTION} (agg.market's limit per connection) take one more connection`,
 		...showFor('orderBooks'),
 	},
 	{
@@ -127,6 +130,16 @@ export const aggMarketTriggerProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: streamOptionProperties(AGG_STREAM_DEFAULTS),
+		options: [
+			{
+				displayName: 'Max Connections',
+				name: 'maxConnections',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				default: DEFAULT_MAX_BOOK_CONNECTIONS,
+				description: `Order Books: connections this trigger may open, ${MAX_OUTCOMES_PER_CONNECTION} outcomes each`,
+			},
+			...streamOptionProperties(AGG_STREAM_DEFAULTS),
+		],
 	},
 ];

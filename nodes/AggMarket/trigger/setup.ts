@@ -2,6 +2,7 @@ import { NodeOperationError, type ITriggerFunctions } from 'n8n-workflow';
 
 import { eventFilter, type Stage } from '../../shared/delivery/stages';
 import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
+import { EngineGroup } from '../../shared/engine/engineGroup';
 import { StreamEngine } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
@@ -9,7 +10,7 @@ import { readStreamOptions } from '../../shared/triggerOptions';
 import { appHeaders, type AggMarketCredentials } from '../auth';
 import type { BookEmission } from '../book';
 import { AggMarketProtocol } from './aggProtocol';
-import { AGG_STREAM_DEFAULTS, MAX_OUTCOMES_PER_CONNECTION } from './description';
+import { AGG_STREAM_DEFAULTS, DEFAULT_MAX_BOOK_CONNECTIONS, MAX_OUTCOMES_PER_CONNECTION } from './description';
 import { bookThrottleStage, userEventFilter } from './stages';
 import { AggTokens } from './tokens';
 
@@ -70,9 +71,14 @@ export function aggMarketTriggerSetup(ctx: ITriggerFunctions, credentials: AggMa
 	} else {
 		outcomeIds = list(ctx.getNodeParameter('outcomeIds', ''));
 		if (outcomeIds.length === 0) throw fail('Outcome IDs is empty: give at least one outcome ID (e.g. vmo_fed_cut_july_yes)');
-		if (outcomeIds.length > MAX_OUTCOMES_PER_CONNECTION) {
+		const maxConnections = Number((ctx.getNodeParameter('options', {}) as { maxConnections?: number }).maxConnections ?? DEFAULT_MAX_BOOK_CONNECTIONS);
+		if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+			throw fail(`Options → Max Connections: expected a whole number ≥ 1, got ${JSON.stringify(maxConnections)}`);
+		}
+		const needed = Math.ceil(outcomeIds.length / MAX_OUTCOMES_PER_CONNECTION);
+		if (needed > maxConnections) {
 			throw fail(
-				`Outcome IDs: at most ${MAX_OUTCOMES_PER_CONNECTION} per trigger (agg.market's limit per connection), got ${outcomeIds.length}; split them over several triggers`,
+				`Outcome IDs: ${outcomeIds.length} outcomes need ${needed} connections of at most ${MAX_OUTCOMES_PER_CONNECTION} (agg.market's limit per connection), and Max Connections is ${maxConnections}`,
 			);
 		}
 		bookEmission = ctx.getNodeParameter('bookEmission', 'topOfBook') as BookEmission;
@@ -94,23 +100,43 @@ export function aggMarketTriggerSetup(ctx: ITriggerFunctions, credentials: AggMa
 		if (authenticate) await tokens.current();
 		return socketUrl;
 	};
+	// agg.market takes at most 100 book subscriptions per connection: more outcomes, more connections.
+	const shards = source === 'orderBooks' ? chunk(outcomeIds, MAX_OUTCOMES_PER_CONNECTION) : [[]];
 	return {
 		venueName: 'agg.market',
 		redactor,
 		delivery,
 		stages,
-		createEngine: (hooks) =>
-			new StreamEngine({
-				transport: new WebSocketTransport({ url, headers: appHeaders(credentials), redactor }),
-				protocol: new AggMarketProtocol(
-					{ authenticate, outcomeIds, bookEmission, verifyChecksum, userEvents: { centsToAmounts } },
-					tokens,
-					hooks.logger,
-				),
-				redactor,
-				timing,
-				maxFrameBytes: MAX_FRAME_BYTES,
-				...hooks,
-			}),
+		createEngine: (hooks) => {
+			const engines = shards.map(
+				(shardOutcomes, index) =>
+					new StreamEngine({
+						transport: new WebSocketTransport({ url, headers: appHeaders(credentials), redactor }),
+						protocol: new AggMarketProtocol(
+							{
+								authenticate,
+								outcomeIds: shardOutcomes,
+								bookEmission,
+								verifyChecksum,
+								userEvents: { centsToAmounts },
+								shard: shards.length > 1 ? index + 1 : undefined,
+							},
+							tokens,
+							hooks.logger,
+						),
+						redactor,
+						timing,
+						maxFrameBytes: MAX_FRAME_BYTES,
+						...hooks,
+					}),
+			);
+			return engines.length === 1 ? engines[0] : new EngineGroup(engines);
+		},
 	};
+}
+
+function chunk<T>(values: readonly T[], size: number): T[][] {
+	const chunks: T[][] = [];
+	for (let index = 0; index < values.length; index += size) chunks.push(values.slice(index, index + size));
+	return chunks;
 }
