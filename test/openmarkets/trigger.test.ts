@@ -229,6 +229,40 @@ describe('OpenMarkets Trigger', () => {
 		expect(`${error.message} ${error.stack} ${allLogText()}`).not.toContain('om_data_live_wrong_key_123456');
 	});
 
+	it('counts a malformed frame, reports it once, and goes on', async () => {
+		await setUp();
+		const [contest] = sim.openmarkets.contests();
+		const trigger = await start({ ...listOf([contest.id]), snapshotOnSubscribe: false, channels: ['liquidity'] });
+		sim.openmarkets.faults.sendMalformed('schema');
+		sim.openmarkets.moveLiquidity(contest.id);
+		const item = await trigger.waitForItem((json) => json.gap !== null, 'the item after the bad frame');
+		expect(item.gap).toMatchObject({ droppedFrames: 1, reasons: [expect.stringContaining('liquidity.update')] });
+		expect(trigger.recorder.failedExecutions).toHaveLength(1);
+	});
+
+	it('replaces a silent connection', async () => {
+		await setUp();
+		const [contest] = sim.openmarkets.contests();
+		const trigger = await start({ ...listOf([contest.id]), snapshotOnSubscribe: false, channels: ['liquidity'] });
+		const closed = sim.openmarkets.waitFor('ws:closed');
+		sim.openmarkets.faults.silence();
+		await closed;
+		sim.openmarkets.faults.resume();
+		const snapshot = await trigger.waitForItem((json) => json.event === 'liquidity.snapshot', 'the snapshot after reconnecting');
+		expect(snapshot).toMatchObject({ reason: 'reconnect', gap: { reasons: expect.arrayContaining([expect.stringContaining('no traffic')]) } });
+	});
+
+	it('reports a key revoked while running once, and stops', async () => {
+		await setUp();
+		const [contest] = sim.openmarkets.contests();
+		const trigger = await start({ ...listOf([contest.id]), snapshotOnSubscribe: false, options: { reconnectMaxDelayMs: 0 } });
+		sim.openmarkets.faults.revokeKey();
+		await trigger.recorder.until(() => trigger.recorder.emitErrors.length > 0, 'the error');
+		expect(trigger.recorder.emitErrors).toHaveLength(1);
+		expect(trigger.recorder.emitErrors[0].message).toMatch(/^Authorization failed: OpenMarkets refused the credentials/);
+		expect(sim.openmarkets.connectionCount()).toBe(0);
+	});
+
 	it('delivers the first full book in a manual run', async () => {
 		await setUp();
 		const [contest] = sim.openmarkets.contests();
