@@ -3,15 +3,16 @@
  * starting within the next N hours") read from `GET /contests`, page by page, each time the rule
  * is refreshed. Finished contests drop out; the soonest-starting come first.
  */
-import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { Redactor } from '../../shared/redact';
+import type { RestContext } from '../../shared/rest';
 import { listPageSchema, MAX_PAGE_SIZE, openMarketsRequest, segment, singleSchema, type OpenMarketsCallOptions } from '../transport';
 
-/** The REST calls the trigger makes, with the credential's base URL and the trigger's redactor. */
+/** The REST calls the stream makes (the trigger's, and Contest → Watch's), with the credential's base URL and a redactor. */
 export class TriggerRest {
 	constructor(
-		private readonly ctx: ITriggerFunctions,
+		private readonly ctx: RestContext,
 		private readonly baseUrl: string,
 		private readonly redactor: Redactor,
 	) {}
@@ -20,13 +21,14 @@ export class TriggerRest {
 		return (await openMarketsRequest<T>(this.ctx, { ...options, baseUrl: this.baseUrl, redactor: this.redactor })).body;
 	}
 
-	/** A contest's full book: `{contest_id, positions: […]}`. */
-	async liquidity(contestId: string): Promise<IDataObject> {
+	/** A contest's full book: `{contest_id, positions: […]}`; `signal` ends its retries and waits. */
+	async liquidity(contestId: string, signal?: AbortSignal): Promise<IDataObject> {
 		const body = await this.call({
 			method: 'GET',
 			path: `/contests/${segment(contestId)}/liquidity`,
 			action: `read the liquidity of contest "${contestId}"`,
 			schema: singleSchema,
+			signal,
 		});
 		return body.data as IDataObject;
 	}

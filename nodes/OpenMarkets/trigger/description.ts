@@ -11,6 +11,18 @@ export const DEFAULT_MAX_CONTESTS_PER_CONNECTION = 200;
 
 const showFor = (contests: string) => ({ displayOptions: { show: { contests: [contests] } } });
 
+/** The stream's channels: the trigger's field, and Contest → Watch's (with its own displayOptions). */
+export const channelsField: INodeProperties = {
+	displayName: 'Channels',
+	name: 'channels',
+	type: 'multiOptions',
+	default: ['liquidity', 'contest_state'],
+	options: [
+		{ name: 'Liquidity', value: 'liquidity', description: 'Price and size changes per partner (liquidity.update), and full books (liquidity.snapshot)' },
+		{ name: 'Contest State', value: 'contest_state', description: 'Status, period, clock and score changes' },
+	],
+};
+
 /** The OpenMarkets Trigger's parameters (the node file holds the rest of its description). */
 export const openMarketsTriggerProperties: INodeProperties[] = [
 	{
@@ -62,16 +74,7 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 		description: 'Comma-separated contest IDs to follow',
 		...showFor('list'),
 	},
-	{
-		displayName: 'Channels',
-		name: 'channels',
-		type: 'multiOptions',
-		default: ['liquidity', 'contest_state'],
-		options: [
-			{ name: 'Liquidity', value: 'liquidity', description: 'Price and size changes per partner (liquidity.update), and full books (liquidity.snapshot)' },
-			{ name: 'Contest State', value: 'contest_state', description: 'Status, period, clock and score changes' },
-		],
-	},
+	channelsField,
 	{
 		displayName: 'Partners',
 		name: 'partners',

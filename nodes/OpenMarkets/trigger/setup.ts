@@ -1,8 +1,8 @@
-import { NodeOperationError, type ITriggerFunctions } from 'n8n-workflow';
+import { NodeOperationError, type INode, type ITriggerFunctions } from 'n8n-workflow';
 
 import { eventFilter, type Stage } from '../../shared/delivery/stages';
 import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
-import { StreamEngine } from '../../shared/engine/StreamEngine';
+import { StreamEngine, type StreamTiming } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
 import { readStreamOptions } from '../../shared/triggerOptions';
@@ -11,7 +11,7 @@ import { TriggerRest } from './contestSource';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from './description';
 import { liquidityFilter } from './liquidityFilter';
 import type { OpenMarketsChannel } from './omProtocol';
-import { ShardedStream, type ContestSelection } from './shardedStream';
+import { ShardedStream, type ContestSelection, type ShardedStreamOptions } from './shardedStream';
 
 /** A full book of a busy contest is the largest frame OpenMarkets sends on the stream; 2 MB is far above it. */
 const MAX_FRAME_BYTES = 2 * 1024 * 1024;
@@ -32,18 +32,47 @@ export function streamUrlWithKey(streamUrl: string, apiKey: string): string {
 	return url.toString();
 }
 
+/** The credential's stream URL with its key, refused before any connection when either is unusable. */
+export function credentialStreamUrl(node: INode, credentials: OpenMarketsCredentials): string {
+	const fail = (message: string) => new NodeOperationError(node, message);
+	if (!credentials.apiKey) throw fail('Credential → API Key is empty: your OpenMarkets API key is required');
+	try {
+		return streamUrlWithKey(credentials.streamUrl, credentials.apiKey);
+	} catch {
+		throw fail(`Credential → Stream URL: expected a ws:// or wss:// URL, got ${JSON.stringify(credentials.streamUrl)}`);
+	}
+}
+
+export interface OpenMarketsStreamOptions extends Omit<ShardedStreamOptions, 'createEngine'> {
+	/** The stream URL with the key (credentialStreamUrl). */
+	url: string;
+	redactor: Redactor;
+	timing: StreamTiming;
+}
+
+/** The OpenMarkets stream over WebSocket connections within `limits`: the trigger's, and Contest → Watch's. */
+export function openMarketsStream({ url, redactor, timing, ...options }: OpenMarketsStreamOptions): ShardedStream {
+	return new ShardedStream({
+		...options,
+		createEngine: (protocol, onConnected) =>
+			new StreamEngine({
+				transport: new WebSocketTransport({ url, redactor }),
+				protocol,
+				redactor,
+				timing,
+				maxFrameBytes: MAX_FRAME_BYTES,
+				...options.hooks,
+				onConnected: (_session, connectionId) => onConnected(connectionId),
+			}),
+	});
+}
+
 /** Builds the OpenMarkets Trigger's sharded stream from its parameters. */
 export function openMarketsTriggerSetup(ctx: ITriggerFunctions, credentials: OpenMarketsCredentials): StreamTriggerSetup {
 	const node = ctx.getNode();
 	const fail = (message: string) => new NodeOperationError(node, message);
-	if (!credentials.apiKey) throw fail('Credential → API Key is empty: your OpenMarkets API key is required');
+	const url = credentialStreamUrl(node, credentials);
 	const redactor = new Redactor([credentials.apiKey]);
-	let url: string;
-	try {
-		url = streamUrlWithKey(credentials.streamUrl, credentials.apiKey);
-	} catch {
-		throw fail(`Credential → Stream URL: expected a ws:// or wss:// URL, got ${JSON.stringify(credentials.streamUrl)}`);
-	}
 	const { delivery, timing } = readStreamOptions(ctx, OPENMARKETS_STREAM_DEFAULTS);
 	const options = ctx.getNodeParameter('options', {}) as { maxConnections?: number; maxContestsPerConnection?: number };
 	const limits = {
@@ -70,7 +99,10 @@ export function openMarketsTriggerSetup(ctx: ITriggerFunctions, credentials: Ope
 		delivery,
 		stages,
 		createEngine: (hooks) =>
-			new ShardedStream({
+			openMarketsStream({
+				url,
+				redactor,
+				timing,
 				ctx,
 				hooks,
 				rest,
@@ -78,16 +110,6 @@ export function openMarketsTriggerSetup(ctx: ITriggerFunctions, credentials: Ope
 				limits,
 				channels,
 				snapshotOnSubscribe: ctx.getNodeParameter('snapshotOnSubscribe', true) as boolean,
-				createEngine: (protocol, onConnected) =>
-					new StreamEngine({
-						transport: new WebSocketTransport({ url, redactor }),
-						protocol,
-						redactor,
-						timing,
-						maxFrameBytes: MAX_FRAME_BYTES,
-						...hooks,
-						onConnected: (_session, connectionId) => onConnected(connectionId),
-					}),
 			}),
 	};
 }

@@ -5,8 +5,9 @@
  * join and leave the live sockets without reconnecting, and a connection is added when the ones
  * open are full. Full books (REST snapshots) are emitted when a contest is subscribed, when the
  * venue says `refresh_required`, and for every contest of a connection after it reconnects.
+ * Contest → Watch runs it too, on one connection.
  */
-import { NodeOperationError, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
 import type { EngineHooks, StreamRunner } from '../../shared/delivery/triggerHost';
 import type { StreamEngine } from '../../shared/engine/StreamEngine';
@@ -22,7 +23,8 @@ export interface ShardLimits {
 export type ContestSelection = { kind: 'list'; contestIds: string[] } | { kind: 'rule'; rule: FollowRule; refreshMs: number };
 
 export interface ShardedStreamOptions {
-	ctx: ITriggerFunctions;
+	/** The trigger or action context, for the node its errors name. */
+	ctx: { getNode(): INode };
 	hooks: EngineHooks;
 	rest: TriggerRest;
 	selection: ContestSelection;
@@ -88,6 +90,11 @@ export class ShardedStream implements StreamRunner {
 				this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined));
 			}, selection.refreshMs);
 		}
+	}
+
+	/** Resolves once every full book asked for so far has been emitted (or reported as failed). */
+	snapshotsSettled(): Promise<void> {
+		return this.snapshots.idle();
 	}
 
 	async stop(reason = 'stopped'): Promise<void> {

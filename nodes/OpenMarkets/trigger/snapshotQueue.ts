@@ -18,6 +18,9 @@ export class SnapshotQueue {
 	private readonly waiting = new Map<string, SnapshotReason>();
 	private running = 0;
 	private disposed = false;
+	private idleWaiters: Array<() => void> = [];
+	/** Ends the retries and waits of books on their way once the stream stops. */
+	private readonly abort = new AbortController();
 
 	constructor(
 		private readonly rest: TriggerRest,
@@ -34,6 +37,21 @@ export class SnapshotQueue {
 	dispose(): void {
 		this.disposed = true;
 		this.waiting.clear();
+		this.abort.abort();
+		this.settle();
+	}
+
+	/** Resolves once no book is waiting or on its way (at once when none is), or on dispose(). */
+	idle(): Promise<void> {
+		if (this.disposed || (this.waiting.size === 0 && this.running === 0)) return Promise.resolve();
+		return new Promise((resolve) => this.idleWaiters.push(resolve));
+	}
+
+	private settle(): void {
+		if (!this.disposed && (this.waiting.size > 0 || this.running > 0)) return;
+		const waiters = this.idleWaiters;
+		this.idleWaiters = [];
+		for (const resolve of waiters) resolve();
 	}
 
 	private pump(): void {
@@ -46,13 +64,14 @@ export class SnapshotQueue {
 				this.pump();
 			});
 		}
+		this.settle();
 	}
 
 	private async fetch(contestId: string, reason: SnapshotReason): Promise<void> {
 		let book: Record<string, unknown> | undefined;
 		let failure: string | undefined;
 		try {
-			book = await this.rest.liquidity(contestId);
+			book = await this.rest.liquidity(contestId, this.abort.signal);
 		} catch (error) {
 			failure = (error as Error).message;
 		}

@@ -168,7 +168,7 @@ export function scopedDeduplicationKey(scope: string, key: string): string {
 }
 
 /** A clear n8n error for a stream failure; "Authorization" marks credential problems, which n8n does not retry. */
-export function toNodeError(ctx: ITriggerFunctions, venueName: string, error: unknown): Error {
+export function toNodeError(ctx: Pick<ITriggerFunctions, 'getNode'>, venueName: string, error: unknown): Error {
 	const node = ctx.getNode();
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (!(error instanceof StreamFailure)) {
@@ -184,7 +184,7 @@ export function toNodeError(ctx: ITriggerFunctions, venueName: string, error: un
 		case 'rejected':
 			return new NodeApiError(node, { message: error.message } as JsonObject, {
 				message: `${venueName} refused the subscription: ${error.message}`,
-				description: 'Check the channels and ids in the trigger parameters.',
+				description: 'Check the channels and ids in the node parameters.',
 				httpCode: error.details.httpStatus ? String(error.details.httpStatus) : '403',
 			});
 		case 'timeout':
@@ -212,7 +212,8 @@ export function operationError(ctx: Pick<ITriggerFunctions, 'getNode'>, message:
 	return error;
 }
 
-function redactingLogger(ctx: ITriggerFunctions, redactor: Redactor): EngineLogger {
+/** n8n's logger for the engine, with every secret the redactor knows scrubbed from messages and metadata. */
+export function redactingLogger(ctx: Pick<ITriggerFunctions, 'logger'>, redactor: Redactor): EngineLogger {
 	const scrub = (meta?: IDataObject) => (meta ? redactor.value(meta) : undefined);
 	return {
 		debug: (message, meta) => ctx.logger.debug(redactor.text(message), scrub(meta)),

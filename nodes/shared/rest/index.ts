@@ -1,5 +1,6 @@
 export {
 	requestJson,
+	executionCancelSignal,
 	fallbackVenueError,
 	type ErrorWording,
 	type FailureWording,

@@ -328,7 +328,8 @@ function resolveTarget(context: RestContext, options: RequestJsonOptions<unknown
 	};
 }
 
-function executionCancelSignal(context: RestContext): AbortSignal | undefined {
+/** The execution's cancel signal, where the context has one (action nodes in n8n versions that offer it). */
+export function executionCancelSignal(context: RestContext): AbortSignal | undefined {
 	const candidate = context as Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>;
 	return typeof candidate.getExecutionCancelSignal === 'function' ? candidate.getExecutionCancelSignal() : undefined;
 }
