@@ -494,7 +494,8 @@ export class N8nHarness {
 
 	/**
 	 * Runs an action node in a real workflow execution, fed with `items` by a source node, and
-	 * returns what the node output (or the error it raised).
+	 * returns what the node output (or the error it raised). `cancel` aborting cancels the
+	 * execution as n8n's Stop button does (the node's execution cancel signal fires).
 	 */
 	async executeNode(
 		type: string,
@@ -502,6 +503,7 @@ export class N8nHarness {
 		credentialType: string | undefined,
 		items: IDataObject[] = [{}],
 		nodeSettings: Partial<INode> = {},
+		cancel?: AbortSignal,
 	): Promise<NodeRunResult> {
 		const source: INode = {
 			id: 'source',
@@ -517,7 +519,9 @@ export class N8nHarness {
 		});
 		const additionalData = this.additionalData('manual', workflow.id);
 		const execute = new WorkflowExecute(additionalData, 'manual');
-		const run: IRun = await execute.run({ workflow, startNode: source });
+		const running = execute.run({ workflow, startNode: source });
+		cancel?.addEventListener('abort', () => running.cancel(), { once: true });
+		const run: IRun = await running;
 		const taskData = run.data.resultData.runData[node.name]?.[0];
 		return {
 			items: (taskData?.data?.main?.[0] ?? []) as INodeExecutionData[],

@@ -71,10 +71,12 @@ export class OpenMarkets implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const credentials = await this.getCredentials(OPENMARKETS_CREDENTIAL_TYPE);
+		const stored = await this.getCredentials(OPENMARKETS_CREDENTIAL_TYPE);
+		const credentials = { apiKey: String(stored.apiKey ?? ''), baseUrl: String(stored.baseUrl ?? ''), streamUrl: String(stored.streamUrl ?? '') };
 		const session: OpenMarketsSession = {
-			baseUrl: String(credentials.baseUrl ?? ''),
+			baseUrl: credentials.baseUrl,
 			redactor: new Redactor([credentials.apiKey]),
+			credentials,
 		};
 		return await runActions(this, handlers, session);
 	}

@@ -4,8 +4,8 @@ import type { N8nHarness, NodeRunResult } from './n8n';
 
 /** `secrets()` is read at each check: tests learn some secrets (keys, tokens) only as they run. */
 export function nodeRunner(harness: N8nHarness, type: string, credentialType: string, secrets: () => string[]) {
-	return async (parameters: INodeParameters, items: IDataObject[] = [{}], settings = {}): Promise<NodeRunResult> => {
-		const result = await harness.executeNode(type, parameters, credentialType, items, settings);
+	return async (parameters: INodeParameters, items: IDataObject[] = [{}], settings = {}, cancel?: AbortSignal): Promise<NodeRunResult> => {
+		const result = await harness.executeNode(type, parameters, credentialType, items, settings, cancel);
 		expectNoSecret(result, secrets());
 		return result;
 	};

@@ -1,5 +1,5 @@
 /**
- * What every OpenMarkets operation shares: the per-execution session (base URL, redactor), the
+ * What every OpenMarkets operation shares: the per-execution session (base URL, redactor, credentials), the
  * authenticated call, Get Many over cursor pages, and the contest ID field.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
@@ -8,13 +8,15 @@ import { invalid, isEmpty, requiredText } from '../../shared/actions/inputs';
 import { pagingFields as sharedPagingFields, readPages } from '../../shared/actions/paging';
 import type { JsonResponse } from '../../shared/rest';
 import type { Redactor } from '../../shared/redact';
-import { MAX_PAGE_SIZE, listPageSchema, openMarketsRequest, toPage, type OpenMarketsCallOptions } from '../transport';
+import { MAX_PAGE_SIZE, listPageSchema, openMarketsRequest, toPage, type OpenMarketsCallOptions, type OpenMarketsCredentials } from '../transport';
 
 export { invalid, isEmpty, optionalDate, refuse, requiredText } from '../../shared/actions/inputs';
 
 export interface OpenMarketsSession {
 	baseUrl: string;
 	redactor: Redactor;
+	/** For Contest → Watch, which opens the stream with the key. */
+	credentials: OpenMarketsCredentials;
 }
 
 export type OperationHandler = ActionHandler<OpenMarketsSession>;
@@ -77,12 +79,12 @@ export function readContestId(context: IExecuteFunctions, itemIndex: number): st
  * An optional list of IDs: comma-separated text, or an array from an expression. Empty means
  * no filter; an ID with spaces inside, or an empty one between commas, is refused.
  */
-export function readIdList(context: IExecuteFunctions, itemIndex: number, raw: unknown, field: string): string[] | undefined {
+export function readIdList(context: IExecuteFunctions, itemIndex: number, raw: unknown, field: string, example = 'lg_nba, lg_nfl'): string[] | undefined {
 	if (isEmpty(raw)) return undefined;
 	const parts = Array.isArray(raw) ? raw.map((part) => (typeof part === 'number' ? String(part) : part)) : typeof raw === 'string' ? raw.split(',') : undefined;
 	const ids = parts?.map((part) => (typeof part === 'string' ? part.trim() : part));
 	if (!ids || ids.length === 0 || ids.some((id) => typeof id !== 'string' || !/^[^\s,]+$/.test(id))) {
-		throw invalid(context, itemIndex, field, 'IDs separated by commas, such as lg_nba, lg_nfl', raw);
+		throw invalid(context, itemIndex, field, `IDs separated by commas, such as ${example}`, raw);
 	}
 	return ids as string[];
 }

@@ -1,6 +1,6 @@
 /**
- * Resource "Contest": one contest, or many with filters. Further operations (such as watching a
- * contest's stream) are more entries of `contestOperations.options` and `contestHandlers`.
+ * Resource "Contest": one contest, many with filters, or a bounded watch of their stream (./watch).
+ * Further operations are more entries of `contestOperations.options` and `contestHandlers`.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import {
@@ -17,6 +17,7 @@ import {
 	type OperationHandler,
 } from './common';
 import { segment, singleSchema } from '../transport';
+import { watch, watchFields, watchOperation } from './watch';
 
 export const CONTEST_STATUSES = ['scheduled', 'live', 'final', 'cancelled'];
 
@@ -34,6 +35,7 @@ export const contestOperations: INodeProperties = {
 			action: 'Get many contests',
 			description: 'Contests in start order, one item each, filtered by league, status and start',
 		},
+		watchOperation,
 	],
 	default: 'getAll',
 };
@@ -86,6 +88,7 @@ export const contestFields: INodeProperties[] = [
 			},
 		],
 	},
+	...watchFields,
 ];
 
 async function get(this: IExecuteFunctions, itemIndex: number, session: OpenMarketsSession): Promise<IDataObject> {
@@ -124,4 +127,4 @@ function readContestFilters(context: IExecuteFunctions, itemIndex: number): IDat
 	return qs;
 }
 
-export const contestHandlers: Record<string, OperationHandler> = { get, getAll };
+export const contestHandlers: Record<string, OperationHandler> = { get, getAll, watch };
