@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 
+import { benchBooks, formatBookBench } from './books';
 import type { ClientKind } from './client';
 import { LoadGenerator } from './generatorHandle';
 import type { LongRunClient, MemoryFigures } from './ipc';
@@ -85,6 +86,8 @@ async function main() {
 		// dist/bench/run.js → <package>/bench/results
 		writeResults(results, join(__dirname, '..', '..', 'bench', 'results'));
 		process.stdout.write(`\n${formatReport(results)}\n`);
+		progress('books: the agg.market keeper…\n');
+		process.stdout.write(`\n${formatBookBench(benchBooks(envInt('BENCH_BOOK_DELTAS', 100_000)))}\n`);
 	} finally {
 		await generator.stop();
 	}

@@ -2,6 +2,7 @@
  * The bench's own helpers, not its figures (speed is measured only by `npm run bench`): the
  * load is made of valid Totalis frames with the item count it promises, and framed correctly.
  */
+import { benchBooks, formatBookBench } from '../../bench/books';
 import { buildFrames, encodeBody, encodeTextFrame, markerFrame } from '../../bench/frames';
 import { median } from '../../bench/stats';
 import { TotalisWebSocketProtocol } from '../../nodes/Totalis/trigger/websocketProtocol';
@@ -52,5 +53,14 @@ describe('bench load', () => {
 		expect(median([3, 1, 2])).toBe(2);
 		expect(median([4, 1, 3, 2])).toBe(2.5);
 		expect(median([])).toBeNaN();
+	});
+});
+
+describe('bench: the agg.market keeper', () => {
+	it('applies every delta the simulated venue builds, checksums verified, and reports each path against parsing', () => {
+		const result = benchBooks(2_000, 5, 1);
+		expect(result.deltas).toBe(2_000);
+		for (const ns of [result.parseNs, result.keeperNs, result.keeperNoChecksumNs]) expect(ns).toBeGreaterThan(0);
+		expect(formatBookBench(result)).toMatch(/parse \+ keeper, checksums verified\s+[\d.]+ µs\/delta\s+[\d.]+× parse/);
 	});
 });
