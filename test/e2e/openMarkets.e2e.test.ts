@@ -72,4 +72,46 @@ describe('OpenMarkets in a real n8n', () => {
 		await closed;
 		expect(sim.openmarkets.connectionCount()).toBe(0);
 	});
+
+	it('runs Contest → Watch inside a workflow: books first, then the updates, and the socket closed', async () => {
+		const credential = await n8n.api.createCredential({
+			name: `${OPENMARKETS_CREDENTIAL_NAME} (watch)`,
+			type: 'openMarketsApi',
+			data: { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl },
+		});
+		const workflow = await n8n.api.createWorkflow({
+			name: 'OpenMarkets watch',
+			nodes: [
+				{ id: 'w1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'w2',
+					name: 'Watch',
+					type: 'n8n-nodes-trading-venues.openMarkets',
+					typeVersion: 1,
+					position: [240, 0],
+					parameters: { resource: 'contest', operation: 'watch', contestIds: contestId, channels: ['liquidity'], maxDurationSeconds: 20, maxUpdates: 2 },
+					credentials: { openMarketsApi: { id: credential.id, name: credential.name } },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Watch', type: 'main', index: 0 }]] } },
+		});
+		const subscribed = sim.openmarkets.waitFor('ws:subscribe', undefined, 30_000);
+		const started = await n8n.api.runManual(workflow.id, 'Start');
+		await subscribed;
+		const closed = sim.openmarkets.waitFor('ws:closed', undefined, 30_000);
+		const sent = [sim.openmarkets.moveLiquidity(contestId), sim.openmarkets.moveLiquidity(contestId)];
+		const execution = await waitForExecution(n8n.api, {
+			workflowId: workflow.id,
+			matches: (candidate) => candidate.id === started.executionId && candidate.status === 'success',
+		});
+		await closed;
+		const items = nodeOutputJson(execution, 'Watch');
+		expect(items[0]).toMatchObject({ event: 'liquidity.snapshot', snapshot: true, data: { contest_id: contestId } });
+		const updates = items.filter((item) => item.event === 'liquidity.update');
+		expect(updates).toHaveLength(2);
+		expect(updates.map((item) => (item.data as { liquidity_hash: string }).liquidity_hash)).toEqual(
+			sent.flatMap((message) => message.changed_entries.map((entry) => entry.liquidity_hash)).slice(0, 2),
+		);
+		expect(sim.openmarkets.connectionCount()).toBe(0);
+	});
 });
