@@ -172,6 +172,28 @@ describe('OpenMarkets Trigger', () => {
 		expect(sim.openmarkets.subscriptions()[0].liquidity).toHaveLength(3);
 	});
 
+	it('gives the contests of a connection the venue refused back to the next refresh, and keeps running', async () => {
+		await setUp({ contests: 0, maxConnectionsPerKey: 1 });
+		sim.openmarkets.addContests(3, { league_id: 'lg_nhl', startsInMs: 3600_000 });
+		const trigger = await start({
+			contests: 'rule',
+			leagueIds: 'lg_nhl',
+			refreshMinutes: 0.005,
+			snapshotOnSubscribe: false,
+			channels: ['liquidity'],
+			options: { maxConnections: 2, maxContestsPerConnection: 3 },
+		});
+		const refusals: number[] = [];
+		sim.openmarkets.events.on('ws:rejected', ({ status }) => refusals.push(status));
+		sim.openmarkets.addContests(2, { league_id: 'lg_nhl', startsInMs: 2 * 3600_000 });
+		// Each refresh tries a second connection again; the venue's limit refuses it each time.
+		await sim.openmarkets.waitFor('ws:rejected', () => refusals.length >= 2);
+		expect(refusals.every((status) => status === 429)).toBe(true);
+		expect(trigger.recorder.emitErrors).toHaveLength(0);
+		expect(allLogText()).toContain('its 2 contest(s) wait for the next refresh');
+		expect(sim.openmarkets.subscriptions()).toEqual([expect.objectContaining({ liquidity: expect.any(Array) })]);
+	});
+
 	it('keeps only the latest change per liquidity_hash within the window', async () => {
 		await setUp();
 		const [contest] = sim.openmarkets.contests();

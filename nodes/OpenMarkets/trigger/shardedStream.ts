@@ -10,6 +10,7 @@
 import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
 import type { EngineHooks, StreamRunner } from '../../shared/delivery/triggerHost';
+import { StreamFailure } from '../../shared/engine/errors';
 import type { StreamEngine } from '../../shared/engine/StreamEngine';
 import { contestsOfRule, type FollowRule, type TriggerRest } from './contestSource';
 import { OpenMarketsProtocol, type OpenMarketsChannel } from './omProtocol';
@@ -44,6 +45,8 @@ interface Shard {
 
 export class ShardedStream implements StreamRunner {
 	private readonly shards: Shard[] = [];
+	/** Numbers the connections (the items' `shard`), never reusing one that was dropped. */
+	private shardsOpened = 0;
 	private readonly snapshots: SnapshotQueue;
 	private refreshTimer: NodeJS.Timeout | undefined;
 	private refreshing: Promise<void> | undefined;
@@ -134,16 +137,30 @@ export class ShardedStream implements StreamRunner {
 		}
 		for (const contests of chunk(pending, this.options.limits.maxContestsPerConnection)) {
 			const shard = this.addShard(contests);
-			// A later connection that fails to open keeps retrying by itself; it is not a failed start.
-			shard.engine.start().catch((error: unknown) => {
-				this.options.hooks.logger.warn(`OpenMarkets: an added connection did not open (${(error as Error).message})`);
-			});
+			shard.engine.start().catch((error: unknown) => this.dropShard(shard, error));
 		}
 		if (this.options.snapshotOnSubscribe) for (const contestId of added) this.snapshots.request(contestId, 'subscribed');
 	}
 
+	/**
+	 * A connection added at a refresh that could not open: a refused key is the trigger's end;
+	 * anything else (the venue down, its connection limit reached) gives its contests back, for
+	 * the next refresh to place again.
+	 */
+	private dropShard(shard: Shard, error: unknown): void {
+		const index = this.shards.indexOf(shard);
+		if (index >= 0) this.shards.splice(index, 1);
+		if (error instanceof StreamFailure && error.permanent) {
+			this.options.hooks.onFatal(error);
+			return;
+		}
+		this.options.hooks.logger.warn(
+			`OpenMarkets: an added connection did not open (${(error as Error).message}); its ${shard.protocol.contestIds.length} contest(s) wait for the next refresh`,
+		);
+	}
+
 	private addShard(contests: string[]): Shard {
-		const index = this.shards.length + 1;
+		const index = ++this.shardsOpened;
 		const protocol = new OpenMarketsProtocol(index, contests, this.options.channels, {
 			refreshRequired: (contestId) => this.snapshots.request(contestId, 'refresh_required'),
 		});
