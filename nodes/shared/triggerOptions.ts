@@ -147,3 +147,15 @@ export function readStreamOptions(
 		},
 	};
 }
+
+/** A comma-separated parameter (symbols, ids) as its distinct, trimmed, non-empty entries. */
+export function commaList(value: unknown): string[] {
+	return [
+		...new Set(
+			String(value ?? '')
+				.split(',')
+				.map((entry) => entry.trim())
+				.filter(Boolean),
+		),
+	];
+}

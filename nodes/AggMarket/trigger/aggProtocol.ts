@@ -5,11 +5,13 @@
  * resnapshot on a gap or a checksum mismatch and never hands out a book that failed.
  */
 import { StreamFailure } from '../../shared/engine/errors';
+import { typedMessage, type TypedMessage } from '../../shared/engine/frames';
 import type { Decoded, Frame, HandshakeSession, LiveConnection, VenueProtocol } from '../../shared/engine/protocol';
 import type { CloseInfo } from '../../shared/engine/transport';
 import type { EngineLogger } from '../../shared/engine/StreamEngine';
 import { immediateEmission, OrderBooks, resnapshotMessage, type BookEmission } from '../book';
-import { renewalMargin, type AggTokens } from './tokens';
+import { renewalMargin } from '../../shared/renewal';
+import type { AggTokens } from './tokens';
 import { decodeUserEvent, isUserEvent, type UserEventOptions } from './userEvents';
 
 /** agg.market closes a socket whose token expired or was revoked with this code. */
@@ -32,13 +34,6 @@ export interface AggStreamPlan {
 	shard?: number;
 }
 
-type Message = Record<string, unknown> & { type: string };
-
-function messageOf(frame: Frame): Message | undefined {
-	const value = frame.value as Message | null;
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-	return typeof value.type === 'string' && value.type !== '' ? value : undefined;
-}
 
 export class AggMarketProtocol implements VenueProtocol {
 	readonly venue = 'agg.market';
@@ -51,7 +46,6 @@ export class AggMarketProtocol implements VenueProtocol {
 	private reauthPending: NodeJS.Timeout | undefined;
 	/** When the token is renewed next on the open connection. */
 	private renewalTimer: NodeJS.Timeout | undefined;
-	private connectedBefore = false;
 
 	constructor(
 		private readonly plan: AggStreamPlan,
@@ -62,15 +56,15 @@ export class AggMarketProtocol implements VenueProtocol {
 	}
 
 	async handshake(session: HandshakeSession): Promise<Record<string, unknown>> {
-		await session.next((frame) => (messageOf(frame)?.type === 'connected' ? true : undefined));
+		await session.next((frame) => (typedMessage(frame)?.type === 'connected' ? true : undefined));
 		const facts: Record<string, unknown> = {};
 		if (this.plan.authenticate) facts.userId = await this.authenticate(session);
 		if (this.plan.outcomeIds.length > 0) {
-			// Books kept over a lost connection are outdated: the new snapshots say so.
-			if (this.connectedBefore) this.books.invalidateAll('the connection was replaced');
+			// Books kept over a lost connection are outdated: the new snapshots say so (none on the first).
+			this.books.invalidateAll('the connection was replaced');
 			session.send({ action: 'subscribe', channel: 'orderbook', outcomeIds: this.plan.outcomeIds });
 			await session.next((frame) => {
-				const message = messageOf(frame);
+				const message = typedMessage(frame);
 				if (message?.type === 'subscribed' && message.channel === 'orderbook') return true;
 				if (message?.type === 'error') {
 					throw new StreamFailure('rejected', `agg.market refused the order-book subscription: ${String(message.message ?? '')}`);
@@ -78,7 +72,6 @@ export class AggMarketProtocol implements VenueProtocol {
 				return undefined;
 			});
 		}
-		this.connectedBefore = true;
 		return facts;
 	}
 
@@ -87,7 +80,7 @@ export class AggMarketProtocol implements VenueProtocol {
 		for (let attempt = 1; ; attempt++) {
 			session.send({ action: 'authenticate', token: await this.tokens.current() });
 			const answer = await session.next((frame) => {
-				const message = messageOf(frame);
+				const message = typedMessage(frame);
 				return message?.type === 'authenticated' || message?.type === 'error' ? message : undefined;
 			});
 			if (answer.type === 'authenticated') return answer.userId;
@@ -152,7 +145,7 @@ export class AggMarketProtocol implements VenueProtocol {
 	}
 
 	decode(frame: Frame): Decoded {
-		const message = messageOf(frame);
+		const message = typedMessage(frame);
 		if (!message) return { kind: 'invalid', reason: 'not an agg.market message (expected an object with a "type")' };
 		const { type } = message;
 		if (isUserEvent(type)) return decodeUserEvent(type, message, this.plan.userEvents);
@@ -181,7 +174,7 @@ export class AggMarketProtocol implements VenueProtocol {
 		return { kind: 'control' };
 	}
 
-	private decodeError(message: Message): Decoded {
+	private decodeError(message: TypedMessage): Decoded {
 		const said = String(message.message ?? '');
 		if (this.reauthPending && this.live) {
 			clearTimeout(this.reauthPending);
@@ -199,7 +192,7 @@ export class AggMarketProtocol implements VenueProtocol {
 		return { kind: 'event', event: { event, data, key: outcomeId, annotations } };
 	}
 
-	private decodeBook(message: Message): Decoded {
+	private decodeBook(message: TypedMessage): Decoded {
 		const result = this.books.apply(message);
 		switch (result.kind) {
 			case 'updated': {

@@ -2,11 +2,11 @@ import { NodeOperationError, type ITriggerFunctions } from 'n8n-workflow';
 
 import { eventFilter, type Stage } from '../../shared/delivery/stages';
 import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
-import { EngineGroup } from '../../shared/engine/engineGroup';
+import { EngineGroup, shardsOf } from '../../shared/engine/engineGroup';
 import { StreamEngine } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
-import { readStreamOptions } from '../../shared/triggerOptions';
+import { commaList, readStreamOptions } from '../../shared/triggerOptions';
 import { appHeaders, type AggMarketCredentials } from '../auth';
 import type { BookEmission } from '../book';
 import { AggMarketProtocol } from './aggProtocol';
@@ -16,15 +16,6 @@ import { AggTokens } from './tokens';
 
 /** A snapshot of a deep book is the largest agg.market frame; 2 MB is far above one. */
 const MAX_FRAME_BYTES = 2 * 1024 * 1024;
-
-const list = (value: unknown) => [
-	...new Set(
-		String(value ?? '')
-			.split(',')
-			.map((entry) => entry.trim())
-			.filter(Boolean),
-	),
-];
 
 /** The socket URL with the app id; the token is sent after connecting, so no URL ever holds it. */
 export function aggSocketUrl(wsUrl: string, appId: string): string {
@@ -65,11 +56,11 @@ export function aggMarketTriggerSetup(ctx: ITriggerFunctions, credentials: AggMa
 			userEventFilter({
 				events: includeErrors ? [...events, 'error'] : events,
 				orderEvents: ctx.getNodeParameter('orderEvents', []) as string[],
-				venues: list(ctx.getNodeParameter('venues', '')),
+				venues: commaList(ctx.getNodeParameter('venues', '')),
 			}),
 		);
 	} else {
-		outcomeIds = list(ctx.getNodeParameter('outcomeIds', ''));
+		outcomeIds = commaList(ctx.getNodeParameter('outcomeIds', ''));
 		if (outcomeIds.length === 0) throw fail('Outcome IDs is empty: give at least one outcome ID (e.g. vmo_fed_cut_july_yes)');
 		const maxConnections = Number((ctx.getNodeParameter('options', {}) as { maxConnections?: number }).maxConnections ?? DEFAULT_MAX_BOOK_CONNECTIONS);
 		if (!Number.isInteger(maxConnections) || maxConnections < 1) {
@@ -101,7 +92,7 @@ export function aggMarketTriggerSetup(ctx: ITriggerFunctions, credentials: AggMa
 		return socketUrl;
 	};
 	// agg.market takes at most 100 book subscriptions per connection: more outcomes, more connections.
-	const shards = source === 'orderBooks' ? chunk(outcomeIds, MAX_OUTCOMES_PER_CONNECTION) : [[]];
+	const shards = source === 'orderBooks' ? shardsOf(outcomeIds, MAX_OUTCOMES_PER_CONNECTION) : [[]];
 	return {
 		venueName: 'agg.market',
 		redactor,
@@ -133,10 +124,4 @@ export function aggMarketTriggerSetup(ctx: ITriggerFunctions, credentials: AggMa
 			return engines.length === 1 ? engines[0] : new EngineGroup(engines);
 		},
 	};
-}
-
-function chunk<T>(values: readonly T[], size: number): T[][] {
-	const chunks: T[][] = [];
-	for (let index = 0; index < values.length; index += size) chunks.push(values.slice(index, index + size));
-	return chunks;
 }

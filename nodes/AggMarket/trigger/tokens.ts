@@ -9,13 +9,10 @@ import type { ITriggerFunctions } from 'n8n-workflow';
 
 import { StreamFailure } from '../../shared/engine/errors';
 import type { Redactor } from '../../shared/redact';
+import { renewalMargin } from '../../shared/renewal';
 import { aggBase, type AggMarketCredentials } from '../auth';
 import { AGG_CREDENTIAL_TYPE, findAuthError } from '../transport';
 
-/** Renew this long before the token expires: a minute, or a tenth of what is left when shorter. */
-export function renewalMargin(lifetimeMs: number): number {
-	return Math.min(60_000, Math.max(0, lifetimeMs) / 10);
-}
 
 export class AggTokens {
 	private readonly credentials: AggMarketCredentials;

@@ -1,8 +1,10 @@
 import type { ITriggerFunctions } from 'n8n-workflow';
 
 import { StreamFailure } from '../../shared/engine/errors';
+import { typedMessage } from '../../shared/engine/frames';
 import type { Decoded, Frame, HandshakeSession, VenueProtocol } from '../../shared/engine/protocol';
 import type { Redactor } from '../../shared/redact';
+import { renewalMargin } from '../../shared/renewal';
 import { helioLogin, HelioLoginError, helioWebSocketUrl, type HelioCredentials, type HelioSession } from '../login';
 import { helioPayloadValidators, type SubscribableEvent } from './schemas';
 
@@ -15,10 +17,6 @@ export interface HelioSubscriptions {
 	metrics: 'all' | 'none' | string[];
 }
 
-/** The most a connection keeps its token before it is replaced: a minute, or a tenth of the token's life. */
-function renewalMargin(lifetimeMs: number): number {
-	return Math.min(60_000, Math.max(0, lifetimeMs) / 10);
-}
 
 /**
  * Logs in before every connection: the stream URL carries the token, and a token expires. n8n's
@@ -52,11 +50,6 @@ function asStreamFailure(error: unknown, redactor: Redactor): unknown {
 
 type Envelope = { type: string; payload?: unknown; [field: string]: unknown };
 
-function envelopeOf(frame: Frame): Envelope | undefined {
-	const value = frame.value as Envelope | null;
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-	return typeof value.type === 'string' && value.type !== '' ? value : undefined;
-}
 
 function payloadOf(envelope: Envelope): Record<string, unknown> {
 	const payload = envelope.payload;
@@ -110,7 +103,7 @@ export class HelioProtocol implements VenueProtocol {
 		}
 		while (waiting.size > 0) {
 			await session.next((frame) => {
-				const envelope = envelopeOf(frame);
+				const envelope = typedMessage<Envelope>(frame);
 				if (envelope?.type === 'subscribed') return waiting.delete(ackKey(payloadOf(envelope))) || undefined;
 				if (envelope?.type === 'error') {
 					const { code, message } = payloadOf(envelope);
@@ -130,7 +123,7 @@ export class HelioProtocol implements VenueProtocol {
 	}
 
 	decode(frame: Frame): Decoded {
-		const envelope = envelopeOf(frame);
+		const envelope = typedMessage<Envelope>(frame);
 		if (!envelope) return { kind: 'invalid', reason: 'not a Helio message (expected {type, payload})' };
 		const { type } = envelope;
 		if (type === 'subscribed' || type === 'unsubscribed') return { kind: 'control' };

@@ -5,7 +5,7 @@ import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
 import { StreamEngine } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
-import { readStreamOptions } from '../../shared/triggerOptions';
+import { commaList, readStreamOptions } from '../../shared/triggerOptions';
 import type { HelioCredentials } from '../login';
 import { HELIO_STREAM_DEFAULTS } from './description';
 import { HelioLogin, HelioProtocol } from './helioProtocol';
@@ -14,12 +14,6 @@ import type { SubscribableEvent } from './schemas';
 /** Depth snapshots of many levels are the largest Helio frames; 1 MB is far above them. */
 const MAX_FRAME_BYTES = 1024 * 1024;
 
-const list = (value: unknown) =>
-	String(value ?? '')
-		.split(',')
-		.map((entry) => entry.trim())
-		.filter(Boolean);
-
 /** Builds the Helio Trigger's stream from its parameters. */
 export function helioTriggerSetup(ctx: ITriggerFunctions, credentials: HelioCredentials): StreamTriggerSetup {
 	const node = ctx.getNode();
@@ -27,12 +21,12 @@ export function helioTriggerSetup(ctx: ITriggerFunctions, credentials: HelioCred
 	const redactor = new Redactor([credentials.password]);
 	const { delivery, timing } = readStreamOptions(ctx, HELIO_STREAM_DEFAULTS);
 
-	const symbols = list(ctx.getNodeParameter('symbols', ''));
+	const symbols = commaList(ctx.getNodeParameter('symbols', ''));
 	const events = ctx.getNodeParameter('events', []) as SubscribableEvent[];
-	const depthSymbols = list(ctx.getNodeParameter('depthSymbols', ''));
+	const depthSymbols = commaList(ctx.getNodeParameter('depthSymbols', ''));
 	const depthLevels = ctx.getNodeParameter('depthLevels', 5) as number;
 	const metricsChoice = ctx.getNodeParameter('metrics', 'all') as 'all' | 'none' | 'list';
-	const metrics = metricsChoice === 'list' ? list(ctx.getNodeParameter('accountIds', '')) : metricsChoice;
+	const metrics = metricsChoice === 'list' ? commaList(ctx.getNodeParameter('accountIds', '')) : metricsChoice;
 	if (symbols.length > 0 && events.length === 0) {
 		throw new NodeOperationError(node, 'Events is empty: choose Quote, Execution or Portfolio for the symbols, or clear Symbols');
 	}

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 
 import { StreamFailure } from '../../shared/engine/errors';
+import { typedMessage, type TypedMessage } from '../../shared/engine/frames';
 import type { Decoded, Frame, HandshakeSession, LiveConnection, VenueEvent, VenueProtocol } from '../../shared/engine/protocol';
 import { compileValidator } from '../../shared/engine/validation';
 
@@ -16,13 +17,6 @@ export type OpenMarketsChannel = 'liquidity' | 'contest_state';
 export const OPENMARKETS_VENUE_ID = 'openmarkets';
 export const OPENMARKETS_SOURCE = 'stream';
 
-type Message = Record<string, unknown> & { type: string };
-
-function messageOf(frame: Frame): Message | undefined {
-	const value = frame.value as Message | null;
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-	return typeof value.type === 'string' && value.type !== '' ? value : undefined;
-}
 
 const entrySchema = z
 	.object({ liquidity_hash: z.string().min(1), partner_id: z.string().optional(), price: z.number().nullable().optional(), available: z.number().nullable().optional() })
@@ -59,14 +53,14 @@ export class OpenMarketsProtocol implements VenueProtocol {
 
 	async handshake(session: HandshakeSession): Promise<Record<string, unknown>> {
 		const greeting = await session.next((frame) => {
-			const message = messageOf(frame);
+			const message = typedMessage(frame);
 			return message?.type === 'connected' ? message : undefined;
 		});
 		if (this.contests.length > 0) {
 			for (const channel of this.channels) {
 				session.send({ action: 'subscribe', channel, contest_ids: this.contests });
 				await session.next((frame) => {
-					const message = messageOf(frame);
+					const message = typedMessage(frame);
 					if (message?.type === 'subscribed' && message.channel === channel) return true;
 					if (message?.type === 'error' && message.code !== 'unknown_contest') {
 						throw new StreamFailure('rejected', `OpenMarkets refused the ${channel} subscription: ${String(message.code)}: ${String(message.message ?? '')}`, {
@@ -105,7 +99,7 @@ export class OpenMarketsProtocol implements VenueProtocol {
 	}
 
 	decode(frame: Frame): Decoded {
-		const message = messageOf(frame);
+		const message = typedMessage(frame);
 		if (!message) return { kind: 'invalid', reason: 'not an OpenMarkets message (expected an object with a "type")' };
 		const { type } = message;
 		if (type === 'liquidity.update') return this.decodeLiquidity(message);
@@ -123,7 +117,7 @@ export class OpenMarketsProtocol implements VenueProtocol {
 		return { kind: 'control' };
 	}
 
-	private decodeLiquidity(message: Message): Decoded {
+	private decodeLiquidity(message: TypedMessage): Decoded {
 		const problem = validateUpdate(message);
 		if (problem) return { kind: 'invalid', reason: `liquidity.update: ${problem}` };
 		const contestId = message.contest_id as string;

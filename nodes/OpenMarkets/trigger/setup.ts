@@ -5,7 +5,7 @@ import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
 import { StreamEngine, type StreamTiming } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
-import { readStreamOptions } from '../../shared/triggerOptions';
+import { commaList, readStreamOptions } from '../../shared/triggerOptions';
 import type { OpenMarketsCredentials } from '../transport';
 import { TriggerRest } from './contestSource';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from './description';
@@ -15,15 +15,6 @@ import { ShardedStream, type ContestSelection, type ShardedStreamOptions } from 
 
 /** A full book of a busy contest is the largest frame OpenMarkets sends on the stream; 2 MB is far above it. */
 const MAX_FRAME_BYTES = 2 * 1024 * 1024;
-
-const list = (value: unknown) => [
-	...new Set(
-		String(value ?? '')
-			.split(',')
-			.map((entry) => entry.trim())
-			.filter(Boolean),
-	),
-];
 
 /** The stream URL with the key as `api_key` (the venue's documented way; redacted wherever printed). */
 export function streamUrlWithKey(streamUrl: string, apiKey: string): string {
@@ -90,7 +81,7 @@ export function openMarketsTriggerSetup(ctx: ITriggerFunctions, credentials: Ope
 	const wanted = ['liquidity.update', 'liquidity.snapshot', 'contest_state.update', 'contest_state', ...(includeErrors ? ['error', 'subscription_limit'] : [])];
 	const stages: Stage[] = [
 		eventFilter(wanted),
-		liquidityFilter({ partners: list(ctx.getNodeParameter('partners', '')), minPriceMove, minSizeChange }),
+		liquidityFilter({ partners: commaList(ctx.getNodeParameter('partners', '')), minPriceMove, minSizeChange }),
 	];
 	const rest = new TriggerRest(ctx, credentials.baseUrl, redactor);
 	return {
@@ -117,11 +108,11 @@ export function openMarketsTriggerSetup(ctx: ITriggerFunctions, credentials: Ope
 function readSelection(ctx: ITriggerFunctions): ContestSelection {
 	const node = ctx.getNode();
 	if (ctx.getNodeParameter('contests', 'rule') === 'list') {
-		const contestIds = list(ctx.getNodeParameter('contestIds', ''));
+		const contestIds = commaList(ctx.getNodeParameter('contestIds', ''));
 		if (contestIds.length === 0) throw new NodeOperationError(node, 'Contest IDs is empty: give at least one contest ID (e.g. ct_abc123)');
 		return { kind: 'list', contestIds };
 	}
-	const leagueIds = list(ctx.getNodeParameter('leagueIds', ''));
+	const leagueIds = commaList(ctx.getNodeParameter('leagueIds', ''));
 	if (leagueIds.length === 0) throw new NodeOperationError(node, 'League IDs is empty: give at least one league ID (e.g. nba)');
 	const withinHours = Number(ctx.getNodeParameter('withinHours', 24));
 	if (!(withinHours >= 0)) throw new NodeOperationError(node, `Starting Within (Hours): expected a number ≥ 0, got ${JSON.stringify(withinHours)}`);

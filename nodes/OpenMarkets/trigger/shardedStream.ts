@@ -10,6 +10,7 @@
 import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
 import type { EngineHooks, StreamRunner } from '../../shared/delivery/triggerHost';
+import { EngineGroup, shardsOf } from '../../shared/engine/engineGroup';
 import { StreamFailure } from '../../shared/engine/errors';
 import type { StreamEngine } from '../../shared/engine/StreamEngine';
 import { contestsOfRule, type FollowRule, type TriggerRest } from './contestSource';
@@ -58,11 +59,6 @@ export class ShardedStream implements StreamRunner {
 		this.snapshots = new SnapshotQueue(options.rest, options.hooks.logger, (contestId) => this.shardOf(contestId));
 	}
 
-	/** The contests each connection holds now (for tests and logs). */
-	get assignment(): string[][] {
-		return this.shards.map((shard) => [...shard.protocol.contestIds]);
-	}
-
 	async start(): Promise<void> {
 		const wanted = await this.wanted();
 		const capacity = this.capacity();
@@ -77,16 +73,15 @@ export class ShardedStream implements StreamRunner {
 				},
 			);
 		}
-		const chunks = chunk(wanted, this.options.limits.maxContestsPerConnection);
+		const chunks = shardsOf(wanted, this.options.limits.maxContestsPerConnection);
 		// One connection even with no contest yet: it proves the key, and a rule may add contests later.
 		if (chunks.length === 0) chunks.push([]);
 		const shards = chunks.map((contests) => this.addShard(contests));
-		const started = await Promise.allSettled(shards.map((shard) => shard.engine.start()));
-		const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-		if (failed) {
+		await new EngineGroup(shards.map((shard) => shard.engine)).start().catch(async (error: unknown) => {
+			// The group stopped its engines; the refresh timer and book reads stop here.
 			await this.stop('after a failed start');
-			throw failed.reason;
-		}
+			throw error;
+		});
 		const { selection } = this.options;
 		if (selection.kind === 'rule') {
 			this.refreshTimer = setInterval(() => {
@@ -135,7 +130,7 @@ export class ShardedStream implements StreamRunner {
 			shard.protocol.setContests([...shard.protocol.contestIds, ...joining]);
 			if (shard.connected) added.push(...joining);
 		}
-		for (const contests of chunk(pending, this.options.limits.maxContestsPerConnection)) {
+		for (const contests of shardsOf(pending, this.options.limits.maxContestsPerConnection)) {
 			const shard = this.addShard(contests);
 			shard.engine.start().catch((error: unknown) => this.dropShard(shard, error));
 		}
@@ -207,10 +202,4 @@ export class ShardedStream implements StreamRunner {
 			}),
 		);
 	}
-}
-
-function chunk<T>(values: readonly T[], size: number): T[][] {
-	const chunks: T[][] = [];
-	for (let index = 0; index < values.length; index += size) chunks.push(values.slice(index, index + size));
-	return chunks;
 }

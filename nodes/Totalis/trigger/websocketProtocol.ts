@@ -1,4 +1,5 @@
 import { StreamFailure } from '../../shared/engine/errors';
+import { typedMessage } from '../../shared/engine/frames';
 import type { Decoded, Frame, HandshakeSession, VenueProtocol } from '../../shared/engine/protocol';
 import { websocketEventValidators } from './schemas';
 
@@ -16,12 +17,6 @@ const CONTROL_TYPES = new Set(['auth:success', 'pong', 'subscribed', 'unsubscrib
 
 type Envelope = { type: string; data?: unknown; [field: string]: unknown };
 
-/** Every Totalis frame is an object with a non-empty string `type` (checked by hand: it runs per frame). */
-function envelopeOf(frame: Frame): Envelope | undefined {
-	const value = frame.value as Envelope | null;
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-	return typeof value.type === 'string' && value.type !== '' ? value : undefined;
-}
 
 /** The payload of a frame: its `data` object, or the frame's other fields for frames without one. */
 function payloadOf(envelope: Envelope): Record<string, unknown> {
@@ -51,7 +46,7 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 	async handshake(session: HandshakeSession): Promise<Record<string, unknown>> {
 		session.send({ type: 'auth', api_key: this.apiKey });
 		const userId = await session.next((frame) => {
-			const envelope = envelopeOf(frame);
+			const envelope = typedMessage<Envelope>(frame);
 			if (envelope?.type === 'auth:success') return String(envelope.user_id ?? '');
 			if (envelope?.type === 'auth:error') {
 				throw new StreamFailure('auth', `Totalis rejected the API key: ${String(envelope.message ?? 'auth:error')}`);
@@ -70,7 +65,7 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 
 		session.send({ type: 'ping' });
 		await session.next((frame) => {
-			const envelope = envelopeOf(frame);
+			const envelope = typedMessage<Envelope>(frame);
 			if (envelope?.type === 'pong') return true;
 			if (envelope?.type === 'error' || envelope?.type === 'subscribe:error') {
 				const said = String(envelope.message ?? payloadOf(envelope).message ?? 'error');
@@ -82,7 +77,7 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 	}
 
 	decode(frame: Frame): Decoded {
-		const envelope = envelopeOf(frame);
+		const envelope = typedMessage<Envelope>(frame);
 		if (!envelope) return { kind: 'invalid', reason: 'not a Totalis frame (expected an object with a "type")' };
 		const { type } = envelope;
 		if (CONTROL_TYPES.has(type)) return { kind: 'control' };

@@ -20,3 +20,10 @@ export class EngineGroup {
 		await Promise.all(this.engines.map((engine) => engine.stop(reason)));
 	}
 }
+
+/** Splits subscriptions into connection-sized shards, in order. */
+export function shardsOf<T>(values: readonly T[], size: number): T[][] {
+	const shards: T[][] = [];
+	for (let index = 0; index < values.length; index += size) shards.push(values.slice(index, index + size));
+	return shards;
+}

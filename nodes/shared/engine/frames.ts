@@ -24,3 +24,13 @@ export function frameExcerpt(raw: RawFrame, limit = 160): string {
 	const text = raw.text.length > limit ? `${raw.text.slice(0, limit)}…` : raw.text;
 	return text.replace(/\s+/g, ' ');
 }
+
+/** A venue message: a JSON object with a non-empty string `type`, the shape every venue here uses. */
+export type TypedMessage = Record<string, unknown> & { type: string };
+
+/** The frame as a typed message, or undefined (checked by hand: it runs per frame). */
+export function typedMessage<T extends { type: string } = TypedMessage>(frame: Frame): T | undefined {
+	const value = frame.value as T | null;
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+	return typeof value.type === 'string' && value.type !== '' ? value : undefined;
+}
