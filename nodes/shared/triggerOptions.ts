@@ -1,7 +1,8 @@
-import { NodeOperationError, type INodeProperties, type ITriggerFunctions } from 'n8n-workflow';
+import type { INodeProperties, ITriggerFunctions } from 'n8n-workflow';
 
 import type { DeliveryOptions } from './delivery/delivery';
 import type { StreamTiming } from './engine/StreamEngine';
+import { TriggerParameters } from './triggerParameters';
 
 /**
  * The options every stream trigger of this package shares: how events become executions, and
@@ -99,39 +100,31 @@ interface StreamOptionValues {
 	reconnectMaxDelayMs?: number;
 }
 
-function nonNegative(ctx: ITriggerFunctions, field: string, value: unknown, fallback: number, min = 0): number {
-	const number = value === undefined || value === '' ? fallback : Number(value);
-	if (!Number.isFinite(number) || number < min) {
-		throw new NodeOperationError(ctx.getNode(), `Options → ${field}: expected a number ≥ ${min}, got ${JSON.stringify(value)}`);
-	}
-	return number;
-}
-
 export function readStreamOptions(
 	ctx: ITriggerFunctions,
 	defaults: { heartbeatIntervalMs: number; silenceTimeoutMs: number },
 ): { delivery: DeliveryOptions; timing: StreamTiming } {
-	const values = ctx.getNodeParameter('options', {}) as StreamOptionValues;
+	const parameters = new TriggerParameters(ctx);
+	const values = parameters.options<StreamOptionValues>();
+	const atLeast = (label: string, value: unknown, fallback: number, min = 0) =>
+		parameters.number(`Options → ${label}`, value, fallback, { min });
 	const mode = values.delivery ?? 'each';
 	const delivery: DeliveryOptions = {
 		mode,
-		windowMs: nonNegative(ctx, 'Batch Window (Ms)', values.batchWindowMs, 1000),
-		maxItems: nonNegative(ctx, 'Batch Max Items', values.batchMaxItems, 100),
+		windowMs: atLeast('Batch Window (Ms)', values.batchWindowMs, 1000),
+		maxItems: atLeast('Batch Max Items', values.batchMaxItems, 100),
 		keepLatest: values.keepLatest ?? false,
 	};
 	if (mode === 'batch' && delivery.windowMs === 0 && delivery.maxItems === 0) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'Options → Batch Window (Ms) and Batch Max Items are both 0: a batch would never be emitted; set at least one',
-		);
+		throw parameters.fail('Options → Batch Window (Ms) and Batch Max Items are both 0: a batch would never be emitted; set at least one');
 	}
 	if (delivery.keepLatest && delivery.windowMs === 0) {
-		throw new NodeOperationError(ctx.getNode(), 'Options → Batch Window (Ms) must be above 0 with Keep Latest per Key Only');
+		throw parameters.fail('Options → Batch Window (Ms) must be above 0 with Keep Latest per Key Only');
 	}
-	const heartbeatIntervalMs = nonNegative(ctx, 'Heartbeat Interval (Ms)', values.heartbeatIntervalMs, defaults.heartbeatIntervalMs, 50);
-	const silenceTimeoutMs = nonNegative(ctx, 'Dead Connection Timeout (Ms)', values.silenceTimeoutMs, defaults.silenceTimeoutMs, 100);
-	const connectTimeoutMs = nonNegative(ctx, 'Connect Timeout (Ms)', values.connectTimeoutMs, 10000, 100);
-	const reconnectMaxDelayMs = nonNegative(ctx, 'Reconnect Max Delay (Ms)', values.reconnectMaxDelayMs, 30000);
+	const heartbeatIntervalMs = atLeast('Heartbeat Interval (Ms)', values.heartbeatIntervalMs, defaults.heartbeatIntervalMs, 50);
+	const silenceTimeoutMs = atLeast('Dead Connection Timeout (Ms)', values.silenceTimeoutMs, defaults.silenceTimeoutMs, 100);
+	const connectTimeoutMs = atLeast('Connect Timeout (Ms)', values.connectTimeoutMs, 10000, 100);
+	const reconnectMaxDelayMs = atLeast('Reconnect Max Delay (Ms)', values.reconnectMaxDelayMs, 30000);
 	return {
 		delivery,
 		timing: {
@@ -146,16 +139,4 @@ export function readStreamOptions(
 			},
 		},
 	};
-}
-
-/** A comma-separated parameter (symbols, ids) as its distinct, trimmed, non-empty entries. */
-export function commaList(value: unknown): string[] {
-	return [
-		...new Set(
-			String(value ?? '')
-				.split(',')
-				.map((entry) => entry.trim())
-				.filter(Boolean),
-		),
-	];
 }
