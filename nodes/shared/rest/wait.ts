@@ -83,11 +83,6 @@ export function retryWaitMs(headers: HeaderMap, bodyRetryAfterSeconds: number | 
 	return undefined;
 }
 
-/** Exponential backoff without jitter: short and predictable, for deadline-bound retries. */
-export function backoffMs(retryNumber: number, initialMs: number, maxMs: number): number {
-	return Math.min(maxMs, initialMs * 2 ** Math.max(0, retryNumber - 1));
-}
-
 /** "1.5 s", "250 ms": durations as a person reads them in an error message. */
 export function formatDuration(ms: number): string {
 	if (ms < 1000) return `${Math.round(ms)} ms`;
