@@ -3,6 +3,7 @@
  * (OpenMarkets' Contest → Watch). The engine's own failure kinds are in engine/errors.ts; this
  * module turns them into what n8n shows.
  */
+import * as workflow from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
 import { StreamFailure } from './engine/errors';
@@ -53,4 +54,23 @@ export function operationError(ctx: NodeOwner, message: string, description?: st
 	const error = new NodeOperationError(ctx.getNode(), message, { description });
 	error.message = message;
 	return error;
+}
+
+/**
+ * n8n-workflow's TriggerCloseError, where the installed version has it. It is exported from
+ * n8n-workflow 1.35.0 on (not by 1.29.1, the release before it; checked in the published
+ * packages up to 2.41.0, all with the constructor `(node, { cause, level })`). Read through the
+ * namespace so that an n8n 1.x whose n8n-workflow lacks it still loads this package.
+ */
+const TriggerCloseError = (workflow as Partial<Pick<typeof workflow, 'TriggerCloseError'>>).TriggerCloseError;
+
+/**
+ * A failure while closing a trigger, as n8n expects it: n8n-core (1.35.0 … 2.41) logs and
+ * reports a TriggerCloseError and goes on deactivating the workflow, while any other error
+ * makes the deactivation fail. Without TriggerCloseError, the failure itself, as before.
+ * Level "warning" as n8n's own triggers (Kafka, Postgres, IMAP) use it.
+ */
+export function triggerCloseError(node: INode, cause: unknown): Error {
+	const error = cause instanceof Error ? cause : new Error(String(cause));
+	return TriggerCloseError ? new TriggerCloseError(node, { cause: error, level: 'warning' }) : error;
 }

@@ -4,7 +4,7 @@ import { NodeOperationError, type ITriggerFunctions, type ITriggerResponse } fro
 
 import type { EngineLogger } from '../engine/StreamEngine';
 import type { StreamFailure } from '../engine/errors';
-import { operationError, toNodeError } from '../errors';
+import { operationError, toNodeError, triggerCloseError } from '../errors';
 import type { StreamItem } from '../items';
 import { redactingLogger } from '../logging';
 import type { Redactor } from '../redact';
@@ -56,7 +56,8 @@ export interface StreamTriggerSetup {
  * - `this.emit` is looked up at event time, because n8n replaces it for manual runs;
  * - transient drops are healed by the engine; only a permanent failure reaches `emitError`;
  * - a bad frame becomes a failed execution (throttled) where the host supports it;
- * - closing is idempotent, waits for an in-flight start and leaves nothing running.
+ * - closing is idempotent, waits for an in-flight start and leaves nothing running; a step that
+ *   fails is a TriggerCloseError (n8n reports it and deactivates the workflow all the same).
  */
 export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTriggerSetup): Promise<ITriggerResponse> {
 	const { redactor, venueName } = setup;
@@ -138,11 +139,28 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 		closed ??= (async () => {
 			closing = true;
 			await startup?.catch(() => {});
-			await engine.stop('closed by n8n');
-			await stopCompanions();
-			for (const stage of stages) stage.dispose?.();
-			const discarded = delivery.dispose();
-			if (discarded > 0) logger.info(`${venueName}: discarded ${discarded} buffered event(s) on close`);
+			// Every step runs even when one fails: n8n deactivates the workflow despite a
+			// TriggerCloseError and never closes this trigger again, so nothing may be left running.
+			const failures: unknown[] = [];
+			const step = async (run: () => unknown) => {
+				try {
+					await run();
+				} catch (error) {
+					failures.push(error);
+					logger.warn(`${venueName}: closing failed: ${error instanceof Error ? error.message : String(error)}`);
+				}
+			};
+			await step(() => engine.stop('closed by n8n'));
+			for (const companion of companions) await step(() => companion.stop());
+			for (const stage of stages) await step(() => stage.dispose?.());
+			await step(() => {
+				const discarded = delivery.dispose();
+				if (discarded > 0) logger.info(`${venueName}: discarded ${discarded} buffered event(s) on close`);
+			});
+			if (failures.length > 0) {
+				const [first] = failures;
+				throw triggerCloseError(node, first instanceof Error ? redactor.error(first) : redactor.text(String(first)));
+			}
 		})();
 		await closed;
 	};
