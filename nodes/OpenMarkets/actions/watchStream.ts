@@ -6,7 +6,8 @@
 import { NodeApiError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { collectStream, type CollectEnd } from '../../shared/delivery/collectStream';
-import { redactingLogger, toNodeError } from '../../shared/delivery/triggerHost';
+import { toNodeError } from '../../shared/errors';
+import { redactingLogger } from '../../shared/logging';
 import type { StreamTiming } from '../../shared/engine/StreamEngine';
 import { StreamFailure } from '../../shared/engine/errors';
 import type { StreamItem } from '../../shared/items';

@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
 
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type ITriggerFunctions,
-	type ITriggerResponse,
-	type JsonObject,
-} from 'n8n-workflow';
+import { NodeOperationError, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import type { EngineLogger } from '../engine/StreamEngine';
-import { StreamFailure } from '../engine/errors';
+import type { StreamFailure } from '../engine/errors';
+import { operationError, toNodeError, triggerCloseError } from '../errors';
 import type { StreamItem } from '../items';
+import { redactingLogger } from '../logging';
 import type { Redactor } from '../redact';
 import { Delivery, type DeliveryOptions } from './delivery';
 import { chainStages, type Stage } from './stages';
@@ -61,7 +56,8 @@ export interface StreamTriggerSetup {
  * - `this.emit` is looked up at event time, because n8n replaces it for manual runs;
  * - transient drops are healed by the engine; only a permanent failure reaches `emitError`;
  * - a bad frame becomes a failed execution (throttled) where the host supports it;
- * - closing is idempotent, waits for an in-flight start and leaves nothing running.
+ * - closing is idempotent, waits for an in-flight start and leaves nothing running; a step that
+ *   fails is a TriggerCloseError (n8n reports it and deactivates the workflow all the same).
  */
 export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTriggerSetup): Promise<ITriggerResponse> {
 	const { redactor, venueName } = setup;
@@ -143,11 +139,28 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 		closed ??= (async () => {
 			closing = true;
 			await startup?.catch(() => {});
-			await engine.stop('closed by n8n');
-			await stopCompanions();
-			for (const stage of stages) stage.dispose?.();
-			const discarded = delivery.dispose();
-			if (discarded > 0) logger.info(`${venueName}: discarded ${discarded} buffered event(s) on close`);
+			// Every step runs even when one fails: n8n deactivates the workflow despite a
+			// TriggerCloseError and never closes this trigger again, so nothing may be left running.
+			const failures: unknown[] = [];
+			const step = async (run: () => unknown) => {
+				try {
+					await run();
+				} catch (error) {
+					failures.push(error);
+					logger.warn(`${venueName}: closing failed: ${error instanceof Error ? error.message : String(error)}`);
+				}
+			};
+			await step(() => engine.stop('closed by n8n'));
+			for (const companion of companions) await step(() => companion.stop());
+			for (const stage of stages) await step(() => stage.dispose?.());
+			await step(() => {
+				const discarded = delivery.dispose();
+				if (discarded > 0) logger.info(`${venueName}: discarded ${discarded} buffered event(s) on close`);
+			});
+			if (failures.length > 0) {
+				const [first] = failures;
+				throw triggerCloseError(node, first instanceof Error ? redactor.error(first) : redactor.text(String(first)));
+			}
 		})();
 		await closed;
 	};
@@ -165,60 +178,4 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 export function scopedDeduplicationKey(scope: string, key: string): string {
 	const full = `${scope}:${key}`;
 	return full.length <= 255 ? full : createHash('sha256').update(full).digest('hex');
-}
-
-/** A clear n8n error for a stream failure; "Authorization" marks credential problems, which n8n does not retry. */
-export function toNodeError(ctx: Pick<ITriggerFunctions, 'getNode'>, venueName: string, error: unknown): Error {
-	const node = ctx.getNode();
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (!(error instanceof StreamFailure)) {
-		return operationError(ctx, `${venueName} stream failed: ${(error as Error).message ?? String(error)}`);
-	}
-	switch (error.kind) {
-		case 'auth':
-			return new NodeApiError(node, { message: error.message, code: error.details.venueCode } as JsonObject, {
-				message: `Authorization failed: ${venueName} refused the credentials (${error.message})`,
-				description: 'Check the API key in the credential, and that it is allowed to use this stream.',
-				httpCode: error.details.httpStatus ? String(error.details.httpStatus) : '401',
-			});
-		case 'rejected':
-			return new NodeApiError(node, { message: error.message } as JsonObject, {
-				message: `${venueName} refused the subscription: ${error.message}`,
-				description: 'Check the channels and ids in the node parameters.',
-				httpCode: error.details.httpStatus ? String(error.details.httpStatus) : '403',
-			});
-		case 'timeout':
-			return operationError(
-				ctx,
-				`${venueName} did not answer in time: ${error.message}`,
-				'The venue may be down or slow, or the URL in the credential may point at the wrong host.',
-			);
-		default:
-			return operationError(
-				ctx,
-				`Cannot reach ${venueName}: ${error.message}`,
-				'Check the URL in the credential and that the venue is up.',
-			);
-	}
-}
-
-/**
- * A NodeOperationError that keeps our message: n8n would otherwise replace any message that
- * mentions a system error code (ECONNREFUSED…) with a generic sentence, losing the host and cause.
- */
-export function operationError(ctx: Pick<ITriggerFunctions, 'getNode'>, message: string, description?: string) {
-	const error = new NodeOperationError(ctx.getNode(), message, { description });
-	error.message = message;
-	return error;
-}
-
-/** n8n's logger for the engine, with every secret the redactor knows scrubbed from messages and metadata. */
-export function redactingLogger(ctx: Pick<ITriggerFunctions, 'logger'>, redactor: Redactor): EngineLogger {
-	const scrub = (meta?: IDataObject) => (meta ? redactor.value(meta) : undefined);
-	return {
-		debug: (message, meta) => ctx.logger.debug(redactor.text(message), scrub(meta)),
-		info: (message, meta) => ctx.logger.info(redactor.text(message), scrub(meta)),
-		warn: (message, meta) => ctx.logger.warn(redactor.text(message), scrub(meta)),
-		error: (message, meta) => ctx.logger.error(redactor.text(message), scrub(meta)),
-	};
 }

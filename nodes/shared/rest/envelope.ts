@@ -1,11 +1,40 @@
 /**
- * Venue error envelopes, read once for every venue: `{error:{<code key>, message, field?,
- * details?, retry_after?}}`. Venues differ only in what names the code (`code` for Totalis and
- * agg.market, `type` for Helio); anything else (a proxy page, an empty body) falls back to the
- * HTTP status.
+ * Reading the venue's error from a non-2xx answer. Venue error envelopes are read once for every
+ * venue: `{error:{<code key>, message, field?, details?, retry_after?}}`. Venues differ only in
+ * what names the code (`code` for Totalis and agg.market, `type` for Helio); anything else (a
+ * proxy page, an empty body) falls back to the HTTP status.
  */
-import { fallbackVenueError, type VenueError } from './restClient';
+import type { RawResponse, RequestJsonOptions, VenueError } from './types';
 
+/** The venue's error as its `parseError` reads it; a throwing parser falls back to the status. */
+export function readVenueError(options: RequestJsonOptions<unknown>, response: RawResponse): VenueError {
+	try {
+		return options.parseError(response.status, response.body);
+	} catch {
+		return fallbackVenueError(response.status, response.body);
+	}
+}
+
+/**
+ * A VenueError for answers that are not the venue's envelope (a proxy's HTML page, an empty
+ * body): the status as the code, and the body's text (shortened) as the message.
+ */
+export function fallbackVenueError(status: number, body: unknown): VenueError {
+	let text = '';
+	if (typeof body === 'string') text = body;
+	else if (body !== undefined && body !== null && body !== '') {
+		try {
+			text = JSON.stringify(body);
+		} catch {
+			text = String(body);
+		}
+	}
+	text = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+	if (text.length > 200) text = `${text.slice(0, 200)}…`;
+	return { code: `HTTP_${status}`, message: text || httpStatusText(status) };
+}
+
+/** A venue's `{error:{…}}` envelope; `codeKey` names the field that holds its code. */
 export function venueErrorFromEnvelope(status: number, body: unknown, codeKey: 'code' | 'type'): VenueError {
 	const envelope = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
 	if (!envelope || typeof envelope !== 'object') return fallbackVenueError(status, body);
@@ -34,4 +63,22 @@ export function findCause<T extends Error & { kind: string }>(error: unknown, na
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
+}
+
+function httpStatusText(status: number): string {
+	const texts: Record<number, string> = {
+		400: 'Bad Request',
+		401: 'Unauthorized',
+		403: 'Forbidden',
+		404: 'Not Found',
+		405: 'Method Not Allowed',
+		409: 'Conflict',
+		413: 'Payload Too Large',
+		429: 'Too Many Requests',
+		500: 'Internal Server Error',
+		502: 'Bad Gateway',
+		503: 'Service Unavailable',
+		504: 'Gateway Timeout',
+	};
+	return texts[status] ?? `HTTP ${status}`;
 }

@@ -1,15 +1,14 @@
-export {
-	requestJson,
-	executionCancelSignal,
-	fallbackVenueError,
-	type ErrorWording,
-	type FailureWording,
-	type JsonResponse,
-	type RequestJsonOptions,
-	type RestContext,
-	type RetryOptions,
-	type VenueError,
-} from './restClient';
+/** The shared REST client's public entry: venue transports and nodes import from here. */
+export { requestJson, executionCancelSignal } from './restClient';
+export { fallbackVenueError, findCause, venueErrorFromEnvelope } from './envelope';
+export type {
+	ErrorWording,
+	FailureWording,
+	JsonResponse,
+	RequestJsonOptions,
+	RestContext,
+	RetryOptions,
+	VenueError,
+} from './types';
 export { RequestCancelledError, sleep, retryWaitMs, normalizeHeaders, formatDuration, type HeaderMap } from './wait';
 export { layeredWording, type VenueCallOptions } from './venueCall';
-export { findCause, venueErrorFromEnvelope } from './envelope';

@@ -1,5 +1,5 @@
 /** What the venue transports (Totalis, Helio) share on top of `requestJson`. */
-import type { ErrorWording, RequestJsonOptions } from './restClient';
+import type { ErrorWording, RequestJsonOptions } from './types';
 
 /** The options each call states; a venue's transport adds its own (credential, error envelope, wording). */
 export type VenueCallOptions<T = unknown> = Pick<

@@ -2,6 +2,7 @@
  * Waiting between REST attempts: an abortable sleep, and the venue's hints of how long to wait
  * (a `retry_after` in the body, `Retry-After`, `X-RateLimit-Reset`).
  */
+import { abortableSleep } from '../sleep';
 
 /** Raised when a wait or a request is given up because its AbortSignal fired. */
 export class RequestCancelledError extends Error {
@@ -15,30 +16,21 @@ export class RequestCancelledError extends Error {
  * Resolves after `ms`, or rejects with RequestCancelledError as soon as any of `signals` aborts.
  * The timer is cleared on abort, so nothing outlives a cancelled execution or a closed trigger.
  */
-export function sleep(ms: number, signals: ReadonlyArray<AbortSignal | undefined> = []): Promise<void> {
+export async function sleep(ms: number, signals: ReadonlyArray<AbortSignal | undefined> = []): Promise<void> {
 	const active = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-	return new Promise((resolve, reject) => {
-		if (active.some((signal) => signal.aborted)) {
-			reject(new RequestCancelledError());
-			return;
-		}
-		const cleanup = (): void => {
-			clearTimeout(timer);
-			for (const signal of active) signal.removeEventListener('abort', onAbort);
-		};
-		const onAbort = (): void => {
-			cleanup();
-			reject(new RequestCancelledError());
-		};
-		const timer = setTimeout(
-			() => {
-				cleanup();
-				resolve();
-			},
-			Math.max(0, ms),
-		);
-		for (const signal of active) signal.addEventListener('abort', onAbort, { once: true });
-	});
+	if (active.some((signal) => signal.aborted)) throw new RequestCancelledError();
+	// One signal per wait: whatever the sleep leaves on it (n8n-workflow 1.x's sleepWithAbort never
+	// removes its listener) goes with the wait instead of piling up on a trigger's long-lived signal.
+	const wait = new AbortController();
+	const abort = () => wait.abort();
+	for (const signal of active) signal.addEventListener('abort', abort, { once: true });
+	await abortableSleep(Math.max(0, ms), wait.signal)
+		.catch((error: unknown) => {
+			throw wait.signal.aborted ? new RequestCancelledError() : error;
+		})
+		.finally(() => {
+			for (const signal of active) signal.removeEventListener('abort', abort);
+		});
 }
 
 /** Response headers with lower-case names and string values. */
@@ -81,11 +73,6 @@ export function retryWaitMs(headers: HeaderMap, bodyRetryAfterSeconds: number | 
 		return Math.ceil(value * 1000);
 	}
 	return undefined;
-}
-
-/** Exponential backoff without jitter: short and predictable, for deadline-bound retries. */
-export function backoffMs(retryNumber: number, initialMs: number, maxMs: number): number {
-	return Math.min(maxMs, initialMs * 2 ** Math.max(0, retryNumber - 1));
 }
 
 /** "1.5 s", "250 ms": durations as a person reads them in an error message. */

@@ -1,0 +1,76 @@
+/**
+ * The n8n errors of a venue stream, for the trigger host and for action nodes that run a stream
+ * (OpenMarkets' Contest → Watch). The engine's own failure kinds are in engine/errors.ts; this
+ * module turns them into what n8n shows.
+ */
+import * as workflow from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+
+import { StreamFailure } from './engine/errors';
+
+/** Whatever can name the node an error belongs to (trigger, action or poll context). */
+type NodeOwner = { getNode(): INode };
+
+/** A clear n8n error for a stream failure; "Authorization" marks credential problems, which n8n does not retry. */
+export function toNodeError(ctx: NodeOwner, venueName: string, error: unknown): Error {
+	const node = ctx.getNode();
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (!(error instanceof StreamFailure)) {
+		return operationError(ctx, `${venueName} stream failed: ${(error as Error).message ?? String(error)}`);
+	}
+	switch (error.kind) {
+		case 'auth':
+			return new NodeApiError(node, { message: error.message, code: error.details.venueCode } as JsonObject, {
+				message: `Authorization failed: ${venueName} refused the credentials (${error.message})`,
+				description: 'Check the API key in the credential, and that it is allowed to use this stream.',
+				httpCode: error.details.httpStatus ? String(error.details.httpStatus) : '401',
+			});
+		case 'rejected':
+			return new NodeApiError(node, { message: error.message } as JsonObject, {
+				message: `${venueName} refused the subscription: ${error.message}`,
+				description: 'Check the channels and ids in the node parameters.',
+				httpCode: error.details.httpStatus ? String(error.details.httpStatus) : '403',
+			});
+		case 'timeout':
+			return operationError(
+				ctx,
+				`${venueName} did not answer in time: ${error.message}`,
+				'The venue may be down or slow, or the URL in the credential may point at the wrong host.',
+			);
+		default:
+			return operationError(
+				ctx,
+				`Cannot reach ${venueName}: ${error.message}`,
+				'Check the URL in the credential and that the venue is up.',
+			);
+	}
+}
+
+/**
+ * A NodeOperationError that keeps our message: n8n would otherwise replace any message that
+ * mentions a system error code (ECONNREFUSED…) with a generic sentence, losing the host and cause.
+ */
+export function operationError(ctx: NodeOwner, message: string, description?: string) {
+	const error = new NodeOperationError(ctx.getNode(), message, { description });
+	error.message = message;
+	return error;
+}
+
+/**
+ * n8n-workflow's TriggerCloseError, where the installed version has it. It is exported from
+ * n8n-workflow 1.35.0 on (not by 1.29.1, the release before it; checked in the published
+ * packages up to 2.41.0, all with the constructor `(node, { cause, level })`). Read through the
+ * namespace so that an n8n 1.x whose n8n-workflow lacks it still loads this package.
+ */
+const TriggerCloseError = (workflow as Partial<Pick<typeof workflow, 'TriggerCloseError'>>).TriggerCloseError;
+
+/**
+ * A failure while closing a trigger, as n8n expects it: n8n-core (1.35.0 … 2.41) logs and
+ * reports a TriggerCloseError and goes on deactivating the workflow, while any other error
+ * makes the deactivation fail. Without TriggerCloseError, the failure itself, as before.
+ * Level "warning" as n8n's own triggers (Kafka, Postgres, IMAP) use it.
+ */
+export function triggerCloseError(node: INode, cause: unknown): Error {
+	const error = cause instanceof Error ? cause : new Error(String(cause));
+	return TriggerCloseError ? new TriggerCloseError(node, { cause: error, level: 'warning' }) : error;
+}

@@ -1,0 +1,130 @@
+/**
+ * The NodeApiErrors of a call that got an answer: they say what failed in plain words and carry
+ * the venue's code, message and HTTP status. Everything a person can read goes through the
+ * call's Redactor. (Failures before any answer: networkErrors.ts.)
+ */
+import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
+import type { FailedAnswer, RawResponse, RequestJsonOptions, RestContext, Target } from './types';
+import { RequestCancelledError, formatDuration } from './wait';
+
+export interface ErrorParts {
+	message: string;
+	description?: string;
+	httpStatus?: number;
+	info: IDataObject;
+}
+
+/** The one way this client makes a NodeApiError: redacted, and with our message kept. */
+export function buildApiError(context: RestContext, options: RequestJsonOptions<unknown>, parts: ErrorParts): NodeApiError {
+	const { redactor } = options;
+	const info = redactor.value({ venue: options.venue, action: options.action, ...parts.info }) as JsonObject;
+	const error = new NodeApiError(context.getNode(), info, { itemIndex: options.itemIndex });
+	// Set after construction: NodeApiError rewrites messages that mention common network codes
+	// or statuses into generic ones, and would take `code` for the HTTP status.
+	error.message = redactor.text(parts.message);
+	error.description = parts.description ? redactor.text(parts.description) : null;
+	error.httpCode = parts.httpStatus ? String(parts.httpStatus) : null;
+	error.messages = [];
+	Object.assign(error.context, info);
+	return error;
+}
+
+/** The venue's refusal, in the operation's wording where it has one; `gaveUp` says why retries ended. */
+export function venueApiError(answer: FailedAnswer, extra: { attempts: number; gaveUp?: string }): NodeApiError {
+	const { context, options, target, response, venueError } = answer;
+	const wording = options.describeError?.(venueError, response.status) ?? {};
+	const defaultMessage = `${options.venue} could not ${options.action}: ${venueError.message} (${venueError.code}, HTTP ${response.status})`;
+	const description = [wording.description ?? statusHint(options.venue, response.status), extra.gaveUp]
+		.filter((part): part is string => Boolean(part))
+		.join(' ');
+	const info: IDataObject = {
+		httpStatus: response.status,
+		code: venueError.code,
+		venueMessage: venueError.message,
+		method: options.method,
+		url: `${target.display}${options.path}`,
+		attempts: extra.attempts,
+	};
+	if (venueError.field !== undefined) info.field = venueError.field;
+	if (venueError.details !== undefined) info.details = venueError.details as IDataObject;
+	return buildApiError(context, options, {
+		message: wording.message ?? defaultMessage,
+		description,
+		httpStatus: response.status,
+		info,
+	});
+}
+
+export interface RateLimitWait {
+	waitMs: number;
+	retryAt: number;
+	capMs: number;
+	waitedMs: number;
+	/** Set when waiting would pass it. */
+	deadline?: number;
+	attempts: number;
+	/** The venue kept answering 429 (neither the cap nor the deadline ended the waits). */
+	tooMany: boolean;
+}
+
+/** A 429 this call will not wait out, naming when to retry and why it did not wait. */
+export function rateLimitError(answer: FailedAnswer, wait: RateLimitWait): NodeApiError {
+	const { context, options, target, response, venueError } = answer;
+	const retryAtIso = new Date(wait.retryAt).toISOString();
+	let why: string;
+	if (wait.deadline !== undefined) {
+		why = `Waiting ${formatDuration(wait.waitMs)} as asked would pass the deadline ${new Date(wait.deadline).toISOString()}.`;
+	} else if (wait.tooMany) {
+		why = `It kept answering 429 after ${wait.attempts} attempts.`;
+	} else {
+		const already = wait.waitedMs > 0 ? ` (after already waiting ${formatDuration(wait.waitedMs)})` : '';
+		why = `It asked to wait ${formatDuration(wait.waitMs)}${already}, more than the ${formatDuration(wait.capMs)} this node may wait (option "Rate Limit Max Wait").`;
+	}
+	return buildApiError(context, options, {
+		message: `${options.venue} rate limit: could not ${options.action}; retry after ${retryAtIso}`,
+		description: `${why} ${options.venue} said: ${venueError.message} (${venueError.code}).`,
+		httpStatus: response.status,
+		info: {
+			httpStatus: response.status,
+			code: venueError.code,
+			venueMessage: venueError.message,
+			method: options.method,
+			url: `${target.display}${options.path}`,
+			retryAfterMs: wait.waitMs,
+			retryAt: retryAtIso,
+			attempts: wait.attempts,
+		},
+	});
+}
+
+/** A 2xx whose body is not what `schema` expects; `problems` names the first few mismatches. */
+export function unexpectedBodyError(
+	context: RestContext,
+	options: RequestJsonOptions<unknown>,
+	target: Target,
+	response: RawResponse,
+	problems: string,
+): NodeApiError {
+	return buildApiError(context, options, {
+		message: `${options.venue} answered "${options.action}" with HTTP ${response.status}, but not in the shape this node expects`,
+		description: `${problems}. The call may have taken effect; check its state before repeating it.`,
+		httpStatus: response.status,
+		info: { url: `${target.display}${options.path}`, method: options.method, problems },
+	});
+}
+
+/** A call given up because a signal fired, naming the call. */
+export function cancelledError(options: RequestJsonOptions<unknown>): RequestCancelledError {
+	return new RequestCancelledError(`Cancelled: ${options.venue} ${options.action}`);
+}
+
+function statusHint(venue: string, status: number): string | undefined {
+	if (status === 400) return 'The request was refused as invalid: check the values given to this node.';
+	if (status === 401) return `The API key was not accepted: check the API key in the ${venue} credential.`;
+	if (status === 403) return 'The API key is valid but not allowed to do this (a missing permission or scope, or the resource belongs to another account).';
+	if (status === 404) return `${venue} does not know this ID (it may never have existed, or it is gone).`;
+	if (status === 409) return 'The resource is not in a state that allows this right now.';
+	if (status === 413) return 'The request body is too large.';
+	if (status >= 500) return `${venue} had a problem on its side; try again shortly.`;
+	return undefined;
+}

@@ -1,0 +1,33 @@
+/** The URL of a call, from the credential's REST base URL and the call's path, and its safe display. */
+import { NodeOperationError } from 'n8n-workflow';
+import type { RequestJsonOptions, RestContext, Target } from './types';
+
+/** Refuses a base URL that is not http(s) before anything is sent, naming the credential. */
+export function resolveTarget(context: RestContext, options: RequestJsonOptions<unknown>): Target {
+	let base: URL;
+	try {
+		base = new URL(options.baseUrl.trim());
+	} catch {
+		throw new NodeOperationError(
+			context.getNode(),
+			options.redactor.text(`The REST Base URL of the ${options.venue} credential is not a valid URL: "${options.baseUrl}"`),
+			{ description: 'Use a full URL such as https://api.example.com (with http:// or https://).', itemIndex: options.itemIndex },
+		);
+	}
+	if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+		throw new NodeOperationError(
+			context.getNode(),
+			options.redactor.text(`The REST Base URL of the ${options.venue} credential must start with http:// or https:// (it starts with ${base.protocol}//)`),
+			{ itemIndex: options.itemIndex },
+		);
+	}
+	const basePath = base.pathname.replace(/\/+$/, '');
+	const path = options.path.startsWith('/') ? options.path : `/${options.path}`;
+	const url = new URL(base.href);
+	url.pathname = `${basePath}${path}`;
+	return {
+		url: url.href,
+		display: options.redactor.text(`${base.protocol}//${base.host}${basePath}`),
+		host: options.redactor.text(base.host),
+	};
+}
