@@ -1,8 +1,8 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
+import { readTotalisCredentials, TOTALIS_CREDENTIAL_TYPE } from './auth';
 import { totalisTriggerProperties } from './trigger/description';
-import type { TotalisCredentials } from './transport';
 import { totalisTriggerSetup } from './trigger/setup';
 
 export class TotalisTrigger implements INodeType {
@@ -18,12 +18,12 @@ export class TotalisTrigger implements INodeType {
 		defaults: { name: 'Totalis Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'totalisApi', required: true }],
+		credentials: [{ name: TOTALIS_CREDENTIAL_TYPE, required: true }],
 		properties: totalisTriggerProperties,
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const credentials = await this.getCredentials<TotalisCredentials>('totalisApi');
+		const credentials = await readTotalisCredentials(this);
 		return await runStreamTrigger(this, totalisTriggerSetup(this, credentials));
 	}
 }

@@ -9,7 +9,7 @@ import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
 import { readStreamOptions } from '../../shared/triggerOptions';
 import { AcceptanceMerger } from './acceptanceMerger';
-import type { TotalisCredentials } from '../transport';
+import type { TotalisCredentials } from '../auth';
 import { TOTALIS_STREAM_DEFAULTS } from './description';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
 import { NEW_REQUEST, TotalisQuoteRequestProtocol, UPDATED_REQUEST } from './quoteRequestProtocol';
@@ -23,7 +23,6 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
 /** Builds the Totalis Trigger's stream from its parameters: the WebSocket or the quote-request stream. */
 export function totalisTriggerSetup(ctx: ITriggerFunctions, credentials: TotalisCredentials): StreamTriggerSetup {
 	const node = ctx.getNode();
-	if (!credentials.apiKey) throw new NodeOperationError(node, 'Credential → API Key is empty: a Totalis API key is required');
 	const redactor = new Redactor([credentials.apiKey]);
 	const { delivery, timing } = readStreamOptions(ctx, TOTALIS_STREAM_DEFAULTS);
 	const source = ctx.getNodeParameter('source', 'websocket') as string;
