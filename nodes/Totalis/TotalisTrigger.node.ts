@@ -2,8 +2,8 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IT
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { readTotalisCredentials, TOTALIS_CREDENTIAL_TYPE } from './auth';
-import { totalisTriggerProperties } from './trigger/description';
-import { totalisTriggerSetup } from './trigger/setup';
+import { totalisTriggerProperties } from './stream/description';
+import { totalisTriggerSetup } from './stream/setup';
 
 export class TotalisTrigger implements INodeType {
 	description: INodeTypeDescription = {

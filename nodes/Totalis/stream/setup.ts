@@ -13,7 +13,7 @@ import type { TotalisCredentials } from '../auth';
 import { TOTALIS_STREAM_DEFAULTS } from './description';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
 import { NEW_REQUEST, TotalisQuoteRequestProtocol, UPDATED_REQUEST } from './quoteRequestProtocol';
-import { TotalisWebSocketProtocol } from './websocketProtocol';
+import { TotalisWebSocketProtocol } from './protocol';
 
 /** Frames above this size are dropped unread (Totalis' REST limit is 256 KB; events are far smaller). */
 const MAX_FRAME_BYTES = 1024 * 1024;
