@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IT
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { readTotalisCredentials, TOTALIS_CREDENTIAL_TYPE } from './auth';
 import { totalisTriggerProperties } from './stream/description';
+import { readTotalisTriggerSettings } from './stream/settings';
 import { totalisTriggerSetup } from './stream/setup';
 
 export class TotalisTrigger implements INodeType {
@@ -24,6 +25,7 @@ export class TotalisTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readTotalisCredentials(this);
-		return await runStreamTrigger(this, totalisTriggerSetup(this, credentials));
+		const settings = readTotalisTriggerSettings(this);
+		return await runStreamTrigger(this, totalisTriggerSetup(this, credentials, settings));
 	}
 }
