@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
-import type { HelioCredentials } from './login';
+import { HELIO_CREDENTIAL_TYPE, readHelioCredentials } from './auth';
 import { helioTriggerProperties } from './trigger/description';
 import { helioTriggerSetup } from './trigger/setup';
 
@@ -17,12 +17,12 @@ export class HelioTrigger implements INodeType {
 		defaults: { name: 'Helio Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'helioApi', required: true }],
+		credentials: [{ name: HELIO_CREDENTIAL_TYPE, required: true }],
 		properties: helioTriggerProperties,
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const credentials = await this.getCredentials<HelioCredentials>('helioApi');
+		const credentials = await readHelioCredentials(this);
 		return await runStreamTrigger(this, helioTriggerSetup(this, credentials));
 	}
 }

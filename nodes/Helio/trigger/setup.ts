@@ -7,9 +7,9 @@ import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
 import { readStreamOptions } from '../../shared/triggerOptions';
 import { commaList } from '../../shared/triggerParameters';
-import type { HelioCredentials } from '../login';
+import { HelioStreamLogin, type HelioCredentials } from '../auth';
 import { HELIO_STREAM_DEFAULTS } from './description';
-import { HelioLogin, HelioProtocol } from './helioProtocol';
+import { HelioProtocol } from './helioProtocol';
 import type { SubscribableEvent } from './schemas';
 
 /** Depth snapshots of many levels are the largest Helio frames; 1 MB is far above them. */
@@ -18,7 +18,6 @@ const MAX_FRAME_BYTES = 1024 * 1024;
 /** Builds the Helio Trigger's stream from its parameters. */
 export function helioTriggerSetup(ctx: ITriggerFunctions, credentials: HelioCredentials): StreamTriggerSetup {
 	const node = ctx.getNode();
-	if (!credentials.baseUrl) throw new NodeOperationError(node, 'Credential → Trader Host is empty: the base URL of your broker\'s Helio host is required');
 	const redactor = new Redactor([credentials.password]);
 	const { delivery, timing } = readStreamOptions(ctx, HELIO_STREAM_DEFAULTS);
 
@@ -41,7 +40,7 @@ export function helioTriggerSetup(ctx: ITriggerFunctions, credentials: HelioCred
 		throw new NodeOperationError(node, `Depth Levels: expected a whole number ≥ 1, got ${JSON.stringify(depthLevels)}`);
 	}
 
-	const login = new HelioLogin(ctx, credentials, redactor);
+	const login = new HelioStreamLogin(ctx, credentials, redactor);
 	const protocol = new HelioProtocol(login, { symbols, events, depthSymbols, depthLevels, metrics });
 	const wanted: string[] = [...events];
 	if (depthSymbols.length > 0) wanted.push('depthEvent');
