@@ -2,8 +2,8 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IT
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { HELIO_CREDENTIAL_TYPE, readHelioCredentials } from './auth';
-import { helioTriggerProperties } from './trigger/description';
-import { helioTriggerSetup } from './trigger/setup';
+import { helioTriggerProperties } from './stream/description';
+import { helioTriggerSetup } from './stream/setup';
 
 export class HelioTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -9,7 +9,7 @@ import { readStreamOptions } from '../../shared/triggerOptions';
 import { commaList } from '../../shared/triggerParameters';
 import { HelioStreamLogin, type HelioCredentials } from '../auth';
 import { HELIO_STREAM_DEFAULTS } from './description';
-import { HelioProtocol } from './helioProtocol';
+import { HelioProtocol } from './protocol';
 import type { SubscribableEvent } from './schemas';
 
 /** Depth snapshots of many levels are the largest Helio frames; 1 MB is far above them. */
