@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IT
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { HELIO_CREDENTIAL_TYPE, readHelioCredentials } from './auth';
 import { helioTriggerProperties } from './stream/description';
+import { readHelioTriggerSettings } from './stream/settings';
 import { helioTriggerSetup } from './stream/setup';
 
 export class HelioTrigger implements INodeType {
@@ -23,6 +24,7 @@ export class HelioTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readHelioCredentials(this);
-		return await runStreamTrigger(this, helioTriggerSetup(this, credentials));
+		const settings = readHelioTriggerSettings(this);
+		return await runStreamTrigger(this, helioTriggerSetup(this, credentials, settings));
 	}
 }
