@@ -7,7 +7,7 @@ import type {
 	IHttpRequestHelper,
 	INodeProperties,
 } from 'n8n-workflow';
-import { helioLogin, type HelioCredentials } from '../nodes/Helio/login';
+import { helioCredentialsFrom, helioLogin } from '../nodes/Helio/auth';
 
 export class HelioApi implements ICredentialType {
 	name = 'helioApi';
@@ -65,11 +65,7 @@ export class HelioApi implements ICredentialType {
 	 * password.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const session = await helioLogin((options) => this.helpers.httpRequest(options), {
-			baseUrl: String(credentials.baseUrl ?? ''),
-			email: String(credentials.email ?? ''),
-			password: String(credentials.password ?? ''),
-		} satisfies HelioCredentials);
+		const session = await helioLogin((options) => this.helpers.httpRequest(options), helioCredentialsFrom(credentials));
 		return { accessToken: session.accessToken };
 	}
 

@@ -12,8 +12,7 @@ import { accountIdField, type HelioSessionContext } from './actions/common';
 import { historyFields, historyHandlers, historyOperations } from './actions/history';
 import { orderFields, orderHandlers, orderOperations } from './actions/order';
 import { positionFields, positionHandlers, positionOperations } from './actions/position';
-import type { HelioCredentials } from './login';
-import { HELIO_CREDENTIAL_TYPE } from './transport';
+import { HELIO_CREDENTIAL_TYPE, readHelioCredentials } from './auth';
 
 const handlers: ActionHandlers<HelioSessionContext> = {
 	order: orderHandlers,
@@ -63,15 +62,10 @@ export class Helio implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const raw = await this.getCredentials<HelioCredentials>(HELIO_CREDENTIAL_TYPE);
-		const credentials: HelioCredentials = {
-			baseUrl: String(raw.baseUrl ?? ''),
-			email: String(raw.email ?? ''),
-			password: String(raw.password ?? ''),
-		};
+		const credentials = await readHelioCredentials(this);
 		const session: HelioSessionContext = {
 			credentials,
-			redactor: new Redactor([raw.password, raw.accessToken]),
+			redactor: new Redactor([credentials.password, credentials.accessToken]),
 		};
 		return await runActions(this, handlers, session);
 	}

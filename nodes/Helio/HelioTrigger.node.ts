@@ -1,9 +1,10 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
-import type { HelioCredentials } from './login';
-import { helioTriggerProperties } from './trigger/description';
-import { helioTriggerSetup } from './trigger/setup';
+import { HELIO_CREDENTIAL_TYPE, readHelioCredentials } from './auth';
+import { helioTriggerProperties } from './stream/description';
+import { readHelioTriggerSettings } from './stream/settings';
+import { helioTriggerSetup } from './stream/setup';
 
 export class HelioTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,12 +18,13 @@ export class HelioTrigger implements INodeType {
 		defaults: { name: 'Helio Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'helioApi', required: true }],
+		credentials: [{ name: HELIO_CREDENTIAL_TYPE, required: true }],
 		properties: helioTriggerProperties,
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const credentials = await this.getCredentials<HelioCredentials>('helioApi');
-		return await runStreamTrigger(this, helioTriggerSetup(this, credentials));
+		const credentials = await readHelioCredentials(this);
+		const settings = readHelioTriggerSettings(this);
+		return await runStreamTrigger(this, helioTriggerSetup(this, credentials, settings));
 	}
 }

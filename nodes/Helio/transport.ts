@@ -1,6 +1,7 @@
 /**
  * Helio over the shared REST client (docs/helio.md): the error envelope `{error:{type, message,
- * field?}}`, the account path, the wording of Helio's refusals, and the token refresh.
+ * field?}}`, the account path, the wording of Helio's refusals, and the token refresh (the login
+ * itself is in auth.ts).
  *
  * The `helioApi` credential logs in inside n8n (`preAuthentication` fills the hidden, expirable
  * `accessToken`). When the token has expired Helio answers 401; n8n-core's
@@ -8,56 +9,23 @@
  * stores the new token and sends the request once more. That only happens when the request
  * fails with the 401, so calls name 401 in `refreshCredentialOnStatus`.
  */
-import type { IDataObject } from 'n8n-workflow';
 import {
-	findCause,
 	venueErrorFromEnvelope,
 	layeredWording,
 	requestJson,
 	type ErrorWording,
-	type FailureWording,
 	type JsonResponse,
 	type RestContext,
 	type VenueCallOptions,
 	type VenueError,
 } from '../shared/rest';
-import { helioBase, type HelioLoginError } from './login';
+import { findLoginError, HELIO_CREDENTIAL_TYPE, helioBase, loginFailureWording } from './auth';
 
-export const HELIO_CREDENTIAL_TYPE = 'helioApi';
 export const HELIO_VENUE = 'Helio';
 
 /** Reads Helio's error envelope; anything else (a proxy page, an empty body) falls back to the status. */
 export function parseHelioError(status: number, body: unknown): VenueError {
 	return venueErrorFromEnvelope(status, body, 'type');
-}
-
-/** A HelioLoginError anywhere in an error's cause chain (n8n wraps what preAuthentication threw). */
-export function findLoginError(error: unknown): HelioLoginError | undefined {
-	return findCause<HelioLoginError>(error, 'HelioLoginError');
-}
-
-/** The words for a failed login, for an error raised by the node. */
-export function loginFailureWording(error: HelioLoginError): FailureWording {
-	const { httpStatus, type, field } = error.details ?? {};
-	let description: string;
-	if (error.kind === 'auth') {
-		description = 'Check the Email and Password of the Helio API credential (the login of your broker\'s trader platform).';
-	} else if (error.kind === 'invalid') {
-		description = field
-			? `Check the ${field === 'email' ? 'Email' : field === 'password' ? 'Password' : field} of the Helio API credential.`
-			: 'Check the Email and Password of the Helio API credential.';
-	} else {
-		description = 'Check the Trader Host of the Helio API credential and that the broker\'s trader platform is up.';
-	}
-	const info: IDataObject = {};
-	if (field) info.field = field;
-	return {
-		message: error.message,
-		description,
-		code: type ?? (error.kind === 'unavailable' ? 'LOGIN_UNAVAILABLE' : 'LOGIN_REFUSED'),
-		httpStatus,
-		info,
-	};
 }
 
 /** Helio's wording of the statuses every call shares; operations add their own on top. */

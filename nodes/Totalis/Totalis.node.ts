@@ -11,7 +11,7 @@ import type { TotalisSession } from './actions/common';
 import { marketMakerFields, marketMakerHandlers, marketMakerOperations } from './actions/marketMaker';
 import { quoteFields, quoteHandlers, quoteOperations } from './actions/quote';
 import { quoteRequestFields, quoteRequestHandlers, quoteRequestOperations } from './actions/quoteRequest';
-import { TOTALIS_CREDENTIAL_TYPE, type TotalisCredentials } from './transport';
+import { readTotalisCredentials, TOTALIS_CREDENTIAL_TYPE } from './auth';
 
 const handlers: ActionHandlers<TotalisSession> = {
 	quote: quoteHandlers,
@@ -74,11 +74,8 @@ export class Totalis implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const credentials = await this.getCredentials<TotalisCredentials>(TOTALIS_CREDENTIAL_TYPE);
-		const session: TotalisSession = {
-			baseUrl: String(credentials.baseUrl ?? ''),
-			redactor: new Redactor([credentials.apiKey]),
-		};
+		const credentials = await readTotalisCredentials(this);
+		const session: TotalisSession = { baseUrl: credentials.baseUrl, redactor: new Redactor([credentials.apiKey]) };
 		return await runActions(this, handlers, session);
 	}
 }

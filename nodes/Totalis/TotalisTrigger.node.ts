@@ -1,9 +1,10 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
-import { totalisTriggerProperties } from './trigger/description';
-import type { TotalisCredentials } from './transport';
-import { totalisTriggerSetup } from './trigger/setup';
+import { readTotalisCredentials, TOTALIS_CREDENTIAL_TYPE } from './auth';
+import { totalisTriggerProperties } from './stream/description';
+import { readTotalisTriggerSettings } from './stream/settings';
+import { totalisTriggerSetup } from './stream/setup';
 
 export class TotalisTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,12 +19,13 @@ export class TotalisTrigger implements INodeType {
 		defaults: { name: 'Totalis Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'totalisApi', required: true }],
+		credentials: [{ name: TOTALIS_CREDENTIAL_TYPE, required: true }],
 		properties: totalisTriggerProperties,
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const credentials = await this.getCredentials<TotalisCredentials>('totalisApi');
-		return await runStreamTrigger(this, totalisTriggerSetup(this, credentials));
+		const credentials = await readTotalisCredentials(this);
+		const settings = readTotalisTriggerSettings(this);
+		return await runStreamTrigger(this, totalisTriggerSetup(this, credentials, settings));
 	}
 }

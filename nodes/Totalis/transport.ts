@@ -1,7 +1,7 @@
 /**
  * Totalis over the shared REST client: the error envelope `{error:{code, message, details?,
  * retry_after?}}`, the wording of Totalis' refusals, and one call helper used by the action
- * node (and usable by the trigger for `POST /v1/mm/heartbeat`).
+ * node and by the trigger's market-maker heartbeat.
  */
 import {
 	venueErrorFromEnvelope,
@@ -13,16 +13,9 @@ import {
 	type VenueCallOptions,
 	type VenueError,
 } from '../shared/rest';
+import { TOTALIS_CREDENTIAL_TYPE } from './auth';
 
-export const TOTALIS_CREDENTIAL_TYPE = 'totalisApi';
 export const TOTALIS_VENUE = 'Totalis';
-
-/** The fields of the `totalisApi` credential. */
-export interface TotalisCredentials {
-	apiKey: string;
-	baseUrl: string;
-	wsUrl: string;
-}
 
 /** Reads Totalis' error envelope; anything else (a proxy page, an empty body) falls back to the status. */
 export function parseTotalisError(status: number, body: unknown): VenueError {

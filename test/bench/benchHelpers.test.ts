@@ -5,7 +5,7 @@
 import { benchBooks, formatBookBench } from '../../bench/books';
 import { buildFrames, encodeBody, encodeTextFrame, markerFrame } from '../../bench/frames';
 import { median } from '../../bench/stats';
-import { TotalisWebSocketProtocol } from '../../nodes/Totalis/trigger/websocketProtocol';
+import { TotalisWebSocketProtocol } from '../../nodes/Totalis/stream/protocol';
 
 /** Reads server→client text frames back from bytes. */
 function unframe(bytes: Buffer): string[] {

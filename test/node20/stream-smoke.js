@@ -3,7 +3,7 @@
 const { startSimulator } = require('../../dist/simulator');
 const { StreamEngine } = require('../../dist/nodes/shared/engine/StreamEngine');
 const { WebSocketTransport } = require('../../dist/nodes/shared/engine/websocketTransport');
-const { TotalisWebSocketProtocol } = require('../../dist/nodes/Totalis/trigger/websocketProtocol');
+const { TotalisWebSocketProtocol } = require('../../dist/nodes/Totalis/stream/protocol');
 const { Redactor } = require('../../dist/nodes/shared/redact');
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };

@@ -7,7 +7,7 @@ import { StreamEngine } from '../../nodes/shared/engine/StreamEngine';
 import { StreamFailure } from '../../nodes/shared/engine/errors';
 import type { HandshakeSession } from '../../nodes/shared/engine/protocol';
 import { WebSocketTransport } from '../../nodes/shared/engine/websocketTransport';
-import { TotalisWebSocketProtocol } from '../../nodes/Totalis/trigger/websocketProtocol';
+import { TotalisWebSocketProtocol } from '../../nodes/Totalis/stream/protocol';
 import type { Delivered } from '../../nodes/shared/items';
 import { Redactor } from '../../nodes/shared/redact';
 import { startSimulator, type VenueSimulator } from '../../simulator';

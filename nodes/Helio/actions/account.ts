@@ -5,8 +5,8 @@
  * accounts, never the session token.
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties, type JsonObject } from 'n8n-workflow';
-import { helioLogin } from '../login';
-import { findLoginError, HELIO_VENUE, loginFailureWording } from '../transport';
+import { findLoginError, helioLogin, loginFailureWording } from '../auth';
+import { HELIO_VENUE } from '../transport';
 import type { HelioSessionContext, OperationHandler } from './common';
 
 export const accountOperations: INodeProperties = {

@@ -8,7 +8,7 @@ import type { JsonResponse } from '../../shared/rest';
 import type { ActionHandler } from '../../shared/actions/runActions';
 import { invalid, optionalDate, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
 import type { Redactor } from '../../shared/redact';
-import type { HelioCredentials } from '../login';
+import type { HelioCredentials } from '../auth';
 import { helioRequest, type HelioCallOptions } from '../transport';
 
 export {

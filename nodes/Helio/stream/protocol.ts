@@ -1,11 +1,8 @@
-import type { ITriggerFunctions } from 'n8n-workflow';
-
 import { StreamFailure } from '../../shared/engine/errors';
 import { typedMessage } from '../../shared/engine/frames';
 import type { Decoded, Frame, HandshakeSession, VenueProtocol } from '../../shared/engine/protocol';
-import type { Redactor } from '../../shared/redact';
 import { renewalMargin } from '../../shared/renewal';
-import { helioLogin, HelioLoginError, helioWebSocketUrl, type HelioCredentials, type HelioSession } from '../login';
+import type { HelioStreamLogin } from '../auth';
 import { helioPayloadValidators, type SubscribableEvent } from './schemas';
 
 export interface HelioSubscriptions {
@@ -17,39 +14,7 @@ export interface HelioSubscriptions {
 	metrics: 'all' | 'none' | string[];
 }
 
-
-/**
- * Logs in before every connection: the stream URL carries the token, and a token expires. n8n's
- * preAuthentication only serves REST calls, so the trigger logs in by itself.
- */
-export class HelioLogin {
-	current: HelioSession | undefined;
-
-	constructor(
-		private readonly ctx: ITriggerFunctions,
-		private readonly credentials: HelioCredentials,
-		private readonly redactor: Redactor,
-	) {}
-
-	async nextUrl(): Promise<string> {
-		const session: HelioSession = await helioLogin((options) => this.ctx.helpers.httpRequest(options), this.credentials).catch(
-			(error: unknown) => Promise.reject(asStreamFailure(error, this.redactor)),
-		);
-		this.current = session;
-		this.redactor.add(session.accessToken);
-		return helioWebSocketUrl(this.credentials.baseUrl, session.accessToken);
-	}
-}
-
-/** A refused login is permanent (auth); a host that cannot log us in now is transient. */
-function asStreamFailure(error: unknown, redactor: Redactor): unknown {
-	if (!(error instanceof HelioLoginError)) return error;
-	const kind = error.kind === 'unavailable' ? 'unreachable' : 'auth';
-	return new StreamFailure(kind, redactor.text(error.message), { httpStatus: error.details.httpStatus, venueCode: error.details.type });
-}
-
 type Envelope = { type: string; payload?: unknown; [field: string]: unknown };
-
 
 function payloadOf(envelope: Envelope): Record<string, unknown> {
 	const payload = envelope.payload;
@@ -80,7 +45,7 @@ export class HelioProtocol implements VenueProtocol {
 	readonly heartbeat = { kind: 'protocolPing' as const };
 
 	constructor(
-		private readonly login: HelioLogin,
+		private readonly login: HelioStreamLogin,
 		private readonly subscriptions: HelioSubscriptions,
 	) {}
 

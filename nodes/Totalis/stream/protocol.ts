@@ -17,7 +17,6 @@ const CONTROL_TYPES = new Set(['auth:success', 'pong', 'subscribed', 'unsubscrib
 
 type Envelope = { type: string; data?: unknown; [field: string]: unknown };
 
-
 /** The payload of a frame: its `data` object, or the frame's other fields for frames without one. */
 function payloadOf(envelope: Envelope): Record<string, unknown> {
 	if (envelope.data && typeof envelope.data === 'object' && !Array.isArray(envelope.data)) {

@@ -1,7 +1,6 @@
-/** Resource "Order": create, amend and cancel orders of one trading account. */
+/** Order → Create: place a market, limit, stop, stop-limit or trailing-stop order, with optional protection. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod';
-import { accountPath, segment } from '../transport';
+import { accountPath } from '../../transport';
 import {
 	ORDER_TYPES,
 	SIDES,
@@ -20,49 +19,14 @@ import {
 	toNumber,
 	volumeOf,
 	type HelioSessionContext,
-	type OperationHandler,
-} from './common';
+} from '../common';
+import { forOperations, optionalNumber, orderResponse } from './common';
 
-const forOperations = (...operation: string[]) => ({ show: { resource: ['order'], operation } });
 const forCreate = (orderType: string[], extra: Record<string, string[]> = {}) => ({
 	show: { resource: ['order'], operation: ['create'], orderType, ...extra },
 });
 
-export const orderOperations: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: ['order'] } },
-	options: [
-		{
-			name: 'Create',
-			value: 'create',
-			action: 'Create an order',
-			description: 'Place a market, limit, stop, stop-limit or trailing-stop order, with optional stop loss and take profit',
-		},
-		{
-			name: 'Amend',
-			value: 'amend',
-			action: 'Amend an open order',
-			description: 'Change the volume, prices or expiry of an order that is still open',
-		},
-		{
-			name: 'Cancel',
-			value: 'cancel',
-			action: 'Cancel an open order',
-			description: 'Cancel an order that is not filled yet',
-		},
-	],
-	default: 'create',
-};
-
-/** What an order that is already open may become (IOC and FOK only make sense at placement). */
-const RESTING_TIMES_IN_FORCE = ['gtc', 'day', 'gtd'];
-
-const ORDER_ID_HINT = 'The id Create returned, or orderId from an executionEvent of the Helio Trigger.';
-
-export const orderFields: INodeProperties[] = [
+export const createFields: INodeProperties[] = [
 	{
 		displayName: 'Symbol',
 		name: 'symbol',
@@ -213,90 +177,7 @@ export const orderFields: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 5001',
-		displayOptions: forOperations('amend', 'cancel'),
-		description: ORDER_ID_HINT,
-	},
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: forOperations('amend'),
-		description: 'What to change; at least one field',
-		options: [
-			{
-				displayName: 'Good Till Date',
-				name: 'goodTillDate',
-				type: 'dateTime',
-				default: '',
-				description: 'A new expiry for a Good Till Date order; must be in the future',
-			},
-			{
-				displayName: 'Limit Price',
-				name: 'limitPrice',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0, numberPrecision: 5 },
-			},
-			{
-				displayName: 'Stop Loss Price',
-				name: 'stopLossPrice',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0, numberPrecision: 5 },
-				description: 'The stop loss the resulting position gets (sent as sl_levels)',
-			},
-			{
-				displayName: 'Stop Price',
-				name: 'stopPrice',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0, numberPrecision: 5 },
-			},
-			{
-				displayName: 'Take Profit Price',
-				name: 'takeProfitPrice',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0, numberPrecision: 5 },
-				description: 'The take profit the resulting position gets (sent as tp_levels)',
-			},
-			{
-				displayName: 'Time in Force',
-				name: 'timeInForce',
-				type: 'options',
-				options: timeInForceOptions.filter((option) => RESTING_TIMES_IN_FORCE.includes(option.value)),
-				default: 'gtc',
-				description: 'An open order can be Good Till Cancelled, Day or Good Till Date (which needs the Good Till Date field too)',
-			},
-			{
-				displayName: 'Volume (Lots)',
-				name: 'volume',
-				type: 'number',
-				default: 0.01,
-				typeOptions: { minValue: 0.01, numberPrecision: 2 },
-				description: 'The new total volume of the order, in lots (0.01 or more)',
-			},
-		],
-	},
 ];
-
-const orderSchema = z.object({ id: z.union([z.string(), z.number()]) }).passthrough();
-const orderResponse = z.object({ order: orderSchema }).passthrough();
-
-/** An optional number from a collection: undefined when absent or empty. */
-function optionalNumber(fields: IDataObject, name: string): unknown {
-	const value = fields[name];
-	return isEmpty(value) ? undefined : value;
-}
 
 /** Optional stop loss / take profit: a price or points (0 and empty mean "not set"), not both. */
 function protection(
@@ -336,7 +217,7 @@ const ORDER_TYPE_NAMES: Record<string, string> = {
 	trailingStop: 'Trailing Stop',
 };
 
-async function create(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject> {
+export async function create(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject> {
 	const accountId = readAccountId(this, itemIndex);
 	const symbol = requiredText(this, itemIndex, 'symbol', 'Symbol', 'the symbol to trade (e.g. EURUSD)');
 	const side = choice(this, itemIndex, 'side', 'Side', SIDES, 'buy');
@@ -400,84 +281,3 @@ async function create(this: IExecuteFunctions, itemIndex: number, session: Helio
 	});
 	return response.body.order as IDataObject;
 }
-
-async function amend(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject> {
-	const accountId = readAccountId(this, itemIndex);
-	const orderId = requiredText(this, itemIndex, 'orderId', 'Order ID', 'the ID of an open order', ORDER_ID_HINT);
-	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-	const body: IDataObject = {};
-
-	const volume = optionalNumber(fields, 'volume');
-	if (volume !== undefined) body.volume = volumeOf(this, itemIndex, volume);
-	const limitPrice = optionalNumber(fields, 'limitPrice');
-	if (limitPrice !== undefined) body.limit_price = positiveNumber(this, itemIndex, limitPrice, 'Limit Price', 'a price greater than 0');
-	const stopPrice = optionalNumber(fields, 'stopPrice');
-	if (stopPrice !== undefined) body.stop_price = positiveNumber(this, itemIndex, stopPrice, 'Stop Price', 'a price greater than 0');
-	if (!isEmpty(fields.timeInForce)) {
-		const key = typeof fields.timeInForce === 'string' ? fields.timeInForce.trim() : '';
-		const timeInForce = RESTING_TIMES_IN_FORCE.find((name) => name === key || TIMES_IN_FORCE[name] === key.toUpperCase());
-		if (!timeInForce) {
-			throw invalid(
-				this,
-				itemIndex,
-				'Time in Force',
-				`one of ${RESTING_TIMES_IN_FORCE.join(', ')} (an open order cannot become IOC or FOK)`,
-				fields.timeInForce,
-			);
-		}
-		body.time_in_force = TIMES_IN_FORCE[timeInForce];
-		if (timeInForce === 'gtd') body.good_till_date = goodTillDateOf(this, itemIndex, fields.goodTillDate);
-	}
-	if (body.good_till_date === undefined && !isEmpty(fields.goodTillDate)) {
-		body.good_till_date = goodTillDateOf(this, itemIndex, fields.goodTillDate);
-	}
-	const stopLossPrice = optionalNumber(fields, 'stopLossPrice');
-	if (stopLossPrice !== undefined) {
-		body.sl_levels = [positiveNumber(this, itemIndex, stopLossPrice, 'Stop Loss Price', 'a price greater than 0')];
-	}
-	const takeProfitPrice = optionalNumber(fields, 'takeProfitPrice');
-	if (takeProfitPrice !== undefined) {
-		body.tp_levels = [positiveNumber(this, itemIndex, takeProfitPrice, 'Take Profit Price', 'a price greater than 0')];
-	}
-	if (Object.keys(body).length === 0) {
-		throw refuse(
-			this,
-			itemIndex,
-			'Update Fields',
-			'nothing to change; add at least one of Volume (Lots), Limit Price, Stop Price, Time in Force, Good Till Date, Stop Loss Price or Take Profit Price',
-		);
-	}
-
-	const response = await sessionRequest(this, session, itemIndex, {
-		method: 'PATCH',
-		path: accountPath(accountId, `/orders/${segment(orderId)}`),
-		action: `amend order ${orderId} on account ${accountId}`,
-		body,
-		schema: orderResponse,
-		describeError: (_error, status) => {
-			if (status === 404) return { description: `Account ${accountId} has no order ${orderId}.` };
-			if (status === 409) return { description: 'The order is no longer open (filled, cancelled or expired): it cannot be amended.' };
-			return undefined;
-		},
-	});
-	return response.body.order as IDataObject;
-}
-
-async function cancel(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject> {
-	const accountId = readAccountId(this, itemIndex);
-	const orderId = requiredText(this, itemIndex, 'orderId', 'Order ID', 'the ID of an open order', ORDER_ID_HINT);
-	const response = await sessionRequest(this, session, itemIndex, {
-		method: 'DELETE',
-		path: accountPath(accountId, `/orders/${segment(orderId)}`),
-		action: `cancel order ${orderId} on account ${accountId}`,
-		schema: orderResponse,
-		describeError: (_error, status) => {
-			if (status === 404) return { description: `Account ${accountId} has no order ${orderId}.` };
-			if (status === 409) return { description: 'The order is no longer open: it was filled (close the position instead), cancelled or expired.' };
-			return undefined;
-		},
-	});
-	return response.body.order as IDataObject;
-}
-
-export const orderHandlers: Record<string, OperationHandler> = { create, amend, cancel };

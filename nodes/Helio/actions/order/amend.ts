@@ -1,0 +1,151 @@
+/** Order → Amend: change the volume, prices or expiry of an order that is still open. */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { accountPath, segment } from '../../transport';
+import {
+	TIMES_IN_FORCE,
+	goodTillDateOf,
+	invalid,
+	isEmpty,
+	positiveNumber,
+	readAccountId,
+	refuse,
+	requiredText,
+	sessionRequest,
+	timeInForceOptions,
+	volumeOf,
+	type HelioSessionContext,
+} from '../common';
+import { forOperations, optionalNumber, ORDER_ID_HINT, orderResponse } from './common';
+
+/** What an order that is already open may become (IOC and FOK only make sense at placement). */
+const RESTING_TIMES_IN_FORCE = ['gtc', 'day', 'gtd'];
+
+/** The Update Fields collection (the Order ID field is shared with Cancel). */
+export const amendFields: INodeProperties[] = [
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: forOperations('amend'),
+		description: 'What to change; at least one field',
+		options: [
+			{
+				displayName: 'Good Till Date',
+				name: 'goodTillDate',
+				type: 'dateTime',
+				default: '',
+				description: 'A new expiry for a Good Till Date order; must be in the future',
+			},
+			{
+				displayName: 'Limit Price',
+				name: 'limitPrice',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0, numberPrecision: 5 },
+			},
+			{
+				displayName: 'Stop Loss Price',
+				name: 'stopLossPrice',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0, numberPrecision: 5 },
+				description: 'The stop loss the resulting position gets (sent as sl_levels)',
+			},
+			{
+				displayName: 'Stop Price',
+				name: 'stopPrice',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0, numberPrecision: 5 },
+			},
+			{
+				displayName: 'Take Profit Price',
+				name: 'takeProfitPrice',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0, numberPrecision: 5 },
+				description: 'The take profit the resulting position gets (sent as tp_levels)',
+			},
+			{
+				displayName: 'Time in Force',
+				name: 'timeInForce',
+				type: 'options',
+				options: timeInForceOptions.filter((option) => RESTING_TIMES_IN_FORCE.includes(option.value)),
+				default: 'gtc',
+				description: 'An open order can be Good Till Cancelled, Day or Good Till Date (which needs the Good Till Date field too)',
+			},
+			{
+				displayName: 'Volume (Lots)',
+				name: 'volume',
+				type: 'number',
+				default: 0.01,
+				typeOptions: { minValue: 0.01, numberPrecision: 2 },
+				description: 'The new total volume of the order, in lots (0.01 or more)',
+			},
+		],
+	},
+];
+
+export async function amend(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject> {
+	const accountId = readAccountId(this, itemIndex);
+	const orderId = requiredText(this, itemIndex, 'orderId', 'Order ID', 'the ID of an open order', ORDER_ID_HINT);
+	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const body: IDataObject = {};
+
+	const volume = optionalNumber(fields, 'volume');
+	if (volume !== undefined) body.volume = volumeOf(this, itemIndex, volume);
+	const limitPrice = optionalNumber(fields, 'limitPrice');
+	if (limitPrice !== undefined) body.limit_price = positiveNumber(this, itemIndex, limitPrice, 'Limit Price', 'a price greater than 0');
+	const stopPrice = optionalNumber(fields, 'stopPrice');
+	if (stopPrice !== undefined) body.stop_price = positiveNumber(this, itemIndex, stopPrice, 'Stop Price', 'a price greater than 0');
+	if (!isEmpty(fields.timeInForce)) {
+		const key = typeof fields.timeInForce === 'string' ? fields.timeInForce.trim() : '';
+		const timeInForce = RESTING_TIMES_IN_FORCE.find((name) => name === key || TIMES_IN_FORCE[name] === key.toUpperCase());
+		if (!timeInForce) {
+			throw invalid(
+				this,
+				itemIndex,
+				'Time in Force',
+				`one of ${RESTING_TIMES_IN_FORCE.join(', ')} (an open order cannot become IOC or FOK)`,
+				fields.timeInForce,
+			);
+		}
+		body.time_in_force = TIMES_IN_FORCE[timeInForce];
+		if (timeInForce === 'gtd') body.good_till_date = goodTillDateOf(this, itemIndex, fields.goodTillDate);
+	}
+	if (body.good_till_date === undefined && !isEmpty(fields.goodTillDate)) {
+		body.good_till_date = goodTillDateOf(this, itemIndex, fields.goodTillDate);
+	}
+	const stopLossPrice = optionalNumber(fields, 'stopLossPrice');
+	if (stopLossPrice !== undefined) {
+		body.sl_levels = [positiveNumber(this, itemIndex, stopLossPrice, 'Stop Loss Price', 'a price greater than 0')];
+	}
+	const takeProfitPrice = optionalNumber(fields, 'takeProfitPrice');
+	if (takeProfitPrice !== undefined) {
+		body.tp_levels = [positiveNumber(this, itemIndex, takeProfitPrice, 'Take Profit Price', 'a price greater than 0')];
+	}
+	if (Object.keys(body).length === 0) {
+		throw refuse(
+			this,
+			itemIndex,
+			'Update Fields',
+			'nothing to change; add at least one of Volume (Lots), Limit Price, Stop Price, Time in Force, Good Till Date, Stop Loss Price or Take Profit Price',
+		);
+	}
+
+	const response = await sessionRequest(this, session, itemIndex, {
+		method: 'PATCH',
+		path: accountPath(accountId, `/orders/${segment(orderId)}`),
+		action: `amend order ${orderId} on account ${accountId}`,
+		body,
+		schema: orderResponse,
+		describeError: (_error, status) => {
+			if (status === 404) return { description: `Account ${accountId} has no order ${orderId}.` };
+			if (status === 409) return { description: 'The order is no longer open (filled, cancelled or expired): it cannot be amended.' };
+			return undefined;
+		},
+	});
+	return response.body.order as IDataObject;
+}

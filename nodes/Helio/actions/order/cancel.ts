@@ -1,0 +1,22 @@
+/** Order → Cancel: cancel an order that is not filled yet. */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { accountPath, segment } from '../../transport';
+import { readAccountId, requiredText, sessionRequest, type HelioSessionContext } from '../common';
+import { ORDER_ID_HINT, orderResponse } from './common';
+
+export async function cancel(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject> {
+	const accountId = readAccountId(this, itemIndex);
+	const orderId = requiredText(this, itemIndex, 'orderId', 'Order ID', 'the ID of an open order', ORDER_ID_HINT);
+	const response = await sessionRequest(this, session, itemIndex, {
+		method: 'DELETE',
+		path: accountPath(accountId, `/orders/${segment(orderId)}`),
+		action: `cancel order ${orderId} on account ${accountId}`,
+		schema: orderResponse,
+		describeError: (_error, status) => {
+			if (status === 404) return { description: `Account ${accountId} has no order ${orderId}.` };
+			if (status === 409) return { description: 'The order is no longer open: it was filled (close the position instead), cancelled or expired.' };
+			return undefined;
+		},
+	});
+	return response.body.order as IDataObject;
+}

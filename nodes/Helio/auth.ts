@@ -1,0 +1,207 @@
+/**
+ * The `helioApi` credential and the Helio login (venues.md §2): `POST /api/v1/login {email,
+ * password}` → `{access_token, expires_at (unix seconds), accounts:[{id, gid}]}`; refusals are
+ * `{error:{type, message, field?}}`. Both nodes read the credential through
+ * readHelioCredentials. The login serves the credential's preAuthentication (REST), Account →
+ * List, and the trigger, which logs in by itself before every connection (n8n only runs
+ * preAuthentication inside httpRequestWithAuthentication).
+ */
+import {
+	NodeOperationError,
+	type FunctionsBase,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type ITriggerFunctions,
+} from 'n8n-workflow';
+
+import { StreamFailure } from '../shared/engine/errors';
+import type { Redactor } from '../shared/redact';
+import { findCause, type FailureWording } from '../shared/rest';
+
+export const HELIO_CREDENTIAL_TYPE = 'helioApi';
+
+export interface HelioCredentials {
+	baseUrl: string;
+	email: string;
+	password: string;
+	/** Filled by preAuthentication; hidden and expirable. */
+	accessToken?: string;
+}
+
+/** The credential's stored fields as strings (what preAuthentication and the nodes receive). */
+export function helioCredentialsFrom(data: ICredentialDataDecryptedObject): HelioCredentials {
+	const credentials: HelioCredentials = {
+		baseUrl: String(data.baseUrl ?? ''),
+		email: String(data.email ?? ''),
+		password: String(data.password ?? ''),
+	};
+	if (typeof data.accessToken === 'string' && data.accessToken) credentials.accessToken = data.accessToken;
+	return credentials;
+}
+
+/**
+ * Reads the credential and refuses an empty Trader Host, which no call could reach. An empty
+ * email or password is left to the login, which refuses it in Helio's own terms.
+ */
+export async function readHelioCredentials(ctx: Pick<FunctionsBase, 'getCredentials' | 'getNode'>): Promise<HelioCredentials> {
+	const credentials = helioCredentialsFrom(await ctx.getCredentials(HELIO_CREDENTIAL_TYPE));
+	if (!credentials.baseUrl) {
+		throw new NodeOperationError(ctx.getNode(), 'Credential → Trader Host is empty: the base URL of your broker\'s Helio host is required');
+	}
+	return credentials;
+}
+
+export interface HelioAccount {
+	id: string;
+	gid?: string | number;
+	[field: string]: unknown;
+}
+
+export interface HelioSession {
+	accessToken: string;
+	/** When the token stops working (epoch ms). */
+	expiresAtMs: number;
+	accounts: HelioAccount[];
+}
+
+/** Why a login failed, in the venue's words: `kind` auth (wrong email or password) or unavailable. */
+export class HelioLoginError extends Error {
+	constructor(
+		readonly kind: 'auth' | 'invalid' | 'unavailable',
+		message: string,
+		readonly details: { httpStatus?: number; type?: string; field?: string } = {},
+	) {
+		super(message);
+		this.name = 'HelioLoginError';
+	}
+}
+
+/** The trader host without a trailing slash. */
+export function helioBase(baseUrl: string): string {
+	return baseUrl.trim().replace(/\/+$/, '');
+}
+
+type HttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
+
+/** Logs in; throws HelioLoginError with the venue's explanation (never the password). */
+export async function helioLogin(httpRequest: HttpRequest, credentials: HelioCredentials): Promise<HelioSession> {
+	if (!credentials.email || !credentials.password) {
+		throw new HelioLoginError('invalid', 'Helio login needs the email and the password of the credential', {
+			field: !credentials.email ? 'email' : 'password',
+		});
+	}
+	let response: { statusCode: number; body: unknown } | undefined;
+	let unreachable: string | undefined;
+	try {
+		response = (await httpRequest({
+			method: 'POST',
+			url: `${helioBase(credentials.baseUrl)}/api/v1/login`,
+			body: { email: credentials.email, password: credentials.password },
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as { statusCode: number; body: unknown };
+	} catch (error) {
+		unreachable = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+	}
+	// Thrown outside the catch: there is no node here (a credential's preAuthentication, the
+	// trigger's login) to build a NodeApiError; callers turn it into one.
+	if (!response) {
+		throw new HelioLoginError('unavailable', `cannot reach the Helio trader host ${helioBase(credentials.baseUrl)} (${unreachable ?? 'no answer'})`);
+	}
+	const body = (response.body ?? {}) as IDataObject;
+	if (response.statusCode >= 200 && response.statusCode < 300) return parseSession(body);
+	const error = (body.error ?? {}) as { type?: string; message?: string; field?: string };
+	const said = error.message ?? `HTTP ${response.statusCode}`;
+	const details = { httpStatus: response.statusCode, type: error.type, field: error.field };
+	if (response.statusCode === 401 || response.statusCode === 403) {
+		throw new HelioLoginError('auth', `Helio refused the login: ${said}`, details);
+	}
+	if (response.statusCode === 400) {
+		const field = error.field ? ` (field ${error.field})` : '';
+		throw new HelioLoginError('invalid', `Helio refused the login request: ${said}${field}`, details);
+	}
+	throw new HelioLoginError('unavailable', `Helio could not log in now: ${said} (HTTP ${response.statusCode})`, details);
+}
+
+function parseSession(body: IDataObject): HelioSession {
+	const token = body.access_token;
+	const expiresAt = Number(body.expires_at);
+	if (typeof token !== 'string' || token === '' || !Number.isFinite(expiresAt)) {
+		throw new HelioLoginError('unavailable', 'Helio answered the login without access_token and expires_at');
+	}
+	const accounts = Array.isArray(body.accounts)
+		? (body.accounts as HelioAccount[]).filter((account) => account && account.id !== undefined).map((account) => ({ ...account, id: String(account.id) }))
+		: [];
+	// expires_at is documented in unix seconds; a value in milliseconds is accepted too.
+	const expiresAtMs = expiresAt > 1e12 ? expiresAt : expiresAt * 1000;
+	return { accessToken: token, expiresAtMs, accounts };
+}
+
+/** A HelioLoginError anywhere in an error's cause chain (n8n wraps what preAuthentication threw). */
+export function findLoginError(error: unknown): HelioLoginError | undefined {
+	return findCause<HelioLoginError>(error, 'HelioLoginError');
+}
+
+/** The words for a failed login, for an error raised by the node. */
+export function loginFailureWording(error: HelioLoginError): FailureWording {
+	const { httpStatus, type, field } = error.details ?? {};
+	let description: string;
+	if (error.kind === 'auth') {
+		description = 'Check the Email and Password of the Helio API credential (the login of your broker\'s trader platform).';
+	} else if (error.kind === 'invalid') {
+		description = field
+			? `Check the ${field === 'email' ? 'Email' : field === 'password' ? 'Password' : field} of the Helio API credential.`
+			: 'Check the Email and Password of the Helio API credential.';
+	} else {
+		description = 'Check the Trader Host of the Helio API credential and that the broker\'s trader platform is up.';
+	}
+	const info: IDataObject = {};
+	if (field) info.field = field;
+	return {
+		message: error.message,
+		description,
+		code: type ?? (error.kind === 'unavailable' ? 'LOGIN_UNAVAILABLE' : 'LOGIN_REFUSED'),
+		httpStatus,
+		info,
+	};
+}
+
+/** The Trader WebSocket URL for a token: the same host, ws(s) scheme, `/api/v1/ws?token=…`. */
+export function helioWebSocketUrl(baseUrl: string, accessToken: string): string {
+	const url = new URL(`${helioBase(baseUrl)}/api/v1/ws`);
+	url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+	url.searchParams.set('token', accessToken);
+	return url.toString();
+}
+
+/**
+ * The trigger's login: a fresh one before every connection, since the stream URL carries the
+ * token and a token expires. `current` is the latest session (its accounts and expiry).
+ */
+export class HelioStreamLogin {
+	current: HelioSession | undefined;
+
+	constructor(
+		private readonly ctx: ITriggerFunctions,
+		private readonly credentials: HelioCredentials,
+		private readonly redactor: Redactor,
+	) {}
+
+	async nextUrl(): Promise<string> {
+		const session: HelioSession = await helioLogin((options) => this.ctx.helpers.httpRequest(options), this.credentials).catch(
+			(error: unknown) => Promise.reject(asStreamFailure(error, this.redactor)),
+		);
+		this.current = session;
+		this.redactor.add(session.accessToken);
+		return helioWebSocketUrl(this.credentials.baseUrl, session.accessToken);
+	}
+}
+
+/** A refused login is permanent (auth); a host that cannot log us in now is transient. */
+function asStreamFailure(error: unknown, redactor: Redactor): unknown {
+	if (!(error instanceof HelioLoginError)) return error;
+	const kind = error.kind === 'unavailable' ? 'unreachable' : 'auth';
+	return new StreamFailure(kind, redactor.text(error.message), { httpStatus: error.details.httpStatus, venueCode: error.details.type });
+}

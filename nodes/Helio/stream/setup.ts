@@ -1,0 +1,41 @@
+import type { ITriggerFunctions } from 'n8n-workflow';
+
+import { eventFilter } from '../../shared/delivery/stages';
+import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
+import { StreamEngine } from '../../shared/engine/StreamEngine';
+import { WebSocketTransport } from '../../shared/engine/websocketTransport';
+import { Redactor } from '../../shared/redact';
+import { HelioStreamLogin, type HelioCredentials } from '../auth';
+import { HelioProtocol } from './protocol';
+import type { HelioTriggerSettings } from './settings';
+
+/** Depth snapshots of many levels are the largest Helio frames; 1 MB is far above them. */
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Builds the Helio Trigger's stream from its settings: a fresh login, then the Trader WebSocket. */
+export function helioTriggerSetup(ctx: ITriggerFunctions, credentials: HelioCredentials, settings: HelioTriggerSettings): StreamTriggerSetup {
+	const redactor = new Redactor([credentials.password]);
+	const { subscriptions } = settings;
+	const login = new HelioStreamLogin(ctx, credentials, redactor);
+	const protocol = new HelioProtocol(login, subscriptions);
+	// Depth and metrics are their own subscriptions, so their events pass whenever subscribed.
+	const wanted: string[] = [...subscriptions.events];
+	if (subscriptions.depthSymbols.length > 0) wanted.push('depthEvent');
+	if (subscriptions.metrics !== 'none') wanted.push('metricsEvent');
+	if (settings.includeErrors) wanted.push('error');
+	return {
+		venueName: 'Helio',
+		redactor,
+		delivery: settings.delivery,
+		stages: [eventFilter(wanted)],
+		createEngine: (hooks) =>
+			new StreamEngine({
+				transport: new WebSocketTransport({ url: () => login.nextUrl(), redactor }),
+				protocol,
+				redactor,
+				timing: settings.timing,
+				maxFrameBytes: MAX_FRAME_BYTES,
+				...hooks,
+			}),
+	};
+}

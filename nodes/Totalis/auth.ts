@@ -1,0 +1,28 @@
+/**
+ * The `totalisApi` credential as both Totalis nodes read it. Totalis has no login: every REST
+ * call and the WebSocket's `auth` message carry the API key as it is.
+ */
+import { NodeOperationError, type FunctionsBase } from 'n8n-workflow';
+
+export const TOTALIS_CREDENTIAL_TYPE = 'totalisApi';
+
+/** The fields of the `totalisApi` credential. */
+export interface TotalisCredentials {
+	apiKey: string;
+	baseUrl: string;
+	wsUrl: string;
+}
+
+/** Reads the credential and refuses an empty API key, which no Totalis call could use. */
+export async function readTotalisCredentials(ctx: Pick<FunctionsBase, 'getCredentials' | 'getNode'>): Promise<TotalisCredentials> {
+	const raw = await ctx.getCredentials(TOTALIS_CREDENTIAL_TYPE);
+	const credentials: TotalisCredentials = {
+		apiKey: String(raw.apiKey ?? ''),
+		baseUrl: String(raw.baseUrl ?? ''),
+		wsUrl: String(raw.wsUrl ?? ''),
+	};
+	if (!credentials.apiKey) {
+		throw new NodeOperationError(ctx.getNode(), 'Credential → API Key is empty: a Totalis API key is required');
+	}
+	return credentials;
+}

@@ -1,0 +1,68 @@
+/**
+ * The Totalis Trigger's parameters, read and checked once before anything connects, into one
+ * typed object (the idea of n8n's Kafka Trigger v2 TriggerSettings). setup.ts builds the stream
+ * from it and reads no parameter itself.
+ */
+import type { ITriggerFunctions } from 'n8n-workflow';
+
+import type { DeliveryOptions } from '../../shared/delivery/delivery';
+import type { StreamTiming } from '../../shared/engine/StreamEngine';
+import { readStreamOptions } from '../../shared/triggerOptions';
+import { TriggerParameters } from '../../shared/triggerParameters';
+import { TOTALIS_STREAM_DEFAULTS } from './description';
+import type { TotalisChannels } from './protocol';
+
+interface StreamSettings {
+	delivery: DeliveryOptions;
+	timing: StreamTiming;
+}
+
+/** Source "Quote & Position Events": the WebSocket. */
+export interface TotalisWebSocketSettings extends StreamSettings {
+	source: 'websocket';
+	channels: TotalisChannels;
+	/** The events that start the workflow; `*` among them lets every event through. */
+	events: string[];
+	/** How long the first acceptance event waits for its partner; undefined: the two are not merged. */
+	mergeWaitMs: number | undefined;
+}
+
+/** Source "Quote Requests (Market Maker)": the SSE stream, with the market-maker heartbeat beside it. */
+export interface TotalisQuoteRequestSettings extends StreamSettings {
+	source: 'quoteRequests';
+	/** quote_request, quote_request:updated, and "other" for removals and unknown events. */
+	requestEvents: string[];
+	includeSnapshot: boolean;
+	/** How often to send POST /v1/mm/heartbeat; 0: never. */
+	mmHeartbeatMs: number;
+}
+
+export type TotalisTriggerSettings = TotalisWebSocketSettings | TotalisQuoteRequestSettings;
+
+export function readTotalisTriggerSettings(ctx: ITriggerFunctions): TotalisTriggerSettings {
+	const parameters = new TriggerParameters(ctx);
+	const stream = readStreamOptions(ctx, TOTALIS_STREAM_DEFAULTS);
+	if (parameters.value<string>('source', 'websocket') === 'quoteRequests') {
+		return {
+			...stream,
+			source: 'quoteRequests',
+			requestEvents: parameters.choices('requestEvents', 'Request Events', [], 'choose at least one kind of quote-request event'),
+			includeSnapshot: parameters.value('includeSnapshot', true),
+			mmHeartbeatMs: parameters.number('Market-Maker Heartbeat (Ms)', parameters.value<unknown>('mmHeartbeatMs', 20000), 20000, { min: 0 }),
+		};
+	}
+
+	const chosen = parameters.value<string[]>('channels', ['marketMakerQuotes']);
+	const marketMakerQuotes = chosen.includes('marketMakerQuotes');
+	// RFQ IDs are only shown, and only read, with Specific RFQs.
+	const rfqIds = chosen.includes('rfqs') ? parameters.commaList('rfqIds') : [];
+	if (!marketMakerQuotes && rfqIds.length === 0) {
+		throw parameters.fail('Subscribe To: choose My Market-Maker Quotes or give at least one RFQ ID');
+	}
+	const events = parameters.choices('events', 'Events', ['*'], 'choose at least one event or All Events');
+	const mergeWaitMs = parameters.value('mergeAccepted', true)
+		? parameters.number('Merge Wait (Ms)', parameters.value<unknown>('mergeWaitMs', 150), 150, { min: 0 })
+		: undefined;
+	const marketMakerId = String(parameters.value<unknown>('marketMakerId', '') ?? '').trim() || undefined;
+	return { ...stream, source: 'websocket', channels: { marketMakerQuotes, marketMakerId, rfqIds }, events, mergeWaitMs };
+}

@@ -1,0 +1,101 @@
+import type { ITriggerFunctions } from 'n8n-workflow';
+
+import type { Stage } from '../../shared/delivery/stages';
+import { eventFilter } from '../../shared/delivery/stages';
+import type { EngineHooks, StreamTriggerSetup } from '../../shared/delivery/triggerHost';
+import { SseTransport } from '../../shared/engine/sseTransport';
+import type { StreamTiming } from '../../shared/engine/StreamEngine';
+import { StreamEngine } from '../../shared/engine/StreamEngine';
+import { WebSocketTransport } from '../../shared/engine/websocketTransport';
+import { Redactor } from '../../shared/redact';
+import type { TotalisCredentials } from '../auth';
+import { AcceptanceMerger } from './acceptanceMerger';
+import { MarketMakerHeartbeat } from './mmHeartbeat';
+import { TotalisWebSocketProtocol } from './protocol';
+import { NEW_REQUEST, TotalisQuoteRequestProtocol, UPDATED_REQUEST } from './quoteRequestProtocol';
+import type { TotalisQuoteRequestSettings, TotalisTriggerSettings, TotalisWebSocketSettings } from './settings';
+
+/** Frames above this size are dropped unread (Totalis' REST limit is 256 KB; events are far smaller). */
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** Builds the Totalis Trigger's stream from its settings: the WebSocket or the quote-request stream. */
+export function totalisTriggerSetup(
+	ctx: ITriggerFunctions,
+	credentials: TotalisCredentials,
+	settings: TotalisTriggerSettings,
+): StreamTriggerSetup {
+	const redactor = new Redactor([credentials.apiKey]);
+	return settings.source === 'quoteRequests'
+		? quoteRequestStream(ctx, credentials, settings, redactor)
+		: webSocketStream(credentials, settings, redactor);
+}
+
+function engineFor(
+	transport: WebSocketTransport | SseTransport,
+	protocol: TotalisWebSocketProtocol | TotalisQuoteRequestProtocol,
+	redactor: Redactor,
+	timing: StreamTiming,
+) {
+	return (hooks: EngineHooks) => new StreamEngine({ transport, protocol, redactor, timing, maxFrameBytes: MAX_FRAME_BYTES, ...hooks });
+}
+
+/** The WebSocket: quote and position events, the acceptance pair merged, the chosen events let through. */
+function webSocketStream(credentials: TotalisCredentials, settings: TotalisWebSocketSettings, redactor: Redactor): StreamTriggerSetup {
+	const { events, mergeWaitMs } = settings;
+	const stages: Stage[] = [];
+	if (mergeWaitMs !== undefined) stages.push(new AcceptanceMerger(mergeWaitMs));
+	if (!events.includes('*')) {
+		// A merged acceptance is always named quote:accepted, whichever of the two was chosen.
+		const wanted = mergeWaitMs !== undefined && events.includes('mm_quote:accepted') ? [...events, 'quote:accepted'] : events;
+		stages.push(eventFilter(wanted));
+	}
+	const transport = new WebSocketTransport({ url: credentials.wsUrl, redactor });
+	const protocol = new TotalisWebSocketProtocol(credentials.apiKey, settings.channels);
+	return {
+		venueName: 'Totalis',
+		redactor,
+		delivery: settings.delivery,
+		stages,
+		createEngine: engineFor(transport, protocol, redactor, settings.timing),
+	};
+}
+
+/** The market maker's quote-request stream (SSE), with the market-maker heartbeat running beside it. */
+function quoteRequestStream(
+	ctx: ITriggerFunctions,
+	credentials: TotalisCredentials,
+	settings: TotalisQuoteRequestSettings,
+	redactor: Redactor,
+): StreamTriggerSetup {
+	const baseUrl = trimSlash(credentials.baseUrl);
+	const transport = new SseTransport({
+		url: `${baseUrl}/v1/mm/quote-requests/stream`,
+		headers: { 'X-API-Key': credentials.apiKey },
+		redactor,
+	});
+	const protocol = new TotalisQuoteRequestProtocol(settings.includeSnapshot);
+	return {
+		venueName: 'Totalis',
+		redactor,
+		delivery: settings.delivery,
+		stages: [requestEventFilter(settings.requestEvents)],
+		createEngine: engineFor(transport, protocol, redactor, settings.timing),
+		createCompanions: (hooks) => [
+			new MarketMakerHeartbeat(ctx, { baseUrl, intervalMs: settings.mmHeartbeatMs, redactor, logger: hooks.logger }),
+		],
+	};
+}
+
+/** The quote-request events chosen: new, updated, and "other" for removals and anything unknown. */
+function requestEventFilter(selected: string[]): Stage {
+	const known = new Set([NEW_REQUEST, UPDATED_REQUEST]);
+	const wanted = new Set(selected);
+	return {
+		push(delivered, next) {
+			const event = delivered.item.event;
+			if (known.has(event) ? wanted.has(event) : wanted.has('other')) next(delivered);
+		},
+	};
+}
