@@ -2,8 +2,8 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IT
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import type { AggMarketCredentials } from './auth';
-import { aggMarketTriggerProperties } from './trigger/description';
-import { aggMarketTriggerSetup } from './trigger/setup';
+import { aggMarketTriggerProperties } from './stream/description';
+import { aggMarketTriggerSetup } from './stream/setup';
 
 export class AggMarketTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -10,7 +10,7 @@ import { readStreamOptions } from '../../shared/triggerOptions';
 import { commaList } from '../../shared/triggerParameters';
 import { appHeaders, type AggMarketCredentials } from '../auth';
 import type { BookEmission } from '../book';
-import { AggMarketProtocol } from './aggProtocol';
+import { AggMarketProtocol } from './protocol';
 import { AGG_STREAM_DEFAULTS, DEFAULT_MAX_BOOK_CONNECTIONS, MAX_OUTCOMES_PER_CONNECTION } from './description';
 import { bookThrottleStage, userEventFilter } from './stages';
 import { AggTokens } from './tokens';
