@@ -2,8 +2,8 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IT
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import type { OpenMarketsCredentials } from './transport';
-import { openMarketsTriggerProperties } from './trigger/description';
-import { openMarketsTriggerSetup } from './trigger/setup';
+import { openMarketsTriggerProperties } from './stream/description';
+import { openMarketsTriggerSetup } from './stream/setup';
 
 export class OpenMarketsTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -11,12 +11,12 @@ import type { StreamTiming } from '../../shared/engine/StreamEngine';
 import { StreamFailure } from '../../shared/engine/errors';
 import type { StreamItem } from '../../shared/items';
 import { executionCancelSignal } from '../../shared/rest';
-import { TriggerRest } from '../trigger/contestSource';
-import { DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from '../trigger/description';
-import { liquidityFilter } from '../trigger/liquidityFilter';
-import type { OpenMarketsChannel } from '../trigger/omProtocol';
-import type { ShardedStream } from '../trigger/shardedStream';
-import { credentialStreamUrl, openMarketsStream } from '../trigger/setup';
+import { TriggerRest } from '../stream/contestSource';
+import { DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from '../stream/description';
+import { liquidityFilter } from '../stream/liquidityFilter';
+import type { OpenMarketsChannel } from '../stream/protocol';
+import type { ShardedStream } from '../stream/shardedStream';
+import { credentialStreamUrl, openMarketsStream } from '../stream/setup';
 import { OPENMARKETS_VENUE } from '../transport';
 import { refuse, type OpenMarketsSession } from './common';
 

@@ -11,7 +11,7 @@ import type { OpenMarketsCredentials } from '../transport';
 import { TriggerRest } from './contestSource';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from './description';
 import { liquidityFilter } from './liquidityFilter';
-import type { OpenMarketsChannel } from './omProtocol';
+import type { OpenMarketsChannel } from './protocol';
 import { ShardedStream, type ContestSelection, type ShardedStreamOptions } from './shardedStream';
 
 /** A full book of a busy contest is the largest frame OpenMarkets sends on the stream; 2 MB is far above it. */

@@ -14,7 +14,7 @@ import { EngineGroup, shardsOf } from '../../shared/engine/engineGroup';
 import { StreamFailure } from '../../shared/engine/errors';
 import type { StreamEngine } from '../../shared/engine/StreamEngine';
 import { contestsOfRule, type FollowRule, type TriggerRest } from './contestSource';
-import { OpenMarketsProtocol, type OpenMarketsChannel } from './omProtocol';
+import { OpenMarketsProtocol, type OpenMarketsChannel } from './protocol';
 import { SnapshotQueue } from './snapshotQueue';
 
 export interface ShardLimits {

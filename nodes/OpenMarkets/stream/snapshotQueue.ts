@@ -6,7 +6,7 @@
  */
 import type { EngineLogger, StreamEngine } from '../../shared/engine/StreamEngine';
 import type { TriggerRest } from './contestSource';
-import type { OpenMarketsProtocol } from './omProtocol';
+import type { OpenMarketsProtocol } from './protocol';
 
 const CONCURRENCY = 4;
 
