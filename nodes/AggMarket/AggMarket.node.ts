@@ -12,8 +12,7 @@ import { balanceFields, balanceHandlers, balanceOperations } from './actions/bal
 import { orderFields, orderHandlers, orderOperations } from './actions/order';
 import { positionFields, positionHandlers, positionOperations } from './actions/position';
 import { quoteFields, quoteHandlers, quoteOperations } from './actions/quote';
-import type { AggMarketCredentials } from './auth';
-import { AGG_CREDENTIAL_TYPE } from './transport';
+import { AGG_CREDENTIAL_TYPE, type AggMarketCredentials } from './auth';
 
 const handlers: ActionHandlers<AggSessionContext> = {
 	balance: balanceHandlers,

@@ -9,7 +9,6 @@
  * `refreshCredentialOnStatus` (sent as `ignoreHttpStatusErrors: {ignore: true, except: [401]}`).
  */
 import {
-	findCause,
 	venueErrorFromEnvelope,
 	layeredWording,
 	requestJson,
@@ -20,19 +19,13 @@ import {
 	type VenueCallOptions,
 	type VenueError,
 } from '../shared/rest';
-import { aggBase, type AggMarketAuthError } from './auth';
+import { AGG_CREDENTIAL_TYPE, aggBase, findAuthError, type AggMarketAuthError } from './auth';
 
-export const AGG_CREDENTIAL_TYPE = 'aggMarketApi';
 export const AGG_VENUE = 'agg.market';
 
 /** Reads agg.market's error envelope; anything else falls back to the status. */
 export function parseAggError(status: number, body: unknown): VenueError {
 	return venueErrorFromEnvelope(status, body, 'code');
-}
-
-/** An AggMarketAuthError anywhere in an error's cause chain (n8n wraps what preAuthentication threw). */
-export function findAuthError(error: unknown): AggMarketAuthError | undefined {
-	return findCause<AggMarketAuthError>(error, 'AggMarketAuthError');
 }
 
 function authFailureWording(error: AggMarketAuthError): FailureWording {

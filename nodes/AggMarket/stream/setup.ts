@@ -8,12 +8,11 @@ import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
 import { readStreamOptions } from '../../shared/triggerOptions';
 import { commaList } from '../../shared/triggerParameters';
-import { appHeaders, type AggMarketCredentials } from '../auth';
+import { AggTokens, appHeaders, type AggMarketCredentials } from '../auth';
 import type { BookEmission } from '../book';
 import { AggMarketProtocol } from './protocol';
 import { AGG_STREAM_DEFAULTS, DEFAULT_MAX_BOOK_CONNECTIONS, MAX_OUTCOMES_PER_CONNECTION } from './description';
 import { bookThrottleStage, userEventFilter } from './stages';
-import { AggTokens } from './tokens';
 
 /** A snapshot of a deep book is the largest agg.market frame; 2 MB is far above one. */
 const MAX_FRAME_BYTES = 2 * 1024 * 1024;
