@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
-import type { AggMarketCredentials } from './auth';
+import { AGG_CREDENTIAL_TYPE, readAggMarketCredentials } from './auth';
 import { aggMarketTriggerProperties } from './stream/description';
 import { aggMarketTriggerSetup } from './stream/setup';
 
@@ -17,12 +17,12 @@ export class AggMarketTrigger implements INodeType {
 		defaults: { name: 'agg.market Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'aggMarketApi', required: true }],
+		credentials: [{ name: AGG_CREDENTIAL_TYPE, required: true }],
 		properties: aggMarketTriggerProperties,
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const credentials = await this.getCredentials<AggMarketCredentials>('aggMarketApi');
+		const credentials = await readAggMarketCredentials(this);
 		return await runStreamTrigger(this, aggMarketTriggerSetup(this, credentials));
 	}
 }

@@ -5,7 +5,7 @@
  * (REST); the stream keeps its token through AggTokens, which renews through that same
  * preAuthentication before the token expires and after a refusal.
  */
-import type { IDataObject, IHttpRequestOptions, ITriggerFunctions } from 'n8n-workflow';
+import { NodeOperationError, type FunctionsBase, type IDataObject, type IHttpRequestOptions, type ITriggerFunctions } from 'n8n-workflow';
 
 import { StreamFailure } from '../shared/engine/errors';
 import type { Redactor } from '../shared/redact';
@@ -27,6 +27,23 @@ export interface AggMarketCredentials {
 	sessionToken?: string;
 	/** When sessionToken stops working (epoch ms); 0 or absent when agg.market did not say. */
 	sessionExpiresAt?: number;
+}
+
+/**
+ * The credential as both nodes use it, checked before any call: every agg.market call carries
+ * the app id. The fields the nodes read are text (absent: ''); every stored field is kept as n8n
+ * gave it, because the token keeper hands the credential back to n8n when it renews.
+ */
+export async function readAggMarketCredentials(ctx: Pick<FunctionsBase, 'getCredentials' | 'getNode'>): Promise<AggMarketCredentials> {
+	const stored = await ctx.getCredentials(AGG_CREDENTIAL_TYPE);
+	const credentials: AggMarketCredentials = {
+		...(stored as Partial<AggMarketCredentials>),
+		appId: String(stored.appId ?? ''),
+		baseUrl: String(stored.baseUrl ?? ''),
+		wsUrl: String(stored.wsUrl ?? ''),
+	};
+	if (!credentials.appId) throw new NodeOperationError(ctx.getNode(), 'Credential → App ID is empty: your agg.market app ID is required');
+	return credentials;
 }
 
 export interface AggMarketTokens {
@@ -186,7 +203,7 @@ export class AggTokens {
 	}
 
 	private async reload(): Promise<void> {
-		const stored = await this.ctx.getCredentials<AggMarketCredentials>(AGG_CREDENTIAL_TYPE).catch(() => undefined);
+		const stored = await readAggMarketCredentials(this.ctx).catch(() => undefined);
 		if (!stored) return;
 		this.redactor.add(stored.sessionToken).add(stored.refreshToken);
 		Object.assign(this.credentials, stored);

@@ -28,7 +28,6 @@ export function aggSocketUrl(wsUrl: string, appId: string): string {
 export function aggMarketTriggerSetup(ctx: ITriggerFunctions, credentials: AggMarketCredentials): StreamTriggerSetup {
 	const node = ctx.getNode();
 	const fail = (message: string) => new NodeOperationError(node, message);
-	if (!credentials.appId) throw fail('Credential → App ID is empty: your agg.market app ID is required');
 	let socketUrl: string;
 	try {
 		socketUrl = aggSocketUrl(credentials.wsUrl, credentials.appId);
