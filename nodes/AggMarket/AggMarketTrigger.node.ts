@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IT
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { AGG_CREDENTIAL_TYPE, readAggMarketCredentials } from './auth';
 import { aggMarketTriggerProperties } from './stream/description';
+import { readAggMarketTriggerSettings } from './stream/settings';
 import { aggMarketTriggerSetup } from './stream/setup';
 
 export class AggMarketTrigger implements INodeType {
@@ -23,6 +24,7 @@ export class AggMarketTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readAggMarketCredentials(this);
-		return await runStreamTrigger(this, aggMarketTriggerSetup(this, credentials));
+		const settings = readAggMarketTriggerSettings(this);
+		return await runStreamTrigger(this, aggMarketTriggerSetup(this, settings, credentials));
 	}
 }
