@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
-import type { OpenMarketsCredentials } from './transport';
+import { OPENMARKETS_CREDENTIAL_TYPE, readOpenMarketsCredentials } from './auth';
 import { openMarketsTriggerProperties } from './stream/description';
 import { openMarketsTriggerSetup } from './stream/setup';
 
@@ -17,12 +17,12 @@ export class OpenMarketsTrigger implements INodeType {
 		defaults: { name: 'OpenMarkets Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'openMarketsApi', required: true }],
+		credentials: [{ name: OPENMARKETS_CREDENTIAL_TYPE, required: true }],
 		properties: openMarketsTriggerProperties,
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const credentials = await this.getCredentials<OpenMarketsCredentials>('openMarketsApi');
+		const credentials = await readOpenMarketsCredentials(this);
 		return await runStreamTrigger(this, openMarketsTriggerSetup(this, credentials));
 	}
 }

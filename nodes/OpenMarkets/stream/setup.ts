@@ -7,7 +7,7 @@ import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
 import { readStreamOptions } from '../../shared/triggerOptions';
 import { commaList } from '../../shared/triggerParameters';
-import type { OpenMarketsCredentials } from '../transport';
+import type { OpenMarketsCredentials } from '../auth';
 import { TriggerRest } from './contestSource';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from './description';
 import { liquidityFilter } from './liquidityFilter';
@@ -24,14 +24,12 @@ export function streamUrlWithKey(streamUrl: string, apiKey: string): string {
 	return url.toString();
 }
 
-/** The credential's stream URL with its key, refused before any connection when either is unusable. */
+/** The credential's stream URL with its key, refused before any connection when it is not a URL. */
 export function credentialStreamUrl(node: INode, credentials: OpenMarketsCredentials): string {
-	const fail = (message: string) => new NodeOperationError(node, message);
-	if (!credentials.apiKey) throw fail('Credential → API Key is empty: your OpenMarkets API key is required');
 	try {
 		return streamUrlWithKey(credentials.streamUrl, credentials.apiKey);
 	} catch {
-		throw fail(`Credential → Stream URL: expected a ws:// or wss:// URL, got ${JSON.stringify(credentials.streamUrl)}`);
+		throw new NodeOperationError(node, `Credential → Stream URL: expected a ws:// or wss:// URL, got ${JSON.stringify(credentials.streamUrl)}`);
 	}
 }
 
