@@ -8,7 +8,7 @@ import { Redactor } from '../../shared/redact';
 import { readStreamOptions } from '../../shared/triggerOptions';
 import { commaList } from '../../shared/triggerParameters';
 import type { OpenMarketsCredentials } from '../auth';
-import { TriggerRest } from './contestSource';
+import { StreamRest } from './contestSource';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from './description';
 import { liquidityFilter } from './liquidityFilter';
 import type { OpenMarketsChannel } from './protocol';
@@ -82,7 +82,7 @@ export function openMarketsTriggerSetup(ctx: ITriggerFunctions, credentials: Ope
 		eventFilter(wanted),
 		liquidityFilter({ partners: commaList(ctx.getNodeParameter('partners', '')), minPriceMove, minSizeChange }),
 	];
-	const rest = new TriggerRest(ctx, credentials.baseUrl, redactor);
+	const rest = new StreamRest(ctx, credentials.baseUrl, redactor);
 	return {
 		venueName: 'OpenMarkets',
 		redactor,
