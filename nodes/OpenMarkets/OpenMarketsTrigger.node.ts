@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type IT
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { OPENMARKETS_CREDENTIAL_TYPE, readOpenMarketsCredentials } from './auth';
 import { openMarketsTriggerProperties } from './stream/description';
+import { readOpenMarketsTriggerSettings } from './stream/settings';
 import { openMarketsTriggerSetup } from './stream/setup';
 
 export class OpenMarketsTrigger implements INodeType {
@@ -23,6 +24,7 @@ export class OpenMarketsTrigger implements INodeType {
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readOpenMarketsCredentials(this);
-		return await runStreamTrigger(this, openMarketsTriggerSetup(this, credentials));
+		const settings = readOpenMarketsTriggerSettings(this);
+		return await runStreamTrigger(this, openMarketsTriggerSetup(this, settings, credentials));
 	}
 }
