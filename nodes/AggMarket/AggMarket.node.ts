@@ -12,8 +12,7 @@ import { balanceFields, balanceHandlers, balanceOperations } from './actions/bal
 import { orderFields, orderHandlers, orderOperations } from './actions/order';
 import { positionFields, positionHandlers, positionOperations } from './actions/position';
 import { quoteFields, quoteHandlers, quoteOperations } from './actions/quote';
-import type { AggMarketCredentials } from './auth';
-import { AGG_CREDENTIAL_TYPE } from './transport';
+import { AGG_CREDENTIAL_TYPE, readAggMarketCredentials } from './auth';
 
 const handlers: ActionHandlers<AggSessionContext> = {
 	balance: balanceHandlers,
@@ -62,15 +61,10 @@ export class AggMarket implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const raw = await this.getCredentials(AGG_CREDENTIAL_TYPE);
-		const credentials: AggMarketCredentials = {
-			appId: String(raw.appId ?? ''),
-			baseUrl: String(raw.baseUrl ?? ''),
-			wsUrl: String(raw.wsUrl ?? ''),
-		};
+		const credentials = await readAggMarketCredentials(this);
 		const session: AggSessionContext = {
 			credentials,
-			redactor: new Redactor([raw.accessToken, raw.refreshToken, raw.sessionToken]),
+			redactor: new Redactor([credentials.accessToken, credentials.refreshToken, credentials.sessionToken]),
 		};
 		return await runActions(this, handlers, session);
 	}

@@ -1,9 +1,10 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
-import type { AggMarketCredentials } from './auth';
-import { aggMarketTriggerProperties } from './trigger/description';
-import { aggMarketTriggerSetup } from './trigger/setup';
+import { AGG_CREDENTIAL_TYPE, readAggMarketCredentials } from './auth';
+import { aggMarketTriggerProperties } from './stream/description';
+import { readAggMarketTriggerSettings } from './stream/settings';
+import { aggMarketTriggerSetup } from './stream/setup';
 
 export class AggMarketTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,12 +18,13 @@ export class AggMarketTrigger implements INodeType {
 		defaults: { name: 'agg.market Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'aggMarketApi', required: true }],
+		credentials: [{ name: AGG_CREDENTIAL_TYPE, required: true }],
 		properties: aggMarketTriggerProperties,
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const credentials = await this.getCredentials<AggMarketCredentials>('aggMarketApi');
-		return await runStreamTrigger(this, aggMarketTriggerSetup(this, credentials));
+		const credentials = await readAggMarketCredentials(this);
+		const settings = readAggMarketTriggerSettings(this);
+		return await runStreamTrigger(this, aggMarketTriggerSetup(this, settings, credentials));
 	}
 }

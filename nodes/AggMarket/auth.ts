@@ -1,10 +1,19 @@
 /**
- * agg.market user tokens (docs/agg-market.md): an access token that expires and a refresh token
- * that gets a new one at the credential's Refresh Path (not documented publicly, so
- * configurable). Used by the credential's preAuthentication (REST) and by the trigger, which
- * refreshes by itself before the token expires and after a 401 close.
+ * The agg.market credential (docs/agg-market.md): an app id, and user tokens: an access token
+ * that expires and a refresh token that gets a new one at the credential's Refresh Path (not
+ * documented publicly, so configurable). The refresh runs in the credential's preAuthentication
+ * (REST); the stream keeps its token through AggTokens, which renews through that same
+ * preAuthentication before the token expires and after a refusal.
  */
-import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError, type FunctionsBase, type IDataObject, type IHttpRequestOptions, type ITriggerFunctions } from 'n8n-workflow';
+
+import { StreamFailure } from '../shared/engine/errors';
+import type { Redactor } from '../shared/redact';
+import { renewalMargin } from '../shared/renewal';
+import { findCause } from '../shared/rest';
+
+/** The credential type's name, as the nodes and n8n know it. */
+export const AGG_CREDENTIAL_TYPE = 'aggMarketApi';
 
 export interface AggMarketCredentials {
 	appId: string;
@@ -18,6 +27,23 @@ export interface AggMarketCredentials {
 	sessionToken?: string;
 	/** When sessionToken stops working (epoch ms); 0 or absent when agg.market did not say. */
 	sessionExpiresAt?: number;
+}
+
+/**
+ * The credential as both nodes use it, checked before any call: every agg.market call carries
+ * the app id. The fields the nodes read are text (absent: ''); every stored field is kept as n8n
+ * gave it, because the token keeper hands the credential back to n8n when it renews.
+ */
+export async function readAggMarketCredentials(ctx: Pick<FunctionsBase, 'getCredentials' | 'getNode'>): Promise<AggMarketCredentials> {
+	const stored = await ctx.getCredentials(AGG_CREDENTIAL_TYPE);
+	const credentials: AggMarketCredentials = {
+		...(stored as Partial<AggMarketCredentials>),
+		appId: String(stored.appId ?? ''),
+		baseUrl: String(stored.baseUrl ?? ''),
+		wsUrl: String(stored.wsUrl ?? ''),
+	};
+	if (!credentials.appId) throw new NodeOperationError(ctx.getNode(), 'Credential → App ID is empty: your agg.market app ID is required');
+	return credentials;
 }
 
 export interface AggMarketTokens {
@@ -37,6 +63,11 @@ export class AggMarketAuthError extends Error {
 		super(message);
 		this.name = 'AggMarketAuthError';
 	}
+}
+
+/** An AggMarketAuthError anywhere in an error's cause chain (n8n wraps what preAuthentication threw). */
+export function findAuthError(error: unknown): AggMarketAuthError | undefined {
+	return findCause<AggMarketAuthError>(error, 'AggMarketAuthError');
 }
 
 export const aggBase = (url: string) => url.trim().replace(/\/+$/, '');
@@ -96,4 +127,129 @@ function epochMs(value: unknown): number | undefined {
 		return Number.isNaN(parsed) ? undefined : parsed;
 	}
 	return undefined;
+}
+
+/**
+ * The stream's access token (the token keeper). Renewal goes through n8n's own credential
+ * machinery (the credential's preAuthentication, forced by an empty session token) rather than a
+ * private refresh: agg.market may rotate refresh tokens on every use, and only n8n can store the new one
+ * in the credential. A refresh kept in the trigger's memory would leave the credential holding a
+ * spent refresh token, breaking the action node and the next activation.
+ */
+export class AggTokens {
+	private readonly credentials: AggMarketCredentials;
+	/** The venue refused the current token (an error answer, a 4001 close): renew before using it again. */
+	private refused = false;
+
+	constructor(
+		private readonly ctx: ITriggerFunctions,
+		credentials: AggMarketCredentials,
+		private readonly redactor: Redactor,
+	) {
+		this.credentials = { ...credentials };
+		this.redactor.add(credentials.accessToken).add(credentials.refreshToken).add(credentials.sessionToken);
+	}
+
+	get canRenew(): boolean {
+		return Boolean(this.credentials.refreshToken);
+	}
+
+	/** When the current token stops working (epoch ms), when agg.market said. */
+	get expiresAtMs(): number | undefined {
+		const at = Number(this.credentials.sessionExpiresAt);
+		return Number.isFinite(at) && at > 0 ? at : undefined;
+	}
+
+	/** The current token was refused: the next `current()` renews it first. */
+	markRefused(): void {
+		this.refused = true;
+	}
+
+	/**
+	 * The token to authenticate with: renewed first when it was refused, when it expires within
+	 * the renewal margin, or when its expiry is unknown and it can be renewed (so the expiry
+	 * becomes known and an in-place renewal can be planned).
+	 */
+	async current(): Promise<string> {
+		const token = this.credentials.sessionToken || this.credentials.accessToken;
+		const expiresAt = this.expiresAtMs;
+		const expiring = expiresAt !== undefined && expiresAt - renewalMargin(expiresAt - Date.now()) <= Date.now();
+		if (this.canRenew && (this.refused || expiring || expiresAt === undefined || !token)) return await this.renew();
+		if (!token) throw new StreamFailure('auth', 'the agg.market API credential has neither an access token nor a refresh token');
+		if (this.refused) {
+			throw new StreamFailure('auth', 'agg.market refused the access token and the credential has no refresh token to renew it');
+		}
+		return token;
+	}
+
+	/**
+	 * Asks n8n for a fresh token: an authenticated call with the session token emptied makes n8n
+	 * run the credential's preAuthentication (the refresh) and store what it returns. The call
+	 * itself reads the balances, which proves the new token works.
+	 */
+	async renew(): Promise<string> {
+		// The action node may have rotated the refresh token since: start from what n8n stores now.
+		await this.reload();
+		const used = this.credentials.refreshToken;
+		const first = await this.renewOnce().then(
+			(token) => ({ token }),
+			(error: unknown) => ({ error }),
+		);
+		if ('token' in first) return first.token;
+		// Two users of one single-use refresh token race: if the other won, take its token pair.
+		await this.reload();
+		if (this.credentials.refreshToken === used) throw first.error;
+		return await this.renewOnce();
+	}
+
+	private async reload(): Promise<void> {
+		const stored = await readAggMarketCredentials(this.ctx).catch(() => undefined);
+		if (!stored) return;
+		this.redactor.add(stored.sessionToken).add(stored.refreshToken);
+		Object.assign(this.credentials, stored);
+	}
+
+	private async renewOnce(): Promise<string> {
+		if (!this.canRenew) {
+			throw new StreamFailure('auth', 'agg.market refused the access token and the credential has no refresh token to renew it');
+		}
+		const node = this.ctx.getNode();
+		const stored = node.credentials?.[AGG_CREDENTIAL_TYPE];
+		const data: AggMarketCredentials & Record<string, unknown> = { ...this.credentials, sessionToken: '' };
+		let failure: unknown;
+		await this.ctx.helpers
+			.httpRequestWithAuthentication.call(
+				this.ctx,
+				AGG_CREDENTIAL_TYPE,
+				{ method: 'GET', url: `${aggBase(this.credentials.baseUrl)}/execution/balances`, json: true },
+				{ credentialsDecrypted: { id: stored?.id ?? '', name: stored?.name ?? '', type: AGG_CREDENTIAL_TYPE, data: data as never } },
+			)
+			.catch((error: unknown) => {
+				failure = error;
+			});
+		// n8n writes the refreshed fields into `data` before the call that proves them.
+		const renewed = data.sessionToken;
+		if (renewed) {
+			this.redactor.add(renewed).add(data.refreshToken);
+			Object.assign(this.credentials, data);
+			this.refused = false;
+		}
+		// A token that came back is used even if the balance call then failed: the socket will tell.
+		if (renewed) return renewed;
+		throw this.asStreamFailure(failure);
+	}
+
+	private asStreamFailure(error: unknown): StreamFailure {
+		const authError = findAuthError(error);
+		if (authError) {
+			const kind = authError.kind === 'auth' ? 'auth' : 'unreachable';
+			return new StreamFailure(kind, this.redactor.text(authError.message), { httpStatus: authError.httpStatus });
+		}
+		const said = this.redactor.text((error as Error | undefined)?.message ?? 'no token came back');
+		const status = Number((error as { httpCode?: string } | undefined)?.httpCode);
+		const refused = status === 401 || status === 403;
+		return new StreamFailure(refused ? 'auth' : 'unreachable', `agg.market token renewal failed: ${said}`, {
+			httpStatus: Number.isFinite(status) ? status : undefined,
+		});
+	}
 }

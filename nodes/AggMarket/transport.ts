@@ -1,6 +1,7 @@
 /**
  * agg.market over the shared REST client (docs/agg-market.md): the error envelope `{error:{code,
- * message, field?}}`, agg.market's wording, the token refresh, and raw amounts as decimals.
+ * message, field?}}`, agg.market's wording, the token refresh's failures, the list page every
+ * Get Many reads, and raw amounts as decimals.
  *
  * The `aggMarketApi` credential's preAuthentication renews the hidden, expirable session token
  * through the refresh token. An expired token answers 401; n8n-core's
@@ -8,8 +9,9 @@
  * more, but only when the request fails with that 401: so calls name 401 in
  * `refreshCredentialOnStatus` (sent as `ignoreHttpStatusErrors: {ignore: true, except: [401]}`).
  */
+import { z } from 'zod';
+
 import {
-	findCause,
 	venueErrorFromEnvelope,
 	layeredWording,
 	requestJson,
@@ -20,19 +22,13 @@ import {
 	type VenueCallOptions,
 	type VenueError,
 } from '../shared/rest';
-import { aggBase, type AggMarketAuthError } from './auth';
+import { AGG_CREDENTIAL_TYPE, aggBase, findAuthError, type AggMarketAuthError } from './auth';
 
-export const AGG_CREDENTIAL_TYPE = 'aggMarketApi';
 export const AGG_VENUE = 'agg.market';
 
 /** Reads agg.market's error envelope; anything else falls back to the status. */
 export function parseAggError(status: number, body: unknown): VenueError {
 	return venueErrorFromEnvelope(status, body, 'code');
-}
-
-/** An AggMarketAuthError anywhere in an error's cause chain (n8n wraps what preAuthentication threw). */
-export function findAuthError(error: unknown): AggMarketAuthError | undefined {
-	return findCause<AggMarketAuthError>(error, 'AggMarketAuthError');
 }
 
 function authFailureWording(error: AggMarketAuthError): FailureWording {
@@ -62,6 +58,15 @@ function commonWording(error: VenueError, status: number): ErrorWording | undefi
 	if (status >= 500) return { description: 'agg.market had a problem on its side; try again shortly.' };
 	return undefined;
 }
+
+/** A list page `{data: […], nextCursor, hasMore}`; records keep every field. */
+export const listPageSchema = z
+	.object({
+		data: z.array(z.object({}).passthrough()),
+		nextCursor: z.string().nullable().optional(),
+		hasMore: z.boolean().optional(),
+	})
+	.passthrough();
 
 export interface AggCallOptions<T> extends Omit<VenueCallOptions<T>, 'retry' | 'signal' | 'timeoutMs'> {
 	/** Under the REST base URL, e.g. '/execution/balances'. */

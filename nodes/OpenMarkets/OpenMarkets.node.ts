@@ -14,7 +14,7 @@ import { depthFields, depthHandlers, depthOperations } from './actions/depth';
 import { leagueFields, leagueHandlers, leagueOperations } from './actions/league';
 import { liquidityFields, liquidityHandlers, liquidityOperations } from './actions/liquidity';
 import { participantFields, participantHandlers, participantOperations } from './actions/participant';
-import { OPENMARKETS_CREDENTIAL_TYPE } from './transport';
+import { OPENMARKETS_CREDENTIAL_TYPE, readOpenMarketsCredentials } from './auth';
 
 const handlers: ActionHandlers<OpenMarketsSession> = {
 	league: leagueHandlers,
@@ -71,8 +71,7 @@ export class OpenMarkets implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const stored = await this.getCredentials(OPENMARKETS_CREDENTIAL_TYPE);
-		const credentials = { apiKey: String(stored.apiKey ?? ''), baseUrl: String(stored.baseUrl ?? ''), streamUrl: String(stored.streamUrl ?? '') };
+		const credentials = await readOpenMarketsCredentials(this);
 		const session: OpenMarketsSession = {
 			baseUrl: credentials.baseUrl,
 			redactor: new Redactor([credentials.apiKey]),

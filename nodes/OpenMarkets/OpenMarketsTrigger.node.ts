@@ -1,9 +1,10 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
-import type { OpenMarketsCredentials } from './transport';
-import { openMarketsTriggerProperties } from './trigger/description';
-import { openMarketsTriggerSetup } from './trigger/setup';
+import { OPENMARKETS_CREDENTIAL_TYPE, readOpenMarketsCredentials } from './auth';
+import { openMarketsTriggerProperties } from './stream/description';
+import { readOpenMarketsTriggerSettings } from './stream/settings';
+import { openMarketsTriggerSetup } from './stream/setup';
 
 export class OpenMarketsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,12 +18,13 @@ export class OpenMarketsTrigger implements INodeType {
 		defaults: { name: 'OpenMarkets Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'openMarketsApi', required: true }],
+		credentials: [{ name: OPENMARKETS_CREDENTIAL_TYPE, required: true }],
 		properties: openMarketsTriggerProperties,
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		const credentials = await this.getCredentials<OpenMarketsCredentials>('openMarketsApi');
-		return await runStreamTrigger(this, openMarketsTriggerSetup(this, credentials));
+		const credentials = await readOpenMarketsCredentials(this);
+		const settings = readOpenMarketsTriggerSettings(this);
+		return await runStreamTrigger(this, openMarketsTriggerSetup(this, settings, credentials));
 	}
 }

@@ -17,18 +17,11 @@ import {
 	type VenueCallOptions,
 	type VenueError,
 } from '../shared/rest';
+import { OPENMARKETS_CREDENTIAL_TYPE } from './auth';
 
-export const OPENMARKETS_CREDENTIAL_TYPE = 'openMarketsApi';
 export const OPENMARKETS_VENUE = 'OpenMarkets';
 /** The largest `limit` OpenMarkets lists accept. */
 export const MAX_PAGE_SIZE = 100;
-
-/** The fields of the `openMarketsApi` credential. */
-export interface OpenMarketsCredentials {
-	apiKey: string;
-	baseUrl: string;
-	streamUrl: string;
-}
 
 /** Reads OpenMarkets' error envelope; anything else (a proxy page, an empty body) falls back to the status. */
 export function parseOpenMarketsError(status: number, body: unknown): VenueError {

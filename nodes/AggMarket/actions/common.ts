@@ -3,13 +3,12 @@
  * authenticated call, and the cursor paging of `{data, nextCursor, hasMore}` lists.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod';
 import type { ActionHandler } from '../../shared/actions/runActions';
 import { pagingFields as sharedPagingFields, readPages as readPagesShared } from '../../shared/actions/paging';
 import type { JsonResponse } from '../../shared/rest';
 import type { Redactor } from '../../shared/redact';
 import type { AggMarketCredentials } from '../auth';
-import { aggRequest, type AggCallOptions } from '../transport';
+import { aggRequest, listPageSchema, type AggCallOptions } from '../transport';
 
 export { invalid, isEmpty, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
 
@@ -33,14 +32,6 @@ export async function sessionRequest<T = unknown>(
 	return await aggRequest<T>(context, { ...call, baseUrl: session.credentials.baseUrl, redactor: session.redactor, itemIndex });
 }
 
-const pageSchema = z
-	.object({
-		data: z.array(z.object({}).passthrough()),
-		nextCursor: z.string().nullable().optional(),
-		hasMore: z.boolean().optional(),
-	})
-	.passthrough();
-
 /** Return All and Limit, shown for one resource's Get Many. */
 export function pagingFields(resource: string, what: string): INodeProperties[] {
 	return sharedPagingFields(resource, what, MAX_PAGE_SIZE);
@@ -57,7 +48,7 @@ export async function readPages(
 	return await readPagesShared(context, itemIndex, MAX_PAGE_SIZE, async (cursor, pageSize) => {
 		const qs: IDataObject = { limit: pageSize };
 		if (cursor) qs.cursor = cursor;
-		const response = await sessionRequest(context, session, itemIndex, { method: 'GET', path, action, qs, schema: pageSchema });
+		const response = await sessionRequest(context, session, itemIndex, { method: 'GET', path, action, qs, schema: listPageSchema });
 		const { data, nextCursor, hasMore } = response.body;
 		return { records: data as IDataObject[], next: hasMore === false ? undefined : (nextCursor ?? undefined) };
 	});

@@ -8,7 +8,8 @@ import { invalid, isEmpty, requiredText } from '../../shared/actions/inputs';
 import { pagingFields as sharedPagingFields, readPages } from '../../shared/actions/paging';
 import type { JsonResponse } from '../../shared/rest';
 import type { Redactor } from '../../shared/redact';
-import { MAX_PAGE_SIZE, listPageSchema, openMarketsRequest, toPage, type OpenMarketsCallOptions, type OpenMarketsCredentials } from '../transport';
+import type { OpenMarketsCredentials } from '../auth';
+import { MAX_PAGE_SIZE, listPageSchema, openMarketsRequest, toPage, type OpenMarketsCallOptions } from '../transport';
 
 export { invalid, isEmpty, optionalDate, refuse, requiredText } from '../../shared/actions/inputs';
 

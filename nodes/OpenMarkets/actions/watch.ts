@@ -6,8 +6,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { toNumber } from '../../shared/actions/inputs';
-import { channelsField } from '../trigger/description';
-import { OPENMARKETS_SOURCE, OPENMARKETS_VENUE_ID, type OpenMarketsChannel } from '../trigger/omProtocol';
+import { channelsField } from '../stream/description';
+import { OPENMARKETS_SOURCE, OPENMARKETS_VENUE_ID, type OpenMarketsChannel } from '../stream/protocol';
 import { invalid, readIdList, refuse, type OpenMarketsSession } from './common';
 import { MAX_WATCH_CONTESTS, watchContests, type WatchRequest, type WatchResult } from './watchStream';
 

@@ -1,6 +1,6 @@
 /**
- * Contest → Watch's stream: the OpenMarkets Trigger's stream (same protocol, full books, refresh
- * and reconnect handling, items) on one connection, collected for a bounded time or number of
+ * Contest → Watch's stream: the stream the OpenMarkets Trigger runs (same protocol, full books,
+ * refresh and reconnect handling, items) on one connection, collected for a bounded time or number of
  * updates by the shared collector, then closed.
  */
 import { NodeApiError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
@@ -12,12 +12,12 @@ import type { StreamTiming } from '../../shared/engine/StreamEngine';
 import { StreamFailure } from '../../shared/engine/errors';
 import type { StreamItem } from '../../shared/items';
 import { executionCancelSignal } from '../../shared/rest';
-import { TriggerRest } from '../trigger/contestSource';
-import { DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from '../trigger/description';
-import { liquidityFilter } from '../trigger/liquidityFilter';
-import type { OpenMarketsChannel } from '../trigger/omProtocol';
-import type { ShardedStream } from '../trigger/shardedStream';
-import { credentialStreamUrl, openMarketsStream } from '../trigger/setup';
+import { StreamRest } from '../stream/contestSource';
+import { DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from '../stream/description';
+import { liquidityFilter } from '../stream/liquidityFilter';
+import type { OpenMarketsChannel } from '../stream/protocol';
+import type { ShardedStream } from '../stream/shardedStream';
+import { credentialStreamUrl, openMarketsStream } from '../stream/setup';
 import { OPENMARKETS_VENUE } from '../transport';
 import { refuse, type OpenMarketsSession } from './common';
 
@@ -76,7 +76,7 @@ export async function watchContests(ctx: IExecuteFunctions, itemIndex: number, s
 				timing: WATCH_TIMING,
 				ctx,
 				hooks,
-				rest: new TriggerRest(ctx, credentials.baseUrl, redactor),
+				rest: new StreamRest(ctx, credentials.baseUrl, redactor),
 				selection: { kind: 'list', contestIds: request.contestIds },
 				limits: { maxConnections: 1, maxContestsPerConnection: MAX_WATCH_CONTESTS },
 				channels: request.channels,

@@ -5,26 +5,19 @@
  * `pong`. Contests move on and off the live socket without reconnecting. A `liquidity.update`
  * becomes one event per changed entry; `refresh_required` asks the owner for a REST snapshot.
  */
-import { z } from 'zod';
-
 import { StreamFailure } from '../../shared/engine/errors';
 import { typedMessage, type TypedMessage } from '../../shared/engine/frames';
 import type { Decoded, Frame, HandshakeSession, LiveConnection, VenueEvent, VenueProtocol } from '../../shared/engine/protocol';
 import { compileValidator } from '../../shared/engine/validation';
+import { contestStateSchema, liquidityUpdateSchema } from './schemas';
 
 export type OpenMarketsChannel = 'liquidity' | 'contest_state';
 
 export const OPENMARKETS_VENUE_ID = 'openmarkets';
 export const OPENMARKETS_SOURCE = 'stream';
 
-
-const entrySchema = z
-	.object({ liquidity_hash: z.string().min(1), partner_id: z.string().optional(), price: z.number().nullable().optional(), available: z.number().nullable().optional() })
-	.passthrough();
-const validateUpdate = compileValidator(
-	z.object({ contest_id: z.string().min(1), changed_entries: z.array(entrySchema), refresh_required: z.boolean().optional() }).passthrough(),
-);
-const validateState = compileValidator(z.object({ contest_id: z.string().min(1) }).passthrough());
+const validateUpdate = compileValidator(liquidityUpdateSchema);
+const validateState = compileValidator(contestStateSchema);
 
 export interface ShardEvents {
 	/** The venue said a contest's book changed too much to list: fetch and emit its snapshot. */

@@ -5,8 +5,8 @@
  * `error` item: the workflow must know its copy of that book may be stale.
  */
 import type { EngineLogger, StreamEngine } from '../../shared/engine/StreamEngine';
-import type { TriggerRest } from './contestSource';
-import type { OpenMarketsProtocol } from './omProtocol';
+import type { StreamRest } from './contestSource';
+import type { OpenMarketsProtocol } from './protocol';
 
 const CONCURRENCY = 4;
 
@@ -23,7 +23,7 @@ export class SnapshotQueue {
 	private readonly abort = new AbortController();
 
 	constructor(
-		private readonly rest: TriggerRest,
+		private readonly rest: StreamRest,
 		private readonly logger: Pick<EngineLogger, 'warn'>,
 		private readonly holderOf: (contestId: string) => Holder,
 	) {}

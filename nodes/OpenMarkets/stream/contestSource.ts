@@ -1,7 +1,8 @@
 /**
- * Which contests the trigger follows: a fixed list, or a rule ("every contest of these leagues
- * starting within the next N hours") read from `GET /contests`, page by page, each time the rule
- * is refreshed. Finished contests drop out; the soonest-starting come first.
+ * The REST calls of the stream (the trigger's and Contest → Watch's), and which contests it
+ * follows: a fixed list, or a rule ("every contest of these leagues starting within the next N
+ * hours") read from `GET /contests`, page by page, each time the rule is refreshed. Finished
+ * contests drop out; the soonest-starting come first.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -10,7 +11,7 @@ import type { RestContext } from '../../shared/rest';
 import { listPageSchema, MAX_PAGE_SIZE, openMarketsRequest, segment, singleSchema, type OpenMarketsCallOptions } from '../transport';
 
 /** The REST calls the stream makes (the trigger's, and Contest → Watch's), with the credential's base URL and a redactor. */
-export class TriggerRest {
+export class StreamRest {
 	constructor(
 		private readonly ctx: RestContext,
 		private readonly baseUrl: string,
@@ -47,7 +48,7 @@ const FINISHED = new Set(['final', 'finished', 'completed', 'closed', 'cancelled
 const LOOKBACK_MS = 24 * 3600_000;
 
 /** Reads the contests a rule selects now, soonest first. */
-export async function contestsOfRule(rest: TriggerRest, rule: FollowRule, now = Date.now()): Promise<string[]> {
+export async function contestsOfRule(rest: StreamRest, rule: FollowRule, now = Date.now()): Promise<string[]> {
 	const found: Array<{ id: string; startsAt: string }> = [];
 	let cursor: string | undefined;
 	do {

@@ -1,12 +1,11 @@
 /**
  * agg.market's user events (docs/agg-market.md): `order_submitted`, `balance_update` and
- * `order_event` with its inner `event`, fields at the top level of the message. Only what a
- * workflow keys on is checked; unknown fields pass through.
+ * `order_event` with its inner `event`, checked against schemas.ts, then keyed for keep-latest
+ * and deduplication.
  */
-import { z } from 'zod';
-
 import type { Decoded } from '../../shared/engine/protocol';
 import { compileValidator, type Validator } from '../../shared/engine/validation';
+import { userEventSchemas } from './schemas';
 
 export const USER_EVENTS = ['order_submitted', 'balance_update', 'order_event'] as const;
 export type UserEventType = (typeof USER_EVENTS)[number];
@@ -27,13 +26,10 @@ export const ORDER_EVENT_KINDS = [
 	'failed',
 ] as const;
 
-const id = z.union([z.string().min(1), z.number()]);
-const cents = z.number().nullable().optional();
-
 const validators: Record<UserEventType, Validator> = {
-	order_submitted: compileValidator(z.object({ orderId: id, venue: z.string().optional() }).passthrough()),
-	balance_update: compileValidator(z.object({ tradingBalanceCents: cents, walletBalanceCents: cents }).passthrough()),
-	order_event: compileValidator(z.object({ event: z.string().min(1), orderId: id }).passthrough()),
+	order_submitted: compileValidator(userEventSchemas.order_submitted),
+	balance_update: compileValidator(userEventSchemas.balance_update),
+	order_event: compileValidator(userEventSchemas.order_event),
 };
 
 export function isUserEvent(type: string): type is UserEventType {

@@ -1,9 +1,8 @@
 /**
- * The OpenMarkets Trigger's stream over several connections: OpenMarkets allows a few
- * connections per key and a couple of hundred contests per connection, so the followed contests
- * are spread over as few connections as fit. A follow rule is re-read on an interval; contests
- * join and leave the live sockets without reconnecting, and a connection is added when the ones
- * open are full. Full books (REST snapshots) are emitted when a contest is subscribed, when the
+ * The OpenMarkets stream over several connections: OpenMarkets allows a few connections per
+ * key and a couple of hundred contests per connection, so the followed contests are spread over
+ * as few connections as fit. A follow rule is re-read on an interval; contests join and leave
+ * the live sockets without reconnecting, and a connection is added when the ones open are full. Full books (REST snapshots) are emitted when a contest is subscribed, when the
  * venue says `refresh_required`, and for every contest of a connection after it reconnects.
  * Contest → Watch runs it too, on one connection.
  */
@@ -13,8 +12,8 @@ import type { EngineHooks, StreamRunner } from '../../shared/delivery/triggerHos
 import { EngineGroup, shardsOf } from '../../shared/engine/engineGroup';
 import { StreamFailure } from '../../shared/engine/errors';
 import type { StreamEngine } from '../../shared/engine/StreamEngine';
-import { contestsOfRule, type FollowRule, type TriggerRest } from './contestSource';
-import { OpenMarketsProtocol, type OpenMarketsChannel } from './omProtocol';
+import { contestsOfRule, type FollowRule, type StreamRest } from './contestSource';
+import { OpenMarketsProtocol, type OpenMarketsChannel } from './protocol';
 import { SnapshotQueue } from './snapshotQueue';
 
 export interface ShardLimits {
@@ -28,7 +27,7 @@ export interface ShardedStreamOptions {
 	/** The trigger or action context, for the node its errors name. */
 	ctx: { getNode(): INode };
 	hooks: EngineHooks;
-	rest: TriggerRest;
+	rest: StreamRest;
 	selection: ContestSelection;
 	limits: ShardLimits;
 	channels: OpenMarketsChannel[];

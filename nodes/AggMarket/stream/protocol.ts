@@ -11,7 +11,7 @@ import type { CloseInfo } from '../../shared/engine/transport';
 import type { EngineLogger } from '../../shared/engine/StreamEngine';
 import { immediateEmission, OrderBooks, resnapshotMessage, type BookEmission } from '../book';
 import { renewalMargin } from '../../shared/renewal';
-import type { AggTokens } from './tokens';
+import type { AggTokens } from '../auth';
 import { decodeUserEvent, isUserEvent, type UserEventOptions } from './userEvents';
 
 /** agg.market closes a socket whose token expired or was revoked with this code. */

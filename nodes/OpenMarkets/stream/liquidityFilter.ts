@@ -1,7 +1,8 @@
 /**
- * The OpenMarkets Trigger's filter on liquidity: only chosen partners, and only changes that
- * moved the price or the size at least so much since the last value that passed for the same
- * `liquidity_hash` (so slow drifts add up and pass once they matter). Snapshots always pass and
+ * The filter on liquidity of the OpenMarkets stream (the trigger's and Contest → Watch's): only
+ * chosen partners, and only changes that moved the price or the size at least so much since the
+ * last value that passed for the same `liquidity_hash` (so slow drifts add up and pass once they
+ * matter). Snapshots always pass and
  * set the reference values; each passing update says how much it moved.
  */
 import type { IDataObject } from 'n8n-workflow';

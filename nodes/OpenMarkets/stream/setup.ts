@@ -1,0 +1,81 @@
+/**
+ * Builds the OpenMarkets stream: connections, protocol and stages over ShardedStream. The
+ * trigger's comes from its settings; Contest → Watch runs the same stream through
+ * openMarketsStream on one connection.
+ */
+import { NodeOperationError, type INode, type ITriggerFunctions } from 'n8n-workflow';
+
+import { eventFilter, type Stage } from '../../shared/delivery/stages';
+import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
+import { StreamEngine, type StreamTiming } from '../../shared/engine/StreamEngine';
+import { WebSocketTransport } from '../../shared/engine/websocketTransport';
+import { Redactor } from '../../shared/redact';
+import type { OpenMarketsCredentials } from '../auth';
+import { StreamRest } from './contestSource';
+import { liquidityFilter } from './liquidityFilter';
+import type { OpenMarketsTriggerSettings } from './settings';
+import { ShardedStream, type ShardedStreamOptions } from './shardedStream';
+
+/** A full book of a busy contest is the largest frame OpenMarkets sends on the stream; 2 MB is far above it. */
+const MAX_FRAME_BYTES = 2 * 1024 * 1024;
+
+/** The stream URL with the key as `api_key` (the venue's documented way; redacted wherever printed). */
+export function streamUrlWithKey(streamUrl: string, apiKey: string): string {
+	const url = new URL(streamUrl.trim());
+	url.searchParams.set('api_key', apiKey);
+	return url.toString();
+}
+
+/** The credential's stream URL with its key, refused before any connection when it is not a URL. */
+export function credentialStreamUrl(node: INode, credentials: OpenMarketsCredentials): string {
+	try {
+		return streamUrlWithKey(credentials.streamUrl, credentials.apiKey);
+	} catch {
+		throw new NodeOperationError(node, `Credential → Stream URL: expected a ws:// or wss:// URL, got ${JSON.stringify(credentials.streamUrl)}`);
+	}
+}
+
+export interface OpenMarketsStreamOptions extends Omit<ShardedStreamOptions, 'createEngine'> {
+	/** The stream URL with the key (credentialStreamUrl). */
+	url: string;
+	redactor: Redactor;
+	timing: StreamTiming;
+}
+
+/** The OpenMarkets stream over WebSocket connections within `limits`: the trigger's, and Contest → Watch's. */
+export function openMarketsStream({ url, redactor, timing, ...options }: OpenMarketsStreamOptions): ShardedStream {
+	return new ShardedStream({
+		...options,
+		createEngine: (protocol, onConnected) =>
+			new StreamEngine({
+				transport: new WebSocketTransport({ url, redactor }),
+				protocol,
+				redactor,
+				timing,
+				maxFrameBytes: MAX_FRAME_BYTES,
+				...options.hooks,
+				onConnected: (_session, connectionId) => onConnected(connectionId),
+			}),
+	});
+}
+
+/** Builds the OpenMarkets Trigger's sharded stream from its settings and the credential. */
+export function openMarketsTriggerSetup(ctx: ITriggerFunctions, settings: OpenMarketsTriggerSettings, credentials: OpenMarketsCredentials): StreamTriggerSetup {
+	const url = credentialStreamUrl(ctx.getNode(), credentials);
+	const redactor = new Redactor([credentials.apiKey]);
+	const rest = new StreamRest(ctx, credentials.baseUrl, redactor);
+	const { timing, selection, limits, channels, snapshotOnSubscribe } = settings;
+	return {
+		venueName: 'OpenMarkets',
+		redactor,
+		delivery: settings.delivery,
+		stages: streamStages(settings),
+		createEngine: (hooks) => openMarketsStream({ url, redactor, timing, ctx, hooks, rest, selection, limits, channels, snapshotOnSubscribe }),
+	};
+}
+
+/** Which events pass to delivery, then the partner and move filter on liquidity. */
+function streamStages({ includeErrors, liquidity }: OpenMarketsTriggerSettings): Stage[] {
+	const errors = includeErrors ? ['error', 'subscription_limit'] : [];
+	return [eventFilter(['liquidity.update', 'liquidity.snapshot', 'contest_state.update', 'contest_state', ...errors]), liquidityFilter(liquidity)];
+}
