@@ -1,5 +1,5 @@
 /**
- * The agg.market credential (docs/agg-market.md): an app id, and user tokens: an access token
+ * The agg.market credential (docs/venues/agg-market.md#tokens-and-refresh): an app id, and user tokens: an access token
  * that expires and a refresh token that gets a new one at the credential's Refresh Path (not
  * documented publicly, so configurable). The refresh runs in the credential's preAuthentication
  * (REST); the stream keeps its token through AggTokens, which renews through that same

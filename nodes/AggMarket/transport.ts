@@ -1,5 +1,5 @@
 /**
- * agg.market over the shared REST client (docs/agg-market.md): the error envelope `{error:{code,
+ * agg.market over the shared REST client (docs/venues/agg-market.md#rest): the error envelope `{error:{code,
  * message, field?}}`, agg.market's wording, the token refresh's failures, the list page every
  * Get Many reads, and raw amounts as decimals.
  *

@@ -1,5 +1,5 @@
 /**
- * The `helioApi` credential and the Helio login (venues.md §2): `POST /api/v1/login {email,
+ * The `helioApi` credential and the Helio login (docs/venues/helio.md#login): `POST /api/v1/login {email,
  * password}` → `{access_token, expires_at (unix seconds), accounts:[{id, gid}]}`; refusals are
  * `{error:{type, message, field?}}`. Both nodes read the credential through
  * readHelioCredentials. The login serves the credential's preAuthentication (REST), Account →

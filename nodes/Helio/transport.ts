@@ -1,5 +1,5 @@
 /**
- * Helio over the shared REST client (docs/helio.md): the error envelope `{error:{type, message,
+ * Helio over the shared REST client (docs/venues/helio.md#rest): the error envelope `{error:{type, message,
  * field?}}`, the account path, the wording of Helio's refusals, and the token refresh (the login
  * itself is in auth.ts).
  *

@@ -1,6 +1,6 @@
 /**
  * The agg.market order-book checksum, in one place. The venue documents it only as "XOR of
- * per-level CRC32" (venues.md §3): which text is hashed per level is not public, so this is our
+ * per-level CRC32" (docs/venues/agg-market.md#order-book-checksum): which text is hashed per level is not public, so this is our
  * canonical form, shared by the trigger and the simulator, and the trigger lets a user switch
  * verification off. A mismatch means "resnapshot", never a crash.
  *

@@ -1,5 +1,5 @@
 /**
- * The agg.market socket (docs/agg-market.md) for the trigger: the token is sent with the
+ * The agg.market socket (docs/venues/agg-market.md#stream) for the trigger: the token is sent with the
  * `authenticate` action (never in the URL), renewed in place before it expires, and renewed
  * after a refusal or a 4001 close; order books are kept by OrderBooks, which asks for a
  * resnapshot on a gap or a checksum mismatch and never hands out a book that failed.

@@ -1,5 +1,5 @@
 /**
- * The zod schemas of agg.market's stream frames (docs/agg-market.md): the user events, fields at
+ * The zod schemas of agg.market's stream frames (docs/venues/agg-market.md#events): the user events, fields at
  * the top level of the message. Only what a workflow keys on is checked; unknown fields pass.
  * Order-book frames are read by hand in book/messages.ts instead: they are the busiest frames,
  * and a bad one must become a counted reason, never an exception.

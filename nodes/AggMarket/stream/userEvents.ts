@@ -1,5 +1,5 @@
 /**
- * agg.market's user events (docs/agg-market.md): `order_submitted`, `balance_update` and
+ * agg.market's user events (docs/venues/agg-market.md#events): `order_submitted`, `balance_update` and
  * `order_event` with its inner `event`, checked against schemas.ts, then keyed for keep-latest
  * and deduplication.
  */

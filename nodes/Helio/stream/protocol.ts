@@ -34,7 +34,7 @@ function ackKey(payload: Record<string, unknown>): string {
 }
 
 /**
- * The Helio Trader WebSocket (docs/helio.md): the token in the URL, `{type, payload}` envelopes,
+ * The Helio Trader WebSocket (docs/venues/helio.md#stream): the token in the URL, `{type, payload}` envelopes,
  * `subscribe` / `depthSubscribe` / `metricsSubscribe` acknowledged by `subscribed`, protocol
  * pings both ways. The handshake waits for every acknowledgement; an `error` before them means
  * a subscription was refused (an unknown symbol or account), which no retry will fix.

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compileValidator, type Validator } from '../../shared/engine/validation';
 
 /**
- * What the Helio Trigger relies on in each server message (docs/helio.md). Only the fields a
+ * What the Helio Trigger relies on in each server message (docs/venues/helio.md#events). Only the fields a
  * workflow keys on are checked; unknown fields and unknown message types pass through.
  */
 const symbol = z.string().min(1);

@@ -1,5 +1,5 @@
 /**
- * One OpenMarkets stream connection (docs: ../shared/venues.md §4): the key rides in the URL
+ * One OpenMarkets stream connection (docs/venues/openmarkets.md#stream): the key rides in the URL
  * (refused with a 401 at the upgrade), a `connected` greeting, `subscribe` per channel with the
  * connection's whole contest list (re-subscribing replaces it), `{"action":"ping"}` answered by
  * `pong`. Contests move on and off the live socket without reconnecting. A `liquidity.update`

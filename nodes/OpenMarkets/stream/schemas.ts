@@ -1,5 +1,5 @@
 /**
- * The zod schemas of OpenMarkets' stream frames (docs: ../shared/venues.md §4): what the items are keyed on is
+ * The zod schemas of OpenMarkets' stream frames (docs/venues/openmarkets.md#events): what the items are keyed on is
  * checked, every other field passes through. Control frames (connected, subscribed, pong, error)
  * are read as typed messages and need no schema.
  */

@@ -27,7 +27,7 @@ function payloadOf(envelope: Envelope): Record<string, unknown> {
 }
 
 /**
- * The Totalis WebSocket (venues.md §1): `auth` first, then `subscribe` per channel, app-level
+ * The Totalis WebSocket (docs/venues/totalis.md#stream): `auth` first, then `subscribe` per channel, app-level
  * `ping`/`pong`. Totalis does not document subscription acks, so the handshake ends with a
  * ping: its pong proves every earlier subscribe was processed, and an `error` before it means a
  * subscription was refused.

@@ -5,7 +5,7 @@ export const NEW_REQUEST = 'quote_request';
 export const UPDATED_REQUEST = 'quote_request:updated';
 
 /**
- * The market maker's quote-request stream (SSE, venues.md §1): `connected`, then a snapshot of
+ * The market maker's quote-request stream (SSE, docs/venues/totalis.md#quote-request-stream-sse): `connected`, then a snapshot of
  * every active request between `snapshot_begin` and `snapshot_complete`, then live new and
  * updated requests and removals. Items from the snapshot say `snapshot: true`; after a
  * reconnect the snapshot runs again, which is how state is reconciled (Totalis does not
