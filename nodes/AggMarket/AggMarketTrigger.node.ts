@@ -25,6 +25,6 @@ export class AggMarketTrigger implements INodeType {
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readAggMarketCredentials(this);
 		const settings = readAggMarketTriggerSettings(this);
-		return await runStreamTrigger(this, aggMarketTriggerSetup(this, settings, credentials));
+		return await runStreamTrigger(this, aggMarketTriggerSetup(this, credentials, settings));
 	}
 }

@@ -25,6 +25,6 @@ export class OpenMarketsTrigger implements INodeType {
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readOpenMarketsCredentials(this);
 		const settings = readOpenMarketsTriggerSettings(this);
-		return await runStreamTrigger(this, openMarketsTriggerSetup(this, settings, credentials));
+		return await runStreamTrigger(this, openMarketsTriggerSetup(this, credentials, settings));
 	}
 }

@@ -51,6 +51,16 @@ export class TriggerParameters {
 		return number;
 	}
 
+	/** The number parameter `name` (absent → `fallback`), checked as `number()` does. */
+	numberParameter(name: string, label: string, fallback: number, bound: { min: number } | { above: number }): number {
+		return this.number(label, this.value<unknown>(name, fallback), fallback, bound);
+	}
+
+	/** The whole-number parameter `name` (absent → `fallback`), checked as `wholeNumber()` does. */
+	wholeNumberParameter(name: string, label: string, fallback: number, min = 1): number {
+		return this.wholeNumber(label, this.value<unknown>(name, fallback), fallback, min);
+	}
+
 	/** A finite number of at least `min` (or strictly above it with `above`). */
 	number(label: string, value: unknown, fallback: number, bound: { min: number } | { above: number }): number {
 		const number = present(value) ? Number(value) : fallback;

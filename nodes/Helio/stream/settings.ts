@@ -40,7 +40,7 @@ export function readHelioTriggerSettings(ctx: ITriggerFunctions): HelioTriggerSe
 	if (Array.isArray(metrics) && metrics.length === 0) {
 		throw parameters.fail('Account IDs is empty: give at least one account ID, or choose another Account Metrics option');
 	}
-	const depthLevels = parameters.wholeNumber('Depth Levels', parameters.value<unknown>('depthLevels', 5), 5, 1);
+	const depthLevels = parameters.wholeNumberParameter('depthLevels', 'Depth Levels', 5, 1);
 	return {
 		delivery,
 		timing,

@@ -41,7 +41,7 @@ export function readOpenMarketsTriggerSettings(ctx: ITriggerFunctions): OpenMark
 	};
 	const selection = readSelection(parameters);
 	const channels = parameters.choices<OpenMarketsChannel>('channels', 'Channels', [], 'choose Liquidity, Contest State or both');
-	const atLeastZero = (name: string, label: string) => parameters.number(label, parameters.value<unknown>(name, 0), 0, { min: 0 });
+	const atLeastZero = (name: string, label: string) => parameters.numberParameter(name, label, 0, { min: 0 });
 	return {
 		delivery,
 		timing,
@@ -64,7 +64,7 @@ function readSelection(parameters: TriggerParameters): ContestSelection {
 		return { kind: 'list', contestIds: parameters.requiredCommaList('contestIds', 'Contest IDs', 'contest ID', 'ct_abc123') };
 	}
 	const leagueIds = parameters.requiredCommaList('leagueIds', 'League IDs', 'league ID', 'nba');
-	const withinHours = parameters.number('Starting Within (Hours)', parameters.value<unknown>('withinHours', 24), 24, { min: 0 });
-	const refreshMinutes = parameters.number('Refresh Every (Minutes)', parameters.value<unknown>('refreshMinutes', 5), 5, { above: 0 });
+	const withinHours = parameters.numberParameter('withinHours', 'Starting Within (Hours)', 24, { min: 0 });
+	const refreshMinutes = parameters.numberParameter('refreshMinutes', 'Refresh Every (Minutes)', 5, { above: 0 });
 	return { kind: 'rule', rule: { leagueIds, withinHours }, refreshMs: refreshMinutes * 60_000 };
 }

@@ -60,7 +60,7 @@ export function openMarketsStream({ url, redactor, timing, ...options }: OpenMar
 }
 
 /** Builds the OpenMarkets Trigger's sharded stream from its settings and the credential. */
-export function openMarketsTriggerSetup(ctx: ITriggerFunctions, settings: OpenMarketsTriggerSettings, credentials: OpenMarketsCredentials): StreamTriggerSetup {
+export function openMarketsTriggerSetup(ctx: ITriggerFunctions, credentials: OpenMarketsCredentials, settings: OpenMarketsTriggerSettings): StreamTriggerSetup {
 	const url = credentialStreamUrl(ctx.getNode(), credentials);
 	const redactor = new Redactor([credentials.apiKey]);
 	const rest = new StreamRest(ctx, credentials.baseUrl, redactor);

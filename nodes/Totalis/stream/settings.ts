@@ -48,7 +48,7 @@ export function readTotalisTriggerSettings(ctx: ITriggerFunctions): TotalisTrigg
 			source: 'quoteRequests',
 			requestEvents: parameters.choices('requestEvents', 'Request Events', [], 'choose at least one kind of quote-request event'),
 			includeSnapshot: parameters.value('includeSnapshot', true),
-			mmHeartbeatMs: parameters.number('Market-Maker Heartbeat (Ms)', parameters.value<unknown>('mmHeartbeatMs', 20000), 20000, { min: 0 }),
+			mmHeartbeatMs: parameters.numberParameter('mmHeartbeatMs', 'Market-Maker Heartbeat (Ms)', 20000, { min: 0 }),
 		};
 	}
 
@@ -61,7 +61,7 @@ export function readTotalisTriggerSettings(ctx: ITriggerFunctions): TotalisTrigg
 	}
 	const events = parameters.choices('events', 'Events', ['*'], 'choose at least one event or All Events');
 	const mergeWaitMs = parameters.value('mergeAccepted', true)
-		? parameters.number('Merge Wait (Ms)', parameters.value<unknown>('mergeWaitMs', 150), 150, { min: 0 })
+		? parameters.numberParameter('mergeWaitMs', 'Merge Wait (Ms)', 150, { min: 0 })
 		: undefined;
 	const marketMakerId = String(parameters.value<unknown>('marketMakerId', '') ?? '').trim() || undefined;
 	return { ...stream, source: 'websocket', channels: { marketMakerQuotes, marketMakerId, rfqIds }, events, mergeWaitMs };
