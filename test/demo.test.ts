@@ -3,15 +3,15 @@
  * a live simulated market: requests get quoted, acceptances get confirmed before their deadline,
  * settlements are reported.
  */
-import { startAggScenario } from '../demo/aggScenario';
-import { startHelioScenario } from '../demo/helioScenario';
-import { startOpenMarketsScenario } from '../demo/openMarketsScenario';
+import { startAggScenario } from '../tools/demo/aggScenario';
+import { startHelioScenario } from '../tools/demo/helioScenario';
+import { startOpenMarketsScenario } from '../tools/demo/openMarketsScenario';
 import { OpenMarketsApi } from '../credentials/OpenMarketsApi.credentials';
 import { OpenMarketsTrigger } from '../nodes/OpenMarkets/OpenMarketsTrigger.node';
 import { AggMarketApi } from '../credentials/AggMarketApi.credentials';
 import { AggMarket } from '../nodes/AggMarket/AggMarket.node';
 import { AggMarketTrigger } from '../nodes/AggMarket/AggMarketTrigger.node';
-import { startMarketMakingLoop, type LoopStep } from '../demo/marketMakingLoop';
+import { startMarketMakingLoop, type LoopStep } from '../tools/demo/marketMakingLoop';
 import { HelioApi } from '../credentials/HelioApi.credentials';
 import { Helio } from '../nodes/Helio/Helio.node';
 import { HelioTrigger } from '../nodes/Helio/HelioTrigger.node';

@@ -15,7 +15,7 @@ import {
 	TOTALIS_TRIGGER_TYPE,
 	waitForExecution,
 	type N8nWithPackage,
-} from '../../e2e';
+} from '../../tools/e2e';
 
 const TRIGGER_NODE = 'Totalis Trigger';
 

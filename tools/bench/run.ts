@@ -83,8 +83,8 @@ async function main() {
 			memory: summarizeMemory(memory),
 			durationSeconds: (performance.now() - started) / 1000,
 		};
-		// dist/bench/run.js → <package>/bench/results
-		writeResults(results, join(__dirname, '..', '..', 'bench', 'results'));
+		// .build/tools/bench/run.js → <repository>/tools/bench/results
+		writeResults(results, join(__dirname, '..', '..', '..', 'tools', 'bench', 'results'));
 		process.stdout.write(`\n${formatReport(results)}\n`);
 		progress('books: the agg.market keeper…\n');
 		process.stdout.write(`\n${formatBookBench(benchBooks(envInt('BENCH_BOOK_DELTAS', 100_000)))}\n`);

@@ -7,9 +7,9 @@
  */
 import type { INode, INodeExecutionData, ITriggerFunctions } from 'n8n-workflow';
 
-import { TotalisTrigger } from '../nodes/Totalis/TotalisTrigger.node';
-import type { DeliveryOptions } from '../nodes/shared/delivery/delivery';
-import { WEBSOCKET_EVENTS } from '../nodes/Totalis/trigger/schemas';
+import { TotalisTrigger } from '../../nodes/Totalis/TotalisTrigger.node';
+import type { DeliveryOptions } from '../../nodes/shared/delivery/delivery';
+import { WEBSOCKET_EVENTS } from '../../nodes/Totalis/trigger/schemas';
 import type { BenchClient, Pending, RunCounts } from './client';
 import { BENCH_API_KEY } from './ipc';
 

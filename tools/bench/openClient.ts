@@ -1,4 +1,4 @@
-import type { DeliveryOptions } from '../nodes/shared/delivery/delivery';
+import type { DeliveryOptions } from '../../nodes/shared/delivery/delivery';
 import type { BenchClient, ClientKind } from './client';
 import { openRawClient } from './rawClient';
 

@@ -113,7 +113,7 @@ async function recordInLedger(nodesDir: string, name: string, version: string): 
 	await writeFile(file, JSON.stringify(ledger, null, 2));
 }
 
-/** This repository's root, from e2e/ (ts-jest) or .build/e2e/ (compiled). */
+/** This repository's root, from tools/e2e/ (ts-jest) or .build/tools/e2e/ (compiled). */
 export function findRepoRoot(from = __dirname): string {
 	for (let dir = resolve(from); ; dir = dirname(dir)) {
 		const manifest = join(dir, 'package.json');

@@ -3,10 +3,10 @@
  * any client pays), in the same process: frames are real deltas with checksums, built by the
  * simulator's books; the keeper applies them in order with and without checksum verification.
  */
-import { OrderBooks } from '../nodes/AggMarket/book';
-import { OrderBooks as VenueBooks } from '../simulator/agg/books';
-import { buildCatalog } from '../simulator/agg/catalog';
-import { Random } from '../simulator/random';
+import { OrderBooks } from '../../nodes/AggMarket/book';
+import { OrderBooks as VenueBooks } from '../../simulator/agg/books';
+import { buildCatalog } from '../../simulator/agg/catalog';
+import { Random } from '../../simulator/random';
 
 export interface BookBenchResult {
 	deltas: number;

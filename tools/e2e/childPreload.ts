@@ -22,7 +22,7 @@ export interface OutboundAttempt {
 }
 
 const PRELOAD_SOURCE = `'use strict';
-// Written by e2e/childPreload.ts of n8n-nodes-trading-venues; see there.
+// Written by tools/e2e/childPreload.ts of n8n-nodes-trading-venues; see there.
 const fs = require('node:fs');
 const net = require('node:net');
 const dns = require('node:dns');
