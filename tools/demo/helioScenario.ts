@@ -7,7 +7,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { ActiveTrigger, N8nHarness } from '../harness/n8n';
+import type { ActiveTrigger, N8nHarness } from '../harness';
 import type { LoopStep } from './marketMakingLoop';
 
 export interface HelioStats {

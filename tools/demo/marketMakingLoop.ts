@@ -9,7 +9,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { ActiveTrigger, N8nHarness } from '../harness/n8n';
+import type { ActiveTrigger, N8nHarness } from '../harness';
 import { payoutOddsFor, type PricedRequest } from './pricing';
 
 export interface LoopStep {

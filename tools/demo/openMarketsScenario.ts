@@ -8,7 +8,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { ActiveTrigger, N8nHarness } from '../harness/n8n';
+import type { ActiveTrigger, N8nHarness } from '../harness';
 import type { OpenMarketsSimulator } from '../../simulator';
 import type { LoopStep } from './marketMakingLoop';
 

@@ -13,7 +13,7 @@ import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
-import { N8nHarness, onLog } from '../harness/n8n';
+import { N8nHarness, onLog } from '../harness';
 import { AggMarket } from '../../nodes/AggMarket/AggMarket.node';
 import { AggMarketTrigger } from '../../nodes/AggMarket/AggMarketTrigger.node';
 import { Helio } from '../../nodes/Helio/Helio.node';
