@@ -1,9 +1,9 @@
 /**
  * Order books per outcome: levels, a sequence number and the checksum of docs/agg-market.md
- * (`bookChecksum`, shared with the nodes). Pure state: who receives frames is websocket.ts's job.
+ * (checksum.ts). Pure state: who receives frames is websocket.ts's job.
  */
-import { bookChecksum } from '../../nodes/AggMarket/book/checksum';
 import type { Random } from '../random';
+import { bookChecksum } from './checksum';
 import { VENUES, round2, type Outcome, type Venue } from './catalog';
 
 export interface VenueSize {
@@ -11,7 +11,7 @@ export interface VenueSize {
 	size: number;
 }
 
-// A type alias (not an interface), so it fits checksum.ts's indexed BookLevel.
+// A type alias (not an interface), so it fits a client's indexed level type (the nodes' BookLevel).
 export type Level = {
 	price: number;
 	totalSize: number;
@@ -89,7 +89,7 @@ export class OrderBooks {
 			type: 'orderbook_snapshot',
 			outcomeId,
 			seq: book.seq,
-			checksum: bookChecksum(bids, asks),
+			checksum: bookChecksum({ bids, asks }),
 			bids,
 			asks,
 			midpoint: both ? Math.round(((best + ask) / 2) * 10_000) / 10_000 : null,
@@ -113,7 +113,7 @@ export class OrderBooks {
 		for (const level of bids) setLevel(book.bids, level);
 		for (const level of asks) setLevel(book.asks, level);
 		book.seq += book.skipSeq ? 2 : 1;
-		let checksum = bookChecksum(sorted(book.bids, 'desc'), sorted(book.asks, 'asc'));
+		let checksum = bookChecksum({ bids: sorted(book.bids, 'desc'), asks: sorted(book.asks, 'asc') });
 		// Any other value is wrong; flipping bits keeps it an unsigned 32-bit number.
 		if (book.corruptChecksum) checksum = (checksum ^ 0x5a5a5a5a) >>> 0;
 		book.skipSeq = false;
