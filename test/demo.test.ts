@@ -18,7 +18,7 @@ import { HelioTrigger } from '../nodes/Helio/HelioTrigger.node';
 import { Totalis } from '../nodes/Totalis/Totalis.node';
 import { TotalisTrigger } from '../nodes/Totalis/TotalisTrigger.node';
 import { TotalisApi } from '../credentials/TotalisApi.credentials';
-import { startSimulator, type VenueSimulator } from '../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness } from './harness/n8n';
 
 describe('demo: the market-making loop', () => {

@@ -7,7 +7,7 @@
  */
 import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
 import { AGG_CREDENTIAL_NAME, loadExample } from '../../tools/e2e/examples';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const OUTCOME = 'vmo_fed_cut_july_yes';
 

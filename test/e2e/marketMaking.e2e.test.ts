@@ -10,7 +10,7 @@ import { nodeOutputJson, pollUntil, startN8nWithPackage, waitForExecution, type 
 import { EXAMPLE_CREDENTIAL_NAME, loadExample, subWorkflow } from '../../tools/e2e/examples';
 import { measureConfirmLatency, type LatencySummary } from '../../tools/e2e/latency';
 import type { N8nCredential, N8nExecution, WorkflowInput } from '../../tools/e2e/n8nApi';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const ACCEPTANCES = Number(process.env.E2E_ACCEPTANCES ?? 300);
 const ACCEPTANCES_PER_SECOND = 20;

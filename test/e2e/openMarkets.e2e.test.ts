@@ -5,7 +5,7 @@
  */
 import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
 import { loadExample, OPENMARKETS_CREDENTIAL_NAME } from '../../tools/e2e/examples';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 describe('OpenMarkets in a real n8n', () => {
 	let sim: VenueSimulator;

@@ -4,9 +4,7 @@
  * simulator's books; the keeper applies them in order with and without checksum verification.
  */
 import { OrderBooks } from '../../nodes/AggMarket/book';
-import { OrderBooks as VenueBooks } from '../../simulator/agg/books';
-import { buildCatalog } from '../../simulator/agg/catalog';
-import { Random } from '../../simulator/random';
+import { AggOrderBooks as VenueBooks, buildAggCatalog as buildCatalog, Random } from 'trading-venues-simulator';
 
 export interface BookBenchResult {
 	deltas: number;

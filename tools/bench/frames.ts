@@ -3,7 +3,7 @@
  * fixed seed) exactly as its WebSocket gateway serializes them, then framed for the wire once
  * so the load generator spends no CPU per frame while the clients are measured.
  */
-import { ManualClock, TotalisSimulator, type SettlementPlan } from '../../simulator';
+import { ManualClock, TotalisSimulator, type SettlementPlan } from 'trading-venues-simulator';
 
 /** How one quote of ours ends; the cycle below sets the mix. */
 type Scenario = SettlementPlan | 'lost' | 'withdrawn' | 'expired';

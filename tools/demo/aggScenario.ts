@@ -8,7 +8,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ActiveTrigger, N8nHarness } from '../harness';
-import type { AggSimulator } from '../../simulator';
+import type { AggSimulator } from 'trading-venues-simulator';
 import type { LoopStep } from './marketMakingLoop';
 
 export interface AggStats {

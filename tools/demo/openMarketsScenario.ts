@@ -9,7 +9,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ActiveTrigger, N8nHarness } from '../harness';
-import type { OpenMarketsSimulator } from '../../simulator';
+import type { OpenMarketsSimulator } from 'trading-venues-simulator';
 import type { LoopStep } from './marketMakingLoop';
 
 export interface OpenMarketsStats {

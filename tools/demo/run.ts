@@ -21,7 +21,7 @@ import { OpenMarketsTrigger } from '../../nodes/OpenMarkets/OpenMarketsTrigger.n
 import { HelioTrigger } from '../../nodes/Helio/HelioTrigger.node';
 import { Totalis } from '../../nodes/Totalis/Totalis.node';
 import { TotalisTrigger } from '../../nodes/Totalis/TotalisTrigger.node';
-import { startSimulator } from '../../simulator';
+import { startSimulator } from 'trading-venues-simulator';
 import { startAggScenario } from './aggScenario';
 import { startHelioScenario } from './helioScenario';
 import { startMarketMakingLoop, type LoopStep } from './marketMakingLoop';

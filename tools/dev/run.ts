@@ -11,9 +11,7 @@ import { startN8nWithPackage, type N8nWithPackage } from '../e2e';
 import { projectCacheDir } from '../e2e/cacheDir';
 import { AGG_CREDENTIAL_NAME, EXAMPLE_CREDENTIAL_NAME, HELIO_CREDENTIAL_NAME, loadExample, OPENMARKETS_CREDENTIAL_NAME } from '../e2e/examples';
 import { N8nApiError } from '../e2e/n8nApi';
-import { startSimulator, type VenueSimulator } from '../../simulator';
-import { logHelioEvents } from '../../simulator/helio/eventLog';
-import { logTotalisEvents } from '../../simulator/totalis/eventLog';
+import { logHelioEvents, logTotalisEvents, startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SIMULATOR_PORT = Number(process.env.SIMULATOR_PORT ?? 5700);

@@ -3,7 +3,7 @@
  * receiving the confirm call, through a real n8n workflow. The simulator measures both ends
  * (`quote:confirmed.latencyMs`), so n8n's clock and the network stack are inside the figure.
  */
-import type { VenueSimulator } from '../../simulator';
+import type { VenueSimulator } from 'trading-venues-simulator';
 
 export interface LatencySummary {
 	acceptances: number;
