@@ -7,7 +7,8 @@ import tseslint from 'typescript-eslint';
 const n8nRules = n8nCommunityNodes.recommendedWithoutN8nCloudSupport;
 
 export default [
-	{ ignores: ['dist/**', '.build/**', 'node_modules/**', 'coverage/**'] },
+	// The simulator is its own workspace package, not part of what n8n loads.
+	{ ignores: ['dist/**', '.build/**', 'node_modules/**', 'coverage/**', 'simulator/**'] },
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
 		languageOptions: { parser: tseslint.parser },

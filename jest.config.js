@@ -1,10 +1,13 @@
 /** Jest runs the TypeScript sources directly; the triggers run through n8n-core's real TriggerContext. */
 module.exports = {
 	testEnvironment: 'node',
-	roots: ['<rootDir>/test'],
+	// The package's tests, and the simulator workspace's own.
+	roots: ['<rootDir>/test', '<rootDir>/simulator/test'],
 	testMatch: ['**/*.test.ts'],
 	// The end-to-end suite drives a real n8n: `npm run test:e2e` (jest.e2e.config.js).
 	testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
+	// The simulator workspace from its TypeScript sources, as test/tsconfig.json resolves it: no build needed.
+	moduleNameMapper: { '^trading-venues-simulator$': '<rootDir>/simulator/src/index.ts' },
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
 	},

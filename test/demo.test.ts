@@ -3,22 +3,22 @@
  * a live simulated market: requests get quoted, acceptances get confirmed before their deadline,
  * settlements are reported.
  */
-import { startAggScenario } from '../demo/aggScenario';
-import { startHelioScenario } from '../demo/helioScenario';
-import { startOpenMarketsScenario } from '../demo/openMarketsScenario';
+import { startAggScenario } from '../tools/demo/aggScenario';
+import { startHelioScenario } from '../tools/demo/helioScenario';
+import { startOpenMarketsScenario } from '../tools/demo/openMarketsScenario';
 import { OpenMarketsApi } from '../credentials/OpenMarketsApi.credentials';
 import { OpenMarketsTrigger } from '../nodes/OpenMarkets/OpenMarketsTrigger.node';
 import { AggMarketApi } from '../credentials/AggMarketApi.credentials';
 import { AggMarket } from '../nodes/AggMarket/AggMarket.node';
 import { AggMarketTrigger } from '../nodes/AggMarket/AggMarketTrigger.node';
-import { startMarketMakingLoop, type LoopStep } from '../demo/marketMakingLoop';
+import { startMarketMakingLoop, type LoopStep } from '../tools/demo/marketMakingLoop';
 import { HelioApi } from '../credentials/HelioApi.credentials';
 import { Helio } from '../nodes/Helio/Helio.node';
 import { HelioTrigger } from '../nodes/Helio/HelioTrigger.node';
 import { Totalis } from '../nodes/Totalis/Totalis.node';
 import { TotalisTrigger } from '../nodes/Totalis/TotalisTrigger.node';
 import { TotalisApi } from '../credentials/TotalisApi.credentials';
-import { startSimulator, type VenueSimulator } from '../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness } from './harness/n8n';
 
 describe('demo: the market-making loop', () => {

@@ -25,6 +25,15 @@ describe('the built package', () => {
 		expect(pkg.n8n).toMatchObject({ n8nNodesApiVersion: 1, strict: true });
 	});
 
+	it('packs the nodes and credentials only: no simulator, tools or build info', () => {
+		const [packed] = JSON.parse(
+			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '--loglevel=error'], { cwd: root, encoding: 'utf8' }),
+		) as Array<{ files: Array<{ path: string }> }>;
+		const files = packed.files.map((file) => file.path);
+		expect(files).toEqual(expect.arrayContaining(['package.json', ...pkg.n8n.nodes, ...pkg.n8n.credentials]));
+		expect(files.filter((file) => !/^(dist\/(nodes|credentials)\/|(package\.json|README\.md|LICENSE(\.\w+)?)$)/.test(file))).toEqual([]);
+	});
+
 	it('loads every node and credential through n8n-core\'s package loader, with their icons', async () => {
 		const loader = new PackageDirectoryLoader(root);
 		await loader.loadAll();

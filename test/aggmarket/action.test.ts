@@ -7,7 +7,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } 
 import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { AggMarket } from '../../nodes/AggMarket/AggMarket.node';
 import { rawToDecimal } from '../../nodes/AggMarket/transport';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, allLogText } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 

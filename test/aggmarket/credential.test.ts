@@ -4,7 +4,7 @@
  * configurable because agg.market's public docs do not pin it).
  */
 import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { allLogText, N8nHarness } from '../harness/n8n';
 
 describe('agg.market API credential', () => {

@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { AggMarketTrigger } from '../../nodes/AggMarket/AggMarketTrigger.node';
-import { startSimulator, type AggSimOptions, type VenueSimulator } from '../../simulator';
+import { startSimulator, type AggSimOptions, type VenueSimulator } from 'trading-venues-simulator';
 import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
 
 const FAST = { silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };

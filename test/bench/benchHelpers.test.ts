@@ -2,9 +2,9 @@
  * The bench's own helpers, not its figures (speed is measured only by `npm run bench`): the
  * load is made of valid Totalis frames with the item count it promises, and framed correctly.
  */
-import { benchBooks, formatBookBench } from '../../bench/books';
-import { buildFrames, encodeBody, encodeTextFrame, markerFrame } from '../../bench/frames';
-import { median } from '../../bench/stats';
+import { benchBooks, formatBookBench } from '../../tools/bench/books';
+import { buildFrames, encodeBody, encodeTextFrame, markerFrame } from '../../tools/bench/frames';
+import { median } from '../../tools/bench/stats';
 import { TotalisWebSocketProtocol } from '../../nodes/Totalis/stream/protocol';
 
 /** Reads server→client text frames back from bytes. */

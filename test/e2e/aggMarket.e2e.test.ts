@@ -5,9 +5,9 @@
  * node that runs after it must find a working token and refresh token there: a refresh kept in
  * the trigger's memory would leave the credential with a spent, single-use refresh token.
  */
-import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../e2e';
-import { AGG_CREDENTIAL_NAME, loadExample } from '../../e2e/examples';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
+import { AGG_CREDENTIAL_NAME, loadExample } from '../../tools/e2e/examples';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const OUTCOME = 'vmo_fed_cut_july_yes';
 

@@ -3,9 +3,9 @@
  * imported with a credential pointing at the simulated Helio, activated, and driven by moving
  * the market. The assertions read n8n's executions and what reached the venue.
  */
-import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../e2e';
-import { HELIO_CREDENTIAL_NAME, loadExample } from '../../e2e/examples';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
+import { HELIO_CREDENTIAL_NAME, loadExample } from '../../tools/e2e/examples';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 describe('Helio in a real n8n', () => {
 	let sim: VenueSimulator;

@@ -6,11 +6,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { nodeOutputJson, pollUntil, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../e2e';
-import { EXAMPLE_CREDENTIAL_NAME, loadExample, subWorkflow } from '../../e2e/examples';
-import { measureConfirmLatency, type LatencySummary } from '../../e2e/latency';
-import type { N8nCredential, N8nExecution, WorkflowInput } from '../../e2e/n8nApi';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { nodeOutputJson, pollUntil, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
+import { EXAMPLE_CREDENTIAL_NAME, loadExample, subWorkflow } from '../../tools/e2e/examples';
+import { measureConfirmLatency, type LatencySummary } from '../../tools/e2e/latency';
+import type { N8nCredential, N8nExecution, WorkflowInput } from '../../tools/e2e/n8nApi';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const ACCEPTANCES = Number(process.env.E2E_ACCEPTANCES ?? 100);
 const ACCEPTANCES_PER_SECOND = 20;
@@ -219,7 +219,7 @@ describe('Totalis in a real n8n', () => {
 					`${label.padEnd(34)} ${String(r.confirmed).padStart(5)}/${r.acceptances} confirmed in time  median ${r.medianMs.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  max ${r.maxMs.toFixed(1)} ms  ${r.executions} executions`,
 			);
 			process.stdout.write(`\nconfirm latency through n8n, for information (${ACCEPTANCES} acceptances at ${ACCEPTANCES_PER_SECOND}/s each):\n${lines.join('\n')}\n`);
-			const directory = join(__dirname, '..', '..', 'e2e', 'results');
+			const directory = join(__dirname, '..', '..', 'tools', 'e2e', 'results');
 			mkdirSync(directory, { recursive: true });
 			writeFileSync(join(directory, 'latest.json'), `${JSON.stringify({ acceptancesPerSecond: ACCEPTANCES_PER_SECOND, results }, null, '\t')}\n`);
 		});

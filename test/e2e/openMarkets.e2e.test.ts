@@ -3,9 +3,9 @@
  * → score line) with a credential pointing at the simulated OpenMarkets. Two triggers on one key
  * hold two of its three connections; moves and state changes come back as n8n executions.
  */
-import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../e2e';
-import { loadExample, OPENMARKETS_CREDENTIAL_NAME } from '../../e2e/examples';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
+import { loadExample, OPENMARKETS_CREDENTIAL_NAME } from '../../tools/e2e/examples';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 describe('OpenMarkets in a real n8n', () => {
 	let sim: VenueSimulator;

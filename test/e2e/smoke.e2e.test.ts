@@ -5,7 +5,7 @@
  * activation with the trigger's error; a manual run (the editor's
  * button) returns the first event and closes its socket; stopping n8n leaves no process behind. The first run installs n8n (several minutes); later runs reuse it.
  */
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import {
 	N8nActivationError,
 	nodeOutputJson,
@@ -15,7 +15,7 @@ import {
 	TOTALIS_TRIGGER_TYPE,
 	waitForExecution,
 	type N8nWithPackage,
-} from '../../e2e';
+} from '../../tools/e2e';
 
 const TRIGGER_NODE = 'Totalis Trigger';
 

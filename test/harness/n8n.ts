@@ -1,2 +1,2 @@
 // The tests run nodes through the same n8n-core harness as the demo.
-export * from '../../harness/n8n';
+export * from '../../tools/harness';

@@ -16,7 +16,7 @@ import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { Helio } from '../../nodes/Helio/Helio.node';
 import { helioRequest } from '../../nodes/Helio/transport';
 import { Redactor } from '../../nodes/shared/redact';
-import { startSimulator, type HelioOrder, type HelioPosition, type VenueSimulator } from '../../simulator';
+import { startSimulator, type HelioOrder, type HelioPosition, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, allLogText, type NodeRunResult } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 

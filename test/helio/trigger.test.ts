@@ -5,7 +5,7 @@
  */
 import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { HelioTrigger } from '../../nodes/Helio/HelioTrigger.node';
-import { startSimulator, type HelioSimOptions, type VenueSimulator } from '../../simulator';
+import { startSimulator, type HelioSimOptions, type VenueSimulator } from 'trading-venues-simulator';
 import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
 
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };

@@ -1,6 +1,6 @@
-// Runs under Node 20 against dist/: the simulator, and the engine with the Totalis protocol,
+// Runs under Node 20 against the builds (dist/, and the simulator workspace's simulator/dist/): the simulator,
 // through a drop and a reconnect. Prints one JSON line with what it saw.
-const { startSimulator } = require('../../dist/simulator');
+const { startSimulator } = require('trading-venues-simulator');
 const { StreamEngine } = require('../../dist/nodes/shared/engine/StreamEngine');
 const { WebSocketTransport } = require('../../dist/nodes/shared/engine/websocketTransport');
 const { TotalisWebSocketProtocol } = require('../../dist/nodes/Totalis/stream/protocol');

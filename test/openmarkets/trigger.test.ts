@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { OpenMarketsTrigger } from '../../nodes/OpenMarkets/OpenMarketsTrigger.node';
-import { startSimulator, type OpenMarketsSimOptions, type VenueSimulator } from '../../simulator';
+import { startSimulator, type OpenMarketsSimOptions, type VenueSimulator } from 'trading-venues-simulator';
 import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
 
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };

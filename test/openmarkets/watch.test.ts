@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { OpenMarkets } from '../../nodes/OpenMarkets/OpenMarkets.node';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { allLogText, N8nHarness } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 

@@ -10,7 +10,7 @@ import { WebSocketTransport } from '../../nodes/shared/engine/websocketTransport
 import { TotalisWebSocketProtocol } from '../../nodes/Totalis/stream/protocol';
 import type { Delivered } from '../../nodes/shared/items';
 import { Redactor } from '../../nodes/shared/redact';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const timing = {

@@ -27,7 +27,7 @@ import {
 	type VenueError,
 } from '../../nodes/shared/rest';
 import { parseTotalisError } from '../../nodes/Totalis/transport';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, allLogText, logLines, type LogLine, type NodeRunResult } from '../harness/n8n';
 
 const KEY = 'api_live_rest_client_key_777';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
 import { Totalis } from '../../nodes/Totalis/Totalis.node';
-import { startSimulator, type QuoteRequestPayload, type VenueSimulator } from '../../simulator';
+import { startSimulator, type QuoteRequestPayload, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, allLogText } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, type CredentialTestResult } from '../harness/n8n';
 
 const harness = new N8nHarness({ nodes: {}, credentialTypes: [TotalisApi] });

@@ -1,6 +1,6 @@
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
 import { TotalisTrigger } from '../../nodes/Totalis/TotalisTrigger.node';
-import { startSimulator, type VenueSimulator } from '../../simulator';
+import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, type ActiveTrigger } from '../harness/n8n';
 
 /** Short timers so reconnects and dead-socket detection happen within a test's time. */

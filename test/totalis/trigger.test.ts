@@ -44,7 +44,7 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			await env.sim.close();
 			env.useCredentials({ wsUrl: url.toString() });
 			await expect(env.start()).rejects.toMatchObject({ message: expect.stringMatching(/^Cannot reach Totalis/) });
-			env.sim = await (await import('../../simulator')).startSimulator();
+			env.sim = await (await import('trading-venues-simulator')).startSimulator();
 		});
 
 		it('rejects within the connect timeout when the venue never answers auth', async () => {

@@ -1,0 +1,193 @@
+import { startSimulator, type VenueSimulator } from '../src';
+import { SseClient, WsClient, rest, submitQuote } from './helpers';
+
+describe('Totalis faults', () => {
+	let sim: VenueSimulator;
+	const clients: WsClient[] = [];
+	const streams: SseClient[] = [];
+	const connect = async (): Promise<WsClient> => {
+		const client = await WsClient.authenticated(sim.totalis);
+		clients.push(client);
+		return client;
+	};
+	const openStream = async (): Promise<SseClient> => {
+		const stream = await SseClient.open(sim.totalis.sseUrl, { 'X-API-Key': sim.totalis.apiKey });
+		streams.push(stream);
+		await stream.skipTo('snapshot_complete');
+		return stream;
+	};
+
+	beforeEach(async () => {
+		sim = await startSimulator({ totalis: { seed: 3, sseKeepaliveMs: 60_000 } });
+	});
+
+	afterEach(async () => {
+		await Promise.all(clients.splice(0).map((c) => c.close()));
+		await Promise.all(streams.splice(0).map((s) => s.close()));
+		await sim.close();
+	});
+
+	it('dropConnections() terminates every socket and stream; new connections still work', async () => {
+		const a = await connect();
+		const b = await connect();
+		const stream = await openStream();
+		expect(sim.totalis.faults.dropConnections()).toEqual({ sockets: 2, streams: 1 });
+		expect((await a.closed).code).toBe(1006);
+		expect((await b.closed).code).toBe(1006);
+		await stream.ended;
+		const again = await connect();
+		await again.barrier();
+		expect(sim.totalis.openSockets()).toBe(1);
+	});
+
+	it('silence() keeps sockets open but sends nothing and answers no ping, until switched off', async () => {
+		const client = await connect();
+		await client.subscribe(`mm:quotes:${sim.totalis.mmId}`);
+		const stream = await openStream();
+
+		sim.totalis.faults.silence(true);
+		expect(sim.totalis.faults.silenced).toBe(true);
+		const unansweredAppPing = sim.totalis.waitFor('ws:message', (m) => (m.message as { type?: string })?.type === 'ping');
+		client.send({ type: 'ping' });
+		await unansweredAppPing;
+		const unansweredProtocolPing = sim.totalis.waitFor('ws:protocol-ping');
+		client.ws.ping();
+		expect((await unansweredProtocolPing).answered).toBe(false);
+		expect(sim.totalis.publish(`mm:quotes:${sim.totalis.mmId}`, 'quote:withdrawn', { quote_id: 'q', rfq_id: 'r' })).toBe(0);
+		sim.totalis.createQuoteRequest();
+		expect(sim.totalis.openSockets()).toBe(1);
+		expect(sim.totalis.openStreams()).toBe(1);
+
+		sim.totalis.faults.silence(false);
+		const answered = sim.totalis.waitFor('ws:protocol-ping');
+		const pong = new Promise((resolve) => client.ws.once('pong', resolve));
+		client.ws.ping();
+		await pong;
+		expect((await answered).answered).toBe(true);
+		expect(client.pongs).toBe(1);
+		// One pong only: the ping sent while silenced was never answered, nor the event delivered.
+		await client.barrier();
+		expect(client.pendingOf('pong', 'quote:withdrawn')).toHaveLength(0);
+		expect(client.inbox.all.filter((m) => m.type === 'pong')).toHaveLength(1);
+		// The SSE stream missed the request created while silenced; the next one arrives.
+		const next = sim.totalis.createQuoteRequest();
+		expect((await stream.next()).json).toEqual(next);
+	});
+
+	it('rejectAuth() answers every auth with auth:error', async () => {
+		sim.totalis.faults.rejectAuth(true);
+		const client = await WsClient.connect(sim.totalis.wsUrl);
+		clients.push(client);
+		const seen = sim.totalis.waitFor('ws:auth');
+		client.send({ type: 'auth', api_key: sim.totalis.apiKey });
+		expect(await client.next()).toEqual({ type: 'auth:error', message: 'Invalid API key' });
+		expect((await seen).ok).toBe(false);
+		await client.closed;
+		sim.totalis.faults.rejectAuth(false);
+		await connect();
+	});
+
+	it('sendMalformed("invalid-json") sends a frame that does not parse', async () => {
+		const client = await connect();
+		expect(sim.totalis.faults.sendMalformed('invalid-json')).toBe(1);
+		const frame = await client.next('(unparseable)');
+		expect(() => JSON.parse(String(frame.raw))).toThrow();
+	});
+
+	it('sendMalformed("schema") sends a known event with wrongly typed fields', async () => {
+		const client = await connect();
+		sim.totalis.faults.sendMalformed('schema');
+		const frame = await client.next('quote:accepted');
+		expect(typeof frame.data?.quote_id).toBe('number');
+	});
+
+	it('sendMalformed("oversized") sends a ~2 MB frame', async () => {
+		const client = await connect();
+		sim.totalis.faults.sendMalformed('oversized');
+		await client.next('quote:accepted');
+		expect(client.rawFrames[client.rawFrames.length - 1].length).toBeGreaterThan(2 * 1024 * 1024);
+	});
+
+	it('sends malformed data to SSE streams when asked', async () => {
+		const stream = await openStream();
+		expect(sim.totalis.faults.sendMalformed('invalid-json', { transport: 'sse' })).toBe(1);
+		const event = await stream.next();
+		expect(event.event).toBe('quote_request');
+		expect(event.json).toBeUndefined();
+		sim.totalis.faults.sendMalformed('schema', { transport: 'sse' });
+		expect(((await stream.next()).json as { version: unknown }).version).toBe('three');
+	});
+
+	it('sends malformed frames to authenticated sockets only', async () => {
+		const anonymous = await WsClient.connect(sim.totalis.wsUrl);
+		clients.push(anonymous);
+		const client = await connect();
+		expect(sim.totalis.faults.sendMalformed('schema')).toBe(1);
+		await client.next('quote:accepted');
+		await anonymous.barrier();
+		expect(anonymous.pendingOf('quote:accepted')).toHaveLength(0);
+	});
+
+	it('sendUnknownEvent() sends an event type no client knows, with data', async () => {
+		const client = await connect();
+		const stream = await openStream();
+		expect(sim.totalis.faults.sendUnknownEvent({ transport: 'all' })).toBe(2);
+		const frame = await client.next('quote:future_thing');
+		expect(frame.data).toEqual(expect.objectContaining({ quote_id: expect.any(String) }));
+		expect((await stream.next()).event).toBe('quote_request:future_thing');
+	});
+
+	it('failRest() answers the next matching calls with 503 SERVICE_UNAVAILABLE, then serves normally', async () => {
+		const request = sim.totalis.createQuoteRequest();
+		const { quote } = await submitQuote(sim.totalis, request.id, 3);
+		const acceptance = sim.totalis.acceptQuote(quote.id);
+		sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/mm/quotes', status: 503, times: 2, retryAfterSeconds: 1 });
+		expect(sim.totalis.faults.pendingRestFaults()).toBe(2);
+		// A non-matching call is untouched.
+		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
+		for (let i = 0; i < 2; i++) {
+			const refused = await rest(sim.totalis, 'POST', `/mm/quotes/${acceptance.quoteId}/confirm`);
+			expect(refused.status).toBe(503);
+			expect(refused.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retry_after: 1 });
+			expect(refused.headers.get('retry-after')).toBe('1');
+		}
+		expect((await rest(sim.totalis, 'POST', `/mm/quotes/${acceptance.quoteId}/confirm`)).status).toBe(200);
+	});
+
+	it('failRest() can answer 429 with retry_after, matching the full path too', async () => {
+		sim.totalis.faults.failRest({ pathPrefix: '/totalis/v1/mm/heartbeat', status: 429, times: 1, retryAfterSeconds: 7 });
+		const limited = await rest(sim.totalis, 'POST', '/v1/mm/heartbeat');
+		expect(limited.status).toBe(429);
+		expect(limited.body.error).toMatchObject({ code: 'RATE_LIMITED', retry_after: 7 });
+		expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+		expect(limited.headers.get('x-ratelimit-limit')).toBe('300');
+		expect(limited.headers.get('retry-after')).toBe('7');
+		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
+	});
+
+	it('failRest() with only delayMs delays the call, then serves it', async () => {
+		sim.totalis.faults.failRest({ method: 'GET', delayMs: 80 });
+		const { id } = sim.totalis.createQuoteRequest();
+		const started = Date.now();
+		const response = await rest(sim.totalis, 'GET', `/v1/quote-requests/${id}`);
+		expect(response.status).toBe(200);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+	});
+
+	it('failRest() refuses a rule that would do nothing', () => {
+		expect(() => sim.totalis.faults.failRest({ pathPrefix: '/x' })).toThrow(/status, a delayMs/);
+		expect(() => sim.totalis.faults.failRest({ status: 500, times: 0 })).toThrow(/times/);
+	});
+
+	it('reset() switches every fault off', async () => {
+		sim.totalis.faults.silence(true);
+		sim.totalis.faults.rejectAuth(true);
+		sim.totalis.faults.failRest({ status: 500, times: 3 });
+		sim.totalis.faults.reset();
+		expect(sim.totalis.faults.silenced).toBe(false);
+		expect(sim.totalis.faults.authRejected).toBe(false);
+		expect(sim.totalis.faults.pendingRestFaults()).toBe(0);
+		const client = await connect();
+		await client.barrier();
+	});
+});

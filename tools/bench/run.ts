@@ -1,0 +1,117 @@
+/**
+ * `npm run bench`: the engine's path from socket to `emit` against a raw `ws` client that only
+ * parses JSON, in the same run, as ratios; then peak memory over a long run. The load comes
+ * from a separate process (loadGenerator.ts). Environment overrides, for a quick look:
+ * BENCH_EVENTS (items per run), BENCH_REPS, BENCH_LONG_EVENTS (frames per long run, 0: skip).
+ */
+import { join } from 'node:path';
+
+import { benchBooks, formatBookBench } from './books';
+import type { ClientKind } from './client';
+import { LoadGenerator } from './generatorHandle';
+import type { LongRunClient, MemoryFigures } from './ipc';
+import { longRun } from './longRunHandle';
+import { BATCH_MAX_ITEMS, BATCH_WINDOW_MS } from './openClient';
+import { environment, formatReport, LABELS, summarizeMemory, summarizeSpeed, writeResults, type BenchResults } from './report';
+import { timedRun, type SpeedSample } from './speed';
+import { hasGc } from './stats';
+
+const SPEED_CLIENTS: readonly ClientKind[] = ['raw', 'engine-each', 'engine-batch'];
+const LONG_CLIENTS: readonly LongRunClient[] = ['raw', 'engine-batch', 'engine-batch-keep-latest'];
+
+function envInt(name: string, fallback: number): number {
+	const value = process.env[name];
+	if (value === undefined || value === '') return fallback;
+	const number = Number(value);
+	if (!Number.isInteger(number) || number < 0) throw new Error(`${name} must be a whole number, got ${value}`);
+	return number;
+}
+
+// A whole number of batches per run, so the marker closes a full batch and no run waits for the window.
+const ITEMS = Math.max(1, Math.round(envInt('BENCH_EVENTS', 200_000) / BATCH_MAX_ITEMS)) * BATCH_MAX_ITEMS;
+const REPS = Math.max(1, envInt('BENCH_REPS', 5));
+const LONG_FRAMES = envInt('BENCH_LONG_EVENTS', 3_000_000);
+const RUN_TIMEOUT_MS = 120_000;
+
+const progress = (text: string) => process.stderr.write(text);
+
+async function main() {
+	const started = performance.now();
+	if (!hasGc()) progress('note: run with node --expose-gc for settled heaps between runs\n');
+	progress(`bench: building ${ITEMS.toLocaleString('en-US')} items of Totalis frames in the load generator… `);
+	const generator = await LoadGenerator.start(ITEMS);
+	const load = generator.ready;
+	progress(`${load.framesPerBody.toLocaleString('en-US')} frames in ${load.buildMs} ms\n`);
+	try {
+		const runs = Object.fromEntries(SPEED_CLIENTS.map((kind) => [kind, [] as SpeedSample[]])) as Record<ClientKind, SpeedSample[]>;
+		progress('speed: warm-up');
+		for (const kind of SPEED_CLIENTS) checkCounts(await timedRun(kind, generator, RUN_TIMEOUT_MS), load.itemsPerBody);
+		for (let rep = 1; rep <= REPS; rep++) {
+			progress(` · ${rep}/${REPS}`);
+			for (const kind of SPEED_CLIENTS) runs[kind].push(checkCounts(await timedRun(kind, generator, RUN_TIMEOUT_MS), load.itemsPerBody));
+		}
+		progress('\n');
+
+		const memory: MemoryFigures[] = [];
+		if (LONG_FRAMES > 0) {
+			const bodies = Math.max(3, Math.round(LONG_FRAMES / load.framesPerBody));
+			const warmRepeat = Math.max(1, Math.round(bodies / 3));
+			for (const client of LONG_CLIENTS) {
+				progress(`memory: ${LABELS[client]}… `);
+				const figures = await longRun(
+					{ client, url: generator.url, warmRepeat, measuredRepeat: bodies - warmRepeat, framesPerBody: load.framesPerBody, sampleEveryMs: 250 },
+					generator,
+					RUN_TIMEOUT_MS,
+				);
+				progress(`${(figures.wallMs / 1000).toFixed(1)} s\n`);
+				memory.push(figures);
+			}
+		}
+
+		const results: BenchResults = {
+			generatedAt: new Date().toISOString(),
+			...environment(),
+			config: { itemsPerRun: ITEMS, repetitions: REPS, longRunFrames: LONG_FRAMES, batchMaxItems: BATCH_MAX_ITEMS, batchWindowMs: BATCH_WINDOW_MS },
+			load: {
+				framesPerRun: load.framesPerBody + 1,
+				itemsPerRun: load.itemsPerBody + 1,
+				bytesPerRun: load.bytesPerBody,
+				averageFrameBytes: load.bytesPerBody / load.framesPerBody,
+				mix: load.mix,
+			},
+			speed: summarizeSpeed(runs, SPEED_CLIENTS),
+			memory: summarizeMemory(memory),
+			durationSeconds: (performance.now() - started) / 1000,
+		};
+		// .build/tools/bench/run.js → <repository>/tools/bench/results
+		writeResults(results, join(__dirname, '..', '..', '..', 'tools', 'bench', 'results'));
+		process.stdout.write(`\n${formatReport(results)}\n`);
+		progress('books: the agg.market keeper…\n');
+		process.stdout.write(`\n${formatBookBench(benchBooks(envInt('BENCH_BOOK_DELTAS', 100_000)))}\n`);
+	} finally {
+		await generator.stop();
+	}
+}
+
+/** A run that delivered other counts than the load implies measured something else: stop. */
+function checkCounts(sample: SpeedSample, itemsPerBody: number): SpeedSample {
+	const items = itemsPerBody + 1;
+	const expected: Record<ClientKind, { items: number; executions: number }> = {
+		raw: { items: sample.frames, executions: 0 },
+		'engine-each': { items, executions: items },
+		'engine-batch': { items, executions: items / BATCH_MAX_ITEMS },
+		'engine-batch-keep-latest': { items: sample.items, executions: sample.executions },
+	};
+	const want = expected[sample.client];
+	if (sample.badFrames > 0 || sample.items !== want.items || sample.executions !== want.executions) {
+		throw new Error(
+			`${LABELS[sample.client]}: delivered ${sample.items} items in ${sample.executions} executions with ${sample.badFrames} bad frames; expected ${want.items} in ${want.executions}`,
+		);
+	}
+	return sample;
+}
+
+main().catch((error: unknown) => {
+	console.error('\nbench failed:', error);
+	process.exitCode = 1;
+});

@@ -1,0 +1,8 @@
+/**
+ * Runs this package's nodes through n8n-core without a server: what the tests and the demo import.
+ * Importing it installs the log recorder as n8n-core's Logger.
+ */
+export { allLogText, logLines, onLog, type LogLine } from './logs';
+export { N8nHarness, type HarnessOptions, type NodeRunResult } from './harness';
+export type { CredentialTestResult } from './credentialTester';
+export { ActiveTrigger, TriggerRecorder, type Emission } from './triggerRecorder';
