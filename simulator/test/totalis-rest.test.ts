@@ -30,7 +30,7 @@ describe('Totalis REST', () => {
 	});
 
 	describe('GET /v1/quote-requests/{id}', () => {
-		it('answers the seed shape, with best_quote null before any quote', async () => {
+		it('answers the documented shape (docs/venues/totalis.md#get-a-quote-request), with best_quote null before any quote', async () => {
 			const created = sim.totalis.createQuoteRequest({ betAmount: 25, legs: LEGS });
 			const response = await rest(sim.totalis, 'GET', `/v1/quote-requests/${created.id}`);
 			expect(response.status).toBe(200);

@@ -1,5 +1,5 @@
 /**
- * Order books per outcome: levels, a sequence number and the checksum of docs/agg-market.md
+ * Order books per outcome: levels, a sequence number and the checksum of docs/venues/agg-market.md#order-book-checksum
  * (checksum.ts). Pure state: who receives frames is websocket.ts's job.
  */
 import type { Random } from '../random';

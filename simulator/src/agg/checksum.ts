@@ -5,7 +5,7 @@
  * function against itself.
  *
  * The venue documents it only as "XOR of per-level CRC32"; the canonical form both sides use is in
- * docs/agg-market.md: per level the text `<side>:<price>:<totalSize>` (side `b` for bids, `a` for
+ * docs/venues/agg-market.md#order-book-checksum: per level the text `<side>:<price>:<totalSize>` (side `b` for bids, `a` for
  * asks; numbers as JavaScript prints them, `0.55`), the CRC32 of each, XORed together, as an
  * unsigned 32-bit integer. An empty book's checksum is 0.
  */

@@ -1,4 +1,4 @@
-/** agg.market's REST error envelope `{error:{code, message, field?}}` (docs/agg-market.md). */
+/** agg.market's REST error envelope `{error:{code, message, field?}}` (docs/venues/agg-market.md#errors). */
 
 export type AggErrorCode =
 	| 'BAD_REQUEST'

@@ -1,5 +1,5 @@
 /**
- * The agg.market REST API under `/agg` (docs/agg-market.md). Order: injected faults, origin (403),
+ * The agg.market REST API under `/agg` (docs/venues/agg-market.md#rest). Order: injected faults, origin (403),
  * `x-app-id` (401), route (404), the refresh call or the Bearer user token (401), then
  * validation (400) and the operation.
  */

@@ -1,4 +1,4 @@
-/** What clients send over the agg.market socket (docs/agg-market.md), as zod schemas. */
+/** What clients send over the agg.market socket (docs/venues/agg-market.md#subscribe), as zod schemas. */
 import { z } from 'zod';
 
 export const MAX_SUBSCRIPTIONS = 100;

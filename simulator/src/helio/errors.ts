@@ -1,4 +1,4 @@
-/** Helio's REST error envelope `{error:{type, message, field?}}` (docs/helio.md). */
+/** Helio's REST error envelope `{error:{type, message, field?}}` (docs/venues/helio.md#errors). */
 
 export type HelioErrorType =
 	| 'validation_error'

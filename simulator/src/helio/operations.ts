@@ -1,5 +1,5 @@
 /**
- * The account operations of docs/helio.md, from JSON in to status and JSON out. The REST API
+ * The account operations of docs/venues/helio.md#rest, from JSON in to status and JSON out. The REST API
  * calls them after auth; `placeOrderAs` calls the same code, so tests and REST cannot disagree.
  */
 import type { z } from 'zod';

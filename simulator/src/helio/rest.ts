@@ -1,6 +1,6 @@
 /**
  * The Helio REST API under `/helio/api/v1`: login, then Bearer-token calls per account
- * (docs/helio.md). Injected faults come first, then routing, auth (401), account ownership (403),
+ * (docs/venues/helio.md#rest). Injected faults come first, then routing, auth (401), account ownership (403),
  * body and validation (400), then the operation.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

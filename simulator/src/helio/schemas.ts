@@ -1,5 +1,5 @@
 /**
- * What clients send over REST, as zod schemas (docs/helio.md). A 400 names the first offending
+ * What clients send over REST, as zod schemas (docs/venues/helio.md#order-fields). A 400 names the first offending
  * field; dates are ISO strings or unix seconds, turned into epoch ms.
  */
 import { z } from 'zod';

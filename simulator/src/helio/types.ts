@@ -1,5 +1,5 @@
 /**
- * Helio's vocabulary (docs/helio.md): the enums of the REST API, the simulator's state of orders,
+ * Helio's vocabulary (docs/venues/helio.md#records): the enums of the REST API, the simulator's state of orders,
  * positions and deals, and the wire shapes the REST API and the WebSocket send.
  */
 export const SIDES = ['TRADE_SIDE_BUY', 'TRADE_SIDE_SELL'] as const;

@@ -1,4 +1,4 @@
-/** State → the JSON the REST API answers (docs/helio.md field names). */
+/** State → the JSON the REST API answers (docs/venues/helio.md#records field names). */
 import { roundTo } from './instruments';
 import { iso, type DealState, type DealView, type OrderState, type OrderView, type PositionState, type PositionView } from './types';
 

@@ -1,4 +1,4 @@
-/** What Helio WebSocket clients send (docs/helio.md): the envelope and each payload, as zod schemas. */
+/** What Helio WebSocket clients send (docs/venues/helio.md#subscribe): the envelope and each payload, as zod schemas. */
 import { z } from 'zod';
 import { EVENT_KINDS } from './types';
 
@@ -31,7 +31,7 @@ export const clientPayloadSchemas = {
 export type ClientMessageType = keyof typeof clientPayloadSchemas;
 export type ClientPayload<K extends ClientMessageType> = z.infer<(typeof clientPayloadSchemas)[K]>;
 
-/** Trading over the socket (the seed lists them) is not simulated: the nodes trade over REST. */
+/** Trading over the socket (docs/venues/helio.md#trading-messages-on-the-socket) is not simulated: the nodes trade over REST. */
 export const TRADING_MESSAGE_TYPES: ReadonlySet<string> = new Set([
 	'createOrder',
 	'cancelOrder',

@@ -1,4 +1,4 @@
-/** What clients send over the OpenMarkets stream (the seed's three actions), read into a message or the error to answer. */
+/** What clients send over the OpenMarkets stream (the three actions of docs/venues/openmarkets.md#subscribe), read into a message or the error to answer. */
 import { z } from 'zod';
 import { describeZodError } from '../validation';
 import { POLICY_VIOLATION } from '../wsConnections';

@@ -80,7 +80,7 @@ export function generateLegs(random: Random, nowMs: number, maxLegs = 4): Leg[] 
 	const day = dateParts(nowMs + random.int(1, 7) * 86_400_000);
 	return random.sample(MARKET_GENERATORS, count).map((generate) => {
 		const market = generate(random, day);
-		// Field order as in the seed.
+		// Field order as the venue documents it (docs/venues/totalis.md#get-a-quote-request).
 		return {
 			id: random.uuid(),
 			event_ticker: market.event_ticker,
@@ -91,7 +91,7 @@ export function generateLegs(random: Random, nowMs: number, maxLegs = 4): Leg[] 
 	});
 }
 
-/** Legs as the taker asked for them (the seed's input_legs: no id, no event ticker). */
+/** Legs as the taker asked for them (the documented input_legs: no id, no event ticker). */
 export function inputLegsOf(legs: readonly Leg[]): InputLeg[] {
 	return legs.map((leg) => ({ market_ticker: leg.market_ticker, side: leg.side, venue: leg.venue }));
 }
@@ -103,7 +103,7 @@ export function exposureLegsOf(legs: readonly Leg[]): Array<Omit<Leg, 'id'>> {
 
 /**
  * Per-leg implied probabilities whose product prices the parlay at `payoutOdds`
- * (the seed's leg_odds, e.g. 0.42).
+ * (the documented leg_odds, e.g. 0.42).
  */
 export function legPricesFor(legs: readonly Leg[], payoutOdds: number): Array<{ leg_id: string; leg_odds: number }> {
 	const perLeg = Math.pow(1 / payoutOdds, 1 / Math.max(1, legs.length));

@@ -1,5 +1,5 @@
 /**
- * Totalis wire shapes (venues.md section 1 and the Totalis seeds) and the zod schemas of what
+ * Totalis wire shapes (docs/venues/totalis.md: #stream, #quote-request-stream-sse, #rest) and the zod schemas of what
  * clients send. Field names stay in the venue's snake_case.
  */
 import { z } from 'zod';
