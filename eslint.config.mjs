@@ -1,14 +1,32 @@
-// Lints the package the way n8n reviews community nodes, with n8n's own preset for packages not
-// meant for n8n Cloud (`recommendedWithoutN8nCloudSupport`): the Cloud preset additionally forbids
-// timers and every import but n8n-workflow, which a self-hosted socket trigger cannot do without.
+// Lints every TypeScript folder. The package (nodes, credentials) the way n8n reviews community
+// nodes, with n8n's own preset for packages not meant for n8n Cloud
+// (`recommendedWithoutN8nCloudSupport`): the Cloud preset additionally forbids timers and every
+// import but n8n-workflow, which a self-hosted socket trigger cannot do without. Everything else
+// (tests, tools, the simulator) with typescript-eslint's recommended rules.
 import { configs as n8nCommunityNodes } from '@n8n/eslint-plugin-community-nodes';
 import tseslint from 'typescript-eslint';
 
 const n8nRules = n8nCommunityNodes.recommendedWithoutN8nCloudSupport;
 
 export default [
-	// The simulator is its own workspace package, not part of what n8n loads.
-	{ ignores: ['dist/**', '.build/**', 'node_modules/**', 'coverage/**', 'simulator/**'] },
+	{ ignores: ['**/dist/**', '.build/**', '**/node_modules/**', 'coverage/**'] },
+	...tseslint.config({
+		files: ['**/*.ts'],
+		extends: [tseslint.configs.recommended],
+		rules: {
+			// `_` marks a parameter an interface requires but this implementation does not use.
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+		},
+	}),
+	{
+		files: ['test/**/*.ts', 'simulator/test/**/*.ts'],
+		rules: {
+			// Tests read whatever a venue or n8n answered as `any` and pin its shape with assertions,
+			// and load modules inside jest.isolateModules() with require().
+			'@typescript-eslint/no-explicit-any': 'off',
+			'@typescript-eslint/no-require-imports': 'off',
+		},
+	},
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
 		languageOptions: { parser: tseslint.parser },
