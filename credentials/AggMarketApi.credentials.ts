@@ -34,7 +34,7 @@ export class AggMarketApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The user\'s access token. With a Refresh Token it is renewed automatically when it expires.',
+			description: "The user's access token. With a Refresh Token it is renewed automatically when it expires.",
 		},
 		{
 			displayName: 'Refresh Token',
@@ -63,7 +63,8 @@ export class AggMarketApi implements ICredentialType {
 			name: 'refreshPath',
 			type: 'string',
 			default: '/auth/refresh',
-			description: 'The path that exchanges the refresh token for a new access token; agg.market\'s public docs do not pin it, so check your app\'s docs',
+			description:
+				"The path that exchanges the refresh token for a new access token; agg.market's public docs do not pin it, so check your app's docs",
 		},
 		{
 			displayName: 'Origin',
@@ -71,7 +72,7 @@ export class AggMarketApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://your-app.example.com',
-			description: 'Sent as the Origin header when set: agg.market checks each app\'s allowed origins',
+			description: "Sent as the Origin header when set: agg.market checks each app's allowed origins",
 		},
 		{
 			displayName: 'Session Token',

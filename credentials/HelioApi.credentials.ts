@@ -27,7 +27,7 @@ export class HelioApi implements ICredentialType {
 			default: '',
 			placeholder: 'https://trader.your-broker.com',
 			description:
-				'The base URL of your broker\'s Helio trader platform: every broker runs its own. For the local venue simulator: http://127.0.0.1:5700/helio.',
+				"The base URL of your broker's Helio trader platform: every broker runs its own. For the local venue simulator: http://127.0.0.1:5700/helio.",
 		},
 		{
 			displayName: 'Email',

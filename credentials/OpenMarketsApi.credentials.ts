@@ -82,7 +82,8 @@ export class OpenMarketsApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'The REST Base URL answered 404: it should end in /flow/v1 (for the local simulator: http://127.0.0.1:5700/openmarkets/flow/v1).',
+					message:
+						'The REST Base URL answered 404: it should end in /flow/v1 (for the local simulator: http://127.0.0.1:5700/openmarkets/flow/v1).',
 				},
 			},
 			{

@@ -28,8 +28,7 @@ export class TotalisApi implements ICredentialType {
 			required: true,
 			default: '',
 			placeholder: 'api_live_…',
-			description:
-				'Your Totalis API key. Market makers need a key with the mm:quote scope to quote, confirm and send heartbeats.',
+			description: 'Your Totalis API key. Market makers need a key with the mm:quote scope to quote, confirm and send heartbeats.',
 		},
 		{
 			displayName: 'REST Base URL',

@@ -78,7 +78,10 @@ describe('demo: the market-making loop', () => {
 
 	it('agg.market: reports orders to their end with balances, and a book resynced after a gap', async () => {
 		sim = await startSimulator({ agg: { orderStepMs: 2 } });
-		const harness = new N8nHarness({ nodes: { aggMarket: AggMarket, aggMarketTrigger: AggMarketTrigger }, credentialTypes: [AggMarketApi] });
+		const harness = new N8nHarness({
+			nodes: { aggMarket: AggMarket, aggMarketTrigger: AggMarketTrigger },
+			credentialTypes: [AggMarketApi],
+		});
 		harness.setCredentials('aggMarketApi', {
 			appId: sim.agg.appId,
 			accessToken: sim.agg.accessToken,
@@ -100,10 +103,19 @@ describe('demo: the market-making loop', () => {
 			{ gapEveryMs: 50 },
 		);
 		const [first] = sim.agg.outcomes;
-		const seen = () => steps.some((step) => step.kind === 'gap') && steps.some((step) => step.kind === 'portfolio') && scenario.stats.failures > 0;
+		const seen = () =>
+			steps.some((step) => step.kind === 'gap') && steps.some((step) => step.kind === 'portfolio') && scenario.stats.failures > 0;
 		try {
 			sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 10, outcomeId: first.outcomeId, outcome: 'fill', retry: false });
-			sim.agg.placeOrder({ venue: 'limitless', side: 'buy', price: 0.5, size: 10, outcomeId: first.outcomeId, outcome: 'fail', retry: false });
+			sim.agg.placeOrder({
+				venue: 'limitless',
+				side: 'buy',
+				price: 0.5,
+				size: 10,
+				outcomeId: first.outcomeId,
+				outcome: 'fail',
+				retry: false,
+			});
 			// Each move changes the top of the book, so each is reported; a gap is armed every 50 ms.
 			while (!seen()) {
 				const next = nextStep();
@@ -124,7 +136,11 @@ describe('demo: the market-making loop', () => {
 		sim = await startSimulator({ openmarkets: { contests: 0 } });
 		const contests = sim.openmarkets.addContests(3, { league_id: 'lg_nba', startsInMs: 3600_000 });
 		const harness = new N8nHarness({ nodes: { openMarketsTrigger: OpenMarketsTrigger }, credentialTypes: [OpenMarketsApi] });
-		harness.setCredentials('openMarketsApi', { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl });
+		harness.setCredentials('openMarketsApi', {
+			apiKey: sim.openmarkets.apiKey,
+			baseUrl: sim.openmarkets.restUrl,
+			streamUrl: sim.openmarkets.streamUrl,
+		});
 		const steps: LoopStep[] = [];
 		let wake: (() => void) | undefined;
 		const scenario = await startOpenMarketsScenario(
@@ -142,7 +158,9 @@ describe('demo: the market-making loop', () => {
 		try {
 			await until(() => scenario.stats.snapshots === 3);
 			const liquidity = sim.openmarkets.liquidity(contests[0].id).positions[0].partner_liquidities[0];
-			sim.openmarkets.moveLiquidity(contests[0].id, [{ liquidity_hash: liquidity.liquidity_hash, price: Number((liquidity.price + 0.05).toFixed(2)) }]);
+			sim.openmarkets.moveLiquidity(contests[0].id, [
+				{ liquidity_hash: liquidity.liquidity_hash, price: Number((liquidity.price + 0.05).toFixed(2)) },
+			]);
 			await until(() => scenario.stats.moves === 1);
 			sim.openmarkets.faults.dropConnections();
 			await until(() => scenario.stats.snapshots === 6);

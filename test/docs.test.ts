@@ -69,9 +69,10 @@ describe('the documentation', () => {
 
 	it('cites docs pages and headings that exist, from code and from the pages themselves', () => {
 		const broken: string[] = [];
-		const check = (from: string, target: string, anchor: string | undefined) => {
-			if (!existsSync(target)) return broken.push(`${from} → ${relative(root, target)} (no such file)`);
-			if (anchor && target.endsWith('.md') && !anchorsOf(target).has(anchor)) {
+		const check = (from: string, target: string, anchor: string | undefined): void => {
+			if (!existsSync(target)) {
+				broken.push(`${from} → ${relative(root, target)} (no such file)`);
+			} else if (anchor && target.endsWith('.md') && !anchorsOf(target).has(anchor)) {
 				broken.push(`${from} → ${relative(root, target)}#${anchor} (no such heading)`);
 			}
 		};

@@ -34,10 +34,19 @@ describe('the built package', () => {
 		expect(files.filter((file) => !/^(dist\/(nodes|credentials)\/|(package\.json|README\.md|LICENSE(\.\w+)?)$)/.test(file))).toEqual([]);
 	});
 
-	it('loads every node and credential through n8n-core\'s package loader, with their icons', async () => {
+	it("loads every node and credential through n8n-core's package loader, with their icons", async () => {
 		const loader = new PackageDirectoryLoader(root);
 		await loader.loadAll();
-		expect(Object.keys(loader.known.nodes).sort()).toEqual(['aggMarket', 'aggMarketTrigger', 'helio', 'helioTrigger', 'openMarkets', 'openMarketsTrigger', 'totalis', 'totalisTrigger']);
+		expect(Object.keys(loader.known.nodes).sort()).toEqual([
+			'aggMarket',
+			'aggMarketTrigger',
+			'helio',
+			'helioTrigger',
+			'openMarkets',
+			'openMarketsTrigger',
+			'totalis',
+			'totalisTrigger',
+		]);
 		expect(Object.keys(loader.known.credentials).sort()).toEqual(['aggMarketApi', 'helioApi', 'openMarketsApi', 'totalisApi']);
 		for (const nodePath of [...pkg.n8n.nodes, ...pkg.n8n.credentials] as string[]) {
 			const file = join(root, nodePath);

@@ -1,4 +1,10 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+} from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { AGG_CREDENTIAL_TYPE, readAggMarketCredentials } from './auth';
@@ -14,7 +20,8 @@ export class AggMarketTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["source"] === "orderBooks" ? "order books: " + $parameter["outcomeIds"] : "user events"}}',
-		description: 'Starts the workflow on your agg.market orders and balances, or on order books it keeps in sequence, over one self-healing connection',
+		description:
+			'Starts the workflow on your agg.market orders and balances, or on order books it keeps in sequence, over one self-healing connection',
 		defaults: { name: 'agg.market Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -104,7 +104,10 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 		unreachable = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 	}
 	if (!response) {
-		throw new AggMarketAuthError('unavailable', `cannot reach agg.market at ${aggBase(credentials.baseUrl)} to refresh the token (${unreachable})`);
+		throw new AggMarketAuthError(
+			'unavailable',
+			`cannot reach agg.market at ${aggBase(credentials.baseUrl)} to refresh the token (${unreachable})`,
+		);
 	}
 	const body = (response.body ?? {}) as IDataObject;
 	if (response.statusCode >= 200 && response.statusCode < 300 && typeof body.accessToken === 'string' && body.accessToken) {
@@ -117,7 +120,11 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 	const error = (body.error ?? {}) as { code?: string; message?: string };
 	const said = error.message ?? `HTTP ${response.statusCode}`;
 	const kind = response.statusCode === 400 || response.statusCode === 401 || response.statusCode === 403 ? 'auth' : 'unavailable';
-	throw new AggMarketAuthError(kind, `agg.market refused the token refresh: ${said}${error.code ? ` (${error.code})` : ''}`, response.statusCode);
+	throw new AggMarketAuthError(
+		kind,
+		`agg.market refused the token refresh: ${said}${error.code ? ` (${error.code})` : ''}`,
+		response.statusCode,
+	);
 }
 
 function epochMs(value: unknown): number | undefined {
@@ -217,8 +224,8 @@ export class AggTokens {
 		const stored = node.credentials?.[AGG_CREDENTIAL_TYPE];
 		const data: AggMarketCredentials & Record<string, unknown> = { ...this.credentials, sessionToken: '' };
 		let failure: unknown;
-		await this.ctx.helpers
-			.httpRequestWithAuthentication.call(
+		await this.ctx.helpers.httpRequestWithAuthentication
+			.call(
 				this.ctx,
 				AGG_CREDENTIAL_TYPE,
 				{ method: 'GET', url: `${aggBase(this.credentials.baseUrl)}/execution/balances`, json: true },

@@ -85,7 +85,8 @@ export async function aggRequest<T = unknown>(context: RestContext, options: Agg
 		describeError: (error, status) => {
 			const wording = layeredWording(options.describeError?.(error, status), commonWording(error, status));
 			const where = error.field ? `, field "${error.field}"` : '';
-			const message = wording?.message ?? `agg.market could not ${options.action}: ${error.message} (${error.code}${where}, HTTP ${status})`;
+			const message =
+				wording?.message ?? `agg.market could not ${options.action}: ${error.message} (${error.code}${where}, HTTP ${status})`;
 			return { message, description: wording?.description };
 		},
 		refreshCredentialOnStatus: [401],

@@ -47,7 +47,7 @@ export function helioCredentialsFrom(data: ICredentialDataDecryptedObject): Heli
 export async function readHelioCredentials(ctx: Pick<FunctionsBase, 'getCredentials' | 'getNode'>): Promise<HelioCredentials> {
 	const credentials = helioCredentialsFrom(await ctx.getCredentials(HELIO_CREDENTIAL_TYPE));
 	if (!credentials.baseUrl) {
-		throw new NodeOperationError(ctx.getNode(), 'Credential → Trader Host is empty: the base URL of your broker\'s Helio host is required');
+		throw new NodeOperationError(ctx.getNode(), "Credential → Trader Host is empty: the base URL of your broker's Helio host is required");
 	}
 	return credentials;
 }
@@ -108,7 +108,10 @@ export async function helioLogin(httpRequest: HttpRequest, credentials: HelioCre
 	// Thrown outside the catch: there is no node here (a credential's preAuthentication, the
 	// trigger's login) to build a NodeApiError; callers turn it into one.
 	if (!response) {
-		throw new HelioLoginError('unavailable', `cannot reach the Helio trader host ${helioBase(credentials.baseUrl)} (${unreachable ?? 'no answer'})`);
+		throw new HelioLoginError(
+			'unavailable',
+			`cannot reach the Helio trader host ${helioBase(credentials.baseUrl)} (${unreachable ?? 'no answer'})`,
+		);
 	}
 	const body = (response.body ?? {}) as IDataObject;
 	if (response.statusCode >= 200 && response.statusCode < 300) return parseSession(body);
@@ -132,7 +135,9 @@ function parseSession(body: IDataObject): HelioSession {
 		throw new HelioLoginError('unavailable', 'Helio answered the login without access_token and expires_at');
 	}
 	const accounts = Array.isArray(body.accounts)
-		? (body.accounts as HelioAccount[]).filter((account) => account && account.id !== undefined).map((account) => ({ ...account, id: String(account.id) }))
+		? (body.accounts as HelioAccount[])
+				.filter((account) => account && account.id !== undefined)
+				.map((account) => ({ ...account, id: String(account.id) }))
 		: [];
 	// expires_at is documented in unix seconds; a value in milliseconds is accepted too.
 	const expiresAtMs = expiresAt > 1e12 ? expiresAt : expiresAt * 1000;
@@ -149,13 +154,13 @@ export function loginFailureWording(error: HelioLoginError): FailureWording {
 	const { httpStatus, type, field } = error.details ?? {};
 	let description: string;
 	if (error.kind === 'auth') {
-		description = 'Check the Email and Password of the Helio API credential (the login of your broker\'s trader platform).';
+		description = "Check the Email and Password of the Helio API credential (the login of your broker's trader platform).";
 	} else if (error.kind === 'invalid') {
 		description = field
 			? `Check the ${field === 'email' ? 'Email' : field === 'password' ? 'Password' : field} of the Helio API credential.`
 			: 'Check the Email and Password of the Helio API credential.';
 	} else {
-		description = 'Check the Trader Host of the Helio API credential and that the broker\'s trader platform is up.';
+		description = "Check the Trader Host of the Helio API credential and that the broker's trader platform is up.";
 	}
 	const info: IDataObject = {};
 	if (field) info.field = field;

@@ -41,8 +41,7 @@ function commonWording(error: VenueError, status: number): ErrorWording | undefi
 	}
 	if (status === 403) {
 		return {
-			description:
-				'This account is not one of the accounts of the credential\'s login. Use an Account ID from Account → List.',
+			description: "This account is not one of the accounts of the credential's login. Use an Account ID from Account → List.",
 		};
 	}
 	if (status >= 500) return { description: 'Helio had a problem on its side; try again shortly.' };

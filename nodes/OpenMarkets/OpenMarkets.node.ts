@@ -50,7 +50,7 @@ export class OpenMarkets implements INodeType {
 					{ name: 'Contest State', value: 'contestState', description: 'Where a contest stands: status, score, period' },
 					{ name: 'Depth', value: 'depth', description: 'The price levels of one position at each partner' },
 					{ name: 'League', value: 'league', description: 'The leagues OpenMarkets covers' },
-					{ name: 'Liquidity', value: 'liquidity', description: 'A contest\'s positions with each partner\'s price and size' },
+					{ name: 'Liquidity', value: 'liquidity', description: "A contest's positions with each partner's price and size" },
 					{ name: 'Participant', value: 'participant', description: 'The teams of the leagues' },
 				],
 				default: 'contest',

@@ -1,4 +1,10 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+} from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { OPENMARKETS_CREDENTIAL_TYPE, readOpenMarketsCredentials } from './auth';
@@ -14,7 +20,8 @@ export class OpenMarketsTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["contests"] === "list" ? $parameter["contestIds"] : "leagues: " + $parameter["leagueIds"]}}',
-		description: 'Starts the workflow on OpenMarkets liquidity and contest-state changes, over as many self-healing connections as the contests need',
+		description:
+			'Starts the workflow on OpenMarkets liquidity and contest-state changes, over as many self-healing connections as the contests need',
 		defaults: { name: 'OpenMarkets Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -22,6 +22,7 @@ export async function readOpenMarketsCredentials(ctx: Pick<FunctionsBase, 'getCr
 		baseUrl: String(stored.baseUrl ?? ''),
 		streamUrl: String(stored.streamUrl ?? ''),
 	};
-	if (!credentials.apiKey) throw new NodeOperationError(ctx.getNode(), 'Credential → API Key is empty: your OpenMarkets API key is required');
+	if (!credentials.apiKey)
+		throw new NodeOperationError(ctx.getNode(), 'Credential → API Key is empty: your OpenMarkets API key is required');
 	return credentials;
 }

@@ -60,7 +60,8 @@ export async function openMarketsRequest<T = unknown>(context: RestContext, opti
 		describeError: (error, status) => {
 			const wording = layeredWording(options.describeError?.(error, status), commonWording(error, status, options.action));
 			const where = error.field ? `, field "${error.field}"` : '';
-			const message = wording?.message ?? `OpenMarkets could not ${options.action}: ${error.message} (${error.code}${where}, HTTP ${status})`;
+			const message =
+				wording?.message ?? `OpenMarkets could not ${options.action}: ${error.message} (${error.code}${where}, HTTP ${status})`;
 			return { message, description: wording?.description };
 		},
 	});

@@ -1,4 +1,10 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type INodeType,
+	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
+} from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { readTotalisCredentials, TOTALIS_CREDENTIAL_TYPE } from './auth';
@@ -14,8 +20,7 @@ export class TotalisTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["source"] === "quoteRequests" ? "Quote requests" : "Quote & position events"}}',
-		description:
-			'Starts the workflow on Totalis quote, position and quote-request events, over one self-healing connection',
+		description: 'Starts the workflow on Totalis quote, position and quote-request events, over one self-healing connection',
 		defaults: { name: 'Totalis Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -66,10 +66,7 @@ function commonWording(error: VenueError, status: number): ErrorWording | undefi
 export type TotalisCallOptions<T> = Omit<VenueCallOptions<T>, 'qs'>;
 
 /** One authenticated Totalis call through the shared REST client. */
-export async function totalisRequest<T = unknown>(
-	context: RestContext,
-	options: TotalisCallOptions<T>,
-): Promise<JsonResponse<T>> {
+export async function totalisRequest<T = unknown>(context: RestContext, options: TotalisCallOptions<T>): Promise<JsonResponse<T>> {
 	return await requestJson<T>(context, {
 		...options,
 		credentialType: TOTALIS_CREDENTIAL_TYPE,

@@ -46,14 +46,27 @@ async function main(options: CliOptions): Promise<void> {
 	console.log(`  Access token    ${agg.accessToken}`);
 	console.log(`  Refresh token   ${agg.refreshToken}`);
 	console.log(`  Refresh path    ${agg.refreshPath}`);
-	console.log(`  (user ${agg.userId}; outcomes e.g. ${agg.outcomes.slice(0, 2).map((o) => o.outcomeId).join(', ')})`);
+	console.log(
+		`  (user ${agg.userId}; outcomes e.g. ${agg.outcomes
+			.slice(0, 2)
+			.map((o) => o.outcomeId)
+			.join(', ')})`,
+	);
 	console.log('');
 	console.log('OpenMarkets credential (paste into n8n):');
 	console.log(`  API key         ${openmarkets.apiKey}`);
 	console.log(`  REST base URL   ${openmarkets.restUrl}`);
 	console.log(`  Stream URL      ${openmarkets.streamUrl}`);
 	const contests = openmarkets.contests();
-	console.log(`  (${contests.length} contests in ${openmarkets.leagues().map((l) => l.name).join(', ')}; e.g. ${contests.slice(0, 2).map((c) => c.id).join(', ')})`);
+	console.log(
+		`  (${contests.length} contests in ${openmarkets
+			.leagues()
+			.map((l) => l.name)
+			.join(', ')}; e.g. ${contests
+			.slice(0, 2)
+			.map((c) => c.id)
+			.join(', ')})`,
+	);
 	console.log('');
 	console.log(
 		options.market

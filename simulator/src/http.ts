@@ -36,12 +36,7 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Body
 	});
 }
 
-export function sendJson(
-	res: ServerResponse,
-	status: number,
-	body: unknown,
-	headers: Record<string, string | number> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
 	if (res.headersSent || res.destroyed) return;
 	const text = JSON.stringify(body);
 	res.writeHead(status, {

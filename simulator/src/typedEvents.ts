@@ -60,10 +60,7 @@ export class TypedEvents<EventMap extends object> {
 					reject(error);
 				},
 			};
-			const timer = setTimeout(
-				() => waiter.reject(new Error(`waitFor('${String(name)}') timed out after ${timeoutMs} ms`)),
-				timeoutMs,
-			);
+			const timer = setTimeout(() => waiter.reject(new Error(`waitFor('${String(name)}') timed out after ${timeoutMs} ms`)), timeoutMs);
 			const off = this.on(name, (payload) => {
 				if (!predicate(payload)) return;
 				finish();

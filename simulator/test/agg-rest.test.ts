@@ -53,7 +53,11 @@ describe('agg.market REST', () => {
 		const refreshed = sim.agg.waitFor('token:refreshed');
 		const answer = await call('POST', '/auth/refresh', { token: null, body: { refreshToken: sim.agg.refreshToken } });
 		expect(answer.status).toBe(200);
-		expect(answer.body).toEqual({ accessToken: expect.stringMatching(/^agg_at_/), refreshToken: expect.stringMatching(/^agg_rt_/), expiresAt: expect.any(Number) });
+		expect(answer.body).toEqual({
+			accessToken: expect.stringMatching(/^agg_at_/),
+			refreshToken: expect.stringMatching(/^agg_rt_/),
+			expiresAt: expect.any(Number),
+		});
 		expect(answer.body.expiresAt).toBeGreaterThan(Date.now() + 3_500_000);
 		expect(await refreshed).toEqual({ userId: 'user-123' });
 		const old = await call('GET', '/execution/balances');
@@ -131,9 +135,23 @@ describe('agg.market REST', () => {
 	it('orders: newest first with status and filled amount', async () => {
 		expect((await call('GET', '/execution/orders')).body).toEqual({ data: [], nextCursor: null, hasMore: false });
 		const done = sim.agg.waitFor('user:event', (e) => e.message.type === 'balance_update');
-		const first = sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 4, outcomeId: 'vmo_rain_nyc_yes', outcome: 'partial' });
+		const first = sim.agg.placeOrder({
+			venue: 'kalshi',
+			side: 'buy',
+			price: 0.5,
+			size: 4,
+			outcomeId: 'vmo_rain_nyc_yes',
+			outcome: 'partial',
+		});
 		await done;
-		const second = sim.agg.placeOrder({ venue: 'opinion', side: 'sell', price: 0.6, size: 1, outcomeId: 'vmo_rain_nyc_no', outcome: 'fail' });
+		const second = sim.agg.placeOrder({
+			venue: 'opinion',
+			side: 'sell',
+			price: 0.6,
+			size: 1,
+			outcomeId: 'vmo_rain_nyc_no',
+			outcome: 'fail',
+		});
 		const { body } = await call('GET', '/execution/orders?limit=1');
 		expect(body.hasMore).toBe(true);
 		expect(body.data[0]).toMatchObject({ orderId: second.orderId, status: 'pending', filledAmountRaw: '0' });

@@ -148,7 +148,15 @@ describe('agg.market WebSocket', () => {
 			const anonymous = await connect();
 			await anonymous.next('connected');
 			const done = sim.agg.waitFor('user:event', (e) => e.message.type === 'balance_update');
-			const placed = sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.55, size: 10, outcomeId: OUTCOME, outcome: 'fill', retry: true });
+			const placed = sim.agg.placeOrder({
+				venue: 'kalshi',
+				side: 'buy',
+				price: 0.55,
+				size: 10,
+				outcomeId: OUTCOME,
+				outcome: 'fill',
+				retry: true,
+			});
 			await done;
 			await mine.next('balance_update');
 			const events = mine.inbox.all.filter((m) => m.type !== 'connected' && m.type !== 'heartbeat');
@@ -209,9 +217,9 @@ describe('agg.market WebSocket', () => {
 			expect(() => sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 1.5, size: 1, outcomeId: OUTCOME, outcome: 'fill' })).toThrow(
 				'price',
 			);
-			expect(() => sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 1, outcomeId: 'vmo_nope', outcome: 'fill' })).toThrow(
-				'unknown outcome',
-			);
+			expect(() =>
+				sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 1, outcomeId: 'vmo_nope', outcome: 'fill' }),
+			).toThrow('unknown outcome');
 		});
 	});
 

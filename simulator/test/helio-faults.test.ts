@@ -155,7 +155,11 @@ describe('Helio faults', () => {
 			// A call that does not match is untouched.
 			expect((await call('GET', '/api/v1/accounts/acc-1001/positions', { token: body.access_token })).status).toBe(200);
 			const unavailable = await call('GET', path, { token: body.access_token });
-			expect([unavailable.status, unavailable.body.error.type, unavailable.headers.get('retry-after')]).toEqual([503, 'service_unavailable', '2']);
+			expect([unavailable.status, unavailable.body.error.type, unavailable.headers.get('retry-after')]).toEqual([
+				503,
+				'service_unavailable',
+				'2',
+			]);
 			expect((await call('GET', path, { token: body.access_token })).status).toBe(200);
 
 			sim.helio.faults.failRest({ pathPrefix: '/api/v1/login', status: 401, message: 'locked' });

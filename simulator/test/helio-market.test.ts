@@ -30,8 +30,7 @@ describe('Helio market', () => {
 		expect(reply.status).toBe(201);
 		return (reply.body as Json).order;
 	};
-	const orderNow = (id: string): Json =>
-		sim.helio.market.orderHistory(ACCOUNT, {}).find((order) => order.id === id);
+	const orderNow = (id: string): Json => sim.helio.market.orderHistory(ACCOUNT, {}).find((order) => order.id === id);
 	/** The executionEvent statuses of one order, as the sockets saw them. */
 	const executions: Record<string, string[]> = {};
 

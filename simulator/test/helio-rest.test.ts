@@ -127,7 +127,12 @@ describe('Helio REST', () => {
 			it('reports each call with its status and the caller', async () => {
 				const seen = sim.helio.waitFor('rest:request', (r) => r.path.endsWith('/positions'));
 				await call('GET', account('/positions'), { token });
-				expect(await seen).toEqual({ method: 'GET', path: '/helio/api/v1/accounts/acc-1001/positions', status: 200, email: sim.helio.email });
+				expect(await seen).toEqual({
+					method: 'GET',
+					path: '/helio/api/v1/accounts/acc-1001/positions',
+					status: 200,
+					email: sim.helio.email,
+				});
 			});
 		});
 
@@ -224,7 +229,10 @@ describe('Helio REST', () => {
 			});
 
 			it('PATCH /orders/{id} amends an open order, 404 for an unknown one, 409 once filled', async () => {
-				const placed = await call('POST', account('/orders'), { token, body: marketBuy(2, { type: 'ORDER_TYPE_LIMIT', limit_price: 1.05 }) });
+				const placed = await call('POST', account('/orders'), {
+					token,
+					body: marketBuy(2, { type: 'ORDER_TYPE_LIMIT', limit_price: 1.05 }),
+				});
 				const id = placed.body.order.id;
 				const amended = await call('PATCH', account(`/orders/${id}`), {
 					token,
@@ -258,7 +266,10 @@ describe('Helio REST', () => {
 			});
 
 			it('PATCH /orders/{id} validates what it changes', async () => {
-				const placed = await call('POST', account('/orders'), { token, body: marketBuy(2, { type: 'ORDER_TYPE_LIMIT', limit_price: 1.05 }) });
+				const placed = await call('POST', account('/orders'), {
+					token,
+					body: marketBuy(2, { type: 'ORDER_TYPE_LIMIT', limit_price: 1.05 }),
+				});
 				const path = account(`/orders/${placed.body.order.id}`);
 				const cases: Array<[Record<string, unknown>, string]> = [
 					[{ volume: 0 }, 'volume'],
@@ -274,7 +285,10 @@ describe('Helio REST', () => {
 			});
 
 			it('DELETE /orders/{id} cancels an open order; 409 when filled or already cancelled; 404 when unknown', async () => {
-				const resting = await call('POST', account('/orders'), { token, body: marketBuy(1, { type: 'ORDER_TYPE_LIMIT', limit_price: 1.05 }) });
+				const resting = await call('POST', account('/orders'), {
+					token,
+					body: marketBuy(1, { type: 'ORDER_TYPE_LIMIT', limit_price: 1.05 }),
+				});
 				const cancelled = await call('DELETE', account(`/orders/${resting.body.order.id}`), { token });
 				expect(cancelled.status).toBe(200);
 				expect(cancelled.body.order).toMatchObject({ id: resting.body.order.id, status: 'ORDER_STATUS_CANCELLED' });
@@ -334,7 +348,10 @@ describe('Helio REST', () => {
 
 			it('PATCH /positions/{id} sets and clears stop loss and take profit, on the right side of the price', async () => {
 				const id = await open(1);
-				const amended = await call('PATCH', account(`/positions/${id}`), { token, body: { stop_loss_price: 1.09, take_profit_price: 1.12 } });
+				const amended = await call('PATCH', account(`/positions/${id}`), {
+					token,
+					body: { stop_loss_price: 1.09, take_profit_price: 1.12 },
+				});
 				expect(amended.status).toBe(200);
 				expect(amended.body.position).toMatchObject({ id, stop_loss_price: 1.09, take_profit_price: 1.12 });
 				const cleared = await call('PATCH', account(`/positions/${id}`), { token, body: { take_profit_price: null } });

@@ -92,7 +92,10 @@ describe('Helio WebSocket', () => {
 				events: ['quoteEvent', 'executionEvent'],
 			});
 			client.send({ type: 'unsubscribe', payload: { symbols: ['GBPUSD'], events: ['quoteEvent'] } });
-			expect(await client.next()).toEqual({ type: 'unsubscribed', payload: { channel: 'events', symbols: ['GBPUSD'], events: ['quoteEvent'] } });
+			expect(await client.next()).toEqual({
+				type: 'unsubscribed',
+				payload: { channel: 'events', symbols: ['GBPUSD'], events: ['quoteEvent'] },
+			});
 			client.send({ type: 'depthSubscribe', payload: { symbol: 'XAUUSD' } });
 			expect(await client.next()).toEqual({ type: 'subscribed', payload: { channel: 'depth', symbol: 'XAUUSD', depth: 5 } });
 			client.send({ type: 'depthUnsubscribe', payload: { symbol: 'XAUUSD' } });
@@ -110,7 +113,11 @@ describe('Helio WebSocket', () => {
 				const reply = await client.next();
 				expect(reply).toEqual({ type: 'error', payload: { code, message: expect.stringMatching(text) } });
 			};
-			await expectError({ type: 'subscribe', payload: { symbols: ['EURUSD', 'DOGEUSD'], events: ['quoteEvent'] } }, 'UNKNOWN_SYMBOL', 'DOGEUSD');
+			await expectError(
+				{ type: 'subscribe', payload: { symbols: ['EURUSD', 'DOGEUSD'], events: ['quoteEvent'] } },
+				'UNKNOWN_SYMBOL',
+				'DOGEUSD',
+			);
 			await expectError({ type: 'depthSubscribe', payload: { symbol: 'DOGEUSD' } }, 'UNKNOWN_SYMBOL', 'DOGEUSD');
 			await expectError({ type: 'metricsSubscribe', payload: { accountId: 'acc-9999' } }, 'UNKNOWN_ACCOUNT', 'acc-9999');
 			// Another user's account is just as unknown to this token.
@@ -180,7 +187,12 @@ describe('Helio WebSocket', () => {
 			await Promise.all([deep.next('subscribed'), shallow.next('subscribed')]);
 			sim.helio.setQuote('EURUSD', 1.1, 1.1002);
 			const book = await nextPayload(deep, 'depthEvent');
-			expect(book).toEqual({ symbol: 'EURUSD', bids: expect.any(Array), asks: expect.any(Array), ts: expect.stringMatching(ISO_TIMESTAMP) });
+			expect(book).toEqual({
+				symbol: 'EURUSD',
+				bids: expect.any(Array),
+				asks: expect.any(Array),
+				ts: expect.stringMatching(ISO_TIMESTAMP),
+			});
 			expect(book.bids).toHaveLength(5);
 			expect(book.asks).toHaveLength(5);
 			expect(book.bids[0][0]).toBe(1.1);
@@ -267,7 +279,8 @@ describe('Helio WebSocket', () => {
 				ts: expect.stringMatching(ISO_TIMESTAMP),
 			});
 			await Promise.all([quotesOnly, otherSymbol, otherUser].map(barrier));
-			for (const client of [quotesOnly, otherSymbol, otherUser]) expect(client.pendingOf('executionEvent', 'portfolioEvent')).toHaveLength(0);
+			for (const client of [quotesOnly, otherSymbol, otherUser])
+				expect(client.pendingOf('executionEvent', 'portfolioEvent')).toHaveLength(0);
 
 			// The other user's own orders reach the other user only.
 			sim.helio.placeOrderAs('acc-2001', order(1));

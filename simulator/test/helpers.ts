@@ -103,7 +103,9 @@ export class WsClient {
 			const ws = new WebSocket(url, options);
 			const client = new WsClient(ws);
 			ws.once('open', () => resolve(client));
-			ws.once('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+			ws.once('unexpected-response', (_req: ClientRequest, res: IncomingMessage) =>
+				reject(new Error(`upgrade refused: ${res.statusCode}`)),
+			);
 			ws.once('error', reject);
 		});
 	}

@@ -84,7 +84,9 @@ describe('OpenMarkets faults', () => {
 		const client = await connect();
 		expect(sim.openmarkets.faults.revokeKey()).toBe(1);
 		expect(await client.closed).toEqual({ code: 1008, reason: 'api key revoked' });
-		await expect(WsClient.connect(`${sim.openmarkets.streamUrl}?api_key=${sim.openmarkets.apiKey}`)).rejects.toThrow('upgrade refused: 401');
+		await expect(WsClient.connect(`${sim.openmarkets.streamUrl}?api_key=${sim.openmarkets.apiKey}`)).rejects.toThrow(
+			'upgrade refused: 401',
+		);
 		expect((await getJson(sim, '/leagues')).status).toBe(401);
 		sim.openmarkets.faults.restoreKey();
 		expect((await getJson(sim, '/leagues')).status).toBe(200);
@@ -126,7 +128,11 @@ describe('OpenMarkets faults', () => {
 		sim = await startSimulator({ openmarkets: { clock, seed: 3, contests: 4, autoplay: { intervalMs: 100 } } });
 		expect(sim.openmarkets.autoplaying).toBe(true);
 		const client = await connect();
-		await subscribe(client, 'liquidity', sim.openmarkets.contests().map((c) => c.id));
+		await subscribe(
+			client,
+			'liquidity',
+			sim.openmarkets.contests().map((c) => c.id),
+		);
 		const moved = sim.openmarkets.waitFor('liquidity:update');
 		clock.advance(100);
 		const { message } = await moved;

@@ -99,7 +99,11 @@ describe('OpenMarkets REST', () => {
 		expect((await get('/contests')).body.data).toHaveLength(50);
 		expect(await get('/contests?limit=101')).toMatchObject({ status: 400, body: { error: { code: 'bad_request', field: 'limit' } } });
 		expect((await get('/contests?limit=0')).body.error.field).toBe('limit');
-		expect((await get('/contests?cursor=bm9wZQ')).body.error).toEqual({ code: 'bad_request', message: 'cursor: not a cursor this API issued', field: 'cursor' });
+		expect((await get('/contests?cursor=bm9wZQ')).body.error).toEqual({
+			code: 'bad_request',
+			message: 'cursor: not a cursor this API issued',
+			field: 'cursor',
+		});
 	});
 
 	it('a cursor still works after contests are added: nothing repeats or is skipped before it', async () => {
@@ -117,7 +121,12 @@ describe('OpenMarkets REST', () => {
 	it('filters contests by league_id, status and the start window; bad values are a 400 naming the field', async () => {
 		const all = sim.openmarkets.contests();
 		const nhlEpl = (await readAll('/contests?league_id=lg_nhl,lg_epl')).items;
-		expect(nhlEpl.map((c) => c.id).sort()).toEqual(all.filter((c) => ['lg_nhl', 'lg_epl'].includes(c.league_id)).map((c) => c.id).sort());
+		expect(nhlEpl.map((c) => c.id).sort()).toEqual(
+			all
+				.filter((c) => ['lg_nhl', 'lg_epl'].includes(c.league_id))
+				.map((c) => c.id)
+				.sort(),
+		);
 		const live = (await get('/contests?status=live')).body.data;
 		expect(live.length).toBeGreaterThan(0);
 		expect(live.every((c: Json) => c.status === 'live')).toBe(true);
@@ -141,7 +150,10 @@ describe('OpenMarkets REST', () => {
 
 	it('answers one contest, its liquidity and its state; 404 for an unknown id', async () => {
 		const contest = sim.openmarkets.contests()[3];
-		expect((await get(`/contests/${contest.id}`)).body).toEqual({ data: contest, meta: { timestamp: expect.any(String), api_version: 'v1' } });
+		expect((await get(`/contests/${contest.id}`)).body).toEqual({
+			data: contest,
+			meta: { timestamp: expect.any(String), api_version: 'v1' },
+		});
 		const liquidity = (await get(`/contests/${contest.id}/liquidity`)).body.data;
 		expect(liquidity).toEqual(sim.openmarkets.liquidity(contest.id));
 		expect(liquidity.contest_id).toBe(contest.id);
@@ -182,7 +194,12 @@ describe('OpenMarkets REST', () => {
 	it('answers the depth of a position: per partner, levels from its price outwards', async () => {
 		const position = sim.openmarkets.liquidity(sim.openmarkets.contests()[0].id).positions[0];
 		const depth = (await get(`/depth/${position.position_hash}`)).body.data;
-		expect(depth).toMatchObject({ position_hash: position.position_hash, contest_id: position.contest_id, market_key: position.market_key, side_key: position.side_key });
+		expect(depth).toMatchObject({
+			position_hash: position.position_hash,
+			contest_id: position.contest_id,
+			market_key: position.market_key,
+			side_key: position.side_key,
+		});
 		expect(depth.partners.map((p: Json) => p.partner_id)).toEqual(position.partner_liquidities.map((p) => p.partner_id));
 		for (const [i, partner] of depth.partners.entries()) {
 			const entry = position.partner_liquidities[i];

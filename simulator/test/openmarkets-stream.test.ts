@@ -56,7 +56,9 @@ describe('OpenMarkets stream', () => {
 			await connect();
 			await connect();
 			const rejected = sim.openmarkets.waitFor('ws:rejected');
-			await expect(WsClient.connect(`${sim.openmarkets.streamUrl}?api_key=${sim.openmarkets.apiKey}`)).rejects.toThrow('upgrade refused: 429');
+			await expect(WsClient.connect(`${sim.openmarkets.streamUrl}?api_key=${sim.openmarkets.apiKey}`)).rejects.toThrow(
+				'upgrade refused: 429',
+			);
 			expect((await rejected).status).toBe(429);
 			const closed = sim.openmarkets.waitFor('ws:closed');
 			await first.close();
@@ -89,7 +91,10 @@ describe('OpenMarkets stream', () => {
 			client.send({ action: 'unsubscribe', contest_ids: [contest.id] });
 			expect((await client.next()).code).toBe('invalid_channel');
 			client.send({ action: 'subscribe', channel: 'liquidity', contest_ids: 'all' });
-			expect(await client.next()).toMatchObject({ code: 'invalid_message', message: expect.stringMatching(/^Invalid subscribe: contest_ids: /) });
+			expect(await client.next()).toMatchObject({
+				code: 'invalid_message',
+				message: expect.stringMatching(/^Invalid subscribe: contest_ids: /),
+			});
 			client.send({ action: 'subscribe', channel: 'liquidity', contest_ids: [contest.id, 7] });
 			expect((await client.next()).message).toMatch(/^Invalid subscribe: contest_ids\.1: /);
 			client.send({ action: 'stream-everything' });
@@ -155,7 +160,12 @@ describe('OpenMarkets stream', () => {
 			const [a, b] = sim.openmarkets.contests().map((contest) => contest.id);
 			client.send({ action: 'subscribe', channel: 'liquidity', contest_ids: [a, 'ct_nope', b] });
 			expect(await client.next()).toEqual({ type: 'subscribed', channel: 'liquidity', contest_ids: [a, b] });
-			expect(await client.next()).toEqual({ type: 'error', code: 'unknown_contest', message: 'Unknown contest ids: ct_nope', contest_ids: ['ct_nope'] });
+			expect(await client.next()).toEqual({
+				type: 'error',
+				code: 'unknown_contest',
+				message: 'Unknown contest ids: ct_nope',
+				contest_ids: ['ct_nope'],
+			});
 			client.send({ action: 'subscribe', channel: 'liquidity', contest_ids: ['ct_gone'] });
 			expect(await client.next()).toEqual({ type: 'subscribed', channel: 'liquidity', contest_ids: [a, b] });
 			expect((await client.next()).code).toBe('unknown_contest');
@@ -201,17 +211,28 @@ describe('OpenMarkets stream', () => {
 			expect(sent.changed_entries.length).toBeGreaterThanOrEqual(1);
 			expect(sent.changed_entries.length).toBeLessThanOrEqual(3);
 			expect(await client.next('liquidity.update')).toEqual(sent);
-			const entries = new Map(sim.openmarkets.liquidity(contest.id).positions.flatMap((p) => p.partner_liquidities).map((e) => [e.liquidity_hash, e]));
+			const entries = new Map(
+				sim.openmarkets
+					.liquidity(contest.id)
+					.positions.flatMap((p) => p.partner_liquidities)
+					.map((e) => [e.liquidity_hash, e]),
+			);
 			for (const change of sent.changed_entries) {
-				expect(entries.get(change.liquidity_hash)).toMatchObject({ partner_id: change.partner_id, price: change.price, available: change.available });
+				expect(entries.get(change.liquidity_hash)).toMatchObject({
+					partner_id: change.partner_id,
+					price: change.price,
+					available: change.available,
+				});
 				expect(change.price).toBeGreaterThan(0);
 				expect(change.price).toBeLessThan(1);
 			}
-			expect(() => sim.openmarkets.moveLiquidity(contest.id, [{ liquidity_hash: 'kalshi:nope', price: 0.5 }])).toThrow('unknown liquidity_hash');
+			expect(() => sim.openmarkets.moveLiquidity(contest.id, [{ liquidity_hash: 'kalshi:nope', price: 0.5 }])).toThrow(
+				'unknown liquidity_hash',
+			);
 			expect(() => sim.openmarkets.moveLiquidity('ct_nope')).toThrow('unknown contest ct_nope');
 		});
 
-		it('requireRefresh changes a partner\'s entries and sends refresh_required with no entries', async () => {
+		it("requireRefresh changes a partner's entries and sends refresh_required with no entries", async () => {
 			const [contest] = sim.openmarkets.contests();
 			const client = await connect();
 			await subscribe(client, 'liquidity', [contest.id]);
@@ -233,7 +254,15 @@ describe('OpenMarkets stream', () => {
 			expect(live).toEqual({
 				type: 'contest_state.update',
 				contest_id: contest.id,
-				state: { contest_id: contest.id, status: 'live', period: '1', clock: null, home_score: 0, away_score: 0, updated_at: expect.any(String) },
+				state: {
+					contest_id: contest.id,
+					status: 'live',
+					period: '1',
+					clock: null,
+					home_score: 0,
+					away_score: 0,
+					updated_at: expect.any(String),
+				},
 				timestamp: expect.any(String),
 			});
 			expect(await watcher.next('contest_state.update')).toEqual(live);

@@ -4,7 +4,11 @@ import type { VenueSimulator } from '../src';
 import { WsClient } from './helpers';
 
 /** Connects to the stream with the sim's key (or `key`; null = none) and waits for the greeting. */
-export async function connectStream(sim: VenueSimulator, key: string | null = sim.openmarkets.apiKey, options: WebSocket.ClientOptions = {}): Promise<WsClient> {
+export async function connectStream(
+	sim: VenueSimulator,
+	key: string | null = sim.openmarkets.apiKey,
+	options: WebSocket.ClientOptions = {},
+): Promise<WsClient> {
 	const url = key === null ? sim.openmarkets.streamUrl : `${sim.openmarkets.streamUrl}?api_key=${encodeURIComponent(key)}`;
 	const client = await WsClient.connect(url, options);
 	await client.next('connected');

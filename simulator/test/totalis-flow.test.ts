@@ -198,7 +198,13 @@ describe('Totalis live market', () => {
 		const mm = await WsClient.authenticated(sim.totalis);
 		try {
 			await mm.subscribe(`mm:quotes:${sim.totalis.mmId}`);
-			sim.totalis.startMarket({ newRequestEveryMs: 60_000, updateEveryMs: 0, autoAccept: { delayMs: 20 }, initialRequests: 2, competitorProbability: 0 });
+			sim.totalis.startMarket({
+				newRequestEveryMs: 60_000,
+				updateEveryMs: 0,
+				autoAccept: { delayMs: 20 },
+				initialRequests: 2,
+				competitorProbability: 0,
+			});
 			expect(sim.totalis.marketRunning).toBe(true);
 			const [request] = sim.totalis.market.activeRequests();
 			expect(request).toBeDefined();

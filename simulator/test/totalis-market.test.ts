@@ -8,7 +8,12 @@ const MM = 'mm_sim_0001';
 
 function setup(seed = 1) {
 	const clock = new ManualClock();
-	const market = new Market(clock, new Random(seed), { confirmationWindowMs: 5000, executeDelayMs: 100, settleDelayMs: 2000, requestTtlMs: 60_000 });
+	const market = new Market(clock, new Random(seed), {
+		confirmationWindowMs: 5000,
+		executeDelayMs: 100,
+		settleDelayMs: 2000,
+		requestTtlMs: 60_000,
+	});
 	const venueEvents: Array<MarketEvents['venue-event']> = [];
 	const bookEvents: Array<MarketEvents['book-event']> = [];
 	market.events.on('venue-event', (e) => venueEvents.push(e));
@@ -188,7 +193,14 @@ describe('Totalis live market (manual clock)', () => {
 
 	it('creates the initial requests, then one every newRequestEveryMs up to the cap, and updates versions', () => {
 		const { clock, market, bookEvents, runner } = live();
-		runner.start({ initialRequests: 2, newRequestEveryMs: 1000, updateEveryMs: 2500, maxActiveRequests: 4, competitorProbability: 0, autoAccept: false });
+		runner.start({
+			initialRequests: 2,
+			newRequestEveryMs: 1000,
+			updateEveryMs: 2500,
+			maxActiveRequests: 4,
+			competitorProbability: 0,
+			autoAccept: false,
+		});
 		expect(market.activeRequests()).toHaveLength(2);
 		clock.advance(1000);
 		expect(market.activeRequests()).toHaveLength(3);
@@ -202,7 +214,13 @@ describe('Totalis live market (manual clock)', () => {
 
 	it('the taker accepts the best quote autoAccept.delayMs after a market maker quotes; the rival confirms its wins', () => {
 		const { clock, market, venueEvents, quote, runner } = live();
-		runner.start({ initialRequests: 1, newRequestEveryMs: 60_000, updateEveryMs: 0, competitorProbability: 0, autoAccept: { delayMs: 500 } });
+		runner.start({
+			initialRequests: 1,
+			newRequestEveryMs: 60_000,
+			updateEveryMs: 0,
+			competitorProbability: 0,
+			autoAccept: { delayMs: 500 },
+		});
 		const [request] = market.activeRequests();
 		market.addCompetitorQuote(request.id, { payoutOdds: 9 });
 		quote(request.id, 3);

@@ -7,7 +7,12 @@ const TAKER_ONLY_KEY = 'api_live_sim_taker00000000000';
 
 const LEGS = [
 	{ event_ticker: 'KXBTC-26JUN01', market_ticker: 'KXBTC-26JUN01-T72500', side: 'yes' as const, venue: 'kalshi' as const },
-	{ event_ticker: 'nba-champion-2026', market_ticker: 'will-the-knicks-win-the-2026-nba-finals', side: 'no' as const, venue: 'polymarket' as const },
+	{
+		event_ticker: 'nba-champion-2026',
+		market_ticker: 'will-the-knicks-win-the-2026-nba-finals',
+		side: 'no' as const,
+		venue: 'polymarket' as const,
+	},
 ];
 
 describe('Totalis REST', () => {

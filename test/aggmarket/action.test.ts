@@ -97,7 +97,7 @@ describe('Balance → Get', () => {
 		const chains = out.chains as IDataObject[];
 		expect(chains).toHaveLength(2);
 		for (const [index, chain] of chains.entries()) {
-			const raw = ((cash.chains as IDataObject[])[index].totalRaw as string);
+			const raw = (cash.chains as IDataObject[])[index].totalRaw as string;
 			expect(chain).toMatchObject({ totalRaw: raw, total: byHand(raw, 6) });
 		}
 	});
@@ -138,9 +138,25 @@ describe('Order → Get Many', () => {
 		const [yes, no] = sim.agg.outcomes;
 		const done = (orderId: string) =>
 			sim.agg.waitFor('user:event', (event) => event.message.orderId === orderId && event.message.event === 'dag_completed', 5000);
-		const filled = sim.agg.placeOrder({ venue: 'polymarket', side: 'buy', price: 0.5, size: 1.5, outcomeId: yes.outcomeId, outcome: 'fill', retry: false });
+		const filled = sim.agg.placeOrder({
+			venue: 'polymarket',
+			side: 'buy',
+			price: 0.5,
+			size: 1.5,
+			outcomeId: yes.outcomeId,
+			outcome: 'fill',
+			retry: false,
+		});
 		const waitFilled = done(filled.orderId);
-		const partial = sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.4, size: 3.25, outcomeId: no.outcomeId, outcome: 'partial', retry: false });
+		const partial = sim.agg.placeOrder({
+			venue: 'kalshi',
+			side: 'buy',
+			price: 0.4,
+			size: 3.25,
+			outcomeId: no.outcomeId,
+			outcome: 'partial',
+			retry: false,
+		});
 		const waitPartial = done(partial.orderId);
 		await Promise.all([waitFilled, waitPartial]);
 		// Enough failing orders for a second page.
@@ -152,7 +168,13 @@ describe('Order → Get Many', () => {
 		expect(result.items).toHaveLength(102);
 		expect(ops('/execution/orders')).toEqual(['GET /agg/execution/orders 200', 'GET /agg/execution/orders 200']);
 		const byId = new Map(result.items.map((item) => [item.json.orderId, item.json]));
-		expect(byId.get(filled.orderId)).toMatchObject({ status: 'filled', filledAmountRaw: '1500000', filledAmount: 1.5, size: 1.5, venue: 'polymarket' });
+		expect(byId.get(filled.orderId)).toMatchObject({
+			status: 'filled',
+			filledAmountRaw: '1500000',
+			filledAmount: 1.5,
+			size: 1.5,
+			venue: 'polymarket',
+		});
 		expect(byId.get(partial.orderId)).toMatchObject({ status: 'partially_filled', filledAmountRaw: '1625000', filledAmount: 1.625 });
 		// Newest first: the first two placed are the last two.
 		expect(result.items.slice(-2).map((item) => item.json.orderId)).toEqual([partial.orderId, filled.orderId]);
@@ -203,7 +225,9 @@ describe('Quote → Get', () => {
 			slippageBps: 50,
 		});
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toBe('agg.market could not quote a sell of token no_such_token: Unknown tokenId no_such_token (NOT_FOUND, field "tokenId", HTTP 404)');
+		expect(result.error?.message).toBe(
+			'agg.market could not quote a sell of token no_such_token: Unknown tokenId no_such_token (NOT_FOUND, field "tokenId", HTTP 404)',
+		);
 		expect(result.error?.httpCode).toBe('404');
 		expect(result.error?.context).toMatchObject({ code: 'NOT_FOUND', field: 'tokenId', venue: 'agg.market' });
 	});
@@ -263,11 +287,7 @@ describe('errors and the token', () => {
 		expect(result.error).toBeUndefined();
 		await refreshed;
 		expect(tokens.length).toBeGreaterThan(before);
-		expect(requests).toEqual([
-			'GET /agg/execution/balances 401',
-			`POST /agg${sim.agg.refreshPath} 200`,
-			'GET /agg/execution/balances 200',
-		]);
+		expect(requests).toEqual(['GET /agg/execution/balances 401', `POST /agg${sim.agg.refreshPath} 200`, 'GET /agg/execution/balances 200']);
 		expect((result.items[0].json.cash as IDataObject[])[0].total).toBeGreaterThan(0);
 	});
 

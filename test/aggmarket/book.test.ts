@@ -17,7 +17,21 @@ const ASKS: Pair[] = [
 describe('OrderBooks: snapshot and in-order deltas', () => {
 	it('takes a snapshot in venue order, with best levels, midpoint and spread computed', () => {
 		// Given out of order, with a zero level and a repeated price (the last one counts).
-		const frame = snapshotFrame('o1', 10, [[0.5, 50], [0.55, 100], [0.54, 1], [0.53, 0], [0.54, 200]], [[0.6, 10], [0.56, 80]]);
+		const frame = snapshotFrame(
+			'o1',
+			10,
+			[
+				[0.5, 50],
+				[0.55, 100],
+				[0.54, 1],
+				[0.53, 0],
+				[0.54, 200],
+			],
+			[
+				[0.6, 10],
+				[0.56, 80],
+			],
+		);
 		const update = expectUpdated(books().apply(frame));
 		expect(update.from).toBe('snapshot');
 		expect(update.topChanged).toBe(true);
@@ -39,20 +53,54 @@ describe('OrderBooks: snapshot and in-order deltas', () => {
 		const keeper = books();
 		keeper.apply(snapshotFrame('o1', 10, BIDS, ASKS));
 
-		const afterAdd = { bids: [[0.55, 100], [0.54, 200], [0.52, 7], [0.5, 50]] as Pair[], asks: [[0.56, 80], [0.58, 3], [0.6, 10]] as Pair[] };
+		const afterAdd = {
+			bids: [
+				[0.55, 100],
+				[0.54, 200],
+				[0.52, 7],
+				[0.5, 50],
+			] as Pair[],
+			asks: [
+				[0.56, 80],
+				[0.58, 3],
+				[0.6, 10],
+			] as Pair[],
+		};
 		const added = expectUpdated(keeper.apply(deltaFrame('o1', 11, { bids: [[0.52, 7]], asks: [[0.58, 3]] }, afterAdd)));
 		expect(pairs(added.book.bids)).toEqual(afterAdd.bids);
 		expect(pairs(added.book.asks)).toEqual(afterAdd.asks);
 		expect(added.topChanged).toBe(false);
 		expect(added.from).toBe('delta');
 
-		const afterChange = { bids: [[0.55, 100], [0.54, 1], [0.52, 7], [0.5, 50]] as Pair[], asks: [[0.56, 80], [0.58, 3], [0.6, 99]] as Pair[] };
+		const afterChange = {
+			bids: [
+				[0.55, 100],
+				[0.54, 1],
+				[0.52, 7],
+				[0.5, 50],
+			] as Pair[],
+			asks: [
+				[0.56, 80],
+				[0.58, 3],
+				[0.6, 99],
+			] as Pair[],
+		};
 		const changed = expectUpdated(keeper.apply(deltaFrame('o1', 12, { bids: [[0.54, 1]], asks: [[0.6, 99]] }, afterChange)));
 		expect(pairs(changed.book.bids)).toEqual(afterChange.bids);
 		expect(pairs(changed.book.asks)).toEqual(afterChange.asks);
 
 		// Removing the best bid and the best ask moves the top.
-		const afterRemove = { bids: [[0.54, 1], [0.52, 7], [0.5, 50]] as Pair[], asks: [[0.58, 3], [0.6, 99]] as Pair[] };
+		const afterRemove = {
+			bids: [
+				[0.54, 1],
+				[0.52, 7],
+				[0.5, 50],
+			] as Pair[],
+			asks: [
+				[0.58, 3],
+				[0.6, 99],
+			] as Pair[],
+		};
 		const removed = expectUpdated(keeper.apply(deltaFrame('o1', 13, { bids: [[0.55, 0]], asks: [[0.56, 0]] }, afterRemove)));
 		expect(pairs(removed.book.bids)).toEqual(afterRemove.bids);
 		expect(pairs(removed.book.asks)).toEqual(afterRemove.asks);
@@ -64,8 +112,31 @@ describe('OrderBooks: snapshot and in-order deltas', () => {
 		const keeper = books();
 		const first = expectUpdated(keeper.apply(snapshotFrame('o1', 1, BIDS, ASKS))).book;
 		const copy = JSON.parse(JSON.stringify(first));
-		const after = { bids: [[0.55, 1], [0.54, 200], [0.5, 50]] as Pair[], asks: [[0.57, 5], [0.6, 10]] as Pair[] };
-		keeper.apply(deltaFrame('o1', 2, { bids: [[0.55, 1]], asks: [[0.56, 0], [0.57, 5]] }, after));
+		const after = {
+			bids: [
+				[0.55, 1],
+				[0.54, 200],
+				[0.5, 50],
+			] as Pair[],
+			asks: [
+				[0.57, 5],
+				[0.6, 10],
+			] as Pair[],
+		};
+		keeper.apply(
+			deltaFrame(
+				'o1',
+				2,
+				{
+					bids: [[0.55, 1]],
+					asks: [
+						[0.56, 0],
+						[0.57, 5],
+					],
+				},
+				after,
+			),
+		);
 		expect(JSON.parse(JSON.stringify(first))).toEqual(copy);
 		expect(pairs(keeper.book('o1')!.asks)).toEqual(after.asks);
 	});
@@ -117,9 +188,27 @@ describe('OrderBooks: sequence rules', () => {
 		expect(keeper.staleOutcomes()).toEqual([]);
 
 		// Live again: the next in-order delta applies and no longer says resynced.
-		const next = expectUpdated(keeper.apply(deltaFrame('o1', 21, { bids: [[0.41, 5]] }, { bids: [[0.41, 5], [0.4, 1]], asks: [[0.7, 2]] })));
+		const next = expectUpdated(
+			keeper.apply(
+				deltaFrame(
+					'o1',
+					21,
+					{ bids: [[0.41, 5]] },
+					{
+						bids: [
+							[0.41, 5],
+							[0.4, 1],
+						],
+						asks: [[0.7, 2]],
+					},
+				),
+			),
+		);
 		expect(next.book.resynced).toBeUndefined();
-		expect(pairs(next.book.bids)).toEqual([[0.41, 5], [0.4, 1]]);
+		expect(pairs(next.book.bids)).toEqual([
+			[0.41, 5],
+			[0.4, 1],
+		]);
 	});
 
 	it('asks for a snapshot once when deltas come before any snapshot', () => {
@@ -221,7 +310,8 @@ describe('OrderBooks: top-of-book change detection', () => {
 		const keeper = books({ verifyChecksum: false });
 		keeper.apply(snapshotFrame('o1', 1, BIDS, ASKS));
 		let seq = 1;
-		const delta = (changes: { bids?: Pair[]; asks?: Pair[] }) => expectUpdated(keeper.apply(deltaFrame('o1', ++seq, changes, { checksum: 0 }))).topChanged;
+		const delta = (changes: { bids?: Pair[]; asks?: Pair[] }) =>
+			expectUpdated(keeper.apply(deltaFrame('o1', ++seq, changes, { checksum: 0 }))).topChanged;
 		expect(delta({ bids: [[0.5, 999]] })).toBe(false); // deep level
 		expect(delta({ asks: [[0.6, 1]] })).toBe(false);
 		expect(delta({})).toBe(false); // empty delta
@@ -229,7 +319,15 @@ describe('OrderBooks: top-of-book change detection', () => {
 		expect(delta({ asks: [[0.555, 1]] })).toBe(true); // new best ask price
 		expect(delta({ asks: [[0.555, 1]] })).toBe(false); // same again
 		expect(delta({ asks: [[0.555, 0]] })).toBe(true); // back to 0.56
-		expect(delta({ bids: [[0.55, 0], [0.54, 0], [0.5, 0]] })).toBe(true); // bid side emptied
+		expect(
+			delta({
+				bids: [
+					[0.55, 0],
+					[0.54, 0],
+					[0.5, 0],
+				],
+			}),
+		).toBe(true); // bid side emptied
 		expect(delta({ bids: [[0.1, 0]] })).toBe(false); // removing a missing level
 	});
 
@@ -250,9 +348,21 @@ describe('OrderBooks: malformed input', () => {
 		['missing seq', { type: 'orderbook_delta', outcomeId: 'o1', bidChanges: [] }, /^seq: .*nothing/],
 		['negative seq', { type: 'orderbook_delta', outcomeId: 'o1', seq: -1 }, /^seq:/],
 		['fractional seq', { type: 'orderbook_snapshot', outcomeId: 'o1', seq: 1.5 }, /^seq:/],
-		['non-numeric price', { type: 'orderbook_delta', outcomeId: 'o1', seq: 2, bidChanges: [{ price: 'abc', totalSize: 1 }] }, /^bidChanges\.0\.price:/],
-		['NaN size', { type: 'orderbook_snapshot', outcomeId: 'o1', seq: 2, asks: [{ price: 0.5, totalSize: Number.NaN }] }, /^asks\.0\.totalSize:/],
-		['negative size', { type: 'orderbook_delta', outcomeId: 'o1', seq: 2, askChanges: [{ price: 0.5, totalSize: -1 }] }, /^askChanges\.0\.totalSize:/],
+		[
+			'non-numeric price',
+			{ type: 'orderbook_delta', outcomeId: 'o1', seq: 2, bidChanges: [{ price: 'abc', totalSize: 1 }] },
+			/^bidChanges\.0\.price:/,
+		],
+		[
+			'NaN size',
+			{ type: 'orderbook_snapshot', outcomeId: 'o1', seq: 2, asks: [{ price: 0.5, totalSize: Number.NaN }] },
+			/^asks\.0\.totalSize:/,
+		],
+		[
+			'negative size',
+			{ type: 'orderbook_delta', outcomeId: 'o1', seq: 2, askChanges: [{ price: 0.5, totalSize: -1 }] },
+			/^askChanges\.0\.totalSize:/,
+		],
 		['level not an object', { type: 'orderbook_snapshot', outcomeId: 'o1', seq: 2, bids: [7] }, /^bids\.0:/],
 		['changes not an array', { type: 'orderbook_delta', outcomeId: 'o1', seq: 2, bidChanges: {} }, /^bidChanges:/],
 		['bad checksum', { type: 'orderbook_delta', outcomeId: 'o1', seq: 2, checksum: 'x' }, /^checksum:/],

@@ -9,7 +9,19 @@ function book(outcomeId: string, seq: number, extra: Partial<BookSnapshot> = {})
 
 describe('immediateEmission', () => {
 	const keeper = new OrderBooks({ verifyChecksum: false });
-	const first = expectUpdated(keeper.apply(snapshotFrame('o1', 1, [[0.5, 1], [0.4, 1]], [[0.6, 1]])));
+	const first = expectUpdated(
+		keeper.apply(
+			snapshotFrame(
+				'o1',
+				1,
+				[
+					[0.5, 1],
+					[0.4, 1],
+				],
+				[[0.6, 1]],
+			),
+		),
+	);
 	const deep = expectUpdated(keeper.apply(deltaFrame('o1', 2, { bids: [[0.4, 9]] }, { checksum: 0 })));
 
 	it('emits every change in full', () => {

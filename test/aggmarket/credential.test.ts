@@ -29,7 +29,9 @@ describe('agg.market API credential', () => {
 	});
 
 	it('passes with an access token alone (no refresh token)', async () => {
-		expect(await harness.testCredential('aggMarketApi', values({ refreshToken: '', accessToken: sim.agg.accessToken }))).toMatchObject({ status: 'OK' });
+		expect(await harness.testCredential('aggMarketApi', values({ refreshToken: '', accessToken: sim.agg.accessToken }))).toMatchObject({
+			status: 'OK',
+		});
 	});
 
 	it('fails for an unknown app id', async () => {

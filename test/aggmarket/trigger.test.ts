@@ -59,18 +59,30 @@ describe('agg.market Trigger', () => {
 	});
 
 	describe('user events', () => {
-		it('authenticates in place (no token in the URL) and turns an order\'s life into items', async () => {
+		it("authenticates in place (no token in the URL) and turns an order's life into items", async () => {
 			await setUp();
 			const connections: Array<{ userId: string | null }> = [];
 			sim.agg.events.on('ws:connection', (connection) => connections.push(connection));
 			const trigger = await start();
 			expect(connections).toEqual([expect.objectContaining({ userId: null })]);
-			const order = sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.55, size: 10, outcomeId: OUTCOME, outcome: 'fill', retry: false });
+			const order = sim.agg.placeOrder({
+				venue: 'kalshi',
+				side: 'buy',
+				price: 0.55,
+				size: 10,
+				outcomeId: OUTCOME,
+				outcome: 'fill',
+				retry: false,
+			});
 			const balance = await trigger.waitForItem((item) => item.event === 'balance_update', 'the balance update');
 
 			const submitted = events(trigger, 'order_submitted');
 			expect(submitted).toEqual([
-				expect.objectContaining({ venue: 'agg.market', source: 'websocket', data: expect.objectContaining({ orderId: order.orderId, venue: 'kalshi' }) }),
+				expect.objectContaining({
+					venue: 'agg.market',
+					source: 'websocket',
+					data: expect.objectContaining({ orderId: order.orderId, venue: 'kalshi' }),
+				}),
 			]);
 			const kinds = events(trigger, 'order_event').map((item) => (item.data as IDataObject).event);
 			expect(kinds[0]).toBe('dag_started');
@@ -87,7 +99,15 @@ describe('agg.market Trigger', () => {
 			const trigger = await start({ events: ['order_event'], orderEvents: ['filled', 'failed'], venues: 'polymarket' });
 			sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fill', retry: false });
 			sim.agg.placeOrder({ venue: 'polymarket', side: 'buy', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fail', retry: false });
-			const last = sim.agg.placeOrder({ venue: 'polymarket', side: 'sell', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fill', retry: false });
+			const last = sim.agg.placeOrder({
+				venue: 'polymarket',
+				side: 'sell',
+				price: 0.5,
+				size: 5,
+				outcomeId: OUTCOME,
+				outcome: 'fill',
+				retry: false,
+			});
 			await trigger.waitForItem(
 				(item) => (item.data as IDataObject).orderId === last.orderId && (item.data as IDataObject).event === 'filled',
 				'the last order filled',
@@ -111,7 +131,15 @@ describe('agg.market Trigger', () => {
 			expect(stored.refreshToken).not.toBe(sim.agg.refreshToken);
 			expect(stored.sessionExpiresAt).toBeGreaterThan(Date.now());
 
-			const order = sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fill', retry: false });
+			const order = sim.agg.placeOrder({
+				venue: 'kalshi',
+				side: 'buy',
+				price: 0.5,
+				size: 5,
+				outcomeId: OUTCOME,
+				outcome: 'fill',
+				retry: false,
+			});
 			const item = await trigger.waitForItem((json) => (json.data as IDataObject).orderId === order.orderId, 'an event after renewals');
 			expect(item.gap).toBeNull();
 			const text = JSON.stringify(json(trigger)) + allLogText();
@@ -131,7 +159,12 @@ describe('agg.market Trigger', () => {
 				body: JSON.stringify({ refreshToken: stored.refreshToken }),
 			});
 			const pair = (await response.json()) as { accessToken: string; refreshToken: string; expiresAt: number };
-			harness.setCredentials('aggMarketApi', { ...stored, sessionToken: pair.accessToken, refreshToken: pair.refreshToken, sessionExpiresAt: pair.expiresAt });
+			harness.setCredentials('aggMarketApi', {
+				...stored,
+				sessionToken: pair.accessToken,
+				refreshToken: pair.refreshToken,
+				sessionExpiresAt: pair.expiresAt,
+			});
 			const before = authenticated.length;
 			await sim.agg.waitFor('ws:authenticated', () => authenticated.length >= before + 1, 6000);
 			expect(new Set(authenticated).size).toBe(1);
@@ -146,8 +179,19 @@ describe('agg.market Trigger', () => {
 			expect(sim.agg.faults.expireTokens().sockets).toBe(1);
 			expect((await closed).code).toBe(4001);
 			await reauthenticated;
-			const order = sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fill', retry: false });
-			const item = await trigger.waitForItem((json) => (json.data as IDataObject).orderId === order.orderId, 'an event after the reconnect');
+			const order = sim.agg.placeOrder({
+				venue: 'kalshi',
+				side: 'buy',
+				price: 0.5,
+				size: 5,
+				outcomeId: OUTCOME,
+				outcome: 'fill',
+				retry: false,
+			});
+			const item = await trigger.waitForItem(
+				(json) => (json.data as IDataObject).orderId === order.orderId,
+				'an event after the reconnect',
+			);
 			expect(item.gap).toMatchObject({ reconnects: 1, reasons: [expect.stringContaining('4001')] });
 			expect(trigger.recorder.emitErrors).toHaveLength(0);
 		});
@@ -192,7 +236,7 @@ describe('agg.market Trigger', () => {
 			return { bySeq, levels };
 		}
 
-		it('emits the book after the snapshot and each delta, equal to the venue\'s book', async () => {
+		it("emits the book after the snapshot and each delta, equal to the venue's book", async () => {
 			await setUp();
 			const venue = recordVenueBooks();
 			const trigger = await startBooks();
@@ -205,9 +249,7 @@ describe('agg.market Trigger', () => {
 				const book = item.json.data as never as { seq: number; bids: never; asks: never };
 				expect(venue.levels(book)).toBe(venue.bySeq.get(book.seq));
 			}
-			expect(items.map((item) => (item.json.data as IDataObject).seq)).toEqual(
-				[...venue.bySeq.keys()].slice(0, 6).sort((a, b) => a - b),
-			);
+			expect(items.map((item) => (item.json.data as IDataObject).seq)).toEqual([...venue.bySeq.keys()].slice(0, 6).sort((a, b) => a - b));
 		});
 
 		it.each([
@@ -247,7 +289,7 @@ describe('agg.market Trigger', () => {
 			expect(second.data).not.toHaveProperty('bids');
 		});
 
-		it('throttles full books to one per interval per outcome, the last one being the venue\'s latest', async () => {
+		it("throttles full books to one per interval per outcome, the last one being the venue's latest", async () => {
 			await setUp();
 			const trigger = await startBooks({ bookEmission: 'throttled', bookIntervalMs: 300 });
 			await trigger.waitForItems(1);
@@ -306,7 +348,7 @@ describe('agg.market Trigger', () => {
 			const outcomes = sim.agg.outcomes.slice(0, 120).map((outcome) => outcome.outcomeId);
 			expect(outcomes).toHaveLength(120);
 			await expect(startBooks({ outcomeIds: outcomes.join(','), options: { ...FAST, maxConnections: 1 } })).rejects.toThrow(
-				'Outcome IDs: 120 outcomes need 2 connections of at most 100 (agg.market\'s limit per connection), and Max Connections is 1',
+				"Outcome IDs: 120 outcomes need 2 connections of at most 100 (agg.market's limit per connection), and Max Connections is 1",
 			);
 			const subscribed: number[] = [];
 			sim.agg.events.on('ws:subscribe', ({ outcomeIds }) => subscribed.push(outcomeIds.length));
@@ -323,8 +365,10 @@ describe('agg.market Trigger', () => {
 
 		it('refuses an unknown outcome at activation', async () => {
 			await setUp();
-			await expect(startBooks({ outcomeIds: 'vmo_nope' })).rejects.toThrow(/agg\.market refused the order-book subscription: Unknown outcomeId: vmo_nope/);
+			await expect(startBooks({ outcomeIds: 'vmo_nope' })).rejects.toThrow(
+				/agg\.market refused the order-book subscription: Unknown outcomeId: vmo_nope/,
+			);
 			await noSocketLeft();
 		});
-});
+	});
 });

@@ -48,7 +48,15 @@ describe('agg.market in a real n8n', () => {
 		await sim.agg.waitFor('ws:authenticated', () => authenticated.length >= 2, 20_000);
 		expect(new Set(authenticated).size).toBe(1);
 
-		const order = sim.agg.placeOrder({ venue: 'polymarket', side: 'buy', price: 0.55, size: 10, outcomeId: OUTCOME, outcome: 'fill', retry: false });
+		const order = sim.agg.placeOrder({
+			venue: 'polymarket',
+			side: 'buy',
+			price: 0.55,
+			size: 10,
+			outcomeId: OUTCOME,
+			outcome: 'fill',
+			retry: false,
+		});
 		const reported = await waitForExecution(n8n.api, {
 			workflowId,
 			matches: (execution) => nodeOutputJson(execution, 'Fill Report').some((json) => json.orderId === order.orderId),
@@ -62,12 +70,21 @@ describe('agg.market in a real n8n', () => {
 		const book = sim.agg.book(OUTCOME);
 		const bestBid = book.bids[0].price;
 		const ask = Number((bestBid + 0.08).toFixed(2));
-		sim.agg.moveBook(OUTCOME, { askChanges: [...book.asks.filter((level) => level.price < ask).map((level) => ({ price: level.price, totalSize: 0 })), { price: ask, totalSize: 20 }] });
+		sim.agg.moveBook(OUTCOME, {
+			askChanges: [
+				...book.asks.filter((level) => level.price < ask).map((level) => ({ price: level.price, totalSize: 0 })),
+				{ price: ask, totalSize: 20 },
+			],
+		});
 		const watched = await waitForExecution(n8n.api, {
 			workflowId,
 			matches: (execution) => nodeOutputJson(execution, 'Wide Spread').some((json) => json.bestAsk === ask),
 		});
-		expect(nodeOutputJson(watched, 'Wide Spread')[0]).toMatchObject({ outcomeId: OUTCOME, bestBid, spread: Number((ask - bestBid).toFixed(10)) });
+		expect(nodeOutputJson(watched, 'Wide Spread')[0]).toMatchObject({
+			outcomeId: OUTCOME,
+			bestBid,
+			spread: Number((ask - bestBid).toFixed(10)),
+		});
 	});
 
 	it('closes both sockets when the workflow is deactivated', async () => {

@@ -102,7 +102,10 @@ describe('Totalis in a real n8n', () => {
 		});
 		sim.totalis.faults.dropConnections();
 		await resubscribed;
-		await pollUntil(async () => sim.totalis.openSockets() === 2 || undefined, { timeoutMs: 10_000, description: () => 'two sockets again' });
+		await pollUntil(async () => sim.totalis.openSockets() === 2 || undefined, {
+			timeoutMs: 10_000,
+			description: () => 'two sockets again',
+		});
 		expect(sim.totalis.openStreams()).toBe(1);
 
 		const confirms: string[] = [];
@@ -115,8 +118,12 @@ describe('Totalis in a real n8n', () => {
 			matches: (execution) => ran(execution, 'Summary').some((json) => json.rfq_id === acceptance.rfqId),
 		});
 		const all = await executions();
-		const acceptedRuns = all.filter((execution) => ran(execution, 'Quote Accepted').some((json) => (json.data as { quote_id?: string }).quote_id === acceptance.quoteId));
-		const settledRuns = all.filter((execution) => ran(execution, 'Position Settled').some((json) => (json.data as { rfq_id?: string }).rfq_id === acceptance.rfqId));
+		const acceptedRuns = all.filter((execution) =>
+			ran(execution, 'Quote Accepted').some((json) => (json.data as { quote_id?: string }).quote_id === acceptance.quoteId),
+		);
+		const settledRuns = all.filter((execution) =>
+			ran(execution, 'Position Settled').some((json) => (json.data as { rfq_id?: string }).rfq_id === acceptance.rfqId),
+		);
 		expect(acceptedRuns).toHaveLength(1);
 		expect(settledRuns).toHaveLength(1);
 		expect(confirms).toEqual([expect.stringMatching(/ 200$/)]);
@@ -191,7 +198,11 @@ describe('Totalis in a real n8n', () => {
 					previous = listed.length;
 					return stable || undefined;
 				},
-				{ timeoutMs: 5 * 60_000, intervalMs: 1000, description: () => `the executions of ${workflowId} to settle (last count ${previous})` },
+				{
+					timeoutMs: 5 * 60_000,
+					intervalMs: 1000,
+					description: () => `the executions of ${workflowId} to settle (last count ${previous})`,
+				},
 			);
 			return await n8n.api.listExecutions({ workflowId, includeData: true });
 		}
@@ -218,10 +229,15 @@ describe('Totalis in a real n8n', () => {
 				([label, r]) =>
 					`${label.padEnd(34)} ${String(r.confirmed).padStart(5)}/${r.acceptances} confirmed in time  median ${r.medianMs.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  max ${r.maxMs.toFixed(1)} ms  ${r.executions} executions`,
 			);
-			process.stdout.write(`\nconfirm latency through n8n, for information (${ACCEPTANCES} acceptances at ${ACCEPTANCES_PER_SECOND}/s each):\n${lines.join('\n')}\n`);
+			process.stdout.write(
+				`\nconfirm latency through n8n, for information (${ACCEPTANCES} acceptances at ${ACCEPTANCES_PER_SECOND}/s each):\n${lines.join('\n')}\n`,
+			);
 			const directory = join(__dirname, '..', '..', 'tools', 'e2e', 'results');
 			mkdirSync(directory, { recursive: true });
-			writeFileSync(join(directory, 'latest.json'), `${JSON.stringify({ acceptancesPerSecond: ACCEPTANCES_PER_SECOND, results }, null, '\t')}\n`);
+			writeFileSync(
+				join(directory, 'latest.json'),
+				`${JSON.stringify({ acceptancesPerSecond: ACCEPTANCES_PER_SECOND, results }, null, '\t')}\n`,
+			);
 		});
 
 		const confirmOnly = (name: string, options: Record<string, unknown>): WorkflowInput => {

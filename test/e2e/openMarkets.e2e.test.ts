@@ -48,7 +48,12 @@ describe('OpenMarkets in a real n8n', () => {
 			workflowId,
 			matches: (execution) => nodeOutputJson(execution, 'Line Moves').some((json) => json.kind === 'move'),
 		});
-		expect(nodeOutputJson(moved, 'Line Moves')[0]).toMatchObject({ contest: contestId, partner: liquidity.partner_id, price, priceMove: 0.03 });
+		expect(nodeOutputJson(moved, 'Line Moves')[0]).toMatchObject({
+			contest: contestId,
+			partner: liquidity.partner_id,
+			price,
+			priceMove: 0.03,
+		});
 
 		sim.openmarkets.setContestStatus(contestId, 'live', { home_score: 12, away_score: 9, period: 'Q1' });
 		const scored = await waitForExecution(n8n.api, {
@@ -89,7 +94,14 @@ describe('OpenMarkets in a real n8n', () => {
 					type: 'n8n-nodes-trading-venues.openMarkets',
 					typeVersion: 1,
 					position: [240, 0],
-					parameters: { resource: 'contest', operation: 'watch', contestIds: contestId, channels: ['liquidity'], maxDurationSeconds: 20, maxUpdates: 2 },
+					parameters: {
+						resource: 'contest',
+						operation: 'watch',
+						contestIds: contestId,
+						channels: ['liquidity'],
+						maxDurationSeconds: 20,
+						maxUpdates: 2,
+					},
 					credentials: { openMarketsApi: { id: credential.id, name: credential.name } },
 				},
 			],

@@ -85,7 +85,13 @@ describe('the Totalis Trigger in a real n8n', () => {
 		});
 		expect(execution.mode).toBe('trigger');
 		expect(nodeOutputJson(execution, TRIGGER_NODE)).toEqual([
-			expect.objectContaining({ venue: 'totalis', source: 'websocket', event: 'quote:expired', data: { quote_id: 'q1', rfq_id: 'r1' }, gap: null }),
+			expect.objectContaining({
+				venue: 'totalis',
+				source: 'websocket',
+				event: 'quote:expired',
+				data: { quote_id: 'q1', rfq_id: 'r1' },
+				gap: null,
+			}),
 		]);
 
 		const closed = sim.totalis.waitFor('ws:close', undefined, 30_000);
@@ -95,7 +101,7 @@ describe('the Totalis Trigger in a real n8n', () => {
 		expect((await api.getWorkflow(workflow.id)).active).toBe(false);
 	}, 120_000);
 
-	it('reports a refused API key as a failed activation, with the trigger\'s error', async () => {
+	it("reports a refused API key as a failed activation, with the trigger's error", async () => {
 		const { api } = n8n!;
 		const workflow = await quoteExpiredWorkflow(n8n!, sim, 'wrong key', 'api_live_not_a_key');
 		// n8n 2.41 retries the activation for about 15 s before it reports the failure.
@@ -109,7 +115,7 @@ describe('the Totalis Trigger in a real n8n', () => {
 		await api.deactivateWorkflow(workflow.id);
 	}, 120_000);
 
-	it('runs the trigger manually, as the editor\'s button does: first event, then the socket closes', async () => {
+	it("runs the trigger manually, as the editor's button does: first event, then the socket closes", async () => {
 		const { api } = n8n!;
 		const workflow = await quoteExpiredWorkflow(n8n!, sim, 'manual run');
 
@@ -126,9 +132,11 @@ describe('the Totalis Trigger in a real n8n', () => {
 			timeoutMs: 30_000,
 		});
 		expect(execution.mode).toBe('manual');
-		expect(nodeOutputJson(execution, TRIGGER_NODE)).toEqual([expect.objectContaining({ event: 'quote:expired', data: { quote_id: 'q2', rfq_id: 'r2' } })]);
+		expect(nodeOutputJson(execution, TRIGGER_NODE)).toEqual([
+			expect.objectContaining({ event: 'quote:expired', data: { quote_id: 'q2', rfq_id: 'r2' } }),
+		]);
 		await closed;
-		await pollUntil(() => sim.totalis.openSockets() === 0, { timeoutMs: 10_000, description: 'the manual run\'s socket to close' });
+		await pollUntil(() => sim.totalis.openSockets() === 0, { timeoutMs: 10_000, description: "the manual run's socket to close" });
 	}, 120_000);
 
 	it('reached no host but loopback, and leaves no process behind when stopped', async () => {

@@ -123,7 +123,7 @@ function restingOrder(body: IDataObject, accountId = account): HelioOrder {
 const inOneDay = () => new Date(Date.now() + 86_400_000).toISOString();
 
 describe('Account → List', () => {
-	it('logs in with the credential and outputs the login\'s accounts, without the token', async () => {
+	it("logs in with the credential and outputs the login's accounts, without the token", async () => {
 		const login = settled(sim.helio.waitFor('login', (event) => event.email === sim.helio.email));
 		const result = await run({ resource: 'account', operation: 'list' });
 		expect(result.error).toBeUndefined();
@@ -179,7 +179,13 @@ describe('Order → Create', () => {
 		});
 		// The position got the stop loss 200 points under the fill, and the take profit.
 		const position = sim.helio.openPositions(account).find((entry) => entry.id === event.position.id);
-		expect(position).toMatchObject({ symbol_id: 'EURUSD', side: 'TRADE_SIDE_BUY', volume: 0.5, stop_loss_price: 1.0982, take_profit_price: 1.12 });
+		expect(position).toMatchObject({
+			symbol_id: 'EURUSD',
+			side: 'TRADE_SIDE_BUY',
+			volume: 0.5,
+			stop_loss_price: 1.0982,
+			take_profit_price: 1.12,
+		});
 		// Logged in first (no token yet), then placed the order.
 		expect(calls().slice(-1)).toEqual([`POST ${path('/orders')} 201`]);
 	});
@@ -289,7 +295,7 @@ describe('Order → Create', () => {
 		expect(calls()).toEqual([`POST ${path('/orders')} 400`]);
 	});
 
-	it('an account that is not the login\'s answers 403, explained', async () => {
+	it("an account that is not the login's answers 403, explained", async () => {
 		const result = await run({ resource: 'order', operation: 'create', accountId: OTHER_ACCOUNT, symbol: 'EURUSD', volume: 1 });
 		expect(result.error?.httpCode).toBe('403');
 		expect(result.error?.context).toMatchObject({ code: 'forbidden' });
@@ -311,13 +317,23 @@ describe('Order → Amend and Cancel', () => {
 	it('amends volume, limit price, expiry, stop loss and take profit of an open order', async () => {
 		const order = restingOrder({ symbol_id: 'EURUSD', side: 'TRADE_SIDE_BUY', type: 'ORDER_TYPE_LIMIT', limit_price: 1.09 });
 		const goodTill = inOneDay();
-		const result = await run({
-			resource: 'order',
-			operation: 'amend',
-			accountId: account,
-			orderId: '={{ $json.orderId }}',
-			updateFields: { volume: 2, limitPrice: 1.091, timeInForce: 'gtd', goodTillDate: goodTill, stopLossPrice: 1.08, takeProfitPrice: 1.11 },
-		}, [{ orderId: order.id }]);
+		const result = await run(
+			{
+				resource: 'order',
+				operation: 'amend',
+				accountId: account,
+				orderId: '={{ $json.orderId }}',
+				updateFields: {
+					volume: 2,
+					limitPrice: 1.091,
+					timeInForce: 'gtd',
+					goodTillDate: goodTill,
+					stopLossPrice: 1.08,
+					takeProfitPrice: 1.11,
+				},
+			},
+			[{ orderId: order.id }],
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({
 			id: order.id,
@@ -339,9 +355,21 @@ describe('Order → Amend and Cancel', () => {
 
 	it('a filled order cannot be amended: 409 conflict, explained', async () => {
 		const filled = settled(sim.helio.waitFor('order:filled', (event) => event.accountId === account && event.complete));
-		sim.helio.placeOrderAs(account, { symbol_id: 'EURUSD', side: 'TRADE_SIDE_BUY', type: 'ORDER_TYPE_MARKET', time_in_force: 'TIF_GTC', volume: 0.1 });
+		sim.helio.placeOrderAs(account, {
+			symbol_id: 'EURUSD',
+			side: 'TRADE_SIDE_BUY',
+			type: 'ORDER_TYPE_MARKET',
+			time_in_force: 'TIF_GTC',
+			volume: 0.1,
+		});
 		const { order } = await filled;
-		const result = await run({ resource: 'order', operation: 'amend', accountId: account, orderId: order.id, updateFields: { volume: 0.2 } });
+		const result = await run({
+			resource: 'order',
+			operation: 'amend',
+			accountId: account,
+			orderId: order.id,
+			updateFields: { volume: 0.2 },
+		});
 		expect(result.error?.httpCode).toBe('409');
 		expect(result.error?.context).toMatchObject({ code: 'conflict' });
 		expect(result.error?.description).toMatch(/no longer open/);
@@ -354,11 +382,15 @@ describe('Order → Amend and Cancel', () => {
 		const first = await run(parameters);
 		expect(first.error).toBeUndefined();
 		expect((await ended).order.status).toBe('ORDER_STATUS_CANCELLED');
-		expect(first.items).toEqual([{ json: expect.objectContaining({ id: order.id, status: 'ORDER_STATUS_CANCELLED' }), pairedItem: { item: 0 } }]);
+		expect(first.items).toEqual([
+			{ json: expect.objectContaining({ id: order.id, status: 'ORDER_STATUS_CANCELLED' }), pairedItem: { item: 0 } },
+		]);
 
 		const second = await run(parameters);
 		expect(second.error?.httpCode).toBe('409');
-		expect(second.error?.message).toBe(`Helio could not cancel order ${order.id} on account ${account}: Order ${order.id} is no longer open (ORDER_STATUS_CANCELLED) (conflict, HTTP 409)`);
+		expect(second.error?.message).toBe(
+			`Helio could not cancel order ${order.id} on account ${account}: Order ${order.id} is no longer open (ORDER_STATUS_CANCELLED) (conflict, HTTP 409)`,
+		);
 		expect(calls()).toEqual([`DELETE ${path(`/orders/${order.id}`)} 200`, `DELETE ${path(`/orders/${order.id}`)} 409`]);
 	});
 });
@@ -376,7 +408,10 @@ describe('Position', () => {
 
 		const onlyGbp = await run({ resource: 'position', operation: 'getAll', accountId: secondAccount, filters: { symbol: 'GBPUSD' } });
 		expect(onlyGbp.items.map((item) => item.json.symbol_id)).toEqual(
-			sim.helio.openPositions(secondAccount).filter((position) => position.symbol_id === 'GBPUSD').map(() => 'GBPUSD'),
+			sim.helio
+				.openPositions(secondAccount)
+				.filter((position) => position.symbol_id === 'GBPUSD')
+				.map(() => 'GBPUSD'),
 		);
 		expect(onlyGbp.items.map((item) => item.json.id)).toContain(gbp.id);
 		expect(calls()).toEqual([`GET ${path('/positions', secondAccount)} 200`, `GET ${path('/positions', secondAccount)} 200`]);
@@ -385,7 +420,13 @@ describe('Position', () => {
 	it('Close with a volume closes part of the position, without it the rest', async () => {
 		const position = openPosition('GBPUSD', 'TRADE_SIDE_BUY', 1);
 		const partial = settled(sim.helio.waitFor('position:closed', (event) => event.position.id === position.id));
-		const first = await run({ resource: 'position', operation: 'close', accountId: account, positionId: position.id, additionalFields: { volume: 0.4 } });
+		const first = await run({
+			resource: 'position',
+			operation: 'close',
+			accountId: account,
+			positionId: position.id,
+			additionalFields: { volume: 0.4 },
+		});
 		expect(first.error).toBeUndefined();
 		const partEvent = await partial;
 		expect(partEvent.reason).toBe('request');
@@ -421,7 +462,13 @@ describe('Position', () => {
 
 	it('a stop loss on the wrong side is refused by Helio, naming the field', async () => {
 		const position = openPosition('EURUSD', 'TRADE_SIDE_BUY', 0.1);
-		const result = await run({ resource: 'position', operation: 'amend', accountId: account, positionId: position.id, updateFields: { stopLossPrice: 1.2 } });
+		const result = await run({
+			resource: 'position',
+			operation: 'amend',
+			accountId: account,
+			positionId: position.id,
+			updateFields: { stopLossPrice: 1.2 },
+		});
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.httpCode).toBe('400');
 		expect(result.error?.context).toMatchObject({ code: 'validation_error', field: 'stop_loss_price' });
@@ -451,7 +498,10 @@ describe('History', () => {
 		const positions = await history('positions');
 		expect(positions.items[0].json).toMatchObject({ id: position.id, closed_at: expect.any(String) });
 
-		const deals = await history('deals', { from: new Date(Date.now() - 60_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
+		const deals = await history('deals', {
+			from: new Date(Date.now() - 60_000).toISOString(),
+			to: new Date(Date.now() + 60_000).toISOString(),
+		});
 		expect(deals.items.slice(0, 2).map((item) => item.json.position_id)).toEqual([position.id, position.id]);
 
 		const future = await history('deals', { from: inOneDay() });
@@ -480,32 +530,118 @@ describe('validation before any request', () => {
 	});
 	const cases: Array<[string, () => INodeParameters, RegExp]> = [
 		// Expressions that give nothing: n8n itself refuses a required field left empty in the editor.
-		['GTD without a date', () => order({ timeInForce: 'gtd', goodTillDate: '={{ $json.expiry }}' }), /^Good Till Date: required when Time in Force is Good Till Date \(GTD\)$/],
-		['GTD in the past', () => order({ timeInForce: 'gtd', goodTillDate: '2020-01-01T00:00:00Z' }), /^Good Till Date: 2020-01-01T00:00:00.000Z is in the past/],
+		[
+			'GTD without a date',
+			() => order({ timeInForce: 'gtd', goodTillDate: '={{ $json.expiry }}' }),
+			/^Good Till Date: required when Time in Force is Good Till Date \(GTD\)$/,
+		],
+		[
+			'GTD in the past',
+			() => order({ timeInForce: 'gtd', goodTillDate: '2020-01-01T00:00:00Z' }),
+			/^Good Till Date: 2020-01-01T00:00:00.000Z is in the past/,
+		],
 		['limit without a limit price', () => order({ orderType: 'limit' }), /^Limit Price: required for a Limit order/],
-		['stop-limit without a limit price', () => order({ orderType: 'stopLimit', stopPrice: 1.2 }), /^Limit Price: required for a Stop Limit order/],
-		['stop-limit without a stop price', () => order({ orderType: 'stopLimit', limitPrice: 1.2 }), /^Stop Price: required for a Stop Limit order/],
+		[
+			'stop-limit without a limit price',
+			() => order({ orderType: 'stopLimit', stopPrice: 1.2 }),
+			/^Limit Price: required for a Stop Limit order/,
+		],
+		[
+			'stop-limit without a stop price',
+			() => order({ orderType: 'stopLimit', limitPrice: 1.2 }),
+			/^Stop Price: required for a Stop Limit order/,
+		],
 		['stop without a stop price', () => order({ orderType: 'stop' }), /^Stop Price: required for a Stop order/],
-		['trailing stop without a distance', () => order({ orderType: 'trailingStop' }), /^Trailing Distance \(Points\): required for a Trailing Stop order/],
-		['trailing distance not whole', () => order({ orderType: 'trailingStop', trailingDistance: 12.5 }), /^Trailing Distance \(Points\): expected a whole number of points greater than 0, got 12.5$/],
-		['trailing stop with a stop loss', () => order({ orderType: 'trailingStop', trailingDistance: 50, additionalFields: { stopLossPrice: 1 } }), /^Stop Loss Price: a Trailing Stop order takes no separate stop loss/],
+		[
+			'trailing stop without a distance',
+			() => order({ orderType: 'trailingStop' }),
+			/^Trailing Distance \(Points\): required for a Trailing Stop order/,
+		],
+		[
+			'trailing distance not whole',
+			() => order({ orderType: 'trailingStop', trailingDistance: 12.5 }),
+			/^Trailing Distance \(Points\): expected a whole number of points greater than 0, got 12.5$/,
+		],
+		[
+			'trailing stop with a stop loss',
+			() => order({ orderType: 'trailingStop', trailingDistance: 50, additionalFields: { stopLossPrice: 1 } }),
+			/^Stop Loss Price: a Trailing Stop order takes no separate stop loss/,
+		],
 		['volume under 0.01', () => order({ volume: 0.005 }), /^Volume \(Lots\): expected a number of lots, 0.01 or more, got 0.005$/],
-		['volume from an expression that is not a number', () => order({ volume: '={{ "lots" }}' }), /^Volume \(Lots\): expected a number of lots, 0.01 or more, got "lots"$/],
+		[
+			'volume from an expression that is not a number',
+			() => order({ volume: '={{ "lots" }}' }),
+			/^Volume \(Lots\): expected a number of lots, 0.01 or more, got "lots"$/,
+		],
 		['negative limit price', () => order({ orderType: 'limit', limitPrice: -1 }), /^Limit Price: expected a price greater than 0, got -1$/],
-		['stop loss as price and points', () => order({ additionalFields: { stopLossPrice: 1.05, stopLossPoints: 100 } }), /^Stop Loss: give it as a price or in points, not both/],
-		['empty account ID', () => order({ accountId: '={{ "" }}' }), /^Account ID: expected the ID of one of your trading accounts, got an empty value$/],
+		[
+			'stop loss as price and points',
+			() => order({ additionalFields: { stopLossPrice: 1.05, stopLossPoints: 100 } }),
+			/^Stop Loss: give it as a price or in points, not both/,
+		],
+		[
+			'empty account ID',
+			() => order({ accountId: '={{ "" }}' }),
+			/^Account ID: expected the ID of one of your trading accounts, got an empty value$/,
+		],
 		['empty symbol', () => order({ symbol: '={{ " " }}' }), /^Symbol: expected the symbol to trade \(e.g. EURUSD\), got an empty value$/],
 		['unknown side', () => order({ side: '={{ "long" }}' }), /^Side: expected one of buy, sell, got "long"$/],
-		['amend order with nothing to change', () => ({ resource: 'order', operation: 'amend', accountId: account, orderId: 'ord-1', updateFields: {} }), /^Update Fields: nothing to change/],
-		['amend order to GTD without a date', () => ({ resource: 'order', operation: 'amend', accountId: account, orderId: 'ord-1', updateFields: { timeInForce: 'gtd' } }), /^Good Till Date: required when Time in Force is Good Till Date/],
-		['amend order to IOC', () => ({ resource: 'order', operation: 'amend', accountId: account, orderId: 'ord-1', updateFields: { timeInForce: 'ioc' } }), /^Time in Force: expected one of gtc, day, gtd/],
-		['amend order with a past date', () => ({ resource: 'order', operation: 'amend', accountId: account, orderId: 'ord-1', updateFields: { goodTillDate: '2021-05-01T00:00:00Z' } }), /^Good Till Date: .* is in the past/],
-		['cancel without an order ID', () => ({ resource: 'order', operation: 'cancel', accountId: account, orderId: ' ' }), /^Order ID: expected the ID of an open order, got an empty value$/],
-		['amend position with nothing to change', () => ({ resource: 'position', operation: 'amend', accountId: account, positionId: 'pos-1', updateFields: {} }), /^Update Fields: nothing to change; add a Stop Loss Price and\/or a Take Profit Price$/],
-		['partial close under 0.01', () => ({ resource: 'position', operation: 'close', accountId: account, positionId: 'pos-1', additionalFields: { volume: 0 } }), /^Volume \(Lots\): expected a number of lots, 0.01 or more, got 0$/],
-		['history from after to', () => ({ resource: 'history', operation: 'deals', accountId: account, from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }), /^From: 2026-02-01T00:00:00.000Z is after To/],
-		['history limit 0', () => ({ resource: 'history', operation: 'orders', accountId: account, limit: 0 }), /^Limit: expected a whole number, 1 or more, got 0$/],
-		['history unparseable date', () => ({ resource: 'history', operation: 'orders', accountId: account, from: 'last week' }), /^From: expected a date/],
+		[
+			'amend order with nothing to change',
+			() => ({ resource: 'order', operation: 'amend', accountId: account, orderId: 'ord-1', updateFields: {} }),
+			/^Update Fields: nothing to change/,
+		],
+		[
+			'amend order to GTD without a date',
+			() => ({ resource: 'order', operation: 'amend', accountId: account, orderId: 'ord-1', updateFields: { timeInForce: 'gtd' } }),
+			/^Good Till Date: required when Time in Force is Good Till Date/,
+		],
+		[
+			'amend order to IOC',
+			() => ({ resource: 'order', operation: 'amend', accountId: account, orderId: 'ord-1', updateFields: { timeInForce: 'ioc' } }),
+			/^Time in Force: expected one of gtc, day, gtd/,
+		],
+		[
+			'amend order with a past date',
+			() => ({
+				resource: 'order',
+				operation: 'amend',
+				accountId: account,
+				orderId: 'ord-1',
+				updateFields: { goodTillDate: '2021-05-01T00:00:00Z' },
+			}),
+			/^Good Till Date: .* is in the past/,
+		],
+		[
+			'cancel without an order ID',
+			() => ({ resource: 'order', operation: 'cancel', accountId: account, orderId: ' ' }),
+			/^Order ID: expected the ID of an open order, got an empty value$/,
+		],
+		[
+			'amend position with nothing to change',
+			() => ({ resource: 'position', operation: 'amend', accountId: account, positionId: 'pos-1', updateFields: {} }),
+			/^Update Fields: nothing to change; add a Stop Loss Price and\/or a Take Profit Price$/,
+		],
+		[
+			'partial close under 0.01',
+			() => ({ resource: 'position', operation: 'close', accountId: account, positionId: 'pos-1', additionalFields: { volume: 0 } }),
+			/^Volume \(Lots\): expected a number of lots, 0.01 or more, got 0$/,
+		],
+		[
+			'history from after to',
+			() => ({ resource: 'history', operation: 'deals', accountId: account, from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }),
+			/^From: 2026-02-01T00:00:00.000Z is after To/,
+		],
+		[
+			'history limit 0',
+			() => ({ resource: 'history', operation: 'orders', accountId: account, limit: 0 }),
+			/^Limit: expected a whole number, 1 or more, got 0$/,
+		],
+		[
+			'history unparseable date',
+			() => ({ resource: 'history', operation: 'orders', accountId: account, from: 'last week' }),
+			/^From: expected a date/,
+		],
 	];
 
 	it.each(cases)('%s', async (_name, parameters, message) => {
@@ -591,8 +727,18 @@ describe('continueOnFail', () => {
 		await signedIn();
 		const position = openPosition('EURUSD', 'TRADE_SIDE_BUY', 0.1, secondAccount);
 		const result = await run(
-			{ resource: 'position', operation: 'amend', accountId: secondAccount, positionId: '={{ $json.id }}', updateFields: { takeProfitPrice: '={{ $json.tp }}' } },
-			[{ id: 'pos-missing', tp: 1.2 }, { id: position.id, tp: 1.2 }, { id: position.id, tp: -5 }],
+			{
+				resource: 'position',
+				operation: 'amend',
+				accountId: secondAccount,
+				positionId: '={{ $json.id }}',
+				updateFields: { takeProfitPrice: '={{ $json.tp }}' },
+			},
+			[
+				{ id: 'pos-missing', tp: 1.2 },
+				{ id: position.id, tp: 1.2 },
+				{ id: position.id, tp: -5 },
+			],
 			{ onError: 'continueRegularOutput' },
 		);
 		expect(result.error).toBeUndefined();
@@ -606,7 +752,10 @@ describe('continueOnFail', () => {
 			},
 			pairedItem: { item: 0 },
 		});
-		expect(result.items[1]).toEqual({ json: expect.objectContaining({ id: position.id, take_profit_price: 1.2 }), pairedItem: { item: 1 } });
+		expect(result.items[1]).toEqual({
+			json: expect.objectContaining({ id: position.id, take_profit_price: 1.2 }),
+			pairedItem: { item: 1 },
+		});
 		expect(result.items[2]).toEqual({
 			json: { error: 'Take Profit Price: expected a price greater than 0, got -5' },
 			pairedItem: { item: 2 },

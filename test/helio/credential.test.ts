@@ -43,11 +43,19 @@ describe('Helio API credential', () => {
 		expect(type.displayName).toBe('Helio API');
 		const byName = Object.fromEntries(type.properties.map((property) => [property.name, property]));
 		expect(Object.keys(byName)).toEqual(['baseUrl', 'email', 'password', 'accessToken']);
-		expect(byName.baseUrl).toMatchObject({ displayName: 'Trader Host', required: true, default: '', placeholder: 'https://trader.your-broker.com' });
+		expect(byName.baseUrl).toMatchObject({
+			displayName: 'Trader Host',
+			required: true,
+			default: '',
+			placeholder: 'https://trader.your-broker.com',
+		});
 		expect(byName.baseUrl.description).toContain('http://127.0.0.1:5700/helio');
 		expect(byName.password.typeOptions?.password).toBe(true);
 		expect(byName.accessToken).toMatchObject({ type: 'hidden', default: '', typeOptions: { expirable: true, password: true } });
-		expect(type.authenticate).toEqual({ type: 'generic', properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } } });
+		expect(type.authenticate).toEqual({
+			type: 'generic',
+			properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
+		});
 		expect(type.test?.request).toMatchObject({ method: 'POST', url: '/api/v1/login' });
 	});
 
@@ -65,11 +73,14 @@ describe('Helio API credential', () => {
 				},
 			},
 		} as unknown as IHttpRequestHelper;
-		const output = await (harness.credentialType('helioApi').preAuthentication as NonNullable<HelioApi['preAuthentication']>).call(helpers, {
-			baseUrl: `${sim.helio.restUrl}/`,
-			email: sim.helio.email,
-			password: sim.helio.password,
-		});
+		const output = await (harness.credentialType('helioApi').preAuthentication as NonNullable<HelioApi['preAuthentication']>).call(
+			helpers,
+			{
+				baseUrl: `${sim.helio.restUrl}/`,
+				email: sim.helio.email,
+				password: sim.helio.password,
+			},
+		);
 		expect(Object.keys(output)).toEqual(['accessToken']);
 		expect(output.accessToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 		expect(requests).toEqual([{ method: 'POST', path: LOGIN, status: 200 }]);
@@ -116,7 +127,12 @@ describe('Helio API credential', () => {
 	it('with a stored token, the rules judge the login answer: 500 and a host that is not Helio fail, each said', async () => {
 		const { access_token: storedToken } = sim.helio.issueToken();
 		sim.helio.faults.failRest({ method: 'POST', pathPrefix: '/api/v1/login', status: 500 });
-		const unavailable = await testCredential({ baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password, accessToken: storedToken });
+		const unavailable = await testCredential({
+			baseUrl: sim.helio.restUrl,
+			email: sim.helio.email,
+			password: sim.helio.password,
+			accessToken: storedToken,
+		});
 		expect(unavailable).toEqual({ status: 'Error', message: 'Helio could not log in now (internal error); test again shortly.' });
 
 		const server: Server = createServer((_req, res) => {
@@ -132,13 +148,21 @@ describe('Helio API credential', () => {
 				password: sim.helio.password,
 				accessToken: storedToken,
 			});
-			expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^The Trader Host answered, but not like a Helio trader platform/) });
+			expect(result).toEqual({
+				status: 'Error',
+				message: expect.stringMatching(/^The Trader Host answered, but not like a Helio trader platform/),
+			});
 		} finally {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		}
 
-		const good = await testCredential({ baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password, accessToken: storedToken });
+		const good = await testCredential({
+			baseUrl: sim.helio.restUrl,
+			email: sim.helio.email,
+			password: sim.helio.password,
+			accessToken: storedToken,
+		});
 		expect(good.status).toBe('OK');
 	});
 
@@ -177,7 +201,11 @@ describe('Helio API credential', () => {
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const { port } = server.address() as AddressInfo;
 		await new Promise<void>((resolve) => server.close(() => resolve()));
-		const result = await testCredential({ baseUrl: `http://127.0.0.1:${port}/helio`, email: sim.helio.email, password: sim.helio.password });
+		const result = await testCredential({
+			baseUrl: `http://127.0.0.1:${port}/helio`,
+			email: sim.helio.email,
+			password: sim.helio.password,
+		});
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/refused the connection/);
 	});

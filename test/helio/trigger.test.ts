@@ -39,11 +39,13 @@ describe('Helio Trigger', () => {
 		await sim.close();
 	});
 
-	it('logs in, subscribes to events, depth and every account\'s metrics, and resolves once all are acknowledged', async () => {
+	it("logs in, subscribes to events, depth and every account's metrics, and resolves once all are acknowledged", async () => {
 		await setUp();
 		const subscriptions: string[] = [];
 		sim.helio.events.on('ws:subscribe', ({ channel, symbols, events, symbol, depth, accountId }) =>
-			subscriptions.push(channel === 'events' ? `events ${symbols} ${events}` : channel === 'depth' ? `depth ${symbol} ${depth}` : `metrics ${accountId}`),
+			subscriptions.push(
+				channel === 'events' ? `events ${symbols} ${events}` : channel === 'depth' ? `depth ${symbol} ${depth}` : `metrics ${accountId}`,
+			),
 		);
 		const logins: boolean[] = [];
 		sim.helio.events.on('login', ({ ok }) => logins.push(ok));
@@ -68,7 +70,7 @@ describe('Helio Trigger', () => {
 		expect(`${error.message} ${allLogText()}`).not.toContain('not-the-password-123');
 	});
 
-	it('refuses an unknown symbol at activation with Helio\'s error code', async () => {
+	it("refuses an unknown symbol at activation with Helio's error code", async () => {
 		await setUp();
 		await expect(start({ symbols: 'NOTASYMBOL' })).rejects.toMatchObject({
 			message: expect.stringMatching(/Helio refused the subscription: .*UNKNOWN_SYMBOL/),
@@ -90,7 +92,10 @@ describe('Helio Trigger', () => {
 			volume: 7,
 		});
 		expect(placed.status).toBe(201);
-		await trigger.waitForItem((json) => json.event === 'executionEvent' && (json.data as { status?: string }).status === 'FILLED', 'the fill');
+		await trigger.waitForItem(
+			(json) => json.event === 'executionEvent' && (json.data as { status?: string }).status === 'FILLED',
+			'the fill',
+		);
 		await trigger.waitForItem((json) => json.event === 'metricsEvent', 'account metrics');
 		sim.helio.faults.sendError('RATE_LIMIT', 'slow down');
 		const error = await trigger.waitForItem((json) => json.event === 'error', 'the server error');
@@ -108,19 +113,25 @@ describe('Helio Trigger', () => {
 
 	it('keeps only the latest quote per symbol within the window', async () => {
 		await setUp();
-		const trigger = await start({ symbols: 'EURUSD, GBPUSD', events: ['quoteEvent'], options: { ...FAST, delivery: 'batch', batchWindowMs: 300, batchMaxItems: 0, keepLatest: true } });
+		const trigger = await start({
+			symbols: 'EURUSD, GBPUSD',
+			events: ['quoteEvent'],
+			options: { ...FAST, delivery: 'batch', batchWindowMs: 300, batchMaxItems: 0, keepLatest: true },
+		});
 		sim.helio.setQuote('EURUSD', 1.1, 1.1001);
 		sim.helio.setQuote('GBPUSD', 1.3, 1.3002);
 		sim.helio.setQuote('EURUSD', 1.2, 1.2001);
 		const items = await trigger.waitForItems(2);
 		expect(trigger.recorder.emissions).toHaveLength(1);
-		expect(items.map((item) => [(item.json.data as { symbol: string }).symbol, (item.json.data as { bid: number }).bid, item.json.coalesced])).toEqual([
+		expect(
+			items.map((item) => [(item.json.data as { symbol: string }).symbol, (item.json.data as { bid: number }).bid, item.json.coalesced]),
+		).toEqual([
 			['EURUSD', 1.2, 2],
 			['GBPUSD', 1.3, undefined],
 		]);
 	});
 
-	it('answers Helio\'s protocol pings, so the server keeps it', async () => {
+	it("answers Helio's protocol pings, so the server keeps it", async () => {
 		await setUp();
 		await start();
 		const pong = sim.helio.events.waitFor('ws:protocol-pong');
@@ -204,7 +215,11 @@ describe('Helio Trigger', () => {
 		sim.helio.faults.sendMalformed('schema');
 		sim.helio.setQuote('EURUSD', 1.08, 1.0801);
 		await trigger.waitForItem((json) => json.event === 'quoteEvent', 'a quote');
-		const everything = [allLogText(), JSON.stringify(trigger.items), ...trigger.recorder.failedExecutions.map((error) => `${error.message} ${(error as { description?: string }).description}`)].join('\n');
+		const everything = [
+			allLogText(),
+			JSON.stringify(trigger.items),
+			...trigger.recorder.failedExecutions.map((error) => `${error.message} ${(error as { description?: string }).description}`),
+		].join('\n');
 		expect(everything).not.toContain(sim.helio.password);
 		// Helio's tokens are JWT-shaped (header.payload.signature): none may show anywhere.
 		expect(everything).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);

@@ -17,8 +17,14 @@ const requests: Array<{ entry: string; at: number }> = [];
 beforeAll(async () => {
 	sim = await startSimulator({ port: 0, openmarkets: { seed: 11 } });
 	sim.openmarkets.addContests(EXTRA_CONTESTS, { league_id: 'lg_nhl', startsInMs: 5 * 3_600_000 });
-	sim.openmarkets.events.on('rest:request', ({ method, path, status }) => requests.push({ entry: `${method} ${path} ${status}`, at: Date.now() }));
-	harness.setCredentials('openMarketsApi', { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl });
+	sim.openmarkets.events.on('rest:request', ({ method, path, status }) =>
+		requests.push({ entry: `${method} ${path} ${status}`, at: Date.now() }),
+	);
+	harness.setCredentials('openMarketsApi', {
+		apiKey: sim.openmarkets.apiKey,
+		baseUrl: sim.openmarkets.restUrl,
+		streamUrl: sim.openmarkets.streamUrl,
+	});
 });
 
 beforeEach(() => {
@@ -116,7 +122,10 @@ describe('Contest → Get Many', () => {
 	it.each([
 		[{ statuses: ['postponed'] }, /^Status: expected some of scheduled, live, final, cancelled, got \["postponed"\]$/],
 		[{ startsAfter: 'tomorrow' }, /^Starts After: expected a date/],
-		[{ startsAfter: '2026-06-02T00:00:00Z', startsBefore: '2026-06-01T00:00:00Z' }, /^Starts Before: 2026-06-01T00:00:00.000Z is not after Starts After/],
+		[
+			{ startsAfter: '2026-06-02T00:00:00Z', startsBefore: '2026-06-01T00:00:00Z' },
+			/^Starts Before: 2026-06-01T00:00:00.000Z is not after Starts After/,
+		],
 		[{ leagueIds: ' , ' }, /^League IDs: expected IDs separated by commas/],
 	])('refuses bad filters %j before any request', async (filters, message) => {
 		const result = await run({ resource: 'contest', operation: 'getAll', returnAll: true, filters });
@@ -157,7 +166,7 @@ describe('Contest → Get, Contest State → Get, Liquidity → Get, Depth → G
 		expect(requests).toEqual([]);
 	});
 
-	it('Contest State → Get outputs the contest\'s state', async () => {
+	it("Contest State → Get outputs the contest's state", async () => {
 		const contest = sim.openmarkets.contests()[2];
 		sim.openmarkets.setContestStatus(contest.id, 'live', { home_score: 2, away_score: 1, period: '2' });
 		const result = await run({ resource: 'contestState', operation: 'get', contestId: contest.id });
@@ -196,7 +205,7 @@ describe('Contest → Get, Contest State → Get, Liquidity → Get, Depth → G
 		expect(calls()).toEqual(Array(2).fill(`GET /openmarkets/flow/v1/contests/${contest.id}/liquidity 200`));
 	});
 
-	it('Depth → Get outputs each partner\'s levels of a position', async () => {
+	it("Depth → Get outputs each partner's levels of a position", async () => {
 		const position = sim.openmarkets.liquidity(sim.openmarkets.contests()[1].id).positions[1];
 		const result = await run({ resource: 'depth', operation: 'get', positionHash: position.position_hash });
 		expect(result.error).toBeUndefined();

@@ -71,7 +71,9 @@ describe('OpenMarkets API credential', () => {
 		sim.openmarkets.faults.failRest({ status: 429, retryAfterSeconds: 30 });
 		expect((await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl })).message).toMatch(/rate-limiting/);
 		sim.openmarkets.faults.failRest({ status: 503 });
-		expect((await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl })).message).toMatch(/temporarily unavailable/);
+		expect((await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl })).message).toMatch(
+			/temporarily unavailable/,
+		);
 		const short = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: `${sim.baseUrl}/openmarkets` });
 		expect(short).toEqual({ status: 'Error', message: expect.stringMatching(/should end in \/flow\/v1/) });
 	});

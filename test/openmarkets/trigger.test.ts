@@ -24,7 +24,12 @@ describe('OpenMarkets Trigger', () => {
 	}
 
 	function useCredentials(values: IDataObject) {
-		harness.setCredentials('openMarketsApi', { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl, ...values });
+		harness.setCredentials('openMarketsApi', {
+			apiKey: sim.openmarkets.apiKey,
+			baseUrl: sim.openmarkets.restUrl,
+			streamUrl: sim.openmarkets.streamUrl,
+			...values,
+		});
 	}
 
 	async function start(parameters: IDataObject) {
@@ -53,21 +58,32 @@ describe('OpenMarkets Trigger', () => {
 
 	it('subscribes both channels, emits each full book, then one item per changed entry and state changes', async () => {
 		await setUp();
-		const ids = sim.openmarkets.contests().slice(0, 2).map((contest) => contest.id);
+		const ids = sim.openmarkets
+			.contests()
+			.slice(0, 2)
+			.map((contest) => contest.id);
 		const trigger = await start(listOf(ids));
 		expect(sim.openmarkets.subscriptions()).toEqual([expect.objectContaining({ liquidity: ids, contest_state: ids })]);
 		await trigger.waitForItems(2);
 		const snapshots = of(trigger, 'liquidity.snapshot');
 		expect(snapshots.map((item) => (item.data as IDataObject).contest_id).sort()).toEqual([...ids].sort());
 		expect(snapshots[0]).toMatchObject({ venue: 'openmarkets', snapshot: true, reason: 'subscribed', shard: 1 });
-		expect((snapshots[0].data as IDataObject).positions).toEqual(sim.openmarkets.liquidity(String((snapshots[0].data as IDataObject).contest_id)).positions);
+		expect((snapshots[0].data as IDataObject).positions).toEqual(
+			sim.openmarkets.liquidity(String((snapshots[0].data as IDataObject).contest_id)).positions,
+		);
 
 		const sent = sim.openmarkets.moveLiquidity(ids[0]);
 		sim.openmarkets.setContestStatus(ids[1], 'live', { home_score: 1, away_score: 0 });
 		await trigger.waitForItem((item) => String(item.event).startsWith('contest_state'), 'the state change');
 		const updates = of(trigger, 'liquidity.update');
-		expect(updates.map((item) => (item.data as IDataObject).liquidity_hash)).toEqual(sent.changed_entries.map((entry) => entry.liquidity_hash));
-		expect(updates[0].data).toMatchObject({ contest_id: ids[0], price: sent.changed_entries[0].price, available: sent.changed_entries[0].available });
+		expect(updates.map((item) => (item.data as IDataObject).liquidity_hash)).toEqual(
+			sent.changed_entries.map((entry) => entry.liquidity_hash),
+		);
+		expect(updates[0].data).toMatchObject({
+			contest_id: ids[0],
+			price: sent.changed_entries[0].price,
+			available: sent.changed_entries[0].available,
+		});
 		expect(of(trigger, 'contest_state.update')[0].data).toMatchObject({ contest_id: ids[1], state: { status: 'live', home_score: 1 } });
 		expect(JSON.stringify(json(trigger)) + allLogText()).not.toContain(sim.openmarkets.apiKey);
 	});
@@ -83,9 +99,12 @@ describe('OpenMarkets Trigger', () => {
 		expect(of(trigger, 'liquidity.update')).toHaveLength(0);
 	});
 
-	it('after a drop resubscribes and emits every contest\'s full book, the first item reporting the gap', async () => {
+	it("after a drop resubscribes and emits every contest's full book, the first item reporting the gap", async () => {
 		await setUp();
-		const ids = sim.openmarkets.contests().slice(0, 3).map((contest) => contest.id);
+		const ids = sim.openmarkets
+			.contests()
+			.slice(0, 3)
+			.map((contest) => contest.id);
 		const trigger = await start({ ...listOf(ids), snapshotOnSubscribe: false });
 		const resubscribed = sim.openmarkets.waitFor('ws:subscribe', ({ channel }) => channel === 'contest_state');
 		sim.openmarkets.faults.dropConnections();
@@ -101,7 +120,13 @@ describe('OpenMarkets Trigger', () => {
 	it('spreads 450 contests over three connections of at most 200, and hears from each', async () => {
 		await setUp();
 		const added = sim.openmarkets.addContests(450, { league_id: 'lg_nba', startsInMs: 3600_000 });
-		const trigger = await start({ contests: 'rule', leagueIds: 'lg_nba', withinHours: 200, snapshotOnSubscribe: false, channels: ['liquidity'] });
+		const trigger = await start({
+			contests: 'rule',
+			leagueIds: 'lg_nba',
+			withinHours: 200,
+			snapshotOnSubscribe: false,
+			channels: ['liquidity'],
+		});
 		const subscriptions = sim.openmarkets.subscriptions();
 		expect(subscriptions.map((socket) => socket.liquidity.length)).toEqual([200, 200, expect.any(Number)]);
 		const followed = new Set(subscriptions.flatMap((socket) => socket.liquidity));
@@ -222,15 +247,19 @@ describe('OpenMarkets Trigger', () => {
 			.find((liquidity) => liquidity.partner_id !== partner)!;
 		sim.openmarkets.moveLiquidity(contest.id, [{ liquidity_hash: other.liquidity_hash, price: 0.01 }]);
 		sim.openmarkets.moveLiquidity(contest.id, [{ liquidity_hash: hash, price: Number((price + 0.01).toFixed(2)) }]);
-		sim.openmarkets.moveLiquidity(contest.id, [{ liquidity_hash: hash, price: Number((price + 0.025).toFixed(3)), available: available + 5 }]);
+		sim.openmarkets.moveLiquidity(contest.id, [
+			{ liquidity_hash: hash, price: Number((price + 0.025).toFixed(3)), available: available + 5 },
+		]);
 		const update = await trigger.waitForItem((item) => item.event === 'liquidity.update', 'the large move');
 		expect(update.data).toMatchObject({ liquidity_hash: hash, partner_id: partner, priceMove: 0.025, sizeChange: 5 });
 		expect(of(trigger, 'liquidity.update')).toHaveLength(1);
 		const snapshot = of(trigger, 'liquidity.snapshot')[0].data as { positions: Array<{ partner_liquidities: IDataObject[] }> };
-		expect(snapshot.positions.flatMap((position) => position.partner_liquidities).every((liquidity) => liquidity.partner_id === partner)).toBe(true);
+		expect(
+			snapshot.positions.flatMap((position) => position.partner_liquidities).every((liquidity) => liquidity.partner_id === partner),
+		).toBe(true);
 	});
 
-	it('answers the venue\'s protocol pings and sends its own ping', async () => {
+	it("answers the venue's protocol pings and sends its own ping", async () => {
 		await setUp({ pingIntervalMs: 100 });
 		const [contest] = sim.openmarkets.contests();
 		const timeouts: unknown[] = [];
@@ -271,7 +300,10 @@ describe('OpenMarkets Trigger', () => {
 		await closed;
 		sim.openmarkets.faults.resume();
 		const snapshot = await trigger.waitForItem((json) => json.event === 'liquidity.snapshot', 'the snapshot after reconnecting');
-		expect(snapshot).toMatchObject({ reason: 'reconnect', gap: { reasons: expect.arrayContaining([expect.stringContaining('no traffic')]) } });
+		expect(snapshot).toMatchObject({
+			reason: 'reconnect',
+			gap: { reasons: expect.arrayContaining([expect.stringContaining('no traffic')]) },
+		});
 	});
 
 	it('reports a key revoked while running once, and stops', async () => {

@@ -32,20 +32,37 @@ afterEach(async () => {
 });
 
 function useCredentials(values: IDataObject) {
-	harness.setCredentials('openMarketsApi', { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl, ...values });
+	harness.setCredentials('openMarketsApi', {
+		apiKey: sim.openmarkets.apiKey,
+		baseUrl: sim.openmarkets.restUrl,
+		streamUrl: sim.openmarkets.streamUrl,
+		...values,
+	});
 }
 
 const run = nodeRunner(harness, 'openMarkets', 'openMarketsApi', () => [sim.openmarkets.apiKey, WRONG_KEY]);
 
 function watch(contestIds: string[], fields: IDataObject = {}, cancel?: AbortSignal) {
-	return run({ resource: 'contest', operation: 'watch', contestIds: contestIds.join(', '), maxDurationSeconds: 30, ...fields }, [{}], {}, cancel);
+	return run(
+		{ resource: 'contest', operation: 'watch', contestIds: contestIds.join(', '), maxDurationSeconds: 30, ...fields },
+		[{}],
+		{},
+		cancel,
+	);
 }
 
 /** Resolves once the last channel (contest_state comes after liquidity) is subscribed on a connection. */
 const subscribed = (connectionId?: number) =>
-	sim.openmarkets.waitFor('ws:subscribe', (event) => event.channel === 'contest_state' && (connectionId === undefined || event.connectionId === connectionId));
+	sim.openmarkets.waitFor(
+		'ws:subscribe',
+		(event) => event.channel === 'contest_state' && (connectionId === undefined || event.connectionId === connectionId),
+	);
 
-const ids = (count: number) => sim.openmarkets.contests().slice(0, count).map((contest) => contest.id);
+const ids = (count: number) =>
+	sim.openmarkets
+		.contests()
+		.slice(0, count)
+		.map((contest) => contest.id);
 const entries = (contestId: string) => sim.openmarkets.liquidity(contestId).positions.flatMap((position) => position.partner_liquidities);
 const json = (result: { items: Array<{ json: IDataObject }> }) => result.items.map((item) => item.json);
 
@@ -67,14 +84,18 @@ describe('Contest → Watch', () => {
 		expect(result.error).toBeUndefined();
 		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(json(result).map((item) => item.event)).toEqual(['liquidity.update', 'liquidity.update', 'contest_state.update']);
-		expect(json(result).map((item) => (item.data as IDataObject).liquidity_hash).slice(0, 2)).toEqual(sent.changed_entries.map((entry) => entry.liquidity_hash));
+		expect(
+			json(result)
+				.map((item) => (item.data as IDataObject).liquidity_hash)
+				.slice(0, 2),
+		).toEqual(sent.changed_entries.map((entry) => entry.liquidity_hash));
 		const { type: _type, ...stateData } = state;
 		expect(json(result)[2]).toMatchObject({ data: stateData, connection: { id: 1, sequence: 3 }, gap: null });
 		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 		expect(sim.openmarkets.connectionCount()).toBe(0);
 	});
 
-	it('returns at the duration what arrived, as the simulator sent it, in the trigger\'s envelope', async () => {
+	it("returns at the duration what arrived, as the simulator sent it, in the trigger's envelope", async () => {
 		const [contest] = ids(1);
 		const ready = sim.openmarkets.waitFor('ws:subscribe', (event) => event.channel === 'liquidity');
 		const started = Date.now();
@@ -101,7 +122,7 @@ describe('Contest → Watch', () => {
 		expect(sim.openmarkets.connectionCount()).toBe(0);
 	});
 
-	it('starts with each contest\'s full book, even when a change overtakes it, and waits for the books before returning', async () => {
+	it("starts with each contest's full book, even when a change overtakes it, and waits for the books before returning", async () => {
 		const [first, second] = ids(2);
 		const ready = subscribed();
 		const watching = watch([first, second], { maxUpdates: 1 });
@@ -113,13 +134,21 @@ describe('Contest → Watch', () => {
 		expect(result.error).toBeUndefined();
 		const items = json(result);
 		expect(items).toHaveLength(3);
-		expect(items.slice(0, 2).map((item) => (item.data as IDataObject).contest_id).sort()).toEqual([first, second].sort());
+		expect(
+			items
+				.slice(0, 2)
+				.map((item) => (item.data as IDataObject).contest_id)
+				.sort(),
+		).toEqual([first, second].sort());
 		for (const book of items.slice(0, 2)) {
 			expect(book).toMatchObject({ event: 'liquidity.snapshot', snapshot: true, reason: 'subscribed', shard: 1, gap: null });
 		}
 		const secondBook = items.find((item) => (item.data as IDataObject).contest_id === second)!;
 		expect((secondBook.data as IDataObject).positions).toEqual(sim.openmarkets.liquidity(second).positions);
-		expect(items[2]).toMatchObject({ event: 'liquidity.update', data: { liquidity_hash: entry.liquidity_hash, available: entry.available + 3 } });
+		expect(items[2]).toMatchObject({
+			event: 'liquidity.update',
+			data: { liquidity_hash: entry.liquidity_hash, available: entry.available + 3 },
+		});
 		expect(restCalls.filter((call) => call.endsWith('/liquidity 200'))).toHaveLength(2);
 		expect(sim.openmarkets.connectionCount()).toBe(0);
 	});
@@ -132,7 +161,12 @@ describe('Contest → Watch', () => {
 			expect.objectContaining({
 				venue: 'openmarkets',
 				event: 'watch.empty',
-				data: expect.objectContaining({ contestIds: [contest], channels: ['liquidity', 'contest_state'], maxDurationSeconds: 0.2, endedBy: 'duration' }),
+				data: expect.objectContaining({
+					contestIds: [contest],
+					channels: ['liquidity', 'contest_state'],
+					maxDurationSeconds: 0.2,
+					endedBy: 'duration',
+				}),
 				gap: null,
 			}),
 		]);
@@ -145,7 +179,10 @@ describe('Contest → Watch', () => {
 		const ready = subscribed();
 		const watching = watch([first, second], { maxUpdates: 1, options: { includeSnapshot: false } });
 		const { connectionId } = await ready;
-		const resubscribed = sim.openmarkets.waitFor('ws:subscribe', (event) => event.channel === 'contest_state' && event.connectionId !== connectionId);
+		const resubscribed = sim.openmarkets.waitFor(
+			'ws:subscribe',
+			(event) => event.channel === 'contest_state' && event.connectionId !== connectionId,
+		);
 		sim.openmarkets.faults.dropConnections();
 		await resubscribed;
 		const sent = sim.openmarkets.moveLiquidity(first, [{ liquidity_hash: entries(first)[0].liquidity_hash, price: 0.37 }]);
@@ -165,7 +202,7 @@ describe('Contest → Watch', () => {
 		expect(sim.openmarkets.connectionCount()).toBe(0);
 	});
 
-	it('passes only the chosen partners\' liquidity', async () => {
+	it("passes only the chosen partners' liquidity", async () => {
 		const [contest] = ids(1);
 		const ready = subscribed();
 		const watching = watch([contest], { maxUpdates: 1, options: { partners: 'kalshi' } });
@@ -186,7 +223,9 @@ describe('Contest → Watch', () => {
 		const many = Array.from({ length: 201 }, (_, index) => `ct_${index}`);
 		const result = await watch(many);
 		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toBe('Contest IDs: 201 contests are more than one watch may follow: at most 200 (one OpenMarkets connection)');
+		expect(result.error?.message).toBe(
+			'Contest IDs: 201 contests are more than one watch may follow: at most 200 (one OpenMarkets connection)',
+		);
 		expect(connections).toBe(0);
 		expect(restCalls).toEqual([]);
 	});

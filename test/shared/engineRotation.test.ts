@@ -25,7 +25,10 @@ const timing = {
 class ExpiringSessions extends TotalisWebSocketProtocol {
 	private sessions = 0;
 
-	constructor(apiKey: string, private readonly lifetimeMs: number) {
+	constructor(
+		apiKey: string,
+		private readonly lifetimeMs: number,
+	) {
 		super(apiKey, { marketMakerQuotes: true, rfqIds: [] });
 	}
 
@@ -76,7 +79,7 @@ describe('StreamEngine with expiring credentials', () => {
 		expect(engine.stats.connections).toBe(2);
 	});
 
-	it('fails the start with the resolver\'s own failure (a refused login)', async () => {
+	it("fails the start with the resolver's own failure (a refused login)", async () => {
 		const redactor = new Redactor([]);
 		engine = new StreamEngine({
 			transport: new WebSocketTransport({

@@ -95,8 +95,7 @@ class ScriptServer {
 // ---------------------------------------------------------------------------------------------
 // Test nodes that call the client: an action node and a trigger.
 
-type ProbeCall = Omit<RequestJsonOptions, 'credentialType' | 'redactor' | 'parseError'> &
-	Partial<Pick<RequestJsonOptions, 'parseError'>>;
+type ProbeCall = Omit<RequestJsonOptions, 'credentialType' | 'redactor' | 'parseError'> & Partial<Pick<RequestJsonOptions, 'parseError'>>;
 
 /** What the probe node calls next (the test sets it; functions cannot travel as node parameters). */
 let probeCall: ProbeCall;
@@ -130,7 +129,9 @@ class RestProbe implements INodeType {
 			...probeCall,
 		});
 		const { status, body, attempts, waitedMs, headers } = response;
-		return [[{ json: { status, body: body as IDataObject, attempts, waitedMs, contentType: headers['content-type'] }, pairedItem: { item: 0 } }]];
+		return [
+			[{ json: { status, body: body as IDataObject, attempts, waitedMs, contentType: headers['content-type'] }, pairedItem: { item: 0 } }],
+		];
 	}
 }
 
@@ -216,7 +217,15 @@ afterAll(async () => {
 async function probe(call: ProbeCall): Promise<NodeRunResult> {
 	probeCall = call;
 	const result = await harness.executeNode('restProbe', {}, 'totalisApi');
-	const text = JSON.stringify({ items: result.items, error: result.error && { ...result.error, message: result.error.message, description: result.error.description, stack: result.error.stack } });
+	const text = JSON.stringify({
+		items: result.items,
+		error: result.error && {
+			...result.error,
+			message: result.error.message,
+			description: result.error.description,
+			stack: result.error.stack,
+		},
+	});
 	expect(text).not.toContain(KEY);
 	expect(text).not.toContain(sim.totalis.apiKey);
 	return result;
@@ -283,7 +292,13 @@ describe('requestJson from an action node (IExecuteFunctions)', () => {
 		script.queue.push({ status: 201, body: { id: 'thing-42' } });
 		const result = await probe({ ...base, method: 'POST', baseUrl: `${script.url}/api/`, body: { size: 3 }, qs: { dry: 'yes' } });
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toEqual({ status: 201, body: { id: 'thing-42' }, attempts: 1, waitedMs: 0, contentType: 'application/json' });
+		expect(result.items[0].json).toEqual({
+			status: 201,
+			body: { id: 'thing-42' },
+			attempts: 1,
+			waitedMs: 0,
+			contentType: 'application/json',
+		});
 		expect(script.seen).toHaveLength(1);
 		const [seen] = script.seen;
 		expect(seen.method).toBe('POST');
@@ -367,7 +382,11 @@ describe('requestJson from an action node (IExecuteFunctions)', () => {
 
 	it('scrubs a key the venue echoes back from the message and the error context', async () => {
 		script.queue.push({ status: 401, body: { error: `Invalid API key ${KEY}` } });
-		const parseError = (_status: number, body: unknown): VenueError => ({ code: 'UNAUTHORIZED', message: (body as { error: string }).error, details: body });
+		const parseError = (_status: number, body: unknown): VenueError => ({
+			code: 'UNAUTHORIZED',
+			message: (body as { error: string }).error,
+			details: body,
+		});
 		const result = await probe({ ...base, baseUrl: script.url, parseError });
 		expect(result.error?.message).toBe('Example could not read the thing: Invalid API key *** (UNAUTHORIZED, HTTP 401)');
 		expect(result.error?.context).toMatchObject({ venueMessage: 'Invalid API key ***', details: { error: 'Invalid API key ***' } });
@@ -395,7 +414,9 @@ describe('requestJson from an action node (IExecuteFunctions)', () => {
 		await new Promise<void>((resolve) => closed.close(() => resolve()));
 		const result = await probe({ ...base, baseUrl: `http://user:${KEY}@127.0.0.1:${port}/api?token=${KEY}` });
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toMatch(new RegExp(`^Could not reach Example at 127\\.0\\.0\\.1:${port} to read the thing: the connection was refused`));
+		expect(result.error?.message).toMatch(
+			new RegExp(`^Could not reach Example at 127\\.0\\.0\\.1:${port} to read the thing: the connection was refused`),
+		);
 		expect(result.error?.description).toContain(`http://127.0.0.1:${port}/api`);
 		expect(result.error?.context).toMatchObject({ code: 'ECONNREFUSED', url: `http://127.0.0.1:${port}/api/v2/things/42` });
 	});

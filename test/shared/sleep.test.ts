@@ -67,7 +67,7 @@ describe("the REST client's sleep on each n8n-workflow", () => {
 		['2.41 (sleep with a signal)', workflow],
 		['1.100.0 … 2.20.0 (sleepWithAbort)', { sleep: plainSleep, sleepWithAbort: legacySleepWithAbort }],
 		['older (fallback)', { sleep: plainSleep }],
-	])('%s: cancels as RequestCancelledError and leaves no listener on the caller\'s signal', async (_version, exports) => {
+	])("%s: cancels as RequestCancelledError and leaves no listener on the caller's signal", async (_version, exports) => {
 		const { sleep, RequestCancelledError } = loadWith(exports).wait;
 		const longLived = new AbortController();
 		for (let i = 0; i < 3; i++) await sleep(1, [longLived.signal]);

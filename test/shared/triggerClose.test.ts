@@ -79,7 +79,10 @@ describe('closing a stream trigger', () => {
 		expect(closeFailure.message).toBe('the socket would not close: wss://venue.test/ws?session=***');
 		expect(stopped).toEqual(['stream', 'companion']);
 		expect(logLines).toContainEqual(
-			expect.objectContaining({ level: 'warn', message: 'Probe: closing failed: the socket would not close: wss://venue.test/ws?session=***' }),
+			expect.objectContaining({
+				level: 'warn',
+				message: 'Probe: closing failed: the socket would not close: wss://venue.test/ws?session=***',
+			}),
 		);
 	});
 
@@ -107,7 +110,16 @@ describe('closing a stream trigger', () => {
 			'trigger',
 			'activate',
 			(wf, node, additionalData, mode, activation) =>
-				new TriggerContext(wf, node, additionalData, mode, activation, () => {}, () => {}, () => {}),
+				new TriggerContext(
+					wf,
+					node,
+					additionalData,
+					mode,
+					activation,
+					() => {},
+					() => {},
+					() => {},
+				),
 			() => {
 				throw new Error('this workflow has no poll nodes');
 			},

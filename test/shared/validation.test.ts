@@ -9,7 +9,10 @@ const schema = z
 		when: z.union([z.string(), z.number()]),
 		note: z.string().optional(),
 		legs: z.array(z.object({ side: z.string() }).passthrough()).optional(),
-		quote: z.object({ odds: z.number().min(1, 'odds must be at least 1') }).passthrough().optional(),
+		quote: z
+			.object({ odds: z.number().min(1, 'odds must be at least 1') })
+			.passthrough()
+			.optional(),
 		anything: z.unknown(),
 	})
 	.passthrough();

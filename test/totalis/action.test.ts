@@ -124,10 +124,9 @@ describe('Quote Request → Get', () => {
 		const request = sim.totalis.createQuoteRequest({ betAmount: 40 });
 		const low = sim.totalis.addCompetitorQuote(request.id, { payoutOdds: 2.5, mmId: 'mm_rival_a' });
 		const high = sim.totalis.addCompetitorQuote(request.id, { payoutOdds: 3.25, mmId: 'mm_rival_b' });
-		const result = await run(
-			{ resource: 'quoteRequest', operation: 'get', quoteRequestId: '={{ $json.data.id }}' },
-			[{ data: { id: request.id } }],
-		);
+		const result = await run({ resource: 'quoteRequest', operation: 'get', quoteRequestId: '={{ $json.data.id }}' }, [
+			{ data: { id: request.id } },
+		]);
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(1);
 		const data = result.items[0].json as { quote_request: IDataObject; quotes: IDataObject[]; best_quote: IDataObject };
@@ -210,7 +209,10 @@ describe('Quote Request → Submit Quote', () => {
 		expect(result.error?.message).toBe(
 			`Totalis refused the quote on quote request "${request.id}": the quote request moved on to version ${updated.version} (you priced version ${request.version}); re-price`,
 		);
-		expect(result.error?.context).toMatchObject({ code: 'CONFLICT', details: { reason: 'version_mismatch', current_version: updated.version } });
+		expect(result.error?.context).toMatchObject({
+			code: 'CONFLICT',
+			details: { reason: 'version_mismatch', current_version: updated.version },
+		});
 		expect(sim.totalis.getQuoteRequest(request.id).quotes).toEqual([]);
 	});
 });
@@ -380,7 +382,15 @@ describe('input validation: refused before any request, naming the field', () =>
 		],
 		[
 			'expiry of 0 ms',
-			{ resource: 'quoteRequest', operation: 'submitQuote', quoteRequestId: 'r1', requestVersion: 1, requestHash: 'h', payoutOdds: 2, expiresInMs: 0 },
+			{
+				resource: 'quoteRequest',
+				operation: 'submitQuote',
+				quoteRequestId: 'r1',
+				requestVersion: 1,
+				requestHash: 'h',
+				payoutOdds: 2,
+				expiresInMs: 0,
+			},
 			/^Expires In \(Ms\): expected a whole number of milliseconds greater than 0, got 0$/,
 		],
 		[
@@ -390,7 +400,14 @@ describe('input validation: refused before any request, naming the field', () =>
 		],
 		[
 			'empty hash',
-			{ resource: 'quoteRequest', operation: 'submitQuote', quoteRequestId: 'r1', requestVersion: 2, requestHash: '={{ $json.data?.request_hash }}', payoutOdds: 2 },
+			{
+				resource: 'quoteRequest',
+				operation: 'submitQuote',
+				quoteRequestId: 'r1',
+				requestVersion: 2,
+				requestHash: '={{ $json.data?.request_hash }}',
+				payoutOdds: 2,
+			},
 			/^Request Hash: expected the request_hash of the version you priced, got nothing$/,
 		],
 		[

@@ -15,7 +15,10 @@ const harness = new N8nHarness({ nodes: {}, credentialTypes: [TotalisApi] });
 let sim: VenueSimulator;
 
 beforeAll(async () => {
-	sim = await startSimulator({ port: 0, totalis: { keys: { api_live_no_scope_key_123: { userId: 'did:privy:noscope', mmId: 'mm_noscope', scopes: [] } } } });
+	sim = await startSimulator({
+		port: 0,
+		totalis: { keys: { api_live_no_scope_key_123: { userId: 'did:privy:noscope', mmId: 'mm_noscope', scopes: [] } } },
+	});
 });
 
 afterAll(async () => {

@@ -57,11 +57,7 @@ export function useTotalisEnvironment() {
 		},
 		/** Starts the Totalis Trigger as an active workflow would; closed after the test. */
 		async start(parameters: Record<string, unknown> = {}) {
-			const trigger = await env.harness.startTrigger(
-				'totalisTrigger',
-				{ options: { ...FAST }, ...parameters } as never,
-				'totalisApi',
-			);
+			const trigger = await env.harness.startTrigger('totalisTrigger', { options: { ...FAST }, ...parameters } as never, 'totalisApi');
 			env.triggers.push(trigger);
 			return trigger;
 		},

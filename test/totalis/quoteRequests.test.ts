@@ -96,7 +96,7 @@ describe('Totalis Trigger (quote-request stream)', () => {
 		expect(allLogText()).not.toContain('api_live_wrong_sse_key_0000');
 	});
 
-	it('refuses to start for a key that may not quote (no mm:quote scope), in the venue\'s words', async () => {
+	it("refuses to start for a key that may not quote (no mm:quote scope), in the venue's words", async () => {
 		env.sim.totalis.addApiKey('api_live_reader_only_key_01', { userId: 'did:privy:reader', mmId: 'mm_reader', scopes: [] });
 		env.useCredentials({ apiKey: 'api_live_reader_only_key_01' });
 		const error = (await env.start(source).catch((caught: Error) => caught)) as Error;

@@ -8,12 +8,7 @@ describe('Totalis Trigger (manual mode)', () => {
 	const env = useTotalisEnvironment();
 
 	function runManual(parameters: Record<string, unknown>, onStarted?: () => Promise<void>) {
-		return env.harness.runManualTrigger(
-			'totalisTrigger',
-			{ options: { ...FAST }, ...parameters } as never,
-			'totalisApi',
-			{ onStarted },
-		);
+		return env.harness.runManualTrigger('totalisTrigger', { options: { ...FAST }, ...parameters } as never, 'totalisApi', { onStarted });
 	}
 
 	it('connects once, returns the first event, and closes its socket', async () => {
@@ -71,7 +66,11 @@ describe('Totalis Trigger (manual mode)', () => {
 	});
 
 	it('closing while the manual run is still connecting leaves no socket, no emit and no reconnect', async () => {
-		const { response, recorder } = await env.harness.manualTriggerResponse('totalisTrigger', { options: { ...FAST } } as never, 'totalisApi');
+		const { response, recorder } = await env.harness.manualTriggerResponse(
+			'totalisTrigger',
+			{ options: { ...FAST } } as never,
+			'totalisApi',
+		);
 		let connections = 0;
 		env.sim.totalis.events.on('ws:connection', () => connections++);
 		// A silent venue holds the handshake open, so the close lands mid-start for sure.

@@ -56,7 +56,7 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			expect(Date.now() - began).toBeLessThan(3000);
 		});
 
-		it('rejects when Totalis refuses a subscription (someone else\'s market-maker id)', async () => {
+		it("rejects when Totalis refuses a subscription (someone else's market-maker id)", async () => {
 			await expect(env.start({ marketMakerId: 'did:privy:not-mine' })).rejects.toMatchObject({
 				message: expect.stringMatching(/Totalis refused the subscription/),
 			});
@@ -146,7 +146,9 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 				exposure_legs: expect.any(Array),
 				quote: expect.objectContaining({ payout_odds: 3.5 }),
 			});
-			expect(trigger.recorder.emissions[0].deduplicationKey).toBe(`wf-test:totalisTrigger-under-test:totalis:accepted:${acceptance.quoteId}`);
+			expect(trigger.recorder.emissions[0].deduplicationKey).toBe(
+				`wf-test:totalisTrigger-under-test:totalis:accepted:${acceptance.quoteId}`,
+			);
 			// Nothing else arrives for this acceptance: the next item is an unrelated event.
 			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'later', rfq_id: 'r' });
 			await trigger.waitForItem((json) => json.event === 'quote:expired', 'the later event');
@@ -216,7 +218,7 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			expect(trigger.recorder.emitErrors).toEqual([]);
 		});
 
-		it('answers the venue\'s protocol pings', async () => {
+		it("answers the venue's protocol pings", async () => {
 			await env.start();
 			const pong = env.sim.totalis.events.waitFor('ws:protocol-pong');
 			expect(env.sim.totalis.pingClients()).toBe(1);

@@ -74,7 +74,11 @@ export function benchBooks(deltas = 100_000, outcomes = 20, reps = 5): BookBench
 
 export function formatBookBench(result: BookBenchResult): string {
 	const line = (label: string, ns: number) =>
-		`  ${label.padEnd(44)} ${(ns / 1000).toFixed(2).padStart(7)} µs/delta  ${(ns / result.parseNs).toFixed(2).padStart(6)}× parse  ${Math.round(1e9 / ns).toLocaleString('en-US').padStart(10)} deltas/s`;
+		`  ${label.padEnd(44)} ${(ns / 1000).toFixed(2).padStart(7)} µs/delta  ${(ns / result.parseNs).toFixed(2).padStart(6)}× parse  ${Math.round(
+			1e9 / ns,
+		)
+			.toLocaleString('en-US')
+			.padStart(10)} deltas/s`;
 	return [
 		`agg.market order-book keeper: ${result.deltas.toLocaleString('en-US')} deltas over ${result.outcomes} books, median of runs`,
 		line('JSON.parse only (baseline)', result.parseNs),

@@ -10,8 +10,26 @@ type Scenario = SettlementPlan | 'lost' | 'withdrawn' | 'expired';
 
 /** 20 rounds: mostly trades that settle, some lost to a rival, a few withdrawn, expired, voided or failed. */
 const CYCLE: readonly Scenario[] = [
-	'win', 'loss', 'lost', 'win', 'withdrawn', 'loss', 'win', 'lost', 'win', 'expired',
-	'loss', 'lost', 'win', 'cancelled', 'loss', 'withdrawn', 'win', 'lost', 'error', 'win',
+	'win',
+	'loss',
+	'lost',
+	'win',
+	'withdrawn',
+	'loss',
+	'win',
+	'lost',
+	'win',
+	'expired',
+	'loss',
+	'lost',
+	'win',
+	'cancelled',
+	'loss',
+	'withdrawn',
+	'win',
+	'lost',
+	'error',
+	'win',
 ];
 /** The most items one round yields (a settled trade: merged acceptance, confirmed, executed, created, settled). */
 const MAX_ITEMS_PER_ROUND = 5;

@@ -20,7 +20,8 @@ export class LoadGenerator {
 		});
 		// A generator that died answers every open blast, so no run waits for its timeout.
 		child.on('exit', (code) => {
-			for (const [id, settle] of this.pending) settle({ type: 'blasted', id, ok: false, reason: `the load generator exited (code ${code})`, bytes: 0, ms: 0 });
+			for (const [id, settle] of this.pending)
+				settle({ type: 'blasted', id, ok: false, reason: `the load generator exited (code ${code})`, bytes: 0, ms: 0 });
 			this.pending.clear();
 		});
 	}

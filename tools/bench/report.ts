@@ -99,7 +99,12 @@ const kb = (bytes: number) => `${bytes >= 0 ? '+' : ''}${(bytes / 1024).toFixed(
 function table(rows: string[][], align: ('l' | 'r')[]): string {
 	const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
 	return rows
-		.map((row) => row.map((cell, c) => (align[c] === 'l' ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd())
+		.map((row) =>
+			row
+				.map((cell, c) => (align[c] === 'l' ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+				.join('  ')
+				.trimEnd(),
+		)
 		.join('\n');
 }
 

@@ -59,7 +59,14 @@ async function main() {
 			for (const client of LONG_CLIENTS) {
 				progress(`memory: ${LABELS[client]}… `);
 				const figures = await longRun(
-					{ client, url: generator.url, warmRepeat, measuredRepeat: bodies - warmRepeat, framesPerBody: load.framesPerBody, sampleEveryMs: 250 },
+					{
+						client,
+						url: generator.url,
+						warmRepeat,
+						measuredRepeat: bodies - warmRepeat,
+						framesPerBody: load.framesPerBody,
+						sampleEveryMs: 250,
+					},
 					generator,
 					RUN_TIMEOUT_MS,
 				);
@@ -71,7 +78,13 @@ async function main() {
 		const results: BenchResults = {
 			generatedAt: new Date().toISOString(),
 			...environment(),
-			config: { itemsPerRun: ITEMS, repetitions: REPS, longRunFrames: LONG_FRAMES, batchMaxItems: BATCH_MAX_ITEMS, batchWindowMs: BATCH_WINDOW_MS },
+			config: {
+				itemsPerRun: ITEMS,
+				repetitions: REPS,
+				longRunFrames: LONG_FRAMES,
+				batchMaxItems: BATCH_MAX_ITEMS,
+				batchWindowMs: BATCH_WINDOW_MS,
+			},
 			load: {
 				framesPerRun: load.framesPerBody + 1,
 				itemsPerRun: load.itemsPerBody + 1,

@@ -50,7 +50,11 @@ export async function timedRun(kind: ClientKind, generator: LoadGenerator, timeo
 		const blasted = generator.blast(1, marker).then((done) => {
 			if (!done.ok) throw new Error(`load generator: ${done.reason}`);
 		});
-		const counts = await withTimeout(blasted.then(() => finished), timeoutMs, `${kind} run`);
+		const counts = await withTimeout(
+			blasted.then(() => finished),
+			timeoutMs,
+			`${kind} run`,
+		);
 		const wallMs = performance.now() - t0;
 		const cpu = process.cpuUsage(cpu0);
 		await blasted;

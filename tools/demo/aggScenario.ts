@@ -40,17 +40,26 @@ export async function startAggScenario(
 		const result = await harness.executeNode('aggMarket', { resource: 'balance', operation: 'get' } as never, 'aggMarketApi');
 		if (result.error) return report({ kind: 'failed', text: `agg.market balances: ${result.error.message}` });
 		const cash = (result.items[0]?.json.cash as IDataObject[] | undefined) ?? [];
-		report({ kind: 'portfolio', text: `agg.market cash: ${cash.map((entry) => `${entry.total} ${entry.tokenSymbol}`).join(', ') || 'none'}` });
+		report({
+			kind: 'portfolio',
+			text: `agg.market cash: ${cash.map((entry) => `${entry.total} ${entry.tokenSymbol}`).join(', ') || 'none'}`,
+		});
 	};
 
 	const onUserEvent = ({ json }: INodeExecutionData) => {
 		const data = json.data as IDataObject;
 		if (json.event === 'order_submitted') {
 			stats.orders++;
-			report({ kind: 'order', text: `agg.market order ${String(data.orderId)}: ${data.side} ${data.size} at ${data.price} on ${data.venue}` });
+			report({
+				kind: 'order',
+				text: `agg.market order ${String(data.orderId)}: ${data.side} ${data.size} at ${data.price} on ${data.venue}`,
+			});
 		} else if (json.event === 'order_event' && (data.event === 'filled' || data.event === 'partial_fill')) {
 			stats.fills++;
-			report({ kind: 'fill', text: `agg.market order ${String(data.orderId)} ${String(data.event)} on ${data.venue} (${data.filledAmountRaw} raw)` });
+			report({
+				kind: 'fill',
+				text: `agg.market order ${String(data.orderId)} ${String(data.event)} on ${data.venue} (${data.filledAmountRaw} raw)`,
+			});
 			pending = pending.then(reportBalances);
 		} else if (json.event === 'order_event') {
 			stats.failures++;
@@ -67,7 +76,10 @@ export async function startAggScenario(
 			report({ kind: 'gap', text: `agg.market book ${String(book.outcomeId)} resynced after a ${resynced.cause}: ${resynced.detail}` });
 		}
 		const price = (level: unknown) => ((level as IDataObject | null)?.price as number | undefined)?.toFixed(2) ?? '—';
-		report({ kind: 'book', text: `agg.market ${String(book.outcomeId)} ${price(book.bestBid)} / ${price(book.bestAsk)} (seq ${book.seq})` });
+		report({
+			kind: 'book',
+			text: `agg.market ${String(book.outcomeId)} ${price(book.bestBid)} / ${price(book.bestAsk)} (seq ${book.seq})`,
+		});
 	};
 
 	const triggers: ActiveTrigger[] = [

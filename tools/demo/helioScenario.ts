@@ -43,10 +43,17 @@ export async function startHelioScenario(
 			placedAt.delete(String(data.clientOrderId));
 			const latencyMs = started === undefined ? undefined : performance.now() - started;
 			if (latencyMs !== undefined) stats.fillLatenciesMs.push(latencyMs);
-			report({ kind: 'fill', text: `Helio order ${String(data.clientOrderId)} filled: ${data.side} ${data.volume} ${data.symbol} at ${data.price}`, latencyMs });
+			report({
+				kind: 'fill',
+				text: `Helio order ${String(data.clientOrderId)} filled: ${data.side} ${data.volume} ${data.symbol} at ${data.price}`,
+				latencyMs,
+			});
 		} else if (json.event === 'portfolioEvent') {
 			const positions = (data.positions as unknown[] | undefined)?.length ?? 0;
-			report({ kind: 'portfolio', text: `Helio portfolio of ${data.accountId}: ${positions} open position(s), balance ${Number(data.balance).toFixed(2)}` });
+			report({
+				kind: 'portfolio',
+				text: `Helio portfolio of ${data.accountId}: ${positions} open position(s), balance ${Number(data.balance).toFixed(2)}`,
+			});
 		} else if (json.event === 'error') {
 			report({ kind: 'failed', text: `Helio error ${data.code}: ${data.message}` });
 		}

@@ -92,7 +92,11 @@ export async function startMarketMakingLoop(harness: N8nHarness, report: (step: 
 				json,
 			);
 			stats.quoted++;
-			report({ kind: 'quoted', text: `quoted ${short(request.id)} v${request.version} at odds ${odds.toFixed(2)}`, latencyMs: performance.now() - started });
+			report({
+				kind: 'quoted',
+				text: `quoted ${short(request.id)} v${request.version} at odds ${odds.toFixed(2)}`,
+				latencyMs: performance.now() - started,
+			});
 		} catch (error) {
 			stats.failed++;
 			report({ kind: 'failed', text: `quote on ${short(request.id)} refused: ${(error as Error).message}` });
@@ -123,7 +127,11 @@ export async function startMarketMakingLoop(harness: N8nHarness, report: (step: 
 					const latency = performance.now() - started;
 					stats.confirmed++;
 					stats.confirmLatenciesMs.push(latency);
-					report({ kind: 'confirmed', text: `confirmed ${short(data.quote_id)} → execution ${short(confirmed.execution_id)}`, latencyMs: latency });
+					report({
+						kind: 'confirmed',
+						text: `confirmed ${short(data.quote_id)} → execution ${short(confirmed.execution_id)}`,
+						latencyMs: latency,
+					});
 				} catch (error) {
 					stats.failed++;
 					report({ kind: 'failed', text: `confirm of ${short(data.quote_id)} failed: ${(error as Error).message}` });

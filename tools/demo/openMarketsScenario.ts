@@ -46,17 +46,26 @@ export async function startOpenMarketsScenario(
 		} else if (json.event === 'liquidity.update') {
 			stats.moves++;
 			const move = typeof data.priceMove === 'number' ? ` (${data.priceMove > 0 ? '+' : ''}${data.priceMove})` : '';
-			report({ kind: 'quote', text: `OpenMarkets ${String(data.contest_id)} ${String(data.partner_id)} ${data.price}${move}, ${data.available} available` });
+			report({
+				kind: 'quote',
+				text: `OpenMarkets ${String(data.contest_id)} ${String(data.partner_id)} ${data.price}${move}, ${data.available} available`,
+			});
 		} else if (String(json.event).startsWith('contest_state')) {
 			stats.states++;
 			const state = (data.state ?? data) as IDataObject;
-			report({ kind: 'portfolio', text: `OpenMarkets ${String(data.contest_id)} ${state.status} ${state.home_score ?? ''}-${state.away_score ?? ''} ${state.period ?? ''}` });
+			report({
+				kind: 'portfolio',
+				text: `OpenMarkets ${String(data.contest_id)} ${state.status} ${state.home_score ?? ''}-${state.away_score ?? ''} ${state.period ?? ''}`,
+			});
 		} else if (json.event === 'error' || json.event === 'subscription_limit') {
 			report({ kind: 'failed', text: `OpenMarkets ${String(data.code ?? json.event)}: ${String(data.message ?? '')}` });
 		}
 	};
 
-	const leagueIds = openmarkets.leagues().map((league) => league.id).join(',');
+	const leagueIds = openmarkets
+		.leagues()
+		.map((league) => league.id)
+		.join(',');
 	const triggers: ActiveTrigger[] = [
 		await harness.startTrigger(
 			'openMarketsTrigger',

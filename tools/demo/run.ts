@@ -89,16 +89,26 @@ async function main() {
 		wsUrl: sim.agg.wsUrl,
 		refreshPath: sim.agg.refreshPath,
 	});
-	harness.setCredentials('openMarketsApi', { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl });
+	harness.setCredentials('openMarketsApi', {
+		apiKey: sim.openmarkets.apiKey,
+		baseUrl: sim.openmarkets.restUrl,
+		streamUrl: sim.openmarkets.streamUrl,
+	});
 	onLog((line) => {
 		if (line.level === 'warn' || line.level === 'error') console.log(`               ${line.level.toUpperCase()}      ${line.message}`);
 	});
 
 	console.log(`Venue simulator on ${sim.baseUrl} (Totalis REST ${sim.totalis.restUrl}, WebSocket ${sim.totalis.wsUrl})`);
 	console.log('Totalis market-making loop: quote requests → price → Submit Quote; quote accepted → Confirm; position settled → report');
-	console.log(`Helio (${sim.helio.restUrl}): a market order on EURUSD every 3 s; the trigger reports quotes (latest per second), fills and the portfolio`);
-	console.log(`agg.market (${sim.agg.restUrl}): the user's orders to their end with balances after fills; two books' top of book, a sequence gap every 10 s`);
-	console.log(`OpenMarkets (${sim.openmarkets.restUrl}): every contest starting within a day; line moves of 2 cents+, scores, full books; a drop every 15 s`);
+	console.log(
+		`Helio (${sim.helio.restUrl}): a market order on EURUSD every 3 s; the trigger reports quotes (latest per second), fills and the portfolio`,
+	);
+	console.log(
+		`agg.market (${sim.agg.restUrl}): the user's orders to their end with balances after fills; two books' top of book, a sequence gap every 10 s`,
+	);
+	console.log(
+		`OpenMarkets (${sim.openmarkets.restUrl}): every contest starting within a day; line moves of 2 cents+, scores, full books; a drop every 15 s`,
+	);
 	console.log(durationMs ? `Running for ${durationMs / 1000} s.\n` : 'Press Ctrl+C to stop.\n');
 
 	const loop = await startMarketMakingLoop(harness, print);
@@ -127,7 +137,9 @@ async function main() {
 			`Helio: ${h.orders} orders, ${h.fills} fills, ${h.quotes} quote updates, ${h.failed} failed; order placed → fill event median ${percentile(h.fillLatenciesMs, 50).toFixed(1)} ms`,
 		);
 		const a = agg.stats;
-		console.log(`agg.market: ${a.orders} orders, ${a.fills} fills, ${a.failures} failures; ${a.books} book updates, ${a.resyncs} resynced after a gap`);
+		console.log(
+			`agg.market: ${a.orders} orders, ${a.fills} fills, ${a.failures} failures; ${a.books} book updates, ${a.resyncs} resynced after a gap`,
+		);
 		const o = openMarkets.stats;
 		console.log(`OpenMarkets: ${o.moves} line moves, ${o.states} state changes, ${o.snapshots} full books, ${o.gaps} items after a gap`);
 		if (stats.confirmLatenciesMs.length > 0) {

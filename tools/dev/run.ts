@@ -9,13 +9,24 @@ import { join } from 'node:path';
 
 import { startN8nWithPackage, type N8nWithPackage } from '../e2e';
 import { projectCacheDir } from '../e2e/cacheDir';
-import { AGG_CREDENTIAL_NAME, EXAMPLE_CREDENTIAL_NAME, HELIO_CREDENTIAL_NAME, loadExample, OPENMARKETS_CREDENTIAL_NAME } from '../e2e/examples';
+import {
+	AGG_CREDENTIAL_NAME,
+	EXAMPLE_CREDENTIAL_NAME,
+	HELIO_CREDENTIAL_NAME,
+	loadExample,
+	OPENMARKETS_CREDENTIAL_NAME,
+} from '../e2e/examples';
 import { N8nApiError } from '../e2e/n8nApi';
 import { logHelioEvents, logTotalisEvents, startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SIMULATOR_PORT = Number(process.env.SIMULATOR_PORT ?? 5700);
-const EXAMPLES = ['totalis-market-making.json', 'helio-quote-signal.json', 'agg-market-fills-and-spread.json', 'openmarkets-line-moves.json'];
+const EXAMPLES = [
+	'totalis-market-making.json',
+	'helio-quote-signal.json',
+	'agg-market-fills-and-spread.json',
+	'openmarkets-line-moves.json',
+];
 const AGG_EXAMPLE = 'agg-market-fills-and-spread.json';
 
 /** What this folder's n8n already holds, so a restart keeps the user's edits instead of re-importing. */
@@ -104,7 +115,7 @@ async function provision(n8n: N8nWithPackage, sim: VenueSimulator, statePath: st
 			if (file === AGG_EXAMPLE && restartAgg && (await n8n.api.getWorkflow(known)).active) {
 				await n8n.api.deactivateWorkflow(known);
 				await n8n.api.activateWorkflow(known);
-				say('restarted the agg.market workflow on this run\'s simulator tokens');
+				say("restarted the agg.market workflow on this run's simulator tokens");
 			}
 			continue;
 		}

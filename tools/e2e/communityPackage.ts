@@ -82,7 +82,18 @@ export async function installCommunityPackage(options: InstallCommunityPackageOp
 		progress.say(`installing ${filename} into ${nodesDir}`);
 		await runCommand(
 			'npm',
-			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error', '--prefix', dir],
+			[
+				'install',
+				'--audit=false',
+				'--fund=false',
+				'--bin-links=false',
+				'--install-strategy=shallow',
+				'--ignore-scripts=true',
+				'--package-lock=false',
+				'--loglevel=error',
+				'--prefix',
+				dir,
+			],
 			{ cwd: dir, env, timeoutMs: 5 * 60_000 },
 		);
 		await recordInLedger(nodesDir, unpacked.name, unpacked.version);
@@ -102,7 +113,11 @@ export async function installCommunityPackage(options: InstallCommunityPackageOp
 /** n8n's list of installed community packages (it rebuilds an unusable one from its database). */
 async function recordInLedger(nodesDir: string, name: string, version: string): Promise<void> {
 	const file = join(nodesDir, 'package.json');
-	let ledger: { name: string; private: boolean; dependencies: Record<string, string> } = { name: 'installed-nodes', private: true, dependencies: {} };
+	let ledger: { name: string; private: boolean; dependencies: Record<string, string> } = {
+		name: 'installed-nodes',
+		private: true,
+		dependencies: {},
+	};
 	try {
 		const existing = JSON.parse(await readFile(file, 'utf8')) as typeof ledger;
 		if (existing?.dependencies) ledger = existing;

@@ -50,7 +50,9 @@ async function acquire(lockDir: string, options: DirectoryLockOptions): Promise<
 			continue;
 		}
 		if (Date.now() > deadline) {
-			throw new Error(`Timed out waiting for the lock ${lockDir} held by ${owner ? `pid ${owner.pid} since ${owner.since}` : 'an unknown process'}`);
+			throw new Error(
+				`Timed out waiting for the lock ${lockDir} held by ${owner ? `pid ${owner.pid} since ${owner.since}` : 'an unknown process'}`,
+			);
 		}
 		options.onWait?.(owner);
 		await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2000));
@@ -67,7 +69,10 @@ async function readOwner(lockDir: string): Promise<LockOwner | undefined> {
 
 async function isStale(lockDir: string, owner: LockOwner | undefined): Promise<boolean> {
 	if (!owner) {
-		const created = await stat(lockDir).then((info) => info.mtimeMs, () => undefined);
+		const created = await stat(lockDir).then(
+			(info) => info.mtimeMs,
+			() => undefined,
+		);
 		return created === undefined || Date.now() - created > OWNERLESS_GRACE_MS;
 	}
 	// Another machine sharing the cache folder: its pids mean nothing here, so wait for it.

@@ -3,7 +3,11 @@ import type { N8nApi, N8nExecution } from './n8nApi';
 import { pollUntil } from './pollUntil';
 
 /** The `json` of every item `nodeName` returned (first run, first output unless given). */
-export function nodeOutputJson(execution: N8nExecution, nodeName: string, options: { run?: number; output?: number } = {}): Array<Record<string, unknown>> {
+export function nodeOutputJson(
+	execution: N8nExecution,
+	nodeName: string,
+	options: { run?: number; output?: number } = {},
+): Array<Record<string, unknown>> {
 	const runs = execution.data?.resultData?.runData?.[nodeName];
 	if (!runs) return [];
 	const items = runs[options.run ?? 0]?.data?.main?.[options.output ?? 0] ?? [];

@@ -19,7 +19,13 @@ export function assertPortFree(port: number, host = '127.0.0.1'): Promise<void> 
 		const server = createServer();
 		server.unref();
 		server.once('error', (error: NodeJS.ErrnoException) =>
-			reject(new Error(error.code === 'EADDRINUSE' ? `Port ${port} on ${host} is already in use: stop what listens there, or choose another port` : error.message)),
+			reject(
+				new Error(
+					error.code === 'EADDRINUSE'
+						? `Port ${port} on ${host} is already in use: stop what listens there, or choose another port`
+						: error.message,
+				),
+			),
 		);
 		server.listen(port, host, () => server.close(() => resolve()));
 	});

@@ -96,7 +96,12 @@ export async function startN8nWithPackage(options: StartN8nWithPackageOptions = 
 }
 
 export { ensureN8n, defaultN8nDir, N8N_VERSION, type N8nInstallation, type EnsureN8nOptions } from './n8nInstall';
-export { installCommunityPackage, findRepoRoot, type InstalledCommunityPackage, type InstallCommunityPackageOptions } from './communityPackage';
+export {
+	installCommunityPackage,
+	findRepoRoot,
+	type InstalledCommunityPackage,
+	type InstallCommunityPackageOptions,
+} from './communityPackage';
 export { startN8n, DEFAULT_OWNER, type N8nOwner, type RunningN8n, type StartN8nOptions } from './n8nProcess';
 export {
 	N8nApi,

@@ -157,7 +157,10 @@ export class N8nApi {
 
 	/** `POST /rest/login`: keeps the session cookie (n8n-auth). */
 	async login(owner: N8nOwner): Promise<void> {
-		const response = await this.send('POST', '/rest/login', { auth: 'none', body: { emailOrLdapLoginId: owner.email, password: owner.password } });
+		const response = await this.send('POST', '/rest/login', {
+			auth: 'none',
+			body: { emailOrLdapLoginId: owner.email, password: owner.password },
+		});
 		const cookie = response.headers
 			.getSetCookie()
 			.map((header) => header.split(';')[0])
@@ -209,8 +212,14 @@ export class N8nApi {
 		if (options.waitForTriggers === false) return workflow;
 		const settled = await this.waitForPublication(id, options.timeoutMs);
 		if (settled.status !== 'published') {
-			const errors = settled.triggers.filter((trigger) => trigger.errorMessage).map((trigger) => `node ${trigger.nodeId}: ${trigger.errorMessage}`);
-			throw new N8nActivationError(id, settled, `Workflow ${id} did not activate (publication ${settled.status}): ${errors.join('; ') || 'no error reported'}`);
+			const errors = settled.triggers
+				.filter((trigger) => trigger.errorMessage)
+				.map((trigger) => `node ${trigger.nodeId}: ${trigger.errorMessage}`);
+			throw new N8nActivationError(
+				id,
+				settled,
+				`Workflow ${id} did not activate (publication ${settled.status}): ${errors.join('; ') || 'no error reported'}`,
+			);
 		}
 		return workflow;
 	}
@@ -242,7 +251,10 @@ export class N8nApi {
 	}
 
 	getExecution(id: string, options: { includeData?: boolean } = {}): Promise<N8nExecution> {
-		return this.json('GET', `/api/v1/executions/${encodeURIComponent(id)}`, { auth: 'apiKey', query: { includeData: options.includeData } });
+		return this.json('GET', `/api/v1/executions/${encodeURIComponent(id)}`, {
+			auth: 'apiKey',
+			query: { includeData: options.includeData },
+		});
 	}
 
 	// ---- the editor's API (/rest, session) ----
@@ -261,7 +273,11 @@ export class N8nApi {
 
 	/** Where n8n is with starting (or stopping) the workflow's triggers: `GET /rest/workflows/<id>/publication-status`. */
 	async publicationStatus(workflowId: string): Promise<PublicationStatus> {
-		const answer = await this.json<{ data: PublicationStatus }>('GET', `/rest/workflows/${encodeURIComponent(workflowId)}/publication-status`, { auth: 'session' });
+		const answer = await this.json<{ data: PublicationStatus }>(
+			'GET',
+			`/rest/workflows/${encodeURIComponent(workflowId)}/publication-status`,
+			{ auth: 'session' },
+		);
 		return answer.data;
 	}
 

@@ -73,17 +73,21 @@ async function ensure(options: EnsureN8nOptions): Promise<N8nInstallation> {
 	const progress = startProgress(`n8n ${N8N_VERSION}`, options.log);
 	await mkdir(join(dir, '..'), { recursive: true });
 	let waitNoticeShown = false;
-	await withDirectoryLock(`${dir}.lock`, async () => {
-		// Another run may have finished the install while this one waited for the lock.
-		if (await hasStamp(dir, wanted)) return;
-		await install(dir, runtime, wanted, progress);
-	}, {
-		onWait: (owner) => {
-			if (waitNoticeShown) return;
-			waitNoticeShown = true;
-			progress.say(`waiting for another run (pid ${owner?.pid ?? '?'}) that is installing n8n into ${dir}`);
+	await withDirectoryLock(
+		`${dir}.lock`,
+		async () => {
+			// Another run may have finished the install while this one waited for the lock.
+			if (await hasStamp(dir, wanted)) return;
+			await install(dir, runtime, wanted, progress);
 		},
-	});
+		{
+			onWait: (owner) => {
+				if (waitNoticeShown) return;
+				waitNoticeShown = true;
+				progress.say(`waiting for another run (pid ${owner?.pid ?? '?'}) that is installing n8n into ${dir}`);
+			},
+		},
+	);
 	return installation;
 }
 
@@ -93,7 +97,13 @@ function describe(dir: string, runtime: NodeRuntime): N8nInstallation {
 }
 
 function wantedStamp(): InstallStamp {
-	return { n8n: N8N_VERSION, linkedom: LINKEDOM_VERSION, nodeAbi: process.versions.modules, platform: process.platform, arch: process.arch };
+	return {
+		n8n: N8N_VERSION,
+		linkedom: LINKEDOM_VERSION,
+		nodeAbi: process.versions.modules,
+		platform: process.platform,
+		arch: process.arch,
+	};
 }
 
 async function hasStamp(dir: string, wanted: InstallStamp): Promise<boolean> {

@@ -7,7 +7,10 @@ export interface PollOptions {
 	description: string | (() => string);
 }
 
-export async function pollUntil<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, options: PollOptions): Promise<T> {
+export async function pollUntil<T>(
+	check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+	options: PollOptions,
+): Promise<T> {
 	const deadline = Date.now() + options.timeoutMs;
 	let lastError: unknown;
 	for (;;) {

@@ -47,7 +47,10 @@ export function testerNode(credentialType: string): INode {
 }
 
 /** The tester's verdict on an answer: a responseSuccessBody rule whose key holds its value fails the test. */
-export function answeredTestResult(response: INodeExecutionData[][] | null | undefined, testRequest: ICredentialTestRequest): CredentialTestResult {
+export function answeredTestResult(
+	response: INodeExecutionData[][] | null | undefined,
+	testRequest: ICredentialTestRequest,
+): CredentialTestResult {
 	for (const rule of testRequest.rules ?? []) {
 		if (rule.type === 'responseSuccessBody') {
 			const json = response![0][0].json;

@@ -21,9 +21,7 @@ export type CredentialClass = new () => ICredentialType;
 /** Resolves `={{$credentials.x}}` (the only expression form our credentials' `authenticate` uses). */
 function resolveCredentialExpression(value: string, credentials: ICredentialDataDecryptedObject): string {
 	if (!value.startsWith('=')) return value;
-	return value
-		.slice(1)
-		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_match, key: string) => String(credentials[key] ?? ''));
+	return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_match, key: string) => String(credentials[key] ?? ''));
 }
 
 export class CredentialsStore extends ICredentialsHelper {

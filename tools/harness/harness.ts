@@ -27,7 +27,14 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { answeredTestResult, failedTestResult, testerNode, testerNodeType, TESTER_NODE_TYPE, type CredentialTestResult } from './credentialTester';
+import {
+	answeredTestResult,
+	failedTestResult,
+	testerNode,
+	testerNodeType,
+	TESTER_NODE_TYPE,
+	type CredentialTestResult,
+} from './credentialTester';
 import { CredentialsStore, type CredentialClass } from './credentialsStore';
 import { ItemsSource, NodeTypes, type NodeClass } from './nodeTypes';
 import { ActiveTrigger, TriggerRecorder } from './triggerRecorder';

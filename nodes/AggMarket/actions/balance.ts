@@ -16,7 +16,7 @@ export const balanceOperations: INodeProperties = {
 			value: 'get',
 			action: 'Get the balances',
 			description:
-				'The cash of the user per token (with totalRaw also given as the decimal number total, using the token\'s decimals, per chain too) and the value of positions per venue, as one item',
+				"The cash of the user per token (with totalRaw also given as the decimal number total, using the token's decimals, per chain too) and the value of positions per venue, as one item",
 		},
 	],
 	default: 'get',
@@ -51,7 +51,10 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: AggSessi
 	const cash = body.cash.map((entry) => {
 		const withTotal: IDataObject = { ...(entry as IDataObject), total: rawToDecimal(entry.totalRaw, entry.decimals) ?? null };
 		if (entry.chains) {
-			withTotal.chains = entry.chains.map((chain) => ({ ...(chain as IDataObject), total: rawToDecimal(chain.totalRaw, entry.decimals) ?? null }));
+			withTotal.chains = entry.chains.map((chain) => ({
+				...(chain as IDataObject),
+				total: rawToDecimal(chain.totalRaw, entry.decimals) ?? null,
+			}));
 		}
 		return withTotal;
 	});

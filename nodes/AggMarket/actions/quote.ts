@@ -1,15 +1,7 @@
 /** Resource "Quote": what an order would cost across venues, and whether it can execute. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import {
-	invalid,
-	isEmpty,
-	requiredText,
-	sessionRequest,
-	toNumber,
-	type AggSessionContext,
-	type OperationHandler,
-} from './common';
+import { invalid, isEmpty, requiredText, sessionRequest, toNumber, type AggSessionContext, type OperationHandler } from './common';
 
 export const VENUES = ['kalshi', 'polymarket', 'limitless', 'opinion'];
 const SIDES = ['buy', 'sell'];
@@ -107,7 +99,14 @@ const quoteSchema = z
 	})
 	.passthrough();
 
-function oneOf(context: IExecuteFunctions, itemIndex: number, parameter: string, field: string, allowed: string[], fallback: string): string {
+function oneOf(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	parameter: string,
+	field: string,
+	allowed: string[],
+	fallback: string,
+): string {
 	const raw = context.getNodeParameter(parameter, itemIndex, fallback) as unknown;
 	const value = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
 	if (typeof value === 'string' && allowed.includes(value)) return value;
@@ -117,12 +116,26 @@ function oneOf(context: IExecuteFunctions, itemIndex: number, parameter: string,
 async function get(this: IExecuteFunctions, itemIndex: number, session: AggSessionContext): Promise<IDataObject> {
 	const venue = oneOf(this, itemIndex, 'venue', 'Venue', VENUES, 'polymarket');
 	const marketId = requiredText(this, itemIndex, 'marketId', 'Market ID', 'the ID of a market', 'Position → Get Many gives marketId.');
-	const tokenId = requiredText(this, itemIndex, 'tokenId', 'Token ID', 'the ID of an outcome token', 'Position → Get Many gives outcomeId.');
+	const tokenId = requiredText(
+		this,
+		itemIndex,
+		'tokenId',
+		'Token ID',
+		'the ID of an outcome token',
+		'Position → Get Many gives outcomeId.',
+	);
 	const side = oneOf(this, itemIndex, 'side', 'Side', SIDES, 'buy');
 	const rawAmount = this.getNodeParameter('amount', itemIndex, 0) as unknown;
 	const amount = toNumber(rawAmount);
 	if (amount === undefined || amount <= 0) {
-		throw invalid(this, itemIndex, 'Amount', 'a number greater than 0', rawAmount, 'On a buy the dollars to spend, on a sell the shares to sell.');
+		throw invalid(
+			this,
+			itemIndex,
+			'Amount',
+			'a number greater than 0',
+			rawAmount,
+			'On a buy the dollars to spend, on a sell the shares to sell.',
+		);
 	}
 	const rawSlippage = this.getNodeParameter('slippageBps', itemIndex, 50) as unknown;
 	const slippage = isEmpty(rawSlippage) ? 50 : toNumber(rawSlippage);

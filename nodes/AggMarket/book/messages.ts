@@ -39,9 +39,7 @@ export interface ResolvedMessage {
 
 export type BookMessage = SnapshotMessage | DeltaMessage | ResolvedMessage;
 
-export type ParsedBookMessage =
-	| { ok: true; message: BookMessage }
-	| { ok: false; reason: string; outcomeId?: string };
+export type ParsedBookMessage = { ok: true; message: BookMessage } | { ok: false; reason: string; outcomeId?: string };
 
 /** Thrown only inside this module, to unwind out of nested reads; parseBookMessage catches it. */
 class Malformed {

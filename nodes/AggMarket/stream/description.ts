@@ -93,8 +93,16 @@ export const aggMarketTriggerProperties: INodeProperties[] = [
 		default: 'topOfBook',
 		options: [
 			{ name: 'Every Change', value: 'everyChange', description: 'The full book after every snapshot and delta (busy)' },
-			{ name: 'Top of Book When It Changes', value: 'topOfBook', description: 'Best bid and ask, midpoint and spread, when one of them changes' },
-			{ name: 'Full Book at Most Once per Interval', value: 'throttled', description: 'The latest full book of each outcome, at most once per Interval' },
+			{
+				name: 'Top of Book When It Changes',
+				value: 'topOfBook',
+				description: 'Best bid and ask, midpoint and spread, when one of them changes',
+			},
+			{
+				name: 'Full Book at Most Once per Interval',
+				value: 'throttled',
+				description: 'The latest full book of each outcome, at most once per Interval',
+			},
 		],
 		description: 'What each book item holds, and how often it comes',
 		...showFor('orderBooks'),
@@ -114,7 +122,7 @@ export const aggMarketTriggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to check each delta against its checksum and ask for a fresh snapshot on a mismatch. Turn off only if agg.market changes the checksum\'s form; sequence gaps are still caught.',
+			"Whether to check each delta against its checksum and ask for a fresh snapshot on a mismatch. Turn off only if agg.market changes the checksum's form; sequence gaps are still caught.",
 		...showFor('orderBooks'),
 	},
 	{

@@ -34,7 +34,6 @@ export interface AggStreamPlan {
 	shard?: number;
 }
 
-
 export class AggMarketProtocol implements VenueProtocol {
 	readonly venue = 'agg.market';
 	readonly source = 'websocket';

@@ -26,7 +26,11 @@ export function aggSocketUrl(wsUrl: string, appId: string): string {
 	return url.toString();
 }
 
-export function aggMarketTriggerSetup(ctx: ITriggerFunctions, credentials: AggMarketCredentials, settings: AggMarketTriggerSettings): StreamTriggerSetup {
+export function aggMarketTriggerSetup(
+	ctx: ITriggerFunctions,
+	credentials: AggMarketCredentials,
+	settings: AggMarketTriggerSettings,
+): StreamTriggerSetup {
 	const fail = (message: string) => new NodeOperationError(ctx.getNode(), message);
 	let socketUrl: string;
 	try {

@@ -67,7 +67,9 @@ function keyOf(type: UserEventType, data: Record<string, unknown>): string {
 function deduplicationKeyOf(type: UserEventType, data: Record<string, unknown>): string | undefined {
 	if (type === 'order_submitted') return `agg:order_submitted:${String(data.orderId)}`;
 	if (type === 'order_event') {
-		const parts = [data.orderId, data.dagRunId, data.event, data.stepId, data.sequence, data.filledAmountRaw].map((part) => String(part ?? ''));
+		const parts = [data.orderId, data.dagRunId, data.event, data.stepId, data.sequence, data.filledAmountRaw].map((part) =>
+			String(part ?? ''),
+		);
 		return `agg:order_event:${parts.join(':')}`;
 	}
 	return undefined;

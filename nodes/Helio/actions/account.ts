@@ -4,7 +4,14 @@
  * Password (the same helioLogin the credential's preAuthentication uses) and outputs the
  * accounts, never the session token.
  */
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
 import { findLoginError, helioLogin, loginFailureWording } from '../auth';
 import { HELIO_VENUE } from '../transport';
 import type { HelioSessionContext, OperationHandler } from './common';
@@ -20,7 +27,7 @@ export const accountOperations: INodeProperties = {
 			name: 'List',
 			value: 'list',
 			action: 'List the trading accounts',
-			description: 'The trading accounts of the credential\'s login, one item each (their id is the Account ID of the other operations)',
+			description: "The trading accounts of the credential's login, one item each (their id is the Account ID of the other operations)",
 		},
 	],
 	default: 'list',

@@ -11,15 +11,7 @@ import type { Redactor } from '../../shared/redact';
 import type { HelioCredentials } from '../auth';
 import { helioRequest, type HelioCallOptions } from '../transport';
 
-export {
-	invalid,
-	isEmpty,
-	optionalDate,
-	positiveNumber,
-	refuse,
-	requiredText,
-	toNumber,
-} from '../../shared/actions/inputs';
+export { invalid, isEmpty, optionalDate, positiveNumber, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
 
 export interface HelioSessionContext {
 	credentials: HelioCredentials;
@@ -53,7 +45,7 @@ export function accountIdField(resources: string[]): INodeProperties {
 		placeholder: 'e.g. 100234',
 		displayOptions: { show: { resource: resources } },
 		description:
-			'The trading account to act on. Account → List gives the accounts of the credential\'s login (their ID); the Helio Trigger\'s events carry it as accountId.',
+			"The trading account to act on. Account → List gives the accounts of the credential's login (their ID); the Helio Trigger's events carry it as accountId.",
 	};
 }
 
@@ -64,7 +56,7 @@ export function readAccountId(context: IExecuteFunctions, itemIndex: number): st
 		'accountId',
 		'Account ID',
 		'the ID of one of your trading accounts',
-		'Account → List gives the accounts of the credential\'s login.',
+		"Account → List gives the accounts of the credential's login.",
 	);
 }
 
@@ -72,7 +64,14 @@ export function readAccountId(context: IExecuteFunctions, itemIndex: number): st
 export function volumeOf(context: IExecuteFunctions, itemIndex: number, raw: unknown, field = 'Volume (Lots)'): number {
 	const volume = toNumber(raw);
 	if (volume === undefined || volume < MIN_VOLUME) {
-		throw invalid(context, itemIndex, field, `a number of lots, ${MIN_VOLUME} or more`, raw, 'Helio trades in lots; the smallest order is 0.01 lots.');
+		throw invalid(
+			context,
+			itemIndex,
+			field,
+			`a number of lots, ${MIN_VOLUME} or more`,
+			raw,
+			'Helio trades in lots; the smallest order is 0.01 lots.',
+		);
 	}
 	return volume;
 }
@@ -81,7 +80,14 @@ export function volumeOf(context: IExecuteFunctions, itemIndex: number, raw: unk
 export function pointsOf(context: IExecuteFunctions, itemIndex: number, raw: unknown, field: string): number {
 	const value = toNumber(raw);
 	if (value === undefined || value <= 0 || !Number.isInteger(value)) {
-		throw invalid(context, itemIndex, field, 'a whole number of points greater than 0', raw, 'One point is the smallest price step of the symbol (0.00001 on EURUSD).');
+		throw invalid(
+			context,
+			itemIndex,
+			field,
+			'a whole number of points greater than 0',
+			raw,
+			'One point is the smallest price step of the symbol (0.00001 on EURUSD).',
+		);
 	}
 	return value;
 }
@@ -99,12 +105,7 @@ export function goodTillDateOf(context: IExecuteFunctions, itemIndex: number, ra
 		);
 	}
 	if (parsed.getTime() <= Date.now()) {
-		throw refuse(
-			context,
-			itemIndex,
-			field,
-			`${parsed.toISOString()} is in the past; a Good Till Date order needs a future expiry`,
-		);
+		throw refuse(context, itemIndex, field, `${parsed.toISOString()} is in the past; a Good Till Date order needs a future expiry`);
 	}
 	return parsed.toISOString();
 }

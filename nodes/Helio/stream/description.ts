@@ -62,7 +62,7 @@ export const helioTriggerProperties: INodeProperties[] = [
 		displayOptions: { show: { metrics: ['list'] } },
 		default: '',
 		placeholder: 'acc-1001, acc-1002',
-		description: 'Comma-separated account IDs (the Helio node\'s Account → List shows them)',
+		description: "Comma-separated account IDs (the Helio node's Account → List shows them)",
 	},
 	{
 		displayName: 'Include Server Errors',

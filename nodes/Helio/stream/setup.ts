@@ -13,7 +13,11 @@ import type { HelioTriggerSettings } from './settings';
 const MAX_FRAME_BYTES = 1024 * 1024;
 
 /** Builds the Helio Trigger's stream from its settings: a fresh login, then the Trader WebSocket. */
-export function helioTriggerSetup(ctx: ITriggerFunctions, credentials: HelioCredentials, settings: HelioTriggerSettings): StreamTriggerSetup {
+export function helioTriggerSetup(
+	ctx: ITriggerFunctions,
+	credentials: HelioCredentials,
+	settings: HelioTriggerSettings,
+): StreamTriggerSetup {
 	const redactor = new Redactor([credentials.password]);
 	const { subscriptions } = settings;
 	const login = new HelioStreamLogin(ctx, credentials, redactor);

@@ -73,16 +73,33 @@ export function contestIdField(resource: string, operations: string[], descripti
 }
 
 export function readContestId(context: IExecuteFunctions, itemIndex: number): string {
-	return requiredText(context, itemIndex, 'contestId', 'Contest ID', 'the ID of a contest (ct_…)', 'Contest → Get Many lists them, with their IDs.');
+	return requiredText(
+		context,
+		itemIndex,
+		'contestId',
+		'Contest ID',
+		'the ID of a contest (ct_…)',
+		'Contest → Get Many lists them, with their IDs.',
+	);
 }
 
 /**
  * An optional list of IDs: comma-separated text, or an array from an expression. Empty means
  * no filter; an ID with spaces inside, or an empty one between commas, is refused.
  */
-export function readIdList(context: IExecuteFunctions, itemIndex: number, raw: unknown, field: string, example = 'lg_nba, lg_nfl'): string[] | undefined {
+export function readIdList(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown,
+	field: string,
+	example = 'lg_nba, lg_nfl',
+): string[] | undefined {
 	if (isEmpty(raw)) return undefined;
-	const parts = Array.isArray(raw) ? raw.map((part) => (typeof part === 'number' ? String(part) : part)) : typeof raw === 'string' ? raw.split(',') : undefined;
+	const parts = Array.isArray(raw)
+		? raw.map((part) => (typeof part === 'number' ? String(part) : part))
+		: typeof raw === 'string'
+			? raw.split(',')
+			: undefined;
 	const ids = parts?.map((part) => (typeof part === 'string' ? part.trim() : part));
 	if (!ids || ids.length === 0 || ids.some((id) => typeof id !== 'string' || !/^[^\s,]+$/.test(id))) {
 		throw invalid(context, itemIndex, field, `IDs separated by commas, such as ${example}`, raw);

@@ -9,7 +9,9 @@ export const depthOperations: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['depth'] } },
-	options: [{ name: 'Get', value: 'get', action: 'Get the depth of a position', description: 'The price levels of one position at each partner' }],
+	options: [
+		{ name: 'Get', value: 'get', action: 'Get the depth of a position', description: 'The price levels of one position at each partner' },
+	],
 	default: 'get',
 };
 
@@ -26,7 +28,14 @@ export const depthFields: INodeProperties[] = [
 ];
 
 async function get(this: IExecuteFunctions, itemIndex: number, session: OpenMarketsSession): Promise<IDataObject> {
-	const hash = requiredText(this, itemIndex, 'positionHash', 'Position Hash', 'the position_hash of a position', 'Liquidity → Get gives each position\'s position_hash.');
+	const hash = requiredText(
+		this,
+		itemIndex,
+		'positionHash',
+		'Position Hash',
+		'the position_hash of a position',
+		"Liquidity → Get gives each position's position_hash.",
+	);
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'GET',
 		path: `/depth/${segment(hash)}`,

@@ -8,7 +8,9 @@ export const leagueOperations: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['league'] } },
-	options: [{ name: 'Get Many', value: 'getAll', action: 'Get many leagues', description: 'The leagues OpenMarkets covers, one item each' }],
+	options: [
+		{ name: 'Get Many', value: 'getAll', action: 'Get many leagues', description: 'The leagues OpenMarkets covers, one item each' },
+	],
 	default: 'getAll',
 };
 

@@ -40,7 +40,8 @@ export const liquidityFields: INodeProperties[] = [
 			{
 				name: 'One Item per Partner Liquidity',
 				value: 'partnerLiquidity',
-				description: 'One item per partner and position, with the position\'s fields (position_hash, title, market_key, side_key, consensus_price, …) beside the partner\'s price and available',
+				description:
+					"One item per partner and position, with the position's fields (position_hash, title, market_key, side_key, consensus_price, …) beside the partner's price and available",
 			},
 		],
 	},
@@ -53,7 +54,8 @@ const bookSchema = z.object({ data: z.object({ contest_id: z.string(), positions
 async function get(this: IExecuteFunctions, itemIndex: number, session: OpenMarketsSession): Promise<IDataObject | IDataObject[]> {
 	const contestId = readContestId(this, itemIndex);
 	const output = this.getNodeParameter('output', itemIndex, 'contest') as unknown;
-	if (typeof output !== 'string' || !OUTPUTS.includes(output)) throw invalid(this, itemIndex, 'Output', `one of ${OUTPUTS.join(', ')}`, output);
+	if (typeof output !== 'string' || !OUTPUTS.includes(output))
+		throw invalid(this, itemIndex, 'Output', `one of ${OUTPUTS.join(', ')}`, output);
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'GET',
 		path: `/contests/${segment(contestId)}/liquidity`,

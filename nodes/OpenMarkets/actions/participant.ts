@@ -9,7 +9,12 @@ export const participantOperations: INodeProperties = {
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['participant'] } },
 	options: [
-		{ name: 'Get Many', value: 'getAll', action: 'Get many participants', description: 'The teams of all leagues or of some, one item each' },
+		{
+			name: 'Get Many',
+			value: 'getAll',
+			action: 'Get many participants',
+			description: 'The teams of all leagues or of some, one item each',
+		},
 	],
 	default: 'getAll',
 };

@@ -20,7 +20,8 @@ export const watchOperation = {
 	name: 'Watch',
 	value: 'watch',
 	action: 'Watch contests',
-	description: 'Subscribe to contests for a few seconds (or until enough updates arrive) and return the liquidity and state changes, one item each',
+	description:
+		'Subscribe to contests for a few seconds (or until enough updates arrive) and return the liquidity and state changes, one item each',
 };
 
 export const watchFields: INodeProperties[] = [
@@ -51,7 +52,8 @@ export const watchFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, numberPrecision: 0 },
 		default: 0,
-		description: 'Return as soon as this many updates arrived (liquidity and state changes; full books and errors do not count). 0 = watch for the whole duration.',
+		description:
+			'Return as soon as this many updates arrived (liquidity and state changes; full books and errors do not count). 0 = watch for the whole duration.',
 		...show,
 	},
 	{
@@ -68,7 +70,7 @@ export const watchFields: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether the first items are each contest\'s full book (liquidity.snapshot), read once subscribed. Full books are always sent again after a reconnect and when OpenMarkets says refresh_required.',
+					"Whether the first items are each contest's full book (liquidity.snapshot), read once subscribed. Full books are always sent again after a reconnect and when OpenMarkets says refresh_required.",
 			},
 			{
 				displayName: 'Partners',
@@ -112,7 +114,15 @@ function nothingArrived(request: WatchRequest, result: WatchResult): IDataObject
 function readWatchRequest(context: IExecuteFunctions, itemIndex: number): WatchRequest {
 	const rawIds = context.getNodeParameter('contestIds', itemIndex, '') as unknown;
 	const listed = readIdList(context, itemIndex, rawIds, 'Contest IDs', 'ct_abc123, ct_def456');
-	if (!listed) throw invalid(context, itemIndex, 'Contest IDs', 'one or more contest IDs separated by commas, such as ct_abc123, ct_def456', rawIds, 'Contest → Get Many lists them, with their IDs.');
+	if (!listed)
+		throw invalid(
+			context,
+			itemIndex,
+			'Contest IDs',
+			'one or more contest IDs separated by commas, such as ct_abc123, ct_def456',
+			rawIds,
+			'Contest → Get Many lists them, with their IDs.',
+		);
 	const contestIds = [...new Set(listed)];
 	if (contestIds.length > MAX_WATCH_CONTESTS) {
 		throw refuse(
@@ -130,7 +140,13 @@ function readWatchRequest(context: IExecuteFunctions, itemIndex: number): WatchR
 	const rawDuration = context.getNodeParameter('maxDurationSeconds', itemIndex, undefined) as unknown;
 	const seconds = toNumber(rawDuration);
 	if (seconds === undefined || seconds <= 0 || seconds > MAX_DURATION_SECONDS) {
-		throw invalid(context, itemIndex, 'Max Duration (Seconds)', `a number of seconds above 0, at most ${MAX_DURATION_SECONDS}`, rawDuration);
+		throw invalid(
+			context,
+			itemIndex,
+			'Max Duration (Seconds)',
+			`a number of seconds above 0, at most ${MAX_DURATION_SECONDS}`,
+			rawDuration,
+		);
 	}
 	const rawMax = context.getNodeParameter('maxUpdates', itemIndex, 0) as unknown;
 	const maxUpdates = toNumber(rawMax);

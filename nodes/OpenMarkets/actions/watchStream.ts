@@ -53,7 +53,12 @@ export interface WatchResult {
 /** Updates count towards Max Updates; full books and the venue's error messages do not. */
 const isUpdate = (item: StreamItem) => item.event !== 'error' && item.snapshot !== true;
 
-export async function watchContests(ctx: IExecuteFunctions, itemIndex: number, session: OpenMarketsSession, request: WatchRequest): Promise<WatchResult> {
+export async function watchContests(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	session: OpenMarketsSession,
+	request: WatchRequest,
+): Promise<WatchResult> {
 	const { credentials, redactor } = session;
 	const node = ctx.getNode();
 	const url = credentialStreamUrl(node, credentials);
@@ -96,7 +101,8 @@ export async function watchContests(ctx: IExecuteFunctions, itemIndex: number, s
  */
 function booksFirst(items: StreamItem[]): StreamItem[] {
 	const initial = (item: StreamItem) =>
-		(item.snapshot === true && item.reason === 'subscribed') || (item.event === 'error' && item.data.code === 'snapshot_failed' && item.data.reason === 'subscribed');
+		(item.snapshot === true && item.reason === 'subscribed') ||
+		(item.event === 'error' && item.data.code === 'snapshot_failed' && item.data.reason === 'subscribed');
 	return [...items.filter(initial), ...items.filter((item) => !initial(item))];
 }
 
@@ -104,7 +110,13 @@ function booksFirst(items: StreamItem[]): StreamItem[] {
 function unknownContests(ctx: IExecuteFunctions, itemIndex: number, item: StreamItem): Error | undefined {
 	if (item.event !== 'error' || item.data.code !== 'unknown_contest') return undefined;
 	const ids = Array.isArray(item.data.contest_ids) ? item.data.contest_ids.join(', ') : String(item.data.message ?? '');
-	return refuse(ctx, itemIndex, 'Contest IDs', `OpenMarkets does not know ${ids} (unknown_contest)`, 'Contest → Get Many lists the contests, with their IDs.');
+	return refuse(
+		ctx,
+		itemIndex,
+		'Contest IDs',
+		`OpenMarkets does not know ${ids} (unknown_contest)`,
+		'Contest → Get Many lists the contests, with their IDs.',
+	);
 }
 
 /** A refused key in the words of the REST calls; any other stream failure as the triggers word it. */

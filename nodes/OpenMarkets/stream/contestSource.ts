@@ -68,7 +68,8 @@ export async function contestsOfRule(rest: StreamRest, rule: FollowRule, now = D
 		});
 		for (const contest of body.data) {
 			const status = String(contest.status ?? '').toLowerCase();
-			if (typeof contest.id === 'string' && !FINISHED.has(status)) found.push({ id: contest.id, startsAt: String(contest.starts_at ?? '') });
+			if (typeof contest.id === 'string' && !FINISHED.has(status))
+				found.push({ id: contest.id, startsAt: String(contest.starts_at ?? '') });
 		}
 		cursor = body.pagination?.has_more === false ? undefined : (body.pagination?.next_cursor ?? undefined);
 	} while (cursor);

@@ -18,7 +18,11 @@ export const channelsField: INodeProperties = {
 	type: 'multiOptions',
 	default: ['liquidity', 'contest_state'],
 	options: [
-		{ name: 'Liquidity', value: 'liquidity', description: 'Price and size changes per partner (liquidity.update), and full books (liquidity.snapshot)' },
+		{
+			name: 'Liquidity',
+			value: 'liquidity',
+			description: 'Price and size changes per partner (liquidity.update), and full books (liquidity.snapshot)',
+		},
 		{ name: 'Contest State', value: 'contest_state', description: 'Status, period, clock and score changes' },
 	],
 };
@@ -32,7 +36,11 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'rule',
 		options: [
-			{ name: 'Follow a Rule', value: 'rule', description: 'Every contest of some leagues starting within the next hours, re-read on an interval' },
+			{
+				name: 'Follow a Rule',
+				value: 'rule',
+				description: 'Every contest of some leagues starting within the next hours, re-read on an interval',
+			},
 			{ name: 'These Contests', value: 'list', description: 'A fixed list of contest IDs' },
 		],
 	},
@@ -106,14 +114,15 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether each contest\'s full book is emitted (liquidity.snapshot) when it is first subscribed. Full books are always emitted after a reconnect and when OpenMarkets says refresh_required.',
+			"Whether each contest's full book is emitted (liquidity.snapshot) when it is first subscribed. Full books are always emitted after a reconnect and when OpenMarkets says refresh_required.",
 	},
 	{
 		displayName: 'Include Errors',
 		name: 'includeErrors',
 		type: 'boolean',
 		default: true,
-		description: 'Whether OpenMarkets\' error messages, a failed snapshot and the follow rule going over the limits start the workflow as items',
+		description:
+			"Whether OpenMarkets' error messages, a failed snapshot and the follow rule going over the limits start the workflow as items",
 	},
 	{
 		displayName: 'Options',
@@ -128,7 +137,8 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, numberPrecision: 0 },
 				default: DEFAULT_MAX_CONNECTIONS,
-				description: 'Connections this trigger may open (OpenMarkets allows 3 per key by default; keep room for other triggers on the same key)',
+				description:
+					'Connections this trigger may open (OpenMarkets allows 3 per key by default; keep room for other triggers on the same key)',
 			},
 			{
 				displayName: 'Max Contests per Connection',

@@ -56,9 +56,13 @@ export class OpenMarketsProtocol implements VenueProtocol {
 					const message = typedMessage(frame);
 					if (message?.type === 'subscribed' && message.channel === channel) return true;
 					if (message?.type === 'error' && message.code !== 'unknown_contest') {
-						throw new StreamFailure('rejected', `OpenMarkets refused the ${channel} subscription: ${String(message.code)}: ${String(message.message ?? '')}`, {
-							venueCode: String(message.code),
-						});
+						throw new StreamFailure(
+							'rejected',
+							`OpenMarkets refused the ${channel} subscription: ${String(message.code)}: ${String(message.message ?? '')}`,
+							{
+								venueCode: String(message.code),
+							},
+						);
 					}
 					return undefined;
 				});
@@ -120,7 +124,9 @@ export class OpenMarketsProtocol implements VenueProtocol {
 		const timestamp = message.timestamp;
 		return {
 			kind: 'events',
-			events: entries.map((entry) => this.event('liquidity.update', { contest_id: contestId, ...entry, timestamp }, String(entry.liquidity_hash))),
+			events: entries.map((entry) =>
+				this.event('liquidity.update', { contest_id: contestId, ...entry, timestamp }, String(entry.liquidity_hash)),
+			),
 		};
 	}
 

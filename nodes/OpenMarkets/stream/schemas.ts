@@ -7,7 +7,12 @@ import { z } from 'zod';
 
 /** One changed entry of a `liquidity.update`: becomes one item, keyed by its hash. */
 const changedEntrySchema = z
-	.object({ liquidity_hash: z.string().min(1), partner_id: z.string().optional(), price: z.number().nullable().optional(), available: z.number().nullable().optional() })
+	.object({
+		liquidity_hash: z.string().min(1),
+		partner_id: z.string().optional(),
+		price: z.number().nullable().optional(),
+		available: z.number().nullable().optional(),
+	})
 	.passthrough();
 
 export const liquidityUpdateSchema = z

@@ -31,7 +31,10 @@ export function credentialStreamUrl(node: INode, credentials: OpenMarketsCredent
 	try {
 		return streamUrlWithKey(credentials.streamUrl, credentials.apiKey);
 	} catch {
-		throw new NodeOperationError(node, `Credential → Stream URL: expected a ws:// or wss:// URL, got ${JSON.stringify(credentials.streamUrl)}`);
+		throw new NodeOperationError(
+			node,
+			`Credential → Stream URL: expected a ws:// or wss:// URL, got ${JSON.stringify(credentials.streamUrl)}`,
+		);
 	}
 }
 
@@ -60,7 +63,11 @@ export function openMarketsStream({ url, redactor, timing, ...options }: OpenMar
 }
 
 /** Builds the OpenMarkets Trigger's sharded stream from its settings and the credential. */
-export function openMarketsTriggerSetup(ctx: ITriggerFunctions, credentials: OpenMarketsCredentials, settings: OpenMarketsTriggerSettings): StreamTriggerSetup {
+export function openMarketsTriggerSetup(
+	ctx: ITriggerFunctions,
+	credentials: OpenMarketsCredentials,
+	settings: OpenMarketsTriggerSettings,
+): StreamTriggerSetup {
 	const url = credentialStreamUrl(ctx.getNode(), credentials);
 	const redactor = new Redactor([credentials.apiKey]);
 	const rest = new StreamRest(ctx, credentials.baseUrl, redactor);
@@ -70,12 +77,16 @@ export function openMarketsTriggerSetup(ctx: ITriggerFunctions, credentials: Ope
 		redactor,
 		delivery: settings.delivery,
 		stages: streamStages(settings),
-		createEngine: (hooks) => openMarketsStream({ url, redactor, timing, ctx, hooks, rest, selection, limits, channels, snapshotOnSubscribe }),
+		createEngine: (hooks) =>
+			openMarketsStream({ url, redactor, timing, ctx, hooks, rest, selection, limits, channels, snapshotOnSubscribe }),
 	};
 }
 
 /** Which events pass to delivery, then the partner and move filter on liquidity. */
 function streamStages({ includeErrors, liquidity }: OpenMarketsTriggerSettings): Stage[] {
 	const errors = includeErrors ? ['error', 'subscription_limit'] : [];
-	return [eventFilter(['liquidity.update', 'liquidity.snapshot', 'contest_state.update', 'contest_state', ...errors]), liquidityFilter(liquidity)];
+	return [
+		eventFilter(['liquidity.update', 'liquidity.snapshot', 'contest_state.update', 'contest_state', ...errors]),
+		liquidityFilter(liquidity),
+	];
 }

@@ -109,7 +109,9 @@ export class ShardedStream implements StreamRunner {
 		try {
 			wanted = await this.wanted();
 		} catch (error) {
-			this.options.hooks.logger.warn(`OpenMarkets: could not refresh the followed contests (${(error as Error).message}); keeping the current ones`);
+			this.options.hooks.logger.warn(
+				`OpenMarkets: could not refresh the followed contests (${(error as Error).message}); keeping the current ones`,
+			);
 			return;
 		}
 		if (this.stopped) return;
@@ -190,7 +192,9 @@ export class ShardedStream implements StreamRunner {
 		this.lastExcess = excess;
 		if (excess === 0) return;
 		const leftOut = wanted.slice(capacity);
-		this.options.hooks.logger.warn(`OpenMarkets: the follow rule selects ${wanted.length} contests, ${excess} over the limits; following the ${capacity} soonest`);
+		this.options.hooks.logger.warn(
+			`OpenMarkets: the follow rule selects ${wanted.length} contests, ${excess} over the limits; following the ${capacity} soonest`,
+		);
 		const first = this.shards[0];
 		first?.engine.inject(
 			first.protocol.event('subscription_limit', {

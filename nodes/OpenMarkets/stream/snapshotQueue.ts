@@ -80,7 +80,9 @@ export class SnapshotQueue {
 		if (this.disposed || !holder) return;
 		const { engine, protocol } = holder;
 		if (book) {
-			engine.inject(protocol.event('liquidity.snapshot', { contest_id: contestId, ...book }, `snapshot:${contestId}`, { snapshot: true, reason }));
+			engine.inject(
+				protocol.event('liquidity.snapshot', { contest_id: contestId, ...book }, `snapshot:${contestId}`, { snapshot: true, reason }),
+			);
 			return;
 		}
 		this.logger.warn(`OpenMarkets: could not read the full book of contest ${contestId} (${failure})`);

@@ -17,8 +17,7 @@ export const quoteOperations: INodeProperties = {
 			name: 'Confirm',
 			value: 'confirm',
 			action: 'Confirm an accepted quote',
-			description:
-				'Confirm a quote a taker accepted, before its confirmation deadline; the trade executes only after you confirm',
+			description: 'Confirm a quote a taker accepted, before its confirmation deadline; the trade executes only after you confirm',
 		},
 	],
 	default: 'confirm',

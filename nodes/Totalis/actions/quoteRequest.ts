@@ -1,15 +1,7 @@
 /** Resource "Quote Request": read a request, quote on it, withdraw your quote. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import {
-	invalid,
-	readCommonOptions,
-	requiredText,
-	toNumber,
-	wholeNumber,
-	type OperationHandler,
-	type TotalisSession,
-} from './common';
+import { invalid, readCommonOptions, requiredText, toNumber, wholeNumber, type OperationHandler, type TotalisSession } from './common';
 import { conflictReason, currentVersionOf, segment, totalisRequest } from '../transport';
 
 const forOperations = (...operation: string[]) => ({ show: { resource: ['quoteRequest'], operation } });
@@ -74,8 +66,7 @@ export const quoteRequestFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. sha256:a3f4b2c…',
 		displayOptions: forOperations('submitQuote'),
-		description:
-			'The request_hash of the version you priced. Map {{ $json.data.request_hash }} from the stream item.',
+		description: 'The request_hash of the version you priced. Map {{ $json.data.request_hash }} from the stream item.',
 	},
 	{
 		displayName: 'Payout Odds',
@@ -139,10 +130,7 @@ const submitResponse = z.object({
 	data: z.object({ quote: z.object({ id: z.string() }).passthrough() }).passthrough(),
 });
 
-const withdrawResponse = z.union([
-	z.literal(''),
-	z.object({ data: z.object({ status: z.string() }).passthrough() }).passthrough(),
-]);
+const withdrawResponse = z.union([z.literal(''), z.object({ data: z.object({ status: z.string() }).passthrough() }).passthrough()]);
 
 const ID_HINT = 'Map {{ $json.data.id }} from a quote_request item of the Totalis Trigger.';
 
@@ -158,8 +146,7 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: TotalisS
 		retry: { rateLimitMaxWaitMs },
 		schema: getResponse,
 		itemIndex,
-		describeError: (_error, status) =>
-			status === 403 ? { description: 'This quote request belongs to another account.' } : undefined,
+		describeError: (_error, status) => (status === 403 ? { description: 'This quote request belongs to another account.' } : undefined),
 	});
 	return response.body.data as IDataObject;
 }

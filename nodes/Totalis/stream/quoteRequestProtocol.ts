@@ -57,10 +57,7 @@ export class TotalisQuoteRequestProtocol implements VenueProtocol {
 			}
 			default: {
 				const value = frame.value;
-				const data =
-					value && typeof value === 'object' && !Array.isArray(value)
-						? (value as Record<string, unknown>)
-						: { value };
+				const data = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
 				const id = typeof data.id === 'string' ? data.id : undefined;
 				return { kind: 'event', event: { event: name, data, key: id, annotations: { snapshot: false } } };
 			}

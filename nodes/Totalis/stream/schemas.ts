@@ -24,9 +24,7 @@ const websocketEventSchemas: Record<string, z.ZodTypeAny> = {
 	'quote:rejected': quoteRef.extend({ reason: z.string().optional() }),
 	'quote:withdrawn': quoteRef,
 	'position:created': z.object({ rfq_id: id, position_pda: id, timestamp: timestamp.optional() }).passthrough(),
-	'position:settled': z
-		.object({ rfq_id: id, position_pda: id, outcome: z.string(), timestamp: timestamp.optional() })
-		.passthrough(),
+	'position:settled': z.object({ rfq_id: id, position_pda: id, outcome: z.string(), timestamp: timestamp.optional() }).passthrough(),
 	'position:cancelled': z.object({ rfq_id: id, reason: z.string().optional() }).passthrough(),
 	'position:error': z.object({ rfq_id: id, error: z.unknown() }).passthrough(),
 };

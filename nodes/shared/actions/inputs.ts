@@ -28,7 +28,8 @@ export function refuse(context: IExecuteFunctions, itemIndex: number, field: str
 /** A value as an error message quotes it: short, and never a bare empty string. */
 export function describeValue(value: unknown): string {
 	if (value === undefined || value === null) return 'nothing';
-	if (typeof value === 'string') return value.trim() === '' ? 'an empty value' : `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
+	if (typeof value === 'string')
+		return value.trim() === '' ? 'an empty value' : `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	try {
 		const text = JSON.stringify(value);
@@ -84,7 +85,14 @@ export function wholeNumber(
 }
 
 /** A price or a distance: a number greater than 0. */
-export function positiveNumber(context: IExecuteFunctions, itemIndex: number, raw: unknown, field: string, expected: string, hint?: string): number {
+export function positiveNumber(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown,
+	field: string,
+	expected: string,
+	hint?: string,
+): number {
 	const value = toNumber(raw);
 	if (value === undefined || value <= 0) throw invalid(context, itemIndex, field, expected, raw, hint);
 	return value;

@@ -4,13 +4,7 @@
  * the node as NodeApiError or NodeOperationError, scrubbed of secrets, or as error items under
  * continueOnFail.
  */
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import type { Redactor } from '../redact';
 
 /** What a node keeps for one execution; the redactor knows the credential's secrets. */

@@ -11,10 +11,7 @@ export interface Stage {
 
 /** Chains stages so each one's output feeds the next, ending in `sink`. */
 export function chainStages(stages: Stage[], sink: (delivered: Delivered) => void): (delivered: Delivered) => void {
-	return stages.reduceRight<(delivered: Delivered) => void>(
-		(next, stage) => (delivered) => stage.push(delivered, next),
-		sink,
-	);
+	return stages.reduceRight<(delivered: Delivered) => void>((next, stage) => (delivered) => stage.push(delivered, next), sink);
 }
 
 /** Passes only the events whose name is selected; an empty selection passes everything. */

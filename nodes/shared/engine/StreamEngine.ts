@@ -241,9 +241,7 @@ export class StreamEngine {
 		} catch (error) {
 			clearTimeout(handshakeTimer);
 			const failure =
-				error instanceof StreamFailure
-					? error
-					: new StreamFailure('closed', this.options.redactor.text(describeError(error)));
+				error instanceof StreamFailure ? error : new StreamFailure('closed', this.options.redactor.text(describeError(error)));
 			if (!isClosed(link)) {
 				this.retire(link, failure);
 				connection.terminate(`handshake failed: ${failure.message}`);
@@ -290,9 +288,7 @@ export class StreamEngine {
 			);
 		}
 		link.watchdog = new Watchdog(timing.silenceTimeoutMs, (silentForMs) => {
-			this.options.logger.warn(
-				`${protocol.venue} ${protocol.source}: no traffic for ${silentForMs} ms, replacing the connection`,
-			);
+			this.options.logger.warn(`${protocol.venue} ${protocol.source}: no traffic for ${silentForMs} ms, replacing the connection`);
 			link.connection?.terminate(`no traffic for ${silentForMs} ms (dead connection)`);
 		});
 		link.watchdog.start();
@@ -494,9 +490,7 @@ export class StreamEngine {
 	/** A permanent failure: stop everything and report it once. */
 	private fail(failure: StreamFailure) {
 		if (this.stopped) return;
-		this.options.logger.error(
-			`${this.options.protocol.venue} ${this.options.protocol.source}: ${failure.message}; not retrying`,
-		);
+		this.options.logger.error(`${this.options.protocol.venue} ${this.options.protocol.source}: ${failure.message}; not retrying`);
 		void this.stop('after a permanent failure');
 		this.options.onFatal?.(failure);
 	}

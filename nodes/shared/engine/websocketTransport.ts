@@ -1,7 +1,15 @@
 import WebSocket from 'ws';
 
 import { describeError, StreamFailure } from './errors';
-import { resolveUrl, type CloseInfo, type Connection, type ConnectionHandlers, type RawFrame, type Transport, type TransportOptions } from './transport';
+import {
+	resolveUrl,
+	type CloseInfo,
+	type Connection,
+	type ConnectionHandlers,
+	type RawFrame,
+	type Transport,
+	type TransportOptions,
+} from './transport';
 
 /** How long a graceful close may take before the socket is torn down. */
 const CLOSE_GRACE_MS = 1000;
@@ -86,8 +94,7 @@ export class WebSocketTransport implements Transport {
 				}
 				const said = redactor.text(reasonBuffer.toString('utf8'));
 				const reason =
-					localCloseReason ??
-					`closed by the venue (code ${code}${said ? `: ${said}` : ''}${lastError ? `; ${lastError}` : ''})`;
+					localCloseReason ?? `closed by the venue (code ${code}${said ? `: ${said}` : ''}${lastError ? `; ${lastError}` : ''})`;
 				const info: CloseInfo = { reason, code, initiatedLocally: localCloseReason !== undefined };
 				handlers.onClose(info);
 			});

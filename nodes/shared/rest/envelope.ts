@@ -29,7 +29,10 @@ export function fallbackVenueError(status: number, body: unknown): VenueError {
 			text = String(body);
 		}
 	}
-	text = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+	text = text
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 	if (text.length > 200) text = `${text.slice(0, 200)}…`;
 	return { code: `HTTP_${status}`, message: text || httpStatusText(status) };
 }

@@ -27,10 +27,7 @@ import { RequestCancelledError, retryWaitMs, sleep } from './wait';
  * policies in retry/ allow. Anything else throws a NodeApiError (or RequestCancelledError when a
  * signal ends it).
  */
-export async function requestJson<T = unknown>(
-	context: RestContext,
-	options: RequestJsonOptions<T>,
-): Promise<JsonResponse<T>> {
+export async function requestJson<T = unknown>(context: RestContext, options: RequestJsonOptions<T>): Promise<JsonResponse<T>> {
 	const target = resolveTarget(context, options);
 	const deadline = options.retry?.retryUntil?.getTime();
 	const rateLimit = new RateLimitRetry(options.retry?.rateLimitMaxWaitMs ?? DEFAULT_RATE_LIMIT_MAX_WAIT_MS, deadline);
@@ -55,7 +52,11 @@ export async function requestJson<T = unknown>(
 		}
 
 		if (refresh.resendFor(response)) {
-			log(context, options, `${options.venue} answered ${response.status} to "${options.action}"; sending it once more so n8n refreshes the credential (attempt ${attempts + 1})`);
+			log(
+				context,
+				options,
+				`${options.venue} answered ${response.status} to "${options.action}"; sending it once more so n8n refreshes the credential (attempt ${attempts + 1})`,
+			);
 			continue;
 		}
 
@@ -73,10 +74,8 @@ export async function requestJson<T = unknown>(
 		const answer: FailedAnswer = { context, options, target, response, venueError: readVenueError(options, response) };
 		const now = Date.now();
 		const hintMs = retryWaitMs(response.headers, answer.venueError.retryAfterSeconds, now);
-		const decision =
-			rateLimit.decide(answer, hintMs, now, attempts) ??
-			deadlineRetry.decide(answer, hintMs, now, attempts) ??
-			{ error: venueApiError(answer, { attempts }) };
+		const decision = rateLimit.decide(answer, hintMs, now, attempts) ??
+			deadlineRetry.decide(answer, hintMs, now, attempts) ?? { error: venueApiError(answer, { attempts }) };
 		if ('error' in decision) throw decision.error;
 		log(context, options, decision.note);
 		await sleep(decision.waitMs, signals).catch((error: unknown) => {

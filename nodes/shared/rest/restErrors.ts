@@ -121,7 +121,8 @@ export function cancelledError(options: RequestJsonOptions<unknown>): RequestCan
 function statusHint(venue: string, status: number): string | undefined {
 	if (status === 400) return 'The request was refused as invalid: check the values given to this node.';
 	if (status === 401) return `The API key was not accepted: check the API key in the ${venue} credential.`;
-	if (status === 403) return 'The API key is valid but not allowed to do this (a missing permission or scope, or the resource belongs to another account).';
+	if (status === 403)
+		return 'The API key is valid but not allowed to do this (a missing permission or scope, or the resource belongs to another account).';
 	if (status === 404) return `${venue} does not know this ID (it may never have existed, or it is gone).`;
 	if (status === 409) return 'The resource is not in a state that allows this right now.';
 	if (status === 413) return 'The request body is too large.';

@@ -34,11 +34,11 @@ export async function send(
 	if (options.qs !== undefined) request.qs = options.qs;
 	// n8n replaces this with the execution's cancel signal in action nodes; triggers keep ours.
 	if (options.signal) request.abortSignal = options.signal;
-	const response = (await context.helpers.httpRequestWithAuthentication.call(
-		context,
-		options.credentialType,
-		request,
-	)) as { statusCode?: number; body?: unknown; headers?: unknown };
+	const response = (await context.helpers.httpRequestWithAuthentication.call(context, options.credentialType, request)) as {
+		statusCode?: number;
+		body?: unknown;
+		headers?: unknown;
+	};
 	return {
 		status: Number(response.statusCode ?? 0),
 		body: parseMaybeJson(response.body),

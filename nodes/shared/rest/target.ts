@@ -17,7 +17,9 @@ export function resolveTarget(context: RestContext, options: RequestJsonOptions<
 	if (base.protocol !== 'http:' && base.protocol !== 'https:') {
 		throw new NodeOperationError(
 			context.getNode(),
-			options.redactor.text(`The REST Base URL of the ${options.venue} credential must start with http:// or https:// (it starts with ${base.protocol}//)`),
+			options.redactor.text(
+				`The REST Base URL of the ${options.venue} credential must start with http:// or https:// (it starts with ${base.protocol}//)`,
+			),
 			{ itemIndex: options.itemIndex },
 		);
 	}

@@ -4,7 +4,19 @@ import type { ErrorWording, RequestJsonOptions } from './types';
 /** The options each call states; a venue's transport adds its own (credential, error envelope, wording). */
 export type VenueCallOptions<T = unknown> = Pick<
 	RequestJsonOptions<T>,
-	'baseUrl' | 'method' | 'path' | 'action' | 'body' | 'qs' | 'redactor' | 'retry' | 'schema' | 'describeError' | 'itemIndex' | 'signal' | 'timeoutMs'
+	| 'baseUrl'
+	| 'method'
+	| 'path'
+	| 'action'
+	| 'body'
+	| 'qs'
+	| 'redactor'
+	| 'retry'
+	| 'schema'
+	| 'describeError'
+	| 'itemIndex'
+	| 'signal'
+	| 'timeoutMs'
 >;
 
 /** An operation's own wording over the venue's common wording, field by field. */

@@ -3,7 +3,12 @@ export { DEFAULT_APP_ID as AGG_DEFAULT_APP_ID, DEFAULT_USER_ID as AGG_DEFAULT_US
 export type { AggSimEvents, AggSimEventName } from './simEvents';
 export type { AggFaults, MalformedKind as AggMalformedKind } from './faults';
 export type { PlaceOrderInput as AggPlaceOrderInput, PlacedOrder as AggPlacedOrder, OrderOutcome as AggOrderOutcome } from './orders';
-export type { DeltaFrame as AggDeltaFrame, SnapshotFrame as AggSnapshotFrame, Level as AggLevel, LevelChange as AggLevelChange } from './books';
+export type {
+	DeltaFrame as AggDeltaFrame,
+	SnapshotFrame as AggSnapshotFrame,
+	Level as AggLevel,
+	LevelChange as AggLevelChange,
+} from './books';
 export type { TokenPair as AggTokenPair } from './sessions';
 export { VENUES as AGG_VENUES, type Outcome as AggOutcome, type Venue as AggVenue } from './catalog';
 export { logAggEvents } from './eventLog';

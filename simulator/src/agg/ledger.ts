@@ -52,7 +52,8 @@ export class Ledger {
 	constructor(users: readonly string[], outcomes: readonly Outcome[], positionCount: number, random: Random) {
 		for (const userId of users) {
 			const balances = new Map<Venue, VenueBalance>();
-			for (const venue of VENUES) balances.set(venue, { tradingCents: random.int(200, 800) * 100, walletCents: random.int(500, 2000) * 100 });
+			for (const venue of VENUES)
+				balances.set(venue, { tradingCents: random.int(200, 800) * 100, walletCents: random.int(500, 2000) * 100 });
 			const positions = Array.from({ length: positionCount }, (_, i): Position => {
 				const outcome = outcomes[i % outcomes.length];
 				return {

@@ -113,14 +113,16 @@ export class OrderDesk {
 		const { ledger } = this.deps;
 		const now = (): number => this.deps.clock.now();
 		const base = { userId, orderId: order.orderId, venue: order.venue };
-		const dag = (event: string, extra: Record<string, unknown> = {}) => (): UserMessage => ({
-			type: 'order_event',
-			event,
-			...base,
-			dagRunId,
-			...extra,
-			timestamp: now(),
-		});
+		const dag =
+			(event: string, extra: Record<string, unknown> = {}) =>
+			(): UserMessage => ({
+				type: 'order_event',
+				event,
+				...base,
+				dagRunId,
+				...extra,
+				timestamp: now(),
+			});
 		const step = (event: string, sequence: number, extra: Record<string, unknown> = {}) => {
 			const stepType = DAG_STEPS[sequence - 1];
 			return dag(event, { stepId: `${stepType}-${dagRunId.slice(4)}`, stepType, sequence, totalSteps: DAG_STEPS.length, ...extra });

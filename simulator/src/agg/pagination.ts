@@ -1,7 +1,11 @@
 /** Cursor pages `{data, nextCursor, hasMore}`; a cursor is an opaque offset. */
 import { AggError } from './errors';
 
-export function page<T>(items: readonly T[], cursor: string | undefined, limit: number): { data: T[]; nextCursor: string | null; hasMore: boolean } {
+export function page<T>(
+	items: readonly T[],
+	cursor: string | undefined,
+	limit: number,
+): { data: T[]; nextCursor: string | null; hasMore: boolean } {
 	const start = cursor === undefined ? 0 : decodeCursor(cursor);
 	const data = items.slice(start, start + limit);
 	const hasMore = start + limit < items.length;

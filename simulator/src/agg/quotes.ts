@@ -12,7 +12,11 @@ import type { QuoteBody } from './schemas';
 
 const QUOTE_TTL_MS = 30_000;
 
-export function buildQuote(body: QuoteBody, userId: string, deps: { books: OrderBooks; ledger: Ledger; clock: Clock; random: Random }): unknown {
+export function buildQuote(
+	body: QuoteBody,
+	userId: string,
+	deps: { books: OrderBooks; ledger: Ledger; clock: Clock; random: Random },
+): unknown {
 	const { books, ledger, clock, random } = deps;
 	if (!books.has(body.tokenId)) throw new AggError('NOT_FOUND', `Unknown tokenId ${body.tokenId}`, 'tokenId');
 	if (books.outcome(body.tokenId).marketId !== body.marketId) {

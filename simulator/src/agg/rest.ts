@@ -102,7 +102,8 @@ export class AggRest {
 			if (!handler) throw new AggError('NOT_FOUND', `No route for ${method} ${path}`);
 			const check = this.deps.sessions.check(bearerToken(req));
 			if (!check.ok) {
-				const message = check.reason === 'expired' ? 'Token expired' : check.reason === 'missing' ? 'Missing bearer token' : 'Invalid token';
+				const message =
+					check.reason === 'expired' ? 'Token expired' : check.reason === 'missing' ? 'Missing bearer token' : 'Invalid token';
 				throw new AggError('UNAUTHORIZED', message);
 			}
 			noteUser(check.session.userId);
@@ -155,7 +156,12 @@ function answerFault(res: ServerResponse, fault: RestFaultRule): void {
 	const status = fault.status ?? 503;
 	const code = codeOfStatus(status);
 	const retryAfter = fault.retryAfterSeconds ?? (status === 429 ? 1 : undefined);
-	sendJson(res, status, errorBody(code, fault.message ?? `Injected fault: ${status} ${code}`), retryAfter === undefined ? {} : { 'Retry-After': retryAfter });
+	sendJson(
+		res,
+		status,
+		errorBody(code, fault.message ?? `Injected fault: ${status} ${code}`),
+		retryAfter === undefined ? {} : { 'Retry-After': retryAfter },
+	);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

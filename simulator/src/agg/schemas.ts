@@ -13,7 +13,15 @@ export const pageQuerySchema = z.object({
 export const refreshBodySchema = z.object({ refreshToken: z.string().min(1) });
 
 // Amounts may come as JSON numbers or decimal strings (raw-amount style APIs send strings).
-const amount = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, 'Expected a decimal string').transform(Number)]).pipe(z.number().positive());
+const amount = z
+	.union([
+		z.number(),
+		z
+			.string()
+			.regex(/^\d+(\.\d+)?$/, 'Expected a decimal string')
+			.transform(Number),
+	])
+	.pipe(z.number().positive());
 
 export const quoteBodySchema = z.object({
 	venue: z.enum(VENUES),

@@ -128,7 +128,11 @@ export class AggSimulator implements VenueMount {
 			timers: this.timers,
 			random: stream(0x11fe),
 			intervalMs: resolved.marketIntervalMs,
-			movable: () => this.outcomes.slice(0, LIVE_OUTCOMES).map((o) => o.outcomeId).filter((id) => !this.books.isResolved(id)),
+			movable: () =>
+				this.outcomes
+					.slice(0, LIVE_OUTCOMES)
+					.map((o) => o.outcomeId)
+					.filter((id) => !this.books.isResolved(id)),
 			move: (outcomeId) => {
 				const { bidChanges, askChanges } = this.books.randomChanges(outcomeId);
 				this.moveBook(outcomeId, { bidChanges, askChanges });
@@ -190,7 +194,11 @@ export class AggSimulator implements VenueMount {
 	}
 
 	/** The payload of the next matching event; rejects after `timeoutMs` (default 5000). */
-	waitFor<K extends keyof AggSimEvents>(name: K, predicate?: (payload: AggSimEvents[K]) => boolean, timeoutMs?: number): Promise<AggSimEvents[K]> {
+	waitFor<K extends keyof AggSimEvents>(
+		name: K,
+		predicate?: (payload: AggSimEvents[K]) => boolean,
+		timeoutMs?: number,
+	): Promise<AggSimEvents[K]> {
 		return this.events.waitFor(name, predicate, timeoutMs);
 	}
 

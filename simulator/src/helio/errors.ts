@@ -59,7 +59,9 @@ export function errorBody(type: HelioErrorType, message: string, field?: string)
 /** The envelope type of an arbitrary status (injected REST faults). */
 export function typeOfStatus(status: number, isLogin: boolean): HelioErrorType {
 	if (status === 401 && isLogin) return 'invalid_credentials';
-	const known = (Object.keys(STATUS_OF_TYPE) as HelioErrorType[]).find((type) => STATUS_OF_TYPE[type] === status && type !== 'invalid_credentials');
+	const known = (Object.keys(STATUS_OF_TYPE) as HelioErrorType[]).find(
+		(type) => STATUS_OF_TYPE[type] === status && type !== 'invalid_credentials',
+	);
 	if (known) return known;
 	return status >= 500 ? 'internal_error' : 'validation_error';
 }

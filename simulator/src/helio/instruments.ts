@@ -14,9 +14,33 @@ export interface Instrument {
 }
 
 export const INSTRUMENTS: readonly Instrument[] = [
-	{ symbol: 'EURUSD', digits: 5, contractSize: 100_000, quoteCurrency: 'USD', spreadPoints: 10, initialBid: 1.0843, stepVolatility: 0.00004 },
-	{ symbol: 'GBPUSD', digits: 5, contractSize: 100_000, quoteCurrency: 'USD', spreadPoints: 15, initialBid: 1.271, stepVolatility: 0.00005 },
-	{ symbol: 'USDJPY', digits: 3, contractSize: 100_000, quoteCurrency: 'JPY', spreadPoints: 15, initialBid: 151.2, stepVolatility: 0.00004 },
+	{
+		symbol: 'EURUSD',
+		digits: 5,
+		contractSize: 100_000,
+		quoteCurrency: 'USD',
+		spreadPoints: 10,
+		initialBid: 1.0843,
+		stepVolatility: 0.00004,
+	},
+	{
+		symbol: 'GBPUSD',
+		digits: 5,
+		contractSize: 100_000,
+		quoteCurrency: 'USD',
+		spreadPoints: 15,
+		initialBid: 1.271,
+		stepVolatility: 0.00005,
+	},
+	{
+		symbol: 'USDJPY',
+		digits: 3,
+		contractSize: 100_000,
+		quoteCurrency: 'JPY',
+		spreadPoints: 15,
+		initialBid: 151.2,
+		stepVolatility: 0.00004,
+	},
 	{ symbol: 'XAUUSD', digits: 2, contractSize: 100, quoteCurrency: 'USD', spreadPoints: 30, initialBid: 2345.1, stepVolatility: 0.00008 },
 	{ symbol: 'BTCUSD', digits: 2, contractSize: 1, quoteCurrency: 'USD', spreadPoints: 1500, initialBid: 67_000, stepVolatility: 0.0002 },
 ];

@@ -169,7 +169,8 @@ export class OrderDesk {
 		const point = pointSize(instrument);
 		const sign = isBuy(order.side) ? 1 : -1;
 		if (order.stopLossPrice !== null) position.stopLossPrice = order.stopLossPrice;
-		else if (order.stopLossPoints !== null) position.stopLossPrice = roundPrice(instrument, position.openPrice - sign * order.stopLossPoints * point);
+		else if (order.stopLossPoints !== null)
+			position.stopLossPrice = roundPrice(instrument, position.openPrice - sign * order.stopLossPoints * point);
 		if (order.takeProfitPrice !== null) position.takeProfitPrice = order.takeProfitPrice;
 		else if (order.takeProfitPoints !== null) {
 			position.takeProfitPrice = roundPrice(instrument, position.openPrice + sign * order.takeProfitPoints * point);

@@ -67,7 +67,12 @@ export class HelioRest {
 	}
 
 	/** undefined: the client went away while we read its body. */
-	private async serve(req: IncomingMessage, method: string, subPath: string, noteEmail: (email: string) => void): Promise<Reply | undefined> {
+	private async serve(
+		req: IncomingMessage,
+		method: string,
+		subPath: string,
+		noteEmail: (email: string) => void,
+	): Promise<Reply | undefined> {
 		if (subPath === LOGIN_PATH && method === 'POST') {
 			const body = await this.readJson(req);
 			if (body === undefined) return undefined;
@@ -148,7 +153,11 @@ function buildRoutes(operations: HelioOperations): Route[] {
 			pattern: /^\/orders\/([^/]+)\/?$/,
 			handle: ({ accountId, params, body }) => operations.amendOrder(accountId, params[0], body),
 		},
-		{ method: 'DELETE', pattern: /^\/orders\/([^/]+)\/?$/, handle: ({ accountId, params }) => operations.cancelOrder(accountId, params[0]) },
+		{
+			method: 'DELETE',
+			pattern: /^\/orders\/([^/]+)\/?$/,
+			handle: ({ accountId, params }) => operations.cancelOrder(accountId, params[0]),
+		},
 		{ method: 'GET', pattern: /^\/positions\/?$/, handle: ({ accountId }) => operations.listPositions(accountId) },
 		{
 			method: 'GET',

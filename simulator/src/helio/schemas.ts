@@ -35,7 +35,10 @@ const dateSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
 export function createOrderSchema(symbols: ReadonlySet<string>) {
 	return z
 		.object({
-			symbol_id: z.string().min(1).refine((symbol) => symbols.has(symbol), 'unknown symbol'),
+			symbol_id: z
+				.string()
+				.min(1)
+				.refine((symbol) => symbols.has(symbol), 'unknown symbol'),
 			side: z.enum(SIDES),
 			type: z.enum(ORDER_TYPES),
 			time_in_force: z.enum(TIMES_IN_FORCE),
@@ -105,12 +108,7 @@ const queryDate = z
 export const historyQuerySchema = z.object({
 	from: queryDate.optional(),
 	to: queryDate.optional(),
-	limit: z
-		.string()
-		.regex(/^\d+$/, 'expected a whole number')
-		.transform(Number)
-		.pipe(z.number().int().min(1).max(1000))
-		.optional(),
+	limit: z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(1).max(1000)).optional(),
 });
 
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;

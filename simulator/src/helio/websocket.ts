@@ -209,7 +209,8 @@ export class HelioWebSocket {
 		if (TRADING_MESSAGE_TYPES.has(type)) {
 			return this.sendError(connection, WS_ERROR.invalidMessage, `${type} is not supported over the WebSocket here: use the REST API`);
 		}
-		if (!Object.hasOwn(clientPayloadSchemas, type)) return this.sendError(connection, WS_ERROR.invalidMessage, `Unknown message type: ${type}`);
+		if (!Object.hasOwn(clientPayloadSchemas, type))
+			return this.sendError(connection, WS_ERROR.invalidMessage, `Unknown message type: ${type}`);
 		if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
 			return this.sendError(connection, WS_ERROR.invalidMessage, `Invalid ${type}: payload must be an object`);
 		}
@@ -235,7 +236,11 @@ export class HelioWebSocket {
 		}
 	}
 
-	private subscribeEvents(connection: Connection, type: 'subscribe' | 'unsubscribe', { symbols, events }: ClientPayload<'subscribe'>): void {
+	private subscribeEvents(
+		connection: Connection,
+		type: 'subscribe' | 'unsubscribe',
+		{ symbols, events }: ClientPayload<'subscribe'>,
+	): void {
 		const unknown = symbols.filter((symbol) => !this.deps.symbols.has(symbol));
 		if (unknown.length > 0) return this.sendError(connection, WS_ERROR.unknownSymbol, `Unknown symbol: ${unknown.join(', ')}`);
 		for (const kind of EVENT_KINDS) {

@@ -53,29 +53,53 @@ const TEAMS: Record<string, { league: Omit<League, 'id'>; teams: Array<[string, 
 	nba: {
 		league: { name: 'NBA', sport: 'basketball', has_draw: false },
 		teams: [
-			['BOS', 'Boston Celtics'], ['LAL', 'Los Angeles Lakers'], ['DEN', 'Denver Nuggets'], ['MIA', 'Miami Heat'],
-			['GSW', 'Golden State Warriors'], ['NYK', 'New York Knicks'], ['DAL', 'Dallas Mavericks'], ['MIL', 'Milwaukee Bucks'],
+			['BOS', 'Boston Celtics'],
+			['LAL', 'Los Angeles Lakers'],
+			['DEN', 'Denver Nuggets'],
+			['MIA', 'Miami Heat'],
+			['GSW', 'Golden State Warriors'],
+			['NYK', 'New York Knicks'],
+			['DAL', 'Dallas Mavericks'],
+			['MIL', 'Milwaukee Bucks'],
 		],
 	},
 	nfl: {
 		league: { name: 'NFL', sport: 'american_football', has_draw: false },
 		teams: [
-			['KC', 'Kansas City Chiefs'], ['PHI', 'Philadelphia Eagles'], ['SF', 'San Francisco 49ers'], ['BUF', 'Buffalo Bills'],
-			['DAL', 'Dallas Cowboys'], ['BAL', 'Baltimore Ravens'], ['DET', 'Detroit Lions'], ['GB', 'Green Bay Packers'],
+			['KC', 'Kansas City Chiefs'],
+			['PHI', 'Philadelphia Eagles'],
+			['SF', 'San Francisco 49ers'],
+			['BUF', 'Buffalo Bills'],
+			['DAL', 'Dallas Cowboys'],
+			['BAL', 'Baltimore Ravens'],
+			['DET', 'Detroit Lions'],
+			['GB', 'Green Bay Packers'],
 		],
 	},
 	nhl: {
 		league: { name: 'NHL', sport: 'ice_hockey', has_draw: false },
 		teams: [
-			['TOR', 'Toronto Maple Leafs'], ['EDM', 'Edmonton Oilers'], ['NYR', 'New York Rangers'], ['FLA', 'Florida Panthers'],
-			['COL', 'Colorado Avalanche'], ['VGK', 'Vegas Golden Knights'], ['BOS', 'Boston Bruins'], ['DAL', 'Dallas Stars'],
+			['TOR', 'Toronto Maple Leafs'],
+			['EDM', 'Edmonton Oilers'],
+			['NYR', 'New York Rangers'],
+			['FLA', 'Florida Panthers'],
+			['COL', 'Colorado Avalanche'],
+			['VGK', 'Vegas Golden Knights'],
+			['BOS', 'Boston Bruins'],
+			['DAL', 'Dallas Stars'],
 		],
 	},
 	epl: {
 		league: { name: 'EPL', sport: 'soccer', has_draw: true },
 		teams: [
-			['ARS', 'Arsenal'], ['MCI', 'Manchester City'], ['LIV', 'Liverpool'], ['CHE', 'Chelsea'],
-			['MUN', 'Manchester United'], ['TOT', 'Tottenham Hotspur'], ['NEW', 'Newcastle United'], ['AVL', 'Aston Villa'],
+			['ARS', 'Arsenal'],
+			['MCI', 'Manchester City'],
+			['LIV', 'Liverpool'],
+			['CHE', 'Chelsea'],
+			['MUN', 'Manchester United'],
+			['TOT', 'Tottenham Hotspur'],
+			['NEW', 'Newcastle United'],
+			['AVL', 'Aston Villa'],
 		],
 	},
 };
@@ -113,7 +137,9 @@ export class Catalog {
 		for (let i = 0; i < count; i++) {
 			const offset = Math.round((FIRST_START_MS + i * step) / FIVE_MINUTES_MS) * FIVE_MINUTES_MS;
 			const league = this.leagueList[i % this.leagueList.length];
-			added.push(this.add({ league_id: league.id, starts_at: new Date(now + offset).toISOString(), status: offset <= 0 ? 'live' : 'scheduled' }));
+			added.push(
+				this.add({ league_id: league.id, starts_at: new Date(now + offset).toISOString(), status: offset <= 0 ? 'live' : 'scheduled' }),
+			);
 		}
 		return added;
 	}

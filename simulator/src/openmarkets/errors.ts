@@ -1,12 +1,6 @@
 /** OpenMarkets' REST error envelope `{error:{code, message, field?}}` [inferred: the codes are lower case, as the stream's are]. */
 
-export type OpenMarketsErrorCode =
-	| 'bad_request'
-	| 'unauthorized'
-	| 'not_found'
-	| 'rate_limited'
-	| 'internal_error'
-	| 'service_unavailable';
+export type OpenMarketsErrorCode = 'bad_request' | 'unauthorized' | 'not_found' | 'rate_limited' | 'internal_error' | 'service_unavailable';
 
 const STATUS_OF_CODE: Record<OpenMarketsErrorCode, number> = {
 	bad_request: 400,

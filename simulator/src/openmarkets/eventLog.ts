@@ -14,7 +14,9 @@ export function logOpenMarketsEvents(sim: OpenMarketsSimulator, print: (line: st
 		events.on('ws:closed', ({ connectionId, code, reason }) => print(`ws#${connectionId} closed (${code}${reason ? ` ${reason}` : ''})`)),
 		// The key and bodies are never printed.
 		events.on('rest:request', ({ method, path, status }) => print(`REST ${method} ${path} → ${status}`)),
-		events.on('contest:state', ({ contestId, message }) => print(`${contestId} ${message.state.status} ${message.state.home_score ?? '-'}:${message.state.away_score ?? '-'}`)),
+		events.on('contest:state', ({ contestId, message }) =>
+			print(`${contestId} ${message.state.status} ${message.state.home_score ?? '-'}:${message.state.away_score ?? '-'}`),
+		),
 		events.on('liquidity:update', ({ contestId, message }) => {
 			if (message.refresh_required) print(`${contestId} refresh_required`);
 		}),

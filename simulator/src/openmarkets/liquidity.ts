@@ -125,8 +125,10 @@ export class LiquidityBooks {
 	apply(contestId: string, changes: readonly LiquidityChange[]): ChangedEntry[] {
 		const found = changes.map((change) => {
 			const hit = this.byHash.get(change.liquidity_hash);
-			if (!hit || hit.position.contest_id !== contestId) throw new Error(`unknown liquidity_hash ${change.liquidity_hash} in contest ${contestId}`);
-			if (change.price !== undefined && !(change.price >= 0 && change.price <= 1)) throw new Error(`price ${change.price} is not within 0..1`);
+			if (!hit || hit.position.contest_id !== contestId)
+				throw new Error(`unknown liquidity_hash ${change.liquidity_hash} in contest ${contestId}`);
+			if (change.price !== undefined && !(change.price >= 0 && change.price <= 1))
+				throw new Error(`price ${change.price} is not within 0..1`);
 			if (change.available !== undefined && !(change.available >= 0)) throw new Error(`available ${change.available} is negative`);
 			return { change, ...hit };
 		});
@@ -189,14 +191,43 @@ export class LiquidityBooks {
 		const total = pickLine(random, lines.total);
 		const near = (): number => 0.47 + random.next() * 0.06;
 		const sides: Side[] = [
-			{ market: 'mk_ml', side: 'side_home', variant: 'var_0', participantId: home.id, title: `${home.name} to win`, fair: (1 - draw) * homeShare },
-			{ market: 'mk_ml', side: 'side_away', variant: 'var_0', participantId: away.id, title: `${away.name} to win`, fair: (1 - draw) * (1 - homeShare) },
+			{
+				market: 'mk_ml',
+				side: 'side_home',
+				variant: 'var_0',
+				participantId: home.id,
+				title: `${home.name} to win`,
+				fair: (1 - draw) * homeShare,
+			},
+			{
+				market: 'mk_ml',
+				side: 'side_away',
+				variant: 'var_0',
+				participantId: away.id,
+				title: `${away.name} to win`,
+				fair: (1 - draw) * (1 - homeShare),
+			},
 		];
-		if (league.has_draw) sides.push({ market: 'mk_ml', side: 'side_draw', variant: 'var_0', participantId: null, title: 'Draw', fair: draw });
+		if (league.has_draw)
+			sides.push({ market: 'mk_ml', side: 'side_draw', variant: 'var_0', participantId: null, title: 'Draw', fair: draw });
 		const homeSpread = near();
 		sides.push(
-			{ market: 'mk_spread', side: 'side_home', variant: `var_-${spread}`, participantId: home.id, title: `${home.name} -${spread}`, fair: homeSpread },
-			{ market: 'mk_spread', side: 'side_away', variant: `var_${spread}`, participantId: away.id, title: `${away.name} +${spread}`, fair: 1 - homeSpread },
+			{
+				market: 'mk_spread',
+				side: 'side_home',
+				variant: `var_-${spread}`,
+				participantId: home.id,
+				title: `${home.name} -${spread}`,
+				fair: homeSpread,
+			},
+			{
+				market: 'mk_spread',
+				side: 'side_away',
+				variant: `var_${spread}`,
+				participantId: away.id,
+				title: `${away.name} +${spread}`,
+				fair: 1 - homeSpread,
+			},
 		);
 		const over = near();
 		sides.push(

@@ -11,7 +11,12 @@ export interface Pagination {
 }
 
 /** `items` sorted by `keyOf` ascending; a page of those after the cursor's key. */
-export function page<T>(items: readonly T[], keyOf: (item: T) => string, cursor: string | undefined, limit: number): { data: T[]; pagination: Pagination } {
+export function page<T>(
+	items: readonly T[],
+	keyOf: (item: T) => string,
+	cursor: string | undefined,
+	limit: number,
+): { data: T[]; pagination: Pagination } {
 	const after = cursor === undefined ? undefined : decodeCursor(cursor);
 	const rest = after === undefined ? items : items.filter((item) => keyOf(item) > after);
 	const data = rest.slice(0, limit);

@@ -7,7 +7,12 @@ export const DEFAULT_PAGE_LIMIT = 50;
 /** `a,b , c` → ['a', 'b', 'c']; an empty value is no filter. */
 const commaList = z
 	.string()
-	.transform((text) => text.split(',').map((part) => part.trim()).filter(Boolean))
+	.transform((text) =>
+		text
+			.split(',')
+			.map((part) => part.trim())
+			.filter(Boolean),
+	)
 	.optional();
 
 const isoDate = z

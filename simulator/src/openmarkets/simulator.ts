@@ -11,7 +11,15 @@ import { Random } from '../random';
 import { rejectUpgrade, type ListeningAddress, type VenueMount } from '../server';
 import { TypedEvents } from '../typedEvents';
 import { Autoplay } from './autoplay';
-import { Catalog, type Contest, type ContestState, type ContestStateChange, type ContestStatus, type League, type Participant } from './catalog';
+import {
+	Catalog,
+	type Contest,
+	type ContestState,
+	type ContestStateChange,
+	type ContestStatus,
+	type League,
+	type Participant,
+} from './catalog';
 import { OpenMarketsFaults } from './faults';
 import { ApiKeys } from './keys';
 import { LiquidityBooks, type ContestLiquidity, type LiquidityChange, type PositionDepth } from './liquidity';
@@ -251,7 +259,10 @@ export class OpenMarketsSimulator implements VenueMount {
 		this.books.create(contest, league, { home, away });
 	}
 
-	private sendLiquidity(contestId: string, update: Pick<LiquidityUpdateMessage, 'changed_entries' | 'refresh_required'>): LiquidityUpdateMessage {
+	private sendLiquidity(
+		contestId: string,
+		update: Pick<LiquidityUpdateMessage, 'changed_entries' | 'refresh_required'>,
+	): LiquidityUpdateMessage {
 		const message: LiquidityUpdateMessage = { type: 'liquidity.update', contest_id: contestId, ...update, timestamp: this.now() };
 		const recipients = this.websocket.deliver('liquidity', contestId, message);
 		this.events.emit('liquidity:update', { contestId, message, recipients });

@@ -147,7 +147,12 @@ export class OpenMarketsWebSocket {
 
 	private accept(ws: WebSocket): void {
 		const { events, keys, switches } = this.deps;
-		const connection: Connection = { id: this.nextId++, ws, channels: { liquidity: new Set(), contest_state: new Set() }, awaitingPong: false };
+		const connection: Connection = {
+			id: this.nextId++,
+			ws,
+			channels: { liquidity: new Set(), contest_state: new Set() },
+			awaitingPong: false,
+		};
 		this.connections.add(connection);
 		ws.on('error', () => {
 			// 'close' follows; a bad client frame (e.g. over maxPayload) must not crash the server.

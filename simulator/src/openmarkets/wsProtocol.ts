@@ -17,9 +17,7 @@ export const WS_ERROR = {
 /** Close code of the sockets of a revoked key [inferred]. */
 export const KEY_REVOKED_CLOSE = POLICY_VIOLATION;
 
-export type ClientMessage =
-	| { action: 'subscribe' | 'unsubscribe'; channel: Channel; contest_ids: string[] }
-	| { action: 'ping' };
+export type ClientMessage = { action: 'subscribe' | 'unsubscribe'; channel: Channel; contest_ids: string[] } | { action: 'ping' };
 
 export type ReadResult = { ok: true; message: ClientMessage } | { ok: false; code: string; message: string };
 

@@ -1,5 +1,11 @@
 /** Faults on demand for the simulated Totalis, built on the shared switches of ../faults. */
-import { OVERSIZED_FRAME_BYTES, type ConnectionFaultSwitches, type FaultTransport, type RestFaultQueue, type RestFaultRule } from '../faults';
+import {
+	OVERSIZED_FRAME_BYTES,
+	type ConnectionFaultSwitches,
+	type FaultTransport,
+	type RestFaultQueue,
+	type RestFaultRule,
+} from '../faults';
 import type { SseGateway } from './sse';
 import type { WebSocketGateway } from './websocket';
 

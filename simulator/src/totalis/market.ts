@@ -148,9 +148,7 @@ export class Market {
 		const now = this.clock.now();
 		const id = init.id ?? this.random.uuid();
 		if (this.requests.has(id)) throw new Error(`quote request ${id} already exists`);
-		const legs = init.legs
-			? init.legs.map((leg) => ({ ...leg, id: leg.id ?? this.random.uuid() }))
-			: generateLegs(this.random, now);
+		const legs = init.legs ? init.legs.map((leg) => ({ ...leg, id: leg.id ?? this.random.uuid() })) : generateLegs(this.random, now);
 		if (legs.length === 0) throw new Error('a quote request needs at least one leg');
 		const request: RequestState = {
 			id,
@@ -263,10 +261,7 @@ export class Market {
 	}
 
 	/** A quote from a simulated rival market maker at the current version. */
-	addCompetitorQuote(
-		requestId: string,
-		options: { payoutOdds?: number; mmId?: string; expiresInMs?: number } = {},
-	): SubmittedQuotePayload {
+	addCompetitorQuote(requestId: string, options: { payoutOdds?: number; mmId?: string; expiresInMs?: number } = {}): SubmittedQuotePayload {
 		const request = this.activeRequestOrThrow(requestId);
 		return this.submitQuote(options.mmId ?? COMPETITOR_MM_ID, requestId, {
 			request_version: request.version,
@@ -383,9 +378,7 @@ export class Market {
 			const draft = this.quotes.get(quoteId);
 			throw new TotalisError(
 				'NOT_FOUND',
-				draft
-					? `Quote ${quoteId} is a draft quote id; confirm with the quote_id of quote:accepted`
-					: `Quote ${quoteId} not found`,
+				draft ? `Quote ${quoteId} is a draft quote id; confirm with the quote_id of quote:accepted` : `Quote ${quoteId} not found`,
 			);
 		}
 		const { acceptance } = state;

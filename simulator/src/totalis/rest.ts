@@ -126,7 +126,8 @@ export class RestApi {
 			if (reply.body === undefined) return sendEmpty(res, reply.status, headers);
 			return sendJson(res, reply.status, reply.body, headers);
 		} catch (error) {
-			if (error instanceof TotalisError) return sendJson(res, error.status, errorEnvelope(error.code, error.message, error.details), headers);
+			if (error instanceof TotalisError)
+				return sendJson(res, error.status, errorEnvelope(error.code, error.message, error.details), headers);
 			throw error;
 		}
 	}

@@ -24,7 +24,7 @@ export interface TotalisSimEvents {
 	'quote:accepted': Acceptance;
 	/** `latencyMs` is from acceptance to confirmation. */
 	'quote:confirmed': MarketEvents['quote:confirmed'];
-	'heartbeat': { mmId: string; at: string };
+	heartbeat: { mmId: string; at: string };
 }
 
 export type TotalisSimEventName = keyof TotalisSimEvents;

@@ -158,7 +158,11 @@ export class WebSocketGateway {
 		if (connection.identity) return this.sendError(connection, 'Already authenticated');
 		const identity = switches.authRejected ? undefined : identities.byKey(apiKey);
 		if (!identity) {
-			events.emit('ws:auth', { connectionId: connection.id, ok: false, reason: switches.authRejected ? 'rejectAuth fault' : 'unknown key' });
+			events.emit('ws:auth', {
+				connectionId: connection.id,
+				ok: false,
+				reason: switches.authRejected ? 'rejectAuth fault' : 'unknown key',
+			});
 			this.sendJson(connection, { type: 'auth:error', message: 'Invalid API key' });
 			connection.ws.close(POLICY_VIOLATION, 'Invalid API key');
 			return;

@@ -14,7 +14,8 @@ export async function cancel(this: IExecuteFunctions, itemIndex: number, session
 		schema: orderResponse,
 		describeError: (_error, status) => {
 			if (status === 404) return { description: `Account ${accountId} has no order ${orderId}.` };
-			if (status === 409) return { description: 'The order is no longer open: it was filled (close the position instead), cancelled or expired.' };
+			if (status === 409)
+				return { description: 'The order is no longer open: it was filled (close the position instead), cancelled or expired.' };
 			return undefined;
 		},
 	});

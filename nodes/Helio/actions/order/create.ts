@@ -195,7 +195,12 @@ function protection(
 	if (set(rawPrice)) result.price = positiveNumber(context, itemIndex, rawPrice, `${label} Price`, 'a price greater than 0');
 	if (set(rawPoints)) result.points = pointsOf(context, itemIndex, rawPoints, `${label} (Points)`);
 	if (result.price !== undefined && result.points !== undefined) {
-		throw refuse(context, itemIndex, label, `give it as a price or in points, not both (${label} Price ${result.price}, ${label} (Points) ${result.points})`);
+		throw refuse(
+			context,
+			itemIndex,
+			label,
+			`give it as a price or in points, not both (${label} Price ${result.price}, ${label} (Points) ${result.points})`,
+		);
 	}
 	return result;
 }
@@ -245,7 +250,12 @@ export async function create(this: IExecuteFunctions, itemIndex: number, session
 	if (orderType === 'trailingStop') {
 		const raw = this.getNodeParameter('trailingDistance', itemIndex, undefined) as unknown;
 		if (isEmpty(raw) || toNumber(raw) === 0) {
-			throw refuse(this, itemIndex, 'Trailing Distance (Points)', 'required for a Trailing Stop order (a whole number of points greater than 0)');
+			throw refuse(
+				this,
+				itemIndex,
+				'Trailing Distance (Points)',
+				'required for a Trailing Stop order (a whole number of points greater than 0)',
+			);
 		}
 		body.stop_loss_points = pointsOf(this, itemIndex, raw, 'Trailing Distance (Points)');
 	}
