@@ -52,6 +52,7 @@ export async function openEngineClient(url: string, delivery: DeliveryOptions): 
 	const quiet = () => {};
 	const ctx = {
 		getNode: () => NODE,
+		getWorkflow: () => ({ id: 'bench-workflow', name: 'bench', active: true }),
 		getMode: () => 'trigger',
 		getNodeParameter: (name: string, fallback?: unknown) => parameters[name] ?? fallback,
 		getCredentials: async () => ({ apiKey: BENCH_API_KEY, baseUrl: 'http://127.0.0.1:9/totalis', wsUrl: url }),

@@ -167,7 +167,7 @@ export function formatReport(results: BenchResults): string {
 			);
 		}
 	}
-	lines.push('', `bench took ${results.durationSeconds.toFixed(0)} s; figures in tools/bench/results/latest.json`);
+	lines.push('', `bench took ${results.durationSeconds.toFixed(0)} s`);
 	return lines.join('\n');
 }
 

@@ -2,7 +2,9 @@
  * `npm run bench`: the engine's path from socket to `emit` against a raw `ws` client that only
  * parses JSON, in the same run, as ratios; then peak memory over a long run. The load comes
  * from a separate process (loadGenerator.ts). Environment overrides, for a quick look:
- * BENCH_EVENTS (items per run), BENCH_REPS, BENCH_LONG_EVENTS (frames per long run, 0: skip).
+ * BENCH_EVENTS (items per run), BENCH_REPS, BENCH_LONG_EVENTS (frames per long run, 0: skip),
+ * BENCH_BOOK_DELTAS. BENCH_SMOKE=1 (`npm run bench:smoke`, run by CI) uses tiny counts so that
+ * a broken benchmark fails in seconds; its figures mean nothing.
  */
 import { join } from 'node:path';
 
@@ -19,8 +21,11 @@ import { hasGc } from './stats';
 const SPEED_CLIENTS: readonly ClientKind[] = ['raw', 'engine-each', 'engine-batch'];
 const LONG_CLIENTS: readonly LongRunClient[] = ['raw', 'engine-batch', 'engine-batch-keep-latest'];
 
-function envInt(name: string, fallback: number): number {
+const SMOKE = process.env.BENCH_SMOKE === '1';
+
+function envInt(name: string, fallback: number, smokeFallback: number): number {
 	const value = process.env[name];
+	if (SMOKE && (value === undefined || value === '')) return smokeFallback;
 	if (value === undefined || value === '') return fallback;
 	const number = Number(value);
 	if (!Number.isInteger(number) || number < 0) throw new Error(`${name} must be a whole number, got ${value}`);
@@ -28,9 +33,9 @@ function envInt(name: string, fallback: number): number {
 }
 
 // A whole number of batches per run, so the marker closes a full batch and no run waits for the window.
-const ITEMS = Math.max(1, Math.round(envInt('BENCH_EVENTS', 200_000) / BATCH_MAX_ITEMS)) * BATCH_MAX_ITEMS;
-const REPS = Math.max(1, envInt('BENCH_REPS', 5));
-const LONG_FRAMES = envInt('BENCH_LONG_EVENTS', 3_000_000);
+const ITEMS = Math.max(1, Math.round(envInt('BENCH_EVENTS', 200_000, 2_000) / BATCH_MAX_ITEMS)) * BATCH_MAX_ITEMS;
+const REPS = Math.max(1, envInt('BENCH_REPS', 5, 1));
+const LONG_FRAMES = envInt('BENCH_LONG_EVENTS', 3_000_000, 30_000);
 const RUN_TIMEOUT_MS = 120_000;
 
 const progress = (text: string) => process.stderr.write(text);
@@ -38,6 +43,7 @@ const progress = (text: string) => process.stderr.write(text);
 async function main() {
 	const started = performance.now();
 	if (!hasGc()) progress('note: run with node --expose-gc for settled heaps between runs\n');
+	if (SMOKE) progress('bench: smoke mode (BENCH_SMOKE=1): tiny counts, the figures mean nothing\n');
 	progress(`bench: building ${ITEMS.toLocaleString('en-US')} items of Totalis frames in the load generator… `);
 	const generator = await LoadGenerator.start(ITEMS);
 	const load = generator.ready;
@@ -96,11 +102,14 @@ async function main() {
 			memory: summarizeMemory(memory),
 			durationSeconds: (performance.now() - started) / 1000,
 		};
-		// .build/tools/bench/run.js → <repository>/tools/bench/results
-		writeResults(results, join(__dirname, '..', '..', '..', 'tools', 'bench', 'results'));
+		// .build/tools/bench/run.js → <repository>/tools/bench/results; a smoke run keeps the last real figures.
+		if (!SMOKE) {
+			const file = writeResults(results, join(__dirname, '..', '..', '..', 'tools', 'bench', 'results'));
+			progress(`bench: figures written to ${file}\n`);
+		}
 		process.stdout.write(`\n${formatReport(results)}\n`);
 		progress('books: the agg.market keeper…\n');
-		process.stdout.write(`\n${formatBookBench(benchBooks(envInt('BENCH_BOOK_DELTAS', 100_000)))}\n`);
+		process.stdout.write(`\n${formatBookBench(benchBooks(envInt('BENCH_BOOK_DELTAS', 100_000, 2_000)))}\n`);
 	} finally {
 		await generator.stop();
 	}
