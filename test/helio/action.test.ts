@@ -653,6 +653,57 @@ describe('validation before any request', () => {
 	});
 });
 
+describe('IDs that would move the request to another path', () => {
+	// encodeURIComponent leaves "." and ".."; URL normalisation then drops the segment before them:
+	// Cancel with the order ID ".." went to DELETE /api/v1/accounts/{id}/, Get Many with the account ".."
+	// lost the account scope. Such IDs are refused before any request, not even a login.
+	const long = 'o'.repeat(257);
+	const cases: Array<[string, INodeParameters, RegExp]> = [
+		['cancel, order ID ".."', { resource: 'order', operation: 'cancel', orderId: '..' }, /^Order ID: expected an ID .*, got "\.\."/],
+		['cancel, order ID "."', { resource: 'order', operation: 'cancel', orderId: '.' }, /^Order ID: expected an ID .*, got "\."/],
+		[
+			'amend order, order ID ".."',
+			{ resource: 'order', operation: 'amend', orderId: '={{ ".." }}', updateFields: { volume: 0.5 } },
+			/^Order ID: expected an ID/,
+		],
+		[
+			'cancel, order ID of 257 characters',
+			{ resource: 'order', operation: 'cancel', orderId: long },
+			/^Order ID: expected .*, got 257 characters$/,
+		],
+		[
+			'cancel, order ID with a control character',
+			{ resource: 'order', operation: 'cancel', orderId: '50\u000001' },
+			/^Order ID: expected .*, got "50\\u000001" \(a control character\)$/,
+		],
+		['position get many, account ".."', { resource: 'position', operation: 'getAll', accountId: '..' }, /^Account ID: expected an ID/],
+		[
+			'position close, account "."',
+			{ resource: 'position', operation: 'close', accountId: '.', positionId: 'pos-1' },
+			/^Account ID: expected an ID/,
+		],
+		['position close, position ID ".."', { resource: 'position', operation: 'close', positionId: '..' }, /^Position ID: expected an ID/],
+		[
+			'position amend, position ID "."',
+			{ resource: 'position', operation: 'amend', positionId: '.', updateFields: { stopLossPrice: 1 } },
+			/^Position ID: expected an ID/,
+		],
+		['history, account ".."', { resource: 'history', operation: 'deals', accountId: '..' }, /^Account ID: expected an ID/],
+		[
+			'order create, account ".."',
+			{ resource: 'order', operation: 'create', accountId: '..', symbol: 'EURUSD', side: 'buy', orderType: 'market', volume: 1 },
+			/^Account ID: expected an ID/,
+		],
+	];
+
+	it.each(cases)('%s', async (_name, parameters, message) => {
+		const result = await run({ accountId: account, ...parameters });
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toMatch(message);
+		expect(requests).toEqual([]);
+	});
+});
+
 describe('the session token', () => {
 	it('expires mid-session: n8n logs in again through preAuthentication and the request is sent once more', async () => {
 		const warmUp = await run({ resource: 'position', operation: 'getAll', accountId: account });

@@ -425,6 +425,48 @@ describe('input validation: refused before any request, naming the field', () =>
 	});
 });
 
+describe('IDs that would move the request to another path', () => {
+	// encodeURIComponent leaves "." and ".."; URL normalisation then drops the segment before them, so
+	// Confirm with the quote ID ".." went to POST /mm/confirm. Refused before any request.
+	const submit = { operation: 'submitQuote', requestVersion: 1, requestHash: 'h', payoutOdds: 2 };
+	const cases: Array<[string, INodeParameters, RegExp]> = [
+		['confirm, quote ID ".."', { resource: 'quote', operation: 'confirm', quoteId: '..' }, /^Quote ID: expected an ID .*, got "\.\."/],
+		[
+			'confirm, quote ID "." from an expression',
+			{ resource: 'quote', operation: 'confirm', quoteId: '={{ "." }}' },
+			/^Quote ID: expected an ID .*, got "\."/,
+		],
+		['get, quote request ID "."', { resource: 'quoteRequest', operation: 'get', quoteRequestId: '.' }, /^Quote Request ID: expected an ID/],
+		[
+			'get, quote request ID of 300 characters',
+			{ resource: 'quoteRequest', operation: 'get', quoteRequestId: 'r'.repeat(300) },
+			/^Quote Request ID: expected .*, got 300 characters$/,
+		],
+		[
+			'get, quote request ID with a control character',
+			{ resource: 'quoteRequest', operation: 'get', quoteRequestId: 'r1\u001b[2J' },
+			/^Quote Request ID: expected .*\(a control character\)$/,
+		],
+		[
+			'submit quote, quote request ID ".."',
+			{ resource: 'quoteRequest', ...submit, quoteRequestId: '..' },
+			/^Quote Request ID: expected an ID/,
+		],
+		[
+			'withdraw quote, quote request ID ".."',
+			{ resource: 'quoteRequest', operation: 'withdrawQuote', quoteRequestId: '..' },
+			/^Quote Request ID: expected an ID/,
+		],
+	];
+
+	it.each(cases)('%s', async (_name, parameters, message) => {
+		const result = await run(parameters);
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toMatch(message);
+		expect(requests).toEqual([]);
+	});
+});
+
 describe('continueOnFail', () => {
 	it('turns a failed item into an error item and goes on with the next, each paired to its input', async () => {
 		const request = sim.totalis.createQuoteRequest();

@@ -1,7 +1,8 @@
 /** Resource "Position": list the open positions of an account, close one (or part of it), amend its stop loss and take profit. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { accountPath, segment } from '../transport';
+import { pathSegment } from '../../shared/pathSegment';
+import { accountPath } from '../transport';
 import {
 	isEmpty,
 	positiveNumber,
@@ -159,7 +160,7 @@ async function close(this: IExecuteFunctions, itemIndex: number, session: HelioS
 	if (!isEmpty(additional.volume)) body.volume = volumeOf(this, itemIndex, additional.volume);
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'POST',
-		path: accountPath(accountId, `/positions/${segment(positionId)}/close`),
+		path: accountPath(accountId, `/positions/${pathSegment('Position ID', positionId)}/close`),
 		action:
 			body.volume !== undefined
 				? `close ${String(body.volume)} lots of position ${positionId} on account ${accountId}`
@@ -187,7 +188,7 @@ async function amend(this: IExecuteFunctions, itemIndex: number, session: HelioS
 	}
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'PATCH',
-		path: accountPath(accountId, `/positions/${segment(positionId)}`),
+		path: accountPath(accountId, `/positions/${pathSegment('Position ID', positionId)}`),
 		action: `amend position ${positionId} on account ${accountId}`,
 		body,
 		schema: amendResponse,

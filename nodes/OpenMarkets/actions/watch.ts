@@ -6,6 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { toNumber } from '../../shared/actions/inputs';
+import { pathSegment } from '../../shared/pathSegment';
 import { channelsField } from '../stream/description';
 import { OPENMARKETS_SOURCE, OPENMARKETS_VENUE_ID, type OpenMarketsChannel } from '../stream/protocol';
 import { invalid, readIdList, refuse, type OpenMarketsSession } from './common';
@@ -124,6 +125,8 @@ function readWatchRequest(context: IExecuteFunctions, itemIndex: number): WatchR
 			'Contest → Get Many lists them, with their IDs.',
 		);
 	const contestIds = [...new Set(listed)];
+	// Each contest's full book is read at /contests/{id}/liquidity: refuse an ID that cannot be a path segment before connecting.
+	for (const contestId of contestIds) pathSegment('Contest IDs', contestId);
 	if (contestIds.length > MAX_WATCH_CONTESTS) {
 		throw refuse(
 			context,

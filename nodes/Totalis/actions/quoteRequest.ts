@@ -2,7 +2,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 import { invalid, readCommonOptions, requiredText, toNumber, wholeNumber, type OperationHandler, type TotalisSession } from './common';
-import { conflictReason, currentVersionOf, segment, totalisRequest } from '../transport';
+import { pathSegment } from '../../shared/pathSegment';
+import { conflictReason, currentVersionOf, totalisRequest } from '../transport';
 
 const forOperations = (...operation: string[]) => ({ show: { resource: ['quoteRequest'], operation } });
 
@@ -141,7 +142,7 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: TotalisS
 		baseUrl: session.baseUrl,
 		redactor: session.redactor,
 		method: 'GET',
-		path: `/v1/quote-requests/${segment(id)}`,
+		path: `/v1/quote-requests/${pathSegment('Quote Request ID', id)}`,
 		action: `get quote request "${id}"`,
 		retry: { rateLimitMaxWaitMs },
 		schema: getResponse,
@@ -182,7 +183,7 @@ async function submitQuote(this: IExecuteFunctions, itemIndex: number, session: 
 		baseUrl: session.baseUrl,
 		redactor: session.redactor,
 		method: 'PUT',
-		path: `/v1/mm/quote-requests/${segment(id)}/quote`,
+		path: `/v1/mm/quote-requests/${pathSegment('Quote Request ID', id)}/quote`,
 		action: `submit a quote on quote request "${id}"`,
 		body: { request_version: requestVersion, request_hash: requestHash, payout_odds: payoutOdds, expires_in_ms: expiresInMs },
 		retry: { rateLimitMaxWaitMs },
@@ -231,7 +232,7 @@ async function withdrawQuote(this: IExecuteFunctions, itemIndex: number, session
 		baseUrl: session.baseUrl,
 		redactor: session.redactor,
 		method: 'DELETE',
-		path: `/v1/mm/quote-requests/${segment(id)}/quote`,
+		path: `/v1/mm/quote-requests/${pathSegment('Quote Request ID', id)}/quote`,
 		action: `withdraw your quote on quote request "${id}"`,
 		body: Object.keys(body).length ? body : undefined,
 		retry: { rateLimitMaxWaitMs },

@@ -1,6 +1,7 @@
 /** Order → Amend: change the volume, prices or expiry of an order that is still open. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { accountPath, segment } from '../../transport';
+import { pathSegment } from '../../../shared/pathSegment';
+import { accountPath } from '../../transport';
 import {
 	TIMES_IN_FORCE,
 	goodTillDateOf,
@@ -137,7 +138,7 @@ export async function amend(this: IExecuteFunctions, itemIndex: number, session:
 
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'PATCH',
-		path: accountPath(accountId, `/orders/${segment(orderId)}`),
+		path: accountPath(accountId, `/orders/${pathSegment('Order ID', orderId)}`),
 		action: `amend order ${orderId} on account ${accountId}`,
 		body,
 		schema: orderResponse,
