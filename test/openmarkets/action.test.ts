@@ -139,6 +139,18 @@ describe('Contest → Get Many', () => {
 		expect(result.error?.message).toBe('Limit: expected a whole number, 1 or more, got 0');
 		expect(requests).toEqual([]);
 	});
+
+	// Number() read "0x10" as 16 and "1e2" as 100; 1e308 is a whole number to Number.isInteger.
+	it.each([
+		['={{ "0x10" }}', '"0x10"'],
+		['={{ "1e2" }}', '"1e2"'],
+		[1e308, '1e+308'],
+	])('refuses the Limit %j before any request', async (limit, got) => {
+		const result = await run({ resource: 'contest', operation: 'getAll', returnAll: false, limit });
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toBe(`Limit: expected a whole number, 1 or more, got ${got}`);
+		expect(requests).toEqual([]);
+	});
 });
 
 describe('IDs that would move the request to another path', () => {

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { pathSegment } from '../../shared/pathSegment';
 import { accountPath } from '../transport';
 import {
+	MAX_VOLUME,
 	isEmpty,
-	positiveNumber,
+	priceOf,
 	readAccountId,
 	refuse,
 	requiredText,
@@ -72,8 +73,8 @@ export const positionFields: INodeProperties[] = [
 				name: 'volume',
 				type: 'number',
 				default: 0.01,
-				typeOptions: { minValue: 0.01, numberPrecision: 2 },
-				description: 'Close only this much of the position, in lots (0.01 or more). Without it, the whole position is closed.',
+				typeOptions: { minValue: 0.01, maxValue: MAX_VOLUME, numberPrecision: 2 },
+				description: `Close only this much of the position, in lots (0.01 to ${MAX_VOLUME}). Without it, the whole position is closed.`,
 			},
 		],
 	},
@@ -178,10 +179,10 @@ async function amend(this: IExecuteFunctions, itemIndex: number, session: HelioS
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	if (!isEmpty(fields.stopLossPrice)) {
-		body.stop_loss_price = positiveNumber(this, itemIndex, fields.stopLossPrice, 'Stop Loss Price', 'a price greater than 0');
+		body.stop_loss_price = priceOf(this, itemIndex, fields.stopLossPrice, 'Stop Loss Price');
 	}
 	if (!isEmpty(fields.takeProfitPrice)) {
-		body.take_profit_price = positiveNumber(this, itemIndex, fields.takeProfitPrice, 'Take Profit Price', 'a price greater than 0');
+		body.take_profit_price = priceOf(this, itemIndex, fields.takeProfitPrice, 'Take Profit Price');
 	}
 	if (Object.keys(body).length === 0) {
 		throw refuse(this, itemIndex, 'Update Fields', 'nothing to change; add a Stop Loss Price and/or a Take Profit Price');
