@@ -272,6 +272,17 @@ describe('OpenMarkets Trigger', () => {
 		expect(sim.openmarkets.connectionCount()).toBe(1);
 	});
 
+	it.each([
+		[{ withinHours: '={{ "1e1" }}' }, 'Starting Within (Hours): expected a number ≥ 0, got "1e1"'],
+		[{ options: { maxConnections: '={{ "0x3" }}' } }, 'Options → Max Connections: expected a whole number ≥ 1, got "0x3"'],
+	])('reads trigger numbers as plain decimals only: refuses %j before connecting', async (parameters, message) => {
+		// Number() read "1e1" as 10 and "0x3" as 3.
+		await setUp();
+		const error = (await start({ contests: 'rule', leagueIds: 'lg_nfl', ...parameters }).catch((caught: Error) => caught)) as Error;
+		expect(error.message).toBe(message);
+		expect(sim.openmarkets.connectionCount()).toBe(0);
+	});
+
 	it('refuses a listed contest ID that would move the snapshot request to another path, before connecting', async () => {
 		await setUp();
 		const rest: string[] = [];
