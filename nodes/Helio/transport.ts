@@ -19,6 +19,7 @@ import {
 	type VenueCallOptions,
 	type VenueError,
 } from '../shared/rest';
+import { pathSegment } from '../shared/pathSegment';
 import { findLoginError, HELIO_CREDENTIAL_TYPE, helioBase, loginFailureWording } from './auth';
 
 export const HELIO_VENUE = 'Helio';
@@ -77,12 +78,10 @@ export async function helioRequest<T = unknown>(context: RestContext, options: H
 	});
 }
 
-/** The REST path of an account: `/api/v1/accounts/{accountId}` + `rest`. */
+/**
+ * The REST path of an account: `/api/v1/accounts/{accountId}` + `rest`. `rest` builds any further
+ * ID with pathSegment too: an account ID of `..` would otherwise drop the account scope.
+ */
 export function accountPath(accountId: string, rest = ''): string {
-	return `/api/v1/accounts/${encodeURIComponent(accountId)}${rest}`;
-}
-
-/** A path segment from a user-given ID. */
-export function segment(id: string): string {
-	return encodeURIComponent(id);
+	return `/api/v1/accounts/${pathSegment('Account ID', accountId)}${rest}`;
 }

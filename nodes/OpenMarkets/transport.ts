@@ -83,8 +83,3 @@ export function toPage(body: z.infer<typeof listPageSchema>): Page {
 	const next = body.pagination?.has_more === false ? undefined : (body.pagination?.next_cursor ?? undefined);
 	return { records: body.data as IDataObject[], next };
 }
-
-/** A path segment from a user-given ID. */
-export function segment(id: string): string {
-	return encodeURIComponent(id);
-}

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 import { runActions, type ActionHandlers } from '../shared/actions/runActions';
 import { Redactor } from '../shared/redact';
-import type { TotalisSession } from './actions/common';
+import { MAX_RATE_LIMIT_WAIT_SECONDS, type TotalisSession } from './actions/common';
 import { marketMakerFields, marketMakerHandlers, marketMakerOperations } from './actions/marketMaker';
 import { quoteFields, quoteHandlers, quoteOperations } from './actions/quote';
 import { quoteRequestFields, quoteRequestHandlers, quoteRequestOperations } from './actions/quoteRequest';
@@ -64,9 +64,8 @@ export class Totalis implements INodeType {
 						name: 'rateLimitMaxWaitSeconds',
 						type: 'number',
 						default: 30,
-						typeOptions: { minValue: 0 },
-						description:
-							'When Totalis answers "too many requests" (429), wait as long as it asks and retry, up to this many seconds in total. A longer wait fails at once with the time to retry. 0 never waits.',
+						typeOptions: { minValue: 0, maxValue: MAX_RATE_LIMIT_WAIT_SECONDS },
+						description: `When Totalis answers "too many requests" (429), wait as long as it asks and retry, up to this many seconds in total (at most ${MAX_RATE_LIMIT_WAIT_SECONDS}). A longer wait fails at once with the time to retry. 0 never waits.`,
 					},
 				],
 			},

@@ -75,8 +75,3 @@ export async function totalisRequest<T = unknown>(context: RestContext, options:
 		describeError: (error, status) => layeredWording(options.describeError?.(error, status), commonWording(error, status)),
 	});
 }
-
-/** A path segment from a user-given ID. */
-export function segment(id: string): string {
-	return encodeURIComponent(id);
-}

@@ -1,4 +1,5 @@
 import { NodeOperationError, type ITriggerFunctions } from 'n8n-workflow';
+import { toNumber } from './actions/inputs';
 
 /**
  * Reads a trigger's parameters and checks them before anything connects. Every refusal names
@@ -44,8 +45,8 @@ export class TriggerParameters {
 
 	/** A whole number of at least `min`; `value` is the parameter's value (absent → `fallback`). */
 	wholeNumber(label: string, value: unknown, fallback: number, min = 1): number {
-		const number = present(value) ? Number(value) : fallback;
-		if (!Number.isInteger(number) || number < min) {
+		const number = present(value) ? readNumber(value) : fallback;
+		if (!Number.isSafeInteger(number) || number < min) {
 			throw this.fail(`${label}: expected a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
 		}
 		return number;
@@ -63,7 +64,7 @@ export class TriggerParameters {
 
 	/** A finite number of at least `min` (or strictly above it with `above`). */
 	number(label: string, value: unknown, fallback: number, bound: { min: number } | { above: number }): number {
-		const number = present(value) ? Number(value) : fallback;
+		const number = present(value) ? readNumber(value) : fallback;
 		const ok = 'min' in bound ? number >= bound.min : number > bound.above;
 		if (!Number.isFinite(number) || !ok) {
 			const expected = 'min' in bound ? `a number ≥ ${bound.min}` : `a number above ${bound.above}`;
@@ -74,6 +75,9 @@ export class TriggerParameters {
 }
 
 const present = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+/** The action nodes' reader: plain decimals only, so "0x10" or "1e3" from an expression is refused, not read as 16 or 1000. */
+const readNumber = (value: unknown) => toNumber(value) ?? Number.NaN;
 
 /** A comma-separated value (symbols, ids) as its distinct, trimmed, non-empty entries. */
 export function commaList(value: unknown): string[] {

@@ -248,15 +248,36 @@ describe('Quote → Get', () => {
 		['Token ID', { tokenId: ' ' }],
 		['Amount', { amount: 0 }],
 		['Amount', { amount: -2 }],
+		// Plain decimals only: Number() read "0x10" as 16 and "1e3" as 1000.
+		['Amount', { amount: '={{ "0x10" }}' }],
+		['Amount', { amount: '={{ "1e3" }}' }],
+		['Amount', { amount: '={{ "Infinity" }}' }],
+		['Amount', { amount: '={{ "" }}' }],
+		['Amount', { amount: 1e308 }],
+		['Amount', { amount: 1_000_000_001 }],
 		['Slippage (Bps)', { slippageBps: -1 }],
 		['Slippage (Bps)', { slippageBps: 10001 }],
+		['Slippage (Bps)', { slippageBps: '={{ "1e2" }}' }],
 		['Venue', { venue: 'nasdaq' }],
 		['Side', { side: 'hold' }],
-	])('refuses a bad %s before any request', async (field, override) => {
+	])('refuses a bad %s (%j) before any request', async (field, override) => {
 		const result = await run({ ...valid(), ...override });
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message.startsWith(`${field}: expected`)).toBe(true);
 		expect(requests).toEqual([]);
+	});
+
+	it('says what Amount expects: greater than 0, at most 1000000000', async () => {
+		const result = await run({ ...valid(), amount: '={{ "0x10" }}' });
+		expect(result.error?.message).toBe('Amount: expected a number greater than 0, at most 1000000000, got "0x10"');
+	});
+
+	it('reads plain decimal text from an expression as the number it shows', async () => {
+		const result = await run({ ...valid(), amount: '={{ " 12.5 " }}', slippageBps: '={{ "75" }}' });
+		expect(result.error).toBeUndefined();
+		const splits = (result.items[0].json as { splits: Array<{ amount: number }> }).splits;
+		expect(splits.reduce((sum, split) => sum + split.amount, 0)).toBeCloseTo(12.5, 1);
+		expect(ops('/execution/quote')).toEqual(['POST /agg/execution/quote 200']);
 	});
 });
 

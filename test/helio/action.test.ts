@@ -560,20 +560,24 @@ describe('validation before any request', () => {
 		[
 			'trailing distance not whole',
 			() => order({ orderType: 'trailingStop', trailingDistance: 12.5 }),
-			/^Trailing Distance \(Points\): expected a whole number of points greater than 0, got 12.5$/,
+			/^Trailing Distance \(Points\): expected a whole number of points greater than 0, at most 1000000000, got 12.5$/,
 		],
 		[
 			'trailing stop with a stop loss',
 			() => order({ orderType: 'trailingStop', trailingDistance: 50, additionalFields: { stopLossPrice: 1 } }),
 			/^Stop Loss Price: a Trailing Stop order takes no separate stop loss/,
 		],
-		['volume under 0.01', () => order({ volume: 0.005 }), /^Volume \(Lots\): expected a number of lots, 0.01 or more, got 0.005$/],
+		['volume under 0.01', () => order({ volume: 0.005 }), /^Volume \(Lots\): expected a number of lots from 0.01 to 1000, got 0.005$/],
 		[
 			'volume from an expression that is not a number',
 			() => order({ volume: '={{ "lots" }}' }),
-			/^Volume \(Lots\): expected a number of lots, 0.01 or more, got "lots"$/,
+			/^Volume \(Lots\): expected a number of lots from 0.01 to 1000, got "lots"$/,
 		],
-		['negative limit price', () => order({ orderType: 'limit', limitPrice: -1 }), /^Limit Price: expected a price greater than 0, got -1$/],
+		[
+			'negative limit price',
+			() => order({ orderType: 'limit', limitPrice: -1 }),
+			/^Limit Price: expected a price greater than 0, at most 1000000000, got -1$/,
+		],
 		[
 			'stop loss as price and points',
 			() => order({ additionalFields: { stopLossPrice: 1.05, stopLossPoints: 100 } }),
@@ -625,7 +629,7 @@ describe('validation before any request', () => {
 		[
 			'partial close under 0.01',
 			() => ({ resource: 'position', operation: 'close', accountId: account, positionId: 'pos-1', additionalFields: { volume: 0 } }),
-			/^Volume \(Lots\): expected a number of lots, 0.01 or more, got 0$/,
+			/^Volume \(Lots\): expected a number of lots from 0.01 to 1000, got 0$/,
 		],
 		[
 			'history from after to',
@@ -635,7 +639,7 @@ describe('validation before any request', () => {
 		[
 			'history limit 0',
 			() => ({ resource: 'history', operation: 'orders', accountId: account, limit: 0 }),
-			/^Limit: expected a whole number, 1 or more, got 0$/,
+			/^Limit: expected a whole number from 1 to 1000, got 0$/,
 		],
 		[
 			'history unparseable date',
@@ -649,6 +653,141 @@ describe('validation before any request', () => {
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message).toMatch(message);
 		// Nothing reached Helio: not even a login.
+		expect(requests).toEqual([]);
+	});
+});
+
+describe("numbers: plain decimals within each field's bounds, refused before any request", () => {
+	// Number() read "0x10" as 16 lots and "1e3" as 1000, and 1e308 was a volume like any other.
+	const order = (extra: IDataObject): INodeParameters => ({
+		resource: 'order',
+		operation: 'create',
+		accountId: account,
+		symbol: 'EURUSD',
+		side: 'buy',
+		orderType: 'market',
+		volume: 1,
+		timeInForce: 'gtc',
+		...extra,
+	});
+	const volume = (got: string) => new RegExp(`^Volume \\(Lots\\): expected a number of lots from 0.01 to 1000, got ${got}$`);
+	const price = (field: string, got: string) => new RegExp(`^${field}: expected a price greater than 0, at most 1000000000, got ${got}$`);
+	const cases: Array<[string, () => INodeParameters, RegExp]> = [
+		['hex volume', () => order({ volume: '={{ "0x10" }}' }), volume('"0x10"')],
+		['exponent volume', () => order({ volume: '={{ "1e3" }}' }), volume('"1e3"')],
+		['volume 1e308', () => order({ volume: 1e308 }), volume('1e\\+308')],
+		['volume "Infinity"', () => order({ volume: '={{ "Infinity" }}' }), volume('"Infinity"')],
+		['empty volume', () => order({ volume: '={{ "" }}' }), volume('an empty value')],
+		['negative volume', () => order({ volume: -1 }), volume('-1')],
+		['volume over the maximum', () => order({ volume: 1000.01 }), volume('1000.01')],
+		['hex limit price', () => order({ orderType: 'limit', limitPrice: '={{ "0x10" }}' }), price('Limit Price', '"0x10"')],
+		['limit price 1e308', () => order({ orderType: 'limit', limitPrice: 1e308 }), price('Limit Price', '1e\\+308')],
+		['exponent stop loss price', () => order({ additionalFields: { stopLossPrice: '={{ "1e-5" }}' } }), price('Stop Loss Price', '"1e-5"')],
+		[
+			'exponent trailing distance',
+			() => order({ orderType: 'trailingStop', trailingDistance: '={{ "1e2" }}' }),
+			/^Trailing Distance \(Points\): expected a whole number of points greater than 0, at most 1000000000, got "1e2"$/,
+		],
+		[
+			'hex partial close volume',
+			() => ({
+				resource: 'position',
+				operation: 'close',
+				accountId: account,
+				positionId: 'pos-1',
+				additionalFields: { volume: '={{ "0x1" }}' },
+			}),
+			volume('"0x1"'),
+		],
+		[
+			'exponent amend volume',
+			() => ({ resource: 'order', operation: 'amend', accountId: account, orderId: 'ord-1', updateFields: { volume: '={{ "1e1" }}' } }),
+			volume('"1e1"'),
+		],
+		[
+			'position take profit 1e308',
+			() => ({
+				resource: 'position',
+				operation: 'amend',
+				accountId: account,
+				positionId: 'pos-1',
+				updateFields: { takeProfitPrice: 1e308 },
+			}),
+			price('Take Profit Price', '1e\\+308'),
+		],
+		[
+			'history limit 1e308',
+			() => ({ resource: 'history', operation: 'orders', accountId: account, limit: 1e308 }),
+			/^Limit: expected a whole number from 1 to 1000, got 1e\+308$/,
+		],
+		[
+			'exponent history limit',
+			() => ({ resource: 'history', operation: 'orders', accountId: account, limit: '={{ "1e2" }}' }),
+			/^Limit: expected a whole number from 1 to 1000, got "1e2"$/,
+		],
+	];
+
+	it.each(cases)('%s', async (_name, parameters, message) => {
+		const result = await run(parameters());
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toMatch(message);
+		expect(requests).toEqual([]);
+	});
+
+	it('plain decimal text from an expression is still a number', async () => {
+		const result = await createOrder({ symbol: 'EURUSD', side: 'buy', orderType: 'market', volume: '={{ " 0.25 " }}', timeInForce: 'gtc' });
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ volume: 0.25 });
+	});
+});
+
+describe('IDs that would move the request to another path', () => {
+	// encodeURIComponent leaves "." and ".."; URL normalisation then drops the segment before them:
+	// Cancel with the order ID ".." went to DELETE /api/v1/accounts/{id}/, Get Many with the account ".."
+	// lost the account scope. Such IDs are refused before any request, not even a login.
+	const long = 'o'.repeat(257);
+	const cases: Array<[string, INodeParameters, RegExp]> = [
+		['cancel, order ID ".."', { resource: 'order', operation: 'cancel', orderId: '..' }, /^Order ID: expected an ID .*, got "\.\."/],
+		['cancel, order ID "."', { resource: 'order', operation: 'cancel', orderId: '.' }, /^Order ID: expected an ID .*, got "\."/],
+		[
+			'amend order, order ID ".."',
+			{ resource: 'order', operation: 'amend', orderId: '={{ ".." }}', updateFields: { volume: 0.5 } },
+			/^Order ID: expected an ID/,
+		],
+		[
+			'cancel, order ID of 257 characters',
+			{ resource: 'order', operation: 'cancel', orderId: long },
+			/^Order ID: expected .*, got 257 characters$/,
+		],
+		[
+			'cancel, order ID with a control character',
+			{ resource: 'order', operation: 'cancel', orderId: '50\u000001' },
+			/^Order ID: expected .*, got "50\\u000001" \(a control character\)$/,
+		],
+		['position get many, account ".."', { resource: 'position', operation: 'getAll', accountId: '..' }, /^Account ID: expected an ID/],
+		[
+			'position close, account "."',
+			{ resource: 'position', operation: 'close', accountId: '.', positionId: 'pos-1' },
+			/^Account ID: expected an ID/,
+		],
+		['position close, position ID ".."', { resource: 'position', operation: 'close', positionId: '..' }, /^Position ID: expected an ID/],
+		[
+			'position amend, position ID "."',
+			{ resource: 'position', operation: 'amend', positionId: '.', updateFields: { stopLossPrice: 1 } },
+			/^Position ID: expected an ID/,
+		],
+		['history, account ".."', { resource: 'history', operation: 'deals', accountId: '..' }, /^Account ID: expected an ID/],
+		[
+			'order create, account ".."',
+			{ resource: 'order', operation: 'create', accountId: '..', symbol: 'EURUSD', side: 'buy', orderType: 'market', volume: 1 },
+			/^Account ID: expected an ID/,
+		],
+	];
+
+	it.each(cases)('%s', async (_name, parameters, message) => {
+		const result = await run({ accountId: account, ...parameters });
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toMatch(message);
 		expect(requests).toEqual([]);
 	});
 });
@@ -757,7 +896,7 @@ describe('continueOnFail', () => {
 			pairedItem: { item: 1 },
 		});
 		expect(result.items[2]).toEqual({
-			json: { error: 'Take Profit Price: expected a price greater than 0, got -5' },
+			json: { error: 'Take Profit Price: expected a price greater than 0, at most 1000000000, got -5' },
 			pairedItem: { item: 2 },
 		});
 		expect(requests.map((entry) => entry.status)).toEqual([404, 200]);

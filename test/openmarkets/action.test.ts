@@ -139,6 +139,53 @@ describe('Contest → Get Many', () => {
 		expect(result.error?.message).toBe('Limit: expected a whole number, 1 or more, got 0');
 		expect(requests).toEqual([]);
 	});
+
+	// Number() read "0x10" as 16 and "1e2" as 100; 1e308 is a whole number to Number.isInteger.
+	it.each([
+		['={{ "0x10" }}', '"0x10"'],
+		['={{ "1e2" }}', '"1e2"'],
+		[1e308, '1e+308'],
+	])('refuses the Limit %j before any request', async (limit, got) => {
+		const result = await run({ resource: 'contest', operation: 'getAll', returnAll: false, limit });
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toBe(`Limit: expected a whole number, 1 or more, got ${got}`);
+		expect(requests).toEqual([]);
+	});
+});
+
+describe('IDs that would move the request to another path', () => {
+	// encodeURIComponent leaves "." and ".."; URL normalisation then drops the segment before them:
+	// Contest State → Get with ".." read GET /contests/state. Refused before any request.
+	it.each([
+		['contest', 'contestId', '..', 'Contest ID'],
+		['contest', 'contestId', '.', 'Contest ID'],
+		['contestState', 'contestId', '..', 'Contest ID'],
+		['liquidity', 'contestId', '..', 'Contest ID'],
+		['depth', 'positionHash', '..', 'Position Hash'],
+		['depth', 'positionHash', '.', 'Position Hash'],
+	])('%s → Get refuses %s %j', async (resource, parameter, id, field) => {
+		const result = await run({ resource, operation: 'get', [parameter]: id });
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toBe(
+			`${field}: expected an ID of 1 to 256 characters, without control characters, other than "." and "..", got "${id}", which would move the request to another path`,
+		);
+		expect(requests).toEqual([]);
+	});
+
+	it.each([
+		['an ID of 257 characters', 'c'.repeat(257), /^Contest ID: expected .*, got 257 characters$/],
+		['a control character', 'ct_1\r\nX-Injected: 1', /^Contest ID: expected .*, got "ct_1\\r\\nX-Injected: 1" \(a control character\)$/],
+	])('Contest → Get refuses %s', async (_name, contestId, message) => {
+		const result = await run({ resource: 'contest', operation: 'get', contestId });
+		expect(result.error?.message).toMatch(message);
+		expect(requests).toEqual([]);
+	});
+
+	it('an ID with a slash or a percent sign stays one segment, encoded', async () => {
+		const result = await run({ resource: 'contest', operation: 'get', contestId: 'ct/../%2e%2e' });
+		expect(result.error?.httpCode).toBe('404');
+		expect(calls()).toEqual(['GET /openmarkets/flow/v1/contests/ct%2F..%2F%252e%252e 404']);
+	});
 });
 
 describe('Contest → Get, Contest State → Get, Liquidity → Get, Depth → Get', () => {

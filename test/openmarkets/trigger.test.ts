@@ -272,6 +272,46 @@ describe('OpenMarkets Trigger', () => {
 		expect(sim.openmarkets.connectionCount()).toBe(1);
 	});
 
+	it.each([
+		[{ withinHours: '={{ "1e1" }}' }, 'Starting Within (Hours): expected a number ≥ 0, got "1e1"'],
+		[{ options: { maxConnections: '={{ "0x3" }}' } }, 'Options → Max Connections: expected a whole number ≥ 1, got "0x3"'],
+	])('reads trigger numbers as plain decimals only: refuses %j before connecting', async (parameters, message) => {
+		// Number() read "1e1" as 10 and "0x3" as 3.
+		await setUp();
+		const error = (await start({ contests: 'rule', leagueIds: 'lg_nfl', ...parameters }).catch((caught: Error) => caught)) as Error;
+		expect(error.message).toBe(message);
+		expect(sim.openmarkets.connectionCount()).toBe(0);
+	});
+
+	it('refuses a listed contest ID that would move the snapshot request to another path, before connecting', async () => {
+		await setUp();
+		const rest: string[] = [];
+		sim.openmarkets.events.on('rest:request', ({ method, path }) => rest.push(`${method} ${path}`));
+		const error = (await start(listOf([sim.openmarkets.contests()[0].id, '..'])).catch((caught: Error) => caught)) as Error;
+		expect(error.message).toMatch(
+			/^Contest IDs: expected an ID of 1 to 256 characters, .*, got "\.\.", which would move the request to another path$/,
+		);
+		expect(sim.openmarkets.connectionCount()).toBe(0);
+		expect(rest).toEqual([]);
+	});
+
+	it("a contest ID from the venue's list that is no path segment gets no snapshot request, and an error item says why", async () => {
+		// The follow rule takes contest IDs from GET /contests: venue data. "/contests/../liquidity" would read "/liquidity".
+		await setUp({ contests: 0 });
+		sim.openmarkets.addContest({ id: '..', league_id: 'lg_nfl', starts_at: new Date(Date.now() + 3600_000).toISOString() });
+		const [good] = sim.openmarkets.addContests(1, { league_id: 'lg_nfl', startsInMs: 2 * 3600_000 });
+		const rest: string[] = [];
+		sim.openmarkets.events.on('rest:request', ({ method, path }) => rest.push(`${method} ${path.split('?')[0]}`));
+		const trigger = await start({ contests: 'rule', leagueIds: 'lg_nfl', withinHours: 6, channels: ['liquidity'] });
+		const failed = await trigger.waitForItem((item) => item.event === 'error', 'the failed snapshot');
+		expect(failed.data).toMatchObject({ code: 'snapshot_failed', contest_id: '..', reason: 'subscribed' });
+		expect((failed.data as IDataObject).message).toContain('Contest ID: expected an ID of 1 to 256 characters');
+		await trigger.waitForItem((item) => item.event === 'liquidity.snapshot', 'the good snapshot');
+		expect(rest.filter((entry) => entry !== 'GET /openmarkets/flow/v1/contests')).toEqual([
+			`GET /openmarkets/flow/v1/contests/${good.id}/liquidity`,
+		]);
+	});
+
 	it('refuses a wrong key at activation in plain words, without showing it', async () => {
 		await setUp();
 		useCredentials({ apiKey: 'om_data_live_wrong_key_123456' });

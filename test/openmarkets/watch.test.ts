@@ -237,11 +237,18 @@ describe('Contest → Watch', () => {
 		[{ maxDurationSeconds: 301 }, /^Max Duration \(Seconds\): expected a number of seconds above 0, at most 300, got 301$/],
 		[{ maxDurationSeconds: 0 }, /^Max Duration \(Seconds\): expected/],
 		[{ maxUpdates: 1.5 }, /^Max Updates: expected a whole number ≥ 0/],
+		// Plain decimals only, and a finite 1e308 is no count.
+		[{ maxDurationSeconds: '={{ "1e2" }}' }, /^Max Duration \(Seconds\): expected a number of seconds above 0, at most 300, got "1e2"$/],
+		[{ maxUpdates: '={{ "0x10" }}' }, /^Max Updates: expected a whole number ≥ 0 \(0 = no limit\), got "0x10"$/],
+		[{ maxUpdates: 1e308 }, /^Max Updates: expected a whole number ≥ 0 \(0 = no limit\), got 1e\+308$/],
+		// Each contest's full book is read at /contests/{id}/liquidity.
+		[{ contestIds: 'ct_a, ..' }, /^Contest IDs: expected an ID of 1 to 256 characters, .*, got "\.\."/],
 	])('refuses %j before any connection', async (fields, message) => {
 		const result = await run({ resource: 'contest', operation: 'watch', contestIds: ids(1)[0], maxDurationSeconds: 5, ...fields });
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message).toMatch(message);
 		expect(connections).toBe(0);
+		expect(restCalls).toEqual([]);
 	});
 
 	it('ends with an error naming the contests OpenMarkets does not know', async () => {

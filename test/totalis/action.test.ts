@@ -373,7 +373,7 @@ describe('input validation: refused before any request, naming the field', () =>
 		[
 			'odds of 1',
 			{ resource: 'quoteRequest', operation: 'submitQuote', quoteRequestId: 'r1', requestVersion: 1, requestHash: 'h', payoutOdds: 1 },
-			/^Payout Odds: expected a number greater than 1 \(the payout multiplier\), got 1$/,
+			/^Payout Odds: expected a number greater than 1 \(the payout multiplier\), at most 10000, got 1$/,
 		],
 		[
 			'odds below 1',
@@ -391,7 +391,7 @@ describe('input validation: refused before any request, naming the field', () =>
 				payoutOdds: 2,
 				expiresInMs: 0,
 			},
-			/^Expires In \(Ms\): expected a whole number of milliseconds greater than 0, got 0$/,
+			/^Expires In \(Ms\): expected a whole number of milliseconds from 1 to 600000 \(ten minutes\), got 0$/,
 		],
 		[
 			'version 0 (not mapped)',
@@ -413,7 +413,7 @@ describe('input validation: refused before any request, naming the field', () =>
 		[
 			'negative max wait',
 			{ resource: 'marketMaker', operation: 'heartbeat', options: { rateLimitMaxWaitSeconds: -1 } },
-			/^Rate Limit Max Wait \(Seconds\): expected a number of seconds, 0 or more, got -1$/,
+			/^Rate Limit Max Wait \(Seconds\): expected a number of seconds from 0 to 3600, got -1$/,
 		],
 	];
 
@@ -422,6 +422,121 @@ describe('input validation: refused before any request, naming the field', () =>
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message).toMatch(message);
 		expect(requests).toEqual([]);
+	});
+});
+
+describe('IDs that would move the request to another path', () => {
+	// encodeURIComponent leaves "." and ".."; URL normalisation then drops the segment before them, so
+	// Confirm with the quote ID ".." went to POST /mm/confirm. Refused before any request.
+	const submit = { operation: 'submitQuote', requestVersion: 1, requestHash: 'h', payoutOdds: 2 };
+	const cases: Array<[string, INodeParameters, RegExp]> = [
+		['confirm, quote ID ".."', { resource: 'quote', operation: 'confirm', quoteId: '..' }, /^Quote ID: expected an ID .*, got "\.\."/],
+		[
+			'confirm, quote ID "." from an expression',
+			{ resource: 'quote', operation: 'confirm', quoteId: '={{ "." }}' },
+			/^Quote ID: expected an ID .*, got "\."/,
+		],
+		['get, quote request ID "."', { resource: 'quoteRequest', operation: 'get', quoteRequestId: '.' }, /^Quote Request ID: expected an ID/],
+		[
+			'get, quote request ID of 300 characters',
+			{ resource: 'quoteRequest', operation: 'get', quoteRequestId: 'r'.repeat(300) },
+			/^Quote Request ID: expected .*, got 300 characters$/,
+		],
+		[
+			'get, quote request ID with a control character',
+			{ resource: 'quoteRequest', operation: 'get', quoteRequestId: 'r1\u001b[2J' },
+			/^Quote Request ID: expected .*\(a control character\)$/,
+		],
+		[
+			'submit quote, quote request ID ".."',
+			{ resource: 'quoteRequest', ...submit, quoteRequestId: '..' },
+			/^Quote Request ID: expected an ID/,
+		],
+		[
+			'withdraw quote, quote request ID ".."',
+			{ resource: 'quoteRequest', operation: 'withdrawQuote', quoteRequestId: '..' },
+			/^Quote Request ID: expected an ID/,
+		],
+	];
+
+	it.each(cases)('%s', async (_name, parameters, message) => {
+		const result = await run(parameters);
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toMatch(message);
+		expect(requests).toEqual([]);
+	});
+});
+
+describe("numbers: plain decimals within each field's bounds, refused before any request", () => {
+	const submit = (extra: IDataObject): INodeParameters => ({
+		resource: 'quoteRequest',
+		operation: 'submitQuote',
+		quoteRequestId: 'r1',
+		requestVersion: 1,
+		requestHash: 'h',
+		payoutOdds: 2,
+		...extra,
+	});
+	const odds = (got: string) =>
+		new RegExp(`^Payout Odds: expected a number greater than 1 \\(the payout multiplier\\), at most 10000, got ${got}$`);
+	const cases: Array<[string, INodeParameters, RegExp]> = [
+		['hex odds', submit({ payoutOdds: '={{ "0x10" }}' }), odds('"0x10"')],
+		['exponent odds', submit({ payoutOdds: '={{ "1e1" }}' }), odds('"1e1"')],
+		['odds 1e308', submit({ payoutOdds: 1e308 }), odds('1e\\+308')],
+		['odds "Infinity"', submit({ payoutOdds: '={{ "Infinity" }}' }), odds('"Infinity"')],
+		['empty odds', submit({ payoutOdds: '={{ "" }}' }), odds('an empty value')],
+		['negative odds', submit({ payoutOdds: -3 }), odds('-3')],
+		['odds over the maximum', submit({ payoutOdds: 10000.5 }), odds('10000.5')],
+		[
+			'expiry 1e308',
+			submit({ expiresInMs: 1e308 }),
+			/^Expires In \(Ms\): expected a whole number of milliseconds from 1 to 600000 \(ten minutes\), got 1e\+308$/,
+		],
+		['exponent expiry', submit({ expiresInMs: '={{ "1e4" }}' }), /^Expires In \(Ms\): expected .*, got "1e4"$/],
+		['exponent version', submit({ requestVersion: '={{ "1e0" }}' }), /^Request Version: expected a whole number, 1 or more, got "1e0"$/],
+		[
+			'hex withdraw version',
+			{ resource: 'quoteRequest', operation: 'withdrawQuote', quoteRequestId: 'r1', additionalFields: { requestVersion: '={{ "0x2" }}' } },
+			/^Request Version: expected a whole number, 1 or more, got "0x2"$/,
+		],
+		[
+			'max wait 1e308',
+			{ resource: 'marketMaker', operation: 'heartbeat', options: { rateLimitMaxWaitSeconds: 1e308 } },
+			/^Rate Limit Max Wait \(Seconds\): expected a number of seconds from 0 to 3600, got 1e\+308$/,
+		],
+		[
+			// An epoch millisecond count no Date can hold: it was passed on as an Invalid Date.
+			'deadline 1e308',
+			{ resource: 'quote', operation: 'confirm', quoteId: 'q1', confirmationDeadline: '={{ 1e308 }}' },
+			/^Confirmation Deadline: expected an ISO 8601 date .* or epoch milliseconds, got 1e\+308$/,
+		],
+		[
+			'exponent deadline',
+			{ resource: 'quote', operation: 'confirm', quoteId: 'q1', confirmationDeadline: '1.8e12' },
+			/^Confirmation Deadline: expected .*, got "1.8e12"$/,
+		],
+	];
+
+	it.each(cases)('%s', async (_name, parameters, message) => {
+		const result = await run(parameters);
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toMatch(message);
+		expect(requests).toEqual([]);
+	});
+
+	it('plain decimal text from an expression is still a number', async () => {
+		const request = sim.totalis.createQuoteRequest({ betAmount: 25 });
+		const result = await run(
+			submit({
+				quoteRequestId: request.id,
+				requestVersion: `={{ "${request.version}" }}`,
+				requestHash: request.request_hash,
+				payoutOdds: '={{ "4.25" }}',
+				expiresInMs: '={{ "15000" }}',
+			}),
+		);
+		expect(result.error).toBeUndefined();
+		expect((result.items[0].json as { quote: IDataObject }).quote).toMatchObject({ request_version: request.version, payout_odds: 4.25 });
 	});
 });
 

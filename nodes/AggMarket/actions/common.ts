@@ -10,7 +10,7 @@ import type { Redactor } from '../../shared/redact';
 import type { AggMarketCredentials } from '../auth';
 import { aggRequest, listPageSchema, type AggCallOptions } from '../transport';
 
-export { invalid, isEmpty, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
+export { boundedNumber, invalid, isEmpty, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
 
 export interface AggSessionContext {
 	credentials: AggMarketCredentials;

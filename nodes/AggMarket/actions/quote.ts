@@ -1,10 +1,18 @@
 /** Resource "Quote": what an order would cost across venues, and whether it can execute. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { invalid, isEmpty, requiredText, sessionRequest, toNumber, type AggSessionContext, type OperationHandler } from './common';
+import { boundedNumber, invalid, isEmpty, requiredText, sessionRequest, type AggSessionContext, type OperationHandler } from './common';
 
 export const VENUES = ['kalshi', 'polymarket', 'limitless', 'opinion'];
 const SIDES = ['buy', 'sell'];
+
+/**
+ * The largest Amount sent, in dollars or shares. agg.market states none; ours
+ * (docs/venues/agg-market.md#undocumented-details-and-what-the-nodes-accept) keeps the amount in
+ * raw units (10^6 per share) an exact integer, and refuses a finite but absurd 1e308.
+ */
+export const MAX_AMOUNT = 1_000_000_000;
+const MAX_SLIPPAGE_BPS = 10_000;
 
 export const quoteOperations: INodeProperties = {
 	displayName: 'Operation',
@@ -75,7 +83,7 @@ export const quoteFields: INodeProperties[] = [
 		type: 'number',
 		required: true,
 		default: 0,
-		typeOptions: { minValue: 0, numberPrecision: 6 },
+		typeOptions: { minValue: 0, maxValue: MAX_AMOUNT, numberPrecision: 6 },
 		displayOptions: show,
 		description: 'Greater than 0: on a buy the dollars to spend, on a sell the shares to sell',
 	},
@@ -84,7 +92,7 @@ export const quoteFields: INodeProperties[] = [
 		name: 'slippageBps',
 		type: 'number',
 		default: 50,
-		typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 0 },
+		typeOptions: { minValue: 0, maxValue: MAX_SLIPPAGE_BPS, numberPrecision: 0 },
 		displayOptions: show,
 		description: 'How far the price may move against you, in basis points (0–10000; 100 = 1%)',
 	},
@@ -126,22 +134,26 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: AggSessi
 	);
 	const side = oneOf(this, itemIndex, 'side', 'Side', SIDES, 'buy');
 	const rawAmount = this.getNodeParameter('amount', itemIndex, 0) as unknown;
-	const amount = toNumber(rawAmount);
-	if (amount === undefined || amount <= 0) {
-		throw invalid(
-			this,
-			itemIndex,
-			'Amount',
-			'a number greater than 0',
-			rawAmount,
-			'On a buy the dollars to spend, on a sell the shares to sell.',
-		);
-	}
+	const amount = boundedNumber(
+		this,
+		itemIndex,
+		rawAmount,
+		'Amount',
+		{ above: 0, max: MAX_AMOUNT },
+		`a number greater than 0, at most ${MAX_AMOUNT}`,
+		'On a buy the dollars to spend, on a sell the shares to sell.',
+	);
 	const rawSlippage = this.getNodeParameter('slippageBps', itemIndex, 50) as unknown;
-	const slippage = isEmpty(rawSlippage) ? 50 : toNumber(rawSlippage);
-	if (slippage === undefined || !Number.isInteger(slippage) || slippage < 0 || slippage > 10_000) {
-		throw invalid(this, itemIndex, 'Slippage (Bps)', 'a whole number of basis points from 0 to 10000', rawSlippage);
-	}
+	const slippage = isEmpty(rawSlippage)
+		? 50
+		: boundedNumber(
+				this,
+				itemIndex,
+				rawSlippage,
+				'Slippage (Bps)',
+				{ min: 0, max: MAX_SLIPPAGE_BPS, whole: true },
+				`a whole number of basis points from 0 to ${MAX_SLIPPAGE_BPS}`,
+			);
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'POST',
 		path: '/execution/quote',

@@ -6,12 +6,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { JsonResponse } from '../../shared/rest';
 import type { ActionHandler } from '../../shared/actions/runActions';
-import { invalid, optionalDate, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
+import { boundedNumber, invalid, optionalDate, refuse, requiredText } from '../../shared/actions/inputs';
 import type { Redactor } from '../../shared/redact';
 import type { HelioCredentials } from '../auth';
 import { helioRequest, type HelioCallOptions } from '../transport';
 
-export { invalid, isEmpty, optionalDate, positiveNumber, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
+export { boundedNumber, invalid, isEmpty, optionalDate, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
 
 export interface HelioSessionContext {
 	credentials: HelioCredentials;
@@ -33,6 +33,19 @@ export type OperationHandler = ActionHandler<HelioSessionContext>;
 
 /** The smallest volume Helio accepts, in lots. */
 export const MIN_VOLUME = 0.01;
+
+/*
+ * Helio states no upper bounds; these are ours (docs/venues/helio.md#undocumented-details-and-what-the-nodes-accept).
+ * They refuse what no trader means, such as a finite 1e308 from an expression, before it is sent.
+ */
+/** The most lots one call sends. */
+export const MAX_VOLUME = 1000;
+/** The highest price sent (Bitcoin trades near 10^5 USD). */
+export const MAX_PRICE = 1_000_000_000;
+/** The longest distance in points sent. */
+export const MAX_POINTS = 1_000_000_000;
+/** The most records a history call asks for. */
+export const MAX_HISTORY_LIMIT = 1000;
 
 /** The Account ID field, shown for the given resources. */
 export function accountIdField(resources: string[]): INodeProperties {
@@ -60,36 +73,35 @@ export function readAccountId(context: IExecuteFunctions, itemIndex: number): st
 	);
 }
 
-/** A volume in lots: at least 0.01. */
+/** A volume in lots: from 0.01 to MAX_VOLUME. */
 export function volumeOf(context: IExecuteFunctions, itemIndex: number, raw: unknown, field = 'Volume (Lots)'): number {
-	const volume = toNumber(raw);
-	if (volume === undefined || volume < MIN_VOLUME) {
-		throw invalid(
-			context,
-			itemIndex,
-			field,
-			`a number of lots, ${MIN_VOLUME} or more`,
-			raw,
-			'Helio trades in lots; the smallest order is 0.01 lots.',
-		);
-	}
-	return volume;
+	return boundedNumber(
+		context,
+		itemIndex,
+		raw,
+		field,
+		{ min: MIN_VOLUME, max: MAX_VOLUME },
+		`a number of lots from ${MIN_VOLUME} to ${MAX_VOLUME}`,
+		`Helio trades in lots; the smallest order is 0.01 lots, and this node sends at most ${MAX_VOLUME} lots in one call.`,
+	);
+}
+
+/** A price: greater than 0, at most MAX_PRICE. */
+export function priceOf(context: IExecuteFunctions, itemIndex: number, raw: unknown, field: string): number {
+	return boundedNumber(context, itemIndex, raw, field, { above: 0, max: MAX_PRICE }, `a price greater than 0, at most ${MAX_PRICE}`);
 }
 
 /** A distance in points: a whole number greater than 0 (one point is the symbol's smallest price step). */
 export function pointsOf(context: IExecuteFunctions, itemIndex: number, raw: unknown, field: string): number {
-	const value = toNumber(raw);
-	if (value === undefined || value <= 0 || !Number.isInteger(value)) {
-		throw invalid(
-			context,
-			itemIndex,
-			field,
-			'a whole number of points greater than 0',
-			raw,
-			'One point is the smallest price step of the symbol (0.00001 on EURUSD).',
-		);
-	}
-	return value;
+	return boundedNumber(
+		context,
+		itemIndex,
+		raw,
+		field,
+		{ above: 0, max: MAX_POINTS, whole: true },
+		`a whole number of points greater than 0, at most ${MAX_POINTS}`,
+		'One point is the smallest price step of the symbol (0.00001 on EURUSD).',
+	);
 }
 
 /** A good-till date: required, and in the future. */

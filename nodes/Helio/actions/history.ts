@@ -3,13 +3,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod';
 import { accountPath } from '../transport';
 import {
-	invalid,
+	MAX_HISTORY_LIMIT,
+	boundedNumber,
 	isEmpty,
 	optionalDate,
 	readAccountId,
 	refuse,
 	sessionRequest,
-	toNumber,
 	type HelioSessionContext,
 	type OperationHandler,
 } from './common';
@@ -67,9 +67,9 @@ export const historyFields: INodeProperties[] = [
 		name: 'limit',
 		type: 'number',
 		default: 100,
-		typeOptions: { minValue: 1, numberPrecision: 0 },
+		typeOptions: { minValue: 1, maxValue: MAX_HISTORY_LIMIT, numberPrecision: 0 },
 		displayOptions: show,
-		description: 'Max number of results to return',
+		description: `Max number of results to return (at most ${MAX_HISTORY_LIMIT})`,
 	},
 ];
 
@@ -93,10 +93,16 @@ function historyHandler(kind: Kind): OperationHandler {
 			throw refuse(this, itemIndex, 'From', `${from.toISOString()} is after To (${to.toISOString()})`);
 		}
 		const rawLimit = this.getNodeParameter('limit', itemIndex, 100) as unknown;
-		const limit = isEmpty(rawLimit) ? 100 : toNumber(rawLimit);
-		if (limit === undefined || !Number.isInteger(limit) || limit < 1) {
-			throw invalid(this, itemIndex, 'Limit', 'a whole number, 1 or more', rawLimit);
-		}
+		const limit = isEmpty(rawLimit)
+			? 100
+			: boundedNumber(
+					this,
+					itemIndex,
+					rawLimit,
+					'Limit',
+					{ min: 1, max: MAX_HISTORY_LIMIT, whole: true },
+					`a whole number from 1 to ${MAX_HISTORY_LIMIT}`,
+				);
 		const qs: IDataObject = { limit };
 		if (from) qs.from = from.toISOString();
 		if (to) qs.to = to.toISOString();

@@ -1,10 +1,12 @@
 /** Resource "Position": list the open positions of an account, close one (or part of it), amend its stop loss and take profit. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { accountPath, segment } from '../transport';
+import { pathSegment } from '../../shared/pathSegment';
+import { accountPath } from '../transport';
 import {
+	MAX_VOLUME,
 	isEmpty,
-	positiveNumber,
+	priceOf,
 	readAccountId,
 	refuse,
 	requiredText,
@@ -71,8 +73,8 @@ export const positionFields: INodeProperties[] = [
 				name: 'volume',
 				type: 'number',
 				default: 0.01,
-				typeOptions: { minValue: 0.01, numberPrecision: 2 },
-				description: 'Close only this much of the position, in lots (0.01 or more). Without it, the whole position is closed.',
+				typeOptions: { minValue: 0.01, maxValue: MAX_VOLUME, numberPrecision: 2 },
+				description: `Close only this much of the position, in lots (0.01 to ${MAX_VOLUME}). Without it, the whole position is closed.`,
 			},
 		],
 	},
@@ -159,7 +161,7 @@ async function close(this: IExecuteFunctions, itemIndex: number, session: HelioS
 	if (!isEmpty(additional.volume)) body.volume = volumeOf(this, itemIndex, additional.volume);
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'POST',
-		path: accountPath(accountId, `/positions/${segment(positionId)}/close`),
+		path: accountPath(accountId, `/positions/${pathSegment('Position ID', positionId)}/close`),
 		action:
 			body.volume !== undefined
 				? `close ${String(body.volume)} lots of position ${positionId} on account ${accountId}`
@@ -177,17 +179,17 @@ async function amend(this: IExecuteFunctions, itemIndex: number, session: HelioS
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	if (!isEmpty(fields.stopLossPrice)) {
-		body.stop_loss_price = positiveNumber(this, itemIndex, fields.stopLossPrice, 'Stop Loss Price', 'a price greater than 0');
+		body.stop_loss_price = priceOf(this, itemIndex, fields.stopLossPrice, 'Stop Loss Price');
 	}
 	if (!isEmpty(fields.takeProfitPrice)) {
-		body.take_profit_price = positiveNumber(this, itemIndex, fields.takeProfitPrice, 'Take Profit Price', 'a price greater than 0');
+		body.take_profit_price = priceOf(this, itemIndex, fields.takeProfitPrice, 'Take Profit Price');
 	}
 	if (Object.keys(body).length === 0) {
 		throw refuse(this, itemIndex, 'Update Fields', 'nothing to change; add a Stop Loss Price and/or a Take Profit Price');
 	}
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'PATCH',
-		path: accountPath(accountId, `/positions/${segment(positionId)}`),
+		path: accountPath(accountId, `/positions/${pathSegment('Position ID', positionId)}`),
 		action: `amend position ${positionId} on account ${accountId}`,
 		body,
 		schema: amendResponse,

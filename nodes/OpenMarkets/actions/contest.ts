@@ -16,7 +16,8 @@ import {
 	type OpenMarketsSession,
 	type OperationHandler,
 } from './common';
-import { segment, singleSchema } from '../transport';
+import { pathSegment } from '../../shared/pathSegment';
+import { singleSchema } from '../transport';
 import { watch, watchFields, watchOperation } from './watch';
 
 export const CONTEST_STATUSES = ['scheduled', 'live', 'final', 'cancelled'];
@@ -95,7 +96,7 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: OpenMark
 	const contestId = readContestId(this, itemIndex);
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'GET',
-		path: `/contests/${segment(contestId)}`,
+		path: `/contests/${pathSegment('Contest ID', contestId)}`,
 		action: `get contest ${contestId}`,
 		schema: singleSchema,
 	});

@@ -1,7 +1,8 @@
 /** Resource "Contest State": where a contest stands (status, score, period). */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { contestIdField, readContestId, sessionRequest, type OpenMarketsSession, type OperationHandler } from './common';
-import { segment, singleSchema } from '../transport';
+import { pathSegment } from '../../shared/pathSegment';
+import { singleSchema } from '../transport';
 
 export const contestStateOperations: INodeProperties = {
 	displayName: 'Operation',
@@ -26,7 +27,7 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: OpenMark
 	const contestId = readContestId(this, itemIndex);
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'GET',
-		path: `/contests/${segment(contestId)}/state`,
+		path: `/contests/${pathSegment('Contest ID', contestId)}/state`,
 		action: `get the state of contest ${contestId}`,
 		schema: singleSchema,
 	});

@@ -1,7 +1,8 @@
 /** Resource "Depth": one position's price levels at each partner. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { requiredText, sessionRequest, type OpenMarketsSession, type OperationHandler } from './common';
-import { segment, singleSchema } from '../transport';
+import { pathSegment } from '../../shared/pathSegment';
+import { singleSchema } from '../transport';
 
 export const depthOperations: INodeProperties = {
 	displayName: 'Operation',
@@ -38,7 +39,7 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: OpenMark
 	);
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'GET',
-		path: `/depth/${segment(hash)}`,
+		path: `/depth/${pathSegment('Position Hash', hash)}`,
 		action: `get the depth of position ${hash}`,
 		schema: singleSchema,
 	});

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 import { contestIdField, invalid, readContestId, sessionRequest, type OpenMarketsSession, type OperationHandler } from './common';
-import { segment } from '../transport';
+import { pathSegment } from '../../shared/pathSegment';
 
 const OUTPUTS = ['contest', 'partnerLiquidity'];
 
@@ -58,7 +58,7 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: OpenMark
 		throw invalid(this, itemIndex, 'Output', `one of ${OUTPUTS.join(', ')}`, output);
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'GET',
-		path: `/contests/${segment(contestId)}/liquidity`,
+		path: `/contests/${pathSegment('Contest ID', contestId)}/liquidity`,
 		action: `get the liquidity of contest ${contestId}`,
 		schema: bookSchema,
 	});

@@ -5,7 +5,8 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { toNumber } from '../../shared/actions/inputs';
+import { boundedNumber } from '../../shared/actions/inputs';
+import { pathSegment } from '../../shared/pathSegment';
 import { channelsField } from '../stream/description';
 import { OPENMARKETS_SOURCE, OPENMARKETS_VENUE_ID, type OpenMarketsChannel } from '../stream/protocol';
 import { invalid, readIdList, refuse, type OpenMarketsSession } from './common';
@@ -124,6 +125,8 @@ function readWatchRequest(context: IExecuteFunctions, itemIndex: number): WatchR
 			'Contest → Get Many lists them, with their IDs.',
 		);
 	const contestIds = [...new Set(listed)];
+	// Each contest's full book is read at /contests/{id}/liquidity: refuse an ID that cannot be a path segment before connecting.
+	for (const contestId of contestIds) pathSegment('Contest IDs', contestId);
 	if (contestIds.length > MAX_WATCH_CONTESTS) {
 		throw refuse(
 			context,
@@ -138,21 +141,23 @@ function readWatchRequest(context: IExecuteFunctions, itemIndex: number): WatchR
 		throw invalid(context, itemIndex, 'Channels', `some of ${CHANNELS.join(', ')}`, channels);
 	}
 	const rawDuration = context.getNodeParameter('maxDurationSeconds', itemIndex, undefined) as unknown;
-	const seconds = toNumber(rawDuration);
-	if (seconds === undefined || seconds <= 0 || seconds > MAX_DURATION_SECONDS) {
-		throw invalid(
-			context,
-			itemIndex,
-			'Max Duration (Seconds)',
-			`a number of seconds above 0, at most ${MAX_DURATION_SECONDS}`,
-			rawDuration,
-		);
-	}
+	const seconds = boundedNumber(
+		context,
+		itemIndex,
+		rawDuration,
+		'Max Duration (Seconds)',
+		{ above: 0, max: MAX_DURATION_SECONDS },
+		`a number of seconds above 0, at most ${MAX_DURATION_SECONDS}`,
+	);
 	const rawMax = context.getNodeParameter('maxUpdates', itemIndex, 0) as unknown;
-	const maxUpdates = toNumber(rawMax);
-	if (maxUpdates === undefined || !Number.isInteger(maxUpdates) || maxUpdates < 0) {
-		throw invalid(context, itemIndex, 'Max Updates', 'a whole number ≥ 0 (0 = no limit)', rawMax);
-	}
+	const maxUpdates = boundedNumber(
+		context,
+		itemIndex,
+		rawMax,
+		'Max Updates',
+		{ min: 0, max: Number.MAX_SAFE_INTEGER, whole: true },
+		'a whole number ≥ 0 (0 = no limit)',
+	);
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const partners = readIdList(context, itemIndex, options.partners, 'Options → Partners', 'kalshi, polymarket') ?? [];
 	return {

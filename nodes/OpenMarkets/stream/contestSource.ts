@@ -8,7 +8,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Redactor } from '../../shared/redact';
 import type { RestContext } from '../../shared/rest';
-import { listPageSchema, MAX_PAGE_SIZE, openMarketsRequest, segment, singleSchema, type OpenMarketsCallOptions } from '../transport';
+import { pathSegment } from '../../shared/pathSegment';
+import { listPageSchema, MAX_PAGE_SIZE, openMarketsRequest, singleSchema, type OpenMarketsCallOptions } from '../transport';
 
 /** The REST calls the stream makes (the trigger's, and Contest → Watch's), with the credential's base URL and a redactor. */
 export class StreamRest {
@@ -26,7 +27,7 @@ export class StreamRest {
 	async liquidity(contestId: string, signal?: AbortSignal): Promise<IDataObject> {
 		const body = await this.call({
 			method: 'GET',
-			path: `/contests/${segment(contestId)}/liquidity`,
+			path: `/contests/${pathSegment('Contest ID', contestId)}/liquidity`,
 			action: `read the liquidity of contest "${contestId}"`,
 			schema: singleSchema,
 			signal,

@@ -8,6 +8,7 @@ import type { ITriggerFunctions } from 'n8n-workflow';
 import type { DeliveryOptions } from '../../shared/delivery/delivery';
 import type { StreamTiming } from '../../shared/engine/StreamEngine';
 import { readStreamOptions } from '../../shared/triggerOptions';
+import { PathSegmentError, pathSegment } from '../../shared/pathSegment';
 import { TriggerParameters } from '../../shared/triggerParameters';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONTESTS_PER_CONNECTION, OPENMARKETS_STREAM_DEFAULTS } from './description';
 import type { LiquidityFilterOptions } from './liquidityFilter';
@@ -61,7 +62,14 @@ export function readOpenMarketsTriggerSettings(ctx: ITriggerFunctions): OpenMark
 /** A fixed list of contests, or the follow rule and how often it is re-read. */
 function readSelection(parameters: TriggerParameters): ContestSelection {
 	if (parameters.value<string>('contests', 'rule') === 'list') {
-		return { kind: 'list', contestIds: parameters.requiredCommaList('contestIds', 'Contest IDs', 'contest ID', 'ct_abc123') };
+		const contestIds = parameters.requiredCommaList('contestIds', 'Contest IDs', 'contest ID', 'ct_abc123');
+		// Each contest's full book is read at /contests/{id}/liquidity: refuse an ID that cannot be a path segment before connecting.
+		try {
+			for (const contestId of contestIds) pathSegment('Contest IDs', contestId);
+		} catch (error) {
+			throw error instanceof PathSegmentError ? parameters.fail(error.message) : error;
+		}
+		return { kind: 'list', contestIds };
 	}
 	const leagueIds = parameters.requiredCommaList('leagueIds', 'League IDs', 'league ID', 'nba');
 	const withinHours = parameters.numberParameter('withinHours', 'Starting Within (Hours)', 24, { min: 0 });

@@ -2,7 +2,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 import { invalid, parseInstant, readCommonOptions, requiredText, type OperationHandler, type TotalisSession } from './common';
-import { conflictReason, segment, totalisRequest } from '../transport';
+import { pathSegment } from '../../shared/pathSegment';
+import { conflictReason, totalisRequest } from '../transport';
 
 const show = { show: { resource: ['quote'] } };
 
@@ -85,7 +86,7 @@ async function confirm(this: IExecuteFunctions, itemIndex: number, session: Tota
 		redactor: session.redactor,
 		method: 'POST',
 		// Documented without the /v1 prefix.
-		path: `/mm/quotes/${segment(quoteId)}/confirm`,
+		path: `/mm/quotes/${pathSegment('Quote ID', quoteId)}/confirm`,
 		action: `confirm quote "${quoteId}"`,
 		retry: { rateLimitMaxWaitMs, retryUntil: deadline, retryOnStatus: [503] },
 		schema: confirmResponse,

@@ -1,8 +1,19 @@
 /** Resource "Quote Request": read a request, quote on it, withdraw your quote. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { invalid, readCommonOptions, requiredText, toNumber, wholeNumber, type OperationHandler, type TotalisSession } from './common';
-import { conflictReason, currentVersionOf, segment, totalisRequest } from '../transport';
+import {
+	MAX_PAYOUT_ODDS,
+	MAX_QUOTE_EXPIRY_MS,
+	boundedNumber,
+	invalid,
+	readCommonOptions,
+	requiredText,
+	wholeNumber,
+	type OperationHandler,
+	type TotalisSession,
+} from './common';
+import { pathSegment } from '../../shared/pathSegment';
+import { conflictReason, currentVersionOf, totalisRequest } from '../transport';
 
 const forOperations = (...operation: string[]) => ({ show: { resource: ['quoteRequest'], operation } });
 
@@ -74,19 +85,18 @@ export const quoteRequestFields: INodeProperties[] = [
 		type: 'number',
 		required: true,
 		default: 0,
-		typeOptions: { minValue: 0, numberPrecision: 4 },
+		typeOptions: { minValue: 0, maxValue: MAX_PAYOUT_ODDS, numberPrecision: 4 },
 		displayOptions: forOperations('submitQuote'),
-		description:
-			'The payout multiplier you offer on the bet amount, greater than 1. At 4.25 a 25 USDC bet pays 106.25 USDC if the parlay wins, and you put 81.25 USDC at risk.',
+		description: `The payout multiplier you offer on the bet amount, greater than 1 and at most ${MAX_PAYOUT_ODDS}. At 4.25 a 25 USDC bet pays 106.25 USDC if the parlay wins, and you put 81.25 USDC at risk.`,
 	},
 	{
 		displayName: 'Expires In (Ms)',
 		name: 'expiresInMs',
 		type: 'number',
 		default: 10000,
-		typeOptions: { minValue: 1, numberPrecision: 0 },
+		typeOptions: { minValue: 1, maxValue: MAX_QUOTE_EXPIRY_MS, numberPrecision: 0 },
 		displayOptions: forOperations('submitQuote'),
-		description: 'How long your quote stays valid, in milliseconds, unless you replace or withdraw it first',
+		description: `How long your quote stays valid, in milliseconds (at most ${MAX_QUOTE_EXPIRY_MS}, ten minutes), unless you replace or withdraw it first`,
 	},
 	{
 		displayName: 'Additional Fields',
@@ -141,7 +151,7 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: TotalisS
 		baseUrl: session.baseUrl,
 		redactor: session.redactor,
 		method: 'GET',
-		path: `/v1/quote-requests/${segment(id)}`,
+		path: `/v1/quote-requests/${pathSegment('Quote Request ID', id)}`,
 		action: `get quote request "${id}"`,
 		retry: { rateLimitMaxWaitMs },
 		schema: getResponse,
@@ -158,7 +168,7 @@ async function submitQuote(this: IExecuteFunctions, itemIndex: number, session: 
 		itemIndex,
 		'requestVersion',
 		'Request Version',
-		1,
+		{ min: 1, max: Number.MAX_SAFE_INTEGER },
 		'a whole number, 1 or more',
 		'Map {{ $json.data.version }} from the quote request you priced.',
 	);
@@ -171,18 +181,29 @@ async function submitQuote(this: IExecuteFunctions, itemIndex: number, session: 
 		'Map {{ $json.data.request_hash }} from the quote request you priced.',
 	);
 	const rawOdds = this.getNodeParameter('payoutOdds', itemIndex, undefined) as unknown;
-	const payoutOdds = toNumber(rawOdds);
-	if (payoutOdds === undefined || payoutOdds <= 1) {
-		throw invalid(this, itemIndex, 'Payout Odds', 'a number greater than 1 (the payout multiplier)', rawOdds);
-	}
-	const expiresInMs = wholeNumber(this, itemIndex, 'expiresInMs', 'Expires In (Ms)', 1, 'a whole number of milliseconds greater than 0');
+	const payoutOdds = boundedNumber(
+		this,
+		itemIndex,
+		rawOdds,
+		'Payout Odds',
+		{ above: 1, max: MAX_PAYOUT_ODDS },
+		`a number greater than 1 (the payout multiplier), at most ${MAX_PAYOUT_ODDS}`,
+	);
+	const expiresInMs = wholeNumber(
+		this,
+		itemIndex,
+		'expiresInMs',
+		'Expires In (Ms)',
+		{ min: 1, max: MAX_QUOTE_EXPIRY_MS },
+		`a whole number of milliseconds from 1 to ${MAX_QUOTE_EXPIRY_MS} (ten minutes)`,
+	);
 	const { rateLimitMaxWaitMs } = readCommonOptions(this, itemIndex);
 
 	const response = await totalisRequest(this, {
 		baseUrl: session.baseUrl,
 		redactor: session.redactor,
 		method: 'PUT',
-		path: `/v1/mm/quote-requests/${segment(id)}/quote`,
+		path: `/v1/mm/quote-requests/${pathSegment('Quote Request ID', id)}/quote`,
 		action: `submit a quote on quote request "${id}"`,
 		body: { request_version: requestVersion, request_hash: requestHash, payout_odds: payoutOdds, expires_in_ms: expiresInMs },
 		retry: { rateLimitMaxWaitMs },
@@ -214,11 +235,14 @@ async function withdrawQuote(this: IExecuteFunctions, itemIndex: number, session
 	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	if (additional.requestVersion !== undefined && additional.requestVersion !== '') {
-		const version = toNumber(additional.requestVersion);
-		if (version === undefined || !Number.isInteger(version) || version < 1) {
-			throw invalid(this, itemIndex, 'Request Version', 'a whole number, 1 or more', additional.requestVersion);
-		}
-		body.request_version = version;
+		body.request_version = boundedNumber(
+			this,
+			itemIndex,
+			additional.requestVersion,
+			'Request Version',
+			{ min: 1, max: Number.MAX_SAFE_INTEGER, whole: true },
+			'a whole number, 1 or more',
+		);
 	}
 	if (additional.requestHash !== undefined) {
 		const hash = typeof additional.requestHash === 'string' ? additional.requestHash.trim() : '';
@@ -231,7 +255,7 @@ async function withdrawQuote(this: IExecuteFunctions, itemIndex: number, session
 		baseUrl: session.baseUrl,
 		redactor: session.redactor,
 		method: 'DELETE',
-		path: `/v1/mm/quote-requests/${segment(id)}/quote`,
+		path: `/v1/mm/quote-requests/${pathSegment('Quote Request ID', id)}/quote`,
 		action: `withdraw your quote on quote request "${id}"`,
 		body: Object.keys(body).length ? body : undefined,
 		retry: { rateLimitMaxWaitMs },

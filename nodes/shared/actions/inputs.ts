@@ -39,13 +39,57 @@ export function describeValue(value: unknown): string {
 	}
 }
 
+/** Plain decimal text: an optional minus, digits, an optional fraction. */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A number as a field gives it: a finite number, or plain decimal text ("12", "-0.5", spaces
+ * around allowed). Number() alone reads "0x10" as 16, "1e3" as 1000, "Infinity" as Infinity and
+ * " " as 0: an expression's text must mean what it shows, so anything else is undefined.
+ */
 export function toNumber(value: unknown): number | undefined {
 	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	if (typeof value === 'string' && value.trim() !== '') {
-		const parsed = Number(value.trim());
-		return Number.isFinite(parsed) ? parsed : undefined;
-	}
-	return undefined;
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	if (!DECIMAL.test(text)) return undefined;
+	// Hundreds of digits still overflow to Infinity.
+	const parsed = Number(text);
+	return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+/** The range a number field accepts; each field's `expected` says it in words. */
+export interface NumberBounds {
+	/** At least this. */
+	min?: number;
+	/** Greater than this. */
+	above?: number;
+	/** At most this: every field has one, so a finite but absurd 1e308 is refused too. */
+	max: number;
+	/** A whole number (and a safe integer, exact in JSON). */
+	whole?: boolean;
+}
+
+/** Whether `value` is within `bounds`. */
+function withinBounds(value: number, bounds: NumberBounds): boolean {
+	if (bounds.whole && !Number.isSafeInteger(value)) return false;
+	if (bounds.min !== undefined && value < bounds.min) return false;
+	if (bounds.above !== undefined && value <= bounds.above) return false;
+	return value <= bounds.max;
+}
+
+/** A number within `bounds`, or a NodeOperationError naming the field and what it expected. */
+export function boundedNumber(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown,
+	field: string,
+	bounds: NumberBounds,
+	expected: string,
+	hint?: string,
+): number {
+	const value = toNumber(raw);
+	if (value === undefined || !withinBounds(value, bounds)) throw invalid(context, itemIndex, field, expected, raw, hint);
+	return value;
 }
 
 /** Whether a parameter was left empty (absent, '', or only spaces). */
@@ -68,34 +112,18 @@ export function requiredText(
 	return value;
 }
 
-/** A whole number of at least `min`. */
+/** The whole-number parameter `parameter`, within `bounds`. */
 export function wholeNumber(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	parameter: string,
 	field: string,
-	min: number,
+	bounds: { min: number; max: number },
 	expected: string,
 	hint?: string,
 ): number {
 	const raw = context.getNodeParameter(parameter, itemIndex, undefined) as unknown;
-	const value = toNumber(raw);
-	if (value === undefined || !Number.isInteger(value) || value < min) throw invalid(context, itemIndex, field, expected, raw, hint);
-	return value;
-}
-
-/** A price or a distance: a number greater than 0. */
-export function positiveNumber(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	raw: unknown,
-	field: string,
-	expected: string,
-	hint?: string,
-): number {
-	const value = toNumber(raw);
-	if (value === undefined || value <= 0) throw invalid(context, itemIndex, field, expected, raw, hint);
-	return value;
+	return boundedNumber(context, itemIndex, raw, field, { ...bounds, whole: true }, expected, hint);
 }
 
 /**
@@ -113,9 +141,9 @@ export function parseInstant(value: unknown): Date | undefined | 'invalid' {
 	if (typeof value === 'string' && value.trim() === '') return undefined;
 	const numeric = toNumber(value);
 	if (numeric !== undefined) {
-		if (numeric >= 1e11) return new Date(numeric);
-		if (numeric >= 1e9) return new Date(numeric * 1000);
-		return 'invalid';
+		const date = numeric >= 1e11 ? new Date(numeric) : numeric >= 1e9 ? new Date(numeric * 1000) : undefined;
+		// A Date past 8.64e15 ms (1e308, say) is invalid: refuse it rather than pass NaN on.
+		return date && !Number.isNaN(date.getTime()) ? date : 'invalid';
 	}
 	if (typeof value !== 'string') return 'invalid';
 	const text = value.trim();

@@ -3,7 +3,7 @@
  * the venue's next cursor until enough records (or the last page).
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { invalid, isEmpty, toNumber } from './inputs';
+import { boundedNumber, isEmpty } from './inputs';
 
 const DEFAULT_LIMIT = 50;
 
@@ -51,11 +51,17 @@ export async function readPages(
 	let limit = Number.POSITIVE_INFINITY;
 	if (!returnAll) {
 		const rawLimit = context.getNodeParameter('limit', itemIndex, DEFAULT_LIMIT) as unknown;
-		const value = isEmpty(rawLimit) ? DEFAULT_LIMIT : toNumber(rawLimit);
-		if (value === undefined || !Number.isInteger(value) || value < 1) {
-			throw invalid(context, itemIndex, 'Limit', 'a whole number, 1 or more', rawLimit, 'Or switch on Return All.');
-		}
-		limit = value;
+		limit = isEmpty(rawLimit)
+			? DEFAULT_LIMIT
+			: boundedNumber(
+					context,
+					itemIndex,
+					rawLimit,
+					'Limit',
+					{ min: 1, max: Number.MAX_SAFE_INTEGER, whole: true },
+					'a whole number, 1 or more',
+					'Or switch on Return All.',
+				);
 	}
 	const records: IDataObject[] = [];
 	let cursor: string | undefined;

@@ -1,12 +1,14 @@
 /** Order → Amend: change the volume, prices or expiry of an order that is still open. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { accountPath, segment } from '../../transport';
+import { pathSegment } from '../../../shared/pathSegment';
+import { accountPath } from '../../transport';
 import {
+	MAX_VOLUME,
 	TIMES_IN_FORCE,
 	goodTillDateOf,
 	invalid,
 	isEmpty,
-	positiveNumber,
+	priceOf,
 	readAccountId,
 	refuse,
 	requiredText,
@@ -81,8 +83,8 @@ export const amendFields: INodeProperties[] = [
 				name: 'volume',
 				type: 'number',
 				default: 0.01,
-				typeOptions: { minValue: 0.01, numberPrecision: 2 },
-				description: 'The new total volume of the order, in lots (0.01 or more)',
+				typeOptions: { minValue: 0.01, maxValue: MAX_VOLUME, numberPrecision: 2 },
+				description: `The new total volume of the order, in lots (0.01 to ${MAX_VOLUME})`,
 			},
 		],
 	},
@@ -97,9 +99,9 @@ export async function amend(this: IExecuteFunctions, itemIndex: number, session:
 	const volume = optionalNumber(fields, 'volume');
 	if (volume !== undefined) body.volume = volumeOf(this, itemIndex, volume);
 	const limitPrice = optionalNumber(fields, 'limitPrice');
-	if (limitPrice !== undefined) body.limit_price = positiveNumber(this, itemIndex, limitPrice, 'Limit Price', 'a price greater than 0');
+	if (limitPrice !== undefined) body.limit_price = priceOf(this, itemIndex, limitPrice, 'Limit Price');
 	const stopPrice = optionalNumber(fields, 'stopPrice');
-	if (stopPrice !== undefined) body.stop_price = positiveNumber(this, itemIndex, stopPrice, 'Stop Price', 'a price greater than 0');
+	if (stopPrice !== undefined) body.stop_price = priceOf(this, itemIndex, stopPrice, 'Stop Price');
 	if (!isEmpty(fields.timeInForce)) {
 		const key = typeof fields.timeInForce === 'string' ? fields.timeInForce.trim() : '';
 		const timeInForce = RESTING_TIMES_IN_FORCE.find((name) => name === key || TIMES_IN_FORCE[name] === key.toUpperCase());
@@ -120,11 +122,11 @@ export async function amend(this: IExecuteFunctions, itemIndex: number, session:
 	}
 	const stopLossPrice = optionalNumber(fields, 'stopLossPrice');
 	if (stopLossPrice !== undefined) {
-		body.sl_levels = [positiveNumber(this, itemIndex, stopLossPrice, 'Stop Loss Price', 'a price greater than 0')];
+		body.sl_levels = [priceOf(this, itemIndex, stopLossPrice, 'Stop Loss Price')];
 	}
 	const takeProfitPrice = optionalNumber(fields, 'takeProfitPrice');
 	if (takeProfitPrice !== undefined) {
-		body.tp_levels = [positiveNumber(this, itemIndex, takeProfitPrice, 'Take Profit Price', 'a price greater than 0')];
+		body.tp_levels = [priceOf(this, itemIndex, takeProfitPrice, 'Take Profit Price')];
 	}
 	if (Object.keys(body).length === 0) {
 		throw refuse(
@@ -137,7 +139,7 @@ export async function amend(this: IExecuteFunctions, itemIndex: number, session:
 
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'PATCH',
-		path: accountPath(accountId, `/orders/${segment(orderId)}`),
+		path: accountPath(accountId, `/orders/${pathSegment('Order ID', orderId)}`),
 		action: `amend order ${orderId} on account ${accountId}`,
 		body,
 		schema: orderResponse,

@@ -1,6 +1,7 @@
 /** Order → Cancel: cancel an order that is not filled yet. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { accountPath, segment } from '../../transport';
+import { pathSegment } from '../../../shared/pathSegment';
+import { accountPath } from '../../transport';
 import { readAccountId, requiredText, sessionRequest, type HelioSessionContext } from '../common';
 import { ORDER_ID_HINT, orderResponse } from './common';
 
@@ -9,7 +10,7 @@ export async function cancel(this: IExecuteFunctions, itemIndex: number, session
 	const orderId = requiredText(this, itemIndex, 'orderId', 'Order ID', 'the ID of an open order', ORDER_ID_HINT);
 	const response = await sessionRequest(this, session, itemIndex, {
 		method: 'DELETE',
-		path: accountPath(accountId, `/orders/${segment(orderId)}`),
+		path: accountPath(accountId, `/orders/${pathSegment('Order ID', orderId)}`),
 		action: `cancel order ${orderId} on account ${accountId}`,
 		schema: orderResponse,
 		describeError: (_error, status) => {

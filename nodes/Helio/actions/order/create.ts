@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { accountPath } from '../../transport';
 import {
+	MAX_VOLUME,
 	ORDER_TYPES,
 	SIDES,
 	TIMES_IN_FORCE,
@@ -10,7 +11,7 @@ import {
 	invalid,
 	isEmpty,
 	pointsOf,
-	positiveNumber,
+	priceOf,
 	readAccountId,
 	refuse,
 	requiredText,
@@ -76,9 +77,9 @@ export const createFields: INodeProperties[] = [
 		type: 'number',
 		required: true,
 		default: 0.01,
-		typeOptions: { minValue: 0.01, numberPrecision: 2 },
+		typeOptions: { minValue: 0.01, maxValue: MAX_VOLUME, numberPrecision: 2 },
 		displayOptions: forOperations('create'),
-		description: 'How much to trade, in lots (0.01 or more)',
+		description: `How much to trade, in lots (0.01 to ${MAX_VOLUME})`,
 	},
 	{
 		displayName: 'Time in Force',
@@ -192,7 +193,7 @@ function protection(
 	const rawPoints = optionalNumber(fields, pointsName);
 	const set = (raw: unknown) => raw !== undefined && toNumber(raw) !== 0;
 	const result: { price?: number; points?: number } = {};
-	if (set(rawPrice)) result.price = positiveNumber(context, itemIndex, rawPrice, `${label} Price`, 'a price greater than 0');
+	if (set(rawPrice)) result.price = priceOf(context, itemIndex, rawPrice, `${label} Price`);
 	if (set(rawPoints)) result.points = pointsOf(context, itemIndex, rawPoints, `${label} (Points)`);
 	if (result.price !== undefined && result.points !== undefined) {
 		throw refuse(
@@ -211,7 +212,7 @@ function requiredPrice(context: IExecuteFunctions, itemIndex: number, parameter:
 	if (isEmpty(raw) || toNumber(raw) === 0) {
 		throw refuse(context, itemIndex, field, `required for a ${orderTypeName} order (a price greater than 0)`);
 	}
-	return positiveNumber(context, itemIndex, raw, field, 'a price greater than 0');
+	return priceOf(context, itemIndex, raw, field);
 }
 
 const ORDER_TYPE_NAMES: Record<string, string> = {
