@@ -59,6 +59,52 @@ describe('Totalis Trigger (quote-request stream)', () => {
 		expect(beats.length).toBe(counted);
 	});
 
+	it('beats on schedule while Totalis holds the answers, abandons each unanswered beat, and close stops them', async () => {
+		const trigger = await env.start({ ...source, mmHeartbeatMs: 200 });
+		const HOLD_MS = 2000;
+		const arrivals: number[] = [];
+		/** Heartbeat calls the simulator has received but not finished (answered, or left by the client). */
+		let open = 0;
+		let mostOpen = 0;
+		const finished: number[] = [];
+		env.sim.totalis.events.on('heartbeat', () => {
+			arrivals.push(Date.now());
+			mostOpen = Math.max(mostOpen, ++open);
+		});
+		env.sim.totalis.events.on('rest:request', ({ path, status }) => {
+			if (!path.endsWith('/v1/mm/heartbeat')) return;
+			open -= 1;
+			finished.push(status);
+		});
+		env.sim.totalis.faults.holdHeartbeats(HOLD_MS);
+		const holdStarted = Date.now();
+		await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+		// Every 200 ms makes about 10; waiting for each answer made 1. A loaded machine still makes 4.
+		expect(arrivals.filter((at) => at - holdStarted < HOLD_MS).length).toBeGreaterThanOrEqual(4);
+		// Each held beat was given up (status 0: the client left) before the next went out.
+		expect(finished.length).toBeGreaterThanOrEqual(3);
+		expect(finished.every((status) => status === 0)).toBe(true);
+		expect(mostOpen).toBeLessThanOrEqual(2);
+		expect(allLogText()).toMatch(
+			/Totalis could not send the market-maker heartbeat: no answer within 150 ms; the next beat goes on schedule/,
+		);
+
+		await trigger.close();
+		const sent = arrivals.length;
+		await new Promise((resolve) => setTimeout(resolve, 600));
+		expect(arrivals.length).toBe(sent);
+		// The beat in flight at close was aborted too: nothing is left waiting at the venue.
+		expect(open).toBe(0);
+	});
+
+	it('lets the first beat, part of activation, wait longer than the interval for its answer', async () => {
+		env.sim.totalis.faults.holdHeartbeats(500);
+		const started = Date.now();
+		await env.start({ ...source, mmHeartbeatMs: 200 });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+		expect(env.sim.totalis.lastHeartbeat()).toBeInstanceOf(Date);
+	});
+
 	it('reconnects after a drop and replays the snapshot, the first item carrying the gap', async () => {
 		const request = env.sim.totalis.createQuoteRequest();
 		const trigger = await env.start(source);
