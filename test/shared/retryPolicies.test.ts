@@ -51,17 +51,18 @@ describe('DeadlineRetry (503 until a deadline)', () => {
 		expect(backoffMs(8, 100, 1000)).toBe(1000);
 	});
 
-	it('shortens only the last wait, to start the margin before the deadline, then gives up', () => {
+	it('shortens only the last wait, planned two margins before the deadline, then gives up', () => {
 		const deadline = 1_000;
 		const policy = new DeadlineRetry(retry, deadline, 0);
 		expect(waitOf(policy.decide(answer(503), undefined, 10, 1))).toBe(100);
 		expect(waitOf(policy.decide(answer(503), undefined, 120, 2))).toBe(200);
 		expect(waitOf(policy.decide(answer(503), undefined, 330, 3))).toBe(400);
-		// 800 ms would pass the deadline: the last attempt starts when the margin begins.
+		// 800 ms would pass the deadline: the last attempt is planned two margins before it, and
+		// may start up to one margin before it if its wait ends late.
 		const last = policy.decide(answer(503), undefined, 740, 4);
-		expect(waitOf(last)).toBe(deadline - DEADLINE_MARGIN_MS - 740);
+		expect(waitOf(last)).toBe(deadline - 2 * DEADLINE_MARGIN_MS - 740);
 		expect(last).toMatchObject({ startBy: deadline - DEADLINE_MARGIN_MS });
-		const done = policy.decide(answer(503), undefined, deadline - DEADLINE_MARGIN_MS + 10, 5);
+		const done = policy.decide(answer(503), undefined, deadline - 2 * DEADLINE_MARGIN_MS + 10, 5);
 		expect(done && 'error' in done && done.error.description).toMatch(
 			/Still failing after 5 attempts; the deadline .* leaves no time for another/,
 		);
@@ -74,8 +75,10 @@ describe('DeadlineRetry (503 until a deadline)', () => {
 		expect(waitOf(policy.decide(answer(503), undefined, 300, 1))).toBe(100);
 		expect(waitOf(policy.decide(answer(503), undefined, 410, 2))).toBe(200);
 		expect(waitOf(policy.decide(answer(503), undefined, 620, 3))).toBe(400);
-		expect(waitOf(policy.decide(answer(503), undefined, 1030, 4))).toBe(deadline - 300 - 1030);
-		expect(policy.decide(answer(503), undefined, 1710, 5)).toHaveProperty('error');
+		const last = policy.decide(answer(503), undefined, 1030, 4);
+		expect(waitOf(last)).toBe(deadline - 2 * 300 - 1030);
+		expect(last).toMatchObject({ startBy: deadline - 300 });
+		expect(policy.decide(answer(503), undefined, 1410, 5)).toHaveProperty('error');
 	});
 
 	it('gives a late wakeup its own error instead of a send past the deadline', () => {

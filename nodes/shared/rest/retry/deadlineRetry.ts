@@ -38,10 +38,13 @@ export class DeadlineRetry implements RetryPolicy {
 		const { deadline } = this;
 		if (deadline === undefined || !this.statuses.includes(answer.response.status)) return undefined;
 		this.retries += 1;
-		// How long an attempt takes to get through right now (late timers and a busy machine
-		// included): the last one is planned at least that long before the deadline.
+		// `lead`: how long an attempt takes to get through right now, from when it was meant to
+		// start to its answer (late timers and a busy machine included). An attempt starts at the
+		// latest one lead before the deadline, and is planned two leads before it, so a wait that
+		// ends late still leaves it time to start.
 		this.slowestAttemptMs = Math.max(this.slowestAttemptMs, now - this.attemptPlannedAt);
-		const planBy = deadline - Math.max(DEADLINE_MARGIN_MS, this.slowestAttemptMs);
+		const lead = Math.max(DEADLINE_MARGIN_MS, this.slowestAttemptMs);
+		const planBy = deadline - 2 * lead;
 		const gaveUp = () => giveUp(answer, deadline, attempts);
 		if (now >= planBy) return { error: gaveUp() };
 		// The backoff as it comes; only a last wait that would end past planBy is shortened to it.
@@ -50,8 +53,7 @@ export class DeadlineRetry implements RetryPolicy {
 		const { options, response, venueError } = answer;
 		return {
 			waitMs,
-			// However late the wait ends, nothing starts within the margin of the deadline.
-			startBy: deadline - DEADLINE_MARGIN_MS,
+			startBy: deadline - lead,
 			tooLate: gaveUp,
 			note: `${options.venue} answered ${response.status} (${venueError.code}) to "${options.action}"; retrying in ${formatDuration(waitMs)} (attempt ${attempts + 1}, deadline ${new Date(deadline).toISOString()})`,
 		};

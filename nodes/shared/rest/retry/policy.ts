@@ -16,7 +16,7 @@ export interface RetryPolicy {
 
 /**
  * A deadline-bound retry starts at the latest this long before the deadline, so it arrives in
- * time: a request's way through n8n and a busy machine took more than 25 ms (a confirm reached
+ * time: a request's way through n8n on a busy machine can take more than 25 ms (a confirm reached
  * Totalis 49 ms after its deadline). deadlineRetry.ts widens it to how long attempts really take.
  */
 export const DEADLINE_MARGIN_MS = 100;
