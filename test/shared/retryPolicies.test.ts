@@ -81,6 +81,17 @@ describe('DeadlineRetry (503 until a deadline)', () => {
 		expect(policy.decide(answer(503), undefined, 1410, 5)).toHaveProperty('error');
 	});
 
+	it('does not count a 429 wait handled in between as the time an attempt took', () => {
+		const deadline = 3_000;
+		const policy = new DeadlineRetry(retry, deadline, 0);
+		expect(waitOf(policy.decide(answer(503), undefined, 10, 1))).toBe(100);
+		// Attempt 2 met a 429 and waited 1 s (rateLimit.ts); attempt 3 answered 503 at 1 130 ms.
+		// Counted as one attempt, that 1 s would make the lead about 1 s: nothing after 960 ms.
+		expect(waitOf(policy.decide(answer(503), undefined, 1_130, 3))).toBe(200);
+		expect(waitOf(policy.decide(answer(503), undefined, 1_340, 4))).toBe(400);
+		expect(waitOf(policy.decide(answer(503), undefined, 1_750, 5))).toBe(800);
+	});
+
 	it('gives a late wakeup its own error instead of a send past the deadline', () => {
 		const policy = new DeadlineRetry(retry, 1_000, 0);
 		const decision = policy.decide(answer(503), undefined, 10, 1);

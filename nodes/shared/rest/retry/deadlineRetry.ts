@@ -18,8 +18,9 @@ export class DeadlineRetry implements RetryPolicy {
 	private readonly statuses: number[];
 	private readonly initialBackoffMs: number;
 	private readonly maxBackoffMs: number;
-	/** When the attempt being answered was meant to start. */
+	/** When the attempt being answered was meant to start, and its number. */
 	private attemptPlannedAt: number;
+	private plannedAttempt = 1;
 	/** The longest an attempt took, from when it was meant to start to its answer. */
 	private slowestAttemptMs = 0;
 
@@ -42,7 +43,9 @@ export class DeadlineRetry implements RetryPolicy {
 		// start to its answer (late timers and a busy machine included). An attempt starts at the
 		// latest one lead before the deadline, and is planned two leads before it, so a wait that
 		// ends late still leaves it time to start.
-		this.slowestAttemptMs = Math.max(this.slowestAttemptMs, now - this.attemptPlannedAt);
+		// Measured only for the attempt this policy planned: after a 429 wait or a credential
+		// resend in between, the time since would count their waits too.
+		if (attempts === this.plannedAttempt) this.slowestAttemptMs = Math.max(this.slowestAttemptMs, now - this.attemptPlannedAt);
 		const lead = Math.max(DEADLINE_MARGIN_MS, this.slowestAttemptMs);
 		const planBy = deadline - 2 * lead;
 		const gaveUp = () => giveUp(answer, deadline, attempts);
@@ -50,6 +53,7 @@ export class DeadlineRetry implements RetryPolicy {
 		// The backoff as it comes; only a last wait that would end past planBy is shortened to it.
 		const waitMs = Math.min(backoffMs(this.retries, this.initialBackoffMs, this.maxBackoffMs), planBy - now);
 		this.attemptPlannedAt = now + waitMs;
+		this.plannedAttempt = attempts + 1;
 		const { options, response, venueError } = answer;
 		return {
 			waitMs,
