@@ -19,6 +19,8 @@ export interface RestFaultRule {
 	delayMs?: number;
 	/** Overrides the error message. */
 	message?: string;
+	/** Extra headers on the answer (e.g. an `X-RateLimit-Reset` far in the future); they win over the venue's own. */
+	headers?: Record<string, string>;
 }
 
 export class RestFaultQueue {

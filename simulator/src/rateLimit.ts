@@ -36,6 +36,16 @@ export class FixedWindowRateLimiter {
 		return { allowed: true, limit, remaining: limit - window.count, resetAtMs };
 	}
 
+	/** The bucket's current window without counting a request: the headers of an answer that is not served. */
+	peek(bucket: string, limit: number): RateDecision {
+		const now = this.clock.now();
+		const window = this.windows.get(bucket);
+		if (!window || now - window.startedAt >= this.windowMs)
+			return { allowed: true, limit, remaining: limit, resetAtMs: now + this.windowMs };
+		const remaining = Math.max(0, limit - window.count);
+		return { allowed: remaining > 0, limit, remaining, resetAtMs: window.startedAt + this.windowMs };
+	}
+
 	reset(): void {
 		this.windows.clear();
 	}

@@ -55,10 +55,8 @@ export function answerFaultWith<C extends string>(
 	const status = fault.status ?? 503;
 	const code = codeOfStatus(status);
 	const retryAfter = fault.retryAfterSeconds ?? (status === 429 ? 1 : undefined);
-	sendJson(
-		res,
-		status,
-		body(code, fault.message ?? `Injected fault: ${status} ${code}`),
-		retryAfter === undefined ? {} : { 'Retry-After': retryAfter },
-	);
+	sendJson(res, status, body(code, fault.message ?? `Injected fault: ${status} ${code}`), {
+		...(retryAfter === undefined ? {} : { 'Retry-After': retryAfter }),
+		...fault.headers,
+	});
 }

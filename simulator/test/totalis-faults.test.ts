@@ -165,6 +165,40 @@ describe('Totalis faults', () => {
 		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
 	});
 
+	it('failRest() answers carry the X-RateLimit-* headers, and a rule can set its own', async () => {
+		sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/mm/quotes', status: 503 });
+		const plain = await rest(sim.totalis, 'POST', '/mm/quotes/q-any/confirm');
+		expect(plain.status).toBe(503);
+		expect(plain.headers.get('x-ratelimit-limit')).toBe('300');
+		expect(Number(plain.headers.get('x-ratelimit-reset'))).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+		const farReset = String(Math.ceil(Date.now() / 1000) + 3600);
+		sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/mm/quotes', status: 503, headers: { 'X-RateLimit-Reset': farReset } });
+		const pinned = await rest(sim.totalis, 'POST', '/mm/quotes/q-any/confirm');
+		expect(pinned.status).toBe(503);
+		expect(pinned.headers.get('x-ratelimit-reset')).toBe(farReset);
+	});
+
+	it('holdHeartbeats() counts each heartbeat on arrival and answers it only after the hold', async () => {
+		const received: number[] = [];
+		sim.totalis.events.on('rest:request', (request) => received.push(request.receivedAt));
+		sim.totalis.faults.holdHeartbeats(300);
+		const started = Date.now();
+		let answered = false;
+		const answer = rest(sim.totalis, 'POST', '/v1/mm/heartbeat').finally(() => (answered = true));
+		await sim.totalis.waitFor('heartbeat');
+		expect(answered).toBe(false);
+		expect(sim.totalis.lastHeartbeat()).toBeInstanceOf(Date);
+		expect((await answer).status).toBe(200);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+		// Reported once answered, but stamped with its arrival.
+		expect(received[0]).toBeLessThan(started + 280);
+		sim.totalis.faults.holdHeartbeats(0);
+		const quick = Date.now();
+		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
+		expect(Date.now() - quick).toBeLessThan(280);
+		expect(() => sim.totalis.faults.holdHeartbeats(-1)).toThrow(/ms/);
+	});
+
 	it('failRest() with only delayMs delays the call, then serves it', async () => {
 		sim.totalis.faults.failRest({ method: 'GET', delayMs: 80 });
 		const { id } = sim.totalis.createQuoteRequest();
@@ -183,10 +217,12 @@ describe('Totalis faults', () => {
 		sim.totalis.faults.silence(true);
 		sim.totalis.faults.rejectAuth(true);
 		sim.totalis.faults.failRest({ status: 500, times: 3 });
+		sim.totalis.faults.holdHeartbeats(10_000);
 		sim.totalis.faults.reset();
 		expect(sim.totalis.faults.silenced).toBe(false);
 		expect(sim.totalis.faults.authRejected).toBe(false);
 		expect(sim.totalis.faults.pendingRestFaults()).toBe(0);
+		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
 		const client = await connect();
 		await client.barrier();
 	});

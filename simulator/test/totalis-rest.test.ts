@@ -112,7 +112,13 @@ describe('Totalis REST', () => {
 		it('reports each call on rest:request', async () => {
 			const seen = sim.totalis.waitFor('rest:request');
 			await rest(sim.totalis, 'GET', '/v1/quote-requests/nope');
-			expect(await seen).toEqual({ method: 'GET', path: '/totalis/v1/quote-requests/nope', status: 404, mmId: sim.totalis.mmId });
+			expect(await seen).toEqual({
+				method: 'GET',
+				path: '/totalis/v1/quote-requests/nope',
+				status: 404,
+				mmId: sim.totalis.mmId,
+				receivedAt: expect.any(Number),
+			});
 		});
 	});
 

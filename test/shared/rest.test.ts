@@ -39,6 +39,8 @@ interface Scripted {
 	status: number;
 	headers?: Record<string, string>;
 	body?: unknown;
+	/** Runs once the answer went out. */
+	then?: () => void;
 }
 
 interface Seen {
@@ -71,7 +73,7 @@ class ScriptServer {
 				const text = typeof next.body === 'string' ? next.body : next.body === undefined ? '' : JSON.stringify(next.body);
 				const contentType = typeof next.body === 'string' ? 'text/html' : 'application/json';
 				res.writeHead(next.status, { 'Content-Type': contentType, ...next.headers });
-				res.end(text);
+				res.end(text, next.then);
 			});
 		});
 	}
@@ -346,6 +348,32 @@ describe('requestJson from an action node (IExecuteFunctions)', () => {
 		// Short backoff: 100 ms, then 200 ms.
 		expect(script.seen[1].at - script.seen[0].at).toBeGreaterThanOrEqual(100);
 		expect(script.seen[2].at - script.seen[1].at).toBeGreaterThanOrEqual(200);
+	});
+
+	it('retries a listed status on its own backoff, ignoring the wait hints that belong to 429', async () => {
+		const hints = { 'Retry-After': '30', 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 3600) };
+		script.queue.push({ status: 503, headers: hints, body: { error: 'down' } }, { status: 503, headers: hints, body: { error: 'down' } });
+		const deadline = new Date(Date.now() + 5000);
+		const result = await probe({ ...base, baseUrl: script.url, retry: { retryOnStatus: [503], retryUntil: deadline } });
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ status: 200, attempts: 3, waitedMs: 300 });
+		expect(script.seen[2].at - script.seen[0].at).toBeLessThan(2000);
+	});
+
+	it('sends nothing when a retry wait ends too close to the deadline (a busy machine ran its timer late)', async () => {
+		const deadline = Date.now() + 400;
+		// Once the 503 is out, the client plans a retry in 100 ms; then the process is busy past the deadline.
+		const stall = () =>
+			setTimeout(() => {
+				while (Date.now() < deadline + 20) {
+					// blocking the event loop, as a loaded machine does
+				}
+			}, 30);
+		script.queue.push({ status: 503, body: { error: 'down' }, then: stall });
+		const result = await probe({ ...base, baseUrl: script.url, retry: { retryOnStatus: [503], retryUntil: new Date(deadline) } });
+		expect(result.error?.httpCode).toBe('503');
+		expect(result.error?.description).toContain('leaves no time for another');
+		expect(script.seen).toHaveLength(1);
 	});
 
 	it('does not retry statuses it was not asked to', async () => {

@@ -25,6 +25,8 @@ interface Recorded {
 	mmId?: string;
 	/** When the simulator finished answering (Date.now()). */
 	at: number;
+	/** When the call reached the simulator (its clock is Date.now()). */
+	receivedAt: number;
 }
 const requests: Recorded[] = [];
 /** Every key any test used, for the "never leaks" checks. */
@@ -300,6 +302,42 @@ describe('Quote → Confirm', () => {
 		// It kept trying until close to the deadline, not giving up early.
 		expect(requests[requests.length - 1].at).toBeGreaterThan(deadline - 400);
 		expect(result.error?.context).toMatchObject({ attempts: requests.length });
+	});
+
+	/** Totalis sends X-RateLimit-Reset on every reply; these 503s say the window resets in an hour. */
+	const farReset = () => ({ 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 3600) });
+
+	it('retries a 503 on its short backoff, not at the X-RateLimit-Reset the answer carries', async () => {
+		const { draftQuoteId } = quotedRequest();
+		const acceptance = sim.totalis.acceptQuote(draftQuoteId, { deadlineMs: 3_000 });
+		const deadline = Date.parse(acceptance.confirmationDeadline);
+		sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/mm/quotes/', status: 503, times: 2, headers: farReset() });
+		const result = await run(confirmParameters, [acceptedItem(acceptance.quoteId, acceptance.confirmationDeadline)]);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ status: 'confirmed', quote_id: acceptance.quoteId, attempts: 3 });
+		expect(requests.map((request) => request.status)).toEqual([503, 503, 200]);
+		// 100 ms then 200 ms: confirmed long before the deadline, not just before it (where the hint led).
+		expect(requests[2].receivedAt - requests[0].receivedAt).toBeLessThan(1_500);
+		for (const request of requests) expect(request.receivedAt).toBeLessThan(deadline);
+	});
+
+	it('keeps the short backoff under lasting 503s with a far X-RateLimit-Reset, and sends nothing at or after the deadline', async () => {
+		const { draftQuoteId } = quotedRequest();
+		const acceptance = sim.totalis.acceptQuote(draftQuoteId, { deadlineMs: 2_000 });
+		const deadline = Date.parse(acceptance.confirmationDeadline);
+		sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/mm/quotes/', status: 503, times: 1000, headers: farReset() });
+		const result = await run(confirmParameters, [acceptedItem(acceptance.quoteId, acceptance.confirmationDeadline)]);
+		expect(result.error?.httpCode).toBe('503');
+		expect(result.error?.description).toContain(`the deadline ${acceptance.confirmationDeadline} leaves no time for another`);
+		// 100, 200, 400, 800 ms apart, then a last one before the deadline: 6 where following the hint made 2.
+		expect(requests.length).toBeGreaterThanOrEqual(4);
+		expect(requests[1].receivedAt - requests[0].receivedAt).toBeLessThan(1_000);
+		for (const request of requests) expect(request.receivedAt).toBeLessThan(deadline);
+		expect(result.error?.context).toMatchObject({ attempts: requests.length });
+		// Nothing comes after the node gave up.
+		const sent = requests.length;
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(requests).toHaveLength(sent);
 	});
 
 	it('without a deadline, a 503 is not retried and the error says why', async () => {

@@ -51,7 +51,7 @@ describe('Totalis API credential', () => {
 
 	it('passes for the simulator key: the request reached Totalis, authenticated, and found nothing (404)', async () => {
 		const requests: Array<{ method: string; path: string; status: number; mmId?: string }> = [];
-		const off = sim.totalis.events.on('rest:request', (request) => requests.push(request));
+		const off = sim.totalis.events.on('rest:request', ({ method, path, status, mmId }) => requests.push({ method, path, status, mmId }));
 		const result = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl });
 		off();
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });

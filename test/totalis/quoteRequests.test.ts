@@ -52,11 +52,59 @@ describe('Totalis Trigger (quote-request stream)', () => {
 		await env.sim.totalis.events.waitFor('heartbeat');
 		const streamClosed = env.sim.totalis.events.waitFor('sse:close');
 		await trigger.close();
-		const counted = beats.length;
 		await streamClosed;
 		expect(env.sim.totalis.openStreams()).toBe(0);
+		// A beat already on the wire at close may still land; after that, none.
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const counted = beats.length;
 		await new Promise((resolve) => setTimeout(resolve, 400));
 		expect(beats.length).toBe(counted);
+	});
+
+	it('beats on schedule while Totalis holds the answers, abandons each unanswered beat, and close stops them', async () => {
+		const trigger = await env.start({ ...source, mmHeartbeatMs: 200 });
+		const HOLD_MS = 2000;
+		/** Beats that reached the simulator since the hold began. */
+		const arrivals: number[] = [];
+		/** Those of them that ended: answered, or left by the client (status 0). */
+		const ended: Array<{ receivedAt: number; endedAt: number; status: number }> = [];
+		const holdStarted = Date.now();
+		env.sim.totalis.faults.holdHeartbeats(HOLD_MS);
+		env.sim.totalis.events.on('heartbeat', ({ at }) => {
+			if (Date.parse(at) >= holdStarted) arrivals.push(Date.parse(at));
+		});
+		env.sim.totalis.events.on('rest:request', ({ path, status, receivedAt }) => {
+			if (path.endsWith('/v1/mm/heartbeat') && receivedAt >= holdStarted) ended.push({ receivedAt, endedAt: Date.now(), status });
+		});
+		await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+		// Every 200 ms makes about 10; waiting for each answer made 1. A loaded machine still makes 4.
+		expect(arrivals.filter((at) => at - holdStarted < HOLD_MS).length).toBeGreaterThanOrEqual(4);
+		// Each held beat was given up (status 0: the client left), none waited for its answer...
+		expect(ended.length).toBeGreaterThanOrEqual(3);
+		expect(ended.every(({ status }) => status === 0)).toBe(true);
+		// ...and they did not pile up: when one arrived, at most one other was still open.
+		const openAt = (at: number) => arrivals.filter((other) => other <= at).length - ended.filter(({ endedAt }) => endedAt <= at).length;
+		expect(Math.max(...arrivals.map(openAt))).toBeLessThanOrEqual(2);
+		expect(allLogText()).toMatch(
+			/Totalis could not send the market-maker heartbeat: no answer within 150 ms; the next beat goes on schedule/,
+		);
+
+		await trigger.close();
+		// A beat already on the wire at close may still land; after that, three intervals bring none.
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const sent = arrivals.length;
+		await new Promise((resolve) => setTimeout(resolve, 600));
+		expect(arrivals.length).toBe(sent);
+		// The beat in flight at close was aborted too: nothing is left waiting at the venue.
+		expect(ended).toHaveLength(arrivals.length);
+	});
+
+	it('lets the first beat, part of activation, wait longer than the interval for its answer', async () => {
+		env.sim.totalis.faults.holdHeartbeats(500);
+		const started = Date.now();
+		await env.start({ ...source, mmHeartbeatMs: 200 });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+		expect(env.sim.totalis.lastHeartbeat()).toBeInstanceOf(Date);
 	});
 
 	it('reconnects after a drop and replays the snapshot, the first item carrying the gap', async () => {

@@ -120,7 +120,7 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 	});
 
 	describe('merging the two acceptance events', () => {
-		async function acceptedQuote(order: 'accepted-first' | 'mm-first') {
+		async function acceptedQuote(order: 'accepted-first' | 'mm-first' | 'accepted-only') {
 			const request = env.sim.totalis.createQuoteRequest();
 			const submitted = env.sim.totalis.market.submitQuote(env.sim.totalis.mmId, request.id, {
 				request_version: request.version,
@@ -153,6 +153,38 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'later', rfq_id: 'r' });
 			await trigger.waitForItem((json) => json.event === 'quote:expired', 'the later event');
 			expect(trigger.items.map((entry) => entry.json.event)).toEqual(['quote:accepted', 'quote:expired']);
+		});
+
+		it("keeps a quote's events in the order Totalis sent them while its acceptance waits for a partner", async () => {
+			const trigger = await env.start({ mergeWaitMs: 1000 });
+			// accepted (no partner), confirmed at once, executed and position:created 100 ms later.
+			const acceptance = await acceptedQuote('accepted-only');
+			env.sim.totalis.market.confirmQuote(env.sim.totalis.mmId, acceptance.quoteId);
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'another-quote', rfq_id: 'another-rfq' });
+			const items = await trigger.waitForItems(5);
+			expect(items.map((item) => `${item.json.event} ${(item.json.data as { quote_id?: string }).quote_id ?? ''}`.trim())).toEqual([
+				// Another quote's event is not held back.
+				'quote:expired another-quote',
+				`quote:accepted ${acceptance.quoteId}`,
+				`quote:confirmed ${acceptance.quoteId}`,
+				`quote:executed ${acceptance.quoteId}`,
+				'position:created',
+			]);
+			expect(items[1].json.mergedFrom).toEqual(['quote:accepted']);
+			expect((items[4].json.data as { rfq_id: string }).rfq_id).toBe(acceptance.rfqId);
+		});
+
+		it('still merges a partner that comes after a later event of the quote, which then follows the merged item', async () => {
+			const trigger = await env.start({ mergeWaitMs: 2000 });
+			const ids = { quote_id: 'q-order', rfq_id: 'rfq-order' };
+			env.sim.totalis.publish(env.mmChannel, 'quote:accepted', { ...SAMPLE_EVENTS['quote:accepted'], ...ids });
+			env.sim.totalis.publish(env.mmChannel, 'quote:confirmed', { ...ids, execution_id: 'exec-order' });
+			env.sim.totalis.publish(env.mmChannel, 'mm_quote:accepted', { ...SAMPLE_EVENTS['mm_quote:accepted'], ...ids });
+			env.sim.totalis.publish(env.mmChannel, 'quote:executed', ids);
+			const items = await trigger.waitForItems(3);
+			expect(items.map((item) => item.json.event)).toEqual(['quote:accepted', 'quote:confirmed', 'quote:executed']);
+			expect(items[0].json.mergedFrom).toEqual(['quote:accepted', 'mm_quote:accepted']);
+			expect(items[0].json.data).toMatchObject({ ...ids, exposure_legs: expect.any(Array) });
 		});
 
 		it('emits the first alone when its partner does not come within the wait, and drops the late partner', async () => {

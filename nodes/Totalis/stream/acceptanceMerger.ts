@@ -7,14 +7,31 @@ const MM_ACCEPTED = 'mm_quote:accepted';
 /** How many emitted acceptances are remembered to drop their late partner. */
 const REMEMBERED = 10_000;
 
+interface Held {
+	delivered: Delivered;
+	rfqId: string | undefined;
+	timer?: NodeJS.Timeout;
+	/** Later events of the same quote, in arrival order: they leave right after the acceptance. */
+	behind: Delivered[];
+	next: (delivered: Delivered) => void;
+}
+
 /**
  * Totalis announces one acceptance twice, `quote:accepted` and `mm_quote:accepted`, in either
  * order. This stage makes one `quote:accepted` item of the pair: it holds the first for up to
  * `waitMs` for its partner (0: emit at once), merges both payloads, and drops the partner if it
  * comes later. `mergedFrom` lists the events the item was made of, in arrival order.
+ *
+ * A quote's events leave in the order they came: while its acceptance is held, its later events
+ * (`quote:confirmed`, `quote:executed`, …) wait behind it and leave right after it, so a
+ * workflow never sees a quote executed before it was accepted. Position events carry no
+ * `quote_id`; they wait behind the held acceptance of their `rfq_id`. Other quotes' events pass
+ * at once.
  */
 export class AcceptanceMerger implements Stage {
-	private readonly held = new Map<string, { delivered: Delivered; timer?: NodeJS.Timeout; next: (d: Delivered) => void }>();
+	private readonly held = new Map<string, Held>();
+	/** The held acceptances by rfq_id, for the events that name only the trade. */
+	private readonly heldByRfq = new Map<string, Held>();
 	/** Acceptances already emitted; the ring evicts the oldest in O(1) once REMEMBERED are known. */
 	private readonly emitted = new Set<string>();
 	private readonly emittedRing: string[] = [];
@@ -27,7 +44,9 @@ export class AcceptanceMerger implements Stage {
 	push(delivered: Delivered, next: (delivered: Delivered) => void) {
 		const { event, data } = delivered.item;
 		if (event !== ACCEPTED && event !== MM_ACCEPTED) {
-			next(delivered);
+			const waitingFor = this.heldFor(data);
+			if (waitingFor) waitingFor.behind.push(delivered);
+			else next(delivered);
 			return;
 		}
 		const quoteId = String(data.quote_id);
@@ -37,29 +56,38 @@ export class AcceptanceMerger implements Stage {
 		}
 		const waiting = this.held.get(quoteId);
 		if (waiting) {
-			clearTimeout(waiting.timer);
-			this.held.delete(quoteId);
-			this.release(quoteId, merge(waiting.delivered, delivered), next);
+			// The partner: the merged item leaves in the place of the first, before the events held behind it.
+			this.release(quoteId, waiting, merge(waiting.delivered, delivered));
 			return;
 		}
+		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), behind: [], next };
 		if (this.waitMs <= 0) {
-			this.release(quoteId, merge(delivered), next);
+			this.release(quoteId, entry, merge(delivered));
 			return;
 		}
-		const entry: { delivered: Delivered; timer?: NodeJS.Timeout; next: (d: Delivered) => void } = { delivered, next };
-		entry.timer = setTimeout(() => {
-			this.held.delete(quoteId);
-			this.release(quoteId, merge(delivered), next);
-		}, this.waitMs);
+		entry.timer = setTimeout(() => this.release(quoteId, entry, merge(delivered)), this.waitMs);
 		this.held.set(quoteId, entry);
+		if (entry.rfqId !== undefined) this.heldByRfq.set(entry.rfqId, entry);
 	}
 
 	dispose() {
 		for (const entry of this.held.values()) clearTimeout(entry.timer);
 		this.held.clear();
+		this.heldByRfq.clear();
 	}
 
-	private release(quoteId: string, delivered: Delivered, next: (delivered: Delivered) => void) {
+	/** The held acceptance an event must wait behind: its quote's, or, for an event without a quote_id, its trade's. */
+	private heldFor(data: Delivered['item']['data']): Held | undefined {
+		const quoteId = idOf(data.quote_id);
+		if (quoteId !== undefined) return this.held.get(quoteId);
+		const rfqId = idOf(data.rfq_id);
+		return rfqId === undefined ? undefined : this.heldByRfq.get(rfqId);
+	}
+
+	private release(quoteId: string, entry: Held, delivered: Delivered) {
+		clearTimeout(entry.timer);
+		this.held.delete(quoteId);
+		if (entry.rfqId !== undefined && this.heldByRfq.get(entry.rfqId) === entry) this.heldByRfq.delete(entry.rfqId);
 		this.emitted.add(quoteId);
 		if (this.emittedRing.length < REMEMBERED) {
 			this.emittedRing.push(quoteId);
@@ -68,8 +96,14 @@ export class AcceptanceMerger implements Stage {
 			this.emittedRing[this.ringPosition] = quoteId;
 			this.ringPosition = (this.ringPosition + 1) % REMEMBERED;
 		}
-		next(delivered);
+		entry.next(delivered);
+		for (const later of entry.behind) entry.next(later);
 	}
+}
+
+/** An id as the venue sent it (string or number), or undefined when absent. */
+function idOf(value: unknown): string | undefined {
+	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
 /** One `quote:accepted` item from the first arrival and, when there, its partner. */

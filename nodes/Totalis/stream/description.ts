@@ -103,7 +103,7 @@ export const totalisTriggerProperties: INodeProperties[] = [
 		displayOptions: { show: { source: ['websocket'], mergeAccepted: [true] } },
 		default: 150,
 		description:
-			'How long the first of the two accepted events waits for its partner before it is emitted alone (0: emit at once; the partner is then dropped). Counts against the confirmation deadline.',
+			"How long the first of the two accepted events waits for its partner before it is emitted alone (0: emit at once; the partner is then dropped). The quote's later events wait behind it, so they keep their order. Counts against the confirmation deadline.",
 	},
 	// --- Quote requests (SSE) --------------------------------------------------------------
 	{

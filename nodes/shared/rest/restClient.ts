@@ -82,6 +82,8 @@ export async function requestJson<T = unknown>(context: RestContext, options: Re
 			throw error instanceof RequestCancelledError ? cancelledError(options) : error;
 		});
 		waitedMs += decision.waitMs;
+		// A wait that ended later than planned (late timers on a busy machine) sends nothing past the deadline.
+		if (decision.startBy !== undefined && decision.tooLate && Date.now() > decision.startBy) throw decision.tooLate();
 	}
 }
 

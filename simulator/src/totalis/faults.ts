@@ -6,6 +6,7 @@ import {
 	type RestFaultQueue,
 	type RestFaultRule,
 } from '../faults';
+import type { HeartbeatHold } from './rest';
 import type { SseGateway } from './sse';
 import type { WebSocketGateway } from './websocket';
 
@@ -21,6 +22,7 @@ export interface TotalisFaultDeps {
 	sse: SseGateway;
 	switches: ConnectionFaultSwitches;
 	restFaults: RestFaultQueue;
+	heartbeatHold: HeartbeatHold;
 }
 
 export class TotalisFaults {
@@ -79,6 +81,15 @@ export class TotalisFaults {
 		this.deps.restFaults.add(rule);
 	}
 
+	/**
+	 * From now on every `POST /v1/mm/heartbeat` is counted when it arrives (the `heartbeat` event,
+	 * lastHeartbeat()) but answered only `ms` later, as a venue slow to answer; 0 answers at once again.
+	 */
+	holdHeartbeats(ms: number): void {
+		if (!Number.isFinite(ms) || ms < 0) throw new Error('holdHeartbeats: ms must be a number >= 0');
+		this.deps.heartbeatHold.ms = ms;
+	}
+
 	/** How many injected REST faults are still waiting for a call. */
 	pendingRestFaults(): number {
 		return this.deps.restFaults.pending();
@@ -89,6 +100,7 @@ export class TotalisFaults {
 		this.deps.switches.silenced = false;
 		this.deps.switches.authRejected = false;
 		this.deps.restFaults.clear();
+		this.deps.heartbeatHold.ms = 0;
 	}
 }
 

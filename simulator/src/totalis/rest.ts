@@ -36,6 +36,13 @@ export interface RestApiDeps {
 	sse: SseGateway;
 	maxBodyBytes: number;
 	onHeartbeat(identity: Identity): void;
+	/** How long heartbeat answers are held (faults.holdHeartbeats); read on every heartbeat. */
+	heartbeatHold: HeartbeatHold;
+}
+
+/** Shared with TotalisFaults, which sets it. */
+export interface HeartbeatHold {
+	ms: number;
 }
 
 interface RouteContext {
@@ -67,11 +74,14 @@ export class RestApi {
 
 	handle(req: IncomingMessage, res: ServerResponse, subPath: string): void {
 		let identityForLog: Identity | undefined;
+		// When the call arrived, before any injected delay: tests compare it with deadlines.
+		const receivedAt = this.deps.clock.now();
 		runRestCall(req, res, subPath, {
 			restFaults: this.deps.restFaults,
 			timers: this.deps.timers,
-			report: (method, path, status) => this.deps.events.emit('rest:request', { method, path, status, mmId: identityForLog?.mmId }),
-			answerFault: (response, fault) => this.answerFault(response, fault),
+			report: (method, path, status) =>
+				this.deps.events.emit('rest:request', { method, path, status, mmId: identityForLog?.mmId, receivedAt }),
+			answerFault: (response, fault) => this.answerFault(req, response, fault),
 			serve: (method) => this.serve(req, res, method, subPath, (identity) => (identityForLog = identity)),
 			answerCrash: (response, error) =>
 				sendJson(response, 500, errorEnvelope('INTERNAL_ERROR', error instanceof Error ? error.message : String(error))),
@@ -132,16 +142,25 @@ export class RestApi {
 		}
 	}
 
-	private answerFault(res: ServerResponse, fault: RestFaultRule): void {
+	/** Like every Totalis reply, an injected fault carries the X-RateLimit-* headers (of a window it does not count in). */
+	private answerFault(req: IncomingMessage, res: ServerResponse, fault: RestFaultRule): void {
+		const { identities, limiter, rateLimits, clock } = this.deps;
 		const status = fault.status ?? 503;
 		const code = codeOfStatus(status);
 		const retryAfter = fault.retryAfterSeconds ?? (status === 429 ? 1 : undefined);
 		const headers: Record<string, string | number> = {};
 		if (retryAfter !== undefined) headers['Retry-After'] = retryAfter;
 		if (status === 429) {
-			const resetAtMs = this.deps.clock.now() + (retryAfter ?? 1) * 1000;
-			Object.assign(headers, rateLimitHeaders({ allowed: false, limit: this.deps.rateLimits.withKey, remaining: 0, resetAtMs }));
+			const resetAtMs = clock.now() + (retryAfter ?? 1) * 1000;
+			Object.assign(headers, rateLimitHeaders({ allowed: false, limit: rateLimits.withKey, remaining: 0, resetAtMs }));
+		} else {
+			const identity = identities.byKey(presentedApiKey(req));
+			const window = identity
+				? limiter.peek(`key:${identity.apiKey}`, rateLimits.withKey)
+				: limiter.peek(`addr:${req.socket.remoteAddress ?? 'unknown'}`, rateLimits.withoutKey);
+			Object.assign(headers, rateLimitHeaders(window));
 		}
+		Object.assign(headers, fault.headers);
 		sendJson(res, status, errorEnvelope(code, fault.message ?? `Injected fault: ${status} ${code}`, undefined, retryAfter), headers);
 	}
 
@@ -201,8 +220,11 @@ export class RestApi {
 				method: 'POST',
 				pattern: /^\/v1\/mm\/heartbeat\/?$/,
 				mmOnly: true,
-				handle: ({ identity }) => {
+				handle: async ({ identity }) => {
+					// Counted on arrival; a held answer (faults.holdHeartbeats) does not undo the beat.
 					this.deps.onHeartbeat(identity);
+					const holdMs = this.deps.heartbeatHold.ms;
+					if (holdMs > 0) await new Promise<void>((resolve) => this.deps.timers.after(holdMs, resolve));
 					return { status: 200, body: { data: { status: 'ok', mm_id: identity.mmId, ttl_ms: 60_000 } } };
 				},
 			},

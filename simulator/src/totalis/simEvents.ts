@@ -15,8 +15,11 @@ export interface TotalisSimEvents {
 	'ws:close': { connectionId: number; code: number; reason: string };
 	/** A venue event sent to WebSocket channels; `recipients` counts the sockets that got it. */
 	'ws:event': { channels: string[]; type: string; data: unknown; recipients: number };
-	/** `path` is the full path without query ('/totalis/v1/mm/heartbeat'); status 0 = the client left before an answer. */
-	'rest:request': { method: string; path: string; status: number; mmId?: string };
+	/**
+	 * Reported once the answer went out. `path` is the full path without query ('/totalis/v1/mm/heartbeat');
+	 * status 0 = the client left before an answer; `receivedAt` is when the call arrived (epoch ms, the simulator's clock).
+	 */
+	'rest:request': { method: string; path: string; status: number; mmId?: string; receivedAt: number };
 	'sse:connection': { streamId: number; mmId: string };
 	'sse:close': { streamId: number };
 	'sse:event': { event: string; data: unknown; recipients: number };

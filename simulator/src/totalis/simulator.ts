@@ -81,6 +81,7 @@ export class TotalisSimulator implements VenueMount {
 
 		const switches = new ConnectionFaultSwitches();
 		const restFaults = new RestFaultQueue();
+		const heartbeatHold = { ms: 0 };
 		this.websocket = new WebSocketGateway({
 			identities: this.identities,
 			switches,
@@ -108,13 +109,14 @@ export class TotalisSimulator implements VenueMount {
 			clock: this.clock,
 			sse: this.sse,
 			maxBodyBytes: this.options.maxBodyBytes,
+			heartbeatHold,
 			onHeartbeat: (identity) => {
 				const now = this.clock.now();
 				this.heartbeats.set(identity.mmId, now);
 				this.events.emit('heartbeat', { mmId: identity.mmId, at: new Date(now).toISOString() });
 			},
 		});
-		this.faults = new TotalisFaults({ websocket: this.websocket, sse: this.sse, switches, restFaults });
+		this.faults = new TotalisFaults({ websocket: this.websocket, sse: this.sse, switches, restFaults, heartbeatHold });
 
 		this.market.events.on('venue-event', ({ channels, type, data }) => this.deliver(channels, type, data));
 		this.market.events.on('book-event', ({ event, data }) => {

@@ -46,8 +46,14 @@ export class RateLimitRetry implements RetryPolicy {
 		this.retries += 1;
 		this.waitedMs += waitMs;
 		const { options, venueError } = answer;
+		const { deadline } = this;
 		return {
 			waitMs,
+			...(deadline !== undefined && {
+				startBy: deadline - DEADLINE_MARGIN_MS,
+				tooLate: () =>
+					rateLimitError(answer, { waitMs, retryAt, capMs: this.maxWaitMs, waitedMs: this.waitedMs, deadline, attempts, tooMany: false }),
+			}),
 			note: `${options.venue} answered 429 (${venueError.code}) to "${options.action}"; waiting ${formatDuration(waitMs)} as asked, then retrying (attempt ${attempts + 1})`,
 		};
 	}

@@ -1,0 +1,121 @@
+/**
+ * Totalis' acceptance merge stage on its own, on jest's fake clock: it merges the pair and keeps
+ * each quote's events in the order they came.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import type { Delivered } from '../../nodes/shared/items';
+import { AcceptanceMerger } from '../../nodes/Totalis/stream/acceptanceMerger';
+
+let sequence = 0;
+function event(name: string, data: IDataObject): Delivered {
+	sequence += 1;
+	return {
+		item: {
+			venue: 'totalis',
+			source: 'websocket',
+			event: name,
+			data,
+			receivedAt: new Date(0).toISOString(),
+			connection: { id: 1, sequence },
+			gap: null,
+		},
+	};
+}
+
+const accepted = (quoteId: string, rfqId = `rfq-${quoteId}`) =>
+	event('quote:accepted', { quote_id: quoteId, rfq_id: rfqId, confirmation_deadline: '2026-06-05T12:00:05.000Z' });
+const mmAccepted = (quoteId: string, rfqId = `rfq-${quoteId}`) =>
+	event('mm_quote:accepted', { quote_id: quoteId, rfq_id: rfqId, quote: { payout_odds: 3.5 } });
+const confirmed = (quoteId: string, rfqId = `rfq-${quoteId}`) =>
+	event('quote:confirmed', { quote_id: quoteId, rfq_id: rfqId, execution_id: `exec-${quoteId}` });
+const executed = (quoteId: string, rfqId = `rfq-${quoteId}`) => event('quote:executed', { quote_id: quoteId, rfq_id: rfqId });
+
+describe('AcceptanceMerger', () => {
+	let out: Delivered[];
+	let merger: AcceptanceMerger;
+	const push = (...events: Delivered[]) => events.forEach((delivered) => merger.push(delivered, (d) => out.push(d)));
+	/** What left, as "event quote_id" (and mergedFrom for a merged acceptance). */
+	const left = () =>
+		out.map(({ item }) => {
+			const id = item.data.quote_id ?? item.data.rfq_id;
+			return item.mergedFrom ? `${item.event} ${id} [${(item.mergedFrom as string[]).join('+')}]` : `${item.event} ${id}`;
+		});
+
+	beforeEach(() => {
+		jest.useFakeTimers();
+		out = [];
+		merger = new AcceptanceMerger(150);
+	});
+
+	afterEach(() => {
+		merger.dispose();
+		jest.useRealTimers();
+	});
+
+	it('keeps accepted, confirmed, executed in that order when the partner never comes', () => {
+		push(accepted('q1'), confirmed('q1'), executed('q1'));
+		expect(out).toEqual([]);
+		jest.advanceTimersByTime(150);
+		expect(left()).toEqual(['quote:accepted q1 [quote:accepted]', 'quote:confirmed q1', 'quote:executed q1']);
+	});
+
+	it('still merges a partner that comes after later events of its quote, and releases them right after', () => {
+		push(accepted('q1'), confirmed('q1'));
+		jest.advanceTimersByTime(50);
+		push(mmAccepted('q1'));
+		expect(left()).toEqual(['quote:accepted q1 [quote:accepted+mm_quote:accepted]', 'quote:confirmed q1']);
+		expect(out[0].item.data).toMatchObject({ quote_id: 'q1', confirmation_deadline: expect.any(String), quote: { payout_odds: 3.5 } });
+		expect(out[0].deduplicationKey).toBe('totalis:accepted:q1');
+		// The held events left with it: nothing is waiting on a timer any more.
+		jest.advanceTimersByTime(1000);
+		expect(out).toHaveLength(2);
+	});
+
+	it('merges the pair in either order and passes later events at once', () => {
+		push(mmAccepted('q1'), accepted('q1'), confirmed('q1'), executed('q1'));
+		expect(left()).toEqual(['quote:accepted q1 [mm_quote:accepted+quote:accepted]', 'quote:confirmed q1', 'quote:executed q1']);
+	});
+
+	it('does not delay the events of other quotes', () => {
+		push(accepted('q1'), confirmed('q1'), event('quote:expired', { quote_id: 'q2', rfq_id: 'rfq-q2' }), executed('q3'));
+		expect(left()).toEqual(['quote:expired q2', 'quote:executed q3']);
+		jest.advanceTimersByTime(150);
+		expect(left()).toEqual(['quote:expired q2', 'quote:executed q3', 'quote:accepted q1 [quote:accepted]', 'quote:confirmed q1']);
+	});
+
+	it("holds a position event (no quote_id) behind the held acceptance of its rfq_id, and no other trade's", () => {
+		const created = event('position:created', { rfq_id: 'rfq-q1', position_pda: 'pda-1', timestamp: '2026-06-05T12:00:00.000Z' });
+		const otherTrade = event('position:created', { rfq_id: 'rfq-q9', position_pda: 'pda-9', timestamp: '2026-06-05T12:00:00.000Z' });
+		push(accepted('q1'), executed('q1'), created, otherTrade);
+		expect(left()).toEqual(['position:created rfq-q9']);
+		push(mmAccepted('q1'));
+		expect(left()).toEqual([
+			'position:created rfq-q9',
+			'quote:accepted q1 [quote:accepted+mm_quote:accepted]',
+			'quote:executed q1',
+			'position:created rfq-q1',
+		]);
+	});
+
+	it('drops a partner that comes after its acceptance left, and lets later events pass at once', () => {
+		push(accepted('q1'));
+		jest.advanceTimersByTime(150);
+		push(mmAccepted('q1'), confirmed('q1'));
+		expect(left()).toEqual(['quote:accepted q1 [quote:accepted]', 'quote:confirmed q1']);
+		expect(merger.latePartners).toBe(1);
+	});
+
+	it('with no wait, emits each acceptance at once, in order', () => {
+		merger = new AcceptanceMerger(0);
+		push(accepted('q1'), confirmed('q1'), mmAccepted('q1'), executed('q1'));
+		expect(left()).toEqual(['quote:accepted q1 [quote:accepted]', 'quote:confirmed q1', 'quote:executed q1']);
+	});
+
+	it('dispose() forgets what it held, timers included', () => {
+		push(accepted('q1'), confirmed('q1'));
+		merger.dispose();
+		jest.advanceTimersByTime(1000);
+		expect(out).toEqual([]);
+		expect(jest.getTimerCount()).toBe(0);
+	});
+});
