@@ -33,6 +33,7 @@ export interface BadFrameReport {
 	reason: string;
 	/** A redacted excerpt of the frame. */
 	excerpt: string;
+	/** Its size; for a frame the transport refused unread, the limit plus one (all that is known). */
 	bytes: number;
 	/** Bad frames so far on this stream. */
 	total: number;
@@ -197,8 +198,9 @@ export class StreamEngine {
 				onFrame: (raw) => this.onFrame(link, raw),
 				onActivity: () => link.watchdog?.feed(),
 				onClose: (info) => this.onClose(link, info),
+				onOversizedFrame: () => this.onOversizedFrame(link),
 			},
-			timing.connectTimeoutMs,
+			{ timeoutMs: timing.connectTimeoutMs, maxFrameBytes: this.options.maxFrameBytes },
 		);
 		link.connection = connection;
 		link.openedAt = performance.now();
@@ -323,7 +325,7 @@ export class StreamEngine {
 		this.counters.frames++;
 		const decoded = decodeFrame(raw, this.options.maxFrameBytes);
 		if (!decoded.ok) {
-			this.badFrame(raw, decoded.reason);
+			this.badFrame(decoded.reason, frameExcerpt(raw), raw.bytes);
 			return;
 		}
 		if (link.phase === 'handshake') {
@@ -362,7 +364,7 @@ export class StreamEngine {
 			case 'control':
 				return;
 			case 'invalid':
-				this.badFrame(frame.raw, decoded.reason);
+				this.badFrame(decoded.reason, frameExcerpt(frame.raw), frame.raw.bytes);
 				return;
 			case 'fatal':
 				this.fail(new StreamFailure('auth', this.options.redactor.text(decoded.reason), { venueCode: decoded.code }));
@@ -408,15 +410,27 @@ export class StreamEngine {
 		});
 	}
 
-	private badFrame(raw: RawFrame, reason: string) {
+	/**
+	 * The transport refused a frame above the limit before reading it whole. Counted and reported
+	 * like any bad frame; whether the connection goes on is the transport's business (a WebSocket
+	 * is closed with 1009 and reconnected like any drop, an SSE stream goes on).
+	 */
+	private onOversizedFrame(link: Link) {
+		if (link !== this.link || link.phase === 'closed') return;
+		this.counters.frames++;
+		const limit = this.options.maxFrameBytes;
+		this.badFrame(`a frame above ${limit} bytes`, '(not read)', limit + 1);
+	}
+
+	private badFrame(reason: string, excerpt: string, bytes: number) {
 		const { protocol, redactor } = this.options;
 		this.counters.badFrames++;
 		const safeReason = redactor.text(reason);
 		this.gap.droppedFrame(`dropped an invalid frame: ${safeReason}`);
 		const report: BadFrameReport = {
 			reason: safeReason,
-			excerpt: redactor.text(frameExcerpt(raw)),
-			bytes: raw.bytes,
+			excerpt: redactor.text(excerpt),
+			bytes,
 			total: this.counters.badFrames,
 		};
 		this.options.logger.warn(`${protocol.venue} ${protocol.source}: dropped an invalid frame (${safeReason})`, {

@@ -29,6 +29,20 @@ export interface ConnectionHandlers {
 	onActivity(): void;
 	/** Called exactly once when the connection is gone, whoever closed it. */
 	onClose(info: CloseInfo): void;
+	/**
+	 * A frame above `maxFrameBytes` was refused before it was read in full (a WebSocket message
+	 * past `maxPayload`, an SSE line or event past the limit). The engine counts it and reports it
+	 * as a gap; the transport decides whether the connection survives (SSE) or not (WebSocket 1009).
+	 */
+	onOversizedFrame(): void;
+}
+
+/** How the engine asks for one connection. */
+export interface OpenOptions {
+	/** Opening (TCP, TLS, HTTP upgrade or the stream's response) may take this long. */
+	timeoutMs: number;
+	/** The largest frame the transport may buffer; a larger one is dropped unread (`onOversizedFrame`). */
+	maxFrameBytes: number;
 }
 
 export interface Connection {
@@ -60,7 +74,7 @@ export interface Transport {
 	 * Opens one connection. Rejects with a StreamFailure (auth, unreachable, timeout) when it cannot.
 	 * Frames that arrive after open are passed to `handlers` at once.
 	 */
-	open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection>;
+	open(handlers: ConnectionHandlers, options: OpenOptions): Promise<Connection>;
 }
 
 /** The URL for the next connection. */
