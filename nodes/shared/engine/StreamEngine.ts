@@ -90,6 +90,8 @@ function isClosed(link: Link): boolean {
 interface Link {
 	id: number;
 	connection?: Connection;
+	/** Aborted when the link is retired (stop, close): opening and the handshake give up at once. */
+	abort: AbortController;
 	phase: Phase;
 	openedAt: number;
 	sequence: number;
@@ -147,6 +149,8 @@ export class StreamEngine {
 	async start(): Promise<Record<string, unknown>> {
 		if (this.started) throw new Error('StreamEngine.start() called twice');
 		this.started = true;
+		// Stopped before it started (a manual run closed before it began): open nothing.
+		if (this.stopped) throw new StreamFailure('closed', 'stopped before starting');
 		return await this.track(this.connect());
 	}
 
@@ -162,6 +166,11 @@ export class StreamEngine {
 		return connecting;
 	}
 
+	/**
+	 * Returns promptly in every state: a connect or a handshake in flight is aborted (retiring the
+	 * link aborts its signal), a backoff timer is cleared, and only a connection that was streaming
+	 * gets a graceful close, bounded by the transport's short grace.
+	 */
 	private async shutdown(reason: string) {
 		this.stopped = true;
 		clearTimeout(this.reconnectTimer);
@@ -178,18 +187,28 @@ export class StreamEngine {
 				resolve();
 			};
 		});
+		const wasStreaming = link.phase === 'streaming';
 		this.retire(link, new StreamFailure('closed', `stream ${reason}`));
 		if (link.connection) {
-			link.connection.close(reason);
+			// A handshake has nobody to say goodbye to: the venue is not answering, or we gave up on it.
+			if (wasStreaming) link.connection.close(reason);
+			else link.connection.terminate(reason);
 			await gone;
 		}
-		// A connect still opening closes what it opened once it sees the stop; wait for that.
+		// A connect still opening sees the abort and closes what it opened; wait for that.
 		await inFlight?.catch(() => {});
 	}
 
 	private async connect(): Promise<Record<string, unknown>> {
 		const { transport, protocol, timing } = this.options;
-		const link: Link = { id: ++this.linkCounter, phase: 'handshake', openedAt: 0, sequence: 0, held: [] };
+		const link: Link = {
+			id: ++this.linkCounter,
+			abort: new AbortController(),
+			phase: 'handshake',
+			openedAt: 0,
+			sequence: 0,
+			held: [],
+		};
 		this.link = link;
 		this.counters.connections++;
 
@@ -200,15 +219,15 @@ export class StreamEngine {
 				onClose: (info) => this.onClose(link, info),
 				onOversizedFrame: () => this.onOversizedFrame(link),
 			},
-			{ timeoutMs: timing.connectTimeoutMs, maxFrameBytes: this.options.maxFrameBytes },
+			{ timeoutMs: timing.connectTimeoutMs, maxFrameBytes: this.options.maxFrameBytes, signal: link.abort.signal },
 		);
 		link.connection = connection;
 		link.openedAt = performance.now();
 		if (this.stopped || isClosed(link)) {
-			// stop() ran while we were connecting: close what just opened before reporting.
+			// stop() ran just as the connection opened: cut what just opened before reporting.
 			await new Promise<void>((resolve) => {
 				link.closed = () => resolve();
-				connection.close('stopped');
+				connection.terminate('stopped');
 			});
 			throw new StreamFailure('closed', 'stopped while connecting');
 		}
@@ -221,6 +240,11 @@ export class StreamEngine {
 						connection.send(message);
 					},
 					next: <T>(pick: (frame: Frame) => T | undefined) => this.awaitFrame(link, pick),
+					signal: link.abort.signal,
+				}),
+				// A handshake awaiting something else than a frame (a token renewal) ends with the link too.
+				new Promise<never>((_, reject) => {
+					link.abort.signal.addEventListener('abort', () => reject(link.abort.signal.reason as Error), { once: true });
 				}),
 				new Promise<never>((_, reject) => {
 					handshakeTimer = setTimeout(
@@ -441,10 +465,11 @@ export class StreamEngine {
 		this.options.onBadFrame?.(report);
 	}
 
-	/** Marks a link closed, settles its handshake waiter and stops its timers. */
+	/** Marks a link closed, settles its handshake waiter, stops its timers and aborts its opening. */
 	private retire(link: Link, failure: StreamFailure) {
 		if (link.phase === 'closed') return;
 		link.phase = 'closed';
+		link.abort.abort(failure);
 		link.watchdog?.stop();
 		clearInterval(link.heartbeat);
 		clearTimeout(link.rotateTimer);

@@ -2,7 +2,15 @@ import http from 'node:http';
 import https from 'node:https';
 
 import { describeError, StreamFailure } from './errors';
-import { resolveUrl, type Connection, type ConnectionHandlers, type OpenOptions, type Transport, type TransportOptions } from './transport';
+import {
+	abortFailure,
+	resolveUrl,
+	type Connection,
+	type ConnectionHandlers,
+	type OpenOptions,
+	type Transport,
+	type TransportOptions,
+} from './transport';
 
 /** The largest error body read from a refused stream request, for its message. */
 const ERROR_BODY_LIMIT = 4096;
@@ -21,15 +29,19 @@ export class SseTransport implements Transport {
 	}
 
 	async open(handlers: ConnectionHandlers, options: OpenOptions): Promise<Connection> {
-		const url = await resolveUrl(this.options.url);
+		const url = await resolveUrl(this.options.url, options.signal);
 		this.endpoint = this.options.redactor.text(url);
 		return await this.connect(new URL(url), handlers, options);
 	}
 
-	private connect(url: URL, handlers: ConnectionHandlers, { timeoutMs, maxFrameBytes }: OpenOptions): Promise<Connection> {
+	private connect(url: URL, handlers: ConnectionHandlers, { timeoutMs, maxFrameBytes, signal }: OpenOptions): Promise<Connection> {
 		const { redactor } = this.options;
 		const client = url.protocol === 'https:' ? https : http;
 		return new Promise((resolve, reject) => {
+			if (signal.aborted) {
+				reject(abortFailure(signal));
+				return;
+			}
 			let settled = false;
 			let localReason: string | undefined;
 			let closed = false;
@@ -43,6 +55,7 @@ export class SseTransport implements Transport {
 				if (settled) return;
 				settled = true;
 				clearTimeout(openTimer);
+				signal.removeEventListener('abort', onAbort);
 				request.destroy();
 				reject(failure);
 			};
@@ -50,6 +63,9 @@ export class SseTransport implements Transport {
 				() => fail(new StreamFailure('timeout', `no answer from ${this.endpoint} within ${timeoutMs} ms`)),
 				timeoutMs,
 			);
+			// Stopping before the stream's response: give up now, not at the timeout.
+			const onAbort = () => fail(abortFailure(signal));
+			signal.addEventListener('abort', onAbort, { once: true });
 
 			const reportClose = (reason: string) => {
 				if (closed || !settled) return;
@@ -80,6 +96,7 @@ export class SseTransport implements Transport {
 				}
 				settled = true;
 				clearTimeout(openTimer);
+				signal.removeEventListener('abort', onAbort);
 				const parser = new SseParser(handlers, maxFrameBytes);
 				response.setEncoding('utf8');
 				response.on('data', (chunk: string) => parser.push(chunk));

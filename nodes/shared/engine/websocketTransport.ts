@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 
 import { describeError, StreamFailure } from './errors';
 import {
+	abortFailure,
 	resolveUrl,
 	type CloseInfo,
 	type Connection,
@@ -12,8 +13,11 @@ import {
 	type TransportOptions,
 } from './transport';
 
-/** How long a graceful close may take before the socket is torn down. */
-const CLOSE_GRACE_MS = 1000;
+/**
+ * How long a graceful close may take before the socket is torn down: a venue that has not
+ * answered our close by then is not going to, and closing a trigger must not wait a second.
+ */
+const CLOSE_GRACE_MS = 500;
 
 /** What `ws` says when a message is above `maxPayload` (it then closes the socket with 1009). */
 const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
@@ -37,14 +41,18 @@ export class WebSocketTransport implements Transport {
 	}
 
 	async open(handlers: ConnectionHandlers, options: OpenOptions): Promise<Connection> {
-		const url = await resolveUrl(this.options.url);
+		const url = await resolveUrl(this.options.url, options.signal);
 		this.endpoint = this.options.redactor.text(url);
 		return await this.connect(url, handlers, options);
 	}
 
-	private connect(url: string, handlers: ConnectionHandlers, { timeoutMs, maxFrameBytes }: OpenOptions): Promise<Connection> {
+	private connect(url: string, handlers: ConnectionHandlers, { timeoutMs, maxFrameBytes, signal }: OpenOptions): Promise<Connection> {
 		const { redactor } = this.options;
 		return new Promise((resolve, reject) => {
+			if (signal.aborted) {
+				reject(abortFailure(signal));
+				return;
+			}
 			let opened = false;
 			let settled = false;
 			let lastError: string | undefined;
@@ -63,6 +71,7 @@ export class WebSocketTransport implements Transport {
 				if (settled) return;
 				settled = true;
 				clearTimeout(openTimer);
+				signal.removeEventListener('abort', onAbort);
 				socket.removeAllListeners('close');
 				socket.on('error', () => {});
 				socket.terminate();
@@ -73,6 +82,9 @@ export class WebSocketTransport implements Transport {
 				() => fail(new StreamFailure('timeout', `no connection to ${this.endpoint} within ${timeoutMs} ms`)),
 				timeoutMs,
 			);
+			// Stopping while the upgrade is unanswered: give up now, not at the timeout.
+			const onAbort = () => fail(abortFailure(signal));
+			signal.addEventListener('abort', onAbort, { once: true });
 
 			socket.on('unexpected-response', (request, response) => {
 				const status = response.statusCode ?? 0;
@@ -128,6 +140,7 @@ export class WebSocketTransport implements Transport {
 				opened = true;
 				settled = true;
 				clearTimeout(openTimer);
+				signal.removeEventListener('abort', onAbort);
 				const connection: Connection = {
 					send(message: unknown) {
 						if (socket.readyState !== WebSocket.OPEN) return false;
