@@ -394,10 +394,12 @@ export class StreamEngine {
 				this.fail(new StreamFailure('auth', this.options.redactor.text(decoded.reason), { venueCode: decoded.code }));
 				return;
 			case 'event':
-				this.emit(link, decoded.event);
+				this.emit(link, decoded.event, frame.raw.bytes);
 				return;
-			case 'events':
-				for (const event of decoded.events) this.emit(link, event);
+			case 'events': {
+				const share = Math.ceil(frame.raw.bytes / Math.max(1, decoded.events.length));
+				for (const event of decoded.events) this.emit(link, event, share);
+			}
 		}
 	}
 
@@ -413,7 +415,7 @@ export class StreamEngine {
 		return true;
 	}
 
-	private emit(link: Link, event: VenueEvent) {
+	private emit(link: Link, event: VenueEvent, bytes?: number) {
 		if (this.stopped) return;
 		const { protocol } = this.options;
 		link.sequence++;
@@ -431,6 +433,7 @@ export class StreamEngine {
 			},
 			key: event.key,
 			deduplicationKey: event.deduplicationKey,
+			bytes,
 		});
 	}
 
