@@ -255,7 +255,9 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 		});
 
 		it('refuses a frame above the limit at the socket (1009), reconnects once, and the next item carries the gap', async () => {
-			const trigger = await env.start();
+			// Building and writing 32 MB blocks this process (the simulator's too) for a while: a short
+			// dead-connection timeout could fire first and hide the 1009.
+			const trigger = await env.start({ options: { ...FAST, silenceTimeoutMs: 10_000 } });
 			let connections = 0;
 			env.sim.totalis.events.on('ws:connection', () => connections++);
 			const closed = env.sim.totalis.events.waitFor('ws:close');
