@@ -18,4 +18,10 @@ export interface Delivered {
 	item: StreamItem;
 	key?: string;
 	deduplicationKey?: string;
+	/**
+	 * About how many bytes the item's payload took on the wire (its frame's size, shared among the
+	 * events of one frame), for delivery's byte cap: known for free, where measuring the item
+	 * would mean stringifying it. Absent when unknown (an injected snapshot, a merged item).
+	 */
+	bytes?: number;
 }

@@ -44,7 +44,8 @@ export function streamOptionProperties(defaults: { heartbeatIntervalMs: number; 
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 100,
-			description: 'Batch: emit as soon as this many events are waiting (0 = no limit, window only)',
+			description:
+				'Batch: emit as soon as this many events are waiting (0 = the window decides, up to 1,000 events). A batch of about 8 MB is emitted at once.',
 		},
 		{
 			displayName: 'Keep Latest per Key Only',

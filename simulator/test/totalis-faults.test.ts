@@ -108,6 +108,26 @@ describe('Totalis faults', () => {
 		expect(client.rawFrames[client.rawFrames.length - 1].length).toBeGreaterThan(2 * 1024 * 1024);
 	});
 
+	it('hugeFrame(bytes) sends one frame of exactly that size to every authenticated socket', async () => {
+		const client = await connect();
+		expect(sim.totalis.faults.hugeFrame(3 * 1024 * 1024)).toBe(1);
+		await client.next('quote:accepted');
+		expect(Buffer.byteLength(client.rawFrames[client.rawFrames.length - 1])).toBe(3 * 1024 * 1024);
+		expect(() => sim.totalis.faults.hugeFrame(0)).toThrow(/positive integer/);
+	});
+
+	it('unterminatedLine(bytes) leaves a data line open on every stream until the next write ends it', async () => {
+		const stream = await openStream();
+		expect(sim.totalis.faults.unterminatedLine(64 * 1024)).toBe(1);
+		const request = sim.totalis.createQuoteRequest();
+		// The open line swallows what comes next up to its line end: the request's event line.
+		const swallowed = await stream.next();
+		expect(swallowed.event).toBe('quote_request');
+		const [open, next] = swallowed.data.split('\n');
+		expect(open).toBe(`${'x'.repeat(64 * 1024)}event: quote_request`);
+		expect(JSON.parse(next)).toEqual(request);
+	});
+
 	it('sends malformed data to SSE streams when asked', async () => {
 		const stream = await openStream();
 		expect(sim.totalis.faults.sendMalformed('invalid-json', { transport: 'sse' })).toBe(1);

@@ -1,4 +1,4 @@
-import { Delivery, type DeliveryOptions } from '../../nodes/shared/delivery/delivery';
+import { BATCH_BYTE_CAP, BATCH_ITEM_CAP, Delivery, type DeliveryOptions } from '../../nodes/shared/delivery/delivery';
 import type { Delivered, StreamItem } from '../../nodes/shared/items';
 
 function delivered(event: string, key?: string, extra: Partial<StreamItem> = {}): Delivered {
@@ -81,6 +81,59 @@ describe('Delivery', () => {
 		expect(calls).toHaveLength(0);
 		jest.advanceTimersByTime(100);
 		expect(calls.map((call) => call.events)).toEqual([['v2'], ['w1']]);
+	});
+
+	describe('bounded whatever the window', () => {
+		const MB = 1024 * 1024;
+		const sized = (event: string, bytes: number, key?: string): Delivered => ({ ...delivered(event, key), bytes });
+
+		it('emits a window-only batch (Batch Max Items 0) at once when it reaches 1,000 items', () => {
+			expect(BATCH_ITEM_CAP).toBe(1000);
+			const { delivery, calls } = collect({ mode: 'batch', windowMs: 60_000, maxItems: 0, keepLatest: false });
+			for (let i = 0; i < 2500; i++) delivery.push(delivered(`e${i}`));
+			expect(calls.map((call) => call.items.length)).toEqual([1000, 1000]);
+			expect(calls[1].events[0]).toBe('e1000');
+			jest.advanceTimersByTime(60_000);
+			expect(calls.map((call) => call.items.length)).toEqual([1000, 1000, 500]);
+		});
+
+		it('emits a batch at once when its frames add up to about 8 MB, counted from their sizes', () => {
+			expect(BATCH_BYTE_CAP).toBe(8 * MB);
+			const { delivery, calls } = collect({ mode: 'batch', windowMs: 60_000, maxItems: 0, keepLatest: false });
+			for (let i = 0; i < 7; i++) delivery.push(sized(`big${i}`, MB));
+			expect(calls).toHaveLength(0);
+			delivery.push(sized('big7', MB));
+			expect(calls.map((call) => call.items.length)).toEqual([8]);
+			// The count starts over with the next batch.
+			delivery.push(sized('next', MB));
+			expect(calls).toHaveLength(1);
+			jest.advanceTimersByTime(60_000);
+			expect(calls.map((call) => call.events)).toEqual([expect.any(Array), ['next']]);
+		});
+
+		it("honours a Batch Max Items above 1,000 (the user's choice), still within the byte cap", () => {
+			const { delivery, calls } = collect({ mode: 'batch', windowMs: 60_000, maxItems: 2000, keepLatest: false });
+			for (let i = 0; i < 1500; i++) delivery.push(delivered(`e${i}`));
+			expect(calls).toHaveLength(0);
+			for (let i = 0; i < 10; i++) delivery.push(sized(`big${i}`, MB));
+			expect(calls.map((call) => call.items.length)).toEqual([1508]);
+		});
+
+		it('counts a replaced event out: keep-latest on one key never reaches the byte cap', () => {
+			const { delivery, calls } = collect({ mode: 'batch', windowMs: 1000, maxItems: 0, keepLatest: true });
+			for (let i = 0; i < 100; i++) delivery.push(sized(`v${i}`, MB, 'EURUSD'));
+			expect(calls).toHaveLength(0);
+			jest.advanceTimersByTime(1000);
+			expect(calls).toHaveLength(1);
+			expect(calls[0].items[0]).toMatchObject({ event: 'v99', coalesced: 100 });
+		});
+
+		it('bounds keep-latest with one execution per event too: 1,000 keys waiting are emitted at once', () => {
+			const { delivery, calls } = collect({ mode: 'each', windowMs: 60_000, maxItems: 0, keepLatest: true });
+			for (let i = 0; i < 1000; i++) delivery.push(delivered('tick', `k${i}`));
+			expect(calls).toHaveLength(1000);
+			expect(delivery.pending).toBe(0);
+		});
 	});
 
 	it('after dispose emits nothing, even when a window was running', () => {

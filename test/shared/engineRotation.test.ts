@@ -76,6 +76,8 @@ describe('StreamEngine with expiring credentials', () => {
 		// arrive during its handshake are held, not lost).
 		sim.totalis.publish(`mm:quotes:${sim.totalis.userId}`, 'quote:expired', { quote_id: 'q', rfq_id: 'r' });
 		expect((await firstItem).item.gap).toMatchObject({ reconnects: 1, reasons: [expect.stringMatching(/^planned reconnect/)] });
+		// Its frame's size goes with it, for delivery's byte cap.
+		expect((await firstItem).bytes).toBeGreaterThan(0);
 		expect(engine.stats.connections).toBe(2);
 	});
 

@@ -137,6 +137,34 @@ describe('Totalis Trigger (quote-request stream)', () => {
 		expect(item.gap).toMatchObject({ reconnects: expect.any(Number) });
 	});
 
+	it('drops an unterminated line above the frame limit, counts it, and the stream goes on with the gap on the next item', async () => {
+		// Discarded bytes are no sign of life: a short dead-connection timeout could replace the stream
+		// while the simulator, in this very process, writes 16 MB.
+		const trigger = await env.start({ ...source, options: { ...FAST, silenceTimeoutMs: 10_000 } });
+		const streams = jest.fn();
+		env.sim.totalis.events.on('sse:connection', streams);
+		// 16 MB without a line end: once cost a blocked event loop for seconds and 16 MB of buffer.
+		expect(env.sim.totalis.faults.unterminatedLine(16 * 1024 * 1024)).toBe(1);
+		// The open line swallows whatever comes next up to its line end, and the event it belongs to
+		// is dropped with it: only requests created after that line ended are sure to arrive.
+		const requests = [env.sim.totalis.createQuoteRequest(), env.sim.totalis.createQuoteRequest()];
+		const last = requests[requests.length - 1];
+		const item = await trigger.waitForItem((json) => (json.data as { id: string }).id === last.id, 'the request after the bad line');
+		const [first] = trigger.items;
+		expect(first.json).toMatchObject({ event: 'quote_request', snapshot: false, connection: { id: 1 } });
+		expect(first.json.gap).toMatchObject({
+			reconnects: 0,
+			droppedFrames: 1,
+			reasons: ['dropped an invalid frame: a frame above 1048576 bytes'],
+		});
+		expect(item).toMatchObject({ connection: { id: 1 } });
+		expect(streams).not.toHaveBeenCalled();
+		expect(trigger.recorder.failedExecutions.map((error) => error.message)).toEqual([
+			'Totalis sent 1 invalid frame(s); the stream goes on',
+		]);
+		expect(trigger.recorder.emitErrors).toEqual([]);
+	});
+
 	it('rejects a wrong key at start with an authorization error and no stream left open', async () => {
 		env.useCredentials({ apiKey: 'api_live_wrong_sse_key_0000' });
 		await expect(env.start(source)).rejects.toMatchObject({ message: expect.stringMatching(/^Authorization failed/) });

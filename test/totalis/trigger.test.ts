@@ -275,15 +275,47 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			const trigger = await env.start();
 			env.sim.totalis.faults.sendMalformed('invalid-json');
 			env.sim.totalis.faults.sendMalformed('schema');
-			env.sim.totalis.faults.sendMalformed('oversized');
 			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'valid', rfq_id: 'r' });
 			const [item] = await trigger.waitForItems(1);
 			expect(item.json.data).toMatchObject({ quote_id: 'valid' });
-			expect(item.json.gap).toMatchObject({ reconnects: 0, droppedFrames: 3 });
+			expect(item.json.gap).toMatchObject({ reconnects: 0, droppedFrames: 2 });
 			expect(item.json.connection).toMatchObject({ id: 1 });
 			// One failed execution (throttled), naming the venue; never emitError.
 			expect(trigger.recorder.failedExecutions).toHaveLength(1);
 			expect(trigger.recorder.failedExecutions[0].message).toMatch(/Totalis sent 1 invalid frame/);
+			expect(trigger.recorder.emitErrors).toEqual([]);
+		});
+
+		it('refuses a frame above the limit at the socket (1009), reconnects once, and the next item carries the gap', async () => {
+			// Building and writing 32 MB blocks this process (the simulator's too) for a while: a short
+			// dead-connection timeout could fire first and hide the 1009.
+			const trigger = await env.start({ options: { ...FAST, silenceTimeoutMs: 10_000 } });
+			let connections = 0;
+			env.sim.totalis.events.on('ws:connection', () => connections++);
+			const closed = env.sim.totalis.events.waitFor('ws:close');
+			const resubscribed = env.sim.totalis.events.waitFor('ws:subscribe');
+			// 32 MB: a client that buffered it whole before checking would hold all of it.
+			expect(env.sim.totalis.faults.hugeFrame(32 * 1024 * 1024)).toBe(1);
+			expect((await closed).code).toBe(1009);
+			await resubscribed;
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'after-huge', rfq_id: 'r' });
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'later', rfq_id: 'r' });
+			const [first, second] = await trigger.waitForItems(2);
+			expect(first.json).toMatchObject({ data: { quote_id: 'after-huge' }, connection: { id: 2, sequence: 1 } });
+			expect(first.json.gap).toMatchObject({
+				reconnects: 1,
+				droppedFrames: 1,
+				reasons: [
+					'dropped an invalid frame: a frame above 1048576 bytes',
+					'connection lost: closed with 1009 after a frame above 1048576 bytes',
+				],
+			});
+			expect(second.json).toMatchObject({ data: { quote_id: 'later' }, gap: null });
+			expect(connections).toBe(1);
+			expect(env.sim.totalis.openSockets()).toBe(1);
+			expect(trigger.recorder.failedExecutions.map((error) => error.message)).toEqual([
+				'Totalis sent 1 invalid frame(s); the stream goes on',
+			]);
 			expect(trigger.recorder.emitErrors).toEqual([]);
 		});
 

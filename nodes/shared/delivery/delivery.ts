@@ -6,7 +6,7 @@ export interface DeliveryOptions {
 	mode: 'each' | 'batch';
 	/** Batch: flush this long after the first buffered event. Keep-latest: the coalescing window. */
 	windowMs: number;
-	/** Batch: flush as soon as this many items are buffered (0: no count limit). */
+	/** Batch: flush as soon as this many items are buffered (0: none of the user's; BATCH_ITEM_CAP still applies). */
 	maxItems: number;
 	/** Keep only the latest event per key (a symbol, a request id) within the window. */
 	keepLatest: boolean;
@@ -15,12 +15,27 @@ export interface DeliveryOptions {
 export type Emit = (items: StreamItem[], deduplicationKey?: string) => void;
 
 /**
+ * Whatever the window, a buffer this full is emitted at once: a window-only batch otherwise holds
+ * rate × window items (a 22,000-item batch took RSS to 413 MB). The item cap applies when Batch
+ * Max Items is 0, and to keep-latest's buffer; the byte cap always.
+ */
+export const BATCH_ITEM_CAP = 1000;
+/** About this much item JSON, counted from the frames' sizes (Delivered.bytes). */
+export const BATCH_BYTE_CAP = 8 * 1024 * 1024;
+/** What the item envelope adds to a payload; also all that is counted for an item of unknown size. */
+const ITEM_OVERHEAD_BYTES = 256;
+
+const sizeOf = (delivered: Delivered) => (delivered.bytes ?? 0) + ITEM_OVERHEAD_BYTES;
+
+/**
  * Turns a stream of events into n8n executions. Every `emit` starts one execution, so a fast
  * stream is batched or coalesced here instead of flooding n8n. A replaced event's gap moves to
- * its replacement, and the item says how many events it stands for (`coalesced`).
+ * its replacement, and the item says how many events it stands for (`coalesced`). What waits is
+ * bounded by BATCH_ITEM_CAP (or Batch Max Items) and BATCH_BYTE_CAP, whatever the window.
  */
 export class Delivery {
 	private buffer = new Map<string, Delivered>();
+	private bufferedBytes = 0;
 	private anonymous = 0;
 	private timer: NodeJS.Timeout | undefined;
 	private disposed = false;
@@ -48,9 +63,12 @@ export class Delivery {
 			const item = delivered.item;
 			item.gap = mergeGaps(replaced.item.gap, item.gap);
 			item.coalesced = ((replaced.item.coalesced as number | undefined) ?? 1) + 1;
+			this.bufferedBytes -= sizeOf(replaced);
 		}
 		this.buffer.set(key, delivered);
-		if (mode === 'batch' && maxItems > 0 && this.buffer.size >= maxItems) {
+		this.bufferedBytes += sizeOf(delivered);
+		const itemCap = mode === 'batch' && maxItems > 0 ? maxItems : BATCH_ITEM_CAP;
+		if (this.buffer.size >= itemCap || this.bufferedBytes >= BATCH_BYTE_CAP) {
 			this.flush();
 			return;
 		}
@@ -64,6 +82,7 @@ export class Delivery {
 		if (this.disposed || this.buffer.size === 0) return;
 		const batch = [...this.buffer.values()];
 		this.buffer = new Map();
+		this.bufferedBytes = 0;
 		if (this.options.mode === 'batch') {
 			this.emit(batch.map((delivered) => delivered.item));
 			return;
@@ -78,6 +97,7 @@ export class Delivery {
 		this.timer = undefined;
 		const discarded = this.buffer.size;
 		this.buffer.clear();
+		this.bufferedBytes = 0;
 		return discarded;
 	}
 }

@@ -56,8 +56,9 @@ export interface StreamTriggerSetup {
  * - `this.emit` is looked up at event time, because n8n replaces it for manual runs;
  * - transient drops are healed by the engine; only a permanent failure reaches `emitError`;
  * - a bad frame becomes a failed execution (throttled) where the host supports it;
- * - closing is idempotent, waits for an in-flight start and leaves nothing running; a step that
- *   fails is a TriggerCloseError (n8n reports it and deactivates the workflow all the same).
+ * - closing is idempotent and prompt in every state: it aborts a start in flight (connecting,
+ *   handshake, login) instead of waiting for it, and leaves nothing running; a step that fails is
+ *   a TriggerCloseError (n8n reports it and deactivates the workflow all the same).
  */
 export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTriggerSetup): Promise<ITriggerResponse> {
 	const { redactor, venueName } = setup;
@@ -122,6 +123,8 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 		startup = (async () => {
 			try {
 				await engine.start();
+				// Closed just as the stream came up: the companions are not started at all.
+				if (closing) throw new Error('closed');
 				for (const companion of companions) await companion.start();
 			} catch (error) {
 				// Nothing of a failed start may outlive it: n8n will call trigger() again.
@@ -138,7 +141,6 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	const closeFunction = async () => {
 		closed ??= (async () => {
 			closing = true;
-			await startup?.catch(() => {});
 			// Every step runs even when one fails: n8n deactivates the workflow despite a
 			// TriggerCloseError and never closes this trigger again, so nothing may be left running.
 			const failures: unknown[] = [];
@@ -150,8 +152,12 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 					logger.warn(`${venueName}: closing failed: ${error instanceof Error ? error.message : String(error)}`);
 				}
 			};
+			// Stopping first aborts a start in flight: waiting for it instead took up to the connect
+			// and handshake timeouts (20 s with the defaults) against a venue that does not answer.
 			await step(() => engine.stop('closed by n8n'));
 			for (const companion of companions) await step(() => companion.stop());
+			// The aborted start now settles at once, having closed what it opened.
+			await startup?.catch(() => {});
 			for (const stage of stages) await step(() => stage.dispose?.());
 			await step(() => {
 				const discarded = delivery.dispose();

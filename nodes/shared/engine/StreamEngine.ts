@@ -33,6 +33,7 @@ export interface BadFrameReport {
 	reason: string;
 	/** A redacted excerpt of the frame. */
 	excerpt: string;
+	/** Its size; for a frame the transport refused unread, the limit plus one (all that is known). */
 	bytes: number;
 	/** Bad frames so far on this stream. */
 	total: number;
@@ -89,6 +90,8 @@ function isClosed(link: Link): boolean {
 interface Link {
 	id: number;
 	connection?: Connection;
+	/** Aborted when the link is retired (stop, close): opening and the handshake give up at once. */
+	abort: AbortController;
 	phase: Phase;
 	openedAt: number;
 	sequence: number;
@@ -146,6 +149,8 @@ export class StreamEngine {
 	async start(): Promise<Record<string, unknown>> {
 		if (this.started) throw new Error('StreamEngine.start() called twice');
 		this.started = true;
+		// Stopped before it started (a manual run closed before it began): open nothing.
+		if (this.stopped) throw new StreamFailure('closed', 'stopped before starting');
 		return await this.track(this.connect());
 	}
 
@@ -161,6 +166,11 @@ export class StreamEngine {
 		return connecting;
 	}
 
+	/**
+	 * Returns promptly in every state: a connect or a handshake in flight is aborted (retiring the
+	 * link aborts its signal), a backoff timer is cleared, and only a connection that was streaming
+	 * gets a graceful close, bounded by the transport's short grace.
+	 */
 	private async shutdown(reason: string) {
 		this.stopped = true;
 		clearTimeout(this.reconnectTimer);
@@ -177,18 +187,28 @@ export class StreamEngine {
 				resolve();
 			};
 		});
+		const wasStreaming = link.phase === 'streaming';
 		this.retire(link, new StreamFailure('closed', `stream ${reason}`));
 		if (link.connection) {
-			link.connection.close(reason);
+			// A handshake has nobody to say goodbye to: the venue is not answering, or we gave up on it.
+			if (wasStreaming) link.connection.close(reason);
+			else link.connection.terminate(reason);
 			await gone;
 		}
-		// A connect still opening closes what it opened once it sees the stop; wait for that.
+		// A connect still opening sees the abort and closes what it opened; wait for that.
 		await inFlight?.catch(() => {});
 	}
 
 	private async connect(): Promise<Record<string, unknown>> {
 		const { transport, protocol, timing } = this.options;
-		const link: Link = { id: ++this.linkCounter, phase: 'handshake', openedAt: 0, sequence: 0, held: [] };
+		const link: Link = {
+			id: ++this.linkCounter,
+			abort: new AbortController(),
+			phase: 'handshake',
+			openedAt: 0,
+			sequence: 0,
+			held: [],
+		};
 		this.link = link;
 		this.counters.connections++;
 
@@ -197,16 +217,17 @@ export class StreamEngine {
 				onFrame: (raw) => this.onFrame(link, raw),
 				onActivity: () => link.watchdog?.feed(),
 				onClose: (info) => this.onClose(link, info),
+				onOversizedFrame: () => this.onOversizedFrame(link),
 			},
-			timing.connectTimeoutMs,
+			{ timeoutMs: timing.connectTimeoutMs, maxFrameBytes: this.options.maxFrameBytes, signal: link.abort.signal },
 		);
 		link.connection = connection;
 		link.openedAt = performance.now();
 		if (this.stopped || isClosed(link)) {
-			// stop() ran while we were connecting: close what just opened before reporting.
+			// stop() ran just as the connection opened: cut what just opened before reporting.
 			await new Promise<void>((resolve) => {
 				link.closed = () => resolve();
-				connection.close('stopped');
+				connection.terminate('stopped');
 			});
 			throw new StreamFailure('closed', 'stopped while connecting');
 		}
@@ -219,6 +240,11 @@ export class StreamEngine {
 						connection.send(message);
 					},
 					next: <T>(pick: (frame: Frame) => T | undefined) => this.awaitFrame(link, pick),
+					signal: link.abort.signal,
+				}),
+				// A handshake awaiting something else than a frame (a token renewal) ends with the link too.
+				new Promise<never>((_, reject) => {
+					link.abort.signal.addEventListener('abort', () => reject(link.abort.signal.reason as Error), { once: true });
 				}),
 				new Promise<never>((_, reject) => {
 					handshakeTimer = setTimeout(
@@ -323,7 +349,7 @@ export class StreamEngine {
 		this.counters.frames++;
 		const decoded = decodeFrame(raw, this.options.maxFrameBytes);
 		if (!decoded.ok) {
-			this.badFrame(raw, decoded.reason);
+			this.badFrame(decoded.reason, frameExcerpt(raw), raw.bytes);
 			return;
 		}
 		if (link.phase === 'handshake') {
@@ -362,16 +388,18 @@ export class StreamEngine {
 			case 'control':
 				return;
 			case 'invalid':
-				this.badFrame(frame.raw, decoded.reason);
+				this.badFrame(decoded.reason, frameExcerpt(frame.raw), frame.raw.bytes);
 				return;
 			case 'fatal':
 				this.fail(new StreamFailure('auth', this.options.redactor.text(decoded.reason), { venueCode: decoded.code }));
 				return;
 			case 'event':
-				this.emit(link, decoded.event);
+				this.emit(link, decoded.event, frame.raw.bytes);
 				return;
-			case 'events':
-				for (const event of decoded.events) this.emit(link, event);
+			case 'events': {
+				const share = Math.ceil(frame.raw.bytes / Math.max(1, decoded.events.length));
+				for (const event of decoded.events) this.emit(link, event, share);
+			}
 		}
 	}
 
@@ -387,7 +415,7 @@ export class StreamEngine {
 		return true;
 	}
 
-	private emit(link: Link, event: VenueEvent) {
+	private emit(link: Link, event: VenueEvent, bytes?: number) {
 		if (this.stopped) return;
 		const { protocol } = this.options;
 		link.sequence++;
@@ -405,18 +433,31 @@ export class StreamEngine {
 			},
 			key: event.key,
 			deduplicationKey: event.deduplicationKey,
+			bytes,
 		});
 	}
 
-	private badFrame(raw: RawFrame, reason: string) {
+	/**
+	 * The transport refused a frame above the limit before reading it whole. Counted and reported
+	 * like any bad frame; whether the connection goes on is the transport's business (a WebSocket
+	 * is closed with 1009 and reconnected like any drop, an SSE stream goes on).
+	 */
+	private onOversizedFrame(link: Link) {
+		if (link !== this.link || link.phase === 'closed') return;
+		this.counters.frames++;
+		const limit = this.options.maxFrameBytes;
+		this.badFrame(`a frame above ${limit} bytes`, '(not read)', limit + 1);
+	}
+
+	private badFrame(reason: string, excerpt: string, bytes: number) {
 		const { protocol, redactor } = this.options;
 		this.counters.badFrames++;
 		const safeReason = redactor.text(reason);
 		this.gap.droppedFrame(`dropped an invalid frame: ${safeReason}`);
 		const report: BadFrameReport = {
 			reason: safeReason,
-			excerpt: redactor.text(frameExcerpt(raw)),
-			bytes: raw.bytes,
+			excerpt: redactor.text(excerpt),
+			bytes,
 			total: this.counters.badFrames,
 		};
 		this.options.logger.warn(`${protocol.venue} ${protocol.source}: dropped an invalid frame (${safeReason})`, {
@@ -427,10 +468,11 @@ export class StreamEngine {
 		this.options.onBadFrame?.(report);
 	}
 
-	/** Marks a link closed, settles its handshake waiter and stops its timers. */
+	/** Marks a link closed, settles its handshake waiter, stops its timers and aborts its opening. */
 	private retire(link: Link, failure: StreamFailure) {
 		if (link.phase === 'closed') return;
 		link.phase = 'closed';
+		link.abort.abort(failure);
 		link.watchdog?.stop();
 		clearInterval(link.heartbeat);
 		clearTimeout(link.rotateTimer);

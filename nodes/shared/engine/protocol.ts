@@ -44,6 +44,8 @@ export interface HandshakeSession {
 	 * Frames it passes over are delivered as ordinary frames once the handshake is done.
 	 */
 	next<T>(pick: (frame: Frame) => T | undefined): Promise<T>;
+	/** Aborted when this connection is given up (the stream stops, the handshake fails): for work of the handshake's own, such as a token request. */
+	signal: AbortSignal;
 }
 
 /**

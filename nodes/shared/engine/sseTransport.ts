@@ -2,7 +2,15 @@ import http from 'node:http';
 import https from 'node:https';
 
 import { describeError, StreamFailure } from './errors';
-import { resolveUrl, type Connection, type ConnectionHandlers, type Transport, type TransportOptions } from './transport';
+import {
+	abortFailure,
+	resolveUrl,
+	type Connection,
+	type ConnectionHandlers,
+	type OpenOptions,
+	type Transport,
+	type TransportOptions,
+} from './transport';
 
 /** The largest error body read from a refused stream request, for its message. */
 const ERROR_BODY_LIMIT = 4096;
@@ -20,16 +28,20 @@ export class SseTransport implements Transport {
 		this.endpoint = typeof options.url === 'string' ? options.redactor.text(options.url) : '(URL from login)';
 	}
 
-	async open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
-		const url = await resolveUrl(this.options.url);
+	async open(handlers: ConnectionHandlers, options: OpenOptions): Promise<Connection> {
+		const url = await resolveUrl(this.options.url, options.signal);
 		this.endpoint = this.options.redactor.text(url);
-		return await this.connect(new URL(url), handlers, timeoutMs);
+		return await this.connect(new URL(url), handlers, options);
 	}
 
-	private connect(url: URL, handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
+	private connect(url: URL, handlers: ConnectionHandlers, { timeoutMs, maxFrameBytes, signal }: OpenOptions): Promise<Connection> {
 		const { redactor } = this.options;
 		const client = url.protocol === 'https:' ? https : http;
 		return new Promise((resolve, reject) => {
+			if (signal.aborted) {
+				reject(abortFailure(signal));
+				return;
+			}
 			let settled = false;
 			let localReason: string | undefined;
 			let closed = false;
@@ -43,6 +55,7 @@ export class SseTransport implements Transport {
 				if (settled) return;
 				settled = true;
 				clearTimeout(openTimer);
+				signal.removeEventListener('abort', onAbort);
 				request.destroy();
 				reject(failure);
 			};
@@ -50,6 +63,9 @@ export class SseTransport implements Transport {
 				() => fail(new StreamFailure('timeout', `no answer from ${this.endpoint} within ${timeoutMs} ms`)),
 				timeoutMs,
 			);
+			// Stopping before the stream's response: give up now, not at the timeout.
+			const onAbort = () => fail(abortFailure(signal));
+			signal.addEventListener('abort', onAbort, { once: true });
 
 			const reportClose = (reason: string) => {
 				if (closed || !settled) return;
@@ -80,7 +96,8 @@ export class SseTransport implements Transport {
 				}
 				settled = true;
 				clearTimeout(openTimer);
-				const parser = new SseParser(handlers);
+				signal.removeEventListener('abort', onAbort);
+				const parser = new SseParser(handlers, maxFrameBytes);
 				response.setEncoding('utf8');
 				response.on('data', (chunk: string) => parser.push(chunk));
 				response.on('end', () => reportClose('the venue ended the stream'));
@@ -127,24 +144,87 @@ function readSome(stream: http.IncomingMessage, done: (text: string) => void) {
 	stream.on('error', () => done(text));
 }
 
-/** Incremental parser of the text/event-stream format. */
+/**
+ * Incremental parser of the text/event-stream format, in time linear in what arrives and memory
+ * bounded by `maxLineChars`:
+ * - only a new chunk is searched for line ends; the unfinished line is kept as a list of pieces,
+ *   joined once when its line end arrives (appending to one string and rescanning it from the
+ *   start cost seconds of blocked event loop per megabyte of an unterminated line);
+ * - a line longer than `maxLineChars`, or an event whose data lines add up to more, is dropped:
+ *   reported once (`onOversizedFrame`), then everything up to the next line end is discarded and
+ *   the event it belonged to is not dispatched. What was discarded is not a sign of life, so a
+ *   stream stuck in an endless line is replaced by the watchdog like a silent one.
+ *
+ * Lengths are counted in UTF-16 units, never more than the UTF-8 bytes they stand for; the
+ * engine checks the byte size of each dispatched event against the same limit.
+ */
 export class SseParser {
-	private buffer = '';
+	/** Pieces of the line not yet ended, and their total length. */
+	private pieces: string[] = [];
+	private pieceChars = 0;
+	/** The current line went over the limit: skip until its line end. */
+	private discarding = false;
+	/** The current event lost a line or went over the limit: drop it at its blank line. */
+	private eventDropped = false;
 	private eventName = '';
 	private data: string[] = [];
+	private dataChars = 0;
 
-	constructor(private readonly handlers: Pick<ConnectionHandlers, 'onFrame' | 'onActivity'>) {}
+	constructor(
+		private readonly handlers: Pick<ConnectionHandlers, 'onFrame' | 'onActivity' | 'onOversizedFrame'>,
+		private readonly maxLineChars: number,
+	) {}
+
+	/** Characters of the unfinished line held now (at most the limit). */
+	get pendingChars(): number {
+		return this.pieceChars;
+	}
 
 	push(chunk: string) {
-		this.handlers.onActivity();
-		this.buffer += chunk;
-		let newline: number;
-		while ((newline = this.buffer.indexOf('\n')) >= 0) {
-			let line = this.buffer.slice(0, newline);
-			this.buffer = this.buffer.slice(newline + 1);
-			if (line.endsWith('\r')) line = line.slice(0, -1);
-			this.line(line);
+		let start = 0;
+		let alive = !this.discarding;
+		while (start < chunk.length) {
+			const newline = chunk.indexOf('\n', start);
+			const end = newline < 0 ? chunk.length : newline;
+			if (!this.discarding) {
+				alive = true;
+				if (this.pieceChars + (end - start) > this.maxLineChars) this.dropLine();
+				else if (end > start) {
+					this.pieces.push(start === 0 && end === chunk.length ? chunk : chunk.slice(start, end));
+					this.pieceChars += end - start;
+				}
+			}
+			if (newline < 0) break;
+			if (this.discarding) {
+				// The line end of a dropped line: what follows is ordinary traffic again.
+				this.discarding = false;
+				alive = true;
+			} else this.endLine();
+			start = newline + 1;
 		}
+		if (alive) this.handlers.onActivity();
+	}
+
+	private dropLine() {
+		this.discarding = true;
+		this.pieces = [];
+		this.pieceChars = 0;
+		this.dropEvent();
+	}
+
+	private dropEvent() {
+		if (!this.eventDropped) this.handlers.onOversizedFrame();
+		this.eventDropped = true;
+		this.data = [];
+		this.dataChars = 0;
+	}
+
+	private endLine() {
+		let line = this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
+		this.pieces = [];
+		this.pieceChars = 0;
+		if (line.endsWith('\r')) line = line.slice(0, -1);
+		this.line(line);
 	}
 
 	private line(line: string) {
@@ -152,20 +232,30 @@ export class SseParser {
 			this.dispatch();
 			return;
 		}
-		if (line.startsWith(':')) return;
+		if (line.startsWith(':') || this.eventDropped) return;
 		const colon = line.indexOf(':');
 		const field = colon < 0 ? line : line.slice(0, colon);
 		let value = colon < 0 ? '' : line.slice(colon + 1);
 		if (value.startsWith(' ')) value = value.slice(1);
 		if (field === 'event') this.eventName = value;
-		else if (field === 'data') this.data.push(value);
+		else if (field === 'data') {
+			// Data lines are joined with a line end: count it too.
+			this.dataChars += value.length + (this.data.length > 0 ? 1 : 0);
+			if (this.dataChars > this.maxLineChars) this.dropEvent();
+			else this.data.push(value);
+		}
 	}
 
 	private dispatch() {
-		if (this.data.length === 0 && !this.eventName) return;
-		const text = this.data.join('\n');
-		this.handlers.onFrame({ text, bytes: Buffer.byteLength(text), eventName: this.eventName || 'message' });
+		const dropped = this.eventDropped;
+		const name = this.eventName;
+		const data = this.data;
 		this.eventName = '';
 		this.data = [];
+		this.dataChars = 0;
+		this.eventDropped = false;
+		if (dropped || (data.length === 0 && !name)) return;
+		const text = data.join('\n');
+		this.handlers.onFrame({ text, bytes: Buffer.byteLength(text), eventName: name || 'message' });
 	}
 }

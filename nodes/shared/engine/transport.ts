@@ -1,4 +1,5 @@
 import type { Redactor } from '../redact';
+import { StreamFailure } from './errors';
 
 /**
  * What the engine needs from a transport (WebSocket, Server-Sent Events): open one connection,
@@ -29,6 +30,25 @@ export interface ConnectionHandlers {
 	onActivity(): void;
 	/** Called exactly once when the connection is gone, whoever closed it. */
 	onClose(info: CloseInfo): void;
+	/**
+	 * A frame above `maxFrameBytes` was refused before it was read in full (a WebSocket message
+	 * past `maxPayload`, an SSE line or event past the limit). The engine counts it and reports it
+	 * as a gap; the transport decides whether the connection survives (SSE) or not (WebSocket 1009).
+	 */
+	onOversizedFrame(): void;
+}
+
+/** How the engine asks for one connection. */
+export interface OpenOptions {
+	/** Opening (TCP, TLS, HTTP upgrade or the stream's response) may take this long. */
+	timeoutMs: number;
+	/** The largest frame the transport may buffer; a larger one is dropped unread (`onOversizedFrame`). */
+	maxFrameBytes: number;
+	/**
+	 * Aborted when the engine stops: opening rejects at once and closes whatever it had opened, so
+	 * closing a trigger never waits for a connect timeout or a login.
+	 */
+	signal: AbortSignal;
 }
 
 export interface Connection {
@@ -45,10 +65,11 @@ export interface Connection {
 /**
  * Where a transport connects; `url` may carry a key in its query string (never printed
  * unredacted). A function is asked again before every connection, for URLs that carry a token
- * obtained by logging in; it may throw a StreamFailure (credentials refused).
+ * obtained by logging in; it may throw a StreamFailure (credentials refused). Its signal aborts
+ * when the engine stops: a login should give up then (the engine stops waiting for it anyway).
  */
 export interface TransportOptions {
-	url: string | (() => string | Promise<string>);
+	url: string | ((signal: AbortSignal) => string | Promise<string>);
 	headers?: Record<string, string>;
 	redactor: Redactor;
 }
@@ -57,13 +78,33 @@ export interface Transport {
 	/** A description of the endpoint, safe to show (secrets in the URL redacted). */
 	readonly endpoint: string;
 	/**
-	 * Opens one connection. Rejects with a StreamFailure (auth, unreachable, timeout) when it cannot.
-	 * Frames that arrive after open are passed to `handlers` at once.
+	 * Opens one connection. Rejects with a StreamFailure (auth, unreachable, timeout; closed once
+	 * `options.signal` aborts) when it cannot. Frames that arrive after open are passed to
+	 * `handlers` at once.
 	 */
-	open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection>;
+	open(handlers: ConnectionHandlers, options: OpenOptions): Promise<Connection>;
 }
 
-/** The URL for the next connection. */
-export async function resolveUrl(url: TransportOptions['url']): Promise<string> {
-	return typeof url === 'function' ? await url() : url;
+/** The failure an aborted open rejects with: the signal's reason when the engine gave one. */
+export function abortFailure(signal: AbortSignal): StreamFailure {
+	const reason: unknown = signal.reason;
+	return reason instanceof StreamFailure ? reason : new StreamFailure('closed', 'stopped while connecting');
+}
+
+/** The URL for the next connection; rejects as soon as `signal` aborts, whether or not the URL function listens. */
+export async function resolveUrl(url: TransportOptions['url'], signal: AbortSignal): Promise<string> {
+	if (typeof url !== 'function') return url;
+	if (signal.aborted) throw abortFailure(signal);
+	let onAbort: (() => void) | undefined;
+	try {
+		return await Promise.race([
+			url(signal),
+			new Promise<never>((_, reject) => {
+				onAbort = () => reject(abortFailure(signal));
+				signal.addEventListener('abort', onAbort, { once: true });
+			}),
+		]);
+	} finally {
+		if (onAbort) signal.removeEventListener('abort', onAbort);
+	}
 }

@@ -2,21 +2,35 @@ import WebSocket from 'ws';
 
 import { describeError, StreamFailure } from './errors';
 import {
+	abortFailure,
 	resolveUrl,
 	type CloseInfo,
 	type Connection,
 	type ConnectionHandlers,
+	type OpenOptions,
 	type RawFrame,
 	type Transport,
 	type TransportOptions,
 } from './transport';
 
-/** How long a graceful close may take before the socket is torn down. */
-const CLOSE_GRACE_MS = 1000;
+/**
+ * How long a graceful close may take before the socket is torn down: a venue that has not
+ * answered our close by then is not going to, and closing a trigger must not wait a second.
+ */
+const CLOSE_GRACE_MS = 500;
+
+/** What `ws` says when a message is above `maxPayload` (it then closes the socket with 1009). */
+const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 /**
  * WebSocket transport on `ws`. Protocol pings from the venue are answered by `ws` itself
  * (autoPong); both pings and pongs count as signs of life.
+ *
+ * Frames are limited at the socket: `maxPayload` is the engine's frame limit, so `ws` refuses a
+ * larger message from its header instead of buffering it whole (its default is 100 MiB). `ws`
+ * then closes the connection with 1009, the only thing the protocol allows (a message cannot be
+ * skipped): the frame is reported as dropped and the close as an ordinary transient failure, so
+ * the engine reconnects with backoff and the next item carries both in its gap.
  */
 export class WebSocketTransport implements Transport {
 	/** The last URL connected to, redacted (before the first connection: the configured one, if fixed). */
@@ -26,31 +40,38 @@ export class WebSocketTransport implements Transport {
 		this.endpoint = typeof options.url === 'string' ? options.redactor.text(options.url) : '(URL from login)';
 	}
 
-	async open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
-		const url = await resolveUrl(this.options.url);
+	async open(handlers: ConnectionHandlers, options: OpenOptions): Promise<Connection> {
+		const url = await resolveUrl(this.options.url, options.signal);
 		this.endpoint = this.options.redactor.text(url);
-		return await this.connect(url, handlers, timeoutMs);
+		return await this.connect(url, handlers, options);
 	}
 
-	private connect(url: string, handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
+	private connect(url: string, handlers: ConnectionHandlers, { timeoutMs, maxFrameBytes, signal }: OpenOptions): Promise<Connection> {
 		const { redactor } = this.options;
 		return new Promise((resolve, reject) => {
+			if (signal.aborted) {
+				reject(abortFailure(signal));
+				return;
+			}
 			let opened = false;
 			let settled = false;
 			let lastError: string | undefined;
 			let localCloseReason: string | undefined;
+			let tooBig = false;
 			let graceTimer: NodeJS.Timeout | undefined;
 
 			const socket = new WebSocket(url, {
 				headers: this.options.headers,
 				handshakeTimeout: timeoutMs,
 				perMessageDeflate: false,
+				maxPayload: maxFrameBytes,
 			});
 
 			const fail = (failure: StreamFailure) => {
 				if (settled) return;
 				settled = true;
 				clearTimeout(openTimer);
+				signal.removeEventListener('abort', onAbort);
 				socket.removeAllListeners('close');
 				socket.on('error', () => {});
 				socket.terminate();
@@ -61,6 +82,9 @@ export class WebSocketTransport implements Transport {
 				() => fail(new StreamFailure('timeout', `no connection to ${this.endpoint} within ${timeoutMs} ms`)),
 				timeoutMs,
 			);
+			// Stopping while the upgrade is unanswered: give up now, not at the timeout.
+			const onAbort = () => fail(abortFailure(signal));
+			signal.addEventListener('abort', onAbort, { once: true });
 
 			socket.on('unexpected-response', (request, response) => {
 				const status = response.statusCode ?? 0;
@@ -72,6 +96,15 @@ export class WebSocketTransport implements Transport {
 			});
 
 			socket.on('error', (error) => {
+				if ((error as NodeJS.ErrnoException).code === MESSAGE_TOO_BIG) {
+					// Refused from the frame's header: nothing of it was buffered. `ws` has just written
+					// its 1009 close; cut the socket now rather than download the rest of the frame
+					// (tens of megabytes) waiting for the venue's answer.
+					tooBig = true;
+					handlers.onOversizedFrame();
+					socket.terminate();
+					return;
+				}
 				lastError = redactor.text(describeError(error));
 				if (!opened) {
 					fail(new StreamFailure('unreachable', `cannot connect to ${this.endpoint}: ${lastError}`));
@@ -94,8 +127,11 @@ export class WebSocketTransport implements Transport {
 				}
 				const said = redactor.text(reasonBuffer.toString('utf8'));
 				const reason =
-					localCloseReason ?? `closed by the venue (code ${code}${said ? `: ${said}` : ''}${lastError ? `; ${lastError}` : ''})`;
-				const info: CloseInfo = { reason, code, initiatedLocally: localCloseReason !== undefined };
+					localCloseReason ??
+					(tooBig
+						? `closed with 1009 after a frame above ${maxFrameBytes} bytes`
+						: `closed by the venue (code ${code}${said ? `: ${said}` : ''}${lastError ? `; ${lastError}` : ''})`);
+				const info: CloseInfo = { reason, code: tooBig ? 1009 : code, initiatedLocally: localCloseReason !== undefined };
 				handlers.onClose(info);
 			});
 
@@ -104,6 +140,7 @@ export class WebSocketTransport implements Transport {
 				opened = true;
 				settled = true;
 				clearTimeout(openTimer);
+				signal.removeEventListener('abort', onAbort);
 				const connection: Connection = {
 					send(message: unknown) {
 						if (socket.readyState !== WebSocket.OPEN) return false;

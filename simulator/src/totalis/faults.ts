@@ -66,6 +66,26 @@ export class TotalisFaults {
 		return sent;
 	}
 
+	/**
+	 * Sends one WebSocket text frame of exactly `bytes` bytes (a `quote:accepted` padded with x) to
+	 * every authenticated socket: far above any client's frame limit, as a broken venue once sent
+	 * 90 MB. A client that limits frames at the socket refuses it from its header (close 1009).
+	 */
+	hugeFrame(bytes: number): number {
+		return this.deps.websocket.broadcastRaw(paddedJson('{"type":"quote:accepted","data":{"padding":"', '"}}', bytes));
+	}
+
+	/**
+	 * Writes a `quote_request` event to every SSE stream whose data line is `bytes` of x with no line
+	 * end, as a broken venue once sent 16 MB. Whatever the stream writes next (a keepalive, an event)
+	 * ends that line, so the event it opened is lost to a client that drops over-long lines; the
+	 * events after it arrive.
+	 */
+	unterminatedLine(bytes: number): number {
+		const line = `data: ${'x'.repeat(positiveBytes(bytes))}`;
+		return this.deps.sse.writeRawAll((id) => `event: quote_request\nid: ${id}\n${line}`);
+	}
+
 	/** Sends an event type no client knows yet (`quote:future_thing`), with data. */
 	sendUnknownEvent(target: FaultTarget & { type?: string; data?: unknown } = {}): number {
 		const transport = target.transport ?? 'websocket';
@@ -132,4 +152,14 @@ function malformedSseData(kind: MalformedKind): string {
 		case 'oversized':
 			return JSON.stringify({ id: '00000000-0000-4000-8000-000000000002', padding: 'x'.repeat(OVERSIZED_FRAME_BYTES) });
 	}
+}
+
+function positiveBytes(bytes: number): number {
+	if (!Number.isInteger(bytes) || bytes < 1) throw new Error('faults: bytes must be a positive integer');
+	return bytes;
+}
+
+/** `prefix`, x padding, `suffix`: `bytes` bytes in all (or the bare shell when that is longer). */
+function paddedJson(prefix: string, suffix: string, bytes: number): string {
+	return `${prefix}${'x'.repeat(Math.max(0, positiveBytes(bytes) - prefix.length - suffix.length))}${suffix}`;
 }

@@ -81,6 +81,13 @@ export class SseGateway {
 		return sent;
 	}
 
+	/** Writes text made for each stream (given its next event id) verbatim, line ends or not (fault injection). */
+	writeRawAll(text: (eventId: number) => string): number {
+		let sent = 0;
+		for (const stream of this.streams) if (this.write(stream, text(stream.nextEventId++))) sent += 1;
+		return sent;
+	}
+
 	openCount(): number {
 		return this.streams.size;
 	}

@@ -1,0 +1,131 @@
+/**
+ * Closing the Totalis Trigger returns promptly in every state a venue can hold it in: a handshake
+ * it does not answer (manual run or reconnect), a backoff between failed attempts, a manual run
+ * still waiting for its first event. Through n8n-core's TriggerContext against the simulator;
+ * the connect timeout is long (30 s) so that "promptly" cannot be the timeout firing.
+ */
+import { FAST, useTotalisEnvironment } from './fixtures';
+
+/** Far beyond what closing may take: a close that waited for it would fail the test. */
+const LONG_CONNECT_TIMEOUT_MS = 30_000;
+/** What closing may take at most, in any state. */
+const PROMPT_MS = 1000;
+
+async function timed(close: () => Promise<void>): Promise<number> {
+	const began = performance.now();
+	await close();
+	return performance.now() - began;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('Totalis Trigger (closing promptly)', () => {
+	const env = useTotalisEnvironment();
+	const slow = { ...FAST, connectTimeoutMs: LONG_CONNECT_TIMEOUT_MS };
+
+	function manualTrigger(parameters: Record<string, unknown> = {}) {
+		return env.harness.manualTriggerResponse('totalisTrigger', { options: slow, ...parameters } as never, 'totalisApi');
+	}
+
+	function countConnections() {
+		const seen = { sockets: 0, streams: 0 };
+		env.sim.totalis.events.on('ws:connection', () => seen.sockets++);
+		env.sim.totalis.events.on('sse:connection', () => seen.streams++);
+		return seen;
+	}
+
+	const authSent = () => env.sim.totalis.events.waitFor('ws:message', ({ message }) => (message as { type?: string })?.type === 'auth');
+
+	it('in a manual run whose handshake the venue does not answer: aborts the start and leaves no socket', async () => {
+		const { response, recorder } = await manualTrigger();
+		const seen = countConnections();
+		env.sim.totalis.faults.silence(true);
+		const sent = authSent();
+		const closed = env.sim.totalis.events.waitFor('ws:close');
+		const starting = response.manualTriggerFunction!();
+		const rejected = expect(starting).rejects.toThrow(/closed before the stream had started/);
+		await sent;
+		expect(await timed(() => response.closeFunction!())).toBeLessThan(PROMPT_MS);
+		await rejected;
+		await closed;
+		expect(env.sim.totalis.openSockets()).toBe(0);
+		env.sim.totalis.faults.silence(false);
+		await sleep(FAST.silenceTimeoutMs);
+		expect(seen.sockets).toBe(1);
+		expect(recorder.emissions).toEqual([]);
+	});
+
+	it('in a manual run on the quote-request stream whose greeting never comes: closes the stream at once', async () => {
+		const { response } = await manualTrigger({ source: 'quoteRequests', mmHeartbeatMs: 0 });
+		const seen = countConnections();
+		env.sim.totalis.faults.silence(true);
+		const opened = env.sim.totalis.events.waitFor('sse:connection');
+		const closed = env.sim.totalis.events.waitFor('sse:close');
+		const starting = response.manualTriggerFunction!();
+		const rejected = expect(starting).rejects.toThrow(/closed before the stream had started/);
+		await opened;
+		expect(await timed(() => response.closeFunction!())).toBeLessThan(PROMPT_MS);
+		await rejected;
+		await closed;
+		expect(env.sim.totalis.openStreams()).toBe(0);
+		expect(seen.streams).toBe(1);
+	});
+
+	it('in a manual run that is up but has had no event yet: closes its socket at once', async () => {
+		const { response, recorder } = await manualTrigger();
+		const subscribed = env.sim.totalis.events.waitFor('ws:subscribe');
+		await response.manualTriggerFunction!();
+		await subscribed;
+		const closed = env.sim.totalis.events.waitFor('ws:close');
+		expect(await timed(() => response.closeFunction!())).toBeLessThan(PROMPT_MS);
+		await closed;
+		expect(env.sim.totalis.openSockets()).toBe(0);
+		expect(recorder.emissions).toEqual([]);
+	});
+
+	it('while reconnecting to a venue that accepts the socket but never answers the handshake', async () => {
+		const trigger = await env.start({ options: slow });
+		env.sim.totalis.faults.silence(true);
+		const sent = authSent();
+		env.sim.totalis.faults.dropConnections();
+		await sent;
+		const seen = countConnections();
+		const closed = env.sim.totalis.events.waitFor('ws:close');
+		expect(await timed(() => trigger.close())).toBeLessThan(PROMPT_MS);
+		await closed;
+		expect(env.sim.totalis.openSockets()).toBe(0);
+		env.sim.totalis.faults.silence(false);
+		await sleep(FAST.silenceTimeoutMs);
+		expect(seen.sockets).toBe(0);
+		expect(trigger.recorder.emitErrors).toEqual([]);
+	});
+
+	it('while backing off between failed reconnect attempts: no timer fires afterwards, no socket is left', async () => {
+		// Attempts fail after 300 ms of an unanswered handshake; the delays between them grow to seconds.
+		const trigger = await env.start({ options: { ...FAST, connectTimeoutMs: 300, reconnectMaxDelayMs: 60_000 } });
+		env.sim.totalis.faults.silence(true);
+		let failedAttempts = 0;
+		env.sim.totalis.events.on('ws:close', () => failedAttempts++);
+		env.sim.totalis.faults.dropConnections();
+		// The dropped socket, then two attempts given up: the next delay is drawn from up to 2 s.
+		await waitUntil(() => failedAttempts >= 3);
+		const seen = countConnections();
+		expect(await timed(() => trigger.close())).toBeLessThan(PROMPT_MS);
+		expect(env.sim.totalis.openSockets()).toBe(0);
+		env.sim.totalis.faults.silence(false);
+		// Longer than any delay that could have been pending: the timer was cleared.
+		await sleep(2500);
+		expect(seen.sockets).toBe(0);
+		expect(env.sim.totalis.openSockets()).toBe(0);
+		expect(trigger.recorder.emitErrors).toEqual([]);
+	});
+});
+
+/** Polls `check` until it holds (for simulator counts no recorder sees); fails after `timeoutMs`. */
+async function waitUntil(check: () => boolean, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error('timed out');
+		await sleep(10);
+	}
+}
