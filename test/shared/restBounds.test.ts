@@ -20,6 +20,7 @@ const DEADLINE_MS = 1_500;
 jest.mock('../../nodes/shared/rest/limits', () => ({
 	...jest.requireActual<object>('../../nodes/shared/rest/limits'),
 	DEFAULT_REQUEST_TIMEOUT_MS: 1_500,
+	LOGIN_TIMEOUT_MS: 1_500,
 }));
 
 const harness = new N8nHarness({ nodes: { totalis: Totalis, helio: Helio }, credentialTypes: [TotalisApi, HelioApi] });
@@ -100,6 +101,13 @@ describe('a total deadline per call (connect, headers and body)', () => {
 		expect(result.error?.message).toMatch(
 			/^(cannot reach the Helio trader host .* \(no answer within 1\.5 s\)|Could not reach Helio .*: no answer within 1\.5 s)$/,
 		);
+		expect(ms).toBeLessThan(DEADLINE_MS + 1_000);
+	}, 10_000);
+
+	it('Account → List: its own login is bounded too', async () => {
+		sim.helio.faults.holdLogin();
+		const { value: result, ms } = await timed(() => helio({ resource: 'account', operation: 'list' }));
+		expect(result.error?.message).toBe(`cannot reach the Helio trader host ${sim.helio.restUrl} (no answer within 1.5 s)`);
 		expect(ms).toBeLessThan(DEADLINE_MS + 1_000);
 	}, 10_000);
 });

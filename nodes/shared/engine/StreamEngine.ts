@@ -11,7 +11,7 @@ import type { CloseInfo, Connection, RawFrame, Transport } from './transport';
 import { Watchdog } from './watchdog';
 
 export interface StreamTiming {
-	/** Opening the connection (TCP, TLS, HTTP upgrade). */
+	/** Opening the connection (TCP, TLS, HTTP upgrade); a login or token renewal for its URL has as long again. */
 	connectTimeoutMs: number;
 	/** Auth and subscriptions after opening. */
 	handshakeTimeoutMs: number;
@@ -125,6 +125,8 @@ export class StreamEngine {
 	private started = false;
 	private stopping: Promise<void> | undefined;
 	private connecting: Promise<unknown> | undefined;
+	/** Aborts on stop: a login behind the transport's URL ends then instead of holding stop() up. */
+	private readonly stopSignal = new AbortController();
 	private readonly clock = new IsoClock();
 
 	constructor(private readonly options: StreamEngineOptions) {
@@ -163,6 +165,7 @@ export class StreamEngine {
 
 	private async shutdown(reason: string) {
 		this.stopped = true;
+		this.stopSignal.abort();
 		clearTimeout(this.reconnectTimer);
 		const inFlight = this.connecting;
 		const link = this.link;
@@ -199,6 +202,7 @@ export class StreamEngine {
 				onClose: (info) => this.onClose(link, info),
 			},
 			timing.connectTimeoutMs,
+			this.stopSignal.signal,
 		);
 		link.connection = connection;
 		link.openedAt = performance.now();

@@ -20,8 +20,9 @@ export class SseTransport implements Transport {
 		this.endpoint = typeof options.url === 'string' ? options.redactor.text(options.url) : '(URL from login)';
 	}
 
-	async open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection> {
-		const url = await resolveUrl(this.options.url);
+	async open(handlers: ConnectionHandlers, timeoutMs: number, stop?: AbortSignal): Promise<Connection> {
+		// A login or token renewal behind the URL gets the connect timeout too, and ends on stop.
+		const url = await resolveUrl(this.options, timeoutMs, stop);
 		this.endpoint = this.options.redactor.text(url);
 		return await this.connect(new URL(url), handlers, timeoutMs);
 	}

@@ -1,4 +1,5 @@
 import type { Redactor } from '../redact';
+import { StreamFailure } from './errors';
 
 /**
  * What the engine needs from a transport (WebSocket, Server-Sent Events): open one connection,
@@ -45,10 +46,13 @@ export interface Connection {
 /**
  * Where a transport connects; `url` may carry a key in its query string (never printed
  * unredacted). A function is asked again before every connection, for URLs that carry a token
- * obtained by logging in; it may throw a StreamFailure (credentials refused).
+ * obtained by logging in; it may throw a StreamFailure (credentials refused). It is given the
+ * connect timeout, and its signal aborts when that passes or the engine stops (see resolveUrl).
  */
 export interface TransportOptions {
-	url: string | (() => string | Promise<string>);
+	url: string | ((signal: AbortSignal) => string | Promise<string>);
+	/** What the URL function does, for the error when it outlasts the connect timeout ("the Helio login at https://…"). */
+	urlStep?: string;
 	headers?: Record<string, string>;
 	redactor: Redactor;
 }
@@ -57,13 +61,40 @@ export interface Transport {
 	/** A description of the endpoint, safe to show (secrets in the URL redacted). */
 	readonly endpoint: string;
 	/**
-	 * Opens one connection. Rejects with a StreamFailure (auth, unreachable, timeout) when it cannot.
-	 * Frames that arrive after open are passed to `handlers` at once.
+	 * Opens one connection within `timeoutMs` (a URL function gets as long again, see resolveUrl).
+	 * Rejects with a StreamFailure (auth, unreachable, timeout) when it cannot, or (closed) when
+	 * `stop` aborts while the URL function runs. Frames that arrive after open are passed to
+	 * `handlers` at once.
 	 */
-	open(handlers: ConnectionHandlers, timeoutMs: number): Promise<Connection>;
+	open(handlers: ConnectionHandlers, timeoutMs: number, stop?: AbortSignal): Promise<Connection>;
 }
 
-/** The URL for the next connection. */
-export async function resolveUrl(url: TransportOptions['url']): Promise<string> {
-	return typeof url === 'function' ? await url() : url;
+/**
+ * The URL for the next connection. A URL function (a login, a token renewal) gets a signal that
+ * aborts after `timeoutMs` or when `stop` aborts, and is not waited for past either: a venue
+ * that holds the login answer cannot hold the trigger's activation or its close.
+ */
+export async function resolveUrl(options: TransportOptions, timeoutMs: number, stop?: AbortSignal): Promise<string> {
+	const { url } = options;
+	if (typeof url === 'string') return url;
+	const attempt = new AbortController();
+	const step = options.urlStep ?? 'the login before connecting';
+	const timer = setTimeout(() => attempt.abort(new StreamFailure('timeout', `${step} did not finish within ${timeoutMs} ms`)), timeoutMs);
+	const onStop = () => attempt.abort(new StreamFailure('closed', 'stopped while connecting'));
+	if (stop?.aborted) onStop();
+	stop?.addEventListener('abort', onStop, { once: true });
+	try {
+		return await new Promise<string>((resolve, reject) => {
+			const onAbort = () => reject(attempt.signal.reason);
+			if (attempt.signal.aborted) return onAbort();
+			attempt.signal.addEventListener('abort', onAbort, { once: true });
+			Promise.resolve()
+				.then(() => url(attempt.signal))
+				.then(resolve, reject)
+				.finally(() => attempt.signal.removeEventListener('abort', onAbort));
+		});
+	} finally {
+		clearTimeout(timer);
+		stop?.removeEventListener('abort', onStop);
+	}
 }

@@ -10,3 +10,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** The largest answer body read; a bigger one fails naming this limit, without being read whole. */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A login or token refresh where no connect timeout applies (a credential's preAuthentication,
+ * Account → List, an agg.market renewal on an open socket). A trigger's connect bounds it sooner.
+ */
+export const LOGIN_TIMEOUT_MS = 30_000;
