@@ -8,9 +8,18 @@
 import { NodeOperationError, type FunctionsBase, type IDataObject, type IHttpRequestOptions, type ITriggerFunctions } from 'n8n-workflow';
 
 import { StreamFailure } from '../shared/engine/errors';
-import type { Redactor } from '../shared/redact';
+import { Redactor } from '../shared/redact';
 import { renewalMargin } from '../shared/renewal';
-import { exchange, findCause, LOGIN_TIMEOUT_MS, MAX_RESPONSE_BYTES, RequestCancelledError, ResponseLimitError } from '../shared/rest';
+import {
+	exchange,
+	findCause,
+	LOGIN_TIMEOUT_MS,
+	MAX_RESPONSE_BYTES,
+	MAX_VENUE_MESSAGE_CHARS,
+	RequestCancelledError,
+	ResponseLimitError,
+	truncateText,
+} from '../shared/rest';
 
 /** The credential type's name, as the nodes and n8n know it. */
 export const AGG_CREDENTIAL_TYPE = 'aggMarketApi';
@@ -124,14 +133,15 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 			expiresAtMs: epochMs(body.expiresAt),
 		};
 	}
-	const error = (body.error ?? {}) as { code?: string; message?: string };
-	const said = error.message ?? `HTTP ${response.status}`;
+	const error = (body.error ?? {}) as { code?: unknown; message?: unknown };
+	// agg.market's own words, cut to a readable length (they go into the error n8n stores), the
+	// tokens masked first: a cut through one would leave a part no redactor recognises.
+	const tokens = new Redactor([credentials.refreshToken, credentials.accessToken]);
+	const said =
+		typeof error.message === 'string' ? truncateText(tokens.text(error.message), MAX_VENUE_MESSAGE_CHARS) : `HTTP ${response.status}`;
+	const code = typeof error.code === 'string' && error.code ? ` (${truncateText(error.code, MAX_VENUE_MESSAGE_CHARS)})` : '';
 	const kind = response.status === 400 || response.status === 401 || response.status === 403 ? 'auth' : 'unavailable';
-	throw new AggMarketAuthError(
-		kind,
-		`agg.market refused the token refresh: ${said}${error.code ? ` (${error.code})` : ''}`,
-		response.status,
-	);
+	throw new AggMarketAuthError(kind, `agg.market refused the token refresh: ${said}${code}`, response.status);
 }
 
 function epochMs(value: unknown): number | undefined {

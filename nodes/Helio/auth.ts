@@ -16,14 +16,16 @@ import {
 } from 'n8n-workflow';
 
 import { StreamFailure } from '../shared/engine/errors';
-import type { Redactor } from '../shared/redact';
+import { Redactor } from '../shared/redact';
 import {
 	exchange,
 	findCause,
 	LOGIN_TIMEOUT_MS,
 	MAX_RESPONSE_BYTES,
+	MAX_VENUE_MESSAGE_CHARS,
 	RequestCancelledError,
 	ResponseLimitError,
+	truncateText,
 	type FailureWording,
 } from '../shared/rest';
 
@@ -142,16 +144,25 @@ export async function helioLogin(httpRequest: HttpRequest, credentials: HelioCre
 	const body = (response.body ?? {}) as IDataObject;
 	if (response.status >= 200 && response.status < 300) return parseSession(body);
 	const error = (body.error ?? {}) as { type?: string; message?: string; field?: string };
-	const said = error.message ?? `HTTP ${response.status}`;
-	const details = { httpStatus: response.status, type: error.type, field: error.field };
+	// Helio's own words, cut to a readable length (they go into the error n8n stores), the password
+	// masked first: a cut through it would leave a part no redactor recognises.
+	const said =
+		typeof error.message === 'string'
+			? truncateText(new Redactor([credentials.password]).text(error.message), MAX_VENUE_MESSAGE_CHARS)
+			: `HTTP ${response.status}`;
+	const details = { httpStatus: response.status, type: shortText(error.type), field: shortText(error.field) };
 	if (response.status === 401 || response.status === 403) {
 		throw new HelioLoginError('auth', `Helio refused the login: ${said}`, details);
 	}
 	if (response.status === 400) {
-		const field = error.field ? ` (field ${error.field})` : '';
+		const field = details.field ? ` (field ${details.field})` : '';
 		throw new HelioLoginError('invalid', `Helio refused the login request: ${said}${field}`, details);
 	}
 	throw new HelioLoginError('unavailable', `Helio could not log in now: ${said} (HTTP ${response.status})`, details);
+}
+
+function shortText(value: unknown): string | undefined {
+	return typeof value === 'string' ? truncateText(value, MAX_VENUE_MESSAGE_CHARS) : undefined;
 }
 
 function parseSession(body: IDataObject): HelioSession {

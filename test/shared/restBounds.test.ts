@@ -1,8 +1,8 @@
 /**
  * Every REST wait is bounded (nodes/shared/rest/limits.ts), through the action nodes in real n8n
  * workflow executions against the simulator's REST faults: an answer dribbled byte by byte, an
- * answer that never comes, a body far over the cap, and a login (inside the credential's
- * preAuthentication) that never answers.
+ * answer that never comes, a body far over the cap, a venue error message of megabytes, and a
+ * login (inside the credential's preAuthentication) that never answers.
  *
  * The deadlines are shortened here so that a test takes seconds; the body cap is the real one.
  */
@@ -10,7 +10,7 @@ import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
 import { Helio } from '../../nodes/Helio/Helio.node';
 import { Totalis } from '../../nodes/Totalis/Totalis.node';
-import { MAX_RESPONSE_BYTES } from '../../nodes/shared/rest/limits';
+import { MAX_RESPONSE_BYTES, MAX_VENUE_MESSAGE_CHARS, TRUNCATION_MARK } from '../../nodes/shared/rest/limits';
 import { startSimulator, type StreamedAnswer, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
@@ -150,6 +150,32 @@ describe('a cap on the body', () => {
 		expect(result.error?.message).toMatch(/the answer \(HTTP 500\) is larger than 10 MB, the most this node reads$/);
 		expect(result.error?.context).toMatchObject({ code: 'RESPONSE_TOO_LARGE', httpStatus: 500 });
 	}, 30_000);
+});
+
+describe('venue messages cut to a readable length', () => {
+	it('a 2 MB error message is truncated in the NodeApiError, which stays small', async () => {
+		sim.totalis.faults.failRest({ ...HEARTBEAT, status: 400, messageBytes: 2_000_000 });
+		const result = await heartbeat();
+		const error = result.error!;
+		expect(error.name).toBe('NodeApiError');
+		expect(error.httpCode).toBe('400');
+		const venueMessage = String(error.context?.venueMessage);
+		expect(venueMessage).toHaveLength(MAX_VENUE_MESSAGE_CHARS + TRUNCATION_MARK.length);
+		expect(venueMessage.startsWith('Injected fault: a 2000000-character message. mmm')).toBe(true);
+		expect(venueMessage.endsWith(TRUNCATION_MARK)).toBe(true);
+		expect(error.message).toContain(`${TRUNCATION_MARK} (`);
+		expect(error.message.length).toBeLessThan(MAX_VENUE_MESSAGE_CHARS + 200);
+		// What n8n would store with the execution.
+		const stored = JSON.stringify({ ...error, message: error.message, description: error.description, stack: error.stack });
+		expect(stored.length).toBeLessThan(20_000);
+	});
+
+	it('a message under the limit is kept whole', async () => {
+		sim.totalis.faults.failRest({ ...HEARTBEAT, status: 400, messageBytes: MAX_VENUE_MESSAGE_CHARS });
+		const result = await heartbeat();
+		expect(String(result.error?.context?.venueMessage)).toHaveLength(MAX_VENUE_MESSAGE_CHARS);
+		expect(result.error?.message).not.toContain(TRUNCATION_MARK);
+	});
 });
 
 describe('answers within the limits', () => {
