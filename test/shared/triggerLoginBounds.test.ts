@@ -14,6 +14,8 @@ import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
 
 const CONNECT_TIMEOUT_MS = 1_500;
+/** What a shared, busy machine may add to a deadline before the failure is seen (far below a 20 s connect timeout). */
+const SLACK_MS = 2_000;
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: CONNECT_TIMEOUT_MS, reconnectMaxDelayMs: 50 };
 
 const harness = new N8nHarness({
@@ -81,7 +83,7 @@ describe('Helio Trigger: the login before every connection', () => {
 			`Helio did not answer in time: the Helio login at ${sim.helio.restUrl} did not finish within ${CONNECT_TIMEOUT_MS} ms`,
 		);
 		expect(ms).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 50);
-		expect(ms).toBeLessThan(CONNECT_TIMEOUT_MS + 1_000);
+		expect(ms).toBeLessThan(CONNECT_TIMEOUT_MS + SLACK_MS);
 		expect(sim.helio.openSockets()).toBe(0);
 		// The login request itself was abandoned, not left open.
 		await reported('POST /helio/api/v1/login 0');
@@ -109,7 +111,7 @@ describe('Helio Trigger: the login before every connection', () => {
 		sim.helio.faults.dropConnections();
 		await held(() => sim.helio.faults.pendingRestFaults());
 		const { ms } = await timed(() => trigger.close());
-		expect(ms).toBeLessThan(500);
+		expect(ms).toBeLessThan(SLACK_MS);
 		await reported('POST /helio/api/v1/login 0');
 		expect(trigger.recorder.emitErrors).toEqual([]);
 	}, 10_000);
@@ -126,7 +128,7 @@ describe('agg.market Trigger: the token renewal before connecting', () => {
 			`agg.market did not answer in time: the agg.market token renewal at ${sim.agg.restUrl} did not finish within ${CONNECT_TIMEOUT_MS} ms`,
 		);
 		expect(ms).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 50);
-		expect(ms).toBeLessThan(CONNECT_TIMEOUT_MS + 1_000);
+		expect(ms).toBeLessThan(CONNECT_TIMEOUT_MS + SLACK_MS);
 		expect(connections).toHaveLength(0);
 	}, 10_000);
 
@@ -137,7 +139,7 @@ describe('agg.market Trigger: the token renewal before connecting', () => {
 		sim.agg.faults.expireTokens();
 		await held(() => sim.agg.faults.pendingRestFaults());
 		const { ms } = await timed(() => trigger.close());
-		expect(ms).toBeLessThan(500);
+		expect(ms).toBeLessThan(SLACK_MS);
 		expect(trigger.recorder.emitErrors).toEqual([]);
 	}, 10_000);
 });
