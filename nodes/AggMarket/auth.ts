@@ -8,9 +8,18 @@
 import { NodeOperationError, type FunctionsBase, type IDataObject, type IHttpRequestOptions, type ITriggerFunctions } from 'n8n-workflow';
 
 import { StreamFailure } from '../shared/engine/errors';
-import type { Redactor } from '../shared/redact';
+import { Redactor } from '../shared/redact';
 import { renewalMargin } from '../shared/renewal';
-import { findCause } from '../shared/rest';
+import {
+	exchange,
+	findCause,
+	LOGIN_TIMEOUT_MS,
+	MAX_RESPONSE_BYTES,
+	MAX_VENUE_MESSAGE_CHARS,
+	RequestCancelledError,
+	ResponseLimitError,
+	truncateText,
+} from '../shared/rest';
 
 /** The credential type's name, as the nodes and n8n know it. */
 export const AGG_CREDENTIAL_TYPE = 'aggMarketApi';
@@ -81,27 +90,34 @@ export function appHeaders(credentials: AggMarketCredentials): Record<string, st
 
 type HttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 
-/** Gets a fresh access token with the refresh token; without one, the access token as given. */
+/**
+ * Gets a fresh access token with the refresh token; without one, the access token as given. The
+ * refresh is bounded like every REST call (a total deadline of LOGIN_TIMEOUT_MS and a body cap):
+ * it runs inside the credential's preAuthentication, where no caller's signal reaches it.
+ */
 export async function refreshAccessToken(httpRequest: HttpRequest, credentials: AggMarketCredentials): Promise<AggMarketTokens> {
 	if (!credentials.refreshToken) {
 		if (!credentials.accessToken) throw new AggMarketAuthError('auth', 'the credential has neither an access token nor a refresh token');
 		return { accessToken: credentials.accessToken };
 	}
 	const path = credentials.refreshPath || '/auth/refresh';
-	let response: { statusCode: number; body: unknown } | undefined;
+	let response: { status: number; body: unknown } | undefined;
 	let unreachable: string | undefined;
 	try {
-		response = (await httpRequest({
-			method: 'POST',
-			url: `${aggBase(credentials.baseUrl)}${path.startsWith('/') ? path : `/${path}`}`,
-			headers: appHeaders(credentials),
-			body: { refreshToken: credentials.refreshToken },
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
+		response = await exchange(
+			httpRequest,
+			{
+				method: 'POST',
+				url: `${aggBase(credentials.baseUrl)}${path.startsWith('/') ? path : `/${path}`}`,
+				headers: appHeaders(credentials),
+				body: { refreshToken: credentials.refreshToken },
+				json: true,
+				ignoreHttpStatusErrors: true,
+			},
+			{ timeoutMs: LOGIN_TIMEOUT_MS, maxBytes: MAX_RESPONSE_BYTES },
+		);
 	} catch (error) {
-		unreachable = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+		unreachable = error instanceof ResponseLimitError ? error.message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
 	}
 	if (!response) {
 		throw new AggMarketAuthError(
@@ -110,21 +126,22 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 		);
 	}
 	const body = (response.body ?? {}) as IDataObject;
-	if (response.statusCode >= 200 && response.statusCode < 300 && typeof body.accessToken === 'string' && body.accessToken) {
+	if (response.status >= 200 && response.status < 300 && typeof body.accessToken === 'string' && body.accessToken) {
 		return {
 			accessToken: body.accessToken,
 			refreshToken: typeof body.refreshToken === 'string' && body.refreshToken ? body.refreshToken : credentials.refreshToken,
 			expiresAtMs: epochMs(body.expiresAt),
 		};
 	}
-	const error = (body.error ?? {}) as { code?: string; message?: string };
-	const said = error.message ?? `HTTP ${response.statusCode}`;
-	const kind = response.statusCode === 400 || response.statusCode === 401 || response.statusCode === 403 ? 'auth' : 'unavailable';
-	throw new AggMarketAuthError(
-		kind,
-		`agg.market refused the token refresh: ${said}${error.code ? ` (${error.code})` : ''}`,
-		response.statusCode,
-	);
+	const error = (body.error ?? {}) as { code?: unknown; message?: unknown };
+	// agg.market's own words, cut to a readable length (they go into the error n8n stores), the
+	// tokens masked first: a cut through one would leave a part no redactor recognises.
+	const tokens = new Redactor([credentials.refreshToken, credentials.accessToken]);
+	const said =
+		typeof error.message === 'string' ? truncateText(tokens.text(error.message), MAX_VENUE_MESSAGE_CHARS) : `HTTP ${response.status}`;
+	const code = typeof error.code === 'string' && error.code ? ` (${truncateText(error.code, MAX_VENUE_MESSAGE_CHARS)})` : '';
+	const kind = response.status === 400 || response.status === 401 || response.status === 403 ? 'auth' : 'unavailable';
+	throw new AggMarketAuthError(kind, `agg.market refused the token refresh: ${said}${code}`, response.status);
 }
 
 function epochMs(value: unknown): number | undefined {
@@ -177,11 +194,11 @@ export class AggTokens {
 	 * the renewal margin, or when its expiry is unknown and it can be renewed (so the expiry
 	 * becomes known and an in-place renewal can be planned).
 	 */
-	async current(): Promise<string> {
+	async current(signal?: AbortSignal): Promise<string> {
 		const token = this.credentials.sessionToken || this.credentials.accessToken;
 		const expiresAt = this.expiresAtMs;
 		const expiring = expiresAt !== undefined && expiresAt - renewalMargin(expiresAt - Date.now()) <= Date.now();
-		if (this.canRenew && (this.refused || expiring || expiresAt === undefined || !token)) return await this.renew();
+		if (this.canRenew && (this.refused || expiring || expiresAt === undefined || !token)) return await this.renew(signal);
 		if (!token) throw new StreamFailure('auth', 'the agg.market API credential has neither an access token nor a refresh token');
 		if (this.refused) {
 			throw new StreamFailure('auth', 'agg.market refused the access token and the credential has no refresh token to renew it');
@@ -192,21 +209,22 @@ export class AggTokens {
 	/**
 	 * Asks n8n for a fresh token: an authenticated call with the session token emptied makes n8n
 	 * run the credential's preAuthentication (the refresh) and store what it returns. The call
-	 * itself reads the balances, which proves the new token works.
+	 * itself reads the balances, which proves the new token works. Each attempt is bounded by
+	 * LOGIN_TIMEOUT_MS; `signal` (the connect timeout, a closing trigger) ends it sooner.
 	 */
-	async renew(): Promise<string> {
+	async renew(signal?: AbortSignal): Promise<string> {
 		// The action node may have rotated the refresh token since: start from what n8n stores now.
 		await this.reload();
 		const used = this.credentials.refreshToken;
-		const first = await this.renewOnce().then(
+		const first = await this.renewOnce(signal).then(
 			(token) => ({ token }),
 			(error: unknown) => ({ error }),
 		);
 		if ('token' in first) return first.token;
 		// Two users of one single-use refresh token race: if the other won, take its token pair.
 		await this.reload();
-		if (this.credentials.refreshToken === used) throw first.error;
-		return await this.renewOnce();
+		if (this.credentials.refreshToken === used || signal?.aborted) throw first.error;
+		return await this.renewOnce(signal);
 	}
 
 	private async reload(): Promise<void> {
@@ -216,24 +234,29 @@ export class AggTokens {
 		Object.assign(this.credentials, stored);
 	}
 
-	private async renewOnce(): Promise<string> {
+	private async renewOnce(signal: AbortSignal | undefined): Promise<string> {
 		if (!this.canRenew) {
 			throw new StreamFailure('auth', 'agg.market refused the access token and the credential has no refresh token to renew it');
 		}
 		const node = this.ctx.getNode();
 		const stored = node.credentials?.[AGG_CREDENTIAL_TYPE];
 		const data: AggMarketCredentials & Record<string, unknown> = { ...this.credentials, sessionToken: '' };
+		const credentialsDecrypted = { id: stored?.id ?? '', name: stored?.name ?? '', type: AGG_CREDENTIAL_TYPE, data: data as never };
 		let failure: unknown;
-		await this.ctx.helpers.httpRequestWithAuthentication
-			.call(
-				this.ctx,
-				AGG_CREDENTIAL_TYPE,
-				{ method: 'GET', url: `${aggBase(this.credentials.baseUrl)}/execution/balances`, json: true },
-				{ credentialsDecrypted: { id: stored?.id ?? '', name: stored?.name ?? '', type: AGG_CREDENTIAL_TYPE, data: data as never } },
-			)
-			.catch((error: unknown) => {
+		// Only the balance call's status matters (a status n8n threw comes back as an answer here).
+		await exchange(
+			(request) => this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, AGG_CREDENTIAL_TYPE, request, { credentialsDecrypted }),
+			{ method: 'GET', url: `${aggBase(this.credentials.baseUrl)}/execution/balances`, json: true },
+			{ timeoutMs: LOGIN_TIMEOUT_MS, maxBytes: MAX_RESPONSE_BYTES, signals: [signal] },
+		).then(
+			(answer) => {
+				if (answer.status < 200 || answer.status >= 300) failure = { message: `HTTP ${answer.status}`, httpCode: String(answer.status) };
+			},
+			(error: unknown) => {
 				failure = error;
-			});
+			},
+		);
+		if (failure instanceof RequestCancelledError) throw failure;
 		// n8n writes the refreshed fields into `data` before the call that proves them.
 		const renewed = data.sessionToken;
 		if (renewed) {
@@ -251,6 +274,9 @@ export class AggTokens {
 		if (authError) {
 			const kind = authError.kind === 'auth' ? 'auth' : 'unreachable';
 			return new StreamFailure(kind, this.redactor.text(authError.message), { httpStatus: authError.httpStatus });
+		}
+		if (error instanceof ResponseLimitError) {
+			return new StreamFailure('unreachable', `agg.market token renewal failed: ${error.message}`);
 		}
 		const said = this.redactor.text((error as Error | undefined)?.message ?? 'no token came back');
 		const status = Number((error as { httpCode?: string } | undefined)?.httpCode);

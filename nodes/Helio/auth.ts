@@ -16,8 +16,18 @@ import {
 } from 'n8n-workflow';
 
 import { StreamFailure } from '../shared/engine/errors';
-import type { Redactor } from '../shared/redact';
-import { findCause, type FailureWording } from '../shared/rest';
+import { Redactor } from '../shared/redact';
+import {
+	exchange,
+	findCause,
+	LOGIN_TIMEOUT_MS,
+	MAX_RESPONSE_BYTES,
+	MAX_VENUE_MESSAGE_CHARS,
+	RequestCancelledError,
+	ResponseLimitError,
+	truncateText,
+	type FailureWording,
+} from '../shared/rest';
 
 export const HELIO_CREDENTIAL_TYPE = 'helioApi';
 
@@ -84,29 +94,47 @@ export function helioBase(baseUrl: string): string {
 
 type HttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 
-/** Logs in; throws HelioLoginError with the venue's explanation (never the password). */
-export async function helioLogin(httpRequest: HttpRequest, credentials: HelioCredentials): Promise<HelioSession> {
+/** How long a login may take, and what ends it sooner (a closing trigger). */
+export interface LoginBounds {
+	timeoutMs?: number;
+	signal?: AbortSignal;
+}
+
+/**
+ * Logs in; throws HelioLoginError with the venue's explanation (never the password). The login
+ * is bounded like every REST call (a total deadline, LOGIN_TIMEOUT_MS unless `bounds` says, and
+ * a body cap); `bounds.signal` ends it at once with a RequestCancelledError.
+ */
+export async function helioLogin(httpRequest: HttpRequest, credentials: HelioCredentials, bounds: LoginBounds = {}): Promise<HelioSession> {
 	if (!credentials.email || !credentials.password) {
 		throw new HelioLoginError('invalid', 'Helio login needs the email and the password of the credential', {
 			field: !credentials.email ? 'email' : 'password',
 		});
 	}
-	let response: { statusCode: number; body: unknown } | undefined;
+	let response: { status: number; body: unknown } | undefined;
 	let unreachable: string | undefined;
+	let cancelled: RequestCancelledError | undefined;
 	try {
-		response = (await httpRequest({
-			method: 'POST',
-			url: `${helioBase(credentials.baseUrl)}/api/v1/login`,
-			body: { email: credentials.email, password: credentials.password },
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
+		response = await exchange(
+			httpRequest,
+			{
+				method: 'POST',
+				url: `${helioBase(credentials.baseUrl)}/api/v1/login`,
+				body: { email: credentials.email, password: credentials.password },
+				json: true,
+				ignoreHttpStatusErrors: true,
+			},
+			{ timeoutMs: bounds.timeoutMs ?? LOGIN_TIMEOUT_MS, maxBytes: MAX_RESPONSE_BYTES, signals: [bounds.signal] },
+		);
 	} catch (error) {
-		unreachable = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+		if (error instanceof RequestCancelledError) cancelled = error;
+		else
+			unreachable =
+				error instanceof ResponseLimitError ? error.message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
 	}
 	// Thrown outside the catch: there is no node here (a credential's preAuthentication, the
 	// trigger's login) to build a NodeApiError; callers turn it into one.
+	if (cancelled) throw cancelled;
 	if (!response) {
 		throw new HelioLoginError(
 			'unavailable',
@@ -114,18 +142,27 @@ export async function helioLogin(httpRequest: HttpRequest, credentials: HelioCre
 		);
 	}
 	const body = (response.body ?? {}) as IDataObject;
-	if (response.statusCode >= 200 && response.statusCode < 300) return parseSession(body);
+	if (response.status >= 200 && response.status < 300) return parseSession(body);
 	const error = (body.error ?? {}) as { type?: string; message?: string; field?: string };
-	const said = error.message ?? `HTTP ${response.statusCode}`;
-	const details = { httpStatus: response.statusCode, type: error.type, field: error.field };
-	if (response.statusCode === 401 || response.statusCode === 403) {
+	// Helio's own words, cut to a readable length (they go into the error n8n stores), the password
+	// masked first: a cut through it would leave a part no redactor recognises.
+	const said =
+		typeof error.message === 'string'
+			? truncateText(new Redactor([credentials.password]).text(error.message), MAX_VENUE_MESSAGE_CHARS)
+			: `HTTP ${response.status}`;
+	const details = { httpStatus: response.status, type: shortText(error.type), field: shortText(error.field) };
+	if (response.status === 401 || response.status === 403) {
 		throw new HelioLoginError('auth', `Helio refused the login: ${said}`, details);
 	}
-	if (response.statusCode === 400) {
-		const field = error.field ? ` (field ${error.field})` : '';
+	if (response.status === 400) {
+		const field = details.field ? ` (field ${details.field})` : '';
 		throw new HelioLoginError('invalid', `Helio refused the login request: ${said}${field}`, details);
 	}
-	throw new HelioLoginError('unavailable', `Helio could not log in now: ${said} (HTTP ${response.statusCode})`, details);
+	throw new HelioLoginError('unavailable', `Helio could not log in now: ${said} (HTTP ${response.status})`, details);
+}
+
+function shortText(value: unknown): string | undefined {
+	return typeof value === 'string' ? truncateText(value, MAX_VENUE_MESSAGE_CHARS) : undefined;
 }
 
 function parseSession(body: IDataObject): HelioSession {
@@ -194,10 +231,11 @@ export class HelioStreamLogin {
 		private readonly redactor: Redactor,
 	) {}
 
-	async nextUrl(): Promise<string> {
-		const session: HelioSession = await helioLogin((options) => this.ctx.helpers.httpRequest(options), this.credentials).catch(
-			(error: unknown) => Promise.reject(asStreamFailure(error, this.redactor)),
-		);
+	/** `signal` ends the login at once: the connect timeout passed, or the trigger is closing. */
+	async nextUrl(signal?: AbortSignal): Promise<string> {
+		const session: HelioSession = await helioLogin((options) => this.ctx.helpers.httpRequest(options), this.credentials, {
+			signal,
+		}).catch((error: unknown) => Promise.reject(asStreamFailure(error, this.redactor)));
 		this.current = session;
 		this.redactor.add(session.accessToken);
 		return helioWebSocketUrl(this.credentials.baseUrl, session.accessToken);

@@ -3,7 +3,7 @@
  * transports; this module only keeps the state.
  */
 
-/** Reject or delay the next `times` REST calls that match. */
+/** Reject, delay, hold or misshape the next `times` REST calls that match. */
 export interface RestFaultRule {
 	/** HTTP method to match (any when absent). */
 	method?: string;
@@ -21,15 +21,57 @@ export interface RestFaultRule {
 	message?: string;
 	/** Extra headers on the answer (e.g. an `X-RateLimit-Reset` far in the future); they win over the venue's own. */
 	headers?: Record<string, string>;
+	/** The error message is this many characters long (a venue that echoes a huge input back). */
+	messageBytes?: number;
+	/** Never answer: the call stays open until the client leaves or the simulator closes (a hung login). */
+	hold?: boolean;
+	/**
+	 * Send the headers (`status`, else 200) at once, then `bytesPerInterval` bytes of body every
+	 * `intervalMs`, never ending: a slow-loris answer that keeps an idle-socket timeout from firing.
+	 */
+	slowLoris?: { bytesPerInterval: number; intervalMs: number };
+	/**
+	 * Answer (`status`, else 200) with a JSON body of this many bytes, written only as fast as the
+	 * client reads it, so a client that stops early is seen in `streamedAnswers()`.
+	 */
+	bodyBytes?: number;
+	/** With `bodyBytes`: send a Content-Length (default: chunked, the size unknown until the end). */
+	declareLength?: boolean;
+}
+
+/** What became of a `slowLoris` or `bodyBytes` answer. */
+export interface StreamedAnswer {
+	method: string;
+	path: string;
+	kind: 'slowLoris' | 'bodyBytes';
+	/** Body bytes handed to the socket. */
+	bytesWritten: number;
+	/** The body was sent in full. */
+	finished: boolean;
+	/** The connection closed before the body was sent in full (the client gave up). */
+	closedEarly: boolean;
+}
+
+/** A rule must do something to the call. */
+function doesSomething(rule: RestFaultRule): boolean {
+	return (
+		rule.status !== undefined ||
+		rule.delayMs !== undefined ||
+		rule.hold === true ||
+		rule.slowLoris !== undefined ||
+		rule.bodyBytes !== undefined
+	);
 }
 
 export class RestFaultQueue {
 	private readonly rules: Array<RestFaultRule & { remaining: number }> = [];
+	/** Every slowLoris and bodyBytes answer so far, updated while it is written. */
+	readonly streamed: StreamedAnswer[] = [];
 
 	add(rule: RestFaultRule): void {
 		const times = rule.times ?? 1;
 		if (!Number.isInteger(times) || times < 1) throw new Error('failRest: times must be a positive integer');
-		if (rule.status === undefined && rule.delayMs === undefined) throw new Error('failRest: give a status, a delayMs, or both');
+		if (!doesSomething(rule)) throw new Error('failRest: give a status, a delayMs, hold, slowLoris or bodyBytes');
 		this.rules.push({ ...rule, remaining: times });
 	}
 
@@ -54,6 +96,7 @@ export class RestFaultQueue {
 
 	clear(): void {
 		this.rules.length = 0;
+		this.streamed.length = 0;
 	}
 }
 

@@ -62,7 +62,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ve
 export { SimulatorServer, type VenueMount } from './server';
 export { ManualClock, SystemClock, type Clock } from './clock';
 export { Random } from './random';
-export type { RestFaultRule, FaultTransport } from './faults';
+export type { RestFaultRule, FaultTransport, StreamedAnswer } from './faults';
 export * from './totalis';
 export * from './helio';
 export * from './agg';

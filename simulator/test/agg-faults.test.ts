@@ -52,6 +52,27 @@ describe('agg.market faults', () => {
 			expect(again.inbox.all[0]).toMatchObject({ type: 'connected', userId: 'user-123' });
 		});
 
+		it('holdRefresh() leaves the next token refresh unanswered; later refreshes work', async () => {
+			sim.agg.faults.holdRefresh();
+			const refresh = (signal?: AbortSignal) =>
+				fetch(`${sim.agg.restUrl}${sim.agg.refreshPath}`, {
+					method: 'POST',
+					headers: { 'x-app-id': sim.agg.appId, 'Content-Type': 'application/json' },
+					body: JSON.stringify({ refreshToken: sim.agg.refreshToken }),
+					signal,
+				});
+			const leave = new AbortController();
+			const held = refresh(leave.signal).then(
+				() => 'answered',
+				() => 'left',
+			);
+			await new Promise((resolve) => setTimeout(resolve, 150));
+			expect(sim.agg.faults.pendingRestFaults()).toBe(0);
+			leave.abort();
+			expect(await held).toBe('left');
+			expect((await refresh()).status).toBe(200);
+		});
+
 		it('an expired token in the query: connected, then error and close 4001', async () => {
 			const { accessToken } = sim.agg.issueTokens();
 			sim.agg.faults.expireTokens();

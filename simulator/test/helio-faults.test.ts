@@ -112,6 +112,25 @@ describe('Helio faults', () => {
 			expect((await login()).status).toBe(200);
 		});
 
+		it('holdLogin() leaves the next login unanswered; later logins work', async () => {
+			sim.helio.faults.holdLogin();
+			const leave = new AbortController();
+			const held = fetch(`${sim.helio.restUrl}/api/v1/login`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ email: sim.helio.email, password: sim.helio.password }),
+				signal: leave.signal,
+			}).then(
+				() => 'answered',
+				() => 'left',
+			);
+			await new Promise((resolve) => setTimeout(resolve, 150));
+			expect(sim.helio.faults.pendingRestFaults()).toBe(0);
+			leave.abort();
+			expect(await held).toBe('left');
+			expect((await login()).status).toBe(200);
+		});
+
 		it('sendError() sends error {code, message} to every socket', async () => {
 			const a = await connect();
 			const b = await connect();

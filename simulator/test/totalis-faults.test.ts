@@ -1,5 +1,34 @@
 import { startSimulator, type VenueSimulator } from '../src';
+import { request } from 'node:http';
 import { SseClient, WsClient, rest, submitQuote } from './helpers';
+
+async function waitUntil(check: () => boolean, timeoutMs = 2000): Promise<void> {
+	for (let waited = 0; !check(); waited += 10) {
+		if (waited >= timeoutMs) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+/** A request whose answer is counted as it arrives (or, `paused`, not read at all) until `close()`. */
+function openRaw(
+	url: string,
+	method: string,
+	headers: Record<string, string>,
+	paused = false,
+): Promise<{ status: number; headers: Record<string, unknown>; received: () => number; close: () => void }> {
+	return new Promise((resolve, reject) => {
+		const req = request(url, { method, headers });
+		req.on('error', () => undefined);
+		req.on('response', (res) => {
+			let bytes = 0;
+			res.on('error', () => undefined);
+			if (!paused) res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+			resolve({ status: res.statusCode ?? 0, headers: res.headers, received: () => bytes, close: () => req.destroy() });
+		});
+		req.once('error', reject);
+		req.end();
+	});
+}
 
 describe('Totalis faults', () => {
 	let sim: VenueSimulator;
@@ -226,6 +255,79 @@ describe('Totalis faults', () => {
 		const response = await rest(sim.totalis, 'GET', `/v1/quote-requests/${id}`);
 		expect(response.status).toBe(200);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+	});
+
+	it('failRest({hold}) never answers; the call is reported with status 0 once the client leaves', async () => {
+		const statuses: number[] = [];
+		sim.totalis.events.on('rest:request', ({ status }) => statuses.push(status));
+		sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/v1/mm/heartbeat', hold: true });
+		const leave = new AbortController();
+		const call = fetch(`${sim.totalis.restUrl}/v1/mm/heartbeat`, {
+			method: 'POST',
+			headers: { 'X-API-Key': sim.totalis.apiKey },
+			signal: leave.signal,
+		});
+		const outcome = call.then(
+			() => 'answered',
+			() => 'left',
+		);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(sim.totalis.faults.pendingRestFaults()).toBe(0);
+		leave.abort();
+		expect(await outcome).toBe('left');
+		await waitUntil(() => statuses.length === 1);
+		expect(statuses).toEqual([0]);
+		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
+	});
+
+	it('failRest({slowLoris}) sends the headers, then a few bytes per interval without end', async () => {
+		sim.totalis.faults.failRest({ pathPrefix: '/v1/mm/heartbeat', slowLoris: { bytesPerInterval: 2, intervalMs: 20 } });
+		const { status, received, close } = await openRaw(`${sim.totalis.restUrl}/v1/mm/heartbeat`, 'POST', {
+			'X-API-Key': sim.totalis.apiKey,
+		});
+		expect(status).toBe(200);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		const bytes = received();
+		expect(bytes).toBeGreaterThanOrEqual(10);
+		expect(bytes).toBeLessThan(40);
+		close();
+		await waitUntil(() => sim.totalis.faults.streamedAnswers()[0]?.closedEarly === true);
+		expect(sim.totalis.faults.streamedAnswers()[0]).toMatchObject({ kind: 'slowLoris', path: '/totalis/v1/mm/heartbeat', finished: false });
+	});
+
+	it('failRest({bodyBytes}) answers a JSON body of that size, written only as fast as it is read', async () => {
+		sim.totalis.faults.failRest({ pathPrefix: '/v1/mm/heartbeat', bodyBytes: 100_000, declareLength: true });
+		const whole = await rest(sim.totalis, 'POST', '/v1/mm/heartbeat');
+		expect(whole.headers.get('content-length')).toBe('100000');
+		expect(JSON.stringify(whole.body)).toHaveLength(100_000);
+		expect(sim.totalis.faults.streamedAnswers()[0]).toMatchObject({
+			kind: 'bodyBytes',
+			bytesWritten: 100_000,
+			finished: true,
+			closedEarly: false,
+		});
+
+		// A client that reads a little of a large body, then hangs up: the rest is never written.
+		sim.totalis.faults.failRest({ pathPrefix: '/v1/mm/heartbeat', bodyBytes: 256 * 1024 * 1024 });
+		const { status, headers, close } = await openRaw(
+			`${sim.totalis.restUrl}/v1/mm/heartbeat`,
+			'POST',
+			{ 'X-API-Key': sim.totalis.apiKey },
+			true,
+		);
+		expect(status).toBe(200);
+		expect(headers['content-length']).toBeUndefined();
+		close();
+		await waitUntil(() => sim.totalis.faults.streamedAnswers()[1]?.closedEarly === true);
+		expect(sim.totalis.faults.streamedAnswers()[1].bytesWritten).toBeLessThan(64 * 1024 * 1024);
+	});
+
+	it('failRest({status, messageBytes}) answers the error envelope with a message of that length', async () => {
+		sim.totalis.faults.failRest({ pathPrefix: '/v1/mm/heartbeat', status: 400, messageBytes: 50_000 });
+		const refused = await rest(sim.totalis, 'POST', '/v1/mm/heartbeat');
+		expect(refused.status).toBe(400);
+		expect(refused.body.error.message).toHaveLength(50_000);
+		expect(refused.body.error.message).toMatch(/^Injected fault: a 50000-character message\. m+$/);
 	});
 
 	it('failRest() refuses a rule that would do nothing', () => {

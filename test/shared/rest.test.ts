@@ -23,6 +23,7 @@ import {
 	requestJson,
 	retryWaitMs,
 	sleep,
+	venueErrorFromEnvelope,
 	type RequestJsonOptions,
 	type VenueError,
 } from '../../nodes/shared/rest';
@@ -418,6 +419,18 @@ describe('requestJson from an action node (IExecuteFunctions)', () => {
 		const result = await probe({ ...base, baseUrl: script.url, parseError });
 		expect(result.error?.message).toBe('Example could not read the thing: Invalid API key *** (UNAUTHORIZED, HTTP 401)');
 		expect(result.error?.context).toMatchObject({ venueMessage: 'Invalid API key ***', details: { error: 'Invalid API key ***' } });
+	});
+
+	it("cuts a venue's huge message and details, masking a key even where the cut falls inside it", async () => {
+		const message = `${'m'.repeat(995)}${KEY} and more`;
+		script.queue.push({ status: 400, body: { error: { code: 'BAD_INPUT', message, details: { echo: 'd'.repeat(50_000) } } } });
+		const parseError = (status: number, body: unknown) => venueErrorFromEnvelope(status, body, 'code');
+		const result = await probe({ ...base, baseUrl: script.url, parseError });
+		const context = result.error?.context ?? {};
+		expect(context.venueMessage).toBe(`${'m'.repeat(995)}*** a…(truncated)`);
+		expect(result.error?.message).not.toContain(KEY.slice(0, 5));
+		expect(String(context.details)).toHaveLength(10_000 + '…(truncated)'.length);
+		expect(String(context.details).startsWith('{"echo":"ddd')).toBe(true);
 	});
 
 	it('refuses a 2xx body that does not match the schema, saying the call may have taken effect', async () => {

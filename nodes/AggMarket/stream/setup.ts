@@ -10,7 +10,7 @@ import { EngineGroup, shardsOf } from '../../shared/engine/engineGroup';
 import { StreamEngine } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
-import { AggTokens, appHeaders, type AggMarketCredentials } from '../auth';
+import { aggBase, AggTokens, appHeaders, type AggMarketCredentials } from '../auth';
 import { MAX_OUTCOMES_PER_CONNECTION } from './description';
 import { AggMarketProtocol, type AggStreamPlan } from './protocol';
 import type { AggMarketTriggerSettings } from './settings';
@@ -46,8 +46,9 @@ export function aggMarketTriggerSetup(
 	const redactor = new Redactor();
 	const tokens = new AggTokens(ctx, credentials, redactor);
 	// A token that must be renewed is renewed before connecting: refused credentials open no socket.
-	const url = async () => {
-		if (authenticate) await tokens.current();
+	// The transport's signal ends a renewal that outlasts the connect timeout, or a closing trigger's.
+	const url = async (signal: AbortSignal) => {
+		if (authenticate) await tokens.current(signal);
 		return socketUrl;
 	};
 	// agg.market takes at most 100 book subscriptions per connection: more outcomes, more connections.
@@ -69,7 +70,12 @@ export function aggMarketTriggerSetup(
 			const engines = shards.map(
 				(shardOutcomes, index) =>
 					new StreamEngine({
-						transport: new WebSocketTransport({ url, headers: appHeaders(credentials), redactor }),
+						transport: new WebSocketTransport({
+							url,
+							urlStep: `the agg.market token renewal at ${redactor.text(aggBase(credentials.baseUrl))}`,
+							headers: appHeaders(credentials),
+							redactor,
+						}),
 						protocol: new AggMarketProtocol(plan(shardOutcomes, index), tokens, hooks.logger),
 						redactor,
 						timing: settings.timing,

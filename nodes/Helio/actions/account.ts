@@ -12,6 +12,7 @@ import {
 	type INodeProperties,
 	type JsonObject,
 } from 'n8n-workflow';
+import { executionCancelSignal } from '../../shared/rest';
 import { findLoginError, helioLogin, loginFailureWording } from '../auth';
 import { HELIO_VENUE } from '../transport';
 import type { HelioSessionContext, OperationHandler } from './common';
@@ -37,7 +38,9 @@ export const accountFields: INodeProperties[] = [];
 
 async function list(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject[]> {
 	try {
-		const login = await helioLogin((options) => this.helpers.httpRequest(options), session.credentials);
+		const login = await helioLogin((options) => this.helpers.httpRequest(options), session.credentials, {
+			signal: executionCancelSignal(this),
+		});
 		session.redactor.add(login.accessToken);
 		return login.accounts.map((account) => ({ ...account }) as IDataObject);
 	} catch (error) {

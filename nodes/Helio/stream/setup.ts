@@ -5,7 +5,7 @@ import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
 import { StreamEngine } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { Redactor } from '../../shared/redact';
-import { HelioStreamLogin, type HelioCredentials } from '../auth';
+import { helioBase, HelioStreamLogin, type HelioCredentials } from '../auth';
 import { HelioProtocol } from './protocol';
 import type { HelioTriggerSettings } from './settings';
 
@@ -34,7 +34,11 @@ export function helioTriggerSetup(
 		stages: [eventFilter(wanted)],
 		createEngine: (hooks) =>
 			new StreamEngine({
-				transport: new WebSocketTransport({ url: () => login.nextUrl(), redactor }),
+				transport: new WebSocketTransport({
+					url: (signal) => login.nextUrl(signal),
+					urlStep: `the Helio login at ${redactor.text(helioBase(credentials.baseUrl))}`,
+					redactor,
+				}),
 				protocol,
 				redactor,
 				timing: settings.timing,

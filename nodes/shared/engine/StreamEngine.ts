@@ -11,7 +11,7 @@ import type { CloseInfo, Connection, RawFrame, Transport } from './transport';
 import { Watchdog } from './watchdog';
 
 export interface StreamTiming {
-	/** Opening the connection (TCP, TLS, HTTP upgrade). */
+	/** Opening the connection (TCP, TLS, HTTP upgrade); a login or token renewal for its URL has as long again. */
 	connectTimeoutMs: number;
 	/** Auth and subscriptions after opening. */
 	handshakeTimeoutMs: number;

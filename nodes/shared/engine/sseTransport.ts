@@ -29,7 +29,8 @@ export class SseTransport implements Transport {
 	}
 
 	async open(handlers: ConnectionHandlers, options: OpenOptions): Promise<Connection> {
-		const url = await resolveUrl(this.options.url, options.signal);
+		// A login or token renewal behind the URL gets the connect timeout too, and ends on stop.
+		const url = await resolveUrl(this.options, options.timeoutMs, options.signal);
 		this.endpoint = this.options.redactor.text(url);
 		return await this.connect(new URL(url), handlers, options);
 	}

@@ -65,11 +65,13 @@ export interface Connection {
 /**
  * Where a transport connects; `url` may carry a key in its query string (never printed
  * unredacted). A function is asked again before every connection, for URLs that carry a token
- * obtained by logging in; it may throw a StreamFailure (credentials refused). Its signal aborts
- * when the engine stops: a login should give up then (the engine stops waiting for it anyway).
+ * obtained by logging in; it may throw a StreamFailure (credentials refused). It is given the
+ * connect timeout, and its signal aborts when that passes or the engine stops (see resolveUrl).
  */
 export interface TransportOptions {
 	url: string | ((signal: AbortSignal) => string | Promise<string>);
+	/** What the URL function does, for the error when it outlasts the connect timeout ("the Helio login at https://…"). */
+	urlStep?: string;
 	headers?: Record<string, string>;
 	redactor: Redactor;
 }
@@ -91,20 +93,32 @@ export function abortFailure(signal: AbortSignal): StreamFailure {
 	return reason instanceof StreamFailure ? reason : new StreamFailure('closed', 'stopped while connecting');
 }
 
-/** The URL for the next connection; rejects as soon as `signal` aborts, whether or not the URL function listens. */
-export async function resolveUrl(url: TransportOptions['url'], signal: AbortSignal): Promise<string> {
-	if (typeof url !== 'function') return url;
-	if (signal.aborted) throw abortFailure(signal);
-	let onAbort: (() => void) | undefined;
+/**
+ * The URL for the next connection. A URL function (a login, a token renewal) gets a signal that
+ * aborts after `timeoutMs` or when `stop` aborts, and is not waited for past either: a venue
+ * that holds the login answer cannot hold the trigger's activation or its close.
+ */
+export async function resolveUrl(options: TransportOptions, timeoutMs: number, stop: AbortSignal): Promise<string> {
+	const { url } = options;
+	if (typeof url === 'string') return url;
+	if (stop.aborted) throw abortFailure(stop);
+	const attempt = new AbortController();
+	const step = options.urlStep ?? 'the login before connecting';
+	const timer = setTimeout(() => attempt.abort(new StreamFailure('timeout', `${step} did not finish within ${timeoutMs} ms`)), timeoutMs);
+	const onStop = () => attempt.abort(abortFailure(stop));
+	stop.addEventListener('abort', onStop, { once: true });
 	try {
-		return await Promise.race([
-			url(signal),
-			new Promise<never>((_, reject) => {
-				onAbort = () => reject(abortFailure(signal));
-				signal.addEventListener('abort', onAbort, { once: true });
-			}),
-		]);
+		return await new Promise<string>((resolve, reject) => {
+			const onAbort = () => reject(attempt.signal.reason);
+			if (attempt.signal.aborted) return onAbort();
+			attempt.signal.addEventListener('abort', onAbort, { once: true });
+			Promise.resolve()
+				.then(() => url(attempt.signal))
+				.then(resolve, reject)
+				.finally(() => attempt.signal.removeEventListener('abort', onAbort));
+		});
 	} finally {
-		if (onAbort) signal.removeEventListener('abort', onAbort);
+		clearTimeout(timer);
+		stop.removeEventListener('abort', onStop);
 	}
 }

@@ -4,15 +4,42 @@
  * what names the code (`code` for Totalis and agg.market, `type` for Helio); anything else (a
  * proxy page, an empty body) falls back to the HTTP status.
  */
+import { MAX_VENUE_DETAILS_CHARS, MAX_VENUE_MESSAGE_CHARS, truncateText } from './limits';
+import type { Redactor } from '../redact';
 import type { RawResponse, RequestJsonOptions, VenueError } from './types';
 
-/** The venue's error as its `parseError` reads it; a throwing parser falls back to the status. */
+/**
+ * The venue's error as its `parseError` reads it; a throwing parser falls back to the status.
+ * Its texts are cut to limits.ts' lengths: a venue that echoes a huge input back would otherwise
+ * put megabytes into the error's message, description and context, which n8n stores.
+ */
 export function readVenueError(options: RequestJsonOptions<unknown>, response: RawResponse): VenueError {
+	let error: VenueError;
 	try {
-		return options.parseError(response.status, response.body);
+		error = options.parseError(response.status, response.body);
 	} catch {
-		return fallbackVenueError(response.status, response.body);
+		error = fallbackVenueError(response.status, response.body);
 	}
+	return boundedVenueError(error, options.redactor);
+}
+
+/** Redacted before it is cut: a cut through a secret would leave a part no redactor recognises. */
+function boundedVenueError(error: VenueError, redactor: Redactor): VenueError {
+	const cut = (text: unknown) => truncateText(redactor.text(String(text)), MAX_VENUE_MESSAGE_CHARS);
+	const bounded: VenueError = { ...error, code: cut(error.code), message: cut(error.message) };
+	if (error.field !== undefined) bounded.field = cut(error.field);
+	if (error.details !== undefined) {
+		const details = redactor.value(error.details);
+		let json: string | undefined;
+		try {
+			json = JSON.stringify(details);
+		} catch {
+			json = String(details);
+		}
+		// Kept as given when small; otherwise as the start of its JSON.
+		bounded.details = json !== undefined && json.length > MAX_VENUE_DETAILS_CHARS ? truncateText(json, MAX_VENUE_DETAILS_CHARS) : details;
+	}
+	return bounded;
 }
 
 /**

@@ -4,3 +4,5 @@ export { fallbackVenueError, findCause, venueErrorFromEnvelope } from './envelop
 export type { ErrorWording, FailureWording, JsonResponse, RequestJsonOptions, RestContext, RetryOptions, VenueError } from './types';
 export { RequestCancelledError, sleep, retryWaitMs, normalizeHeaders, formatDuration, type HeaderMap } from './wait';
 export { layeredWording, type VenueCallOptions } from './venueCall';
+export { exchange, ResponseLimitError, type ExchangeBounds, type RequestHelper } from './exchange';
+export * from './limits';

@@ -4,10 +4,11 @@
  * a secret) and its cause in words.
  */
 import { NodeOperationError } from 'n8n-workflow';
+import { ResponseLimitError } from './exchange';
 import { buildApiError, cancelledError } from './restErrors';
 import { attemptTimeoutMs } from './send';
 import type { FailureWording, RequestJsonOptions, RestContext, Target } from './types';
-import { formatDuration } from './wait';
+import { RequestCancelledError, formatDuration } from './wait';
 
 /** Names of the failures n8n's HTTP layer reports, in words, for the message. */
 const NETWORK_REASONS: Record<string, string> = {
@@ -47,8 +48,9 @@ export function transportError(
 		});
 	}
 	if (error instanceof NodeOperationError) return options.redactor.error(error);
+	if (error instanceof ResponseLimitError) return limitError(context, options, target, error, attempts);
 	const code = errorCode(error);
-	if (code === 'ERR_CANCELED' || (error instanceof Error && error.name === 'CanceledError')) {
+	if (error instanceof RequestCancelledError || code === 'ERR_CANCELED' || (error instanceof Error && error.name === 'CanceledError')) {
 		return cancelledError(options);
 	}
 	let reason: string;
@@ -59,6 +61,38 @@ export function transportError(
 		message: `Could not reach ${options.venue} at ${target.host} to ${options.action}: ${reason}`,
 		description: `No answer came from ${target.display}. Check the REST Base URL in the ${options.venue} credential and that the host is reachable from n8n.${code ? ` (${code})` : ''}`,
 		info: { code: code ?? 'NETWORK_ERROR', method: options.method, url: `${target.display}${options.path}`, attempts },
+	});
+}
+
+/** A bound of limits.ts was passed: the deadline (with or without an answer begun) or the body cap. */
+function limitError(
+	context: RestContext,
+	options: RequestJsonOptions<unknown>,
+	target: Target,
+	error: ResponseLimitError,
+	attempts: number,
+): Error {
+	const tooLarge = error.code === 'RESPONSE_TOO_LARGE';
+	const description = tooLarge
+		? `The rest of the answer was not read and its connection was closed. ${options.venue}'s answers are far smaller: check the REST Base URL in the ${options.venue} credential.`
+		: `The time for one call runs from sending it to the last byte of the answer. ${options.venue} may be overloaded, or the REST Base URL in the ${options.venue} credential may point at a host that answers slowly.`;
+	// Without headers nothing answered; with them the venue answered, but not within the bounds.
+	const message =
+		error.status === undefined
+			? `Could not reach ${options.venue} at ${target.host} to ${options.action}: ${error.message}`
+			: `Could not ${options.action} with ${options.venue} at ${target.host}: ${error.message}`;
+	return buildApiError(context, options, {
+		message,
+		description,
+		httpStatus: error.status,
+		info: {
+			code: error.code,
+			...(tooLarge ? { maxBytes: error.limit } : { timeoutMs: error.limit }),
+			...(error.status !== undefined ? { httpStatus: error.status } : {}),
+			method: options.method,
+			url: `${target.display}${options.path}`,
+			attempts,
+		},
 	});
 }
 

@@ -6,7 +6,9 @@
  *   statuses such as 503 (deadlineRetry.ts), a resend so n8n refreshes an expired token
  *   (credentialRefresh.ts);
  * - envelope.ts reads the venue's error; restErrors.ts and networkErrors.ts word the NodeApiError;
- * - waits end when an AbortSignal fires (the caller's or the execution's).
+ * - each attempt has one deadline from sending to the last body byte and a cap on the body
+ *   (exchange.ts, limits.ts);
+ * - waits and attempts end when an AbortSignal fires (the caller's or the execution's).
  * Everything a person can read (messages, descriptions, error context, logs) goes through the
  * Redactor.
  */
@@ -17,7 +19,7 @@ import { cancelledError, unexpectedBodyError, venueApiError } from './restErrors
 import { CredentialRefresh } from './retry/credentialRefresh';
 import { DeadlineRetry } from './retry/deadlineRetry';
 import { DEFAULT_RATE_LIMIT_MAX_WAIT_MS, RateLimitRetry } from './retry/rateLimit';
-import { answerInside, send } from './send';
+import { send } from './send';
 import { resolveTarget } from './target';
 import type { FailedAnswer, JsonResponse, RawResponse, RequestJsonOptions, RestContext, Target } from './types';
 import { RequestCancelledError, retryWaitMs, sleep } from './wait';
@@ -43,12 +45,10 @@ export async function requestJson<T = unknown>(context: RestContext, options: Re
 		attempts += 1;
 		let response: RawResponse;
 		try {
-			response = await send(context, options, target.url, refresh.statusErrors());
+			// Statuses that were not ignored arrive as errors carrying the answer: send reads them as answers.
+			response = await send(context, options, target.url, refresh.statusErrors(), signals);
 		} catch (error) {
-			// Statuses that were not ignored arrive as errors carrying the answer: read them as answers.
-			const answer = answerInside(error);
-			if (!answer) throw transportError(context, options, target, error, attempts);
-			response = answer;
+			throw transportError(context, options, target, error, attempts);
 		}
 
 		if (refresh.resendFor(response)) {

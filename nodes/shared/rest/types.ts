@@ -87,7 +87,7 @@ export interface RequestJsonOptions<T = unknown> {
 	schema?: ZodType<T, ZodTypeDef, unknown>;
 	/** Ends retries and waits (the execution's own cancel signal is honoured too). */
 	signal?: AbortSignal;
-	/** Per attempt (default 30 000 ms). */
+	/** One attempt, from sending to the last byte of the answer (default limits.ts' DEFAULT_REQUEST_TIMEOUT_MS, 30 000 ms). */
 	timeoutMs?: number;
 	/** For errors raised while processing one item of an action node. */
 	itemIndex?: number;

@@ -1,5 +1,11 @@
 /** Faults on demand for the simulated agg.market, built on the shared switches of ../faults. */
-import { OVERSIZED_FRAME_BYTES, type ConnectionFaultSwitches, type RestFaultQueue, type RestFaultRule } from '../faults';
+import {
+	OVERSIZED_FRAME_BYTES,
+	type ConnectionFaultSwitches,
+	type RestFaultQueue,
+	type RestFaultRule,
+	type StreamedAnswer,
+} from '../faults';
 import type { OrderBooks } from './books';
 import type { AggSessions } from './sessions';
 import type { AggWebSocket } from './websocket';
@@ -12,6 +18,8 @@ export interface AggFaultDeps {
 	books: OrderBooks;
 	switches: ConnectionFaultSwitches;
 	restFaults: RestFaultQueue;
+	/** The token refresh endpoint, for holdRefresh(). */
+	refreshPath: string;
 }
 
 export class AggFaults {
@@ -64,6 +72,16 @@ export class AggFaults {
 
 	pendingRestFaults(): number {
 		return this.deps.restFaults.pending();
+	}
+
+	/** The next `times` token refreshes get no answer at all (a hung auth service). */
+	holdRefresh(times = 1): void {
+		this.deps.restFaults.add({ method: 'POST', pathPrefix: this.deps.refreshPath, hold: true, times });
+	}
+
+	/** What became of each slowLoris and bodyBytes answer so far. */
+	streamedAnswers(): readonly StreamedAnswer[] {
+		return this.deps.restFaults.streamed;
 	}
 
 	/** Switches silence off and forgets pending REST faults (expired tokens stay expired). */

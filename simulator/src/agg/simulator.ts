@@ -140,7 +140,14 @@ export class AggSimulator implements VenueMount {
 			price: (outcomeId) => this.books.top(outcomeId).ask ?? 0.5,
 			placeOrder: (input) => this.placeOrder(input),
 		});
-		this.faults = new AggFaults({ websocket: this.websocket, sessions: this.sessions, books: this.books, switches, restFaults });
+		this.faults = new AggFaults({
+			websocket: this.websocket,
+			sessions: this.sessions,
+			books: this.books,
+			switches,
+			restFaults,
+			refreshPath: resolved.refreshPath,
+		});
 	}
 
 	// ---- control API ----

@@ -1,5 +1,11 @@
 /** Faults on demand for the simulated Helio, built on the shared switches of ../faults. */
-import { OVERSIZED_FRAME_BYTES, type ConnectionFaultSwitches, type RestFaultQueue, type RestFaultRule } from '../faults';
+import {
+	OVERSIZED_FRAME_BYTES,
+	type ConnectionFaultSwitches,
+	type RestFaultQueue,
+	type RestFaultRule,
+	type StreamedAnswer,
+} from '../faults';
 import type { SessionStore } from './sessions';
 import type { HelioWebSocket } from './websocket';
 
@@ -73,6 +79,16 @@ export class HelioFaults {
 
 	pendingRestFaults(): number {
 		return this.deps.restFaults.pending();
+	}
+
+	/** The next `times` logins get no answer at all (a hung trader host). */
+	holdLogin(times = 1): void {
+		this.deps.restFaults.add({ method: 'POST', pathPrefix: '/api/v1/login', hold: true, times });
+	}
+
+	/** What became of each slowLoris and bodyBytes answer so far. */
+	streamedAnswers(): readonly StreamedAnswer[] {
+		return this.deps.restFaults.streamed;
 	}
 
 	/** Switches every fault off and forgets pending REST faults (expired tokens stay expired). */

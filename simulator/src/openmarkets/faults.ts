@@ -1,5 +1,5 @@
 /** Faults on demand for the simulated OpenMarkets, built on the shared switches of ../faults. */
-import { OVERSIZED_FRAME_BYTES, type RestFaultQueue, type RestFaultRule } from '../faults';
+import { OVERSIZED_FRAME_BYTES, type RestFaultQueue, type RestFaultRule, type StreamedAnswer } from '../faults';
 import type { ApiKeys } from './keys';
 import type { OpenMarketsSwitches, OpenMarketsWebSocket } from './websocket';
 import { KEY_REVOKED_CLOSE } from './wsProtocol';
@@ -84,6 +84,11 @@ export class OpenMarketsFaults {
 
 	pendingRestFaults(): number {
 		return this.deps.restFaults.pending();
+	}
+
+	/** What became of each slowLoris and bodyBytes answer so far. */
+	streamedAnswers(): readonly StreamedAnswer[] {
+		return this.deps.restFaults.streamed;
 	}
 
 	/** Resumes, answers pongs again, restores the key and forgets pending REST faults. */

@@ -5,6 +5,7 @@ import {
 	type FaultTransport,
 	type RestFaultQueue,
 	type RestFaultRule,
+	type StreamedAnswer,
 } from '../faults';
 import type { HeartbeatHold } from './rest';
 import type { SseGateway } from './sse';
@@ -113,6 +114,11 @@ export class TotalisFaults {
 	/** How many injected REST faults are still waiting for a call. */
 	pendingRestFaults(): number {
 		return this.deps.restFaults.pending();
+	}
+
+	/** What became of each slowLoris and bodyBytes answer so far. */
+	streamedAnswers(): readonly StreamedAnswer[] {
+		return this.deps.restFaults.streamed;
 	}
 
 	/** Switches every fault off and forgets pending REST faults. */
