@@ -2,7 +2,8 @@
  * The venue simulator: one loopback HTTP server, one URL prefix per venue.
  * Tests, the demo and the CLI start it with `startSimulator()`.
  */
-import { SimulatorServer } from './server';
+import { SimulatorServer, type ServerEvents } from './server';
+import type { TypedEvents } from './typedEvents';
 import { AggSimulator, type AggSimOptions } from './agg';
 import { HelioSimulator, type HelioSimOptions } from './helio';
 import { OpenMarketsSimulator, type OpenMarketsSimOptions } from './openmarkets';
@@ -28,6 +29,17 @@ export interface VenueSimulator {
 	readonly agg: AggSimulator;
 	/** OpenMarkets under the '/openmarkets' prefix. */
 	readonly openmarkets: OpenMarketsSimulator;
+	/** TCP connections, whole-server outages. */
+	readonly events: TypedEvents<ServerEvents>;
+	/**
+	 * A whole-server outage, as a venue restart: every venue drops its sockets and streams, the
+	 * listener stops (new connections are refused, ECONNREFUSED), and after `downMs` it listens
+	 * again on the same port with every venue's state kept (keys, markets, sessions). Resolves once
+	 * it listens again.
+	 */
+	outage(downMs: number): Promise<void>;
+	/** TCP connections the server holds now, of any venue and kind (sockets, streams, keep-alive). */
+	openConnections(): number;
 	/** Terminates every socket and SSE stream, clears every timer; leaves no open handle. */
 	close(): Promise<void>;
 }
@@ -55,11 +67,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ve
 		helio,
 		agg,
 		openmarkets,
+		events: server.events,
+		outage: (downMs) => server.outage(downMs),
+		openConnections: () => server.openConnections(),
 		close: () => server.close(),
 	};
 }
 
-export { SimulatorServer, type VenueMount } from './server';
+export { SimulatorServer, type ServerEvents, type VenueMount } from './server';
 export { ManualClock, SystemClock, type Clock } from './clock';
 export { Random } from './random';
 export type { RestFaultRule, FaultTransport, StreamedAnswer } from './faults';

@@ -182,6 +182,11 @@ export class HelioSimulator implements VenueMount {
 		this.websocket.handleUpgrade(req, socket, head);
 	}
 
+	/** Terminates every socket (faults.dropConnections()); returns how many. */
+	dropConnections(): number {
+		return this.faults.dropConnections();
+	}
+
 	close(): Promise<void> {
 		this.closing ??= (async () => {
 			this.liveMarket.stop();

@@ -239,6 +239,11 @@ export class OpenMarketsSimulator implements VenueMount {
 		this.websocket.handleUpgrade(req, socket, head);
 	}
 
+	/** Terminates every socket (faults.dropConnections()); returns how many. */
+	dropConnections(): number {
+		return this.faults.dropConnections();
+	}
+
 	close(): Promise<void> {
 		this.closing ??= (async () => {
 			this.autoplay.stop();

@@ -227,6 +227,12 @@ export class TotalisSimulator implements VenueMount {
 		this.websocket.handleUpgrade(req, socket, head);
 	}
 
+	/** Terminates every WebSocket and cuts every SSE stream (faults.dropConnections()); returns how many in all. */
+	dropConnections(): number {
+		const { sockets, streams } = this.faults.dropConnections();
+		return sockets + streams;
+	}
+
 	close(): Promise<void> {
 		this.closing ??= (async () => {
 			this.liveMarket.stop();
