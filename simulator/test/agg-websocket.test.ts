@@ -213,6 +213,20 @@ describe('agg.market WebSocket', () => {
 			expect(client.inbox.all.some((m) => m.type === 'balance_update' || m.event === 'filled')).toBe(false);
 		});
 
+		it("sendUserEvent sends one event as given to that user's authenticated sockets only", async () => {
+			const mine = await authed();
+			const other = await authed(sim.agg.issueTokens('user-456').accessToken);
+			const reported = sim.agg.waitFor('user:event');
+			const message = { type: 'order_submitted', orderId: 'order-by-test-1', venue: 'kalshi', timestamp: 1 };
+			expect(sim.agg.sendUserEvent(message)).toBe(1);
+			expect(await reported).toEqual({ userId: 'user-123', message, recipients: 1 });
+			expect(await mine.next('order_submitted')).toEqual(message);
+			await barrier(other);
+			expect(other.inbox.all.filter((m) => m.type === 'order_submitted')).toEqual([]);
+			expect(sim.agg.sendUserEvent({ type: 'balance_update', tradingBalanceCents: 5 }, 'user-456')).toBe(1);
+			expect(await other.next('balance_update')).toEqual({ type: 'balance_update', tradingBalanceCents: 5 });
+		});
+
 		it('refuses a bad order at once', () => {
 			expect(() => sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 1.5, size: 1, outcomeId: OUTCOME, outcome: 'fill' })).toThrow(
 				'price',

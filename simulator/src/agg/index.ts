@@ -2,7 +2,12 @@ export { AggSimulator, AGG_PREFIX, type AggEndpoints } from './simulator';
 export { DEFAULT_APP_ID as AGG_DEFAULT_APP_ID, DEFAULT_USER_ID as AGG_DEFAULT_USER_ID, type AggSimOptions } from './options';
 export type { AggSimEvents, AggSimEventName } from './simEvents';
 export type { AggFaults, MalformedKind as AggMalformedKind } from './faults';
-export type { PlaceOrderInput as AggPlaceOrderInput, PlacedOrder as AggPlacedOrder, OrderOutcome as AggOrderOutcome } from './orders';
+export type {
+	PlaceOrderInput as AggPlaceOrderInput,
+	PlacedOrder as AggPlacedOrder,
+	OrderOutcome as AggOrderOutcome,
+	UserMessage as AggUserMessage,
+} from './orders';
 export type {
 	DeltaFrame as AggDeltaFrame,
 	SnapshotFrame as AggSnapshotFrame,

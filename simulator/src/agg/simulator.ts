@@ -16,7 +16,7 @@ import { AggFaults } from './faults';
 import { Ledger } from './ledger';
 import { AggLiveMarket } from './liveMarket';
 import { resolveAggOptions, type AggSimOptions } from './options';
-import { OrderDesk, type PlaceOrderInput, type PlacedOrder } from './orders';
+import { OrderDesk, type PlaceOrderInput, type PlacedOrder, type UserMessage } from './orders';
 import { AggRest } from './rest';
 import { AggSessions, type TokenPair } from './sessions';
 import type { AggSimEvents } from './simEvents';
@@ -155,6 +155,17 @@ export class AggSimulator implements VenueMount {
 	/** Plays an order's life to the user's sockets: order_submitted, the DAG steps, then the fill (and balance) or the failure. */
 	placeOrder(input: PlaceOrderInput): PlacedOrder {
 		return this.desk.place(input);
+	}
+
+	/**
+	 * One user event (`{type, …}`, fields at the top level, as placeOrder's script sends them) to
+	 * the user's authenticated sockets now: a test can send a single event with an id of its own.
+	 * Returns how many sockets got it.
+	 */
+	sendUserEvent(message: UserMessage, userId: string = this.userId): number {
+		const recipients = this.websocket.deliverUser(userId, message);
+		this.events.emit('user:event', { userId, message, recipients });
+		return recipients;
 	}
 
 	/** Applies level changes (`totalSize` 0 removes a level) and sends the delta to the subscribers. */
