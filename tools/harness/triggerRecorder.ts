@@ -13,6 +13,7 @@ export class TriggerRecorder {
 	readonly emitErrors: Error[] = [];
 	readonly failedExecutions: Error[] = [];
 	private waiters: Waiter[] = [];
+	private readonly listeners = new Set<() => void>();
 
 	/** `keep: false` records nothing (a long-running demo); `onEmit` sees every emission. */
 	constructor(private readonly options: { onEmit?: (items: INodeExecutionData[]) => void; keep?: boolean } = {}) {}
@@ -57,7 +58,14 @@ export class TriggerRecorder {
 		});
 	}
 
+	/** Calls `listener` after every recorded call (emit, emitError, failed execution); returns how to stop. */
+	onRecord(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
 	private notify() {
+		for (const listener of [...this.listeners]) listener();
 		for (const waiter of [...this.waiters]) {
 			if (waiter.check()) {
 				this.waiters = this.waiters.filter((entry) => entry !== waiter);
