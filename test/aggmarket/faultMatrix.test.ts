@@ -11,6 +11,7 @@ import { AggMarketTrigger } from '../../nodes/AggMarket/AggMarketTrigger.node';
 import {
 	describeFaultMatrix,
 	dropRow,
+	filteredFirstRow,
 	hugeFrameRow,
 	malformedFramesRow,
 	onOrigin,
@@ -115,6 +116,16 @@ describeFaultMatrix(aggMarket, {
 			check: ({ itemsSinceFault }) => {
 				expect(itemsSinceFault().filter((item) => item.event === 'order_future_thing')).toEqual([]);
 			},
+		},
+		{
+			// Found by this matrix, not one of issue 10's sections: a stage that drops an event drops
+			// the gap it carried. Passes once the filters hand the gap on to the next item.
+			...filteredFirstRow({
+				what: 'an order of a venue not in Venues',
+				parameters: () => ({ venues: 'kalshi' }),
+				sendFiltered: (sim) => sim.agg.sendUserEvent(orderSubmitted('filtered', { venue: 'polymarket' })),
+			}),
+			failing: 'the gap survives a filtered event',
 		},
 		{
 			// issue 10 §1: passes once the engine stops calling emitError after start

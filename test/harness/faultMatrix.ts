@@ -82,6 +82,8 @@ export interface FaultContext {
 	until(check: () => boolean, description: string, wakes?: Wake[], timeoutMs?: number): Promise<void>;
 	/** Resolves once the venue holds none of the trigger's connections any more. */
 	allClosed(): Promise<void>;
+	/** Resolves once every connection of the trigger has subscribed again since the fault began. */
+	reconnected(): Promise<void>;
 	/** The items emitted since the fault was applied. */
 	itemsSinceFault(): IDataObject[];
 }
@@ -272,13 +274,14 @@ async function runRuntimeRow(env: MatrixEnvironment, row: RuntimeRow): Promise<v
 		trigger,
 		until: (check, description, wakes = [], timeoutMs) => until(check, description, [recorded(trigger), ...wakes], timeoutMs),
 		allClosed: () => until(() => venue.openConnections(sim) === 0, `${venue.name} holding no connection`, [venue.connectionEvents(sim)]),
+		reconnected: () => until(resubscribed, `all ${shards} connection(s) subscribed again`, venueWakes, row.reconnectWithinMs),
 		itemsSinceFault: () => json(trigger).slice(mark),
 	};
 
 	try {
 		await row.apply(ctx);
 		if (row.kind === 'connection') {
-			await until(resubscribed, `all ${shards} connection(s) subscribed again`, venueWakes, row.reconnectWithinMs);
+			await ctx.reconnected();
 		} else {
 			// The frame went out before the probes on the same sockets: a probe back means the
 			// connection survived the frame; new subscriptions mean the frame ended it.
@@ -558,5 +561,33 @@ export function refusedCredentialsRow(script: RefusalScript, refusals = 2): Runt
 		// The engine retries refused credentials slowly (§1): room for a slow retry, then the row's own deadline.
 		reconnectWithinMs: 60_000,
 		timeoutMs: 180_000,
+	};
+}
+
+/**
+ * A drop, and the first event on the new connection is one the trigger's filter drops (an event
+ * type, a venue, an error item not asked for): the next item that passes must still carry the
+ * gap, or the workflow never learns that events may be missing. Today the gap rides on the
+ * filtered event and is lost with it (eventFilter, userEventFilter and the other stages drop the
+ * event whole; only agg.market's book throttle and keep-latest hand a dropped event's gap on).
+ */
+export function filteredFirstRow(filter: {
+	/** The trigger's filter, as parameters over the venue's. */
+	parameters(sim: VenueSimulator): INodeParameters;
+	/** Sends one event the filter drops; returns how many connections got it. */
+	sendFiltered(sim: VenueSimulator): number;
+	what: string;
+}): RuntimeRow {
+	return {
+		fault: `drop, then first an event the filter drops (${filter.what}): the next item still carries the gap`,
+		parameters: filter.parameters,
+		kind: 'connection',
+		apply: async (ctx) => {
+			expect(ctx.venue.mount(ctx.sim).dropConnections()).toBe(ctx.venue.connections);
+			await ctx.reconnected();
+			expect(filter.sendFiltered(ctx.sim)).toBe(1);
+		},
+		connection: 'replaced',
+		gap: { reason: /^connection lost/ },
 	};
 }
