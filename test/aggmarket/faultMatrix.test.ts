@@ -150,7 +150,7 @@ describeFaultMatrix(aggMarket, {
 		{
 			fault: 'unresolvable host',
 			endpoint: 'unresolvable',
-			error: /^Cannot reach agg\.market: cannot connect to ws:\/\/fault-matrix\.invalid:\d+\/agg\/ws\?appId=\S+: .*ENOTFOUND/,
+			error: /^Cannot reach agg\.market: cannot connect to ws:\/\/fault-matrix\.invalid:\d+\/agg\/ws\?appId=\S+: .*(ENOTFOUND|EAI_AGAIN)/,
 		},
 		{
 			fault: "TLS failure: wss:// to the simulator's plain HTTP port",

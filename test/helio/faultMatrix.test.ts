@@ -124,7 +124,7 @@ describeFaultMatrix(helio, {
 		{
 			fault: 'unresolvable host',
 			endpoint: 'unresolvable',
-			error: /^Cannot reach Helio: cannot reach the Helio trader host http:\/\/fault-matrix\.invalid:\d+\/helio \(ENOTFOUND\)/,
+			error: /^Cannot reach Helio: cannot reach the Helio trader host http:\/\/fault-matrix\.invalid:\d+\/helio \((ENOTFOUND|EAI_AGAIN)\)/,
 		},
 		{
 			// Found by this matrix, not one of issue 10's sections: the login keeps only the error's

@@ -140,7 +140,7 @@ describeFaultMatrix(openMarkets, {
 			fault: 'unresolvable host',
 			endpoint: 'unresolvable',
 			error:
-				/^Cannot reach OpenMarkets: cannot connect to ws:\/\/fault-matrix\.invalid:\d+\/openmarkets\/flow\/v1\/stream\?api_key=\*\*\*: .*ENOTFOUND/,
+				/^Cannot reach OpenMarkets: cannot connect to ws:\/\/fault-matrix\.invalid:\d+\/openmarkets\/flow\/v1\/stream\?api_key=\*\*\*: .*(ENOTFOUND|EAI_AGAIN)/,
 		},
 		{
 			fault: "TLS failure: wss:// to the simulator's plain HTTP port",

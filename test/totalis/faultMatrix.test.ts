@@ -114,7 +114,7 @@ describeFaultMatrix(webSocket, {
 		{
 			fault: 'unresolvable host',
 			endpoint: 'unresolvable',
-			error: /^Cannot reach Totalis: cannot connect to ws:\/\/fault-matrix\.invalid:\d+\/totalis\/ws: .*ENOTFOUND/,
+			error: /^Cannot reach Totalis: cannot connect to ws:\/\/fault-matrix\.invalid:\d+\/totalis\/ws: .*(ENOTFOUND|EAI_AGAIN)/,
 		},
 		{
 			fault: "TLS failure: wss:// to the simulator's plain HTTP port",
@@ -196,7 +196,11 @@ describeFaultMatrix(quoteRequestStream, {
 			endpoint: 'refused',
 			error: /^Cannot reach Totalis: .*127\.0\.0\.1:\d+.*ECONNREFUSED/,
 		},
-		{ fault: 'unresolvable host', endpoint: 'unresolvable', error: /^Cannot reach Totalis: .*fault-matrix\.invalid.*ENOTFOUND/ },
+		{
+			fault: 'unresolvable host',
+			endpoint: 'unresolvable',
+			error: /^Cannot reach Totalis: .*fault-matrix\.invalid.*(ENOTFOUND|EAI_AGAIN)/,
+		},
 		{ fault: "TLS failure: https:// to the simulator's plain HTTP port", endpoint: 'tls', error: /^Cannot reach Totalis: .*TLS/ },
 	],
 });
