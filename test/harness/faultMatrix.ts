@@ -534,6 +534,9 @@ export interface RefusalScript {
 export function refusedCredentialsRow(script: RefusalScript, refusals = 2): RuntimeRow {
 	return {
 		fault: `credentials refused ${refusals} times after start, then accepted`,
+		// The slow refusal backoff §1 brings (Retry After Refusal, 15 s doubling), shortened to a
+		// test's time; options the nodes do not know yet are ignored.
+		parameters: () => ({ options: { refusalRetryDelayMs: 200, refusalRetryMaxDelayMs: 400 } }),
 		kind: 'connection',
 		apply: async (ctx) => {
 			let refused = 0;
@@ -558,7 +561,7 @@ export function refusedCredentialsRow(script: RefusalScript, refusals = 2): Runt
 		check: ({ trigger }) => {
 			expect(trigger.recorder.failedExecutions.map((error) => error.message).join('\n')).toMatch(/credential|authori[sz]/i);
 		},
-		// The engine retries refused credentials slowly (§1): room for a slow retry, then the row's own deadline.
+		// Room for the default refusal backoff too (15 s, then 30 s), should the option above be named otherwise.
 		reconnectWithinMs: 60_000,
 		timeoutMs: 180_000,
 	};
