@@ -125,7 +125,6 @@ describeFaultMatrix(aggMarket, {
 				parameters: () => ({ venues: 'kalshi' }),
 				sendFiltered: (sim) => sim.agg.sendUserEvent(orderSubmitted('filtered', { venue: 'polymarket' })),
 			}),
-			failing: 'the gap survives a filtered event',
 		},
 		{
 			// issue 10 §1: passes once the engine stops calling emitError after start

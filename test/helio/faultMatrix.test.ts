@@ -99,7 +99,6 @@ describeFaultMatrix(helio, {
 				parameters: () => ({ includeErrors: false }),
 				sendFiltered: (sim) => sim.helio.faults.sendError('RATE_LIMIT', 'slow down'),
 			}),
-			failing: 'the gap survives a filtered event',
 		},
 		{
 			// issue 10 §1: passes once the engine stops calling emitError after start

@@ -87,7 +87,6 @@ describeFaultMatrix(webSocket, {
 				parameters: () => ({ events: ['quote:expired'] }),
 				sendFiltered: (sim) => sim.totalis.publish(mmChannel(sim), 'quote:executed', { quote_id: 'filtered', rfq_id: 'rfq-fm' }),
 			}),
-			failing: 'the gap survives a filtered event',
 		},
 		{
 			// issue 10 §1: passes once the engine stops calling emitError after start

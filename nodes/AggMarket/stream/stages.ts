@@ -2,7 +2,7 @@
  * The agg.market Trigger's stages between the stream and delivery: which user events pass, and
  * the "full book at most once per interval" emission.
  */
-import type { Stage } from '../../shared/delivery/stages';
+import { carryingDroppedGaps, type Stage } from '../../shared/delivery/stages';
 import { mergeGaps } from '../../shared/engine/gap';
 import type { Delivered } from '../../shared/items';
 import { TimedBookThrottle, type BookSnapshot } from '../book';
@@ -22,7 +22,7 @@ export function userEventFilter(filter: UserEventFilter): Stage {
 	const orderEvents = new Set(filter.orderEvents);
 	const venues = new Set(filter.venues.map((venue) => venue.toLowerCase()));
 	const bookEvents = new Set(['orderbook', 'top_of_book', 'market_resolved']);
-	return {
+	return carryingDroppedGaps({
 		push(delivered, next) {
 			const { event, data } = delivered.item;
 			if (bookEvents.has(event)) return next(delivered);
@@ -31,7 +31,7 @@ export function userEventFilter(filter: UserEventFilter): Stage {
 			if (venues.size > 0 && typeof data.venue === 'string' && !venues.has(data.venue.toLowerCase())) return;
 			next(delivered);
 		},
-	};
+	});
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Stage } from '../../shared/delivery/stages';
+import { carryingDroppedGaps, type Stage } from '../../shared/delivery/stages';
 
 export interface LiquidityFilterOptions {
 	/** Partner ids that pass (lower case); empty: all. */
@@ -37,7 +37,7 @@ export function liquidityFilter(options: LiquidityFilterOptions): Stage {
 		if (typeof hash === 'string') references.set(hash, { price: numberOrNull(entry.price), available: numberOrNull(entry.available) });
 	};
 
-	return {
+	return carryingDroppedGaps({
 		push(delivered, next) {
 			const { item } = delivered;
 			if (item.event === 'liquidity.snapshot') {
@@ -70,5 +70,5 @@ export function liquidityFilter(options: LiquidityFilterOptions): Stage {
 			item.data = { ...entry, priceMove, sizeChange };
 			next(delivered);
 		},
-	};
+	});
 }

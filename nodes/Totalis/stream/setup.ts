@@ -1,7 +1,6 @@
 import type { ITriggerFunctions } from 'n8n-workflow';
 
-import type { Stage } from '../../shared/delivery/stages';
-import { eventFilter } from '../../shared/delivery/stages';
+import { carryingDroppedGaps, eventFilter, type Stage } from '../../shared/delivery/stages';
 import type { EngineHooks, StreamTriggerSetup } from '../../shared/delivery/triggerHost';
 import { SseTransport } from '../../shared/engine/sseTransport';
 import type { StreamTiming } from '../../shared/engine/StreamEngine';
@@ -92,10 +91,10 @@ function quoteRequestStream(
 function requestEventFilter(selected: string[]): Stage {
 	const known = new Set([NEW_REQUEST, UPDATED_REQUEST]);
 	const wanted = new Set(selected);
-	return {
+	return carryingDroppedGaps({
 		push(delivered, next) {
 			const event = delivered.item.event;
 			if (known.has(event) ? wanted.has(event) : wanted.has('other')) next(delivered);
 		},
-	};
+	});
 }

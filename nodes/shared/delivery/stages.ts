@@ -1,3 +1,4 @@
+import { mergeGaps, type Gap } from '../engine/gap';
 import type { Delivered } from '../items';
 
 /**
@@ -14,12 +15,37 @@ export function chainStages(stages: Stage[], sink: (delivered: Delivered) => voi
 	return stages.reduceRight<(delivered: Delivered) => void>((next, stage) => (delivered) => stage.push(delivered, next), sink);
 }
 
+/**
+ * A filter that drops events keeps their gaps: what a dropped item reported (a reconnect, dropped
+ * frames) moves to the next item that passes, so a first event after a reconnect that the user
+ * filtered out cannot hide the gap. Only for stages that pass or drop at once (filters); a stage
+ * that holds events (a merge, a throttle) hands gaps on itself.
+ */
+export function carryingDroppedGaps(filter: Stage): Stage {
+	let carried: Gap | null = null;
+	return {
+		push(delivered, next) {
+			let passed = false;
+			filter.push(delivered, (kept) => {
+				passed = true;
+				if (carried) {
+					kept.item.gap = mergeGaps(carried, kept.item.gap);
+					carried = null;
+				}
+				next(kept);
+			});
+			if (!passed) carried = mergeGaps(carried, delivered.item.gap);
+		},
+		dispose: () => filter.dispose?.(),
+	};
+}
+
 /** Passes only the events whose name is selected; an empty selection passes everything. */
 export function eventFilter(selected: readonly string[]): Stage {
 	const wanted = new Set(selected);
-	return {
+	return carryingDroppedGaps({
 		push(delivered, next) {
 			if (wanted.size === 0 || wanted.has(delivered.item.event)) next(delivered);
 		},
-	};
+	});
 }
