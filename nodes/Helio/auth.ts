@@ -128,9 +128,7 @@ export async function helioLogin(httpRequest: HttpRequest, credentials: HelioCre
 		);
 	} catch (error) {
 		if (error instanceof RequestCancelledError) cancelled = error;
-		else
-			unreachable =
-				error instanceof ResponseLimitError ? error.message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+		else unreachable = error instanceof ResponseLimitError ? error.message : networkFailure(error as NodeJS.ErrnoException);
 	}
 	// Thrown outside the catch: there is no node here (a credential's preAuthentication, the
 	// trigger's login) to build a NodeApiError; callers turn it into one.
@@ -247,4 +245,16 @@ function asStreamFailure(error: unknown, redactor: Redactor): unknown {
 	if (!(error instanceof HelioLoginError)) return error;
 	const kind = error.kind === 'unavailable' ? 'unreachable' : 'auth';
 	return new StreamFailure(kind, redactor.text(error.message), { httpStatus: error.details.httpStatus, venueCode: error.details.type });
+}
+
+/**
+ * What went wrong on the way to the host: the code, with Node's words where they say more (a TLS
+ * handshake cut short reads only ECONNRESET by its code). The login URL carries no secret.
+ */
+function networkFailure(error: NodeJS.ErrnoException): string {
+	const { code, message } = error;
+	if (!code) return message;
+	return message && message !== code && !message.startsWith(`${code} `) && /TLS|SSL|certificate/i.test(message)
+		? `${code}: ${message}`
+		: code;
 }
