@@ -126,9 +126,8 @@ describeFaultMatrix(helio, {
 			error: /^Cannot reach Helio: cannot reach the Helio trader host http:\/\/fault-matrix\.invalid:\d+\/helio \((ENOTFOUND|EAI_AGAIN)\)/,
 		},
 		{
-			// Found by this matrix, not one of issue 10's sections: the login keeps only the error's
-			// code, so a TLS failure reads "(ECONNRESET)" and never says TLS (nodes/Helio/auth.ts,
-			// helioLogin: `error.code ?? error.message`). Passes once the message names TLS.
+			// Found by this matrix: the login used to keep only the error's code, so a TLS failure
+			// read "(ECONNRESET)" and never said TLS.
 			fault: "TLS failure: https:// to the simulator's plain HTTP port",
 			endpoint: 'tls',
 			error: /^Cannot reach Helio: cannot reach the Helio trader host https:\/\/127\.0\.0\.1:\d+\/helio \(.*TLS.*\)/,
