@@ -2,6 +2,7 @@
  * Fault switches any venue can use. The venue decides what each switch means for its own
  * transports; this module only keeps the state.
  */
+import type { Clock } from './clock';
 
 /** Reject, delay, hold or misshape the next `times` REST calls that match. */
 export interface RestFaultRule {
@@ -106,6 +107,23 @@ export class ConnectionFaultSwitches {
 	silenced = false;
 	/** Every authentication attempt fails. */
 	authRejected = false;
+	/** Every authentication fails until this time on the venue's clock (`faults.refuseAuth(durationMs)`). */
+	authRefusedUntil = 0;
+}
+
+/**
+ * `faults.refuseAuth(durationMs)`: the venue turns every credential away for a while, then
+ * accepts them again by itself, as during an outage of its auth service or a key suspended for a
+ * moment. An expiry time rather than a timer, so it follows a manual clock too.
+ */
+export function refuseAuthFor(switches: Pick<ConnectionFaultSwitches, 'authRefusedUntil'>, clock: Clock, durationMs: number): void {
+	if (!Number.isFinite(durationMs) || durationMs < 0) throw new Error('refuseAuth: durationMs must be a number ≥ 0');
+	switches.authRefusedUntil = clock.now() + durationMs;
+}
+
+/** Whether `refuseAuth` is refusing now. */
+export function refusingAuth(switches: Pick<ConnectionFaultSwitches, 'authRefusedUntil'>, clock: Clock): boolean {
+	return clock.now() < switches.authRefusedUntil;
 }
 
 /** Which persistent transports a fault targets. */

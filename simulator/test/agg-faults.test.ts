@@ -131,6 +131,48 @@ describe('agg.market faults', () => {
 	});
 
 	describe('on a manual clock', () => {
+		it('refuseAuth(ms) turns authenticate, a token in the URL, refresh and user calls away for that long, then accepts again', async () => {
+			const clock = new ManualClock();
+			sim = await startSimulator({ agg: { clock, heartbeatIntervalMs: 10_000 } });
+			const open = await connect(sim.agg.accessToken);
+			const refresh = () =>
+				fetch(`${sim.agg.restUrl}/auth/refresh`, {
+					method: 'POST',
+					headers: { 'x-app-id': sim.agg.appId, 'Content-Type': 'application/json' },
+					body: JSON.stringify({ refreshToken: sim.agg.refreshToken }),
+				});
+			const balances = () =>
+				fetch(`${sim.agg.restUrl}/execution/balances`, {
+					headers: { 'x-app-id': sim.agg.appId, Authorization: `Bearer ${sim.agg.accessToken}` },
+				});
+			sim.agg.faults.refuseAuth(5000);
+			expect(sim.agg.faults.refusingAuth).toBe(true);
+
+			const client = await connect();
+			const refusedEvent = sim.agg.waitFor('ws:auth-refused');
+			client.send({ action: 'authenticate', token: sim.agg.accessToken });
+			expect(await client.next('error')).toEqual({ type: 'error', message: 'Authentication refused' });
+			expect(await client.closed).toEqual({ code: 4001, reason: 'authentication refused' });
+			await refusedEvent;
+			const inUrl = await connect(sim.agg.accessToken);
+			expect(inUrl.inbox.all[0]).toMatchObject({ type: 'connected', userId: null });
+			expect((await inUrl.closed).code).toBe(4001);
+			const refusedRefresh = await refresh();
+			expect(refusedRefresh.status).toBe(401);
+			expect(await refusedRefresh.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'Authentication refused' } });
+			expect((await balances()).status).toBe(401);
+			await barrier(open);
+
+			clock.advance(5000);
+			expect(sim.agg.faults.refusingAuth).toBe(false);
+			expect((await balances()).status).toBe(200);
+			const again = await connect();
+			again.send({ action: 'authenticate', token: sim.agg.accessToken });
+			await again.next('authenticated');
+			// The refresh token was not spent by the refused call.
+			expect((await refresh()).status).toBe(200);
+		});
+
 		it('a socket closes 4001 when its token expires, unless re-authenticated with a newer one', async () => {
 			const clock = new ManualClock();
 			sim = await startSimulator({ agg: { clock, tokenTtlSeconds: 60, heartbeatIntervalMs: 10_000 } });

@@ -218,6 +218,27 @@ describe('Helio faults', () => {
 			sim = await startSimulator({ helio: { clock, pingIntervalMs: 1000 } });
 		});
 
+		it('refuseAuth(ms) answers every login 401 for that long, then logs in again; open sockets and issued tokens stay', async () => {
+			const { body } = await login();
+			const client = await connect(body.access_token);
+			await subscribeQuotes(client);
+			sim.helio.faults.refuseAuth(3000);
+			expect(sim.helio.faults.refusingAuth).toBe(true);
+			const seen = sim.helio.waitFor('login');
+			const refused = await login();
+			expect(refused.status).toBe(401);
+			expect(refused.body.error.type).toBe('invalid_credentials');
+			expect(await seen).toMatchObject({ ok: false, reason: 'refuseAuth fault' });
+			expect((await call('GET', '/api/v1/accounts/acc-1001/positions', { token: body.access_token })).status).toBe(200);
+			await barrier(client);
+			clock.advance(3000);
+			expect(sim.helio.faults.refusingAuth).toBe(false);
+			expect((await login()).status).toBe(200);
+			sim.helio.faults.refuseAuth(3000);
+			sim.helio.faults.reset();
+			expect((await login()).status).toBe(200);
+		});
+
 		it('a silenced server sends no pings and drops nobody; afterwards liveness starts afresh', async () => {
 			const mute = await WsClient.connect(`${sim.helio.wsUrl}?token=${sim.helio.issueToken().access_token}`, { autoPong: false });
 			clients.push(mute);

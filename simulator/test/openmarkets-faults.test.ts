@@ -93,6 +93,26 @@ describe('OpenMarkets faults', () => {
 		await connect();
 	});
 
+	it('refuseAuth(ms) refuses the key on upgrade and REST for that long, then accepts it again; open sockets stay', async () => {
+		const open = await connect();
+		sim.openmarkets.faults.refuseAuth(4000);
+		expect(sim.openmarkets.faults.refusingAuth).toBe(true);
+		const rejected = sim.openmarkets.waitFor('ws:rejected');
+		await expect(WsClient.connect(`${sim.openmarkets.streamUrl}?api_key=${sim.openmarkets.apiKey}`)).rejects.toThrow(
+			'upgrade refused: 401',
+		);
+		expect((await rejected).status).toBe(401);
+		expect((await getJson(sim, '/leagues')).status).toBe(401);
+		await barrier(open);
+		clock.advance(4000);
+		expect(sim.openmarkets.faults.refusingAuth).toBe(false);
+		expect((await getJson(sim, '/leagues')).status).toBe(200);
+		await connect();
+		sim.openmarkets.faults.refuseAuth(4000);
+		sim.openmarkets.faults.reset();
+		expect(sim.openmarkets.faults.refusingAuth).toBe(false);
+	});
+
 	it('sends malformed frames, errors and any raw frame to every open socket', async () => {
 		const [a, b] = [await connect(), await connect()];
 		expect(sim.openmarkets.faults.sendMalformed('invalid-json')).toBe(2);

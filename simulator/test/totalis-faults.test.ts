@@ -1,4 +1,4 @@
-import { startSimulator, type VenueSimulator } from '../src';
+import { ManualClock, startSimulator, type VenueSimulator } from '../src';
 import { request } from 'node:http';
 import { SseClient, WsClient, rest, submitQuote } from './helpers';
 
@@ -114,6 +114,36 @@ describe('Totalis faults', () => {
 		await client.closed;
 		sim.totalis.faults.rejectAuth(false);
 		await connect();
+	});
+
+	it('refuseAuth(ms) refuses WebSocket auth, the SSE stream and REST for that long, then accepts again; open sockets stay', async () => {
+		const clock = new ManualClock();
+		await sim.close();
+		sim = await startSimulator({ totalis: { clock, seed: 3 } });
+		const open = await connect();
+		sim.totalis.faults.refuseAuth(5000);
+		expect(sim.totalis.faults.refusingAuth).toBe(true);
+
+		const client = await WsClient.connect(sim.totalis.wsUrl);
+		clients.push(client);
+		const seen = sim.totalis.waitFor('ws:auth');
+		client.send({ type: 'auth', api_key: sim.totalis.apiKey });
+		expect(await client.next()).toEqual({ type: 'auth:error', message: 'Invalid API key' });
+		expect(await seen).toMatchObject({ ok: false, reason: 'refuseAuth fault' });
+		await client.closed;
+		const stream = await SseClient.open(sim.totalis.sseUrl, { 'X-API-Key': sim.totalis.apiKey });
+		streams.push(stream);
+		expect(stream.response.statusCode).toBe(401);
+		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(401);
+		await open.barrier();
+
+		clock.advance(4999);
+		expect(sim.totalis.faults.refusingAuth).toBe(true);
+		clock.advance(1);
+		expect(sim.totalis.faults.refusingAuth).toBe(false);
+		await (await connect()).barrier();
+		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
+		await openStream();
 	});
 
 	it('sendMalformed("invalid-json") sends a frame that does not parse', async () => {
@@ -338,11 +368,13 @@ describe('Totalis faults', () => {
 	it('reset() switches every fault off', async () => {
 		sim.totalis.faults.silence(true);
 		sim.totalis.faults.rejectAuth(true);
+		sim.totalis.faults.refuseAuth(60_000);
 		sim.totalis.faults.failRest({ status: 500, times: 3 });
 		sim.totalis.faults.holdHeartbeats(10_000);
 		sim.totalis.faults.reset();
 		expect(sim.totalis.faults.silenced).toBe(false);
 		expect(sim.totalis.faults.authRejected).toBe(false);
+		expect(sim.totalis.faults.refusingAuth).toBe(false);
 		expect(sim.totalis.faults.pendingRestFaults()).toBe(0);
 		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
 		const client = await connect();

@@ -1,6 +1,9 @@
 /** Faults on demand for the simulated agg.market, built on the shared switches of ../faults. */
+import type { Clock } from '../clock';
 import {
 	OVERSIZED_FRAME_BYTES,
+	refuseAuthFor,
+	refusingAuth,
 	type ConnectionFaultSwitches,
 	type RestFaultQueue,
 	type RestFaultRule,
@@ -20,6 +23,7 @@ export interface AggFaultDeps {
 	restFaults: RestFaultQueue;
 	/** The token refresh endpoint, for holdRefresh(). */
 	refreshPath: string;
+	clock: Clock;
 }
 
 export class AggFaults {
@@ -39,6 +43,21 @@ export class AggFaults {
 	/** Sockets stay open but the server sends nothing (no acks, events, heartbeats); what is produced meanwhile is lost. */
 	silence(on = true): void {
 		this.deps.switches.silenced = on;
+	}
+
+	/**
+	 * Every user authentication is refused for `durationMs`, then accepted again by itself:
+	 * `authenticate` (or a token in the URL) is answered `error "Authentication refused"` and the
+	 * socket closed 4001; the refresh call and user REST calls answer 401. Tokens stay valid, and
+	 * open sockets are left alone (drop them, or expire the tokens, to make clients authenticate
+	 * again).
+	 */
+	refuseAuth(durationMs: number): void {
+		refuseAuthFor(this.deps.switches, this.deps.clock, durationMs);
+	}
+
+	get refusingAuth(): boolean {
+		return refusingAuth(this.deps.switches, this.deps.clock);
 	}
 
 	get silenced(): boolean {
@@ -87,6 +106,7 @@ export class AggFaults {
 	/** Switches silence off and forgets pending REST faults (expired tokens stay expired). */
 	reset(): void {
 		this.silence(false);
+		this.deps.switches.authRefusedUntil = 0;
 		this.deps.restFaults.clear();
 	}
 }

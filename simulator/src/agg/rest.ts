@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Clock, TimerGroup } from '../clock';
-import type { RestFaultQueue, RestFaultRule } from '../faults';
+import { refusingAuth, type ConnectionFaultSwitches, type RestFaultQueue, type RestFaultRule } from '../faults';
 import { parseJsonObject, readBody, sendJson } from '../http';
 import type { Random } from '../random';
 import { runRestCall } from '../restCall';
@@ -27,6 +27,8 @@ export interface AggRestDeps {
 	ledger: Ledger;
 	books: OrderBooks;
 	restFaults: RestFaultQueue;
+	/** faults.refuseAuth: refresh and user calls are refused for a while. */
+	switches: ConnectionFaultSwitches;
 	events: TypedEvents<AggSimEvents>;
 	timers: TimerGroup;
 	clock: Clock;
@@ -94,6 +96,8 @@ export class AggRest {
 			const appId = header(req, 'x-app-id');
 			if (!appId) throw new AggError('UNAUTHORIZED', 'Missing x-app-id header');
 			if (appId !== this.deps.appId) throw new AggError('UNAUTHORIZED', `Unknown app: ${appId}`);
+			// Refused before reading the refresh token, which stays good for when the refusal ends.
+			if (refusingAuth(this.deps.switches, this.deps.clock)) throw new AggError('UNAUTHORIZED', 'Authentication refused');
 			if (method === 'POST' && path === this.deps.refreshPath) {
 				const body = await this.readJson(req);
 				return body === undefined ? undefined : { status: 200, body: this.refresh(body, noteUser) };

@@ -6,6 +6,8 @@ export interface AggSimEvents {
 	'ws:connection': { connectionId: number; appId: string; userId: string | null; origin: string | undefined };
 	/** `authenticate` accepted (or a valid `?token=` at connect). */
 	'ws:authenticated': { connectionId: number; userId: string };
+	/** An authentication turned away by faults.refuseAuth (the socket is then closed 4001). */
+	'ws:auth-refused': { connectionId: number };
 	'ws:close': { connectionId: number; code: number; reason: string };
 	/** A client→server frame; `message` is the parsed JSON, undefined when it did not parse. */
 	'ws:message': { connectionId: number; message: unknown; raw: string };

@@ -115,6 +115,7 @@ export class AggSimulator implements VenueMount {
 			ledger,
 			books: this.books,
 			restFaults,
+			switches,
 			events: this.events,
 			timers: this.timers,
 			clock: this.clock,
@@ -147,6 +148,7 @@ export class AggSimulator implements VenueMount {
 			switches,
 			restFaults,
 			refreshPath: resolved.refreshPath,
+			clock: this.clock,
 		});
 	}
 

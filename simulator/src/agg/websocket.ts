@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { Clock, TimerGroup, TimerHandle } from '../clock';
-import type { ConnectionFaultSwitches } from '../faults';
+import { refusingAuth, type ConnectionFaultSwitches } from '../faults';
 import type { TypedEvents } from '../typedEvents';
 import { describeZodError } from '../validation';
 import { SocketSet, createWebSocketServer, readClientFrame, sendUnlessSilenced } from '../wsConnections';
@@ -127,12 +127,21 @@ export class AggWebSocket {
 		ws.on('message', (raw: WebSocket.RawData, isBinary: boolean) => this.onMessage(connection, raw, isBinary));
 
 		const token = new URL(req.url ?? '/', 'http://simulator').searchParams.get('token');
+		const refusing = token !== null && refusingAuth(this.deps.switches, this.deps.clock);
 		const check = this.deps.sessions.check(token);
-		if (check.ok) connection.userId = check.session.userId;
+		if (check.ok && !refusing) connection.userId = check.session.userId;
 		events.emit('ws:connection', { connectionId: connection.id, appId, userId: connection.userId, origin });
 		this.send(connection, { type: 'connected', appId, userId: connection.userId });
-		if (check.ok) this.authenticated(connection, check.session, false);
+		if (refusing) this.refuseAuthentication(connection);
+		else if (check.ok) this.authenticated(connection, check.session, false);
 		else if (token) this.refuseToken(connection, check.reason);
+	}
+
+	/** faults.refuseAuth: any token is turned away as if revoked: an error, then a 4001 close. */
+	private refuseAuthentication(connection: Connection): void {
+		this.deps.events.emit('ws:auth-refused', { connectionId: connection.id });
+		this.sendError(connection, 'Authentication refused');
+		connection.ws.close(TOKEN_EXPIRED_CLOSE, 'authentication refused');
 	}
 
 	private authenticated(connection: Connection, session: AccessSession, answer: boolean): void {
@@ -173,6 +182,7 @@ export class AggWebSocket {
 	private dispatch(connection: Connection, message: ClientMessage): void {
 		switch (message.action) {
 			case 'authenticate': {
+				if (refusingAuth(this.deps.switches, this.deps.clock)) return this.refuseAuthentication(connection);
 				const check = this.deps.sessions.check(message.token);
 				return check.ok ? this.authenticated(connection, check.session, true) : this.refuseToken(connection, check.reason);
 			}

@@ -1,6 +1,9 @@
 /** Faults on demand for the simulated Helio, built on the shared switches of ../faults. */
+import type { Clock } from '../clock';
 import {
 	OVERSIZED_FRAME_BYTES,
+	refuseAuthFor,
+	refusingAuth,
 	type ConnectionFaultSwitches,
 	type RestFaultQueue,
 	type RestFaultRule,
@@ -16,6 +19,7 @@ export interface HelioFaultDeps {
 	sessions: SessionStore;
 	switches: ConnectionFaultSwitches;
 	restFaults: RestFaultQueue;
+	clock: Clock;
 }
 
 export class HelioFaults {
@@ -47,6 +51,19 @@ export class HelioFaults {
 	/** Every login answers 401 invalid_credentials. */
 	rejectLogin(on = true): void {
 		this.deps.switches.authRejected = on;
+	}
+
+	/**
+	 * Every login answers 401 invalid_credentials for `durationMs`, then logins work again by
+	 * themselves. Tokens already issued and open sockets are left alone (drop the sockets, or
+	 * expire the tokens, to make clients log in again).
+	 */
+	refuseAuth(durationMs: number): void {
+		refuseAuthFor(this.deps.switches, this.deps.clock, durationMs);
+	}
+
+	get refusingAuth(): boolean {
+		return refusingAuth(this.deps.switches, this.deps.clock);
 	}
 
 	get silenced(): boolean {
@@ -95,6 +112,7 @@ export class HelioFaults {
 	reset(): void {
 		this.silence(false);
 		this.rejectLogin(false);
+		this.deps.switches.authRefusedUntil = 0;
 		this.deps.restFaults.clear();
 	}
 }

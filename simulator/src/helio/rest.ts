@@ -4,8 +4,8 @@
  * body and validation (400), then the operation.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TimerGroup } from '../clock';
-import type { ConnectionFaultSwitches, RestFaultQueue, RestFaultRule } from '../faults';
+import type { Clock, TimerGroup } from '../clock';
+import { refusingAuth, type ConnectionFaultSwitches, type RestFaultQueue, type RestFaultRule } from '../faults';
 import { parseJsonObject, readBody, sendJson } from '../http';
 import { runRestCall } from '../restCall';
 import type { TypedEvents } from '../typedEvents';
@@ -26,6 +26,7 @@ export interface HelioRestDeps {
 	restFaults: RestFaultQueue;
 	events: TypedEvents<HelioSimEvents>;
 	timers: TimerGroup;
+	clock: Clock;
 	maxBodyBytes: number;
 }
 
@@ -108,10 +109,11 @@ export class HelioRest {
 			throw validationError(field, message);
 		}
 		const { email, password } = parsed.data;
-		const { sessions, switches, events } = this.deps;
-		const user = switches.authRejected ? undefined : sessions.authenticate(email, password);
+		const { sessions, switches, events, clock } = this.deps;
+		const fault = switches.authRejected ? 'rejectLogin fault' : refusingAuth(switches, clock) ? 'refuseAuth fault' : undefined;
+		const user = fault ? undefined : sessions.authenticate(email, password);
 		if (!user) {
-			events.emit('login', { ok: false, email, reason: switches.authRejected ? 'rejectLogin fault' : 'invalid_credentials' });
+			events.emit('login', { ok: false, email, reason: fault ?? 'invalid_credentials' });
 			throw new HelioError('invalid_credentials', 'Invalid email or password');
 		}
 		noteEmail(user.email);

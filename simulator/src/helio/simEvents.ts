@@ -16,7 +16,7 @@ export interface HelioSubscription {
 
 export interface HelioSimEvents {
 	/** A login attempt; `reason` says why it failed. */
-	login: { ok: boolean; email: string; reason?: 'invalid_credentials' | 'rejectLogin fault' };
+	login: { ok: boolean; email: string; reason?: 'invalid_credentials' | 'rejectLogin fault' | 'refuseAuth fault' };
 	/** `ok` false: the token was missing, unknown or expired, and the socket is being closed 1008. */
 	'ws:connection': { connectionId: number; remoteAddress: string | undefined; ok: boolean; email?: string };
 	'ws:close': { connectionId: number; code: number; reason: string };

@@ -101,10 +101,11 @@ export class HelioSimulator implements VenueMount {
 			restFaults,
 			events: this.events,
 			timers: this.timers,
+			clock: this.clock,
 			maxBodyBytes: resolved.maxBodyBytes,
 		});
 		this.liveMarket = new HelioLiveMarket(this.market, this.clock, resolved.quoteIntervalMs);
-		this.faults = new HelioFaults({ websocket: this.websocket, sessions: this.sessions, switches, restFaults });
+		this.faults = new HelioFaults({ websocket: this.websocket, sessions: this.sessions, switches, restFaults, clock: this.clock });
 		this.wireMarket();
 	}
 

@@ -62,6 +62,18 @@ export class OpenMarketsFaults {
 		this.deps.keys.restore();
 	}
 
+	/**
+	 * The key is refused for `durationMs`, then accepted again by itself: upgrades answer HTTP 401,
+	 * REST calls 401. Open sockets are left alone (drop them to make clients connect again).
+	 */
+	refuseAuth(durationMs: number): void {
+		this.deps.keys.refuseFor(durationMs);
+	}
+
+	get refusingAuth(): boolean {
+		return this.deps.keys.refusing;
+	}
+
 	/** A bad frame to every open socket: broken JSON, a liquidity.update with wrongly typed fields, or a ~2 MB frame. */
 	sendMalformed(kind: MalformedKind = 'invalid-json'): number {
 		return this.deps.websocket.broadcastRaw(malformedFrame(kind));

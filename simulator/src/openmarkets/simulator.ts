@@ -72,8 +72,8 @@ export class OpenMarketsSimulator implements VenueMount {
 		this.books = new LiquidityBooks(stream(0xb00c));
 		this.moves = stream(0x30fe);
 
-		const keys = new ApiKeys(resolved.apiKey, this.apiKeyId, this.organizationId);
-		const switches: OpenMarketsSwitches = { silenced: false, authRejected: false, skipPongs: false };
+		const keys = new ApiKeys(resolved.apiKey, this.apiKeyId, this.organizationId, this.clock);
+		const switches: OpenMarketsSwitches = { silenced: false, authRejected: false, authRefusedUntil: 0, skipPongs: false };
 		const restFaults = new RestFaultQueue();
 		this.websocket = new OpenMarketsWebSocket({
 			keys,

@@ -1,6 +1,9 @@
 /** Faults on demand for the simulated Totalis, built on the shared switches of ../faults. */
+import type { Clock } from '../clock';
 import {
 	OVERSIZED_FRAME_BYTES,
+	refuseAuthFor,
+	refusingAuth,
 	type ConnectionFaultSwitches,
 	type FaultTransport,
 	type RestFaultQueue,
@@ -24,6 +27,7 @@ export interface TotalisFaultDeps {
 	switches: ConnectionFaultSwitches;
 	restFaults: RestFaultQueue;
 	heartbeatHold: HeartbeatHold;
+	clock: Clock;
 }
 
 export class TotalisFaults {
@@ -45,6 +49,19 @@ export class TotalisFaults {
 	/** Every WebSocket auth is answered auth:error (then the socket is closed). */
 	rejectAuth(on = true): void {
 		this.deps.switches.authRejected = on;
+	}
+
+	/**
+	 * Every key is refused for `durationMs`, then accepted again by itself: WebSocket auth is
+	 * answered `auth:error` (then the socket is closed), the SSE stream and REST calls 401.
+	 * Open connections are left alone (drop them to make clients authenticate again).
+	 */
+	refuseAuth(durationMs: number): void {
+		refuseAuthFor(this.deps.switches, this.deps.clock, durationMs);
+	}
+
+	get refusingAuth(): boolean {
+		return refusingAuth(this.deps.switches, this.deps.clock);
 	}
 
 	get silenced(): boolean {
@@ -125,6 +142,7 @@ export class TotalisFaults {
 	reset(): void {
 		this.deps.switches.silenced = false;
 		this.deps.switches.authRejected = false;
+		this.deps.switches.authRefusedUntil = 0;
 		this.deps.restFaults.clear();
 		this.deps.heartbeatHold.ms = 0;
 	}

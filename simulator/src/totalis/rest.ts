@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Clock, TimerGroup } from '../clock';
-import type { RestFaultQueue, RestFaultRule } from '../faults';
+import { refusingAuth, type ConnectionFaultSwitches, type RestFaultQueue, type RestFaultRule } from '../faults';
 import { parseJsonObject, pathOf, presentedApiKey, readBody, sendEmpty, sendJson } from '../http';
 import { rateLimitHeaders, type FixedWindowRateLimiter } from '../rateLimit';
 import { runRestCall } from '../restCall';
@@ -34,6 +34,8 @@ export interface RestApiDeps {
 	timers: TimerGroup;
 	clock: Clock;
 	sse: SseGateway;
+	/** faults.refuseAuth: every key is refused for a while. */
+	switches: ConnectionFaultSwitches;
 	maxBodyBytes: number;
 	onHeartbeat(identity: Identity): void;
 	/** How long heartbeat answers are held (faults.holdHeartbeats); read on every heartbeat. */
@@ -96,7 +98,7 @@ export class RestApi {
 		noteIdentity: (identity: Identity) => void,
 	): Promise<void> {
 		const { identities, limiter, rateLimits, clock, maxBodyBytes } = this.deps;
-		const identity = identities.byKey(presentedApiKey(req));
+		const identity = refusingAuth(this.deps.switches, clock) ? undefined : identities.byKey(presentedApiKey(req));
 		if (identity) noteIdentity(identity);
 
 		const decision = identity

@@ -108,6 +108,7 @@ export class TotalisSimulator implements VenueMount {
 			timers: this.timers,
 			clock: this.clock,
 			sse: this.sse,
+			switches,
 			maxBodyBytes: this.options.maxBodyBytes,
 			heartbeatHold,
 			onHeartbeat: (identity) => {
@@ -116,7 +117,14 @@ export class TotalisSimulator implements VenueMount {
 				this.events.emit('heartbeat', { mmId: identity.mmId, at: new Date(now).toISOString() });
 			},
 		});
-		this.faults = new TotalisFaults({ websocket: this.websocket, sse: this.sse, switches, restFaults, heartbeatHold });
+		this.faults = new TotalisFaults({
+			websocket: this.websocket,
+			sse: this.sse,
+			switches,
+			restFaults,
+			heartbeatHold,
+			clock: this.clock,
+		});
 
 		this.market.events.on('venue-event', ({ channels, type, data }) => this.deliver(channels, type, data));
 		this.market.events.on('book-event', ({ event, data }) => {

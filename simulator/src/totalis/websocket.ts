@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { Clock, TimerGroup, TimerHandle } from '../clock';
-import type { ConnectionFaultSwitches } from '../faults';
+import { refusingAuth, type ConnectionFaultSwitches } from '../faults';
 import type { TypedEvents } from '../typedEvents';
 import {
 	POLICY_VIOLATION,
@@ -154,14 +154,15 @@ export class WebSocketGateway {
 	}
 
 	private authenticate(connection: Connection, apiKey: string): void {
-		const { events, identities, switches, timers } = this.deps;
+		const { events, identities, switches, timers, clock } = this.deps;
 		if (connection.identity) return this.sendError(connection, 'Already authenticated');
-		const identity = switches.authRejected ? undefined : identities.byKey(apiKey);
+		const fault = switches.authRejected ? 'rejectAuth fault' : refusingAuth(switches, clock) ? 'refuseAuth fault' : undefined;
+		const identity = fault ? undefined : identities.byKey(apiKey);
 		if (!identity) {
 			events.emit('ws:auth', {
 				connectionId: connection.id,
 				ok: false,
-				reason: switches.authRejected ? 'rejectAuth fault' : 'unknown key',
+				reason: fault ?? 'unknown key',
 			});
 			this.sendJson(connection, { type: 'auth:error', message: 'Invalid API key' });
 			connection.ws.close(POLICY_VIOLATION, 'Invalid API key');
