@@ -47,6 +47,30 @@ export function toNodeError(ctx: NodeOwner, venueName: string, error: unknown): 
 }
 
 /**
+ * A refusal after the trigger started, for a failed execution: what the venue refused, and that
+ * the trigger stays active and keeps trying (it is never deactivated for it).
+ */
+export function refusalError(
+	ctx: NodeOwner,
+	venueName: string,
+	failure: StreamFailure,
+	state: { attempts: number; sinceMs: number; retryInMs: number; refusedSinceReport: number },
+): NodeOperationError {
+	const credentials = failure.kind === 'auth';
+	const what = credentials ? 'the credentials' : 'the subscription';
+	const retryIn = Math.max(1, Math.round(state.retryInMs / 1000));
+	const since = new Date(state.sinceMs).toISOString();
+	const fix = credentials
+		? 'Each attempt reads the credential again: correct it in n8n and the next attempt uses it, without re-activating the workflow.'
+		: 'If the node parameters are wrong, correct them and activate the workflow again.';
+	return operationError(
+		ctx,
+		`${venueName} refused ${what}: ${failure.message}. The trigger stays active and tries again in ${retryIn} s`,
+		`Refused since ${since} (${state.attempts} attempt(s) in a row; ${state.refusedSinceReport} since the last report). Attempts go on, less and less often. ${fix} The first item after ${venueName} accepts again carries a gap whose reasons say how long it refused.`,
+	);
+}
+
+/**
  * A NodeOperationError that keeps our message: n8n would otherwise replace any message that
  * mentions a system error code (ECONNREFUSED…) with a generic sentence, losing the host and cause.
  */

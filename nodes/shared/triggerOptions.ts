@@ -1,7 +1,7 @@
 import type { INodeProperties, ITriggerFunctions } from 'n8n-workflow';
 
 import type { DeliveryOptions } from './delivery/delivery';
-import type { StreamTiming } from './engine/StreamEngine';
+import { DEFAULT_REFUSAL_REPORT_INTERVAL_MS, DEFAULT_REFUSAL_RETRY, type StreamTiming } from './engine/StreamEngine';
 import { TriggerParameters } from './triggerParameters';
 
 /**
@@ -87,6 +87,32 @@ export function streamOptionProperties(defaults: { heartbeatIntervalMs: number; 
 			default: 30000,
 			description: 'Reconnect delays grow exponentially with random jitter up to this cap',
 		},
+		{
+			displayName: 'Retry After Refusal (Ms)',
+			name: 'refusalRetryDelayMs',
+			type: 'number',
+			typeOptions: { minValue: 50 },
+			default: DEFAULT_REFUSAL_RETRY.initialDelayMs,
+			description:
+				'When the venue refuses the credentials or a subscription after the trigger started, the trigger stays active and tries again after this long, reading the credential again first; the wait doubles up to Retry After Refusal Max Delay (Ms)',
+		},
+		{
+			displayName: 'Retry After Refusal Max Delay (Ms)',
+			name: 'refusalRetryMaxDelayMs',
+			type: 'number',
+			typeOptions: { minValue: 50 },
+			default: DEFAULT_REFUSAL_RETRY.maxDelayMs,
+			description: 'The longest wait between two attempts while the venue refuses',
+		},
+		{
+			displayName: 'Refusal Report Interval (Ms)',
+			name: 'refusalReportIntervalMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: DEFAULT_REFUSAL_REPORT_INTERVAL_MS,
+			description:
+				'A refusal after the trigger started is recorded as a failed execution (running the error workflow) at most once per this period',
+		},
 	];
 }
 
@@ -99,6 +125,9 @@ interface StreamOptionValues {
 	silenceTimeoutMs?: number;
 	connectTimeoutMs?: number;
 	reconnectMaxDelayMs?: number;
+	refusalRetryDelayMs?: number;
+	refusalRetryMaxDelayMs?: number;
+	refusalReportIntervalMs?: number;
 }
 
 export function readStreamOptions(
@@ -126,6 +155,13 @@ export function readStreamOptions(
 	const silenceTimeoutMs = atLeast('Dead Connection Timeout (Ms)', values.silenceTimeoutMs, defaults.silenceTimeoutMs, 100);
 	const connectTimeoutMs = atLeast('Connect Timeout (Ms)', values.connectTimeoutMs, 10000, 100);
 	const reconnectMaxDelayMs = atLeast('Reconnect Max Delay (Ms)', values.reconnectMaxDelayMs, 30000);
+	const refusalRetryDelayMs = atLeast('Retry After Refusal (Ms)', values.refusalRetryDelayMs, DEFAULT_REFUSAL_RETRY.initialDelayMs, 50);
+	const refusalRetryMaxDelayMs = atLeast(
+		'Retry After Refusal Max Delay (Ms)',
+		values.refusalRetryMaxDelayMs,
+		Math.max(DEFAULT_REFUSAL_RETRY.maxDelayMs, refusalRetryDelayMs),
+		refusalRetryDelayMs,
+	);
 	return {
 		delivery,
 		timing: {
@@ -138,6 +174,8 @@ export function readStreamOptions(
 				maxDelayMs: reconnectMaxDelayMs,
 				resetAfterMs: Math.max(5 * silenceTimeoutMs, 30000),
 			},
+			refusalRetry: { initialDelayMs: refusalRetryDelayMs, maxDelayMs: refusalRetryMaxDelayMs },
+			refusalReportIntervalMs: atLeast('Refusal Report Interval (Ms)', values.refusalReportIntervalMs, DEFAULT_REFUSAL_REPORT_INTERVAL_MS),
 		},
 	};
 }

@@ -155,7 +155,7 @@ describe('collectStream', () => {
 		const running = collectStream(options(second));
 		await second.up();
 		second.push(item('update'));
-		second.hooks.onFatal(refused);
+		second.hooks.onFatal!(refused);
 		await expect(running).rejects.toBe(refused);
 		expect(second.stops).toBe(1);
 	});

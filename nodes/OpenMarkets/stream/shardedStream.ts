@@ -139,16 +139,21 @@ export class ShardedStream implements StreamRunner {
 	}
 
 	/**
-	 * A connection added at a refresh that could not open: a refused key is the trigger's end;
-	 * anything else (the venue down, its connection limit reached) gives its contests back, for
-	 * the next refresh to place again.
+	 * A connection added at a refresh that could not open gives its contests back, for the next
+	 * refresh to place again. A refused key is reported as the engines report a refusal after
+	 * start (a trigger stays active), or ends a stream that has no such report (an action's).
 	 */
 	private dropShard(shard: Shard, error: unknown): void {
 		const index = this.shards.indexOf(shard);
 		if (index >= 0) this.shards.splice(index, 1);
 		if (error instanceof StreamFailure && error.permanent) {
-			this.options.hooks.onFatal(error);
-			return;
+			const { onRefused, onFatal } = this.options.hooks;
+			if (!onRefused) {
+				onFatal?.(error);
+				return;
+			}
+			const retryInMs = this.options.selection.kind === 'rule' ? this.options.selection.refreshMs : 0;
+			onRefused(error, { attempts: 1, sinceMs: Date.now(), retryInMs });
 		}
 		this.options.hooks.logger.warn(
 			`OpenMarkets: an added connection did not open (${(error as Error).message}); its ${shard.protocol.contestIds.length} contest(s) wait for the next refresh`,

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 
 import { NodeOperationError, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
-import type { EngineLogger } from '../engine/StreamEngine';
+import { DEFAULT_REFUSAL_REPORT_INTERVAL_MS, type EngineLogger, type RefusalState } from '../engine/StreamEngine';
 import type { StreamFailure } from '../engine/errors';
-import { operationError, toNodeError, triggerCloseError } from '../errors';
+import { operationError, refusalError, toNodeError, triggerCloseError } from '../errors';
 import type { StreamItem } from '../items';
 import { redactingLogger } from '../logging';
 import type { Redactor } from '../redact';
@@ -18,7 +18,10 @@ export interface EngineHooks {
 	logger: EngineLogger;
 	onEvent: Parameters<typeof chainStages>[1];
 	onBadFrame: (report: { reason: string; excerpt: string; total: number }) => void;
-	onFatal: (failure: StreamFailure) => void;
+	/** A permanent failure after start stops the stream (an action node's: the run ends with it). */
+	onFatal?: (failure: StreamFailure) => void;
+	/** A permanent failure after start is retried slowly and reported here (a trigger's: it stays active). */
+	onRefused?: (failure: StreamFailure, state: RefusalState) => void;
 }
 
 /** What the host runs: one StreamEngine, or several behind one face (a stream sharded over connections). */
@@ -45,6 +48,8 @@ export interface StreamTriggerSetup {
 	createEngine(hooks: EngineHooks): StreamRunner;
 	/** What runs beside the stream (started after it, stopped with it). */
 	createCompanions?(hooks: EngineHooks): Companion[];
+	/** A refusal after start is recorded as a failed execution at most once per this period (default 10 min). */
+	refusalReportIntervalMs?: number;
 }
 
 /**
@@ -54,7 +59,10 @@ export interface StreamTriggerSetup {
  * - manual runs ("Execute step"): connect inside `manualTriggerFunction`, deliver the first
  *   event or batch, then stay quiet until n8n closes us;
  * - `this.emit` is looked up at event time, because n8n replaces it for manual runs;
- * - transient drops are healed by the engine; only a permanent failure reaches `emitError`;
+ * - transient drops are healed by the engine. Nothing calls `emitError` once started: n8n 2.41
+ *   deactivates and re-activates the trigger for it, leaving two live copies. A refusal after
+ *   start (credentials or a subscription) is retried slowly by the engine, which reads the
+ *   credential again each time, and recorded as a failed execution (throttled);
  * - a bad frame becomes a failed execution (throttled) where the host supports it;
  * - closing is idempotent and prompt in every state: it aborts a start in flight (connecting,
  *   handshake, login) instead of waiting for it, and leaves nothing running; a step that fails is
@@ -67,9 +75,11 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	const logger = redactingLogger(ctx, redactor);
 	let closing = false;
 	let manualDelivered = false;
-	let fatalReported = false;
 	let lastBadFrameReport = 0;
 	let badFramesSinceReport = 0;
+	let lastRefusalReport: number | undefined;
+	let refusalsSinceReport = 0;
+	const refusalReportIntervalMs = setup.refusalReportIntervalMs ?? DEFAULT_REFUSAL_REPORT_INTERVAL_MS;
 
 	const dedupScope = `${ctx.getWorkflow().id ?? ''}:${node.id}`;
 	const emitItems = (items: StreamItem[], deduplicationKey?: string) => {
@@ -104,11 +114,17 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 				}),
 			);
 		},
-		onFatal: (failure) => {
-			if (closing || fatalReported) return;
-			fatalReported = true;
-			void stopCompanions();
-			ctx.emitError(toNodeError(ctx, venueName, failure));
+		onRefused: (failure, state) => {
+			if (closing) return;
+			refusalsSinceReport++;
+			// Without saveFailedExecution (older n8n), the engine's log line is all there is.
+			if (typeof ctx.saveFailedExecution !== 'function') return;
+			const now = Date.now();
+			if (lastRefusalReport !== undefined && now - lastRefusalReport < refusalReportIntervalMs) return;
+			lastRefusalReport = now;
+			const count = refusalsSinceReport;
+			refusalsSinceReport = 0;
+			ctx.saveFailedExecution(refusalError(ctx, venueName, failure, { ...state, refusedSinceReport: count }));
 		},
 	};
 	const engine = setup.createEngine(hooks);

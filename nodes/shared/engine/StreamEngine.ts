@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Delivered } from '../items';
 import type { Redactor } from '../redact';
-import { Backoff, type BackoffPolicy } from './backoff';
+import { Backoff, RefusalBackoff, type BackoffPolicy, type RefusalRetryPolicy } from './backoff';
 import { describeError, StreamFailure } from './errors';
 import { decodeFrame, frameExcerpt } from './frames';
 import { GapTracker } from './gap';
@@ -20,6 +20,26 @@ export interface StreamTiming {
 	/** No traffic at all for this long means the connection is dead: it is replaced. */
 	silenceTimeoutMs: number;
 	backoff: BackoffPolicy;
+	/** Retries after the venue refused the credentials or a subscription once started (default: 15 s doubling to 5 min). */
+	refusalRetry?: RefusalRetryPolicy;
+	/**
+	 * The trigger host records such a refusal as a failed execution at most once per this period
+	 * (default 10 min). Not used by the engine; kept with the other timings the options set.
+	 */
+	refusalReportIntervalMs?: number;
+}
+
+export const DEFAULT_REFUSAL_RETRY: RefusalRetryPolicy = { initialDelayMs: 15_000, maxDelayMs: 300_000 };
+export const DEFAULT_REFUSAL_REPORT_INTERVAL_MS = 600_000;
+
+/** Where a refusal after start stands, for whoever reports it. */
+export interface RefusalState {
+	/** Refused attempts in a row, this one included. */
+	attempts: number;
+	/** When the venue first refused (epoch ms). */
+	sinceMs: number;
+	/** When the next attempt is made. */
+	retryInMs: number;
 }
 
 export interface EngineLogger {
@@ -49,8 +69,23 @@ export interface StreamEngineOptions {
 	/** Receives every event as an item, in order. Not called after stop(). */
 	onEvent(delivered: Delivered): void;
 	onBadFrame?(report: BadFrameReport): void;
-	/** A permanent failure after a successful start: the engine has stopped. Called at most once. */
+	/**
+	 * A permanent failure after a successful start (credentials or a subscription refused), when
+	 * there is no `onRefused`: the engine has stopped. Called at most once.
+	 */
 	onFatal?(failure: StreamFailure): void;
+	/**
+	 * With this, a permanent failure after a successful start does not stop the engine: it retries
+	 * on the slower `timing.refusalRetry`, and calls this after every refused attempt. A trigger
+	 * must stay active (n8n's emitError would leave two live copies of it); the venue may accept
+	 * again, or the user may fix the credential.
+	 */
+	onRefused?(failure: StreamFailure, state: RefusalState): void;
+	/**
+	 * Reads the credential again before each reconnect, so a key the user fixed is used without
+	 * re-activating. A failure is logged and the credential already read is used.
+	 */
+	refreshCredentials?(): Promise<void>;
 	/** After every successful (re)connect, with the handshake's facts. */
 	onConnected?(session: Record<string, unknown>, connectionId: number): void;
 	random?: () => number;
@@ -106,6 +141,8 @@ interface Link {
 	rotateTimer?: NodeJS.Timeout;
 	/** What the protocol asked to run when this connection stops streaming. */
 	endStreaming?: () => void;
+	/** The venue withdrew its consent on this live connection (a revoked key): retried as a refusal. */
+	refused?: StreamFailure;
 }
 
 /** setTimeout's ceiling (about 24.8 days). */
@@ -119,6 +156,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class StreamEngine {
 	private readonly backoff: Backoff;
+	private readonly refusalBackoff: RefusalBackoff;
+	/** Set while the venue refuses after start: since when, how many attempts, and why (noted once in the gap). */
+	private refusal: { sinceMs: number; attempts: number; what: string; reason: string } | undefined;
 	private readonly gap = new GapTracker();
 	private readonly counters: StreamStats = { connections: 0, reconnects: 0, frames: 0, events: 0, badFrames: 0 };
 	private link: Link | undefined;
@@ -132,6 +172,7 @@ export class StreamEngine {
 
 	constructor(private readonly options: StreamEngineOptions) {
 		this.backoff = new Backoff(options.timing.backoff, options.random);
+		this.refusalBackoff = new RefusalBackoff(options.timing.refusalRetry ?? DEFAULT_REFUSAL_RETRY, options.random);
 	}
 
 	get stats(): Readonly<StreamStats> {
@@ -261,6 +302,8 @@ export class StreamEngine {
 			]);
 			clearTimeout(handshakeTimer);
 			if (this.stopped || isClosed(link)) throw new StreamFailure('closed', 'stopped during handshake');
+			// Before any item of this connection, so the first one carries how long the refusal lasted.
+			this.acceptedAgain();
 			this.beginStreaming(link, session);
 			this.options.onConnected?.(session, link.id);
 			return session;
@@ -344,7 +387,7 @@ export class StreamEngine {
 	}
 
 	private onFrame(link: Link, raw: RawFrame) {
-		if (link !== this.link || link.phase === 'closed') return;
+		if (link !== this.link || link.phase === 'closed' || link.refused) return;
 		link.watchdog?.feed();
 		this.counters.frames++;
 		const decoded = decodeFrame(raw, this.options.maxFrameBytes);
@@ -390,9 +433,17 @@ export class StreamEngine {
 			case 'invalid':
 				this.badFrame(decoded.reason, frameExcerpt(frame.raw), frame.raw.bytes);
 				return;
-			case 'fatal':
-				this.fail(new StreamFailure('auth', this.options.redactor.text(decoded.reason), { venueCode: decoded.code }));
+			case 'fatal': {
+				const failure = new StreamFailure('auth', this.options.redactor.text(decoded.reason), { venueCode: decoded.code });
+				if (!this.options.onRefused) {
+					this.fail(failure);
+					return;
+				}
+				// End this connection; onClose retries it as a refusal, on the slower backoff.
+				link.refused ??= failure;
+				link.connection?.terminate(failure.message);
 				return;
+			}
 			case 'event':
 				this.emit(link, decoded.event, frame.raw.bytes);
 				return;
@@ -492,6 +543,10 @@ export class StreamEngine {
 		const { protocol, logger } = this.options;
 		if (link === this.link) protocol.connectionClosed?.(info);
 		if (link !== this.link || this.stopped || !wasStreaming) return;
+		if (link.refused) {
+			this.refused(link.refused);
+			return;
+		}
 		if (link.planned) {
 			// Our own replacement: reconnect at once, without counting it as a failure.
 			this.gap.reconnected(`planned reconnect: ${link.planned}`);
@@ -513,20 +568,72 @@ export class StreamEngine {
 		if (this.stopped) return;
 		const { protocol, logger } = this.options;
 		try {
-			await this.track(this.connect());
+			await this.track(this.freshConnect());
 			this.counters.reconnects++;
 			logger.info(`${protocol.venue} ${protocol.source}: reconnected (connection ${this.link?.id})`);
 		} catch (error) {
 			if (this.stopped) return;
 			const failure = error as StreamFailure;
 			if (failure.permanent) {
-				this.fail(failure);
+				this.refused(failure);
 				return;
 			}
 			this.gap.reconnected(`reconnect failed: ${failure.message}`);
 			logger.warn(`${protocol.venue} ${protocol.source}: reconnect failed (${failure.message}); retrying`);
 			this.scheduleReconnect();
 		}
+	}
+
+	/** A reconnect with the credential as it is stored now. */
+	private async freshConnect(): Promise<Record<string, unknown>> {
+		const refresh = this.options.refreshCredentials;
+		if (refresh) {
+			try {
+				await refresh();
+			} catch (error) {
+				const { protocol, redactor, logger } = this.options;
+				logger.warn(
+					`${protocol.venue} ${protocol.source}: could not read the credential again (${redactor.text(describeError(error))}); using the one read before`,
+				);
+			}
+			if (this.stopped) throw new StreamFailure('closed', 'stopped while reading the credential');
+		}
+		return await this.connect();
+	}
+
+	/**
+	 * The venue refused the credentials or a subscription after start. With `onRefused` the stream
+	 * stays: the next attempt waits on the refusal backoff and the gap says why, once per streak;
+	 * without it (an action node's stream), the engine stops.
+	 */
+	private refused(failure: StreamFailure) {
+		const { onRefused, protocol, logger } = this.options;
+		if (!onRefused) {
+			this.fail(failure);
+			return;
+		}
+		const what = failure.kind === 'auth' ? 'credentials' : 'subscription';
+		const refusal = (this.refusal ??= { sinceMs: Date.now(), attempts: 0, what, reason: '' });
+		refusal.attempts++;
+		const reason = `${what} refused: ${failure.message}`;
+		this.gap.reconnected(reason === refusal.reason ? undefined : reason);
+		refusal.reason = reason;
+		const retryInMs = this.refusalBackoff.nextDelayMs();
+		logger.warn(`${protocol.venue} ${protocol.source}: ${reason}; trying again in ${Math.round(retryInMs / 1000)} s`);
+		this.scheduleReconnect(retryInMs);
+		onRefused(failure, { attempts: refusal.attempts, sinceMs: refusal.sinceMs, retryInMs });
+	}
+
+	/** The venue accepts again after refusing: the gap says for how long, and the refusal backoff starts over. */
+	private acceptedAgain() {
+		const refusal = this.refusal;
+		if (!refusal) return;
+		this.refusal = undefined;
+		this.refusalBackoff.reset();
+		const seconds = Math.round((Date.now() - refusal.sinceMs) / 1000);
+		const summary = `${refusal.what} accepted again after being refused for ${seconds} s (${refusal.attempts} refused attempt(s))`;
+		this.gap.noted(summary);
+		this.options.logger.info(`${this.options.protocol.venue} ${this.options.protocol.source}: ${summary}`);
 	}
 
 	/** A permanent failure: stop everything and report it once. */

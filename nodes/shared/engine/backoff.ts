@@ -34,3 +34,33 @@ export class Backoff {
 		return this.attempt;
 	}
 }
+
+/**
+ * Retries after the venue refused the credentials or a subscription: far slower than after a
+ * drop, since the venue answered and most refusals last until someone changes something. The
+ * delay doubles from `initialDelayMs` up to `maxDelayMs`; each is shortened by up to a fifth at
+ * random, so triggers sharing a key do not retry in step. Reset once the venue accepts again.
+ */
+export interface RefusalRetryPolicy {
+	initialDelayMs: number;
+	maxDelayMs: number;
+}
+
+export class RefusalBackoff {
+	private attempt = 0;
+
+	constructor(
+		private readonly policy: RefusalRetryPolicy,
+		private readonly random: () => number = Math.random,
+	) {}
+
+	nextDelayMs(): number {
+		const ceiling = Math.min(this.policy.maxDelayMs, this.policy.initialDelayMs * 2 ** this.attempt);
+		this.attempt = Math.min(this.attempt + 1, 30);
+		return Math.floor(ceiling * (0.8 + 0.2 * this.random()));
+	}
+
+	reset() {
+		this.attempt = 0;
+	}
+}

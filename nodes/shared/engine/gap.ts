@@ -17,8 +17,15 @@ const MAX_REASONS = 5;
 export class GapTracker {
 	private pending: Gap | null = null;
 
-	reconnected(reason: string) {
+	/** One more reconnect; without a reason when the last one already says why (a refusal that goes on). */
+	reconnected(reason?: string) {
 		this.open().reconnects++;
+		if (reason !== undefined) this.note(reason);
+	}
+
+	/** A reason that is not itself a reconnect (how long a refusal lasted). */
+	noted(reason: string) {
+		this.open();
 		this.note(reason);
 	}
 
