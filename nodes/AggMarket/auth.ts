@@ -190,6 +190,16 @@ export class AggTokens {
 	}
 
 	/**
+	 * Reads the stored credential again (before a reconnect), so tokens changed in n8n are used
+	 * by the next connection. A refused token that cannot be renewed is offered to the venue
+	 * again: this runs on the slow retries after a refusal, and the venue may accept once more.
+	 */
+	async refreshCredentials(): Promise<void> {
+		await this.reload();
+		if (!this.canRenew) this.refused = false;
+	}
+
+	/**
 	 * The token to authenticate with: renewed first when it was refused, when it expires within
 	 * the renewal margin, or when its expiry is unknown and it can be renewed (so the expiry
 	 * becomes known and an in-place renewal can be planned).

@@ -225,9 +225,16 @@ export class HelioStreamLogin {
 
 	constructor(
 		private readonly ctx: ITriggerFunctions,
-		private readonly credentials: HelioCredentials,
+		private credentials: HelioCredentials,
 		private readonly redactor: Redactor,
 	) {}
+
+	/** Reads the credential again (before a reconnect): a password corrected in n8n is used by the next login. */
+	async refreshCredentials(): Promise<void> {
+		const next = await readHelioCredentials(this.ctx);
+		this.redactor.add(next.password);
+		this.credentials = next;
+	}
 
 	/** `signal` ends the login at once: the connect timeout passed, or the trigger is closing. */
 	async nextUrl(signal?: AbortSignal): Promise<string> {

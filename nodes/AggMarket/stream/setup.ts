@@ -81,10 +81,12 @@ export function aggMarketTriggerSetup(
 						timing: settings.timing,
 						maxFrameBytes: MAX_FRAME_BYTES,
 						...hooks,
+						refreshCredentials: () => tokens.refreshCredentials(),
 					}),
 			);
 			return engines.length === 1 ? engines[0] : new EngineGroup(engines);
 		},
+		refusalReportIntervalMs: settings.timing.refusalReportIntervalMs,
 	};
 }
 

@@ -44,6 +44,8 @@ export function helioTriggerSetup(
 				timing: settings.timing,
 				maxFrameBytes: MAX_FRAME_BYTES,
 				...hooks,
+				refreshCredentials: () => login.refreshCredentials(),
 			}),
+		refusalReportIntervalMs: settings.timing.refusalReportIntervalMs,
 	};
 }

@@ -9,8 +9,9 @@ import { eventFilter, type Stage } from '../../shared/delivery/stages';
 import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
 import { StreamEngine, type StreamTiming } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
+import { LiveCredentials } from '../../shared/liveCredentials';
 import { Redactor } from '../../shared/redact';
-import type { OpenMarketsCredentials } from '../auth';
+import { readOpenMarketsCredentials, type OpenMarketsCredentials } from '../auth';
 import { StreamRest } from './contestSource';
 import { liquidityFilter } from './liquidityFilter';
 import type { OpenMarketsTriggerSettings } from './settings';
@@ -39,14 +40,16 @@ export function credentialStreamUrl(node: INode, credentials: OpenMarketsCredent
 }
 
 export interface OpenMarketsStreamOptions extends Omit<ShardedStreamOptions, 'createEngine'> {
-	/** The stream URL with the key (credentialStreamUrl). */
-	url: string;
+	/** The stream URL with the key (credentialStreamUrl); a function is asked again for every connection. */
+	url: string | (() => string);
 	redactor: Redactor;
 	timing: StreamTiming;
+	/** Reads the credential again before a reconnect (the trigger's). */
+	refreshCredentials?(): Promise<void>;
 }
 
 /** The OpenMarkets stream over WebSocket connections within `limits`: the trigger's, and Contest → Watch's. */
-export function openMarketsStream({ url, redactor, timing, ...options }: OpenMarketsStreamOptions): ShardedStream {
+export function openMarketsStream({ url, redactor, timing, refreshCredentials, ...options }: OpenMarketsStreamOptions): ShardedStream {
 	return new ShardedStream({
 		...options,
 		createEngine: (protocol, onConnected) =>
@@ -57,6 +60,7 @@ export function openMarketsStream({ url, redactor, timing, ...options }: OpenMar
 				timing,
 				maxFrameBytes: MAX_FRAME_BYTES,
 				...options.hooks,
+				refreshCredentials,
 				onConnected: (_session, connectionId) => onConnected(connectionId),
 			}),
 	});
@@ -68,8 +72,22 @@ export function openMarketsTriggerSetup(
 	credentials: OpenMarketsCredentials,
 	settings: OpenMarketsTriggerSettings,
 ): StreamTriggerSetup {
-	const url = credentialStreamUrl(ctx.getNode(), credentials);
-	const redactor = new Redactor([credentials.apiKey]);
+	const node = ctx.getNode();
+	credentialStreamUrl(node, credentials);
+	const redactor = new Redactor();
+	// Read again before every reconnect: a key corrected in n8n is used without re-activating.
+	const live = new LiveCredentials(
+		credentials,
+		async () => {
+			const next = await readOpenMarketsCredentials(ctx);
+			credentialStreamUrl(node, next);
+			return next;
+		},
+		redactor,
+		({ apiKey }) => [apiKey],
+	);
+	const url = () => credentialStreamUrl(node, live.value);
+	const refreshCredentials = () => live.refresh();
 	const rest = new StreamRest(ctx, credentials.baseUrl, redactor);
 	const { timing, selection, limits, channels, snapshotOnSubscribe } = settings;
 	return {
@@ -78,7 +96,20 @@ export function openMarketsTriggerSetup(
 		delivery: settings.delivery,
 		stages: streamStages(settings),
 		createEngine: (hooks) =>
-			openMarketsStream({ url, redactor, timing, ctx, hooks, rest, selection, limits, channels, snapshotOnSubscribe }),
+			openMarketsStream({
+				url,
+				redactor,
+				timing,
+				refreshCredentials,
+				ctx,
+				hooks,
+				rest,
+				selection,
+				limits,
+				channels,
+				snapshotOnSubscribe,
+			}),
+		refusalReportIntervalMs: timing.refusalReportIntervalMs,
 	};
 }
 

@@ -37,13 +37,14 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 	readonly source = 'websocket';
 	readonly heartbeat = { kind: 'message' as const, message: () => ({ type: 'ping' }) };
 
+	/** `apiKey` as a function gives every connection the key read last (a trigger reads it again before reconnecting). */
 	constructor(
-		private readonly apiKey: string,
+		private readonly apiKey: string | (() => string),
 		private readonly channels: TotalisChannels,
 	) {}
 
 	async handshake(session: HandshakeSession): Promise<Record<string, unknown>> {
-		session.send({ type: 'auth', api_key: this.apiKey });
+		session.send({ type: 'auth', api_key: typeof this.apiKey === 'function' ? this.apiKey() : this.apiKey });
 		const userId = await session.next((frame) => {
 			const envelope = typedMessage<Envelope>(frame);
 			if (envelope?.type === 'auth:success') return String(envelope.user_id ?? '');

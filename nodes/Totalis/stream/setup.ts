@@ -6,8 +6,9 @@ import { SseTransport } from '../../shared/engine/sseTransport';
 import type { StreamTiming } from '../../shared/engine/StreamEngine';
 import { StreamEngine } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
+import { LiveCredentials } from '../../shared/liveCredentials';
 import { Redactor } from '../../shared/redact';
-import type { TotalisCredentials } from '../auth';
+import { readTotalisCredentials, type TotalisCredentials } from '../auth';
 import { AcceptanceMerger } from './acceptanceMerger';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
 import { TotalisWebSocketProtocol } from './protocol';
@@ -25,23 +26,44 @@ export function totalisTriggerSetup(
 	credentials: TotalisCredentials,
 	settings: TotalisTriggerSettings,
 ): StreamTriggerSetup {
-	const redactor = new Redactor([credentials.apiKey]);
+	const redactor = new Redactor();
+	// Read again before every reconnect: a key corrected in n8n is used without re-activating.
+	const live = new LiveCredentials(
+		credentials,
+		() => readTotalisCredentials(ctx),
+		redactor,
+		({ apiKey }) => [apiKey],
+	);
 	return settings.source === 'quoteRequests'
-		? quoteRequestStream(ctx, credentials, settings, redactor)
-		: webSocketStream(credentials, settings, redactor);
+		? quoteRequestStream(ctx, live, settings, redactor)
+		: webSocketStream(live, settings, redactor);
 }
 
 function engineFor(
 	transport: WebSocketTransport | SseTransport,
 	protocol: TotalisWebSocketProtocol | TotalisQuoteRequestProtocol,
+	live: LiveCredentials<TotalisCredentials>,
 	redactor: Redactor,
 	timing: StreamTiming,
 ) {
-	return (hooks: EngineHooks) => new StreamEngine({ transport, protocol, redactor, timing, maxFrameBytes: MAX_FRAME_BYTES, ...hooks });
+	return (hooks: EngineHooks) =>
+		new StreamEngine({
+			transport,
+			protocol,
+			redactor,
+			timing,
+			maxFrameBytes: MAX_FRAME_BYTES,
+			...hooks,
+			refreshCredentials: () => live.refresh(),
+		});
 }
 
 /** The WebSocket: quote and position events, the acceptance pair merged, the chosen events let through. */
-function webSocketStream(credentials: TotalisCredentials, settings: TotalisWebSocketSettings, redactor: Redactor): StreamTriggerSetup {
+function webSocketStream(
+	live: LiveCredentials<TotalisCredentials>,
+	settings: TotalisWebSocketSettings,
+	redactor: Redactor,
+): StreamTriggerSetup {
 	const { events, mergeWaitMs } = settings;
 	const stages: Stage[] = [];
 	if (mergeWaitMs !== undefined) stages.push(new AcceptanceMerger(mergeWaitMs));
@@ -50,28 +72,34 @@ function webSocketStream(credentials: TotalisCredentials, settings: TotalisWebSo
 		const wanted = mergeWaitMs !== undefined && events.includes('mm_quote:accepted') ? [...events, 'quote:accepted'] : events;
 		stages.push(eventFilter(wanted));
 	}
-	const transport = new WebSocketTransport({ url: credentials.wsUrl, redactor });
-	const protocol = new TotalisWebSocketProtocol(credentials.apiKey, settings.channels);
+	const transport = new WebSocketTransport({ url: live.value.wsUrl, redactor });
+	const protocol = new TotalisWebSocketProtocol(() => live.value.apiKey, settings.channels);
 	return {
 		venueName: 'Totalis',
 		redactor,
 		delivery: settings.delivery,
 		stages,
-		createEngine: engineFor(transport, protocol, redactor, settings.timing),
+		createEngine: engineFor(transport, protocol, live, redactor, settings.timing),
+		refusalReportIntervalMs: settings.timing.refusalReportIntervalMs,
 	};
 }
 
 /** The market maker's quote-request stream (SSE), with the market-maker heartbeat running beside it. */
 function quoteRequestStream(
 	ctx: ITriggerFunctions,
-	credentials: TotalisCredentials,
+	live: LiveCredentials<TotalisCredentials>,
 	settings: TotalisQuoteRequestSettings,
 	redactor: Redactor,
 ): StreamTriggerSetup {
-	const baseUrl = trimSlash(credentials.baseUrl);
+	const baseUrl = trimSlash(live.value.baseUrl);
 	const transport = new SseTransport({
 		url: `${baseUrl}/v1/mm/quote-requests/stream`,
-		headers: { 'X-API-Key': credentials.apiKey },
+		// A getter: the transport copies the headers for every connection, so each uses the key read last.
+		headers: {
+			get 'X-API-Key'() {
+				return live.value.apiKey;
+			},
+		},
 		redactor,
 	});
 	const protocol = new TotalisQuoteRequestProtocol(settings.includeSnapshot);
@@ -80,7 +108,8 @@ function quoteRequestStream(
 		redactor,
 		delivery: settings.delivery,
 		stages: [requestEventFilter(settings.requestEvents)],
-		createEngine: engineFor(transport, protocol, redactor, settings.timing),
+		createEngine: engineFor(transport, protocol, live, redactor, settings.timing),
+		refusalReportIntervalMs: settings.timing.refusalReportIntervalMs,
 		createCompanions: (hooks) => [
 			new MarketMakerHeartbeat(ctx, { baseUrl, intervalMs: settings.mmHeartbeatMs, redactor, logger: hooks.logger }),
 		],
