@@ -207,6 +207,127 @@ describe('agg.market Trigger', () => {
 			expect(`${error.message} ${allLogText()}`).not.toContain('agg_rt_not_a_real_refresh_token_0000');
 		});
 
+		describe('authentication refused after start', () => {
+			const REFUSAL = { refusalRetryDelayMs: 200, refusalRetryMaxDelayMs: 400 };
+			const startRefusable = () => start({ options: { ...FAST, ...REFUSAL } });
+			/** Refresh calls agg.market answered, in order: the trigger renews before every attempt after a refusal. */
+			const refreshes = () => {
+				const calls: Array<{ status: number; at: number }> = [];
+				sim.agg.events.on('rest:request', ({ path, status }) => {
+					if (path.endsWith(sim.agg.refreshPath)) calls.push({ status, at: Date.now() });
+				});
+				return calls;
+			};
+			const orderEvent = async (trigger: ActiveTrigger) => {
+				const order = sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 5, outcomeId: OUTCOME, outcome: 'fill' });
+				return await trigger.waitForItem((json) => (json.data as IDataObject).orderId === order.orderId, 'an event of the order');
+			};
+
+			it('stays active while agg.market refuses authenticate and the refresh, retries slowly, records it once, and resumes with the gap', async () => {
+				await setUp();
+				const trigger = await startRefusable();
+				const calls = refreshes();
+				sim.agg.faults.refuseAuth(1500);
+				const refusedSocket = sim.agg.waitFor('ws:auth-refused');
+				sim.agg.faults.dropConnections();
+				await refusedSocket;
+				await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+				expect(trigger.recorder.failedExecutions[0].message).toMatch(
+					/^agg\.market refused the credentials: agg\.market refused the token refresh: Authentication refused \(UNAUTHORIZED\)\. The trigger stays active and tries again in \d+ s$/,
+				);
+				await sim.agg.waitFor('ws:authenticated', undefined, 10_000);
+				const item = await orderEvent(trigger);
+				const refused = calls.filter((call) => call.status === 401);
+				expect(refused.length).toBeGreaterThanOrEqual(2);
+				for (let index = 1; index < refused.length; index++) expect(refused[index].at - refused[index - 1].at).toBeGreaterThanOrEqual(150);
+				expect(item.gap).toMatchObject({
+					reasons: [
+						expect.stringMatching(/^connection lost/),
+						'credentials refused: agg.market refused the token refresh: Authentication refused (UNAUTHORIZED)',
+						expect.stringMatching(/^credentials accepted again after being refused for \d+ s/),
+					],
+				});
+				expect(trigger.recorder.failedExecutions).toHaveLength(1);
+				expect(trigger.recorder.emitErrors).toHaveLength(0);
+				expect(sim.agg.openSockets()).toBe(1);
+				expect((await orderEvent(trigger)).gap).toBeNull();
+			});
+
+			it('offers an access token it cannot renew again on each slow retry, and resumes once agg.market accepts it', async () => {
+				await setUp();
+				useCredentials({ refreshToken: '' });
+				const trigger = await startRefusable();
+				const refusals = jest.fn();
+				sim.agg.events.on('ws:auth-refused', refusals);
+				sim.agg.faults.refuseAuth(1000);
+				sim.agg.faults.dropConnections();
+				await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+				expect(trigger.recorder.failedExecutions[0].message).toMatch(
+					/^agg\.market refused the credentials: agg\.market refused the access token: Authentication refused/,
+				);
+				await sim.agg.waitFor('ws:authenticated', undefined, 10_000);
+				expect(refusals.mock.calls.length).toBeGreaterThanOrEqual(2);
+				expect((await orderEvent(trigger)).gap).toMatchObject({
+					reasons: expect.arrayContaining([expect.stringMatching(/^credentials accepted again/)]),
+				});
+				expect(sim.agg.openSockets()).toBe(1);
+				expect(trigger.recorder.emitErrors).toHaveLength(0);
+			});
+
+			it('renews with a refresh token corrected in n8n on the next attempt, without re-activating', async () => {
+				await setUp();
+				const trigger = await startRefusable();
+				const stored = harness.storedCredentials('aggMarketApi')!;
+				harness.setCredentials('aggMarketApi', { ...stored, sessionToken: '', refreshToken: 'agg_rt_revoked_by_the_user_0000' });
+				sim.agg.faults.expireTokens();
+				await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+				expect(trigger.recorder.failedExecutions[0].message).toMatch(/Invalid refresh token/);
+				const fresh = sim.agg.issueTokens();
+				harness.setCredentials('aggMarketApi', {
+					...stored,
+					sessionToken: '',
+					accessToken: fresh.accessToken,
+					refreshToken: fresh.refreshToken,
+				});
+				await sim.agg.waitFor('ws:authenticated', undefined, 10_000);
+				expect((await orderEvent(trigger)).gap).toMatchObject({
+					reasons: expect.arrayContaining([expect.stringMatching(/Invalid refresh token/)]),
+				});
+				expect(sim.agg.openSockets()).toBe(1);
+				expect(trigger.recorder.emitErrors).toHaveLength(0);
+				expect(allLogText()).not.toContain('agg_rt_revoked_by_the_user_0000');
+			});
+
+			it('leaves no socket and no retry behind when deactivated while refused', async () => {
+				await setUp();
+				const trigger = await startRefusable();
+				sim.agg.faults.refuseAuth(60_000);
+				sim.agg.faults.dropConnections();
+				await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+				await trigger.close();
+				const calls = refreshes();
+				const connections = jest.fn();
+				sim.agg.events.on('ws:connection', connections);
+				sim.agg.faults.reset();
+				await new Promise((resolve) => setTimeout(resolve, 3 * REFUSAL.refusalRetryMaxDelayMs));
+				expect(calls).toEqual([]);
+				expect(connections).not.toHaveBeenCalled();
+				await noSocketLeft();
+			});
+
+			it('fails activation fast when the refresh is refused: one refresh, no socket, no retries behind the rejection', async () => {
+				await setUp();
+				const calls = refreshes();
+				const connections = jest.fn();
+				sim.agg.events.on('ws:connection', connections);
+				sim.agg.faults.refuseAuth(60_000);
+				await expect(startRefusable()).rejects.toThrow(/^Authorization failed: agg\.market refused the credentials/);
+				await new Promise((resolve) => setTimeout(resolve, 3 * REFUSAL.refusalRetryMaxDelayMs));
+				expect(calls).toHaveLength(1);
+				expect(connections).not.toHaveBeenCalled();
+			});
+		});
+
 		it('delivers the first event in a manual run', async () => {
 			await setUp();
 			const run = harness.runManualTrigger('aggMarketTrigger', { events: ['order_submitted'], options: FAST } as never, 'aggMarketApi', {

@@ -9,6 +9,8 @@ import { startSimulator, type HelioSimOptions, type VenueSimulator } from 'tradi
 import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
 
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
+/** Refusals after start retried within a test's time (15 s doubling to 5 min by default). */
+const REFUSAL = { refusalRetryDelayMs: 200, refusalRetryMaxDelayMs: 400 };
 
 describe('Helio Trigger', () => {
 	const harness = new N8nHarness({ nodes: { helioTrigger: HelioTrigger }, credentialTypes: [HelioApi] });
@@ -174,18 +176,97 @@ describe('Helio Trigger', () => {
 		expect(trigger.recorder.emitErrors).toEqual([]);
 	});
 
-	it('stops for good when the login is refused on reconnect, reporting it once', async () => {
-		await setUp();
-		const trigger = await start();
-		sim.helio.faults.rejectLogin(true);
-		sim.helio.faults.dropConnections();
-		await trigger.recorder.until(() => trigger.recorder.emitErrors.length > 0, 'emitError');
-		expect(trigger.recorder.emitErrors).toHaveLength(1);
-		expect(trigger.recorder.emitErrors[0].message).toMatch(/^Authorization failed/);
-		const logins = jest.fn();
-		sim.helio.events.on('login', logins);
-		await new Promise((resolve) => setTimeout(resolve, FAST.silenceTimeoutMs));
-		expect(logins).not.toHaveBeenCalled();
+	describe('login refused after start', () => {
+		const loginAttempts = () => {
+			const attempts: Array<{ ok: boolean; at: number }> = [];
+			sim.helio.events.on('login', ({ ok }) => attempts.push({ ok, at: Date.now() }));
+			return attempts;
+		};
+		const startRefusable = () => start({ options: { ...FAST, ...REFUSAL } });
+		const nextQuote = async (trigger: ActiveTrigger, bid: number) => {
+			sim.helio.setQuote('EURUSD', bid, bid + 0.0001);
+			return await trigger.waitForItem(
+				(json) => json.event === 'quoteEvent' && (json.data as { bid: number }).bid === bid,
+				`the quote at ${bid}`,
+			);
+		};
+
+		it('stays active while Helio refuses the login on a reconnect, retries slowly, records it once, and resumes with the gap', async () => {
+			await setUp();
+			const trigger = await startRefusable();
+			const attempts = loginAttempts();
+			sim.helio.faults.refuseAuth(1500);
+			sim.helio.faults.dropConnections();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			expect(trigger.recorder.failedExecutions[0].message).toMatch(
+				/^Helio refused the credentials: Helio refused the login: Invalid email or password\. The trigger stays active and tries again in \d+ s$/,
+			);
+			await sim.helio.events.waitFor('ws:subscribe', undefined, 10_000);
+			const item = await nextQuote(trigger, 1.061);
+			const refused = attempts.filter((attempt) => !attempt.ok);
+			expect(refused.length).toBeGreaterThanOrEqual(2);
+			for (let index = 1; index < refused.length; index++) {
+				expect(refused[index].at - refused[index - 1].at).toBeGreaterThanOrEqual(150);
+			}
+			expect(item.gap).toMatchObject({
+				reconnects: refused.length + 1,
+				reasons: [
+					expect.stringMatching(/^connection lost/),
+					'credentials refused: Helio refused the login: Invalid email or password',
+					expect.stringMatching(/^credentials accepted again after being refused for \d+ s/),
+				],
+			});
+			expect(trigger.recorder.failedExecutions).toHaveLength(1);
+			expect(trigger.recorder.emitErrors).toEqual([]);
+			expect(sim.helio.openSockets()).toBe(1);
+			expect((await nextQuote(trigger, 1.062)).gap).toBeNull();
+		});
+
+		it('logs in with a password corrected in n8n on the next attempt, without re-activating', async () => {
+			await setUp();
+			const trigger = await startRefusable();
+			const attempts = loginAttempts();
+			useCredentials({ password: 'changed-password-999' });
+			sim.helio.faults.dropConnections();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			useCredentials({});
+			await sim.helio.events.waitFor('ws:subscribe', undefined, 10_000);
+			const item = await nextQuote(trigger, 1.063);
+			expect((item.gap as { reasons: string[] }).reasons).toContain(
+				'credentials refused: Helio refused the login: Invalid email or password',
+			);
+			expect(attempts[0]).toMatchObject({ ok: false });
+			expect(attempts.at(-1)).toMatchObject({ ok: true });
+			expect(sim.helio.openSockets()).toBe(1);
+			expect(trigger.recorder.emitErrors).toEqual([]);
+			expect(allLogText()).not.toContain('changed-password-999');
+		});
+
+		it('leaves no socket and no retry behind when deactivated while refused', async () => {
+			await setUp();
+			const trigger = await startRefusable();
+			sim.helio.faults.rejectLogin(true);
+			sim.helio.faults.dropConnections();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			await trigger.close();
+			const logins = jest.fn();
+			sim.helio.events.on('login', logins);
+			sim.helio.faults.rejectLogin(false);
+			await new Promise((resolve) => setTimeout(resolve, 3 * REFUSAL.refusalRetryMaxDelayMs));
+			expect(logins).not.toHaveBeenCalled();
+			expect(sim.helio.openSockets()).toBe(0);
+		});
+
+		it('fails activation fast for a refused login: one attempt, no retries behind the rejection', async () => {
+			await setUp();
+			const logins = jest.fn();
+			sim.helio.events.on('login', logins);
+			sim.helio.faults.refuseAuth(60_000);
+			await expect(startRefusable()).rejects.toThrow(/^Authorization failed: Helio refused the credentials/);
+			await new Promise((resolve) => setTimeout(resolve, 3 * REFUSAL.refusalRetryMaxDelayMs));
+			expect(logins).toHaveBeenCalledTimes(1);
+			expect(sim.helio.openSockets()).toBe(0);
+		});
 	});
 
 	it('returns the first quote in manual mode and closes its socket', async () => {

@@ -346,15 +346,129 @@ describe('OpenMarkets Trigger', () => {
 		});
 	});
 
-	it('reports a key revoked while running once, and stops', async () => {
-		await setUp();
-		const [contest] = sim.openmarkets.contests();
-		const trigger = await start({ ...listOf([contest.id]), snapshotOnSubscribe: false, options: { reconnectMaxDelayMs: 0 } });
-		sim.openmarkets.faults.revokeKey();
-		await trigger.recorder.until(() => trigger.recorder.emitErrors.length > 0, 'the error');
-		expect(trigger.recorder.emitErrors).toHaveLength(1);
-		expect(trigger.recorder.emitErrors[0].message).toMatch(/^Authorization failed: OpenMarkets refused the credentials/);
-		expect(sim.openmarkets.connectionCount()).toBe(0);
+	describe('key refused after start', () => {
+		const REFUSAL = { refusalRetryDelayMs: 200, refusalRetryMaxDelayMs: 400 };
+		const rejections = () => {
+			const rejected: Array<{ status: number; at: number }> = [];
+			sim.openmarkets.events.on('ws:rejected', ({ status }) => rejected.push({ status, at: Date.now() }));
+			return rejected;
+		};
+		/** Two contests on two connections (one per connection), without books after subscribing. */
+		const startTwoShards = async () => {
+			const ids = sim.openmarkets
+				.contests()
+				.slice(0, 2)
+				.map((contest) => contest.id);
+			const trigger = await start({
+				...listOf(ids),
+				snapshotOnSubscribe: false,
+				channels: ['liquidity'],
+				options: { ...REFUSAL, maxContestsPerConnection: 1 },
+			});
+			expect(sim.openmarkets.connectionCount()).toBe(2);
+			return { trigger, ids };
+		};
+		const bothResubscribed = () => {
+			let count = 0;
+			return sim.openmarkets.waitFor('ws:subscribe', () => ++count === 2, 10_000);
+		};
+
+		it('keeps both connections trying while OpenMarkets refuses the key, records it once, and resumes each with the gap', async () => {
+			await setUp();
+			const { trigger, ids } = await startTwoShards();
+			const rejected = rejections();
+			const resubscribed = bothResubscribed();
+			sim.openmarkets.faults.refuseAuth(1500);
+			sim.openmarkets.faults.dropConnections();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			expect(trigger.recorder.failedExecutions[0].message).toMatch(
+				/^OpenMarkets refused the credentials: .* refused the credentials \(HTTP 401\)\. The trigger stays active and tries again in \d+ s$/,
+			);
+			await resubscribed;
+			// Exactly one socket per shard, each with its own contest.
+			expect(sim.openmarkets.connectionCount()).toBe(2);
+			expect(
+				sim.openmarkets
+					.subscriptions()
+					.map((subscription) => subscription.liquidity)
+					.sort(),
+			).toEqual(ids.map((id) => [id]).sort());
+			const snapshots = await trigger.recorder
+				.until(() => of(trigger, 'liquidity.snapshot').length === 2, 'both books')
+				.then(() => of(trigger, 'liquidity.snapshot'));
+			for (const snapshot of snapshots) {
+				expect(snapshot).toMatchObject({ reason: 'reconnect' });
+				expect(snapshot.gap).toMatchObject({
+					reasons: [
+						expect.stringMatching(/^connection lost/),
+						expect.stringMatching(/^credentials refused: .*\(HTTP 401\)$/),
+						expect.stringMatching(/^credentials accepted again after being refused for \d+ s/),
+					],
+				});
+			}
+			expect(rejected.length).toBeGreaterThanOrEqual(4);
+			// Both connections were refused, several times each: still one failed execution.
+			expect(trigger.recorder.failedExecutions).toHaveLength(1);
+			expect(trigger.recorder.emitErrors).toHaveLength(0);
+			sim.openmarkets.moveLiquidity(ids[0]);
+			const update = await trigger.waitForItem((json) => json.event === 'liquidity.update', 'an update after the refusal');
+			expect(update.gap).toBeNull();
+		});
+
+		it('keeps trying after OpenMarkets revokes the key on the open sockets, and resumes once it accepts the key again', async () => {
+			await setUp();
+			const { trigger } = await startTwoShards();
+			const resubscribed = bothResubscribed();
+			sim.openmarkets.faults.revokeKey();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			expect(sim.openmarkets.connectionCount()).toBe(0);
+			sim.openmarkets.faults.restoreKey();
+			await resubscribed;
+			expect(sim.openmarkets.connectionCount()).toBe(2);
+			expect(trigger.recorder.failedExecutions).toHaveLength(1);
+			expect(trigger.recorder.emitErrors).toHaveLength(0);
+		});
+
+		it('uses a key corrected in n8n on the next attempt, without re-activating', async () => {
+			await setUp();
+			const { trigger } = await startTwoShards();
+			const resubscribed = bothResubscribed();
+			useCredentials({ apiKey: 'om_data_live_wrong_key_after_1' });
+			sim.openmarkets.faults.dropConnections();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			useCredentials({});
+			await resubscribed;
+			expect(sim.openmarkets.connectionCount()).toBe(2);
+			expect(trigger.recorder.emitErrors).toHaveLength(0);
+			expect(allLogText()).not.toContain('om_data_live_wrong_key_after_1');
+		});
+
+		it('leaves no socket and no retry behind when deactivated while refused', async () => {
+			await setUp();
+			const { trigger } = await startTwoShards();
+			sim.openmarkets.faults.revokeKey();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			await trigger.close();
+			const rejected = rejections();
+			const connections = jest.fn();
+			sim.openmarkets.events.on('ws:connection', connections);
+			sim.openmarkets.faults.restoreKey();
+			await new Promise((resolve) => setTimeout(resolve, 3 * REFUSAL.refusalRetryMaxDelayMs));
+			expect(rejected).toEqual([]);
+			expect(connections).not.toHaveBeenCalled();
+			expect(sim.openmarkets.connectionCount()).toBe(0);
+		});
+
+		it('fails activation fast for a refused key: one attempt per connection, no retries behind the rejection', async () => {
+			await setUp();
+			const rejected = rejections();
+			sim.openmarkets.faults.refuseAuth(60_000);
+			await expect(start({ ...listOf([sim.openmarkets.contests()[0].id]), options: REFUSAL })).rejects.toThrow(
+				/^Authorization failed: OpenMarkets refused the credentials/,
+			);
+			await new Promise((resolve) => setTimeout(resolve, 3 * REFUSAL.refusalRetryMaxDelayMs));
+			expect(rejected).toEqual([expect.objectContaining({ status: 401 })]);
+		});
 	});
 
 	it('delivers the first full book in a manual run', async () => {

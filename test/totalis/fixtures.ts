@@ -11,6 +11,9 @@ export const FAST = {
 	reconnectMaxDelayMs: 50,
 };
 
+/** Refusals after start retried within a test's time (15 s doubling to 5 min by default). */
+export const REFUSAL = { refusalRetryDelayMs: 200, refusalRetryMaxDelayMs: 400 };
+
 /** One valid payload of each of the eleven documented WebSocket events. */
 export const SAMPLE_EVENTS: Record<string, Record<string, unknown>> = {
 	'quote:accepted': { quote_id: 'q-1', rfq_id: 'rfq-1', confirmation_deadline: '2026-06-05T12:00:05.000Z' },

@@ -3,7 +3,7 @@
  * snapshot phase, live requests, removals, and the market-maker heartbeat kept alive beside it.
  */
 import { allLogText } from '../harness/n8n';
-import { FAST, useTotalisEnvironment } from './fixtures';
+import { FAST, REFUSAL, useTotalisEnvironment } from './fixtures';
 
 describe('Totalis Trigger (quote-request stream)', () => {
 	const env = useTotalisEnvironment();
@@ -123,6 +123,28 @@ describe('Totalis Trigger (quote-request stream)', () => {
 			gap: { reconnects: 1 },
 		});
 		expect(trigger.recorder.emitErrors).toEqual([]);
+	});
+
+	it('stays active when the stream is refused on a reconnect, and uses the key corrected in n8n', async () => {
+		const request = env.sim.totalis.createQuoteRequest();
+		const trigger = await env.start({ ...source, options: { ...FAST, ...REFUSAL } });
+		await trigger.waitForItems(1);
+		env.useCredentials({ apiKey: 'api_live_revoked_sse_key_00' });
+		env.sim.totalis.faults.dropConnections();
+		await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+		expect(trigger.recorder.failedExecutions[0].message).toMatch(/^Totalis refused the credentials: .*HTTP 401/);
+		env.useCredentials({});
+		await env.sim.totalis.events.waitFor('sse:connection', undefined, 10_000);
+		const items = await trigger.waitForItems(2);
+		expect(items[1].json).toMatchObject({ snapshot: true, data: { id: request.id } });
+		expect((items[1].json.gap as { reasons: string[] }).reasons).toEqual([
+			expect.stringMatching(/^connection lost/),
+			expect.stringMatching(/^credentials refused: .*HTTP 401/),
+			expect.stringMatching(/^credentials accepted again after being refused/),
+		]);
+		expect(env.sim.totalis.openStreams()).toBe(1);
+		expect(trigger.recorder.emitErrors).toEqual([]);
+		expect(allLogText()).not.toContain('api_live_revoked_sse_key_00');
 	});
 
 	it('replaces a stream that went silent (no keepalive) within the dead-connection timeout', async () => {

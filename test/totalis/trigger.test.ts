@@ -3,7 +3,7 @@
  * TriggerContext, real loopback sockets against the venue simulator.
  */
 import { allLogText } from '../harness/n8n';
-import { FAST, SAMPLE_EVENTS, useTotalisEnvironment } from './fixtures';
+import { FAST, REFUSAL, SAMPLE_EVENTS, useTotalisEnvironment } from './fixtures';
 
 describe('Totalis Trigger (WebSocket, production mode)', () => {
 	const env = useTotalisEnvironment();
@@ -37,6 +37,15 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			});
 			await closed;
 			expect(env.sim.totalis.openSockets()).toBe(0);
+		});
+
+		it('fails fast for a refused key: one attempt, no retries behind the rejection', async () => {
+			const attempts = jest.fn();
+			env.sim.totalis.events.on('ws:auth', attempts);
+			env.sim.totalis.faults.refuseAuth(60_000);
+			await expect(env.start({ options: { ...FAST, ...REFUSAL } })).rejects.toThrow(/^Authorization failed/);
+			await new Promise((resolve) => setTimeout(resolve, 3 * REFUSAL.refusalRetryMaxDelayMs));
+			expect(attempts).toHaveBeenCalledTimes(1);
 		});
 
 		it('rejects clearly when nothing listens at the WebSocket URL', async () => {
@@ -318,22 +327,120 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			]);
 			expect(trigger.recorder.emitErrors).toEqual([]);
 		});
+	});
 
-		it('stops for good after Totalis revokes the key, reporting it once through emitError', async () => {
-			const trigger = await env.start();
-			env.sim.totalis.faults.rejectAuth(true);
-			let authAttempts = 0;
-			env.sim.totalis.events.on('ws:auth', () => authAttempts++);
+	describe('credentials refused after start', () => {
+		const authAttempts = () => {
+			const attempts: Array<{ ok: boolean; at: number }> = [];
+			env.sim.totalis.events.on('ws:auth', ({ ok }) => attempts.push({ ok, at: Date.now() }));
+			return attempts;
+		};
+		const startRefusable = (options: Record<string, unknown> = {}) =>
+			env.start({ mergeAccepted: false, options: { ...FAST, ...REFUSAL, ...options } });
+
+		it('stays active while Totalis refuses the key on a reconnect, retries slowly, records it once, and resumes with the gap', async () => {
+			const trigger = await startRefusable();
+			const attempts = authAttempts();
+			env.sim.totalis.faults.refuseAuth(1500);
 			env.sim.totalis.faults.dropConnections();
-			await trigger.recorder.until(() => trigger.recorder.emitErrors.length > 0, 'emitError');
-			expect(trigger.recorder.emitErrors).toHaveLength(1);
-			expect(trigger.recorder.emitErrors[0].message).toMatch(/^Authorization failed/);
-			// No further attempt: the next dead-socket window passes without any connection.
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			const [recorded] = trigger.recorder.failedExecutions;
+			expect(recorded.message).toMatch(
+				/^Totalis refused the credentials: Totalis rejected the API key: Invalid API key\. The trigger stays active and tries again in \d+ s$/,
+			);
+			expect((recorded as { description?: string }).description).toMatch(/correct it in n8n and the next attempt uses it/);
+
+			await env.sim.totalis.events.waitFor('ws:subscribe', undefined, 10_000);
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'after-refusal', rfq_id: 'r' });
+			const [item] = await trigger.waitForItems(1);
+			const refused = attempts.filter((attempt) => !attempt.ok);
+			expect(refused.length).toBeGreaterThanOrEqual(2);
+			// Slower than after a drop (50 ms here): at least 0.8 × 200 ms between refused attempts.
+			for (let index = 1; index < refused.length; index++) {
+				expect(refused[index].at - refused[index - 1].at).toBeGreaterThanOrEqual(150);
+			}
+			expect(item.json.gap).toMatchObject({
+				reconnects: refused.length + 1,
+				reasons: [
+					expect.stringMatching(/^connection lost/),
+					'credentials refused: Totalis rejected the API key: Invalid API key',
+					expect.stringMatching(/^credentials accepted again after being refused for \d+ s \(\d+ refused attempt\(s\)\)$/),
+				],
+			});
+			expect(item.json.connection).toMatchObject({ sequence: 1 });
+			// Within the report interval (10 min by default), one failed execution for all the refused attempts.
+			expect(trigger.recorder.failedExecutions).toHaveLength(1);
+			expect(trigger.recorder.emitErrors).toEqual([]);
+			expect(env.sim.totalis.openSockets()).toBe(1);
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'next', rfq_id: 'r' });
+			expect((await trigger.waitForItems(2))[1].json.gap).toBeNull();
+			expect(trigger.items).toHaveLength(2);
+		});
+
+		it('uses a key corrected in n8n on the next attempt, without re-activating', async () => {
+			const trigger = await startRefusable();
+			const attempts = authAttempts();
+			env.useCredentials({ apiKey: 'api_live_revoked_key_0000' });
+			env.sim.totalis.faults.dropConnections();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			expect(attempts.every((attempt) => !attempt.ok)).toBe(true);
+			env.useCredentials({});
+			await env.sim.totalis.events.waitFor('ws:subscribe', undefined, 10_000);
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'fixed', rfq_id: 'r' });
+			const [item] = await trigger.waitForItems(1);
+			expect((item.json.gap as { reasons: string[] }).reasons).toContain(
+				'credentials refused: Totalis rejected the API key: Invalid API key',
+			);
+			expect(attempts.at(-1)).toMatchObject({ ok: true });
+			expect(env.sim.totalis.openSockets()).toBe(1);
+			expect(trigger.recorder.emitErrors).toEqual([]);
+			expect(allLogText()).not.toContain('api_live_revoked_key_0000');
+		});
+
+		it('treats auth:error on the open socket (a revoked session) as a refusal too', async () => {
+			const trigger = await startRefusable();
+			const closed = env.sim.totalis.events.waitFor('ws:close');
+			env.sim.totalis.faults.sendUnknownEvent({ type: 'auth:error', data: { message: 'Session revoked' } });
+			await closed;
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			expect(trigger.recorder.failedExecutions[0].message).toMatch(/^Totalis refused the credentials: Totalis revoked the session/);
+			await env.sim.totalis.events.waitFor('ws:subscribe', undefined, 10_000);
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'after', rfq_id: 'r' });
+			const [item] = await trigger.waitForItems(1);
+			expect(item.json.gap).toMatchObject({
+				reasons: [expect.stringMatching(/^credentials refused: Totalis revoked the session/), expect.any(String)],
+			});
+			expect(env.sim.totalis.openSockets()).toBe(1);
+			expect(trigger.recorder.emitErrors).toEqual([]);
+		});
+
+		it('records a refusal that goes on at most once per Refusal Report Interval', async () => {
+			const trigger = await startRefusable({ refusalReportIntervalMs: 300 });
+			const attempts = authAttempts();
+			env.sim.totalis.faults.rejectAuth(true);
+			env.sim.totalis.faults.dropConnections();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length >= 2, 'two reports', 10_000);
+			const [first, second] = trigger.recorder.failedExecutions;
+			expect(first.message).toMatch(/^Totalis refused the credentials/);
+			expect((second as { description?: string }).description).toMatch(/\(\d+ attempt\(s\) in a row; \d+ since the last report\)/);
+			// More attempts than reports: the ones within the interval were not recorded.
+			expect(attempts.length).toBeGreaterThan(trigger.recorder.failedExecutions.length);
+			expect(trigger.recorder.emitErrors).toEqual([]);
+		});
+
+		it('leaves no socket and no retry behind when deactivated while refused', async () => {
+			const trigger = await startRefusable();
+			env.sim.totalis.faults.rejectAuth(true);
+			env.sim.totalis.faults.dropConnections();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			await trigger.close();
 			const connections = jest.fn();
 			env.sim.totalis.events.on('ws:connection', connections);
-			await new Promise((resolve) => setTimeout(resolve, FAST.silenceTimeoutMs));
+			env.sim.totalis.faults.rejectAuth(false);
+			// Three times the longest refusal wait: no attempt may come.
+			await new Promise((resolve) => setTimeout(resolve, 3 * REFUSAL.refusalRetryMaxDelayMs));
 			expect(connections).not.toHaveBeenCalled();
-			expect(authAttempts).toBe(1);
+			expect(env.sim.totalis.openSockets()).toBe(0);
 		});
 	});
 
