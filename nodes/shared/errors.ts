@@ -38,12 +38,44 @@ export function toNodeError(ctx: NodeOwner, venueName: string, error: unknown): 
 				'The venue may be down or slow, or the URL in the credential may point at the wrong host.',
 			);
 		default:
-			return operationError(
-				ctx,
-				`Cannot reach ${venueName}: ${error.message}`,
-				'Check the URL in the credential and that the venue is up.',
+			return (
+				answeredError(ctx, venueName, error) ??
+				operationError(ctx, `Cannot reach ${venueName}: ${error.message}`, 'Check the URL in the credential and that the venue is up.')
 			);
 	}
+}
+
+/**
+ * A venue that answered (an HTTP status instead of the stream, a close code while setting it
+ * up) was reached: say that it refused, and why when the venue's rules tell.
+ */
+function answeredError(ctx: NodeOwner, venueName: string, error: StreamFailure): Error | undefined {
+	const { httpStatus, closeCode, explanation } = error.details;
+	if (httpStatus === 429) {
+		return operationError(
+			ctx,
+			`${venueName} refused the connection (HTTP 429 Too Many Requests): ${explanation ?? 'too many connections or requests for this credential'}`,
+			'The venue is reachable but turns new connections away for now. Close other connections that use the same credential, or wait and activate again.',
+		);
+	}
+	if (httpStatus !== undefined) {
+		return operationError(
+			ctx,
+			`${venueName} answered HTTP ${httpStatus} instead of opening the stream: ${error.message}`,
+			explanation ??
+				(httpStatus >= 500
+					? 'The venue is reachable but failing now; try again later.'
+					: 'The venue is reachable but has no stream at that address: check the URL in the credential.'),
+		);
+	}
+	if (closeCode !== undefined) {
+		return operationError(
+			ctx,
+			`${venueName} closed the connection while it was being set up: ${error.message}`,
+			explanation ?? 'The venue is reachable but ended the connection before the stream started; its close code and reason say why.',
+		);
+	}
+	return undefined;
 }
 
 /**

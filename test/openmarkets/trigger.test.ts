@@ -471,6 +471,25 @@ describe('OpenMarkets Trigger', () => {
 		});
 	});
 
+	it('says that OpenMarkets refused a connection past its limit per key at activation, and why', async () => {
+		await setUp();
+		const ids = sim.openmarkets
+			.contests()
+			.slice(0, 3)
+			.map((contest) => contest.id);
+		await start({ ...listOf(ids), snapshotOnSubscribe: false, channels: ['liquidity'], options: { maxContestsPerConnection: 1 } });
+		expect(sim.openmarkets.connectionCount()).toBe(3);
+		const error = (await start({ ...listOf([ids[0]]), snapshotOnSubscribe: false }).catch((caught: Error) => caught)) as Error & {
+			description?: string;
+		};
+		expect(error.message).toMatch(
+			/^OpenMarkets refused the connection \(HTTP 429 Too Many Requests\): OpenMarkets allows 3 stream connections per API key .*shared by every trigger and Contest → Watch using this key/,
+		);
+		expect(error.message).not.toMatch(/Cannot reach/);
+		expect(error.description).toMatch(/other connections that use the same credential/);
+		expect(sim.openmarkets.connectionCount()).toBe(3);
+	});
+
 	it('delivers the first full book in a manual run', async () => {
 		await setUp();
 		const [contest] = sim.openmarkets.contests();

@@ -7,7 +7,9 @@ import { NodeOperationError, type INode, type ITriggerFunctions } from 'n8n-work
 
 import { eventFilter, type Stage } from '../../shared/delivery/stages';
 import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
+import { StreamFailure } from '../../shared/engine/errors';
 import { StreamEngine, type StreamTiming } from '../../shared/engine/StreamEngine';
+import type { Transport } from '../../shared/engine/transport';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { LiveCredentials } from '../../shared/liveCredentials';
 import { Redactor } from '../../shared/redact';
@@ -54,7 +56,7 @@ export function openMarketsStream({ url, redactor, timing, refreshCredentials, .
 		...options,
 		createEngine: (protocol, onConnected) =>
 			new StreamEngine({
-				transport: new WebSocketTransport({ url, redactor }),
+				transport: explainConnectionLimit(new WebSocketTransport({ url, redactor })),
 				protocol,
 				redactor,
 				timing,
@@ -64,6 +66,28 @@ export function openMarketsStream({ url, redactor, timing, refreshCredentials, .
 				onConnected: (_session, connectionId) => onConnected(connectionId),
 			}),
 	});
+}
+
+/**
+ * OpenMarkets turns a key's connection past its limit away with HTTP 429 at the upgrade
+ * (docs/venues/openmarkets.md#limits): say so, since the limit is shared by everything that
+ * streams with the key (every trigger, every Contest → Watch), not just this node.
+ */
+function explainConnectionLimit(transport: Transport): Transport {
+	return {
+		get endpoint() {
+			return transport.endpoint;
+		},
+		open: (handlers, timeoutMs) =>
+			transport.open(handlers, timeoutMs).catch((error: unknown) => {
+				if (!(error instanceof StreamFailure) || error.details.httpStatus !== 429) throw error;
+				throw new StreamFailure(error.kind, error.message, {
+					...error.details,
+					explanation:
+						'OpenMarkets allows 3 stream connections per API key (unless it raised your limit), shared by every trigger and Contest → Watch using this key. Deactivate other workflows that stream with it, lower Max Connections, or ask OpenMarkets for a higher limit.',
+				});
+			}),
+	};
 }
 
 /** Builds the OpenMarkets Trigger's sharded stream from its settings and the credential. */

@@ -538,7 +538,10 @@ export class StreamEngine {
 
 	private onClose(link: Link, info: CloseInfo) {
 		const wasStreaming = link.phase === 'streaming';
-		this.retire(link, new StreamFailure('closed', `connection lost during the handshake: ${info.reason}`));
+		// A close frame from the venue during the handshake means it answered, then turned us away
+		// (1005 and 1006 say no close frame came: the link broke).
+		const closeCode = info.initiatedLocally || info.code === 1005 || info.code === 1006 ? undefined : info.code;
+		this.retire(link, new StreamFailure('closed', `connection lost during the handshake: ${info.reason}`, { closeCode }));
 		link.closed?.(info);
 		const { protocol, logger } = this.options;
 		if (link === this.link) protocol.connectionClosed?.(info);

@@ -19,7 +19,13 @@ export class StreamFailure extends Error {
 	constructor(
 		readonly kind: FailureKind,
 		message: string,
-		readonly details: { httpStatus?: number; venueCode?: string; closeCode?: number } = {},
+		readonly details: {
+			httpStatus?: number;
+			venueCode?: string;
+			closeCode?: number;
+			/** Why the venue turned us away, in its own terms (a connection limit per key), when a venue knows. */
+			explanation?: string;
+		} = {},
 	) {
 		super(message);
 		this.name = 'StreamFailure';
