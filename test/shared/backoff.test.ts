@@ -1,4 +1,5 @@
-import { Backoff } from '../../nodes/shared/engine/backoff';
+import { Backoff, RefusalBackoff } from '../../nodes/shared/engine/backoff';
+import { DEFAULT_REFUSAL_RETRY } from '../../nodes/shared/engine/StreamEngine';
 
 describe('Backoff', () => {
 	const policy = { initialDelayMs: 100, maxDelayMs: 1000, resetAfterMs: 5000 };
@@ -24,5 +25,22 @@ describe('Backoff', () => {
 		expect(backoff.nextDelayMs()).toBe(799);
 		backoff.connectionEnded(5000);
 		expect(backoff.nextDelayMs()).toBe(99);
+	});
+});
+
+describe('RefusalBackoff', () => {
+	it('waits 15 s, doubling up to 5 min by default, each wait shortened by at most a fifth', () => {
+		const longest = new RefusalBackoff(DEFAULT_REFUSAL_RETRY, () => 0.999999);
+		expect(Array.from({ length: 7 }, () => Math.round(longest.nextDelayMs() / 1000))).toEqual([15, 30, 60, 120, 240, 300, 300]);
+		const shortest = new RefusalBackoff(DEFAULT_REFUSAL_RETRY, () => 0);
+		expect([shortest.nextDelayMs(), shortest.nextDelayMs()]).toEqual([12_000, 24_000]);
+	});
+
+	it('starts again from the first wait once reset (the venue accepted again)', () => {
+		const backoff = new RefusalBackoff({ initialDelayMs: 100, maxDelayMs: 1000 }, () => 0);
+		backoff.nextDelayMs();
+		backoff.nextDelayMs();
+		backoff.reset();
+		expect(backoff.nextDelayMs()).toBe(80);
 	});
 });
