@@ -39,13 +39,21 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			expect(env.sim.totalis.openSockets()).toBe(0);
 		});
 
-		it('fails fast for a refused key: one attempt, no retries behind the rejection', async () => {
+		it('asks Totalis once about a refused key, however often n8n retries the activation (5 times in 2.41)', async () => {
 			const attempts = jest.fn();
 			env.sim.totalis.events.on('ws:auth', attempts);
 			env.sim.totalis.faults.refuseAuth(60_000);
-			await expect(env.start({ options: { ...FAST, ...REFUSAL } })).rejects.toThrow(/^Authorization failed/);
+			const parameters = { options: { ...FAST, ...REFUSAL } };
+			for (let attempt = 0; attempt < 5; attempt++) {
+				await expect(env.start(parameters)).rejects.toThrow(/^Authorization failed: Totalis refused the credentials/);
+			}
 			await new Promise((resolve) => setTimeout(resolve, 3 * REFUSAL.refusalRetryMaxDelayMs));
 			expect(attempts).toHaveBeenCalledTimes(1);
+			// A corrected key, or other parameters, are worth asking about.
+			env.useCredentials({ apiKey: 'api_live_another_key_0001' });
+			await expect(env.start(parameters)).rejects.toThrow(/^Authorization failed/);
+			await expect(env.start({ ...parameters, mergeAccepted: false })).rejects.toThrow(/^Authorization failed/);
+			expect(attempts).toHaveBeenCalledTimes(3);
 		});
 
 		it('rejects clearly when nothing listens at the WebSocket URL', async () => {

@@ -3,12 +3,13 @@ import { createHash } from 'node:crypto';
 import { NodeOperationError, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { DEFAULT_REFUSAL_REPORT_INTERVAL_MS, type EngineLogger, type RefusalState } from '../engine/StreamEngine';
-import type { StreamFailure } from '../engine/errors';
+import { StreamFailure } from '../engine/errors';
 import { operationError, refusalError, toNodeError, triggerCloseError } from '../errors';
 import type { StreamItem } from '../items';
 import { redactingLogger } from '../logging';
 import type { Redactor } from '../redact';
 import { Delivery, type DeliveryOptions } from './delivery';
+import { activationIdentity, rememberedRefusal, rememberRefusal } from './refusedActivations';
 import { chainStages, type Stage } from './stages';
 
 /** At most one failed execution per this period for bad frames, so a broken feed can't flood n8n. */
@@ -81,6 +82,11 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	let refusalsSinceReport = 0;
 	const refusalReportIntervalMs = setup.refusalReportIntervalMs ?? DEFAULT_REFUSAL_REPORT_INTERVAL_MS;
 
+	// n8n retries a failed activation by itself: a refusal the venue gave moments ago is not asked again.
+	const identity = manual ? undefined : await activationIdentity(ctx);
+	const remembered = identity && rememberedRefusal(identity);
+	if (remembered) throw remembered;
+
 	const dedupScope = `${ctx.getWorkflow().id ?? ''}:${node.id}`;
 	const emitItems = (items: StreamItem[], deduplicationKey?: string) => {
 		if (closing || manualDelivered) return;
@@ -147,7 +153,9 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 				await engine.stop('after a failed start');
 				await stopCompanions();
 				if (closing) throw operationError(ctx, `${venueName}: closed before the stream had started`);
-				throw toNodeError(ctx, venueName, error);
+				const failure = toNodeError(ctx, venueName, error);
+				if (identity && error instanceof StreamFailure && error.permanent) rememberRefusal(identity, failure);
+				throw failure;
 			}
 		})();
 		await startup;
