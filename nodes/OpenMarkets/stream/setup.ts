@@ -78,8 +78,8 @@ function explainConnectionLimit(transport: Transport): Transport {
 		get endpoint() {
 			return transport.endpoint;
 		},
-		open: (handlers, timeoutMs) =>
-			transport.open(handlers, timeoutMs).catch((error: unknown) => {
+		open: (handlers, options) =>
+			transport.open(handlers, options).catch((error: unknown) => {
 				if (!(error instanceof StreamFailure) || error.details.httpStatus !== 429) throw error;
 				throw new StreamFailure(error.kind, error.message, {
 					...error.details,
