@@ -238,14 +238,17 @@ describe('agg.market Trigger', () => {
 				await sim.agg.waitFor('ws:authenticated', undefined, 10_000);
 				const item = await orderEvent(trigger);
 				const refused = calls.filter((call) => call.status === 401);
-				expect(refused.length).toBeGreaterThanOrEqual(2);
-				for (let index = 1; index < refused.length; index++) expect(refused[index].at - refused[index - 1].at).toBeGreaterThanOrEqual(150);
+				expect(refused.length).toBeGreaterThanOrEqual(3);
+				// The first renewal runs in a handshake that agg.market's 4001 close cuts short (a lost
+				// connection, retried at once); from the next one on, the refusal backoff spaces them.
+				for (let index = 2; index < refused.length; index++) expect(refused[index].at - refused[index - 1].at).toBeGreaterThanOrEqual(150);
+				// Between the drop and the refusal, the renewal cut short by the 4001 close may be a reason of its own.
 				expect(item.gap).toMatchObject({
-					reasons: [
+					reasons: expect.arrayContaining([
 						expect.stringMatching(/^connection lost/),
 						'credentials refused: agg.market refused the token refresh: Authentication refused (UNAUTHORIZED)',
 						expect.stringMatching(/^credentials accepted again after being refused for \d+ s/),
-					],
+					]),
 				});
 				expect(trigger.recorder.failedExecutions).toHaveLength(1);
 				expect(trigger.recorder.emitErrors).toHaveLength(0);
