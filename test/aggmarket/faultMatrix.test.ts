@@ -127,7 +127,6 @@ describeFaultMatrix(aggMarket, {
 			}),
 		},
 		{
-			// issue 10 §1: passes once the engine stops calling emitError after start
 			...refusedCredentialsRow({
 				// The access token ends (close 4001) and the refresh answers 401 twice, then works again.
 				refuse: (sim) => {
@@ -136,7 +135,6 @@ describeFaultMatrix(aggMarket, {
 				},
 				onRefused: (sim, listener) => refreshCalls(sim, 401)(listener),
 			}),
-			failing: 'issue 10 §1',
 		},
 		hugeFrameRow((sim, bytes) => sim.agg.sendUserEvent(orderSubmitted('huge', { padding: 'x'.repeat(bytes) }))),
 	],

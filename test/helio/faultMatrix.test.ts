@@ -101,7 +101,6 @@ describeFaultMatrix(helio, {
 			}),
 		},
 		{
-			// issue 10 §1: passes once the engine stops calling emitError after start
 			...refusedCredentialsRow({
 				refuse: (sim) => {
 					sim.helio.faults.rejectLogin(true);
@@ -110,7 +109,6 @@ describeFaultMatrix(helio, {
 				accept: (sim) => sim.helio.faults.rejectLogin(false),
 				onRefused: (sim, listener) => sim.helio.events.on('login', ({ ok }) => !ok && listener()),
 			}),
-			failing: 'issue 10 §1',
 		},
 		hugeFrameRow((sim, bytes) => sim.helio.faults.sendUnknownEvent('futureEvent', { padding: 'x'.repeat(bytes) })),
 	],

@@ -107,7 +107,6 @@ describeFaultMatrix(openMarkets, {
 			},
 		},
 		{
-			// issue 10 §1: passes once the engine stops calling emitError after start
 			...refusedCredentialsRow({
 				// Revoking closes both sockets (1008) and refuses upgrades with 401 until restored.
 				refuse: (sim) => {
@@ -116,7 +115,6 @@ describeFaultMatrix(openMarkets, {
 				accept: (sim) => sim.openmarkets.faults.restoreKey(),
 				onRefused: (sim, listener) => sim.openmarkets.events.on('ws:rejected', ({ status }) => status === 401 && listener()),
 			}),
-			failing: 'issue 10 §1',
 		},
 		hugeFrameRow((sim, bytes) =>
 			sim.openmarkets.faults.sendRaw({

@@ -89,7 +89,6 @@ describeFaultMatrix(webSocket, {
 			}),
 		},
 		{
-			// issue 10 §1: passes once the engine stops calling emitError after start
 			...refusedCredentialsRow({
 				refuse: (sim) => {
 					sim.totalis.faults.rejectAuth(true);
@@ -98,7 +97,6 @@ describeFaultMatrix(webSocket, {
 				accept: (sim) => sim.totalis.faults.rejectAuth(false),
 				onRefused: (sim, listener) => sim.totalis.events.on('ws:auth', ({ ok }) => !ok && listener()),
 			}),
-			failing: 'issue 10 §1',
 		},
 		hugeFrameRow((sim, bytes) =>
 			sim.totalis.publish(mmChannel(sim), 'quote:expired', { quote_id: 'huge', rfq_id: 'rfq-fm', padding: 'x'.repeat(bytes) }),
@@ -172,7 +170,6 @@ describeFaultMatrix(quoteRequestStream, {
 			},
 		},
 		{
-			// issue 10 §1: passes once the engine stops calling emitError after start
 			...refusedCredentialsRow({
 				// The stream answers 401 twice (the key refused), then serves it again.
 				refuse: (sim) => {
@@ -182,7 +179,6 @@ describeFaultMatrix(quoteRequestStream, {
 				onRefused: (sim, listener) =>
 					sim.totalis.events.on('rest:request', ({ path, status }) => path.endsWith(STREAM_PATH) && status === 401 && listener()),
 			}),
-			failing: 'issue 10 §1',
 		},
 		notApplicableRow(
 			'huge frame above the socket limit',
