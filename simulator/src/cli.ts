@@ -18,13 +18,15 @@ async function main(options: CliOptions): Promise<void> {
 	const sim = await startSimulator({
 		host: options.host,
 		port: options.port,
-		totalis: { seed: options.seed },
-		helio: { seed: options.seed },
-		agg: { seed: options.seed },
-		openmarkets: { seed: options.seed },
+		totalis: { seed: options.seed, dialect: options.dialects.totalis },
+		helio: { seed: options.seed, dialect: options.dialects.helio },
+		agg: { seed: options.seed, dialect: options.dialects.agg },
+		openmarkets: { seed: options.seed, dialect: options.dialects.openmarkets },
 	});
 	const { totalis, helio, agg, openmarkets } = sim;
 	console.log(`Venue simulator listening on ${sim.baseUrl}`);
+	const dialects = Object.entries(options.dialects).map(([venue, dialect]) => `${venue}=${dialect}`);
+	if (dialects.length > 0) console.log(`Dialects: ${dialects.join(', ')} (the other venues speak their default)`);
 	console.log('');
 	console.log('Totalis credential (paste into n8n):');
 	console.log(`  REST base URL   ${totalis.restUrl}`);

@@ -4,6 +4,7 @@ import { RestFaultQueue } from '../src/faults';
 import { FixedWindowRateLimiter, rateLimitHeaders } from '../src/rateLimit';
 import { Random, encodeBase58 } from '../src/random';
 import { TypedEvents } from '../src/typedEvents';
+import { startSimulator } from '../src';
 
 describe('simulator building blocks', () => {
 	it('ManualClock fires timers in time order; TimerGroup repeats and clears', () => {
@@ -71,16 +72,43 @@ describe('simulator building blocks', () => {
 	});
 
 	it('parses the CLI options', () => {
-		expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 5700, market: true, seed: undefined, help: false });
+		expect(parseCliArgs([])).toEqual({ host: '127.0.0.1', port: 5700, market: true, seed: undefined, dialects: {}, help: false });
 		expect(parseCliArgs(['--port', '0', '--host=0.0.0.0', '--no-market', '--seed', '9'])).toEqual({
 			host: '0.0.0.0',
 			port: 0,
 			market: false,
 			seed: 9,
+			dialects: {},
 			help: false,
 		});
 		expect(() => parseCliArgs(['--port', 'x'])).toThrow('--port must be an integer');
 		expect(() => parseCliArgs(['--port'])).toThrow('--port needs a value');
 		expect(() => parseCliArgs(['--bogus'])).toThrow('unknown option --bogus');
+	});
+
+	it("parses dialects per venue, or every venue's variant at once, and refuses names a venue does not know", () => {
+		expect(parseCliArgs(['--dialect', 'helio=snake', '--dialect=agg=long']).dialects).toEqual({ helio: 'snake', agg: 'long' });
+		expect(parseCliArgs(['--dialect', 'variant']).dialects).toEqual({
+			totalis: 'mm-channel',
+			helio: 'snake',
+			agg: 'long',
+			openmarkets: 'variant',
+		});
+		expect(() => parseCliArgs(['--dialect', 'helio=kebab'])).toThrow('helio has no dialect "kebab"; expected one of camel, snake');
+		expect(() => parseCliArgs(['--dialect', 'nasdaq=docs'])).toThrow('--dialect takes <venue>=<dialect> or "variant"');
+	});
+
+	it('starts each venue in the dialect asked for, and in its default otherwise', async () => {
+		const sim = await startSimulator({ helio: { dialect: 'snake' } });
+		try {
+			expect(sim.helio.dialect).toBe('snake');
+			expect(sim.totalis.dialect).toBe('docs');
+			expect(sim.agg.dialect).toBe('short');
+			expect(sim.openmarkets.dialect).toBe('docs');
+		} finally {
+			await sim.close();
+		}
+		// @ts-expect-error a dialect the venue does not have
+		await expect(startSimulator({ agg: { dialect: 'snake' } })).rejects.toThrow('agg has no dialect "snake"');
 	});
 });

@@ -26,6 +26,7 @@ import {
 	venueErrorFromEnvelope,
 	type RequestJsonOptions,
 	type VenueError,
+	type UnexpectedReplyError,
 } from '../../nodes/shared/rest';
 import { parseTotalisError } from '../../nodes/Totalis/transport';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
@@ -433,12 +434,18 @@ describe('requestJson from an action node (IExecuteFunctions)', () => {
 		expect(String(context.details).startsWith('{"echo":"ddd')).toBe(true);
 	});
 
-	it('refuses a 2xx body that does not match the schema, saying the call may have taken effect', async () => {
-		script.queue.push({ status: 200, body: { data: { id: 42 } } });
+	it('does not turn a 2xx the schema rejects into a NodeApiError: it carries the body and says what was not understood', async () => {
+		script.queue.push({ status: 200, body: { data: { id: 42 }, echo: KEY } });
 		const result = await probe({ ...base, baseUrl: script.url, schema: z.object({ data: z.object({ id: z.string() }) }) });
-		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toBe('Example answered "read the thing" with HTTP 200, but not in the shape this node expects');
-		expect(result.error?.description).toMatch(/^data\.id: Expected string, received number\. The call may have taken effect/);
+		expect(result.error?.name).toBe('UnexpectedReplyError');
+		const reply = result.error as unknown as UnexpectedReplyError;
+		expect(reply.httpStatus).toBe(200);
+		expect(reply.body).toEqual({ data: { id: 42 }, echo: '***' });
+		expect(reply.warning).toBe(
+			'Example accepted "read the thing" (HTTP 200) but answered in a shape this node does not fully understand ' +
+				'(data.id: Expected string, received number); its answer is passed on as it came.',
+		);
+		expect(reply.warning).not.toMatch(/taken effect/);
 	});
 
 	it('refuses a base URL that is not http(s) before sending anything', async () => {

@@ -21,7 +21,7 @@ import { OpenMarketsTrigger } from '../../nodes/OpenMarkets/OpenMarketsTrigger.n
 import { HelioTrigger } from '../../nodes/Helio/HelioTrigger.node';
 import { Totalis } from '../../nodes/Totalis/Totalis.node';
 import { TotalisTrigger } from '../../nodes/Totalis/TotalisTrigger.node';
-import { startSimulator } from 'trading-venues-simulator';
+import { addDialectArg, startSimulator, type DialectChoice } from 'trading-venues-simulator';
 import { startAggScenario } from './aggScenario';
 import { startHelioScenario } from './helioScenario';
 import { startMarketMakingLoop, type LoopStep } from './marketMakingLoop';
@@ -60,7 +60,17 @@ async function main() {
 	const durationArg = process.argv.find((arg) => arg.startsWith('--duration='));
 	const durationMs = durationArg ? Number(durationArg.split('=')[1]) * 1000 : undefined;
 
-	const sim = await startSimulator({ port: Number(process.env.DEMO_PORT ?? 0) });
+	// --dialect=helio=snake (repeatable) or --dialect=variant: venues that read their docs another way.
+	const dialects: DialectChoice = {};
+	for (const arg of process.argv) if (arg.startsWith('--dialect=')) addDialectArg(dialects, arg.slice('--dialect='.length));
+
+	const sim = await startSimulator({
+		port: Number(process.env.DEMO_PORT ?? 0),
+		totalis: { dialect: dialects.totalis },
+		helio: { dialect: dialects.helio },
+		agg: { dialect: dialects.agg },
+		openmarkets: { dialect: dialects.openmarkets },
+	});
 	sim.totalis.startMarket({ newRequestEveryMs: 2500, updateEveryMs: 7000, autoAccept: { delayMs: 800, probability: 0.7 } });
 
 	sim.helio.startMarket();

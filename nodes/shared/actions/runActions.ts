@@ -2,10 +2,12 @@
  * The execute loop every action node of this package shares: one handler per resource and
  * operation, one or more output items per input item (each paired to it), and errors that leave
  * the node as NodeApiError or NodeOperationError, scrubbed of secrets, or as error items under
- * continueOnFail.
+ * continueOnFail. A call the venue accepted (2xx) never fails here, whatever its answer's shape:
+ * see passedOnReply.
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import type { Redactor } from '../redact';
+import { UnexpectedReplyError } from '../rest';
 
 /** What a node keeps for one execution; the redactor knows the credential's secrets. */
 export interface ActionSession {
@@ -46,6 +48,11 @@ export async function runActions<S extends ActionSession>(
 				output.push({ json: session.redactor.value(json), pairedItem: { item: itemIndex } });
 			}
 		} catch (caught) {
+			if (caught instanceof UnexpectedReplyError) {
+				context.logger?.warn(caught.warning);
+				output.push({ json: session.redactor.value(passedOnReply(caught)), pairedItem: { item: itemIndex } });
+				continue;
+			}
 			const error = asNodeError(context, caught, itemIndex, session.redactor);
 			if (context.continueOnFail()) {
 				output.push({ json: errorItem(error), pairedItem: { item: itemIndex } });
@@ -81,5 +88,22 @@ function errorItem(error: NodeApiError | NodeOperationError): IDataObject {
 	if (typeof context.code === 'string') json.code = context.code;
 	if (typeof context.field === 'string') json.field = context.field;
 	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
+	return json;
+}
+
+/**
+ * The item of a call that took effect but whose answer this node could not read: the venue's
+ * body as it came (an object's fields at the top, anything else under `response`) and a
+ * `warning`. Failing here would invite the user, or a retry, to place an order twice.
+ */
+export function passedOnReply(reply: UnexpectedReplyError): IDataObject {
+	const body = reply.body;
+	const json: IDataObject =
+		body !== null && typeof body === 'object' && !Array.isArray(body)
+			? { ...(body as IDataObject) }
+			: { response: body as IDataObject[keyof IDataObject] };
+	// The venue's own `warning`, if it sent one, is kept beside ours.
+	if (json.warning !== undefined) json.venueWarning = json.warning;
+	json.warning = reply.warning;
 	return json;
 }

@@ -15,19 +15,20 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { readVenueError } from './envelope';
 import { transportError } from './networkErrors';
-import { cancelledError, unexpectedBodyError, venueApiError } from './restErrors';
+import { cancelledError, unexpectedReplyError, venueApiError } from './restErrors';
 import { CredentialRefresh } from './retry/credentialRefresh';
 import { DeadlineRetry } from './retry/deadlineRetry';
 import { DEFAULT_RATE_LIMIT_MAX_WAIT_MS, RateLimitRetry } from './retry/rateLimit';
 import { send } from './send';
 import { resolveTarget } from './target';
-import type { FailedAnswer, JsonResponse, RawResponse, RequestJsonOptions, RestContext, Target } from './types';
+import type { FailedAnswer, JsonResponse, RawResponse, RequestJsonOptions, RestContext } from './types';
 import { RequestCancelledError, retryWaitMs, sleep } from './wait';
 
 /**
  * Sends one authenticated JSON request and returns the answer once it is a 2xx, retrying as the
  * policies in retry/ allow. Anything else throws a NodeApiError (or RequestCancelledError when a
- * signal ends it).
+ * signal ends it). A 2xx that `schema` does not accept throws UnexpectedReplyError, which carries
+ * the body: the call took effect, and action nodes pass that body on with a warning.
  */
 export async function requestJson<T = unknown>(context: RestContext, options: RequestJsonOptions<T>): Promise<JsonResponse<T>> {
 	const target = resolveTarget(context, options);
@@ -63,7 +64,7 @@ export async function requestJson<T = unknown>(context: RestContext, options: Re
 		if (response.status >= 200 && response.status < 300) {
 			return {
 				status: response.status,
-				body: checkedBody(context, options, target, response),
+				body: checkedBody(options, response),
 				headers: response.headers,
 				attempts,
 				elapsedMs: Date.now() - started,
@@ -94,7 +95,7 @@ export function executionCancelSignal(context: RestContext): AbortSignal | undef
 }
 
 /** A 2xx body, validated by `schema` when the call has one. */
-function checkedBody<T>(context: RestContext, options: RequestJsonOptions<T>, target: Target, response: RawResponse): T {
+function checkedBody<T>(options: RequestJsonOptions<T>, response: RawResponse): T {
 	if (!options.schema) return response.body as T;
 	const result = options.schema.safeParse(response.body);
 	if (result.success) return result.data;
@@ -102,7 +103,7 @@ function checkedBody<T>(context: RestContext, options: RequestJsonOptions<T>, ta
 		.slice(0, 5)
 		.map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`)
 		.join('; ');
-	throw unexpectedBodyError(context, options, target, response, problems);
+	throw unexpectedReplyError(options, response, problems);
 }
 
 function log(context: RestContext, options: RequestJsonOptions<unknown>, message: string): void {

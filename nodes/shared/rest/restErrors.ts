@@ -4,7 +4,7 @@
  * call's Redactor. (Failures before any answer: networkErrors.ts.)
  */
 import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
-import type { FailedAnswer, RawResponse, RequestJsonOptions, RestContext, Target } from './types';
+import type { FailedAnswer, RawResponse, RequestJsonOptions, RestContext } from './types';
 import { RequestCancelledError, formatDuration } from './wait';
 
 export interface ErrorParts {
@@ -97,20 +97,32 @@ export function rateLimitError(answer: FailedAnswer, wait: RateLimitWait): NodeA
 	});
 }
 
-/** A 2xx whose body is not what `schema` expects; `problems` names the first few mismatches. */
-export function unexpectedBodyError(
-	context: RestContext,
-	options: RequestJsonOptions<unknown>,
-	target: Target,
-	response: RawResponse,
-	problems: string,
-): NodeApiError {
-	return buildApiError(context, options, {
-		message: `${options.venue} answered "${options.action}" with HTTP ${response.status}, but not in the shape this node expects`,
-		description: `${problems}. The call may have taken effect; check its state before repeating it.`,
-		httpStatus: response.status,
-		info: { url: `${target.display}${options.path}`, method: options.method, problems },
-	});
+/**
+ * A 2xx whose body is not in the shape `schema` expects. The call succeeded, so this is not a
+ * failure: action nodes (runActions) turn it into an item holding the venue's body as it came,
+ * with a `warning`; other callers (a trigger's REST read) treat it as their own problem. It is a
+ * plain Error, never a NodeApiError, so it cannot be mistaken for a refused call.
+ */
+export class UnexpectedReplyError extends Error {
+	override readonly name = 'UnexpectedReplyError';
+	constructor(
+		/** Plain words for an item's `warning`: what was called, and what was not understood. */
+		readonly warning: string,
+		/** The venue's 2xx body, unchanged but for secrets it echoed (redacted). */
+		readonly body: unknown,
+		readonly httpStatus: number,
+	) {
+		super(warning);
+	}
+}
+
+/** The UnexpectedReplyError of a 2xx answer; `problems` names the first few mismatches. */
+export function unexpectedReplyError(options: RequestJsonOptions<unknown>, response: RawResponse, problems: string): UnexpectedReplyError {
+	const warning = options.redactor.text(
+		`${options.venue} accepted "${options.action}" (HTTP ${response.status}) but answered in a shape this node does not fully understand (${problems}); ` +
+			'its answer is passed on as it came.',
+	);
+	return new UnexpectedReplyError(warning, options.redactor.value(response.body), response.status);
 }
 
 /** A call given up because a signal fired, naming the call. */

@@ -1,4 +1,5 @@
 /** Options of the simulated agg.market and their defaults. */
+import { resolveDialect, type AggDialect } from '../dialects';
 import type { Clock } from '../clock';
 
 export const DEFAULT_APP_ID = 'app_sim_0001';
@@ -28,6 +29,8 @@ export interface AggSimOptions {
 	positionCount?: number;
 	/** Largest accepted REST body (default 64 KB). */
 	maxBodyBytes?: number;
+	/** Which reading of what the docs leave open this venue speaks (dialects.ts); default 'short'. */
+	dialect?: AggDialect;
 	/** Seed of every random choice (books, positions, retries): same seed, same venue. */
 	seed?: number;
 	/** Time source for every timer and timestamp (default: the system clock). */
@@ -48,6 +51,7 @@ export interface ResolvedAggOptions {
 	maxBodyBytes: number;
 	seed: number | undefined;
 	clock: Clock | undefined;
+	dialect: AggDialect;
 }
 
 export function resolveAggOptions(options: AggSimOptions = {}): ResolvedAggOptions {
@@ -67,6 +71,7 @@ export function resolveAggOptions(options: AggSimOptions = {}): ResolvedAggOptio
 		marketIntervalMs: positive('marketIntervalMs', options.marketIntervalMs ?? 500),
 		positionCount: Math.max(0, Math.floor(options.positionCount ?? 30)),
 		maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
+		dialect: resolveDialect('agg', options.dialect),
 		seed: options.seed,
 		clock: options.clock,
 	};

@@ -3,6 +3,7 @@
  * execution REST API, the socket with user events and order books, a coherent activity, and the
  * control API tests and the demo use to drive it.
  */
+import type { AggDialect } from '../dialects';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SystemClock, TimerGroup, type Clock } from '../clock';
@@ -37,6 +38,8 @@ const LIVE_OUTCOMES = 12;
 export class AggSimulator implements VenueMount {
 	readonly prefix = AGG_PREFIX;
 	/** `<baseUrl>/agg`: the REST base. */
+	/** The reading of what the docs leave open this venue speaks (dialects.ts). */
+	readonly dialect: AggDialect;
 	readonly restUrl: string;
 	/** `ws://host:port/agg/ws`, without the query (`?appId=…&token=…`). */
 	readonly wsUrl: string;
@@ -63,6 +66,7 @@ export class AggSimulator implements VenueMount {
 
 	constructor(endpoints: AggEndpoints, options: AggSimOptions = {}) {
 		const resolved = resolveAggOptions(options);
+		this.dialect = resolved.dialect;
 		this.restUrl = `${endpoints.baseUrl}${AGG_PREFIX}`;
 		this.wsUrl = `${endpoints.wsBaseUrl}${AGG_PREFIX}${WS_PATH}`;
 		this.appId = resolved.appId;

@@ -1,4 +1,5 @@
 /** Options of the simulated Helio and their defaults. */
+import { resolveDialect, type HelioDialect } from '../dialects';
 import type { Clock } from '../clock';
 import type { AccountInit } from './ledger';
 import type { HelioUser } from './sessions';
@@ -35,6 +36,8 @@ export interface HelioSimOptions {
 	leverage?: number;
 	/** Largest accepted REST body (default 64 KB). */
 	maxBodyBytes?: number;
+	/** Which reading of what the docs leave open this venue speaks (dialects.ts); default 'camel'. */
+	dialect?: HelioDialect;
 	/** Seed of the market's randomness (walk, tokens): same seed, same market. */
 	seed?: number;
 	/** Time source for every timer and timestamp (default: the system clock). */
@@ -57,6 +60,7 @@ export interface ResolvedHelioOptions {
 	maxBodyBytes: number;
 	seed: number | undefined;
 	clock: Clock | undefined;
+	dialect: HelioDialect;
 }
 
 export function resolveHelioOptions(options: HelioSimOptions = {}): ResolvedHelioOptions {
@@ -83,6 +87,7 @@ export function resolveHelioOptions(options: HelioSimOptions = {}): ResolvedHeli
 		initialBalance: options.initialBalance ?? 10_000,
 		leverage: positive('leverage', options.leverage ?? 100),
 		maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
+		dialect: resolveDialect('helio', options.dialect),
 		seed: options.seed,
 		clock: options.clock,
 	};

@@ -3,6 +3,7 @@
  * the per-account REST API, the Trader WebSocket, a coherent market, and the control API tests
  * and the demo use to drive it.
  */
+import type { HelioDialect } from '../dialects';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SystemClock, TimerGroup, type Clock } from '../clock';
@@ -35,6 +36,8 @@ const WS_PATH = '/api/v1/ws';
 export class HelioSimulator implements VenueMount {
 	readonly prefix = HELIO_PREFIX;
 	/** The Trader Host: `<baseUrl>/helio`. */
+	/** The reading of what the docs leave open this venue speaks (dialects.ts). */
+	readonly dialect: HelioDialect;
 	readonly restUrl: string;
 	/** `ws://host:port/helio/api/v1/ws`, without the `?token=`. */
 	readonly wsUrl: string;
@@ -60,6 +63,7 @@ export class HelioSimulator implements VenueMount {
 
 	constructor(endpoints: HelioEndpoints, options: HelioSimOptions = {}) {
 		const resolved = resolveHelioOptions(options);
+		this.dialect = resolved.dialect;
 		this.restUrl = `${endpoints.baseUrl}${HELIO_PREFIX}`;
 		this.wsUrl = `${endpoints.wsBaseUrl}${HELIO_PREFIX}${WS_PATH}`;
 		this.email = resolved.email;

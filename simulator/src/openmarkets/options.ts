@@ -1,4 +1,5 @@
 /** Options of the simulated OpenMarkets and their defaults. */
+import { resolveDialect, type OpenMarketsDialect } from '../dialects';
 import type { Clock } from '../clock';
 
 export const DEFAULT_API_KEY = 'om_data_live_sim_0123456789abcdef';
@@ -8,6 +9,8 @@ export const DEFAULT_API_KEY_ID = 'key_sim_0001';
 export interface OpenMarketsSimOptions {
 	/** Time source for every timer and timestamp (default: the system clock). */
 	clock?: Clock;
+	/** Which reading of what the docs leave open this venue speaks (dialects.ts); default 'docs'. */
+	dialect?: OpenMarketsDialect;
 	/** Seed of every random choice (ids, prices, moves): same seed, same venue. */
 	seed?: number;
 	/** How many contests the catalog starts with (default 24, spread over the leagues, starting from -3 h to +72 h). */
@@ -36,6 +39,7 @@ export interface ResolvedOpenMarketsOptions {
 	autoplayIntervalMs: number | undefined;
 	pageSizeMax: number;
 	apiKey: string;
+	dialect: OpenMarketsDialect;
 }
 
 export function resolveOpenMarketsOptions(options: OpenMarketsSimOptions = {}): ResolvedOpenMarketsOptions {
@@ -43,6 +47,7 @@ export function resolveOpenMarketsOptions(options: OpenMarketsSimOptions = {}): 
 	if (apiKey.trim() === '') throw new Error('openmarkets simulator: apiKey must not be empty');
 	return {
 		clock: options.clock,
+		dialect: resolveDialect('openmarkets', options.dialect),
 		seed: options.seed,
 		contests: whole('contests', options.contests ?? 24, 0),
 		pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs ?? 25_000),

@@ -3,6 +3,7 @@
  * with each contest's liquidity across partners over REST, the liquidity and contest-state
  * stream, and the control API tests and the CLI use to drive it.
  */
+import type { OpenMarketsDialect } from '../dialects';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SystemClock, TimerGroup, type Clock } from '../clock';
@@ -37,6 +38,8 @@ const DEFAULT_AUTOPLAY_MS = 1000;
 export class OpenMarketsSimulator implements VenueMount {
 	readonly prefix = OPENMARKETS_PREFIX;
 	/** `<baseUrl>/openmarkets/flow/v1`: the REST base. */
+	/** The reading of what the docs leave open this venue speaks (dialects.ts). */
+	readonly dialect: OpenMarketsDialect;
 	readonly restUrl: string;
 	/** `ws://host:port/openmarkets/flow/v1/stream`, without the query (add `?api_key=<key>`). */
 	readonly streamUrl: string;
@@ -59,6 +62,7 @@ export class OpenMarketsSimulator implements VenueMount {
 
 	constructor(endpoints: Pick<ListeningAddress, 'baseUrl' | 'wsBaseUrl'>, options: OpenMarketsSimOptions = {}) {
 		const resolved = resolveOpenMarketsOptions(options);
+		this.dialect = resolved.dialect;
 		this.restUrl = `${endpoints.baseUrl}${OPENMARKETS_PREFIX}${REST_BASE_PATH}`;
 		this.streamUrl = `${endpoints.wsBaseUrl}${OPENMARKETS_PREFIX}${STREAM_PATH}`;
 		this.apiKey = resolved.apiKey;

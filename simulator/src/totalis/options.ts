@@ -1,4 +1,5 @@
 /** Options of the simulated Totalis and their defaults. */
+import { resolveDialect, type TotalisDialect } from '../dialects';
 import type { Clock } from '../clock';
 import type { TotalisKeyIdentity } from './identities';
 
@@ -29,6 +30,8 @@ export interface TotalisSimOptions {
 	rateLimit?: { withKey?: number; withoutKey?: number; windowMs?: number };
 	/** Largest accepted REST body (default 256 KB). */
 	maxBodyBytes?: number;
+	/** Which reading of what the docs leave open this venue speaks (dialects.ts); default 'docs'. */
+	dialect?: TotalisDialect;
 	/** Seed of the market's randomness (ids, legs, odds, event order): same seed, same market. */
 	seed?: number;
 	/** Time source for every timer and timestamp (default: the system clock). */
@@ -50,6 +53,7 @@ export interface ResolvedTotalisOptions {
 	maxBodyBytes: number;
 	seed: number | undefined;
 	clock: Clock | undefined;
+	dialect: TotalisDialect;
 }
 
 export function resolveTotalisOptions(options: TotalisSimOptions = {}): ResolvedTotalisOptions {
@@ -73,6 +77,7 @@ export function resolveTotalisOptions(options: TotalisSimOptions = {}): Resolved
 			windowMs: options.rateLimit?.windowMs ?? 60_000,
 		},
 		maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
+		dialect: resolveDialect('totalis', options.dialect),
 		seed: options.seed,
 		clock: options.clock,
 	};

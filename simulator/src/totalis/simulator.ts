@@ -2,6 +2,7 @@
  * The simulated Totalis venue: market, WebSocket, REST and SSE behind the '/totalis' prefix,
  * plus the control API tests and the demo use to drive it.
  */
+import type { TotalisDialect } from '../dialects';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SystemClock, TimerGroup, type Clock } from '../clock';
@@ -33,6 +34,8 @@ export const TOTALIS_PREFIX = '/totalis';
 export class TotalisSimulator implements VenueMount {
 	readonly prefix = TOTALIS_PREFIX;
 	/** REST base URL: `<baseUrl>/totalis`. */
+	/** The reading of what the docs leave open this venue speaks (dialects.ts). */
+	readonly dialect: TotalisDialect;
 	readonly restUrl: string;
 	/** `ws://host:port/totalis/ws` */
 	readonly wsUrl: string;
@@ -60,6 +63,7 @@ export class TotalisSimulator implements VenueMount {
 
 	constructor(endpoints: VenueEndpoints, options: TotalisSimOptions = {}) {
 		this.options = resolveTotalisOptions(options);
+		this.dialect = this.options.dialect;
 		this.restUrl = `${endpoints.baseUrl}${TOTALIS_PREFIX}`;
 		this.wsUrl = `${endpoints.wsBaseUrl}${TOTALIS_PREFIX}/ws`;
 		this.sseUrl = `${this.restUrl}/v1/mm/quote-requests/stream`;
