@@ -29,6 +29,7 @@ import {
 	type UnexpectedReplyError,
 } from '../../nodes/shared/rest';
 import { parseTotalisError } from '../../nodes/Totalis/transport';
+import { runActions } from '../../nodes/shared/actions/runActions';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, allLogText, logLines, type LogLine, type NodeRunResult } from '../harness/n8n';
 
@@ -121,6 +122,37 @@ const probeDescription = (
 	properties: [],
 });
 
+/** An action node on the shared execute loop, calling `probeCall` for every item. */
+class ActionProbe implements INodeType {
+	description: INodeTypeDescription = {
+		...probeDescription('actionProbe', ['transform'], ['main'] as INodeTypeDescription['inputs']),
+		properties: [
+			{ displayName: 'Resource', name: 'resource', type: 'string', default: 'thing' },
+			{ displayName: 'Operation', name: 'operation', type: 'string', default: 'read' },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const credentials = await this.getCredentials<{ apiKey: string }>('totalisApi');
+		const redactor = new Redactor([credentials.apiKey]);
+		const handlers = {
+			thing: {
+				read: async function (this: IExecuteFunctions, itemIndex: number) {
+					const response = await requestJson(this, {
+						credentialType: 'totalisApi',
+						redactor,
+						parseError: fallbackVenueError,
+						itemIndex,
+						...probeCall,
+					});
+					return { understood: response.body as IDataObject };
+				},
+			},
+		};
+		return await runActions(this, handlers, { redactor });
+	}
+}
+
 class RestProbe implements INodeType {
 	description = probeDescription('restProbe', ['transform'], ['main'] as INodeTypeDescription['inputs']);
 
@@ -198,7 +230,10 @@ function nextLog(pattern: RegExp): Promise<void> {
 	});
 }
 
-const harness = new N8nHarness({ nodes: { restProbe: RestProbe, triggerProbe: TriggerProbe }, credentialTypes: [TotalisApi] });
+const harness = new N8nHarness({
+	nodes: { restProbe: RestProbe, actionProbe: ActionProbe, triggerProbe: TriggerProbe },
+	credentialTypes: [TotalisApi],
+});
 const script = new ScriptServer();
 let sim: VenueSimulator;
 
@@ -467,6 +502,45 @@ describe('requestJson from an action node (IExecuteFunctions)', () => {
 		);
 		expect(result.error?.description).toContain(`http://127.0.0.1:${port}/api`);
 		expect(result.error?.context).toMatchObject({ code: 'ECONNREFUSED', url: `http://127.0.0.1:${port}/api/v2/things/42` });
+	});
+});
+
+describe('an action node whose call succeeded but whose answer it does not understand', () => {
+	const strict = { ...base, schema: z.object({ data: z.object({ id: z.string() }) }) };
+
+	it("outputs the venue's body as it came, with a warning, paired to its item, and logs the warning; other items go on", async () => {
+		script.queue.push({ status: 201, body: { data: { id: 42 }, warning: 'venue says hi', echo: KEY } });
+		script.queue.push({ status: 200, body: { data: { id: 'ok-2' } } });
+		const logged = logLines.length;
+		probeCall = { ...strict, baseUrl: script.url };
+		const result = await harness.executeNode('actionProbe', { resource: 'thing', operation: 'read' }, 'totalisApi', [{}, {}]);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		const warning =
+			'Example accepted "read the thing" (HTTP 201) but answered in a shape this node does not fully understand ' +
+			'(data.id: Expected string, received number); its answer is passed on as it came.';
+		expect(result.items[0].json).toEqual({ data: { id: 42 }, echo: '***', venueWarning: 'venue says hi', warning });
+		expect(result.items[1].json).toEqual({ understood: { data: { id: 'ok-2' } } });
+		expect(logLines.slice(logged)).toContainEqual(expect.objectContaining({ level: 'warn', message: warning }));
+		expect(JSON.stringify(result.items)).not.toContain(KEY);
+	});
+
+	it('puts a body that is not an object under `response`', async () => {
+		script.queue.push({ status: 200, body: [1, 2, 3] });
+		probeCall = { ...strict, baseUrl: script.url };
+		const result = await harness.executeNode('actionProbe', { resource: 'thing', operation: 'read' }, 'totalisApi');
+		expect(result.items[0].json).toEqual({
+			response: [1, 2, 3],
+			warning: expect.stringContaining('(body): Expected object, received array'),
+		});
+	});
+
+	it('still fails a call the venue refused', async () => {
+		script.queue.push({ status: 409, body: { error: 'nope' } });
+		probeCall = { ...strict, baseUrl: script.url };
+		const result = await harness.executeNode('actionProbe', { resource: 'thing', operation: 'read' }, 'totalisApi');
+		expect(result.error?.name).toBe('NodeApiError');
+		expect(result.error?.message).toMatch(/^Example could not read the thing/);
 	});
 });
 
