@@ -1,6 +1,7 @@
 import type { INodeProperties, ITriggerFunctions } from 'n8n-workflow';
 
 import type { DeliveryOptions } from './delivery/delivery';
+import { DEFAULT_MAX_IN_FLIGHT } from './delivery/executionGate';
 import { DEFAULT_REFUSAL_REPORT_INTERVAL_MS, DEFAULT_REFUSAL_RETRY, type StreamTiming } from './engine/StreamEngine';
 import { TriggerParameters } from './triggerParameters';
 
@@ -54,6 +55,15 @@ export function streamOptionProperties(defaults: { heartbeatIntervalMs: number; 
 			default: false,
 			description:
 				'Whether to keep only the latest event for the same thing (quote request, quote, symbol) within the window; the item says how many events it replaced in "coalesced"',
+		},
+		{
+			displayName: 'Max Executions in Flight',
+			name: 'maxInFlight',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: DEFAULT_MAX_IN_FLIGHT,
+			description:
+				'How many executions of this trigger may run at once. While that many run, new events wait and start the next execution together (the items say so in "backpressure"), so a fast stream cannot flood n8n. 0 = no limit (not recommended).',
 		},
 		{
 			displayName: 'Heartbeat Interval (Ms)',
@@ -121,6 +131,7 @@ interface StreamOptionValues {
 	batchWindowMs?: number;
 	batchMaxItems?: number;
 	keepLatest?: boolean;
+	maxInFlight?: number;
 	heartbeatIntervalMs?: number;
 	silenceTimeoutMs?: number;
 	connectTimeoutMs?: number;
@@ -144,6 +155,7 @@ export function readStreamOptions(
 		windowMs: atLeast('Batch Window (Ms)', values.batchWindowMs, 1000),
 		maxItems: atLeast('Batch Max Items', values.batchMaxItems, 100),
 		keepLatest: values.keepLatest ?? false,
+		maxInFlight: parameters.wholeNumber('Options → Max Executions in Flight', values.maxInFlight, DEFAULT_MAX_IN_FLIGHT, 0),
 	};
 	if (mode === 'batch' && delivery.windowMs === 0 && delivery.maxItems === 0) {
 		throw parameters.fail('Options → Batch Window (Ms) and Batch Max Items are both 0: a batch would never be emitted; set at least one');

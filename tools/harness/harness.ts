@@ -37,7 +37,7 @@ import {
 } from './credentialTester';
 import { CredentialsStore, type CredentialClass } from './credentialsStore';
 import { ItemsSource, NodeTypes, type NodeClass } from './nodeTypes';
-import { ActiveTrigger, TriggerRecorder } from './triggerRecorder';
+import { ActiveTrigger, TriggerRecorder, type RecorderOptions } from './triggerRecorder';
 
 export interface HarnessOptions {
 	nodes: Record<string, NodeClass>;
@@ -152,7 +152,7 @@ export class N8nHarness {
 		type: string,
 		parameters: INodeParameters,
 		credentialType: string,
-		options: { onEmit?: (items: INodeExecutionData[]) => void; keep?: boolean } = {},
+		options: RecorderOptions = {},
 	): Promise<ActiveTrigger> {
 		const node = this.node(type, parameters, credentialType);
 		const workflow = this.workflow([node]);
@@ -163,7 +163,7 @@ export class N8nHarness {
 			this.additionalData('trigger', workflow.id),
 			'trigger',
 			'activate',
-			(data, _responsePromise, _donePromise, deduplicationKey) => recorder.onEmit(data, deduplicationKey),
+			(data, _responsePromise, donePromise, deduplicationKey) => recorder.onEmit(data, deduplicationKey, donePromise),
 			(error) => recorder.onEmitError(error),
 			(error) => recorder.onFailedExecution(error),
 		);

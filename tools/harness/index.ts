@@ -5,4 +5,4 @@
 export { allLogText, logLines, onLog, type LogLine } from './logs';
 export { N8nHarness, type HarnessOptions, type NodeRunResult } from './harness';
 export type { CredentialTestResult } from './credentialTester';
-export { ActiveTrigger, TriggerRecorder, type Emission } from './triggerRecorder';
+export { ActiveTrigger, TriggerRecorder, type Emission, type RecorderOptions } from './triggerRecorder';

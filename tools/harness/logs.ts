@@ -16,9 +16,13 @@ export interface LogLine {
 export const logLines: LogLine[] = [];
 const logListeners: Array<(line: LogLine) => void> = [];
 
-/** Also hands every log line to `listener` (the demo prints warnings). */
-export function onLog(listener: (line: LogLine) => void) {
+/** Also hands every log line to `listener` (the demo prints warnings); returns how to stop. */
+export function onLog(listener: (line: LogLine) => void): () => void {
 	logListeners.push(listener);
+	return () => {
+		const index = logListeners.indexOf(listener);
+		if (index >= 0) logListeners.splice(index, 1);
+	};
 }
 
 function record(level: string) {
@@ -27,7 +31,7 @@ function record(level: string) {
 		logLines.push(line);
 		// Bounded, so a long demo run does not grow without end.
 		if (logLines.length > 20_000) logLines.splice(0, 10_000);
-		for (const listener of logListeners) listener(line);
+		for (const listener of [...logListeners]) listener(line);
 	};
 }
 

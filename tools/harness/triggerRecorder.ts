@@ -6,23 +6,50 @@ export interface Emission {
 	deduplicationKey?: string;
 }
 
+/** The done promise n8n's emit takes: settled when the execution has finished. */
+export interface ExecutionDone {
+	resolve: (value: never) => void;
+}
+
+export interface RecorderOptions {
+	/** Sees every emission. */
+	onEmit?: (items: INodeExecutionData[]) => void;
+	/** false records nothing (a long-running demo). */
+	keep?: boolean;
+	/**
+	 * Executions finish only when the test says so (`finishExecutions`), as slow workflows would;
+	 * by default each finishes as soon as it is emitted.
+	 */
+	holdExecutions?: boolean;
+}
+
 type Waiter = { check: () => boolean; resolve: () => void };
 
 export class TriggerRecorder {
 	readonly emissions: Emission[] = [];
 	readonly emitErrors: Error[] = [];
 	readonly failedExecutions: Error[] = [];
+	/** Executions emitted and not finished yet (with `holdExecutions`), oldest first. */
+	readonly runningExecutions: ExecutionDone[] = [];
 	private waiters: Waiter[] = [];
 	private readonly listeners = new Set<() => void>();
 
-	/** `keep: false` records nothing (a long-running demo); `onEmit` sees every emission. */
-	constructor(private readonly options: { onEmit?: (items: INodeExecutionData[]) => void; keep?: boolean } = {}) {}
+	constructor(private readonly options: RecorderOptions = {}) {}
 
-	onEmit(data: INodeExecutionData[][], deduplicationKey?: string) {
+	onEmit(data: INodeExecutionData[][], deduplicationKey?: string, done?: ExecutionDone) {
 		const items = data[0] ?? [];
 		if (this.options.keep !== false) this.emissions.push({ items, deduplicationKey });
+		if (done) {
+			if (this.options.holdExecutions) this.runningExecutions.push(done);
+			else done.resolve(undefined as never);
+		}
 		this.options.onEmit?.(items);
 		this.notify();
+	}
+
+	/** Finishes the `count` oldest running executions (all by default), as n8n does when they end. */
+	finishExecutions(count = this.runningExecutions.length) {
+		for (const done of this.runningExecutions.splice(0, count)) done.resolve(undefined as never);
 	}
 
 	onEmitError(error: Error) {

@@ -10,9 +10,12 @@ export interface DeliveryOptions {
 	maxItems: number;
 	/** Keep only the latest event per key (a symbol, a request id) within the window. */
 	keepLatest: boolean;
+	/** Executions of this trigger running at once (0: no cap; default DEFAULT_MAX_IN_FLIGHT); see executionGate.ts. */
+	maxInFlight?: number;
 }
 
-export type Emit = (items: StreamItem[], deduplicationKey?: string) => void;
+/** `batch` is `items` with what delivery knew of each (its key, size, deduplication key). */
+export type Emit = (items: StreamItem[], deduplicationKey: string | undefined, batch: Delivered[]) => void;
 
 /**
  * Whatever the window, a buffer this full is emitted at once: a window-only batch otherwise holds
@@ -54,7 +57,7 @@ export class Delivery {
 		if (this.disposed) return;
 		const { mode, keepLatest, maxItems, windowMs } = this.options;
 		if (mode === 'each' && !keepLatest) {
-			this.emit([delivered.item], delivered.deduplicationKey);
+			this.emit([delivered.item], delivered.deduplicationKey, [delivered]);
 			return;
 		}
 		const key = keepLatest && delivered.key !== undefined ? `k:${delivered.key}` : `a:${this.anonymous++}`;
@@ -84,10 +87,14 @@ export class Delivery {
 		this.buffer = new Map();
 		this.bufferedBytes = 0;
 		if (this.options.mode === 'batch') {
-			this.emit(batch.map((delivered) => delivered.item));
+			this.emit(
+				batch.map((delivered) => delivered.item),
+				undefined,
+				batch,
+			);
 			return;
 		}
-		for (const delivered of batch) this.emit([delivered.item], delivered.deduplicationKey);
+		for (const delivered of batch) this.emit([delivered.item], delivered.deduplicationKey, [delivered]);
 	}
 
 	/** Stops for good; returns how many buffered items were discarded. */

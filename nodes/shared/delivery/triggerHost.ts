@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { NodeOperationError, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import { NodeOperationError, type IRun, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { DEFAULT_REFUSAL_REPORT_INTERVAL_MS, type EngineLogger, type RefusalState } from '../engine/StreamEngine';
 import { StreamFailure } from '../engine/errors';
@@ -8,12 +8,17 @@ import { operationError, refusalError, toNodeError, triggerCloseError } from '..
 import type { StreamItem } from '../items';
 import { redactingLogger } from '../logging';
 import type { Redactor } from '../redact';
-import { Delivery, type DeliveryOptions } from './delivery';
+import { BATCH_BYTE_CAP, BATCH_ITEM_CAP, Delivery, type DeliveryOptions } from './delivery';
+import { DEFAULT_MAX_IN_FLIGHT, ExecutionGate } from './executionGate';
 import { activationIdentity, rememberedRefusal, rememberRefusal } from './refusedActivations';
 import { chainStages, type Stage } from './stages';
 
 /** At most one failed execution per this period for bad frames, so a broken feed can't flood n8n. */
 const BAD_FRAME_REPORT_INTERVAL_MS = 60_000;
+/** An execution that has not ended after this long no longer holds one of the trigger's slots. */
+const EXECUTION_SLOT_TIMEOUT_MS = 10 * 60_000;
+/** Events that may wait for a free slot, at least (five batches' worth when batches are larger). */
+const MIN_WAITING_ITEMS = 5000;
 
 export interface EngineHooks {
 	logger: EngineLogger;
@@ -88,16 +93,36 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	if (remembered) throw remembered;
 
 	const dedupScope = `${ctx.getWorkflow().id ?? ''}:${node.id}`;
-	const emitItems = (items: StreamItem[], deduplicationKey?: string) => {
-		if (closing || manualDelivered) return;
+	/** Starts one execution; the promise settles when n8n has finished it (see executionGate.ts). */
+	const startExecution = (items: StreamItem[], deduplicationKey?: string): Promise<unknown> | undefined => {
+		if (closing || manualDelivered) return undefined;
 		if (manual) manualDelivered = true;
 		const data = [items.map((json) => ({ json }))];
 		// An item that reports a gap must run even if n8n saw its key before, or the gap would vanish.
 		const key = deduplicationKey !== undefined && !manual && items.every((item) => !item.gap) ? deduplicationKey : undefined;
-		if (key !== undefined) ctx.emit(data, undefined, undefined, scopedDeduplicationKey(dedupScope, key));
-		else ctx.emit(data);
+		if (manual) {
+			ctx.emit(data);
+			return undefined;
+		}
+		const done = deferred<IRun>();
+		ctx.emit(data, undefined, done, key === undefined ? undefined : scopedDeduplicationKey(dedupScope, key));
+		return done.promise;
 	};
-	const delivery = new Delivery(setup.delivery, emitItems);
+	const maxInFlight = setup.delivery.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+	const batchItems = setup.delivery.mode === 'batch' && setup.delivery.maxItems > 0 ? setup.delivery.maxItems : BATCH_ITEM_CAP;
+	const gate = new ExecutionGate(
+		{
+			// A manual run ends with its first emission: nothing to cap.
+			maxInFlight: manual ? 0 : maxInFlight,
+			maxBatchItems: batchItems,
+			maxWaitingItems: Math.max(5 * batchItems, MIN_WAITING_ITEMS),
+			maxWaitingBytes: 2 * BATCH_BYTE_CAP,
+			slotTimeoutMs: EXECUTION_SLOT_TIMEOUT_MS,
+		},
+		startExecution,
+		(message) => logger.warn(`${venueName}: ${message}`),
+	);
+	const delivery = new Delivery(setup.delivery, (_items, deduplicationKey, batch) => gate.send(batch, deduplicationKey));
 	const stages = setup.stages ?? [];
 
 	const hooks: EngineHooks = {
@@ -184,7 +209,7 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 			await startup?.catch(() => {});
 			for (const stage of stages) await step(() => stage.dispose?.());
 			await step(() => {
-				const discarded = delivery.dispose();
+				const discarded = delivery.dispose() + gate.dispose();
 				if (discarded > 0) logger.info(`${venueName}: discarded ${discarded} buffered event(s) on close`);
 			});
 			if (failures.length > 0) {
@@ -198,6 +223,17 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	if (manual) return { closeFunction, manualTriggerFunction: start };
 	await start();
 	return { closeFunction };
+}
+
+/** The `IDeferredPromise` shape n8n's emit takes as its done promise: n8n settles it when the execution ends. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void; reject: (error: Error) => void } {
+	let resolve!: (value: T | PromiseLike<T>) => void;
+	let reject!: (error: Error) => void;
+	const promise = new Promise<T>((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	return { promise, resolve, reject };
 }
 
 /**
