@@ -9,7 +9,7 @@ export const DIALECTS = {
 	totalis: ['docs', 'mm-channel'],
 	/** camel: camelCase events, `[price, volume]` levels, `subscribed` acks, `{order}` replies; snake: the other reading of each. */
 	helio: ['camel', 'snake'],
-	/** short: checksum levels `b:`/`a:`, balances with `totalRaw`; long: `bid:`/`ask:`, balances as `{chain, balanceRaw}`. */
+	/** short: checksum levels `b:`/`a:`, balances with `totalRaw`; long: `bid:`/`ask:`, raw amounts as `balanceRaw` and chains `{chain, balanceRaw}`. */
 	agg: ['short', 'long'],
 	/** docs: the list endpoint filters by time and league, contests have `starts_at`; variant: it does not, `start_time`, a flat score. */
 	openmarkets: ['docs', 'variant'],

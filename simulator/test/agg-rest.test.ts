@@ -1,4 +1,4 @@
-import { startSimulator, type VenueSimulator } from '../src';
+import { DIALECTS, startSimulator, type VenueSimulator } from '../src';
 
 // Bodies are whatever the simulator sent: the assertions below pin their shape.
 type Json = any;
@@ -97,6 +97,22 @@ describe('agg.market REST', () => {
 		expect(body.positions.map((p: Json) => p.venue)).toEqual(['kalshi', 'polymarket', 'limitless', 'opinion']);
 		for (const p of body.positions) expect(p.balance).toBeGreaterThan(0);
 	});
+
+	it.each(DIALECTS.agg)(
+		'balances in the %s dialect: raw amounts as totalRaw (short) or balanceRaw, chains {chain, balanceRaw} (long)',
+		async (dialect) => {
+			await sim.close();
+			sim = await startSimulator({ agg: { seed: 21, dialect } });
+			const { body } = await call('GET', '/execution/balances');
+			const [usdc] = body.cash;
+			const raw = dialect === 'short' ? 'totalRaw' : 'balanceRaw';
+			const absent = dialect === 'short' ? 'balanceRaw' : 'totalRaw';
+			expect(usdc[raw]).toMatch(/^\d+$/);
+			expect(usdc).not.toHaveProperty(absent);
+			for (const chain of usdc.chains) expect(Object.keys(chain).sort()).toEqual(['chain', raw].sort());
+			expect(usdc.chains.reduce((sum: bigint, c: Json) => sum + BigInt(c[raw]), 0n)).toBe(BigInt(usdc[raw]));
+		},
+	);
 
 	it('a fill moves the cash by its cost', async () => {
 		const before = BigInt((await call('GET', '/execution/balances')).body.cash[0].totalRaw);

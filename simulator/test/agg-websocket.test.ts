@@ -1,5 +1,5 @@
-import { bookChecksum } from '../../nodes/AggMarket/book/checksum';
-import { startSimulator, type VenueSimulator } from '../src';
+import { bookChecksum, CHECKSUM_FORMS, type ChecksumForm } from '../../nodes/AggMarket/book/checksum';
+import { DIALECTS, startSimulator, type AggDialect, type VenueSimulator } from '../src';
 import { WsClient, type WsMessage } from './helpers';
 
 // Frames are whatever the simulator sent: the assertions below pin their shape.
@@ -234,6 +234,64 @@ describe('agg.market WebSocket', () => {
 			expect(() =>
 				sim.agg.placeOrder({ venue: 'kalshi', side: 'buy', price: 0.5, size: 1, outcomeId: 'vmo_nope', outcome: 'fill' }),
 			).toThrow('unknown outcome');
+		});
+	});
+
+	describe.each(DIALECTS.agg)('order-book checksums in the %s dialect', (dialect: AggDialect) => {
+		/** The nodes' form the dialect should match, and the other one it should not. */
+		const spelled = (bid: string): ChecksumForm => CHECKSUM_FORMS.find((form) => form.bid === bid && form.numbers === 'normalized')!;
+		const form = spelled(dialect === 'short' ? 'b' : 'bid');
+		const other = spelled(dialect === 'short' ? 'bid' : 'b');
+		const checksumOf = (book: { bids: Level[]; asks: Level[] }, using = form) => bookChecksum(book.bids, book.asks, using);
+
+		beforeEach(async () => {
+			sim = await startSimulator({ agg: { seed: 5, dialect } });
+		});
+
+		it(`hashes levels as ${form.bid}:/${form.ask}: in snapshots and deltas`, async () => {
+			expect(sim.agg.dialect).toBe(dialect);
+			const client = await connect();
+			const book = (await subscribe(client, [OUTCOME])).get(OUTCOME)!;
+			const snapshot = client.inbox.all.find((m) => m.type === 'orderbook_snapshot') as Json;
+			expect(snapshot.checksum).toBe(checksumOf(book));
+			expect(snapshot.checksum).not.toBe(checksumOf(book, other));
+			sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: 0.3, totalSize: 9 }] });
+			const delta = await client.next('orderbook_delta');
+			book.apply(delta);
+			expect(delta.checksum).toBe(checksumOf(book));
+		});
+
+		it('corruptSnapshotChecksum: exactly the next snapshot sent carries a wrong checksum', async () => {
+			const client = await connect();
+			await subscribe(client, [OUTCOME]);
+			sim.agg.faults.corruptSnapshotChecksum(OUTCOME);
+			client.send({ action: 'resnapshot', channel: 'orderbook', outcomeIds: [OUTCOME] });
+			const bad = await client.next('orderbook_snapshot');
+			expect(bad.checksum).not.toBe(checksumOf(new ClientBook(bad)));
+			expect(sim.agg.book(OUTCOME).checksum).toBe(checksumOf(new ClientBook(bad)));
+			client.send({ action: 'resnapshot', channel: 'orderbook', outcomeIds: [OUTCOME] });
+			const good = await client.next('orderbook_snapshot');
+			expect(good.checksum).toBe(checksumOf(new ClientBook(good)));
+		});
+
+		it('scrambleChecksums: while on, no known form reproduces any checksum; off, they verify again', async () => {
+			const client = await connect();
+			const book = (await subscribe(client, [OUTCOME])).get(OUTCOME)!;
+			sim.agg.faults.scrambleChecksums();
+			sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: 0.3, totalSize: 9 }] });
+			const delta = await client.next('orderbook_delta');
+			book.apply(delta);
+			client.send({ action: 'resnapshot', channel: 'orderbook', outcomeIds: [OUTCOME] });
+			const snapshot = await client.next('orderbook_snapshot');
+			for (const any of CHECKSUM_FORMS) {
+				expect(delta.checksum).not.toBe(checksumOf(book, any));
+				expect(snapshot.checksum).not.toBe(checksumOf(new ClientBook(snapshot), any));
+			}
+			sim.agg.faults.reset();
+			sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: 0.31, totalSize: 4 }] });
+			const after = await client.next('orderbook_delta');
+			book.apply(after);
+			expect(after.checksum).toBe(checksumOf(book));
 		});
 	});
 

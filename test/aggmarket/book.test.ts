@@ -173,7 +173,7 @@ describe('OrderBooks: sequence rules', () => {
 		const keeper = books();
 		keeper.apply(snapshotFrame('o1', 10, BIDS, ASKS));
 		const gap = keeper.apply(deltaFrame('o1', 12, { bids: [[0.55, 0]] }, { bids: BIDS.slice(1), asks: ASKS }));
-		expect(gap).toEqual({ kind: 'resnapshot', outcomeId: 'o1', reason: { cause: 'gap', detail: 'delta seq 12 after seq 10' } });
+		expect(gap).toEqual({ kind: 'resnapshot', outcomeId: 'o1', reason: { cause: 'gap', detail: 'delta seq 12 after seq 10' }, send: true });
 		expect(keeper.book('o1')).toBeUndefined();
 		expect(keeper.staleOutcomes()).toEqual(['o1']);
 

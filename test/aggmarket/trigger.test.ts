@@ -8,8 +8,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { AggMarketTrigger } from '../../nodes/AggMarket/AggMarketTrigger.node';
-import { startSimulator, type AggSimOptions, type VenueSimulator } from 'trading-venues-simulator';
-import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
+import { DIALECTS, startSimulator, type AggSimOptions, type VenueSimulator } from 'trading-venues-simulator';
+import { allLogText, logLines, N8nHarness, type ActiveTrigger } from '../harness/n8n';
 
 const FAST = { silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
 const OUTCOME = 'vmo_fed_cut_july_yes';
@@ -362,43 +362,123 @@ describe('agg.market Trigger', () => {
 			return { bySeq, levels };
 		}
 
-		it("emits the book after the snapshot and each delta, equal to the venue's book", async () => {
-			await setUp();
-			const venue = recordVenueBooks();
-			const trigger = await startBooks();
-			await trigger.waitForItems(1);
-			for (let index = 0; index < 5; index++) {
-				sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: 0.3 + index / 100, totalSize: 10 + index }] });
-			}
-			const items = await trigger.waitForItems(6);
-			for (const item of items) {
-				const book = item.json.data as never as { seq: number; bids: never; asks: never };
-				expect(venue.levels(book)).toBe(venue.bySeq.get(book.seq));
-			}
-			expect(items.map((item) => (item.json.data as IDataObject).seq)).toEqual([...venue.bySeq.keys()].slice(0, 6).sort((a, b) => a - b));
-		});
+		/** Every resnapshot the venue is asked for, from now on. */
+		function recordResnapshots() {
+			const asked: string[][] = [];
+			sim.agg.events.on('ws:resnapshot', ({ outcomeIds }) => asked.push(outcomeIds));
+			return asked;
+		}
 
-		it.each([
-			['a sequence gap', 'gap', () => sim.agg.faults.skipSeq(OUTCOME)],
-			['a wrong checksum', 'checksum', () => sim.agg.faults.corruptChecksum(OUTCOME)],
-		])('after %s asks for a resnapshot and never emits a wrong book', async (_name, cause, inject) => {
-			await setUp();
-			const venue = recordVenueBooks();
-			const trigger = await startBooks();
-			await trigger.waitForItems(1);
-			const resnapshot = sim.agg.waitFor('ws:resnapshot');
-			inject();
-			sim.agg.moveBook(OUTCOME, { askChanges: [{ price: 0.9, totalSize: 7 }] });
-			expect((await resnapshot).outcomeIds).toEqual([OUTCOME]);
-			const resynced = await trigger.waitForItem((item) => Boolean((item.data as IDataObject).resynced), 'the resynced book');
-			expect(resynced.data).toMatchObject({ resynced: { cause } });
-			sim.agg.moveBook(OUTCOME, { askChanges: [{ price: 0.91, totalSize: 3 }] });
-			await trigger.waitForItem((item) => (item.data as IDataObject).seq === sim.agg.book(OUTCOME).seq, 'the next delta');
-			for (const item of trigger.items) {
-				const book = item.json.data as never as { seq: number; bids: never; asks: never };
-				expect(venue.levels(book)).toBe(venue.bySeq.get(book.seq));
-			}
-			expect(trigger.items).toHaveLength(3);
+		describe.each(DIALECTS.agg)('checksums in the %s dialect', (dialect) => {
+			it("emits the book after the snapshot and each of 26 deltas, equal to the venue's book, without a resnapshot", async () => {
+				await setUp({ dialect });
+				const venue = recordVenueBooks();
+				const asked = recordResnapshots();
+				const trigger = await startBooks();
+				await trigger.waitForItems(1);
+				for (let index = 0; index < 26; index++) {
+					sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: 0.2 + index / 100, totalSize: 10 + index }] });
+				}
+				const items = await trigger.waitForItems(27);
+				for (const item of items) {
+					const book = item.json.data as never as { seq: number; bids: never; asks: never; resynced?: unknown };
+					expect(venue.levels(book)).toBe(venue.bySeq.get(book.seq));
+					expect(book.resynced).toBeUndefined();
+				}
+				expect(items.map((item) => (item.json.data as IDataObject).seq)).toEqual([...venue.bySeq.keys()].sort((a, b) => a - b));
+				expect(asked).toEqual([]);
+				expect(events(trigger, 'book_warning')).toEqual([]);
+			});
+
+			it.each([
+				['a sequence gap', 'gap', () => sim.agg.faults.skipSeq(OUTCOME)],
+				['a wrong checksum', 'checksum', () => sim.agg.faults.corruptChecksum(OUTCOME)],
+			])('after %s asks for a resnapshot and never emits a wrong book', async (_name, cause, inject) => {
+				await setUp({ dialect });
+				const venue = recordVenueBooks();
+				const trigger = await startBooks();
+				await trigger.waitForItems(1);
+				const resnapshot = sim.agg.waitFor('ws:resnapshot');
+				inject();
+				sim.agg.moveBook(OUTCOME, { askChanges: [{ price: 0.9, totalSize: 7 }] });
+				expect((await resnapshot).outcomeIds).toEqual([OUTCOME]);
+				const resynced = await trigger.waitForItem((item) => Boolean((item.data as IDataObject).resynced), 'the resynced book');
+				expect(resynced.data).toMatchObject({ resynced: { cause } });
+				sim.agg.moveBook(OUTCOME, { askChanges: [{ price: 0.91, totalSize: 3 }] });
+				await trigger.waitForItem((item) => (item.data as IDataObject).seq === sim.agg.book(OUTCOME).seq, 'the next delta');
+				for (const item of trigger.items) {
+					const book = item.json.data as never as { seq: number; bids: never; asks: never };
+					expect(venue.levels(book)).toBe(venue.bySeq.get(book.seq));
+				}
+				expect(trigger.items).toHaveLength(3);
+			});
+
+			it('verifies snapshots too: a corrupted one is not emitted, and the next good one says resynced', async () => {
+				await setUp({ dialect });
+				const venue = recordVenueBooks();
+				const asked = recordResnapshots();
+				const trigger = await startBooks();
+				await trigger.waitForItems(1);
+				sim.agg.faults.skipSeq(OUTCOME);
+				sim.agg.faults.corruptSnapshotChecksum(OUTCOME);
+				sim.agg.moveBook(OUTCOME, { askChanges: [{ price: 0.9, totalSize: 7 }] });
+				const resynced = await trigger.waitForItem((item) => Boolean((item.data as IDataObject).resynced), 'the resynced book');
+				// The gap asked once; the corrupted snapshot it brought asked again.
+				expect(asked).toEqual([[OUTCOME], [OUTCOME]]);
+				expect(resynced.data).toMatchObject({ resynced: { cause: 'checksum', detail: expect.stringContaining('snapshot') } });
+				expect(trigger.items).toHaveLength(2);
+				for (const item of trigger.items) {
+					const book = item.json.data as never as { seq: number; bids: never; asks: never };
+					expect(venue.levels(book)).toBe(venue.bySeq.get(book.seq));
+				}
+			});
+
+			it('when no known form reproduces the checksums, says so once and keeps emitting books without resnapshots', async () => {
+				await setUp({ dialect });
+				sim.agg.faults.scrambleChecksums();
+				const asked = recordResnapshots();
+				const logsBefore = logLines.length;
+				const trigger = await startBooks();
+				const [warning, first] = await trigger.waitForItems(2);
+				expect(warning.json).toMatchObject({
+					event: 'book_warning',
+					data: {
+						warning: 'checksumUnverifiable',
+						outcomeId: OUTCOME,
+						formsTried: expect.arrayContaining(['b:normalized', 'bid:normalized']),
+					},
+				});
+				expect(first.json).toMatchObject({ event: 'orderbook', data: { outcomeId: OUTCOME } });
+				for (let index = 0; index < 10; index++) sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: 0.2, totalSize: 1 + index }] });
+				const latestSeq = sim.agg.book(OUTCOME).seq;
+				await trigger.waitForItem((item) => (item.data as IDataObject).seq === latestSeq, 'the latest book');
+				expect(events(trigger, 'orderbook')).toHaveLength(11);
+				expect(events(trigger, 'book_warning')).toHaveLength(1);
+				expect(asked).toEqual([]);
+				expect(logLines.slice(logsBefore).filter((line) => line.message.includes('no longer verified'))).toHaveLength(1);
+			});
+
+			it('caps resnapshots at 3 per book and reports the storm once, emitting no failed book', async () => {
+				await setUp({ dialect });
+				const asked = recordResnapshots();
+				const logsBefore = logLines.length;
+				const trigger = await startBooks();
+				await trigger.waitForItems(1);
+				// Calibrated on the first snapshot: from now on every checksum is wrong, snapshots included.
+				sim.agg.faults.scrambleChecksums();
+				sim.agg.moveBook(OUTCOME, { bidChanges: [{ price: 0.2, totalSize: 5 }] });
+				const storm = await trigger.waitForItem((item) => item.event === 'book_warning', 'the storm warning');
+				expect(storm.data).toMatchObject({
+					warning: 'resnapshotStorm',
+					outcomeId: OUTCOME,
+					cause: 'checksum',
+					resnapshots: 3,
+					windowMs: 60_000,
+				});
+				expect(asked).toEqual([[OUTCOME], [OUTCOME], [OUTCOME]]);
+				expect(events(trigger, 'orderbook')).toHaveLength(1);
+				expect(logLines.slice(logsBefore).filter((line) => line.message.includes('resnapshots within'))).toHaveLength(1);
+			});
 		});
 
 		it('emits the top of book only when it changes', async () => {

@@ -4,6 +4,10 @@
  * tokens live 6 s. The trigger renews its token through n8n's credential store, so the action
  * node that runs after it must find a working token and refresh token there: a refresh kept in
  * the trigger's memory would leave the credential with a spent, single-use refresh token.
+ *
+ * The simulator speaks its non-default dialect, `long`: checksums over `bid:`/`ask:` levels and
+ * balances in `balanceRaw` with chains `{chain, balanceRaw}`, so the example is shown to work
+ * where agg.market fills its undocumented details the other way.
  */
 import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
 import { AGG_CREDENTIAL_NAME, loadExample } from '../../tools/e2e/examples';
@@ -15,9 +19,11 @@ describe('agg.market in a real n8n', () => {
 	let sim: VenueSimulator;
 	let n8n: N8nWithPackage;
 	let workflowId: string;
+	const resnapshots: string[][] = [];
 
 	beforeAll(async () => {
-		sim = await startSimulator({ agg: { tokenTtlSeconds: 6, orderStepMs: 5 } });
+		sim = await startSimulator({ agg: { tokenTtlSeconds: 6, orderStepMs: 5, dialect: 'long' } });
+		sim.agg.events.on('ws:resnapshot', ({ outcomeIds }) => resnapshots.push(outcomeIds));
 		n8n = await startN8nWithPackage();
 	});
 
@@ -84,7 +90,10 @@ describe('agg.market in a real n8n', () => {
 			outcomeId: OUTCOME,
 			bestBid,
 			spread: Number((ask - bestBid).toFixed(10)),
+			resynced: null,
 		});
+		// The trigger calibrated on the `bid:` checksums: not one book was asked for again.
+		expect(resnapshots).toEqual([]);
 	});
 
 	it('closes both sockets when the workflow is deactivated', async () => {

@@ -16,7 +16,7 @@ export const balanceOperations: INodeProperties = {
 			value: 'get',
 			action: 'Get the balances',
 			description:
-				"The cash of the user per token (with totalRaw also given as the decimal number total, using the token's decimals, per chain too) and the value of positions per venue, as one item",
+				"The cash of the user per token (its raw amount, totalRaw or balanceRaw, also given as the decimal number total, using the token's decimals, per chain too) and the value of positions per venue, as one item",
 		},
 	],
 	default: 'get',
@@ -24,21 +24,27 @@ export const balanceOperations: INodeProperties = {
 
 export const balanceFields: INodeProperties[] = [];
 
-const balancesSchema = z
-	.object({
-		cash: z.array(
-			z
-				.object({
-					tokenSymbol: z.string().optional(),
-					totalRaw: z.union([z.string(), z.number()]),
-					decimals: z.number().int().min(0),
-					chains: z.array(z.object({ totalRaw: z.union([z.string(), z.number()]) }).passthrough()).optional(),
-				})
-				.passthrough(),
-		),
-		positions: z.array(z.object({}).passthrough()).optional(),
-	})
-	.passthrough();
+/**
+ * Only `cash` is read, and only to add decimals: the raw amount's field and the shape of a chain
+ * are not documented alike everywhere (`totalRaw`, or `{chain, balanceRaw}`), so entries of any
+ * shape pass through and get a decimal `total` only where a raw amount and its decimals are present.
+ */
+const balancesSchema = z.object({ cash: z.array(z.unknown()).optional() }).passthrough();
+
+/** The raw amount fields, in the order they are read: agg.market's documented one first. */
+const RAW_FIELDS = ['totalRaw', 'balanceRaw'] as const;
+
+/** `total`: the entry's raw amount as a decimal number, where it has one and its decimals are known. */
+function withTotal(entry: unknown, inheritedDecimals: unknown): unknown {
+	if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
+	const record = entry as IDataObject;
+	const decimals = typeof record.decimals === 'number' ? record.decimals : inheritedDecimals;
+	const field = RAW_FIELDS.find((name) => record[name] !== undefined && record[name] !== null);
+	const out: IDataObject = { ...record };
+	if (field !== undefined && typeof decimals === 'number') out.total = rawToDecimal(record[field], decimals) ?? null;
+	if (Array.isArray(record.chains)) out.chains = record.chains.map((chain) => withTotal(chain, decimals)) as IDataObject[];
+	return out;
+}
 
 async function get(this: IExecuteFunctions, itemIndex: number, session: AggSessionContext): Promise<IDataObject> {
 	const response = await sessionRequest(this, session, itemIndex, {
@@ -48,17 +54,8 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: AggSessi
 		schema: balancesSchema,
 	});
 	const body = response.body;
-	const cash = body.cash.map((entry) => {
-		const withTotal: IDataObject = { ...(entry as IDataObject), total: rawToDecimal(entry.totalRaw, entry.decimals) ?? null };
-		if (entry.chains) {
-			withTotal.chains = entry.chains.map((chain) => ({
-				...(chain as IDataObject),
-				total: rawToDecimal(chain.totalRaw, entry.decimals) ?? null,
-			}));
-		}
-		return withTotal;
-	});
-	return { ...(body as IDataObject), cash };
+	if (!body.cash) return body as IDataObject;
+	return { ...(body as IDataObject), cash: body.cash.map((entry) => withTotal(entry, undefined)) as IDataObject[] };
 }
 
 export const balanceHandlers: Record<string, OperationHandler> = { get };

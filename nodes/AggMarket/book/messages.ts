@@ -135,9 +135,25 @@ function readLevels(frame: Record<string, unknown>, field: string): Level[] {
 		if (totalSize === undefined || totalSize < 0) {
 			throw new Malformed(`${path}.totalSize: expected a non-negative number, got ${describe(entry.totalSize)}`);
 		}
-		levels[index] = entry.venues === undefined ? { price, totalSize } : { price, totalSize, venues: entry.venues };
+		const level: Level = entry.venues === undefined ? { price, totalSize } : { price, totalSize, venues: entry.venues };
+		rememberSentText(level, entry.price, entry.totalSize);
+		levels[index] = level;
 	}
 	return levels;
+}
+
+/** Numbers the venue sent as text other than JavaScript prints them (`"0.550"`), for a checksum over the text as sent. */
+const sentTexts = new WeakMap<object, { price?: string; totalSize?: string }>();
+
+function rememberSentText(level: Level, price: unknown, totalSize: unknown): void {
+	const priceText = typeof price === 'string' && price.trim() !== String(level.price) ? price.trim() : undefined;
+	const sizeText = typeof totalSize === 'string' && totalSize.trim() !== String(level.totalSize) ? totalSize.trim() : undefined;
+	if (priceText !== undefined || sizeText !== undefined) sentTexts.set(level, { price: priceText, totalSize: sizeText });
+}
+
+/** The text a level's numbers came as, where it differs from how JavaScript prints them. */
+export function sentText(level: object): { price?: string; totalSize?: string } | undefined {
+	return sentTexts.get(level);
 }
 
 function toNumber(value: unknown): number | undefined {

@@ -122,7 +122,7 @@ export const aggMarketTriggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to check each delta against its checksum and ask for a fresh snapshot on a mismatch. Turn off only if agg.market changes the checksum's form; sequence gaps are still caught.",
+			"Whether to check each snapshot and delta against its checksum, in the form agg.market's first snapshot shows, and ask for a fresh snapshot on a mismatch. Checking stops by itself, with a warning item, when no known form fits; sequence gaps are still caught.",
 		...showFor('orderBooks'),
 	},
 	{

@@ -9,9 +9,10 @@ import { typedMessage, type TypedMessage } from '../../shared/engine/frames';
 import type { Decoded, Frame, HandshakeSession, LiveConnection, VenueProtocol } from '../../shared/engine/protocol';
 import type { CloseInfo } from '../../shared/engine/transport';
 import type { EngineLogger } from '../../shared/engine/StreamEngine';
-import { immediateEmission, OrderBooks, resnapshotMessage, type BookEmission } from '../book';
+import { immediateEmission, OrderBooks, resnapshotMessage, type BookEmission, type BookResult } from '../book';
 import { renewalMargin } from '../../shared/renewal';
 import type { AggTokens } from '../auth';
+import { checksumUnverifiableWarning, resnapshotStormWarning } from './bookWarnings';
 import { decodeUserEvent, isUserEvent, type UserEventOptions } from './userEvents';
 
 /** agg.market closes a socket whose token expired or was revoked with this code. */
@@ -98,7 +99,7 @@ export class AggMarketProtocol implements VenueProtocol {
 		const resnapshotRetry =
 			this.plan.outcomeIds.length > 0
 				? setInterval(() => {
-						const stale = this.books.staleOutcomes();
+						const stale = this.books.staleOutcomesDue();
 						if (stale.length > 0) live.send(resnapshotMessage(stale));
 					}, RESNAPSHOT_RETRY_MS)
 				: undefined;
@@ -186,27 +187,49 @@ export class AggMarketProtocol implements VenueProtocol {
 	}
 
 	/** A book event, with the connection it came on when the books are spread over several. */
-	private bookEvent(event: string, data: Record<string, unknown>, outcomeId: string): Decoded {
+	/** The item a changed book makes, per the trigger's emission choice (control when nothing is emitted). */
+	private bookUpdate(result: Extract<BookResult, { kind: 'updated' }>): Decoded {
+		if (this.plan.bookEmission === 'throttled') return this.bookEvent('orderbook', { ...result.book }, result.outcomeId);
+		const emitted = immediateEmission(result, this.plan.bookEmission);
+		if (!emitted) return { kind: 'control' };
+		const event = this.plan.bookEmission === 'topOfBook' ? 'top_of_book' : 'orderbook';
+		return this.bookEvent(event, { ...emitted }, result.outcomeId);
+	}
+
+	private bookEvent(event: string, data: Record<string, unknown>, outcomeId: string, key = outcomeId): Decoded {
 		const annotations = this.plan.shard === undefined ? undefined : { shard: this.plan.shard };
-		return { kind: 'event', event: { event, data, key: outcomeId, annotations } };
+		return { kind: 'event', event: { event, data, key, annotations } };
+	}
+
+	/** A `book_warning` item; its own key, so keeping the latest per key never drops it for a book. */
+	private warningEvent(warning: Record<string, unknown>, outcomeId: string): Decoded {
+		return this.bookEvent('book_warning', warning, outcomeId, `${outcomeId}:warning`);
 	}
 
 	private decodeBook(message: TypedMessage): Decoded {
 		const result = this.books.apply(message);
 		switch (result.kind) {
 			case 'updated': {
-				if (this.plan.bookEmission === 'throttled') {
-					return this.bookEvent('orderbook', { ...result.book }, result.outcomeId);
-				}
-				const emitted = immediateEmission(result, this.plan.bookEmission);
-				if (!emitted) return { kind: 'control' };
-				const event = this.plan.bookEmission === 'topOfBook' ? 'top_of_book' : 'orderbook';
-				return this.bookEvent(event, { ...emitted }, result.outcomeId);
+				const book = this.bookUpdate(result);
+				if (!result.unverifiable) return book;
+				// Said once per trigger connection, with the snapshot it happened on.
+				const warning = checksumUnverifiableWarning(result.outcomeId, result.unverifiable);
+				this.logger.warn(warning.message);
+				const notice = this.warningEvent(warning, result.outcomeId);
+				const events = [notice, book].flatMap((decoded) => (decoded.kind === 'event' ? [decoded.event] : []));
+				return { kind: 'events', events };
 			}
-			case 'resnapshot':
-				this.logger.warn(`agg.market book ${result.outcomeId}: ${result.reason.detail}; asking for a fresh snapshot`);
-				this.live?.send(resnapshotMessage([result.outcomeId]));
-				return { kind: 'control' };
+			case 'resnapshot': {
+				const { outcomeId, reason } = result;
+				if (result.send) {
+					this.logger.warn(`agg.market book ${outcomeId}: ${reason.detail}; asking for a fresh snapshot`);
+					this.live?.send(resnapshotMessage([outcomeId]));
+				}
+				if (!result.storm) return { kind: 'control' };
+				const warning = resnapshotStormWarning(outcomeId, reason, result.storm);
+				this.logger.warn(warning.message);
+				return this.warningEvent(warning, outcomeId);
+			}
 			case 'ended':
 				return this.bookEvent('market_resolved', { outcomeId: result.outcomeId }, result.outcomeId);
 			case 'dropped':

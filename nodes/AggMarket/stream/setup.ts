@@ -96,7 +96,7 @@ function streamStages({ source, includeErrors }: AggMarketTriggerSettings): Stag
 	if (source.kind === 'userEvents') {
 		return [userEventFilter({ events: [...source.events, ...errors], orderEvents: source.orderEvents, venues: source.venues })];
 	}
-	const stages = [eventFilter(['orderbook', 'top_of_book', 'market_resolved', ...errors])];
+	const stages = [eventFilter(['orderbook', 'top_of_book', 'market_resolved', 'book_warning', ...errors])];
 	if (source.intervalMs !== undefined) stages.push(bookThrottleStage(source.intervalMs));
 	return stages;
 }

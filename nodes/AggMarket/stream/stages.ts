@@ -21,7 +21,7 @@ export function userEventFilter(filter: UserEventFilter): Stage {
 	const events = new Set(filter.events);
 	const orderEvents = new Set(filter.orderEvents);
 	const venues = new Set(filter.venues.map((venue) => venue.toLowerCase()));
-	const bookEvents = new Set(['orderbook', 'top_of_book', 'market_resolved']);
+	const bookEvents = new Set(['orderbook', 'top_of_book', 'market_resolved', 'book_warning']);
 	return carryingDroppedGaps({
 		push(delivered, next) {
 			const { event, data } = delivered.item;

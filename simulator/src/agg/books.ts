@@ -2,6 +2,7 @@
  * Order books per outcome: levels, a sequence number and the checksum of docs/venues/agg-market.md#order-book-checksum
  * (checksum.ts). Pure state: who receives frames is websocket.ts's job.
  */
+import type { AggDialect } from '../dialects';
 import type { Random } from '../random';
 import { bookChecksum } from './checksum';
 import { VENUES, round2, type Outcome, type Venue } from './catalog';
@@ -54,14 +55,24 @@ interface Book {
 	/** One-shot faults for the next delta. */
 	skipSeq: boolean;
 	corruptChecksum: boolean;
+	/** One-shot fault for the next snapshot sent on a socket. */
+	corruptSnapshot: boolean;
 }
+
+/** Any other value is wrong; flipping bits keeps it an unsigned 32-bit number. */
+const CORRUPT = 0x5a5a5a5a;
+/** What a venue hashing a text no client knows would send (scrambleChecksums). */
+const SCRAMBLE = 0x3c3c3c3c;
 
 export class OrderBooks {
 	private readonly books = new Map<string, Book>();
+	/** While on, every checksum sent is one no known level form reproduces. */
+	scrambled = false;
 
 	constructor(
 		outcomes: readonly Outcome[],
 		private readonly random: Random,
+		private readonly dialect: AggDialect = 'short',
 	) {
 		for (const outcome of outcomes) this.books.set(outcome.outcomeId, this.seed(outcome));
 	}
@@ -89,12 +100,22 @@ export class OrderBooks {
 			type: 'orderbook_snapshot',
 			outcomeId,
 			seq: book.seq,
-			checksum: bookChecksum({ bids, asks }),
+			checksum: bookChecksum({ bids, asks }, this.dialect),
 			bids,
 			asks,
 			midpoint: both ? Math.round(((best + ask) / 2) * 10_000) / 10_000 : null,
 			spread: both ? round2(ask - best) : null,
 		};
+	}
+
+	/** The snapshot as a socket gets it: with any pending snapshot fault applied. */
+	snapshotToSend(outcomeId: string): SnapshotFrame {
+		const book = this.get(outcomeId);
+		const frame = this.snapshot(outcomeId);
+		if (book.corruptSnapshot) frame.checksum = (frame.checksum ^ CORRUPT) >>> 0;
+		if (this.scrambled) frame.checksum = (frame.checksum ^ SCRAMBLE) >>> 0;
+		book.corruptSnapshot = false;
+		return frame;
 	}
 
 	/** Best bid/ask (null when a side is empty). */
@@ -113,9 +134,9 @@ export class OrderBooks {
 		for (const level of bids) setLevel(book.bids, level);
 		for (const level of asks) setLevel(book.asks, level);
 		book.seq += book.skipSeq ? 2 : 1;
-		let checksum = bookChecksum({ bids: sorted(book.bids, 'desc'), asks: sorted(book.asks, 'asc') });
-		// Any other value is wrong; flipping bits keeps it an unsigned 32-bit number.
-		if (book.corruptChecksum) checksum = (checksum ^ 0x5a5a5a5a) >>> 0;
+		let checksum = bookChecksum({ bids: sorted(book.bids, 'desc'), asks: sorted(book.asks, 'asc') }, this.dialect);
+		if (book.corruptChecksum) checksum = (checksum ^ CORRUPT) >>> 0;
+		if (this.scrambled) checksum = (checksum ^ SCRAMBLE) >>> 0;
 		book.skipSeq = false;
 		book.corruptChecksum = false;
 		return { type: 'orderbook_delta', outcomeId, seq: book.seq, checksum, bidChanges: bids, askChanges: asks };
@@ -159,6 +180,10 @@ export class OrderBooks {
 		this.get(outcomeId).corruptChecksum = true;
 	}
 
+	armCorruptSnapshot(outcomeId: string): void {
+		this.get(outcomeId).corruptSnapshot = true;
+	}
+
 	private get(outcomeId: string): Book {
 		const book = this.books.get(outcomeId);
 		if (!book) throw new Error(`agg simulator: unknown outcome ${outcomeId}`);
@@ -166,7 +191,16 @@ export class OrderBooks {
 	}
 
 	private seed(outcome: Outcome): Book {
-		const book: Book = { outcome, seq: 1, bids: new Map(), asks: new Map(), resolved: false, skipSeq: false, corruptChecksum: false };
+		const book: Book = {
+			outcome,
+			seq: 1,
+			bids: new Map(),
+			asks: new Map(),
+			resolved: false,
+			skipSeq: false,
+			corruptChecksum: false,
+			corruptSnapshot: false,
+		};
 		const mid = outcome.startMid;
 		for (let k = 1; k <= 5; k++) {
 			const bid = round2(mid - 0.01 * k);

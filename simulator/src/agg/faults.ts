@@ -74,6 +74,19 @@ export class AggFaults {
 		this.deps.books.armCorruptChecksum(outcomeId);
 	}
 
+	/** The next snapshot of this outcome sent on a socket carries a wrong checksum. */
+	corruptSnapshotChecksum(outcomeId: string): void {
+		this.deps.books.armCorruptSnapshot(outcomeId);
+	}
+
+	/**
+	 * While on, every snapshot and delta carries a checksum that no level form a client could
+	 * guess reproduces: a venue hashing a text nobody knows. Off again with `false` or reset().
+	 */
+	scrambleChecksums(on = true): void {
+		this.deps.books.scrambled = on;
+	}
+
 	/** A bad frame to every open socket: broken JSON, an orderbook_delta with wrongly typed fields, or a ~2 MB frame. */
 	sendMalformed(kind: MalformedKind): number {
 		return this.deps.websocket.broadcastRaw(malformedFrame(kind));
@@ -106,6 +119,7 @@ export class AggFaults {
 	/** Switches silence off and forgets pending REST faults (expired tokens stay expired). */
 	reset(): void {
 		this.silence(false);
+		this.scrambleChecksums(false);
 		this.deps.switches.authRefusedUntil = 0;
 		this.deps.restFaults.clear();
 	}

@@ -2,6 +2,7 @@
  * Each user's money, positions and orders: what the REST endpoints read and a fill changes.
  * Balances are cents (as `balance_update` carries them); USDC raw amounts have 6 decimals.
  */
+import type { AggDialect } from '../dialects';
 import type { Random } from '../random';
 import { VENUES, type Outcome, type Venue } from './catalog';
 
@@ -49,7 +50,13 @@ interface Account {
 export class Ledger {
 	private readonly accounts = new Map<string, Account>();
 
-	constructor(users: readonly string[], outcomes: readonly Outcome[], positionCount: number, random: Random) {
+	constructor(
+		users: readonly string[],
+		outcomes: readonly Outcome[],
+		positionCount: number,
+		random: Random,
+		private readonly dialect: AggDialect = 'short',
+	) {
 		for (const userId of users) {
 			const balances = new Map<Venue, VenueBalance>();
 			for (const venue of VENUES)
@@ -75,7 +82,11 @@ export class Ledger {
 		return { ...this.account(userId).balances.get(venue)! };
 	}
 
-	/** `GET /execution/balances`: USDC across chains, and the value of positions per venue. */
+	/**
+	 * `GET /execution/balances`: USDC across chains, and the value of positions per venue. Raw
+	 * amounts are `totalRaw` in the `short` dialect; in `long` they are `balanceRaw`, and a chain
+	 * is `{chain, balanceRaw}`.
+	 */
 	balancesView(userId: string, priceOf: (outcomeId: string) => number): unknown {
 		const account = this.account(userId);
 		let walletCents = 0n;
@@ -83,15 +94,16 @@ export class Ledger {
 		const total = walletCents * RAW_PER_CENT;
 		// Polygon holds most of it; the split only shows that `chains` has several entries.
 		const polygon = (total * 7n) / 10n;
+		const raw = this.dialect === 'long' ? 'balanceRaw' : 'totalRaw';
 		const chains = [
-			{ chain: 'polygon', totalRaw: polygon.toString() },
-			{ chain: 'base', totalRaw: (total - polygon).toString() },
+			{ chain: 'polygon', [raw]: polygon.toString() },
+			{ chain: 'base', [raw]: (total - polygon).toString() },
 		];
 		const positions = VENUES.map((venue) => {
 			const value = account.positions.filter((p) => p.venue === venue).reduce((sum, p) => sum + p.size * priceOf(p.outcomeId), 0);
 			return { venue, balance: Math.round(value * 100) / 100 };
 		});
-		return { cash: [{ tokenSymbol: 'USDC', totalRaw: total.toString(), decimals: USDC_DECIMALS, chains }], positions };
+		return { cash: [{ tokenSymbol: 'USDC', [raw]: total.toString(), decimals: USDC_DECIMALS, chains }], positions };
 	}
 
 	positions(userId: string): readonly Position[] {

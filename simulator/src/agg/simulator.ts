@@ -79,8 +79,8 @@ export class AggSimulator implements VenueMount {
 		const seed = resolved.seed;
 		const stream = (salt: number): Random => new Random(seed === undefined ? undefined : seed ^ salt);
 		this.outcomes = buildCatalog();
-		this.books = new OrderBooks(this.outcomes, stream(0));
-		const ledger = new Ledger(resolved.users, this.outcomes, resolved.positionCount, stream(0x1ed9e7));
+		this.books = new OrderBooks(this.outcomes, stream(0), resolved.dialect);
+		const ledger = new Ledger(resolved.users, this.outcomes, resolved.positionCount, stream(0x1ed9e7), resolved.dialect);
 		this.sessions = new AggSessions(resolved.users, this.clock, stream(0x5eed), resolved.tokenTtlMs);
 		const initial = this.sessions.issue(this.userId);
 		this.accessToken = initial.accessToken;

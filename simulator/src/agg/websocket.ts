@@ -212,7 +212,7 @@ export class AggWebSocket {
 		for (const id of outcomeIds) connection.outcomes.add(id);
 		events.emit('ws:subscribe', { connectionId: connection.id, outcomeIds });
 		this.send(connection, { type: 'subscribed', channel: 'orderbook', outcomeIds });
-		for (const id of outcomeIds) this.send(connection, books.snapshot(id));
+		for (const id of outcomeIds) this.send(connection, books.snapshotToSend(id));
 	}
 
 	private unsubscribe(connection: Connection, outcomeIds: string[]): void {
@@ -225,7 +225,7 @@ export class AggWebSocket {
 		const missing = outcomeIds.filter((id) => !connection.outcomes.has(id));
 		if (missing.length > 0) return this.sendError(connection, `Not subscribed: ${missing.join(', ')}`);
 		this.deps.events.emit('ws:resnapshot', { connectionId: connection.id, outcomeIds });
-		for (const id of outcomeIds) this.send(connection, this.deps.books.snapshot(id));
+		for (const id of outcomeIds) this.send(connection, this.deps.books.snapshotToSend(id));
 	}
 
 	// ---- sending ----
