@@ -11,7 +11,11 @@ export const DIALECTS = {
 	helio: ['camel', 'snake'],
 	/** short: checksum levels `b:`/`a:`, balances with `totalRaw`; long: `bid:`/`ask:`, raw amounts as `balanceRaw` and chains `{chain, balanceRaw}`. */
 	agg: ['short', 'long'],
-	/** docs: the list endpoint filters by time and league, contests have `starts_at`; variant: it does not, `start_time`, a flat score. */
+	/**
+	 * docs: `GET /contests` filters by the start window and a league list, contests have `starts_at`, `GET /contests/{id}` is
+	 * served, the state has `home_score`; variant: the list ignores the window, takes one league and lists by id, `start_time`,
+	 * no `GET /contests/{id}` (404), `score: {home, away}` (simulator/src/openmarkets/dialect.ts).
+	 */
 	openmarkets: ['docs', 'variant'],
 } as const;
 

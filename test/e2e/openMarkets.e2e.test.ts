@@ -1,6 +1,8 @@
 /**
  * OpenMarkets inside a real n8n 2.x: the example workflow (NBA line moves; game state → contest
- * → score line) with a credential pointing at the simulated OpenMarkets. Two triggers on one key
+ * → score line) with a credential pointing at the simulated OpenMarkets, in its non-default
+ * dialect `variant` (the contest list ignores the start window, contests carry `start_time`,
+ * `GET /contests/{id}` answers 404, the score is `score: {home, away}`). Two triggers on one key
  * hold two of its three connections; moves and state changes come back as n8n executions.
  */
 import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
@@ -14,7 +16,7 @@ describe('OpenMarkets in a real n8n', () => {
 	let contestId: string;
 
 	beforeAll(async () => {
-		sim = await startSimulator({ openmarkets: { contests: 0 } });
+		sim = await startSimulator({ openmarkets: { contests: 0, dialect: 'variant' } });
 		n8n = await startN8nWithPackage();
 	});
 
@@ -25,6 +27,8 @@ describe('OpenMarkets in a real n8n', () => {
 
 	it('reports a line move and a score change of a followed contest, each as an execution', async () => {
 		[{ id: contestId }] = sim.openmarkets.addContests(2, { league_id: 'lg_nba', startsInMs: 3600_000 });
+		// Two days ahead: the venue lists it whatever the window; the rule must leave it out.
+		const later = sim.openmarkets.addContest({ league_id: 'lg_nba', starts_at: new Date(Date.now() + 48 * 3600_000).toISOString() });
 		const credential = await n8n.api.createCredential({
 			name: OPENMARKETS_CREDENTIAL_NAME,
 			type: 'openMarketsApi',
@@ -40,6 +44,9 @@ describe('OpenMarkets in a real n8n', () => {
 			matches: (execution) => nodeOutputJson(execution, 'Line Moves').filter((json) => json.kind === 'book').length === 2,
 		});
 		expect(nodeOutputJson(booked, 'Line Moves')[0]).toMatchObject({ kind: 'book', reason: 'subscribed' });
+		const followed = sim.openmarkets.subscriptions().flatMap((socket) => [...socket.liquidity, ...socket.contest_state]);
+		expect(followed).toContain(contestId);
+		expect(followed).not.toContain(later.id);
 
 		const liquidity = sim.openmarkets.liquidity(contestId).positions[0].partner_liquidities[0];
 		const price = Number((liquidity.price + 0.03).toFixed(2));

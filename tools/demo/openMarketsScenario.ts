@@ -53,11 +53,15 @@ export async function startOpenMarketsScenario(
 		} else if (String(json.event).startsWith('contest_state')) {
 			stats.states++;
 			const state = (data.state ?? data) as IDataObject;
+			// The score as home_score / away_score, or as score: {home, away} (the simulator's variant dialect).
+			const score = (state.score ?? {}) as IDataObject;
+			const home = state.home_score ?? score.home ?? '';
+			const away = state.away_score ?? score.away ?? '';
 			report({
 				kind: 'portfolio',
-				text: `OpenMarkets ${String(data.contest_id)} ${state.status} ${state.home_score ?? ''}-${state.away_score ?? ''} ${state.period ?? ''}`,
+				text: `OpenMarkets ${String(data.contest_id)} ${state.status} ${String(home)}-${String(away)} ${state.period ?? ''}`,
 			});
-		} else if (json.event === 'error' || json.event === 'subscription_limit') {
+		} else if (json.event === 'error' || json.event === 'subscription_limit' || json.event === 'follow_rule.empty') {
 			report({ kind: 'failed', text: `OpenMarkets ${String(data.code ?? json.event)}: ${String(data.message ?? '')}` });
 		}
 	};

@@ -12,12 +12,10 @@ import {
 	readIdList,
 	readList,
 	refuse,
-	sessionRequest,
 	type OpenMarketsSession,
 	type OperationHandler,
 } from './common';
-import { pathSegment } from '../../shared/pathSegment';
-import { singleSchema } from '../transport';
+import { getContest } from './contestLookup';
 import { watch, watchFields, watchOperation } from './watch';
 
 export const CONTEST_STATUSES = ['scheduled', 'live', 'final', 'cancelled'];
@@ -93,14 +91,7 @@ export const contestFields: INodeProperties[] = [
 ];
 
 async function get(this: IExecuteFunctions, itemIndex: number, session: OpenMarketsSession): Promise<IDataObject> {
-	const contestId = readContestId(this, itemIndex);
-	const response = await sessionRequest(this, session, itemIndex, {
-		method: 'GET',
-		path: `/contests/${pathSegment('Contest ID', contestId)}`,
-		action: `get contest ${contestId}`,
-		schema: singleSchema,
-	});
-	return response.body.data as IDataObject;
+	return await getContest(this, session, itemIndex, readContestId(this, itemIndex));
 }
 
 async function getAll(this: IExecuteFunctions, itemIndex: number, session: OpenMarketsSession): Promise<IDataObject[]> {

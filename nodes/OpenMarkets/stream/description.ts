@@ -122,7 +122,7 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether OpenMarkets' error messages, a failed snapshot and the follow rule going over the limits start the workflow as items",
+			"Whether OpenMarkets' error messages, a failed snapshot, and the follow rule going over the limits or matching no contest start the workflow as items",
 	},
 	{
 		displayName: 'Options',

@@ -139,7 +139,7 @@ export function openMarketsTriggerSetup(
 
 /** Which events pass to delivery, then the partner and move filter on liquidity. */
 function streamStages({ includeErrors, liquidity }: OpenMarketsTriggerSettings): Stage[] {
-	const errors = includeErrors ? ['error', 'subscription_limit'] : [];
+	const errors = includeErrors ? ['error', 'subscription_limit', 'follow_rule.empty'] : [];
 	return [
 		eventFilter(['liquidity.update', 'liquidity.snapshot', 'contest_state.update', 'contest_state', ...errors]),
 		liquidityFilter(liquidity),

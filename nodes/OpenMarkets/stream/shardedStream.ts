@@ -12,7 +12,8 @@ import type { EngineHooks, StreamRunner } from '../../shared/delivery/triggerHos
 import { EngineGroup, shardsOf } from '../../shared/engine/engineGroup';
 import { StreamFailure } from '../../shared/engine/errors';
 import type { StreamEngine } from '../../shared/engine/StreamEngine';
-import { contestsOfRule, type FollowRule, type StreamRest } from './contestSource';
+import type { StreamRest } from './contestSource';
+import { contestsOfRule, LOOKBACK_MS, MAX_PAGES_PER_LEAGUE, type FollowRule, type RuleSelection } from './followRule';
 import { OpenMarketsProtocol, type OpenMarketsChannel } from './protocol';
 import { SnapshotQueue } from './snapshotQueue';
 
@@ -53,13 +54,17 @@ export class ShardedStream implements StreamRunner {
 	private stopped = false;
 	/** What the last limit report said, so a persisting excess is reported once. */
 	private lastExcess = 0;
+	/** Whether a rule matching nothing was reported, so it is reported once until it matches again. */
+	private ruleEmptyReported = false;
+	/** How many listed contests had no readable start at the last report, so the log says it once. */
+	private lastWithoutStart = 0;
 
 	constructor(private readonly options: ShardedStreamOptions) {
 		this.snapshots = new SnapshotQueue(options.rest, options.hooks.logger, (contestId) => this.shardOf(contestId));
 	}
 
 	async start(): Promise<void> {
-		const wanted = await this.wanted();
+		const { wanted, rule } = await this.wanted();
 		const capacity = this.capacity();
 		if (wanted.length > capacity) {
 			const { maxConnections, maxContestsPerConnection } = this.options.limits;
@@ -81,6 +86,7 @@ export class ShardedStream implements StreamRunner {
 			await this.stop('after a failed start');
 			throw error;
 		});
+		if (rule) this.reportRule(rule);
 		const { selection } = this.options;
 		if (selection.kind === 'rule') {
 			this.refreshTimer = setInterval(() => {
@@ -106,8 +112,9 @@ export class ShardedStream implements StreamRunner {
 	async refresh(): Promise<void> {
 		if (this.stopped) return;
 		let wanted: string[];
+		let rule: RuleSelection | undefined;
 		try {
-			wanted = await this.wanted();
+			({ wanted, rule } = await this.wanted());
 		} catch (error) {
 			this.options.hooks.logger.warn(
 				`OpenMarkets: could not refresh the followed contests (${(error as Error).message}); keeping the current ones`,
@@ -115,6 +122,7 @@ export class ShardedStream implements StreamRunner {
 			return;
 		}
 		if (this.stopped) return;
+		if (rule) this.reportRule(rule);
 		this.reportExcess(wanted);
 		const keep = new Set(wanted.slice(0, this.capacity()));
 		const added: string[] = [];
@@ -184,9 +192,57 @@ export class ShardedStream implements StreamRunner {
 		return this.options.limits.maxConnections * this.options.limits.maxContestsPerConnection;
 	}
 
-	private async wanted(): Promise<string[]> {
+	private async wanted(): Promise<{ wanted: string[]; rule?: RuleSelection }> {
 		const { selection, rest } = this.options;
-		return selection.kind === 'list' ? selection.contestIds : await contestsOfRule(rest, selection.rule);
+		if (selection.kind === 'list') return { wanted: selection.contestIds };
+		const rule = await contestsOfRule(rest, selection.rule);
+		return { wanted: rule.contestIds, rule };
+	}
+
+	/**
+	 * What a reading of the rule found that the workflow should know: nothing to follow (a log line
+	 * and a `follow_rule.empty` item, once until the rule matches again), contests without a start
+	 * the trigger can read, and leagues listed past the page bound (log lines).
+	 */
+	private reportRule(found: RuleSelection): void {
+		const { selection, hooks } = this.options;
+		if (selection.kind !== 'rule') return;
+		const { leagueIds, withinHours } = selection.rule;
+		if (found.withoutStart !== this.lastWithoutStart && found.withoutStart > 0) {
+			hooks.logger.warn(
+				`OpenMarkets: ${found.withoutStart} listed contest(s) carry no start time the trigger can read (starts_at or start_time); they are not followed`,
+			);
+		}
+		this.lastWithoutStart = found.withoutStart;
+		if (found.truncated.length > 0) {
+			hooks.logger.warn(
+				`OpenMarkets: stopped listing the contests of ${found.truncated.join(', ')} after ${MAX_PAGES_PER_LEAGUE} pages; the follow rule uses those read`,
+			);
+		}
+		if (found.contestIds.length > 0) {
+			if (this.ruleEmptyReported) hooks.logger.info(`OpenMarkets: the follow rule matches ${found.contestIds.length} contest(s) again`);
+			this.ruleEmptyReported = false;
+			return;
+		}
+		if (this.ruleEmptyReported) return;
+		const minutes = Number((selection.refreshMs / 60_000).toFixed(2));
+		const message =
+			`The follow rule matches no contest: OpenMarkets listed ${found.listed} contest(s) of ${leagueIds.join(', ')}, ` +
+			`none unfinished and starting between ${LOOKBACK_MS / 3600_000} h ago and ${withinHours} h from now. ` +
+			`The trigger stays connected and reads the rule again every ${minutes} min.`;
+		hooks.logger.warn(`OpenMarkets: ${message}`);
+		const first = this.shards[0];
+		// Not streaming now (reconnecting): the next refresh says it again.
+		const told = first?.engine.inject(
+			first.protocol.event('follow_rule.empty', {
+				leagueIds,
+				withinHours,
+				listed: found.listed,
+				withoutStart: found.withoutStart,
+				message,
+			}),
+		);
+		this.ruleEmptyReported = told === true;
 	}
 
 	/** More contests than the limits allow at a refresh: the soonest are kept, and an item says which were left out. */

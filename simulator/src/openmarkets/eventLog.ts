@@ -1,4 +1,5 @@
 /** One line per notable OpenMarkets event, for the CLI (liquidity moves are too chatty). */
+import { scoreOf } from './dialect';
 import type { OpenMarketsSimulator } from './simulator';
 
 export function logOpenMarketsEvents(sim: OpenMarketsSimulator, print: (line: string) => void): () => void {
@@ -14,9 +15,10 @@ export function logOpenMarketsEvents(sim: OpenMarketsSimulator, print: (line: st
 		events.on('ws:closed', ({ connectionId, code, reason }) => print(`ws#${connectionId} closed (${code}${reason ? ` ${reason}` : ''})`)),
 		// The key and bodies are never printed.
 		events.on('rest:request', ({ method, path, status }) => print(`REST ${method} ${path} → ${status}`)),
-		events.on('contest:state', ({ contestId, message }) =>
-			print(`${contestId} ${message.state.status} ${message.state.home_score ?? '-'}:${message.state.away_score ?? '-'}`),
-		),
+		events.on('contest:state', ({ contestId, message }) => {
+			const { home, away } = scoreOf(message.state);
+			print(`${contestId} ${message.state.status} ${home ?? '-'}:${away ?? '-'}`);
+		}),
 		events.on('liquidity:update', ({ contestId, message }) => {
 			if (message.refresh_required) print(`${contestId} refresh_required`);
 		}),

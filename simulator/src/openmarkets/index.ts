@@ -22,3 +22,8 @@ export {
 } from './liquidity';
 export { CHANNELS as OPENMARKETS_CHANNELS, WS_ERROR as OPENMARKETS_WS_ERROR, type Channel as OpenMarketsChannel } from './wsProtocol';
 export { logOpenMarketsEvents } from './eventLog';
+export type {
+	VariantContest as OpenMarketsVariantContest,
+	VariantContestState as OpenMarketsVariantContestState,
+	WireContestState as OpenMarketsWireContestState,
+} from './dialect';

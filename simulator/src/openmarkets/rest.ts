@@ -12,6 +12,7 @@ import { answerFaultWith, runRestCall } from '../restCall';
 import type { TypedEvents } from '../typedEvents';
 import { describeZodError } from '../validation';
 import type { Catalog, Contest } from './catalog';
+import type { WireDialect } from './dialect';
 import { OpenMarketsError, codeOfStatus, errorBody } from './errors';
 import type { ApiKeys } from './keys';
 import type { LiquidityBooks } from './liquidity';
@@ -31,6 +32,8 @@ export interface OpenMarketsRestDeps {
 	timers: TimerGroup;
 	clock: Clock;
 	pageSizeMax: number;
+	/** What the chosen dialect changes on the wire. */
+	dialect: WireDialect;
 }
 
 interface Route {
@@ -44,7 +47,7 @@ export class OpenMarketsRest {
 	private readonly pageQuery: ReturnType<typeof pageQuerySchema>;
 
 	constructor(private readonly deps: OpenMarketsRestDeps) {
-		const { catalog, books } = deps;
+		const { catalog, books, dialect } = deps;
 		this.pageQuery = pageQuerySchema(deps.pageSizeMax);
 		const contestOr404 = (id: string): Contest => catalog.contest(id) ?? notFound(`Unknown contest ${id}`);
 		this.routes = [
@@ -58,9 +61,11 @@ export class OpenMarketsRest {
 				},
 			},
 			{ pattern: /^\/contests$/, handle: (_, query) => this.contests(query) },
-			{ pattern: /^\/contests\/([^/]+)$/, handle: ([id]) => this.single(contestOr404(id)) },
+			...(dialect.servesContestById
+				? [{ pattern: /^\/contests\/([^/]+)$/, handle: ([id]: string[]) => this.single(dialect.contest(contestOr404(id))) }]
+				: []),
 			{ pattern: /^\/contests\/([^/]+)\/liquidity$/, handle: ([id]) => this.single(books.book(contestOr404(id).id)) },
-			{ pattern: /^\/contests\/([^/]+)\/state$/, handle: ([id]) => this.single(catalog.state(contestOr404(id).id)) },
+			{ pattern: /^\/contests\/([^/]+)\/state$/, handle: ([id]) => this.single(dialect.state(catalog.state(contestOr404(id).id)!)) },
 			{ pattern: /^\/depth\/([^/]+)$/, handle: ([hash]) => this.single(books.depth(hash) ?? notFound(`Unknown position_hash ${hash}`)) },
 		];
 	}
@@ -103,24 +108,30 @@ export class OpenMarketsRest {
 		return undefined;
 	}
 
-	/** Sorted by start, then id; filters league_id and status (comma lists) and the start window. */
+	/**
+	 * Sorted by start, then id; filters league_id and status (comma lists) and the start window.
+	 * The variant lists in id order, ignores the window and reads league_id as one ID.
+	 */
 	private contests(query: Record<string, string>): unknown {
 		const filters = parse(contestsQuerySchema, query);
-		const key = (contest: Contest): string => `${contest.starts_at}|${contest.id}`;
+		const { dialect } = this.deps;
+		const leagues = dialect.leagueIdList ? filters.league_id : query.league_id ? [query.league_id] : undefined;
+		const window = dialect.filtersStartWindow ? filters : {};
 		const contests = this.deps.catalog
 			.contests()
 			.filter((contest) => {
 				const startsAt = Date.parse(contest.starts_at);
-				if (filters.league_id && !filters.league_id.includes(contest.league_id)) return false;
+				if (leagues && !leagues.includes(contest.league_id)) return false;
 				if (filters.status && !filters.status.includes(contest.status)) return false;
-				if (filters.starts_after !== undefined && startsAt < filters.starts_after) return false;
-				return filters.starts_before === undefined || startsAt < filters.starts_before;
+				if (window.starts_after !== undefined && startsAt < window.starts_after) return false;
+				return window.starts_before === undefined || startsAt < window.starts_before;
 			})
-			.sort(byKey(key));
-		return this.list(contests, key, query);
+			.sort(byKey(dialect.contestKey));
+		const listed = this.list(contests, dialect.contestKey, query);
+		return { ...listed, data: listed.data.map((contest) => dialect.contest(contest)) };
 	}
 
-	private list<T>(items: readonly T[], keyOf: (item: T) => string, query: Record<string, string>): unknown {
+	private list<T>(items: readonly T[], keyOf: (item: T) => string, query: Record<string, string>) {
 		const { cursor, limit } = parse(this.pageQuery, query);
 		return { ...page(items, keyOf, cursor, limit), meta: this.meta() };
 	}

@@ -1,5 +1,5 @@
 /** What the simulated OpenMarkets reports to tests and the CLI (`openmarkets.events`, `openmarkets.waitFor`). */
-import type { ContestState } from './catalog';
+import type { WireContestState } from './dialect';
 import type { ChangedEntry } from './liquidity';
 import type { Channel } from './wsProtocol';
 
@@ -17,7 +17,8 @@ export interface LiquidityUpdateMessage {
 export interface ContestStateMessage {
 	type: 'contest_state.update';
 	contest_id: string;
-	state: ContestState;
+	/** `home_score` / `away_score` in the docs dialect, `score: {home, away}` in the variant. */
+	state: WireContestState;
 	timestamp: string;
 }
 

@@ -12,15 +12,8 @@ import { Random } from '../random';
 import { rejectUpgrade, type ListeningAddress, type VenueMount } from '../server';
 import { TypedEvents } from '../typedEvents';
 import { Autoplay } from './autoplay';
-import {
-	Catalog,
-	type Contest,
-	type ContestState,
-	type ContestStateChange,
-	type ContestStatus,
-	type League,
-	type Participant,
-} from './catalog';
+import { Catalog, type Contest, type ContestStateChange, type ContestStatus, type League, type Participant } from './catalog';
+import { wireDialect, type WireContestState, type WireDialect } from './dialect';
 import { OpenMarketsFaults } from './faults';
 import { ApiKeys } from './keys';
 import { LiquidityBooks, type ContestLiquidity, type LiquidityChange, type PositionDepth } from './liquidity';
@@ -50,6 +43,7 @@ export class OpenMarketsSimulator implements VenueMount {
 	readonly events = new TypedEvents<OpenMarketsSimEvents>();
 	readonly faults: OpenMarketsFaults;
 
+	private readonly wire: WireDialect;
 	private readonly clock: Clock;
 	private readonly timers: TimerGroup;
 	private readonly catalog: Catalog;
@@ -63,6 +57,7 @@ export class OpenMarketsSimulator implements VenueMount {
 	constructor(endpoints: Pick<ListeningAddress, 'baseUrl' | 'wsBaseUrl'>, options: OpenMarketsSimOptions = {}) {
 		const resolved = resolveOpenMarketsOptions(options);
 		this.dialect = resolved.dialect;
+		this.wire = wireDialect(resolved.dialect);
 		this.restUrl = `${endpoints.baseUrl}${OPENMARKETS_PREFIX}${REST_BASE_PATH}`;
 		this.streamUrl = `${endpoints.wsBaseUrl}${OPENMARKETS_PREFIX}${STREAM_PATH}`;
 		this.apiKey = resolved.apiKey;
@@ -99,6 +94,7 @@ export class OpenMarketsSimulator implements VenueMount {
 			timers: this.timers,
 			clock: this.clock,
 			pageSizeMax: resolved.pageSizeMax,
+			dialect: this.wire,
 		});
 		this.faults = new OpenMarketsFaults({ websocket: this.websocket, keys, switches, restFaults });
 		this.autoplay = new Autoplay({
@@ -152,16 +148,16 @@ export class OpenMarketsSimulator implements VenueMount {
 	/** Sets the status (and, in `extra`, score, period, clock) and sends `contest_state.update` to the contest's `contest_state` subscribers. */
 	setContestStatus(contestId: string, status: ContestStatus, extra: ContestStateChange = {}): ContestStateMessage {
 		this.contest(contestId);
-		const state = this.catalog.setStatus(contestId, status, extra);
+		const state = this.wire.state(this.catalog.setStatus(contestId, status, extra));
 		const message: ContestStateMessage = { type: 'contest_state.update', contest_id: contestId, state, timestamp: this.now() };
 		const recipients = this.websocket.deliver('contest_state', contestId, message);
 		this.events.emit('contest:state', { contestId, message, recipients });
 		return message;
 	}
 
-	/** What `GET /contests/{id}/state` answers. */
-	contestState(contestId: string): ContestState {
-		return this.catalog.state(contestId) ?? unknownContest(contestId);
+	/** What `GET /contests/{id}/state` answers, in the venue's dialect (the variant's score is `score: {home, away}`). */
+	contestState(contestId: string): WireContestState {
+		return this.wire.state(this.catalog.state(contestId) ?? unknownContest(contestId));
 	}
 
 	// ---- liquidity ----
@@ -279,7 +275,7 @@ export class OpenMarketsSimulator implements VenueMount {
 	}
 
 	private scorePoint(contestId: string): void {
-		const state = this.contestState(contestId);
+		const state = this.catalog.state(contestId) ?? unknownContest(contestId);
 		const side = this.moves.chance(0.5) ? 'home_score' : 'away_score';
 		this.setContestStatus(contestId, 'live', { [side]: (state[side] ?? 0) + 1 });
 	}
