@@ -77,7 +77,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ve
 export { SimulatorServer, type ServerEvents, type VenueMount } from './server';
 export { ManualClock, SystemClock, type Clock } from './clock';
 export { Random } from './random';
-export { DIALECTS, resolveDialect, addDialectArg, type DialectChoice, type DialectVenue, type TotalisDialect, type HelioDialect, type AggDialect, type OpenMarketsDialect } from './dialects';
+export {
+	DIALECTS,
+	resolveDialect,
+	addDialectArg,
+	type DialectChoice,
+	type DialectVenue,
+	type TotalisDialect,
+	type HelioDialect,
+	type AggDialect,
+	type OpenMarketsDialect,
+} from './dialects';
 export type { RestFaultRule, FaultTransport, StreamedAnswer } from './faults';
 export * from './totalis';
 export * from './helio';
