@@ -53,8 +53,8 @@ describe('TradeFollower', () => {
 });
 
 describe('onceAcrossChannels', () => {
-	const delivered = (key: string | undefined): Delivered => ({
-		item: { venue: 'totalis', source: 'websocket', event: 'e', data: {}, receivedAt: '', connection: { id: 1, sequence: 1 }, gap: null },
+	const delivered = (key: string | undefined, event = 'position:settled', data: Record<string, unknown> = {}): Delivered => ({
+		item: { venue: 'totalis', source: 'websocket', event, data, receivedAt: '', connection: { id: 1, sequence: 1 }, gap: null },
 		deduplicationKey: key,
 	});
 
@@ -65,5 +65,19 @@ describe('onceAcrossChannels', () => {
 		for (const key of ['a', 'a', 'b', undefined, undefined, 'c', 'b', 'a']) push(key);
 		// 'a' was forgotten when 'c' came (two remembered), so its third copy passes again.
 		expect(passed).toEqual(['a', 'b', undefined, undefined, 'c', 'a']);
+	});
+
+	it('knows an event type it does not know by its whole payload: a copy is dropped, a new state of the trade passes', () => {
+		const stage = onceAcrossChannels();
+		const passed: unknown[] = [];
+		const push = (data: Record<string, unknown>) =>
+			stage.push(delivered('totalis:position:bought_back:r1', 'position:bought_back', data), (kept) => passed.push(kept.item.data));
+		push({ rfq_id: 'r1', amount: 10 });
+		push({ rfq_id: 'r1', amount: 10 });
+		push({ rfq_id: 'r1', amount: 12 });
+		expect(passed).toEqual([
+			{ rfq_id: 'r1', amount: 10 },
+			{ rfq_id: 'r1', amount: 12 },
+		]);
 	});
 });
