@@ -2,6 +2,8 @@
  * The bounds of Follow My Trades, which the trigger tests cannot reach in a test's time: how many
  * trades are followed at once, and how many events are remembered to drop a second copy.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import type { Delivered } from '../../nodes/shared/items';
 import { onceAcrossChannels } from '../../nodes/Totalis/stream/onceAcrossChannels';
 import { TradeFollower } from '../../nodes/Totalis/stream/tradeFollower';
@@ -53,7 +55,7 @@ describe('TradeFollower', () => {
 });
 
 describe('onceAcrossChannels', () => {
-	const delivered = (key: string | undefined, event = 'position:settled', data: Record<string, unknown> = {}): Delivered => ({
+	const delivered = (key: string | undefined, event = 'position:settled', data: IDataObject = {}): Delivered => ({
 		item: { venue: 'totalis', source: 'websocket', event, data, receivedAt: '', connection: { id: 1, sequence: 1 }, gap: null },
 		deduplicationKey: key,
 	});
@@ -70,7 +72,7 @@ describe('onceAcrossChannels', () => {
 	it('knows an event type it does not know by its whole payload: a copy is dropped, a new state of the trade passes', () => {
 		const stage = onceAcrossChannels();
 		const passed: unknown[] = [];
-		const push = (data: Record<string, unknown>) =>
+		const push = (data: IDataObject) =>
 			stage.push(delivered('totalis:position:bought_back:r1', 'position:bought_back', data), (kept) => passed.push(kept.item.data));
 		push({ rfq_id: 'r1', amount: 10 });
 		push({ rfq_id: 'r1', amount: 10 });
