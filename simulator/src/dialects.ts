@@ -5,7 +5,10 @@
  * docs/venues/<venue>.md, under "Undocumented details and what the nodes accept".
  */
 export const DIALECTS = {
-	/** docs: position events only on `rfq:<id>` channels, as the docs' channel table says; mm-channel: on the market maker's channel too. */
+	/**
+	 * docs: position events only on `rfq:<id>` channels, as the docs' channel table says; mm-channel: on the
+	 * market maker's channel too, as a frame of its own (a socket on both channels gets each twice).
+	 */
 	totalis: ['docs', 'mm-channel'],
 	/** camel: camelCase events, `[price, volume]` levels, `subscribed` acks, `{order}` replies; snake: the other reading of each. */
 	helio: ['camel', 'snake'],

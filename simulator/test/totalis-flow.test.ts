@@ -1,4 +1,5 @@
 import { startSimulator, type VenueSimulator } from '../src';
+import { DIALECTS } from '../src/dialects';
 import { ISO_TIMESTAMP, WsClient, rest, submitQuote } from './helpers';
 
 const RIVAL_KEY = 'api_live_sim_rival000000000000';
@@ -78,12 +79,13 @@ describe('Totalis trade lifecycle', () => {
 			data: { quote_id: acceptance.quoteId, rfq_id: acceptance.rfqId, execution_id: executionId },
 		});
 		expect(await mm.next()).toEqual({ type: 'quote:executed', data: { quote_id: acceptance.quoteId, rfq_id: acceptance.rfqId } });
-		const created = await mm.next();
+		// Position events go to rfq:<rfq_id> only (the default dialect follows the docs' channel table).
+		const created = await rfqWatcher.next();
 		expect(created).toEqual({
 			type: 'position:created',
 			data: { rfq_id: acceptance.rfqId, position_pda: expect.stringMatching(BASE58), timestamp: expect.stringMatching(ISO_TIMESTAMP) },
 		});
-		const settled = await mm.next();
+		const settled = await rfqWatcher.next();
 		expect(settled).toEqual({
 			type: 'position:settled',
 			data: {
@@ -95,22 +97,25 @@ describe('Totalis trade lifecycle', () => {
 			},
 		});
 
-		// Position events also go to rfq:<rfq_id>; quote events do not.
-		expect(await rfqWatcher.next()).toEqual(created);
-		expect(await rfqWatcher.next()).toEqual(settled);
-		await rfqWatcher.barrier();
+		// Quote events stay on the market maker's channel, position events on the trade's.
+		await Promise.all([rfqWatcher.barrier(), mm.barrier()]);
 		expect(rfqWatcher.pendingOf('quote:confirmed', 'quote:executed')).toHaveLength(0);
+		expect(mm.pendingOf('position:created', 'position:settled')).toHaveLength(0);
 		await rfqWatcher.close();
 	});
 
-	it('answers 409 CONFLICT to a second confirm, 404 to a draft or unknown id, 403 to another market maker', async () => {
+	it('answers 409 CONFLICT to a second confirm or a draft id, 404 to an unknown id, 403 to another market maker', async () => {
 		const { submitted, acceptance } = await quoteAndAccept();
 		const rival = await rest(sim.totalis, 'POST', `/mm/quotes/${acceptance.quoteId}/confirm`, { key: RIVAL_KEY });
 		expect(rival.status).toBe(403);
 		expect(rival.body.error.code).toBe('FORBIDDEN');
 		const draft = await rest(sim.totalis, 'POST', `/mm/quotes/${submitted.quote.id}/confirm`);
-		expect(draft.status).toBe(404);
-		expect(draft.body.error.message).toMatch(/draft/);
+		expect(draft.status).toBe(409);
+		expect(draft.body.error).toEqual({
+			code: 'CONFLICT',
+			message: expect.stringMatching(/not in accepted state/),
+			details: { reason: 'not_accepted', status: 'draft' },
+		});
 		expect((await rest(sim.totalis, 'POST', '/mm/quotes/nope/confirm')).status).toBe(404);
 
 		expect((await rest(sim.totalis, 'POST', `/mm/quotes/${acceptance.quoteId}/confirm`)).status).toBe(200);
@@ -173,6 +178,7 @@ describe('Totalis trade lifecycle', () => {
 	] as const)('settlement %s ends the trade with %s', async (settlement, type, fields) => {
 		const { acceptance } = await quoteAndAccept({ settlement, order: 'accepted-only' });
 		await mm.next('quote:accepted');
+		await mm.subscribe(`rfq:${acceptance.rfqId}`);
 		expect((await rest(sim.totalis, 'POST', `/mm/quotes/${acceptance.quoteId}/confirm`)).status).toBe(200);
 		const end = await mm.next(type);
 		expect(end.data).toMatchObject({ rfq_id: acceptance.rfqId, timestamp: expect.stringMatching(ISO_TIMESTAMP), ...fields });
@@ -212,12 +218,42 @@ describe('Totalis live market', () => {
 			const accepted = await mm.next('quote:accepted');
 			const details = await mm.next('mm_quote:accepted');
 			expect(details.data?.draft_quote_id).toBe(quote.id);
+			await mm.subscribe(`rfq:${accepted.data?.rfq_id}`);
 			expect((await rest(sim.totalis, 'POST', `/mm/quotes/${accepted.data?.quote_id}/confirm`)).status).toBe(200);
 			expect((await mm.next('position:settled')).data?.outcome).toMatch(/^(win|loss)$/);
 			sim.totalis.stopMarket();
 			expect(sim.totalis.marketRunning).toBe(false);
 		} finally {
 			await mm.close();
+			await sim.close();
+		}
+	});
+});
+
+describe.each(DIALECTS.totalis)('Totalis position events (dialect %s)', (dialect) => {
+	it('go to rfq:<rfq_id>, and in mm-channel also to the market maker channel as frames of their own', async () => {
+		const sim = await startSimulator({ totalis: { dialect, executeDelayMs: 5, settleDelayMs: 5 } });
+		const both = await WsClient.authenticated(sim.totalis);
+		const mmOnly = await WsClient.authenticated(sim.totalis);
+		try {
+			expect(sim.totalis.dialect).toBe(dialect);
+			await both.subscribe(`mm:quotes:${sim.totalis.userId}`);
+			await mmOnly.subscribe(`mm:quotes:${sim.totalis.mmId}`);
+			const request = sim.totalis.createQuoteRequest();
+			const { quote } = await submitQuote(sim.totalis, request.id, 3);
+			const acceptance = sim.totalis.acceptQuote(quote.id, { order: 'accepted-only', settlement: 'win' });
+			await both.subscribe(`rfq:${acceptance.rfqId}`);
+			expect((await rest(sim.totalis, 'POST', `/mm/quotes/${acceptance.quoteId}/confirm`)).status).toBe(200);
+			const settled = await both.next('position:settled');
+			// A marker after the settlement: every frame sent before it has arrived once it does.
+			await Promise.all([both.barrier(), mmOnly.barrier()]);
+			const copies = dialect === 'docs' ? 1 : 2;
+			expect([settled, ...both.pendingOf('position:settled')]).toHaveLength(copies);
+			expect(both.pendingOf('position:created')).toHaveLength(copies);
+			expect(mmOnly.pendingOf('position:created', 'position:settled')).toHaveLength(dialect === 'docs' ? 0 : 2);
+		} finally {
+			await both.close();
+			await mmOnly.close();
 			await sim.close();
 		}
 	});

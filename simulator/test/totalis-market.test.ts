@@ -1,4 +1,5 @@
 import { ManualClock } from '../src/clock';
+import { DIALECTS, type TotalisDialect } from '../src/dialects';
 import { Random } from '../src/random';
 import { LiveMarket } from '../src/totalis/liveMarket';
 import { COMPETITOR_MM_ID, Market, type MarketEvents } from '../src/totalis/market';
@@ -6,14 +7,19 @@ import { TotalisError } from '../src/totalis/errors';
 
 const MM = 'mm_sim_0001';
 
-function setup(seed = 1) {
+function setup(seed = 1, dialect: TotalisDialect = 'docs') {
 	const clock = new ManualClock();
-	const market = new Market(clock, new Random(seed), {
-		confirmationWindowMs: 5000,
-		executeDelayMs: 100,
-		settleDelayMs: 2000,
-		requestTtlMs: 60_000,
-	});
+	const market = new Market(
+		clock,
+		new Random(seed),
+		{
+			confirmationWindowMs: 5000,
+			executeDelayMs: 100,
+			settleDelayMs: 2000,
+			requestTtlMs: 60_000,
+		},
+		dialect,
+	);
 	const venueEvents: Array<MarketEvents['venue-event']> = [];
 	const bookEvents: Array<MarketEvents['book-event']> = [];
 	market.events.on('venue-event', (e) => venueEvents.push(e));
@@ -93,27 +99,43 @@ describe('Totalis market (pure state on a manual clock)', () => {
 		});
 	});
 
-	it('executes after executeDelayMs and settles settleDelayMs later, on both channels', () => {
-		const { clock, market, venueEvents, quote } = setup();
+	it.each(DIALECTS.totalis)('executes after executeDelayMs and settles settleDelayMs later (dialect %s)', (dialect) => {
+		const { clock, market, venueEvents, quote } = setup(1, dialect);
 		const request = market.createQuoteRequest();
 		const acceptance = market.acceptQuote(quote(request.id, 3).id, { order: 'mm-only', settlement: 'loss' });
 		clock.advance(1200);
 		const confirmed = market.confirmQuote(MM, acceptance.quoteId);
 		expect(confirmed.status).toBe('confirmed');
 		expect(venueEvents.map((e) => e.type)).toEqual(['mm_quote:accepted', 'quote:confirmed']);
+		// docs: position events only on rfq:<id>; mm-channel: a second frame on the market maker's channel.
+		const positionChannels = dialect === 'docs' ? [[`rfq:${acceptance.rfqId}`]] : [[`rfq:${acceptance.rfqId}`], [`mm:quotes:${MM}`]];
+		const created = positionChannels.map((channels) => ['position:created', channels]);
 		clock.advance(100);
-		expect(venueEvents.slice(2).map((e) => [e.type, e.channels])).toEqual([
-			['quote:executed', [`mm:quotes:${MM}`]],
-			['position:created', [`rfq:${acceptance.rfqId}`, `mm:quotes:${MM}`]],
-		]);
+		expect(venueEvents.slice(2).map((e) => [e.type, e.channels])).toEqual([['quote:executed', [`mm:quotes:${MM}`]], ...created]);
+		const before = venueEvents.length;
 		clock.advance(1999);
-		expect(venueEvents).toHaveLength(4);
+		expect(venueEvents).toHaveLength(before);
 		clock.advance(1);
-		expect(venueEvents[4]).toMatchObject({ type: 'position:settled', data: { outcome: 'loss' } });
+		expect(venueEvents.slice(before).map((e) => [e.type, e.channels])).toEqual(
+			positionChannels.map((channels) => ['position:settled', channels]),
+		);
+		expect(venueEvents[before]).toMatchObject({ type: 'position:settled', data: { outcome: 'loss' } });
 		// The deadline timer was cancelled by the confirmation.
 		clock.advance(10_000);
-		expect(venueEvents).toHaveLength(5);
+		expect(venueEvents).toHaveLength(before + positionChannels.length);
 		expect(clock.pendingTimers()).toBe(0);
+	});
+
+	it('answers 409 to confirming the draft id the PUT returned, and 404 to an id it never issued', () => {
+		const { market, quote } = setup();
+		const request = market.createQuoteRequest();
+		const draft = quote(request.id, 3);
+		market.acceptQuote(draft.id, { order: 'accepted-only' });
+		expect(() => market.confirmQuote(MM, draft.id)).toThrow(
+			expect.objectContaining({ code: 'CONFLICT', details: { reason: 'not_accepted', status: 'draft' } }),
+		);
+		expect(() => market.confirmQuote('mm_someone_else', draft.id)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+		expect(() => market.confirmQuote(MM, 'never-issued')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
 	});
 
 	it('reports the confirmation latency from acceptance', () => {

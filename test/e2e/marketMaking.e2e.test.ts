@@ -158,6 +158,53 @@ describe('Totalis in a real n8n', () => {
 		await n8n.api.deactivateWorkflow(id);
 	});
 
+	it('runs the example against a venue that also sends position events on the market-maker channel (dialect mm-channel): each settlement once', async () => {
+		// The suite above runs the default dialect (docs), where position events come only on rfq:<id>.
+		const variant = await startSimulator({ totalis: { dialect: 'mm-channel', settleDelayMs: 300, executeDelayMs: 20 } });
+		try {
+			const variantCredential = await n8n.api.createCredential({
+				name: `${EXAMPLE_CREDENTIAL_NAME} (mm-channel)`,
+				type: 'totalisApi',
+				data: { apiKey: variant.totalis.apiKey, baseUrl: variant.totalis.restUrl, wsUrl: variant.totalis.wsUrl },
+			});
+			const workflow = loadExample('totalis-market-making.json', { totalisApi: variantCredential });
+			const { id } = await n8n.api.createWorkflow({ ...workflow, name: `${workflow.name} (mm-channel)` });
+			await n8n.api.activateWorkflow(id);
+			// Every copy the venue sends of a settlement, and to how many sockets.
+			const settlements: number[] = [];
+			variant.totalis.events.on('ws:event', ({ type, recipients }) => type === 'position:settled' && settlements.push(recipients));
+
+			const submitted = variant.totalis.events.waitFor('quote:submitted', ({ mmId }) => mmId === variant.totalis.mmId, 30_000);
+			variant.totalis.createQuoteRequest();
+			const quote = await submitted;
+			const confirmed = variant.totalis.events.waitFor('quote:confirmed', undefined, 30_000);
+			const acceptance = variant.totalis.acceptQuote(quote.quote.id, { settlement: 'loss' });
+			expect((await confirmed).quoteId).toBe(acceptance.quoteId);
+			const summarised = await waitForExecution(n8n.api, {
+				workflowId: id,
+				matches: (execution) => ran(execution, 'Summary').some((json) => json.rfq_id === acceptance.rfqId),
+			});
+			expect(ran(summarised, 'Summary')[0]).toMatchObject({ outcome: 'loss' });
+			// The Position Settled trigger got the settlement on both of its channels (rfq: and mm:quotes:).
+			expect(settlements.length).toBe(2);
+			await n8n.api.deactivateWorkflow(id);
+			// Once nothing runs any more, one execution (not two) ran Position Settled for this trade.
+			await pollUntil(
+				async () => {
+					const listed = await n8n.api.listExecutions({ workflowId: id });
+					return listed.every((execution) => !['new', 'running', 'waiting'].includes(execution.status)) || undefined;
+				},
+				{ timeoutMs: 60_000, intervalMs: 500, description: 'the executions of the mm-channel workflow to finish' },
+			);
+			const settledRuns = (await n8n.api.listExecutions({ workflowId: id, includeData: true })).filter((execution) =>
+				ran(execution, 'Position Settled').some((json) => (json.data as { rfq_id?: string }).rfq_id === acceptance.rfqId),
+			);
+			expect(settledRuns).toHaveLength(1);
+		} finally {
+			await variant.close();
+		}
+	});
+
 	/**
 	 * Correctness under a steady stream of acceptances, whatever the machine's load: every
 	 * acceptance reaches the venue as exactly one confirm call and runs in exactly one execution.

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
 import { Totalis } from '../../nodes/Totalis/Totalis.node';
-import { startSimulator, type QuoteRequestPayload, type VenueSimulator } from 'trading-venues-simulator';
+import { DIALECTS, startSimulator, type QuoteRequestPayload, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, allLogText } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 
@@ -357,6 +357,40 @@ describe('Quote → Confirm', () => {
 		expect(again.error?.httpCode).toBe('409');
 		expect(again.error?.context).toMatchObject({ code: 'CONFLICT', details: { reason: 'not_accepted', status: 'confirmed' } });
 		expect(again.error?.description).toMatch(/already confirmed, or its confirmation deadline passed/);
+	});
+});
+
+describe.each(DIALECTS.totalis)('Quote → Confirm with the draft ID Submit Quote returned (dialect %s)', (dialect) => {
+	let dialectSim: VenueSimulator;
+	beforeAll(async () => {
+		dialectSim = await startSimulator({ port: 0, totalis: { dialect } });
+	});
+	afterAll(async () => {
+		await dialectSim?.close();
+	});
+	beforeEach(() => useKey(dialectSim.totalis.apiKey, dialectSim.totalis.restUrl));
+
+	it('explains the 409: confirm with the quote_id of the quote:accepted event, and the accepted one still confirms', async () => {
+		expect(dialectSim.totalis.dialect).toBe(dialect);
+		const request = dialectSim.totalis.createQuoteRequest();
+		const { quote } = dialectSim.totalis.market.submitQuote(dialectSim.totalis.mmId, request.id, {
+			request_version: request.version,
+			request_hash: request.request_hash,
+			payout_odds: 3.5,
+			expires_in_ms: 30_000,
+		});
+		const acceptance = dialectSim.totalis.acceptQuote(quote.id, { deadlineMs: 5_000 });
+		const draft = await run(confirmParameters, [acceptedItem(quote.id, acceptance.confirmationDeadline)]);
+		expect(draft.error?.httpCode).toBe('409');
+		expect(draft.error?.description).toMatch(/confirm with the quote_id of the quote:accepted event instead/);
+		// A 409 without details (a venue that says less) still points at the accepted quote's id.
+		dialectSim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/mm/quotes/', status: 409, times: 1 });
+		const bare = await run(confirmParameters, [acceptedItem(quote.id, acceptance.confirmationDeadline)]);
+		expect(bare.error?.httpCode).toBe('409');
+		expect(bare.error?.description).toMatch(/or your balance does not cover it\. .*quote_id of the quote:accepted event/);
+		const accepted = await run(confirmParameters, [acceptedItem(acceptance.quoteId, acceptance.confirmationDeadline)]);
+		expect(accepted.error).toBeUndefined();
+		expect(accepted.items[0].json).toMatchObject({ status: 'confirmed', quote_id: acceptance.quoteId });
 	});
 });
 

@@ -1,6 +1,6 @@
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
 import { TotalisTrigger } from '../../nodes/Totalis/TotalisTrigger.node';
-import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
+import { startSimulator, type TotalisDialect, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, type ActiveTrigger } from '../harness/n8n';
 
 /** Short timers so reconnects and dead-socket detection happen within a test's time. */
@@ -49,8 +49,8 @@ export function createHarness() {
 	});
 }
 
-/** A simulator and a harness whose Totalis credential points at it; closes both after each test. */
-export function useTotalisEnvironment() {
+/** A simulator (speaking `dialect`, default its default) and a harness whose Totalis credential points at it; closes both after each test. */
+export function useTotalisEnvironment(dialect?: TotalisDialect) {
 	const env = {
 		harness: createHarness(),
 		sim: undefined as unknown as VenueSimulator,
@@ -74,7 +74,7 @@ export function useTotalisEnvironment() {
 		},
 	};
 	beforeEach(async () => {
-		env.sim = await startSimulator({ totalis: { sseKeepaliveMs: 200 } });
+		env.sim = await startSimulator({ totalis: { sseKeepaliveMs: 200, dialect } });
 		env.useCredentials({});
 	});
 	afterEach(async () => {

@@ -2,7 +2,9 @@
  * The Totalis Trigger's second source: the market maker's quote-request stream (SSE) with its
  * snapshot phase, live requests, removals, and the market-maker heartbeat kept alive beside it.
  */
+import { DIALECTS } from 'trading-venues-simulator';
 import { allLogText } from '../harness/n8n';
+import { MISSING_SCOPE_HINT } from '../../nodes/Totalis/stream/quoteRequestTransport';
 import { FAST, REFUSAL, useTotalisEnvironment } from './fixtures';
 
 describe('Totalis Trigger (quote-request stream)', () => {
@@ -199,6 +201,7 @@ describe('Totalis Trigger (quote-request stream)', () => {
 		env.useCredentials({ apiKey: 'api_live_reader_only_key_01' });
 		const error = (await env.start(source).catch((caught: Error) => caught)) as Error;
 		expect(error.message).toMatch(/^Authorization failed: .*HTTP 403: FORBIDDEN: .*mm:quote/);
+		expect(error.message).toContain(MISSING_SCOPE_HINT);
 		expect(`${error.message} ${error.stack}`).not.toContain('api_live_reader_only_key_01');
 	});
 
@@ -208,6 +211,20 @@ describe('Totalis Trigger (quote-request stream)', () => {
 		const error = (await env.start(source).catch((caught: Error) => caught)) as Error;
 		expect(error.message).toMatch(/Totalis could not send the market-maker heartbeat/);
 		await closed;
+		expect(env.sim.totalis.openStreams()).toBe(0);
+	});
+});
+
+describe.each(DIALECTS.totalis)('Totalis Trigger (quote-request stream), a key without the mm:quote scope (dialect %s)', (dialect) => {
+	const env = useTotalisEnvironment(dialect);
+	const source = { source: 'quoteRequests', mmHeartbeatMs: 150 };
+
+	it('names the missing mm:quote scope itself when Totalis says only "Forbidden"', async () => {
+		env.sim.totalis.faults.failRest({ method: 'GET', pathPrefix: '/v1/mm/quote-requests/stream', status: 403, message: 'Forbidden' });
+		const error = (await env.start(source).catch((caught: Error) => caught)) as Error;
+		expect(error.message).toMatch(
+			/^Authorization failed: .*HTTP 403: FORBIDDEN: Forbidden; the quote-request stream needs an API key with the mm:quote scope/,
+		);
 		expect(env.sim.totalis.openStreams()).toBe(0);
 	});
 });

@@ -176,6 +176,8 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			const trigger = await env.start({ mergeWaitMs: 1000 });
 			// accepted (no partner), confirmed at once, executed and position:created 100 ms later.
 			const acceptance = await acceptedQuote('accepted-only');
+			// Position events come on the trade's channel, which Follow My Trades subscribes to on the acceptance.
+			await env.sim.totalis.waitFor('ws:subscribe', ({ channel }) => channel === `rfq:${acceptance.rfqId}`);
 			env.sim.totalis.market.confirmQuote(env.sim.totalis.mmId, acceptance.quoteId);
 			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'another-quote', rfq_id: 'another-rfq' });
 			const items = await trigger.waitForItems(5);

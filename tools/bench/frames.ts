@@ -53,9 +53,10 @@ export async function buildFrames(items: number, seed = 20260601): Promise<Frame
 	);
 	const ours = `mm:quotes:${sim.mmId}`;
 	const set: FrameSet = { texts: [], items: 0, mix: {} };
-	// Only what a socket subscribed to our market maker's channel receives, serialized as the gateway does.
+	// Only what a socket on our market maker's channel receives, with our trades' rfq: channels
+	// (Follow My Trades: position events come there), serialized as the gateway does.
 	const off = sim.events.on('ws:event', ({ channels, type, data }) => {
-		if (!channels.includes(ours)) return;
+		if (!channels.some((channel) => channel === ours || channel.startsWith('rfq:'))) return;
 		set.texts.push(JSON.stringify({ type, data }));
 		set.mix[type] = (set.mix[type] ?? 0) + 1;
 		if (type !== 'mm_quote:accepted') set.items++;

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { z } from 'zod';
 import { invalid, parseInstant, readCommonOptions, requiredText, type OperationHandler, type TotalisSession } from './common';
 import { pathSegment } from '../../shared/pathSegment';
+import type { VenueError } from '../../shared/rest';
 import { conflictReason, totalisRequest } from '../transport';
 
 const show = { show: { resource: ['quote'] } };
@@ -58,6 +59,21 @@ const confirmResponse = z.object({
 		.passthrough(),
 });
 
+/** Says to use the accepted quote's id: the id Submit Quote returned is a draft, never in the accepted state. */
+const USE_ACCEPTED_ID =
+	'If this is the ID Submit Quote returned (a draft quote ID; mm_quote:accepted calls it draft_quote_id), confirm with the quote_id of the quote:accepted event instead.';
+
+/** Why a confirm answered 409, from what Totalis said (details.reason and details.status, when given). */
+function whyNotConfirmable(error: VenueError): string {
+	const details = error.details && typeof error.details === 'object' ? (error.details as Record<string, unknown>) : {};
+	const state = typeof details.status === 'string' ? details.status : undefined;
+	if (conflictReason(error) === 'not_accepted' && (state === 'confirmed' || state === 'expired')) {
+		return 'The quote is no longer waiting for confirmation: it was already confirmed, or its confirmation deadline passed.';
+	}
+	if (state === 'draft') return `The quote is not in the accepted state. ${USE_ACCEPTED_ID}`;
+	return `The quote cannot be confirmed now: it is not in the accepted state, or your balance does not cover it. ${USE_ACCEPTED_ID}`;
+}
+
 async function confirm(this: IExecuteFunctions, itemIndex: number, session: TotalisSession): Promise<IDataObject> {
 	const quoteId = requiredText(
 		this,
@@ -98,15 +114,7 @@ async function confirm(this: IExecuteFunctions, itemIndex: number, session: Tota
 						'Totalis knows no accepted quote with this ID. Confirm with the quote_id of the quote:accepted (or mm_quote:accepted) event, not the ID Submit Quote returned.',
 				};
 			}
-			if (status === 409) {
-				const reason = conflictReason(error);
-				return {
-					description:
-						reason === 'not_accepted'
-							? 'The quote is no longer waiting for confirmation: it was already confirmed, or its confirmation deadline passed.'
-							: 'The quote cannot be confirmed now: it is not in the accepted state, or your balance does not cover it.',
-				};
-			}
+			if (status === 409) return { description: whyNotConfirmable(error) };
 			if (status === 503 && !deadline) {
 				return {
 					description:

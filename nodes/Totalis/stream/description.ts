@@ -63,7 +63,7 @@ export const totalisTriggerProperties: INodeProperties[] = [
 			{
 				name: 'My Market-Maker Quotes',
 				value: 'marketMakerQuotes',
-				description: 'Channel mm:quotes:<id>: the lifecycle of every quote you submit, and their positions',
+				description: 'Channel mm:quotes:<id>: the lifecycle of every quote you submit (with Follow My Trades, their positions too)',
 			},
 			{ name: 'Specific RFQs', value: 'rfqs', description: 'Channel rfq:<id> for each RFQ ID below' },
 		],
@@ -85,6 +85,25 @@ export const totalisTriggerProperties: INodeProperties[] = [
 		default: '',
 		description:
 			'Leave empty to use the user_id Totalis returns at login (as its documentation does). Set it if your quotes arrive on another id, e.g. the mm_id of the market-maker heartbeat.',
+	},
+	{
+		displayName: 'Follow My Trades',
+		name: 'followTrades',
+		type: 'boolean',
+		displayOptions: { show: { source: ['websocket'], channels: ['marketMakerQuotes'] } },
+		default: true,
+		description:
+			"Whether to subscribe to a trade's rfq:<id> channel when one of your quotes is accepted or confirmed, so its position events (created, settled, cancelled, error) arrive: Totalis sends them there, not on your market-maker channel. The channel is left after the position ends or after Follow For (Minutes); an event that arrives on both channels starts the workflow once.",
+	},
+	{
+		displayName: 'Follow For (Minutes)',
+		name: 'followForMinutes',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		displayOptions: { show: { source: ['websocket'], channels: ['marketMakerQuotes'], followTrades: [true] } },
+		default: 1440,
+		description:
+			'How long to follow a trade at most when no settled, cancelled or error event ends it first (a parlay settles when its last leg resolves). At most 1,000 trades are followed at once; the oldest is left first.',
 	},
 	{
 		displayName: 'Merge Accepted Events',

@@ -1,7 +1,8 @@
 import { StreamFailure } from '../../shared/engine/errors';
 import { typedMessage } from '../../shared/engine/frames';
-import type { Decoded, Frame, HandshakeSession, VenueProtocol } from '../../shared/engine/protocol';
+import type { Decoded, Frame, HandshakeSession, LiveConnection, VenueProtocol } from '../../shared/engine/protocol';
 import { websocketEventValidators } from './schemas';
+import type { TradeFollower } from './tradeFollower';
 
 export interface TotalisChannels {
 	/** Subscribe to the market maker's quote lifecycle (`mm:quotes:<id>`). */
@@ -37,11 +38,20 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 	readonly source = 'websocket';
 	readonly heartbeat = { kind: 'message' as const, message: () => ({ type: 'ping' }) };
 
-	/** `apiKey` as a function gives every connection the key read last (a trigger reads it again before reconnecting). */
+	/**
+	 * `apiKey` as a function gives every connection the key read last (a trigger reads it again
+	 * before reconnecting). `follower` subscribes to the trades of accepted quotes (Follow My Trades).
+	 */
 	constructor(
 		private readonly apiKey: string | (() => string),
 		private readonly channels: TotalisChannels,
+		private readonly follower?: TradeFollower,
 	) {}
+
+	/** Followed trades are subscribed to on the live connection, after the handshake: a refusal of one must not fail the connection. */
+	streaming(live: LiveConnection): (() => void) | void {
+		return this.follower?.attach(live);
+	}
 
 	async handshake(session: HandshakeSession): Promise<Record<string, unknown>> {
 		session.send({ type: 'auth', api_key: typeof this.apiKey === 'function' ? this.apiKey() : this.apiKey });
@@ -87,6 +97,7 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 		const data = payloadOf(envelope);
 		const problem = websocketEventValidators[type]?.(data);
 		if (problem) return { kind: 'invalid', reason: `${type}: ${problem}` };
+		this.follower?.observe(type, data);
 		const subject = (data.quote_id ?? data.rfq_id) as string | undefined;
 		return {
 			kind: 'event',

@@ -25,6 +25,8 @@ export interface TotalisWebSocketSettings extends StreamSettings {
 	events: string[];
 	/** How long the first acceptance event waits for its partner; undefined: the two are not merged. */
 	mergeWaitMs: number | undefined;
+	/** Follow My Trades: how long a trade's rfq: channel is followed at most; undefined: trades are not followed. */
+	followForMs: number | undefined;
 }
 
 /** Source "Quote Requests (Market Maker)": the SSE stream, with the market-maker heartbeat beside it. */
@@ -64,5 +66,10 @@ export function readTotalisTriggerSettings(ctx: ITriggerFunctions): TotalisTrigg
 		? parameters.numberParameter('mergeWaitMs', 'Merge Wait (Ms)', 150, { min: 0 })
 		: undefined;
 	const marketMakerId = String(parameters.value<unknown>('marketMakerId', '') ?? '').trim() || undefined;
-	return { ...stream, source: 'websocket', channels: { marketMakerQuotes, marketMakerId, rfqIds }, events, mergeWaitMs };
+	// Only the market maker's own quotes say which trades are its own.
+	const followForMs =
+		marketMakerQuotes && parameters.value('followTrades', true)
+			? parameters.numberParameter('followForMinutes', 'Follow For (Minutes)', 1440, { above: 0 }) * 60_000
+			: undefined;
+	return { ...stream, source: 'websocket', channels: { marketMakerQuotes, marketMakerId, rfqIds }, events, mergeWaitMs, followForMs };
 }

@@ -2,7 +2,6 @@ import type { ITriggerFunctions } from 'n8n-workflow';
 
 import { carryingDroppedGaps, eventFilter, type Stage } from '../../shared/delivery/stages';
 import type { EngineHooks, StreamTriggerSetup } from '../../shared/delivery/triggerHost';
-import { SseTransport } from '../../shared/engine/sseTransport';
 import type { StreamTiming } from '../../shared/engine/StreamEngine';
 import { StreamEngine } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
@@ -11,9 +10,12 @@ import { Redactor } from '../../shared/redact';
 import { readTotalisCredentials, type TotalisCredentials } from '../auth';
 import { AcceptanceMerger } from './acceptanceMerger';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
+import { onceAcrossChannels } from './onceAcrossChannels';
 import { TotalisWebSocketProtocol } from './protocol';
 import { NEW_REQUEST, TotalisQuoteRequestProtocol, UPDATED_REQUEST } from './quoteRequestProtocol';
+import { QuoteRequestTransport } from './quoteRequestTransport';
 import type { TotalisQuoteRequestSettings, TotalisTriggerSettings, TotalisWebSocketSettings } from './settings';
+import { TradeFollower } from './tradeFollower';
 
 /** Frames above this size are dropped unread (Totalis' REST limit is 256 KB; events are far smaller). */
 const MAX_FRAME_BYTES = 1024 * 1024;
@@ -40,7 +42,7 @@ export function totalisTriggerSetup(
 }
 
 function engineFor(
-	transport: WebSocketTransport | SseTransport,
+	transport: WebSocketTransport | QuoteRequestTransport,
 	protocol: TotalisWebSocketProtocol | TotalisQuoteRequestProtocol,
 	live: LiveCredentials<TotalisCredentials>,
 	redactor: Redactor,
@@ -58,14 +60,17 @@ function engineFor(
 		});
 }
 
-/** The WebSocket: quote and position events, the acceptance pair merged, the chosen events let through. */
+/**
+ * The WebSocket: quote and position events (the trades of accepted quotes followed), each event
+ * once whatever channels carried it, the acceptance pair merged, the chosen events let through.
+ */
 function webSocketStream(
 	live: LiveCredentials<TotalisCredentials>,
 	settings: TotalisWebSocketSettings,
 	redactor: Redactor,
 ): StreamTriggerSetup {
-	const { events, mergeWaitMs } = settings;
-	const stages: Stage[] = [];
+	const { events, mergeWaitMs, followForMs } = settings;
+	const stages: Stage[] = [onceAcrossChannels()];
 	if (mergeWaitMs !== undefined) stages.push(new AcceptanceMerger(mergeWaitMs));
 	if (!events.includes('*')) {
 		// A merged acceptance is always named quote:accepted, whichever of the two was chosen.
@@ -73,7 +78,9 @@ function webSocketStream(
 		stages.push(eventFilter(wanted));
 	}
 	const transport = new WebSocketTransport({ url: live.value.wsUrl, redactor });
-	const protocol = new TotalisWebSocketProtocol(() => live.value.apiKey, settings.channels);
+	// Only the market maker's own quotes say which trades are its own; RFQs the user chose are never left.
+	const follower = followForMs === undefined ? undefined : new TradeFollower({ followForMs }, new Set(settings.channels.rfqIds));
+	const protocol = new TotalisWebSocketProtocol(() => live.value.apiKey, settings.channels, follower);
 	return {
 		venueName: 'Totalis',
 		redactor,
@@ -92,7 +99,7 @@ function quoteRequestStream(
 	redactor: Redactor,
 ): StreamTriggerSetup {
 	const baseUrl = trimSlash(live.value.baseUrl);
-	const transport = new SseTransport({
+	const transport = new QuoteRequestTransport({
 		url: `${baseUrl}/v1/mm/quote-requests/stream`,
 		// A getter: the transport copies the headers for every connection, so each uses the key read last.
 		headers: {

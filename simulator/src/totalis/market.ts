@@ -5,6 +5,7 @@
  * and the transports deliver them.
  */
 import { TimerGroup, type Clock, type TimerHandle } from '../clock';
+import type { TotalisDialect } from '../dialects';
 import type { Random } from '../random';
 import { TypedEvents } from '../typedEvents';
 import { TotalisError } from './errors';
@@ -137,6 +138,8 @@ export class Market {
 		private readonly clock: Clock,
 		private readonly random: Random,
 		timing: Partial<MarketTiming> = {},
+		/** Where position events go: `docs` only to rfq:<id>; `mm-channel` to the market maker's channel as well. */
+		private readonly dialect: TotalisDialect = 'docs',
 	) {
 		this.timing = { ...DEFAULT_MARKET_TIMING, ...timing };
 		this.timers = new TimerGroup(clock);
@@ -376,10 +379,10 @@ export class Market {
 		const state = this.acceptances.get(quoteId);
 		if (!state) {
 			const draft = this.quotes.get(quoteId);
-			throw new TotalisError(
-				'NOT_FOUND',
-				draft ? `Quote ${quoteId} is a draft quote id; confirm with the quote_id of quote:accepted` : `Quote ${quoteId} not found`,
-			);
+			if (!draft) throw new TotalisError('NOT_FOUND', `Quote ${quoteId} not found`);
+			if (draft.mmId !== mmId) throw new TotalisError('FORBIDDEN', 'This quote belongs to another market maker');
+			// A quote the PUT returned is never in the accepted state itself: the docs' 409 [inferred].
+			throw new TotalisError('CONFLICT', `Quote ${quoteId} is not in accepted state`, { reason: 'not_accepted', status: 'draft' });
 		}
 		const { acceptance } = state;
 		if (acceptance.marketMakerId !== mmId) throw new TotalisError('FORBIDDEN', 'This quote belongs to another market maker');
@@ -443,12 +446,9 @@ export class Market {
 
 	private execute(state: AcceptanceState): void {
 		const { rfqId, quoteId, marketMakerId } = state.acceptance;
-		// Position events go to rfq:<id> and also to the market maker's mm:quotes channel: our
-		// market maker must see settlements without knowing rfq ids in advance [inferred].
-		const channels = [`${RFQ_CHANNEL_PREFIX}${rfqId}`, mmChannel(marketMakerId)];
 		if (state.settlement === 'error') {
 			state.finishedAtMs = this.clock.now();
-			this.publish(channels, 'position:error', {
+			this.publishPosition(state, 'position:error', {
 				rfq_id: rfqId,
 				error: 'Vault execution failed (simulated)',
 				timestamp: iso(this.clock.now()),
@@ -457,15 +457,15 @@ export class Market {
 		}
 		const positionPda = this.random.base58(32);
 		this.publish([mmChannel(marketMakerId)], 'quote:executed', { quote_id: quoteId, rfq_id: rfqId });
-		this.publish(channels, 'position:created', { rfq_id: rfqId, position_pda: positionPda, timestamp: iso(this.clock.now()) });
+		this.publishPosition(state, 'position:created', { rfq_id: rfqId, position_pda: positionPda, timestamp: iso(this.clock.now()) });
 		this.timers.after(this.timing.settleDelayMs, () => {
 			state.finishedAtMs = this.clock.now();
 			const timestamp = iso(this.clock.now());
 			if (state.settlement === 'cancelled') {
-				this.publish(channels, 'position:cancelled', { rfq_id: rfqId, position_pda: positionPda, reason: 'market_voided', timestamp });
+				this.publishPosition(state, 'position:cancelled', { rfq_id: rfqId, position_pda: positionPda, reason: 'market_voided', timestamp });
 				return;
 			}
-			this.publish(channels, 'position:settled', {
+			this.publishPosition(state, 'position:settled', {
 				rfq_id: rfqId,
 				position_pda: positionPda,
 				outcome: state.settlement === 'win' ? 'win' : 'loss',
@@ -473,6 +473,16 @@ export class Market {
 				timestamp,
 			});
 		});
+	}
+
+	/**
+	 * A position event goes to rfq:<rfq_id>, as the docs' channel table says. The `mm-channel`
+	 * dialect also sends it on the market maker's channel, as a frame of its own: a socket on
+	 * both channels gets it twice, as from a venue that publishes per channel.
+	 */
+	private publishPosition<T extends TotalisEventType>(state: AcceptanceState, type: T, data: TotalisEventPayloads[T]): void {
+		this.publish([`${RFQ_CHANNEL_PREFIX}${state.acceptance.rfqId}`], type, data);
+		if (this.dialect === 'mm-channel') this.publish([mmChannel(state.acceptance.marketMakerId)], type, data);
 	}
 
 	private expireAcceptance(state: AcceptanceState): void {

@@ -75,12 +75,17 @@ export class TotalisSimulator implements VenueMount {
 		this.timers = new TimerGroup(this.clock);
 		const random = new Random(this.options.seed);
 		this.identities = new IdentityRegistry(this.options.keys);
-		this.market = new Market(this.clock, random, {
-			confirmationWindowMs: this.options.confirmationWindowMs,
-			executeDelayMs: this.options.executeDelayMs,
-			settleDelayMs: this.options.settleDelayMs,
-			requestTtlMs: this.options.requestTtlMs,
-		});
+		this.market = new Market(
+			this.clock,
+			random,
+			{
+				confirmationWindowMs: this.options.confirmationWindowMs,
+				executeDelayMs: this.options.executeDelayMs,
+				settleDelayMs: this.options.settleDelayMs,
+				requestTtlMs: this.options.requestTtlMs,
+			},
+			this.dialect,
+		);
 		this.liveMarket = new LiveMarket(this.market, random, this.clock);
 
 		const switches = new ConnectionFaultSwitches();

@@ -1,0 +1,109 @@
+import type { LiveConnection } from '../../shared/engine/protocol';
+
+/** The most RFQs followed at once; the oldest is left to make room (a buffer bound). */
+export const MAX_FOLLOWED_TRADES = 1000;
+/** setTimeout's longest delay; a longer follow is checked again when this one fires. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Events that make a trade ours to follow: one of our quotes was accepted or confirmed. */
+const FOLLOW_ON = new Set(['quote:accepted', 'mm_quote:accepted', 'quote:confirmed']);
+/** Events after which nothing more happens on the trade: its position ended, or it was never confirmed. */
+const LEAVE_ON = new Set(['position:settled', 'position:cancelled', 'position:error', 'quote:expired']);
+
+export const rfqChannel = (rfqId: string) => `rfq:${rfqId}`;
+
+/**
+ * Follow My Trades (docs/venues/totalis.md#undocumented-details-and-what-the-nodes-accept): the
+ * docs put a trade's position events on `rfq:<rfq_id>`, not on the market maker's channel, so a
+ * market maker learns how its trade ended only if it subscribes there. When one of its quotes is
+ * accepted or confirmed this subscribes to the trade's channel, and leaves it after a terminal
+ * event or after `followForMs`. The followed trades outlive a connection: each new one subscribes
+ * to them again. At most `maxFollowed` are followed; the oldest is left first.
+ */
+export class TradeFollower {
+	/** rfq_id → when to leave it (epoch ms). All follows last equally long, so insertion order is leaving order. */
+	private readonly followed = new Map<string, number>();
+	private live: LiveConnection | undefined;
+	private timer: NodeJS.Timeout | undefined;
+
+	constructor(
+		private readonly options: { followForMs: number; maxFollowed?: number },
+		/** RFQs the user subscribed to: they are never left. */
+		private readonly fixed: ReadonlySet<string> = new Set(),
+		private readonly now: () => number = Date.now,
+	) {}
+
+	/** The trades followed now, by rfq_id. */
+	get rfqIds(): string[] {
+		return [...this.followed.keys()];
+	}
+
+	/** A connection starts streaming: subscribe it to every followed trade. Returns what to run when it ends. */
+	attach(live: LiveConnection): () => void {
+		// Before the connection is set: a new one has nothing to unsubscribe from.
+		this.leaveDue();
+		this.live = live;
+		for (const rfqId of this.followed.keys()) live.send({ type: 'subscribe', channel: rfqChannel(rfqId) });
+		this.schedule();
+		return () => {
+			if (this.live !== live) return;
+			this.live = undefined;
+			clearTimeout(this.timer);
+			this.timer = undefined;
+		};
+	}
+
+	/** Sees every decoded event, in arrival order. */
+	observe(event: string, data: Record<string, unknown>) {
+		const rfqId = idOf(data.rfq_id);
+		if (rfqId === undefined || this.fixed.has(rfqId)) return;
+		if (FOLLOW_ON.has(event)) this.follow(rfqId);
+		else if (LEAVE_ON.has(event)) this.leave(rfqId);
+	}
+
+	private follow(rfqId: string) {
+		if (this.followed.has(rfqId)) return;
+		const max = this.options.maxFollowed ?? MAX_FOLLOWED_TRADES;
+		for (const oldest of this.followed.keys()) {
+			if (this.followed.size < max) break;
+			this.leave(oldest);
+		}
+		this.followed.set(rfqId, this.now() + this.options.followForMs);
+		this.live?.send({ type: 'subscribe', channel: rfqChannel(rfqId) });
+		if (this.followed.size === 1) this.schedule();
+	}
+
+	private leave(rfqId: string) {
+		if (!this.followed.delete(rfqId)) return;
+		// Off the connection there is nothing to leave: the next one does not subscribe to it.
+		this.live?.send({ type: 'unsubscribe', channel: rfqChannel(rfqId) });
+	}
+
+	private leaveDue() {
+		const now = this.now();
+		for (const [rfqId, leaveAt] of this.followed) {
+			if (leaveAt > now) break;
+			this.leave(rfqId);
+		}
+	}
+
+	/** One timer, for the follow that ends first, and only while a connection streams. */
+	private schedule() {
+		clearTimeout(this.timer);
+		this.timer = undefined;
+		const first = this.followed.values().next();
+		if (!this.live || first.done) return;
+		this.timer = setTimeout(
+			() => {
+				this.leaveDue();
+				this.schedule();
+			},
+			Math.min(MAX_TIMER_MS, Math.max(0, first.value - this.now())),
+		);
+	}
+}
+
+/** An id as the venue sent it (string or number), or undefined when absent. */
+function idOf(value: unknown): string | undefined {
+	return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? String(value) : undefined;
+}

@@ -1,0 +1,85 @@
+/**
+ * The bounds of Follow My Trades, which the trigger tests cannot reach in a test's time: how many
+ * trades are followed at once, and how many events are remembered to drop a second copy.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Delivered } from '../../nodes/shared/items';
+import { onceAcrossChannels } from '../../nodes/Totalis/stream/onceAcrossChannels';
+import { TradeFollower } from '../../nodes/Totalis/stream/tradeFollower';
+
+function liveConnection() {
+	const sent: string[] = [];
+	return {
+		sent,
+		live: {
+			send: (message: unknown) => {
+				const { type, channel } = message as { type: string; channel: string };
+				sent.push(`${type} ${channel}`);
+				return true;
+			},
+			replace: () => undefined,
+		},
+	};
+}
+
+describe('TradeFollower', () => {
+	it('follows at most maxFollowed trades, leaving the oldest first, and never an RFQ the user chose', () => {
+		const follower = new TradeFollower({ followForMs: 60_000, maxFollowed: 2 }, new Set(['mine']));
+		const { sent, live } = liveConnection();
+		const detach = follower.attach(live);
+		follower.observe('quote:accepted', { quote_id: 'q1', rfq_id: 'a' });
+		follower.observe('mm_quote:accepted', { quote_id: 'q1', rfq_id: 'a' });
+		follower.observe('quote:confirmed', { quote_id: 'q2', rfq_id: 'b' });
+		follower.observe('quote:accepted', { quote_id: 'q3', rfq_id: 'c' });
+		follower.observe('quote:accepted', { quote_id: 'q4', rfq_id: 'mine' });
+		follower.observe('position:settled', { rfq_id: 'mine' });
+		follower.observe('position:created', { rfq_id: 'b' });
+		follower.observe('quote:expired', { quote_id: 'q3', rfq_id: 'c' });
+		expect(sent).toEqual(['subscribe rfq:a', 'subscribe rfq:b', 'unsubscribe rfq:a', 'subscribe rfq:c', 'unsubscribe rfq:c']);
+		expect(follower.rfqIds).toEqual(['b']);
+		detach();
+	});
+
+	it('subscribes a new connection to the trades still followed, and drops those whose time ran out while disconnected', () => {
+		let now = 0;
+		const follower = new TradeFollower({ followForMs: 1000 }, new Set(), () => now);
+		follower.observe('quote:accepted', { quote_id: 'q1', rfq_id: 'early' });
+		now = 600;
+		follower.observe('quote:accepted', { quote_id: 'q2', rfq_id: 'late' });
+		now = 1200;
+		const { sent, live } = liveConnection();
+		follower.attach(live)();
+		expect(sent).toEqual(['subscribe rfq:late']);
+	});
+});
+
+describe('onceAcrossChannels', () => {
+	const delivered = (key: string | undefined, event = 'position:settled', data: IDataObject = {}): Delivered => ({
+		item: { venue: 'totalis', source: 'websocket', event, data, receivedAt: '', connection: { id: 1, sequence: 1 }, gap: null },
+		deduplicationKey: key,
+	});
+
+	it('drops a second copy of a remembered event, remembers a bounded number, and passes events without a key', () => {
+		const stage = onceAcrossChannels(2);
+		const passed: Array<string | undefined> = [];
+		const push = (key: string | undefined) => stage.push(delivered(key), (kept) => passed.push(kept.deduplicationKey));
+		for (const key of ['a', 'a', 'b', undefined, undefined, 'c', 'b', 'a']) push(key);
+		// 'a' was forgotten when 'c' came (two remembered), so its third copy passes again.
+		expect(passed).toEqual(['a', 'b', undefined, undefined, 'c', 'a']);
+	});
+
+	it('knows an event type it does not know by its whole payload: a copy is dropped, a new state of the trade passes', () => {
+		const stage = onceAcrossChannels();
+		const passed: unknown[] = [];
+		const push = (data: IDataObject) =>
+			stage.push(delivered('totalis:position:bought_back:r1', 'position:bought_back', data), (kept) => passed.push(kept.item.data));
+		push({ rfq_id: 'r1', amount: 10 });
+		push({ rfq_id: 'r1', amount: 10 });
+		push({ rfq_id: 'r1', amount: 12 });
+		expect(passed).toEqual([
+			{ rfq_id: 'r1', amount: 10 },
+			{ rfq_id: 'r1', amount: 12 },
+		]);
+	});
+});
