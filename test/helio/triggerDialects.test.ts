@@ -122,6 +122,19 @@ describe.each(DIALECTS.helio)('Helio Trigger, dialect %s', (dialect) => {
 		expect(trigger.recorder.emitErrors).toEqual([]);
 	});
 
+	it('goes on with a warning when Helio acknowledges the events subscription but not depth and metrics', async () => {
+		const account = sim.helio.accounts[0].id;
+		sim.helio.faults.withholdAcknowledgements(['depth', 'metrics']);
+		const trigger = await start({ events: ['quoteEvent'], depthSymbols: 'EURUSD', metrics: 'list', accountIds: account });
+		expect(trigger.recorder.failedExecutions.map((error) => error.message)).toEqual([
+			`Helio did not acknowledge the subscription to depth of EURUSD; metrics of account ${account} within 750 ms (the login succeeded); the trigger goes on, and their events start the workflow when Helio sends them`,
+		]);
+		sim.helio.setQuote('EURUSD', 1.3, 1.3002);
+		await trigger.waitForItem((json) => json.event === 'quoteEvent', 'a quote');
+		await trigger.waitForItem((json) => json.event === 'depthEvent', 'a depth event');
+		expect(trigger.recorder.emitErrors).toEqual([]);
+	});
+
 	it('fails activation naming the events subscription Helio never acknowledged, and says the login succeeded', async () => {
 		sim.helio.faults.silence(true);
 		await expect(start({})).rejects.toThrow(

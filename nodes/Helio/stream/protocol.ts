@@ -84,50 +84,52 @@ export class HelioProtocol implements VenueProtocol {
 	 */
 	private async acknowledged(session: HandshakeSession, pending: PendingAcknowledgements): Promise<void> {
 		if (pending.size === 0) return;
+		const all = deferred();
+		const required = deferred();
+		const fail = (error: Error) => {
+			all.reject(error);
+			required.reject(error);
+		};
+		const check = () => {
+			if (!pending.requiredMissing) required.resolve();
+			if (pending.size === 0) all.resolve();
+		};
+		check();
 		let finished = false;
-		let allSeen!: () => void;
-		let failed!: (error: Error) => void;
-		const outcome = new Promise<void>((resolve, reject) => {
-			allSeen = resolve;
-			failed = reject;
-		});
-		// Never picks a frame, so each stays for delivery; ends with the connection.
+		// Never picks a frame, so each stays for delivery; the waiter ends with the connection.
 		session
 			.next<never>((frame) => {
-				if (finished) return undefined;
-				const envelope = typedMessage<Envelope>(frame);
+				const envelope = finished ? undefined : typedMessage<Envelope>(frame);
 				if (!envelope) return undefined;
 				const payload = payloadOf(envelope);
 				if (envelope.type === 'error') {
 					const { code, message } = payload;
-					failed(
-						new StreamFailure(
-							'rejected',
-							`${String(code ?? 'error')}: ${String(message ?? '')} (the login succeeded; awaiting the acknowledgement of ${pending.describe()})`,
-							{ venueCode: code === undefined ? undefined : String(code) },
-						),
+					const awaiting = `the login succeeded; awaiting the acknowledgement of ${pending.describe()}`;
+					fail(
+						new StreamFailure('rejected', `${String(code ?? 'error')}: ${String(message ?? '')} (${awaiting})`, {
+							venueCode: code === undefined ? undefined : String(code),
+						}),
 					);
-					return undefined;
+				} else {
+					pending.acknowledge(envelope.type, payload);
+					check();
 				}
-				pending.acknowledge(envelope.type, payload);
-				if (pending.size === 0) allSeen();
 				return undefined;
 			})
-			.catch(failed);
+			.catch(fail);
 		const { optionalWithinMs, acknowledgeWithinMs } = this.options;
 		try {
-			if (await settlesWithin(outcome, optionalWithinMs)) return;
-			if (!pending.requiredMissing) {
-				this.options.warn(
-					`Helio did not acknowledge the subscription to ${pending.describe()} within ${optionalWithinMs} ms (the login succeeded); ` +
-						'the trigger goes on, and their events start the workflow when Helio sends them',
+			if (await settlesWithin(all.promise, optionalWithinMs)) return;
+			if (!(await settlesWithin(required.promise, acknowledgeWithinMs - optionalWithinMs))) {
+				throw new StreamFailure(
+					'timeout',
+					`Helio did not acknowledge the subscription to ${pending.describe()} within ${acknowledgeWithinMs} ms (the login succeeded)`,
 				);
-				return;
 			}
-			if (await settlesWithin(outcome, acknowledgeWithinMs - optionalWithinMs)) return;
-			throw new StreamFailure(
-				'timeout',
-				`Helio did not acknowledge the subscription to ${pending.describe()} within ${acknowledgeWithinMs} ms (the login succeeded)`,
+			if (pending.size === 0) return;
+			this.options.warn(
+				`Helio did not acknowledge the subscription to ${pending.describe()} within ${optionalWithinMs} ms (the login succeeded); ` +
+					'the trigger goes on, and their events start the workflow when Helio sends them',
 			);
 		} finally {
 			finished = true;
@@ -167,6 +169,18 @@ function deduplicationKeyOf(type: string, data: Record<string, unknown>): string
 	if (type !== 'executionEvent') return undefined;
 	const filled = fieldOf(data, 'filledVolume', 'filled_volume') ?? '';
 	return `helio:execution:${String(orderIdOf(data))}:${String(data.status ?? '')}:${String(filled)}`;
+}
+
+/** A promise settled from outside; its rejection counts as handled until someone awaits it. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
+	let resolve!: () => void;
+	let reject!: (error: Error) => void;
+	const promise = new Promise<void>((onResolve, onReject) => {
+		resolve = onResolve;
+		reject = onReject;
+	});
+	promise.catch(() => undefined);
+	return { promise, resolve, reject };
 }
 
 /** Whether `promise` settles within `ms` (a rejection is thrown). */

@@ -22,7 +22,7 @@ import {
 import type { HelioDialect } from '../dialects';
 import { acknowledgesWithFirstEvent, eventPayload } from './dialect';
 import type { Session, SessionStore } from './sessions';
-import type { HelioSimEvents, HelioSubscription } from './simEvents';
+import type { HelioChannel, HelioSimEvents, HelioSubscription } from './simEvents';
 import { EVENT_KINDS, type DepthEventPayload, type EventKind, type MetricsEventPayload } from './types';
 import {
 	DEFAULT_DEPTH,
@@ -72,6 +72,8 @@ export class HelioWebSocket {
 	private readonly server = createWebSocketServer(MAX_CLIENT_FRAME_BYTES);
 	private readonly connections = new SocketSet<Connection>();
 	private nextId = 1;
+	/** Channels whose subscriptions get no acknowledgement at all (faults.withholdAcknowledgements). */
+	private withheld: ReadonlySet<HelioChannel> = new Set();
 
 	constructor(private readonly deps: HelioWebSocketDeps) {
 		deps.timers.every(deps.pingIntervalMs, () => this.livenessRound());
@@ -136,6 +138,11 @@ export class HelioWebSocket {
 	/** Closes every authenticated socket with 1008 (its token was revoked). */
 	closeAuthenticated(reason: string): number {
 		return this.connections.closeOpen(POLICY_VIOLATION, reason, (connection) => connection.session !== undefined);
+	}
+
+	/** Subscriptions on these channels are made but neither `subscribed` nor a first event answers them. */
+	withholdAcknowledgements(channels: readonly HelioChannel[]): void {
+		this.withheld = new Set(channels);
 	}
 
 	/** After silence(): nobody is blamed for pongs we did not wait for. */
@@ -292,6 +299,7 @@ export class HelioWebSocket {
 		firstEvent?: () => void,
 	): void {
 		this.deps.events.emit(subscribed ? 'ws:subscribe' : 'ws:unsubscribe', { connectionId: connection.id, ...payload });
+		if (this.withheld.has(payload.channel)) return;
 		if (subscribed && firstEvent && acknowledgesWithFirstEvent(this.deps.dialect, payload.channel)) return firstEvent();
 		this.sendFrame(connection, subscribed ? 'subscribed' : 'unsubscribed', payload);
 	}
