@@ -132,6 +132,16 @@ describe.each(DIALECTS.helio)('Helio action node, dialect %s', (dialect) => {
 		);
 	});
 
+	it('fails, naming both paths, when the order history answers 404 at each', async () => {
+		sim.helio.faults.failRest({ method: 'GET', pathPrefix: `/api/v1/accounts/${account}/orders`, status: 404, times: 2 });
+		const result = await run({ accountId: account, resource: 'history', operation: 'orders' });
+		expect(result.error?.message).toMatch(new RegExp(`^Helio could not get the order history of account ${account}: `));
+		expect(result.error?.message).not.toMatch(/may have taken effect/);
+		expect(result.error?.description).toBe('Helio answered 404 at /orders/history and /orders: check the Account ID and the Trader Host.');
+		expect(accountCalls()).toEqual(['GET /orders/history 404', 'GET /orders 404']);
+		expect(sim.helio.faults.pendingRestFaults()).toBe(0);
+	});
+
 	it('reads the deal history, whose records keep their own id', async () => {
 		const [deal] = await ok({ resource: 'history', operation: 'deals', limit: 1 });
 		expect(deal).toMatchObject({ id: expect.any(String), order_id: expect.any(String), position_id: expect.any(String) });
