@@ -90,6 +90,19 @@ describe.each(DIALECTS.helio)('Helio dialect %s', (dialect) => {
 		}
 	});
 
+	it('withholds every acknowledgement of a channel on demand, while its later events flow', async () => {
+		sim.helio.faults.withholdAcknowledgements(['depth']);
+		const client = await connect();
+		const subscribed = sim.helio.waitFor('ws:subscribe', (subscription) => subscription.channel === 'depth');
+		client.send({ type: 'depthSubscribe', payload: { symbol: 'EURUSD', depth: 1 } });
+		await subscribed;
+		client.send({ type: 'barrier', payload: {} });
+		await client.next('error', (message) => payload(message).message === 'Unknown message type: barrier');
+		expect(client.pendingOf('subscribed', 'depthEvent')).toEqual([]);
+		sim.helio.setQuote('EURUSD', 1.3, 1.3002);
+		expect(payload(await client.next('depthEvent')).symbol).toBe('EURUSD');
+	});
+
 	it(`answers order calls with ${snake ? 'the flat order and its order_id' : '{order} and its id'}`, async () => {
 		const placed = await call('POST', '/orders', marketBuy());
 		expect(placed.status).toBe(201);
