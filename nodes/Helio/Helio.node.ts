@@ -66,6 +66,7 @@ export class Helio implements INodeType {
 		const session: HelioSessionContext = {
 			credentials,
 			redactor: new Redactor([credentials.password, credentials.accessToken]),
+			historyPaths: new Map(),
 		};
 		return await runActions(this, handlers, session);
 	}

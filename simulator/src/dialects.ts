@@ -10,7 +10,11 @@ export const DIALECTS = {
 	 * market maker's channel too, as a frame of its own (a socket on both channels gets each twice).
 	 */
 	totalis: ['docs', 'mm-channel'],
-	/** camel: camelCase events, `[price, volume]` levels, `subscribed` acks, `{order}` replies; snake: the other reading of each. */
+	/**
+	 * camel: camelCase events, `[price, volume]` levels, `subscribed` acks, `{order}` / `{positions}` replies with `id`, history at
+	 * `/orders/history`; snake: snake_case events, `{price, volume}` levels, depth and metrics acknowledged by their first event, a
+	 * flat order with `order_id`, positions as a bare array with `position_id`, history at `/orders` (helio/dialect.ts).
+	 */
 	helio: ['camel', 'snake'],
 	/** short: checksum levels `b:`/`a:`, balances with `totalRaw`; long: `bid:`/`ask:`, raw amounts as `balanceRaw` and chains `{chain, balanceRaw}`. */
 	agg: ['short', 'long'],

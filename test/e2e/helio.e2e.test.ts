@@ -1,7 +1,9 @@
 /**
  * Helio inside a real n8n 2.x: the example workflow (quote signal → order; fills → report) is
  * imported with a credential pointing at the simulated Helio, activated, and driven by moving
- * the market. The assertions read n8n's executions and what reached the venue.
+ * the market. The assertions read n8n's executions and what reached the venue. The simulator
+ * speaks the non-default dialect `snake` (snake_case events, flat order replies with
+ * `order_id`): the example must run against that reading too.
  */
 import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
 import { HELIO_CREDENTIAL_NAME, loadExample } from '../../tools/e2e/examples';
@@ -13,7 +15,7 @@ describe('Helio in a real n8n', () => {
 	let workflowId: string;
 
 	beforeAll(async () => {
-		sim = await startSimulator();
+		sim = await startSimulator({ helio: { dialect: 'snake' } });
 		n8n = await startN8nWithPackage();
 	});
 
@@ -50,7 +52,11 @@ describe('Helio in a real n8n', () => {
 			workflowId,
 			matches: (execution) => nodeOutputJson(execution, 'Fill Report').some((json) => json.order === order.id && json.status === 'FILLED'),
 		});
-		expect(nodeOutputJson(reported, 'Order Fills')[0]).toMatchObject({ event: 'executionEvent', data: { orderId: order.id } });
+		expect(nodeOutputJson(reported, 'Order Fills')[0]).toMatchObject({ event: 'executionEvent', data: { order_id: order.id } });
+		// The flat order reply was understood: the Buy item is the order, not a passed-on answer with a warning.
+		const buy = nodeOutputJson(bought, 'Buy').find((json) => json.id === order.id);
+		expect(buy).toMatchObject({ order_id: order.id, status: 'ORDER_STATUS_FILLED' });
+		expect(buy).not.toHaveProperty('warning');
 	});
 
 	it('closes both sockets when the workflow is deactivated', async () => {

@@ -39,20 +39,22 @@ export async function startHelioScenario(
 			report({ kind: 'quote', text: `Helio EURUSD ${data.bid} / ${data.ask}${json.coalesced ? ` (latest of ${json.coalesced})` : ''}` });
 		} else if (json.event === 'executionEvent' && data.status === 'FILLED') {
 			stats.fills++;
-			const started = placedAt.get(String(data.clientOrderId));
-			placedAt.delete(String(data.clientOrderId));
+			// Helio's docs leave the spelling open (`--dialect=helio=snake` sends snake_case).
+			const clientOrderId = String(data.clientOrderId ?? data.client_order_id);
+			const started = placedAt.get(clientOrderId);
+			placedAt.delete(clientOrderId);
 			const latencyMs = started === undefined ? undefined : performance.now() - started;
 			if (latencyMs !== undefined) stats.fillLatenciesMs.push(latencyMs);
 			report({
 				kind: 'fill',
-				text: `Helio order ${String(data.clientOrderId)} filled: ${data.side} ${data.volume} ${data.symbol} at ${data.price}`,
+				text: `Helio order ${clientOrderId} filled: ${data.side} ${data.volume} ${data.symbol} at ${data.price}`,
 				latencyMs,
 			});
 		} else if (json.event === 'portfolioEvent') {
 			const positions = (data.positions as unknown[] | undefined)?.length ?? 0;
 			report({
 				kind: 'portfolio',
-				text: `Helio portfolio of ${data.accountId}: ${positions} open position(s), balance ${Number(data.balance).toFixed(2)}`,
+				text: `Helio portfolio of ${String(data.accountId ?? data.account_id)}: ${positions} open position(s), balance ${Number(data.balance).toFixed(2)}`,
 			});
 		} else if (json.event === 'error') {
 			report({ kind: 'failed', text: `Helio error ${data.code}: ${data.message}` });

@@ -16,6 +16,8 @@ export { boundedNumber, invalid, isEmpty, optionalDate, refuse, requiredText, to
 export interface HelioSessionContext {
 	credentials: HelioCredentials;
 	redactor: Redactor;
+	/** The history path that answered, per kind, for the rest of the execution (history.ts). */
+	historyPaths: Map<string, string>;
 }
 
 /** One Helio call for item `itemIndex`, to the session's trader host with the session's redactor. */

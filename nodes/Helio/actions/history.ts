@@ -1,7 +1,7 @@
 /** Resource "History": past orders, positions and deals of an account, one item each. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { accountPath } from '../transport';
+import { historyReply, withId } from './records';
 import {
 	MAX_HISTORY_LIMIT,
 	boundedNumber,
@@ -73,14 +73,23 @@ export const historyFields: INodeProperties[] = [
 	},
 ];
 
-const id = z.union([z.string(), z.number()]);
-const record = z.object({ id }).passthrough();
 type Kind = 'orders' | 'positions' | 'deals';
 
-/** `{orders: […]}`, `{positions: […]}` or `{deals: […]}`: records with an id, other fields kept. */
-function historyResponse(kind: Kind): z.ZodType<Record<string, IDataObject[]>, z.ZodTypeDef, unknown> {
-	return z.object({ [kind]: z.array(record) }).passthrough() as unknown as z.ZodType<Record<string, IDataObject[]>, z.ZodTypeDef, unknown>;
-}
+/**
+ * Where each history is served, in the order tried: a 404 moves on to the next path. Our reading
+ * is `/orders/history`; another reading serves the order history at `/orders`. Not so for
+ * positions: `/positions` lists the open ones, which is no history.
+ */
+const HISTORY_PATHS: Record<Kind, string[]> = {
+	orders: ['/orders/history', '/orders'],
+	positions: ['/positions/history'],
+	deals: ['/deals/history'],
+};
+
+/** The id field a record of each kind may carry instead of `id`. */
+const OTHER_ID: Record<Kind, string> = { orders: 'order_id', positions: 'position_id', deals: 'deal_id' };
+
+const isNotFound = (error: unknown): boolean => error instanceof NodeApiError && error.httpCode === '404';
 
 function historyHandler(kind: Kind): OperationHandler {
 	return async function (this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject[]> {
@@ -106,14 +115,36 @@ function historyHandler(kind: Kind): OperationHandler {
 		const qs: IDataObject = { limit };
 		if (from) qs.from = from.toISOString();
 		if (to) qs.to = to.toISOString();
-		const response = await sessionRequest(this, session, itemIndex, {
-			method: 'GET',
-			path: accountPath(accountId, `/${kind}/history`),
-			action: `get the ${kind.replace(/s$/, '')} history of account ${accountId}`,
-			qs,
-			schema: historyResponse(kind),
-		});
-		return response.body[kind];
+		// A path that answered earlier in this execution is used at once.
+		const remembered = session.historyPaths.get(kind);
+		const paths = remembered ? [remembered] : HISTORY_PATHS[kind];
+		for (let index = 0; ; index++) {
+			const path = paths[index];
+			const last = index === paths.length - 1;
+			const request = sessionRequest(this, session, itemIndex, {
+				method: 'GET',
+				path: accountPath(accountId, path),
+				action: `get the ${kind.replace(/s$/, '')} history of account ${accountId}`,
+				qs,
+				schema: historyReply(kind),
+				describeError: (_error, status) =>
+					status === 404 && paths.length > 1
+						? { description: `Helio answered 404 at ${paths.join(' and ')}: check the Account ID and the Trader Host.` }
+						: undefined,
+			});
+			// A 404 of a path with another after it moves on; any other failure is the item's.
+			const response = last
+				? await request
+				: await request.catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
+			if (!response) {
+				this.logger.debug(`Helio has no ${path} for the ${kind} history; trying ${paths[index + 1]}`);
+				continue;
+			}
+			session.historyPaths.set(kind, path);
+			const body = response.body;
+			const records = (Array.isArray(body) ? body : body[kind]) as IDataObject[];
+			return records.map((record) => withId(record, OTHER_ID[kind]));
+		}
 	};
 }
 

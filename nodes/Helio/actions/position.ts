@@ -1,8 +1,8 @@
 /** Resource "Position": list the open positions of an account, close one (or part of it), amend its stop loss and take profit. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod';
 import { pathSegment } from '../../shared/pathSegment';
 import { accountPath } from '../transport';
+import { positionOf, positionReply, positionsOf, positionsReply, withId } from './records';
 import {
 	MAX_VOLUME,
 	isEmpty,
@@ -125,12 +125,6 @@ export const positionFields: INodeProperties[] = [
 	},
 ];
 
-const id = z.union([z.string(), z.number()]);
-const positionSchema = z.object({ id }).passthrough();
-const positionsResponse = z.object({ positions: z.array(positionSchema) }).passthrough();
-const closeResponse = z.object({ position: positionSchema }).passthrough();
-const amendResponse = z.object({ position: positionSchema }).passthrough();
-
 function notFound(accountId: string, positionId: string) {
 	return (_error: unknown, status: number) => {
 		if (status === 404) return { description: `Account ${accountId} has no open position ${positionId} (it may be closed already).` };
@@ -147,10 +141,10 @@ async function getAll(this: IExecuteFunctions, itemIndex: number, session: Helio
 		method: 'GET',
 		path: accountPath(accountId, '/positions'),
 		action: `get the open positions of account ${accountId}`,
-		schema: positionsResponse,
+		schema: positionsReply,
 	});
-	const positions = response.body.positions as IDataObject[];
-	return symbol ? positions.filter((position) => position.symbol_id === symbol) : positions;
+	const positions = positionsOf(response.body);
+	return symbol ? positions.filter((position) => (position.symbol_id ?? position.symbol) === symbol) : positions;
 }
 
 async function close(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject> {
@@ -167,10 +161,12 @@ async function close(this: IExecuteFunctions, itemIndex: number, session: HelioS
 				? `close ${String(body.volume)} lots of position ${positionId} on account ${accountId}`
 				: `close position ${positionId} on account ${accountId}`,
 		body,
-		schema: closeResponse,
+		schema: positionReply,
 		describeError: notFound(accountId, positionId),
 	});
-	return response.body as IDataObject;
+	// `{position, deal}`: the position gets its `id`; a bare position is read as one.
+	const reply = response.body as IDataObject;
+	return 'position' in reply ? { ...reply, position: positionOf(reply) } : withId(reply, 'position_id');
 }
 
 async function amend(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject> {
@@ -192,10 +188,10 @@ async function amend(this: IExecuteFunctions, itemIndex: number, session: HelioS
 		path: accountPath(accountId, `/positions/${pathSegment('Position ID', positionId)}`),
 		action: `amend position ${positionId} on account ${accountId}`,
 		body,
-		schema: amendResponse,
+		schema: positionReply,
 		describeError: notFound(accountId, positionId),
 	});
-	return response.body.position as IDataObject;
+	return positionOf(response.body);
 }
 
 export const positionHandlers: Record<string, OperationHandler> = { getAll, close, amend };

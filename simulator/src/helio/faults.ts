@@ -10,6 +10,7 @@ import {
 	type StreamedAnswer,
 } from '../faults';
 import type { SessionStore } from './sessions';
+import type { HelioChannel } from './simEvents';
 import type { HelioWebSocket } from './websocket';
 
 export type MalformedKind = 'invalid-json' | 'schema' | 'oversized';
@@ -46,6 +47,14 @@ export class HelioFaults {
 	silence(on = true): void {
 		this.deps.switches.silenced = on;
 		if (!on) this.deps.websocket.resetLiveness();
+	}
+
+	/**
+	 * Subscriptions on these channels (`events`, `depth`, `metrics`) are made, but nothing
+	 * acknowledges them: no `subscribed`, no first event in dialect snake. Later events flow. `[]` ends it.
+	 */
+	withholdAcknowledgements(channels: readonly HelioChannel[]): void {
+		this.deps.websocket.withholdAcknowledgements(channels);
 	}
 
 	/** Every login answers 401 invalid_credentials. */
@@ -112,6 +121,7 @@ export class HelioFaults {
 	reset(): void {
 		this.silence(false);
 		this.rejectLogin(false);
+		this.withholdAcknowledgements([]);
 		this.deps.switches.authRefusedUntil = 0;
 		this.deps.restFaults.clear();
 	}

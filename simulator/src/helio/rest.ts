@@ -10,6 +10,8 @@ import { parseJsonObject, readBody, sendJson } from '../http';
 import { runRestCall } from '../restCall';
 import type { TypedEvents } from '../typedEvents';
 import { describeZodError } from '../validation';
+import type { HelioDialect } from '../dialects';
+import { orderHistoryPattern } from './dialect';
 import { HelioError, errorBody, typeOfStatus, validationError } from './errors';
 import { HelioOperations, type Reply } from './operations';
 import { loginBodySchema } from './schemas';
@@ -28,6 +30,7 @@ export interface HelioRestDeps {
 	timers: TimerGroup;
 	clock: Clock;
 	maxBodyBytes: number;
+	dialect: HelioDialect;
 }
 
 interface AccountCall {
@@ -48,7 +51,7 @@ export class HelioRest {
 	private readonly routes: Route[];
 
 	constructor(private readonly deps: HelioRestDeps) {
-		this.routes = buildRoutes(deps.operations);
+		this.routes = buildRoutes(deps.operations, deps.dialect);
 	}
 
 	handle(req: IncomingMessage, res: ServerResponse, subPath: string): void {
@@ -146,10 +149,14 @@ export class HelioRest {
 	}
 }
 
-function buildRoutes(operations: HelioOperations): Route[] {
+function buildRoutes(operations: HelioOperations, dialect: HelioDialect): Route[] {
 	return [
 		{ method: 'POST', pattern: /^\/orders\/?$/, handle: ({ accountId, body }) => operations.createOrder(accountId, body) },
-		{ method: 'GET', pattern: /^\/orders\/history\/?$/, handle: ({ accountId, query }) => operations.history('orders', accountId, query) },
+		{
+			method: 'GET',
+			pattern: orderHistoryPattern(dialect),
+			handle: ({ accountId, query }) => operations.history('orders', accountId, query),
+		},
 		{
 			method: 'PATCH',
 			pattern: /^\/orders\/([^/]+)\/?$/,

@@ -35,9 +35,9 @@ const WS_PATH = '/api/v1/ws';
 
 export class HelioSimulator implements VenueMount {
 	readonly prefix = HELIO_PREFIX;
-	/** The Trader Host: `<baseUrl>/helio`. */
-	/** The reading of what the docs leave open this venue speaks (dialects.ts). */
+	/** The reading of what the docs leave open this venue speaks (dialects.ts, dialect.ts). */
 	readonly dialect: HelioDialect;
+	/** The Trader Host: `<baseUrl>/helio`. */
 	readonly restUrl: string;
 	/** `ws://host:port/helio/api/v1/ws`, without the `?token=`. */
 	readonly wsUrl: string;
@@ -84,7 +84,7 @@ export class HelioSimulator implements VenueMount {
 		// Tokens draw from their own stream, so logging in does not change the market's walk.
 		const tokenRandom = new Random(resolved.seed === undefined ? undefined : resolved.seed ^ 0x5eed);
 		this.sessions = new SessionStore(resolved.users, this.clock, tokenRandom, resolved.tokenTtlMs);
-		this.operations = new HelioOperations(this.market);
+		this.operations = new HelioOperations(this.market, this.dialect);
 
 		const switches = new ConnectionFaultSwitches();
 		const restFaults = new RestFaultQueue();
@@ -97,6 +97,8 @@ export class HelioSimulator implements VenueMount {
 			symbols: new Set(this.symbols),
 			pingIntervalMs: resolved.pingIntervalMs,
 			closeSocketsOnTokenExpiry: resolved.closeSocketsOnTokenExpiry,
+			dialect: this.dialect,
+			current: { depth: (symbol, levels) => this.market.depth(symbol, levels), metrics: (accountId) => this.market.metrics(accountId) },
 		});
 		this.rest = new HelioRest({
 			sessions: this.sessions,
@@ -107,6 +109,7 @@ export class HelioSimulator implements VenueMount {
 			timers: this.timers,
 			clock: this.clock,
 			maxBodyBytes: resolved.maxBodyBytes,
+			dialect: this.dialect,
 		});
 		this.liveMarket = new HelioLiveMarket(this.market, this.clock, resolved.quoteIntervalMs);
 		this.faults = new HelioFaults({ websocket: this.websocket, sessions: this.sessions, switches, restFaults, clock: this.clock });

@@ -19,9 +19,11 @@ import {
 	readClientFrame,
 	sendUnlessSilenced,
 } from '../wsConnections';
+import type { HelioDialect } from '../dialects';
+import { acknowledgesWithFirstEvent, eventPayload } from './dialect';
 import type { Session, SessionStore } from './sessions';
-import type { HelioSimEvents, HelioSubscription } from './simEvents';
-import { EVENT_KINDS, type DepthEventPayload, type EventKind } from './types';
+import type { HelioChannel, HelioSimEvents, HelioSubscription } from './simEvents';
+import { EVENT_KINDS, type DepthEventPayload, type EventKind, type MetricsEventPayload } from './types';
 import {
 	DEFAULT_DEPTH,
 	TRADING_MESSAGE_TYPES,
@@ -61,12 +63,17 @@ export interface HelioWebSocketDeps {
 	symbols: ReadonlySet<string>;
 	pingIntervalMs: number;
 	closeSocketsOnTokenExpiry: boolean;
+	dialect: HelioDialect;
+	/** The current book and metrics, sent as the acknowledgement where the dialect has no `subscribed` for them. */
+	current: { depth(symbol: string, levels: number): DepthEventPayload; metrics(accountId: string): MetricsEventPayload };
 }
 
 export class HelioWebSocket {
 	private readonly server = createWebSocketServer(MAX_CLIENT_FRAME_BYTES);
 	private readonly connections = new SocketSet<Connection>();
 	private nextId = 1;
+	/** Channels whose subscriptions get no acknowledgement at all (faults.withholdAcknowledgements). */
+	private withheld: ReadonlySet<HelioChannel> = new Set();
 
 	constructor(private readonly deps: HelioWebSocketDeps) {
 		deps.timers.every(deps.pingIntervalMs, () => this.livenessRound());
@@ -93,7 +100,7 @@ export class HelioWebSocket {
 			const levels = connection.depth.get(symbol);
 			if (levels === undefined) continue;
 			const payload = { ...book, bids: book.bids.slice(0, levels), asks: book.asks.slice(0, levels) };
-			if (this.sendFrame(connection, 'depthEvent', payload)) sent += 1;
+			if (this.sendEvent(connection, 'depthEvent', payload)) sent += 1;
 		}
 		return sent;
 	}
@@ -131,6 +138,11 @@ export class HelioWebSocket {
 	/** Closes every authenticated socket with 1008 (its token was revoked). */
 	closeAuthenticated(reason: string): number {
 		return this.connections.closeOpen(POLICY_VIOLATION, reason, (connection) => connection.session !== undefined);
+	}
+
+	/** Subscriptions on these channels are made but neither `subscribed` nor a first event answers them. */
+	withholdAcknowledgements(channels: readonly HelioChannel[]): void {
+		this.withheld = new Set(channels);
 	}
 
 	/** After silence(): nobody is blamed for pongs we did not wait for. */
@@ -256,7 +268,9 @@ export class HelioWebSocket {
 	private subscribeDepth(connection: Connection, { symbol, depth = DEFAULT_DEPTH }: ClientPayload<'depthSubscribe'>): void {
 		if (!this.deps.symbols.has(symbol)) return this.sendError(connection, WS_ERROR.unknownSymbol, `Unknown symbol: ${symbol}`);
 		connection.depth.set(symbol, depth);
-		this.acknowledge(connection, true, { channel: 'depth', symbol, depth });
+		this.acknowledge(connection, true, { channel: 'depth', symbol, depth }, () =>
+			this.sendEvent(connection, 'depthEvent', this.deps.current.depth(symbol, depth)),
+		);
 	}
 
 	private unsubscribeDepth(connection: Connection, { symbol }: ClientPayload<'depthUnsubscribe'>): void {
@@ -272,11 +286,21 @@ export class HelioWebSocket {
 		}
 		if (subscribe) connection.metrics.add(accountId);
 		else connection.metrics.delete(accountId);
-		this.acknowledge(connection, subscribe, { channel: 'metrics', accountId });
+		this.acknowledge(connection, subscribe, { channel: 'metrics', accountId }, () =>
+			this.sendEvent(connection, 'metricsEvent', this.deps.current.metrics(accountId)),
+		);
 	}
 
-	private acknowledge(connection: Connection, subscribed: boolean, payload: Omit<HelioSubscription, 'connectionId'>): void {
+	/** `subscribed` / `unsubscribed`; or, where the dialect acknowledges a subscription by its first event, `firstEvent`. */
+	private acknowledge(
+		connection: Connection,
+		subscribed: boolean,
+		payload: Omit<HelioSubscription, 'connectionId'>,
+		firstEvent?: () => void,
+	): void {
 		this.deps.events.emit(subscribed ? 'ws:subscribe' : 'ws:unsubscribe', { connectionId: connection.id, ...payload });
+		if (this.withheld.has(payload.channel)) return;
+		if (subscribed && firstEvent && acknowledgesWithFirstEvent(this.deps.dialect, payload.channel)) return firstEvent();
 		this.sendFrame(connection, subscribed ? 'subscribed' : 'unsubscribed', payload);
 	}
 
@@ -290,7 +314,7 @@ export class HelioWebSocket {
 	}
 
 	private deliver(type: string, payload: unknown, wants: (connection: LiveConnection) => boolean): number {
-		const frame = JSON.stringify({ type, payload });
+		const frame = JSON.stringify({ type, payload: eventPayload(this.deps.dialect, type, payload) });
 		let sent = 0;
 		for (const connection of this.live()) {
 			if (wants(connection) && sendUnlessSilenced(connection.ws, frame, this.deps.switches)) sent += 1;
@@ -300,6 +324,11 @@ export class HelioWebSocket {
 
 	private sendError(connection: Connection, code: string, message: string): void {
 		this.sendFrame(connection, 'error', { code, message });
+	}
+
+	/** An event to one socket, in the dialect's shape. */
+	private sendEvent(connection: Connection, type: string, payload: unknown): boolean {
+		return this.sendFrame(connection, type, eventPayload(this.deps.dialect, type, payload));
 	}
 
 	private sendFrame(connection: Connection, type: string, payload: unknown): boolean {

@@ -17,7 +17,8 @@ import {
 	volumeOf,
 	type HelioSessionContext,
 } from '../common';
-import { forOperations, optionalNumber, ORDER_ID_HINT, orderResponse } from './common';
+import { orderOf, orderReply } from '../records';
+import { forOperations, optionalNumber, ORDER_ID_HINT } from './common';
 
 /** What an order that is already open may become (IOC and FOK only make sense at placement). */
 const RESTING_TIMES_IN_FORCE = ['gtc', 'day', 'gtd'];
@@ -142,12 +143,12 @@ export async function amend(this: IExecuteFunctions, itemIndex: number, session:
 		path: accountPath(accountId, `/orders/${pathSegment('Order ID', orderId)}`),
 		action: `amend order ${orderId} on account ${accountId}`,
 		body,
-		schema: orderResponse,
+		schema: orderReply,
 		describeError: (_error, status) => {
 			if (status === 404) return { description: `Account ${accountId} has no order ${orderId}.` };
 			if (status === 409) return { description: 'The order is no longer open (filled, cancelled or expired): it cannot be amended.' };
 			return undefined;
 		},
 	});
-	return response.body.order as IDataObject;
+	return orderOf(response.body);
 }

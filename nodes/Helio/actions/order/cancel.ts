@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { pathSegment } from '../../../shared/pathSegment';
 import { accountPath } from '../../transport';
 import { readAccountId, requiredText, sessionRequest, type HelioSessionContext } from '../common';
-import { ORDER_ID_HINT, orderResponse } from './common';
+import { orderOf, orderReply } from '../records';
+import { ORDER_ID_HINT } from './common';
 
 export async function cancel(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject> {
 	const accountId = readAccountId(this, itemIndex);
@@ -12,7 +13,7 @@ export async function cancel(this: IExecuteFunctions, itemIndex: number, session
 		method: 'DELETE',
 		path: accountPath(accountId, `/orders/${pathSegment('Order ID', orderId)}`),
 		action: `cancel order ${orderId} on account ${accountId}`,
-		schema: orderResponse,
+		schema: orderReply,
 		describeError: (_error, status) => {
 			if (status === 404) return { description: `Account ${accountId} has no order ${orderId}.` };
 			if (status === 409)
@@ -20,5 +21,5 @@ export async function cancel(this: IExecuteFunctions, itemIndex: number, session
 			return undefined;
 		},
 	});
-	return response.body.order as IDataObject;
+	return orderOf(response.body);
 }

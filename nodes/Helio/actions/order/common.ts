@@ -1,6 +1,5 @@
-/** What the order operations share: the Order ID field, the order reply, optional numbers. */
+/** What the order operations share: the Order ID field, optional numbers (the order reply is in ../records.ts). */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { z } from 'zod';
 import { isEmpty } from '../common';
 
 export const forOperations = (...operation: string[]) => ({ show: { resource: ['order'], operation } });
@@ -18,10 +17,6 @@ export const orderIdField: INodeProperties = {
 	displayOptions: forOperations('amend', 'cancel'),
 	description: ORDER_ID_HINT,
 };
-
-/** Helio answers every order call with `{order}`: an order with an id, other fields kept. */
-const orderSchema = z.object({ id: z.union([z.string(), z.number()]) }).passthrough();
-export const orderResponse = z.object({ order: orderSchema }).passthrough();
 
 /** An optional number from a collection: undefined when absent or empty. */
 export function optionalNumber(fields: IDataObject, name: string): unknown {

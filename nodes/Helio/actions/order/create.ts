@@ -21,7 +21,8 @@ import {
 	volumeOf,
 	type HelioSessionContext,
 } from '../common';
-import { forOperations, optionalNumber, orderResponse } from './common';
+import { orderOf, orderReply } from '../records';
+import { forOperations, optionalNumber } from './common';
 
 const forCreate = (orderType: string[], extra: Record<string, string[]> = {}) => ({
 	show: { resource: ['order'], operation: ['create'], orderType, ...extra },
@@ -288,7 +289,7 @@ export async function create(this: IExecuteFunctions, itemIndex: number, session
 		path: accountPath(accountId, '/orders'),
 		action: `create a ${typeName.toLowerCase()} ${side} order for ${volume} lots of ${symbol} on account ${accountId}`,
 		body,
-		schema: orderResponse,
+		schema: orderReply,
 	});
-	return response.body.order as IDataObject;
+	return orderOf(response.body);
 }
