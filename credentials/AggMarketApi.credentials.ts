@@ -17,7 +17,7 @@ export class AggMarketApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/AggMarket/aggMarket.svg', dark: 'file:../nodes/AggMarket/aggMarket.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-trading-venues/n8n-nodes-trading-venues#aggmarket-api-credential';
+	documentationUrl = 'https://github.com/n8n-nodes-trading-venues/n8n-nodes-trading-venues/blob/main/docs/nodes/agg-market.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -16,7 +16,7 @@ export class HelioApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Helio/helio.svg', dark: 'file:../nodes/Helio/helio.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-trading-venues/n8n-nodes-trading-venues#helio-api-credential';
+	documentationUrl = 'https://github.com/n8n-nodes-trading-venues/n8n-nodes-trading-venues/blob/main/docs/nodes/helio.md';
 
 	properties: INodeProperties[] = [
 		{

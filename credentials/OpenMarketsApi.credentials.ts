@@ -14,7 +14,7 @@ export class OpenMarketsApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/OpenMarkets/openMarkets.svg', dark: 'file:../nodes/OpenMarkets/openMarkets.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-trading-venues/n8n-nodes-trading-venues#openmarkets-api-credential';
+	documentationUrl = 'https://github.com/n8n-nodes-trading-venues/n8n-nodes-trading-venues/blob/main/docs/nodes/openmarkets.md';
 
 	properties: INodeProperties[] = [
 		{

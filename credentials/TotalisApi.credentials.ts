@@ -17,7 +17,7 @@ export class TotalisApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Totalis/totalis.svg', dark: 'file:../nodes/Totalis/totalis.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-trading-venues/n8n-nodes-trading-venues#totalis-api-credential';
+	documentationUrl = 'https://github.com/n8n-nodes-trading-venues/n8n-nodes-trading-venues/blob/main/docs/nodes/totalis.md';
 
 	properties: INodeProperties[] = [
 		{
