@@ -5,6 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { operationSubtitle } from '../shared/subtitles';
 import { runActions, type ActionHandlers } from '../shared/actions/runActions';
 import { Redactor } from '../shared/redact';
 import type { AggSessionContext } from './actions/common';
@@ -28,7 +29,7 @@ export class AggMarket implements INodeType {
 		icon: { light: 'file:aggMarket.svg', dark: 'file:aggMarket.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: operationSubtitle([balanceOperations, positionOperations, orderOperations, quoteOperations]),
 		description: 'Read balances, positions and orders and get quotes across prediction-market venues on agg.market',
 		defaults: { name: 'agg.market' },
 		usableAsTool: true,

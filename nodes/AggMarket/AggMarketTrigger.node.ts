@@ -11,6 +11,7 @@ import { AGG_CREDENTIAL_TYPE, readAggMarketCredentials } from './auth';
 import { aggMarketTriggerProperties } from './stream/description';
 import { readAggMarketTriggerSettings } from './stream/settings';
 import { aggMarketTriggerSetup } from './stream/setup';
+import { chosenNames, propertyNamed } from '../shared/subtitles';
 
 export class AggMarketTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +20,7 @@ export class AggMarketTrigger implements INodeType {
 		icon: { light: 'file:aggMarket.svg', dark: 'file:aggMarket.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["source"] === "orderBooks" ? "order books: " + $parameter["outcomeIds"] : "user events"}}',
+		subtitle: `={{ $parameter["source"] === "orderBooks" ? "Order books: " + $parameter["outcomeIds"] : "User events: " + ${chosenNames(propertyNamed(aggMarketTriggerProperties, 'events'))} }}`,
 		description:
 			'Starts the workflow on your agg.market orders and balances, or on order books it keeps in sequence, over one self-healing connection',
 		defaults: { name: 'agg.market Trigger' },

@@ -5,6 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { operationSubtitle } from '../shared/subtitles';
 import { runActions, type ActionHandlers } from '../shared/actions/runActions';
 import { Redactor } from '../shared/redact';
 import { accountFields, accountHandlers, accountOperations } from './actions/account';
@@ -28,7 +29,7 @@ export class Helio implements INodeType {
 		icon: { light: 'file:helio.svg', dark: 'file:helio.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: operationSubtitle([orderOperations, positionOperations, historyOperations, accountOperations]),
 		description: 'Place, amend and cancel orders, manage positions and read the history of your accounts on a Helio broker platform',
 		defaults: { name: 'Helio' },
 		usableAsTool: true,

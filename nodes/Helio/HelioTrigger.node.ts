@@ -11,6 +11,7 @@ import { HELIO_CREDENTIAL_TYPE, readHelioCredentials } from './auth';
 import { helioTriggerProperties } from './stream/description';
 import { readHelioTriggerSettings } from './stream/settings';
 import { helioTriggerSetup } from './stream/setup';
+import { chosenNames, propertyNamed } from '../shared/subtitles';
 
 export class HelioTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +20,7 @@ export class HelioTrigger implements INodeType {
 		icon: { light: 'file:helio.svg', dark: 'file:helio.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["symbols"] || "account events"}}',
+		subtitle: `={{ ($parameter["symbols"] ? $parameter["symbols"] + ": " : "") + ${chosenNames(propertyNamed(helioTriggerProperties, 'events'))} }}`,
 		description: 'Starts the workflow on Helio quotes, executions, portfolio, depth and account metrics, over one self-healing connection',
 		defaults: { name: 'Helio Trigger' },
 		inputs: [],

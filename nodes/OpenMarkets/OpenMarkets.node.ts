@@ -5,6 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { operationSubtitle } from '../shared/subtitles';
 import { runActions, type ActionHandlers } from '../shared/actions/runActions';
 import { Redactor } from '../shared/redact';
 import type { OpenMarketsSession } from './actions/common';
@@ -32,7 +33,14 @@ export class OpenMarkets implements INodeType {
 		icon: { light: 'file:openMarkets.svg', dark: 'file:openMarkets.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: operationSubtitle([
+			contestOperations,
+			contestStateOperations,
+			depthOperations,
+			leagueOperations,
+			liquidityOperations,
+			participantOperations,
+		]),
 		description: 'Read sports contests and their liquidity across partners (Kalshi, Polymarket, …) from OpenMarkets',
 		defaults: { name: 'OpenMarkets' },
 		usableAsTool: true,

@@ -8,9 +8,10 @@ import {
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { OPENMARKETS_CREDENTIAL_TYPE, readOpenMarketsCredentials } from './auth';
-import { openMarketsTriggerProperties } from './stream/description';
+import { channelsField, openMarketsTriggerProperties } from './stream/description';
 import { readOpenMarketsTriggerSettings } from './stream/settings';
 import { openMarketsTriggerSetup } from './stream/setup';
+import { chosenNames } from '../shared/subtitles';
 
 export class OpenMarketsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +20,7 @@ export class OpenMarketsTrigger implements INodeType {
 		icon: { light: 'file:openMarkets.svg', dark: 'file:openMarkets.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["contests"] === "list" ? $parameter["contestIds"] : "leagues: " + $parameter["leagueIds"]}}',
+		subtitle: `={{ ($parameter["contests"] === "list" ? "Contests: " + $parameter["contestIds"] : "Leagues: " + $parameter["leagueIds"]) + " · " + ${chosenNames(channelsField)} }}`,
 		description:
 			'Starts the workflow on OpenMarkets liquidity and contest-state changes, over as many self-healing connections as the contests need',
 		defaults: { name: 'OpenMarkets Trigger' },

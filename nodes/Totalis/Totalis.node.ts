@@ -5,6 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { operationSubtitle } from '../shared/subtitles';
 import { runActions, type ActionHandlers } from '../shared/actions/runActions';
 import { Redactor } from '../shared/redact';
 import { MAX_RATE_LIMIT_WAIT_SECONDS, type TotalisSession } from './actions/common';
@@ -26,7 +27,7 @@ export class Totalis implements INodeType {
 		icon: { light: 'file:totalis.svg', dark: 'file:totalis.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: operationSubtitle([quoteOperations, quoteRequestOperations, marketMakerOperations]),
 		description: 'Quote on parlay requests, confirm accepted quotes and stay live as a market maker on Totalis',
 		defaults: { name: 'Totalis' },
 		usableAsTool: true,

@@ -11,6 +11,7 @@ import { readTotalisCredentials, TOTALIS_CREDENTIAL_TYPE } from './auth';
 import { totalisTriggerProperties } from './stream/description';
 import { readTotalisTriggerSettings } from './stream/settings';
 import { totalisTriggerSetup } from './stream/setup';
+import { chosenNames, propertyNamed } from '../shared/subtitles';
 
 export class TotalisTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +20,7 @@ export class TotalisTrigger implements INodeType {
 		icon: { light: 'file:totalis.svg', dark: 'file:totalis.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["source"] === "quoteRequests" ? "Quote requests" : "Quote & position events"}}',
+		subtitle: `={{ $parameter["source"] === "quoteRequests" ? "Quote requests" : "Events: " + ${chosenNames(propertyNamed(totalisTriggerProperties, 'events'))} }}`,
 		description: 'Starts the workflow on Totalis quote, position and quote-request events, over one self-healing connection',
 		defaults: { name: 'Totalis Trigger' },
 		inputs: [],
