@@ -1,6 +1,6 @@
 /**
  * What each OpenMarkets dialect changes (src/openmarkets/dialect.ts): the contest list's filters,
- * order and start field, `GET /contests/{id}`, and the shape of a contest's score, over REST and
+ * order and start field, the participant list's league filter, `GET /contests/{id}`, and the shape of a contest's score, over REST and
  * on the stream.
  */
 import { DIALECTS, ManualClock, startSimulator, type VenueSimulator } from '../src';
@@ -63,6 +63,16 @@ describe.each(DIALECTS.openmarkets)('OpenMarkets dialect %s', (dialect) => {
 		const two = (await get('/contests?limit=100&league_id=lg_nba,lg_nfl')).body.data as Json[];
 		const expected = sim.openmarkets.contests().filter((contest) => ['lg_nba', 'lg_nfl'].includes(contest.league_id));
 		expect(two.map((contest) => contest.id).sort()).toEqual(variant ? [] : expected.map((contest) => contest.id).sort());
+	});
+
+	it(`takes ${variant ? 'one league_id for participants too' : 'a comma list of league_id for participants'}`, async () => {
+		const nba = (await get('/participants?limit=100&league_id=lg_nba')).body.data as Json[];
+		expect(nba.length).toBeGreaterThan(0);
+		expect(nba.every((participant) => participant.league_id === 'lg_nba')).toBe(true);
+		const two = (await get('/participants?limit=100&league_id=lg_nba,lg_epl')).body.data as Json[];
+		const expected = sim.openmarkets.participants().filter((participant) => ['lg_nba', 'lg_epl'].includes(participant.league_id));
+		expect(expected.length).toBeGreaterThan(nba.length);
+		expect(two.map((participant) => participant.id).sort()).toEqual(variant ? [] : expected.map((participant) => participant.id).sort());
 	});
 
 	it(`${variant ? 'does not serve' : 'serves'} GET /contests/{id}`, async () => {

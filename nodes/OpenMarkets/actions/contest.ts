@@ -3,6 +3,8 @@
  * Further operations are more entries of `contestOperations.options` and `contestHandlers`.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { readLimit } from '../../shared/actions/paging';
+import { inStartOrder, START_FIELDS, type StartWindow } from '../contestRecords';
 import {
 	contestIdField,
 	invalid,
@@ -10,12 +12,12 @@ import {
 	pagingFields,
 	readContestId,
 	readIdList,
-	readList,
 	refuse,
 	type OpenMarketsSession,
 	type OperationHandler,
 } from './common';
 import { getContest } from './contestLookup';
+import { readPerLeague } from './perLeague';
 import { watch, watchFields, watchOperation } from './watch';
 
 export const CONTEST_STATUSES = ['scheduled', 'live', 'final', 'cancelled'];
@@ -94,16 +96,43 @@ async function get(this: IExecuteFunctions, itemIndex: number, session: OpenMark
 	return await getContest(this, session, itemIndex, readContestId(this, itemIndex));
 }
 
+/**
+ * OpenMarkets documents neither the list's filters nor its order (docs/venues/openmarkets.md#undocumented-details-and-what-the-nodes-accept):
+ * the node reads each league's whole list (the window sent only as a hint), keeps the window and
+ * sorts by start itself, and only then applies the Limit.
+ */
 async function getAll(this: IExecuteFunctions, itemIndex: number, session: OpenMarketsSession): Promise<IDataObject[]> {
-	return await readList(this, session, itemIndex, '/contests', 'get the contests', readContestFilters(this, itemIndex));
+	const limit = readLimit(this, itemIndex);
+	const filters = readContestFilters(this, itemIndex);
+	const listed = await readPerLeague(this, session, itemIndex, {
+		path: '/contests',
+		what: 'contests',
+		leagueIds: filters.leagueIds,
+		qs: filters.qs,
+		want: Number.POSITIVE_INFINITY,
+		narrowHint: 'The node sorts and filters the contests by start itself, so it reads whole lists: narrow them with League IDs or Status.',
+	});
+	const { contests, withoutStart } = inStartOrder(listed, filters.window);
+	if (withoutStart > 0) {
+		this.logger.warn(
+			`OpenMarkets: Contest → Get Many left out ${withoutStart} contest(s) without a start it can read (${START_FIELDS.join(', ')}): the start window needs one`,
+		);
+	}
+	return contests.slice(0, Number.isFinite(limit) ? limit : undefined);
 }
 
-/** The Filters collection as query parameters, refused before any request when a value is wrong. */
-function readContestFilters(context: IExecuteFunctions, itemIndex: number): IDataObject {
+interface ContestFilters {
+	leagueIds: string[] | undefined;
+	/** Sent with every page: the statuses, and the start window as a hint. */
+	qs: IDataObject;
+	window: StartWindow;
+}
+
+/** The Filters collection, refused before any request when a value is wrong. */
+function readContestFilters(context: IExecuteFunctions, itemIndex: number): ContestFilters {
 	const filters = context.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = {};
-	const leagues = readIdList(context, itemIndex, filters.leagueIds, 'League IDs');
-	if (leagues) qs.league_id = leagues.join(',');
+	const leagueIds = readIdList(context, itemIndex, filters.leagueIds, 'League IDs');
 	const statuses = filters.statuses ?? [];
 	if (!Array.isArray(statuses) || statuses.some((status) => !CONTEST_STATUSES.includes(status as string))) {
 		throw invalid(context, itemIndex, 'Status', `some of ${CONTEST_STATUSES.join(', ')}`, statuses);
@@ -116,7 +145,7 @@ function readContestFilters(context: IExecuteFunctions, itemIndex: number): IDat
 	}
 	if (after) qs.starts_after = after.toISOString();
 	if (before) qs.starts_before = before.toISOString();
-	return qs;
+	return { leagueIds, qs, window: { after: after?.getTime(), before: before?.getTime() } };
 }
 
 export const contestHandlers: Record<string, OperationHandler> = { get, getAll, watch };

@@ -1,6 +1,8 @@
-/** Resource "Participant": the teams of the leagues, one item each. */
+/** Resource "Participant": the teams of the leagues, one item each, league by league in the order given. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { pagingFields, readIdList, readList, type OpenMarketsSession, type OperationHandler } from './common';
+import { readLimit } from '../../shared/actions/paging';
+import { pagingFields, readIdList, type OpenMarketsSession, type OperationHandler } from './common';
+import { readPerLeague } from './perLeague';
 
 export const participantOperations: INodeProperties = {
 	displayName: 'Operation',
@@ -33,8 +35,18 @@ export const participantFields: INodeProperties[] = [
 ];
 
 async function getAll(this: IExecuteFunctions, itemIndex: number, session: OpenMarketsSession): Promise<IDataObject[]> {
-	const leagues = readIdList(this, itemIndex, this.getNodeParameter('leagueIds', itemIndex, '') as unknown, 'League IDs');
-	return await readList(this, session, itemIndex, '/participants', 'get the participants', leagues ? { league_id: leagues.join(',') } : {});
+	const leagueIds = readIdList(this, itemIndex, this.getNodeParameter('leagueIds', itemIndex, '') as unknown, 'League IDs');
+	const limit = readLimit(this, itemIndex);
+	// One listing per league: a venue may read league_id as one ID (./perLeague).
+	const participants = await readPerLeague(this, session, itemIndex, {
+		path: '/participants',
+		what: 'participants',
+		leagueIds,
+		qs: {},
+		want: limit,
+		narrowHint: 'Set a Limit, or name the leagues in League IDs.',
+	});
+	return participants.slice(0, Number.isFinite(limit) ? limit : undefined);
 }
 
 export const participantHandlers: Record<string, OperationHandler> = { getAll };

@@ -7,7 +7,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { listPageSchema, MAX_PAGE_SIZE } from '../transport';
+import { readBoundedList, type BoundedList } from '../boundedList';
+import { byStartThenId, contestId, contestStart } from '../contestRecords';
+import { listPageSchema, toPage } from '../transport';
 import type { StreamRest } from './contestSource';
 
 export interface FollowRule {
@@ -37,29 +39,6 @@ export const LOOKBACK_MS = 24 * 3600_000;
 /** A venue that ignores the window lists every contest of a league: stop after this many pages of 100. */
 export const MAX_PAGES_PER_LEAGUE = 50;
 
-/** The names a contest's start may go by (the docs name none). */
-const START_FIELDS = ['starts_at', 'start_time', 'startsAt', 'startTime'];
-
-/** When a contest starts, in ms since the epoch: an ISO date, or epoch seconds or milliseconds, under any START_FIELDS name. */
-export function contestStart(contest: IDataObject): number | undefined {
-	for (const field of START_FIELDS) {
-		const value = contest[field];
-		if (typeof value === 'string' && value.trim() !== '') {
-			const ms = Date.parse(value);
-			if (!Number.isNaN(ms)) return ms;
-		}
-		// Below 10^12 it can only be seconds (10^12 ms is 2001).
-		if (typeof value === 'number' && Number.isFinite(value)) return value < 1e12 ? value * 1000 : value;
-	}
-	return undefined;
-}
-
-/** A contest's ID: `id`, or `contest_id` as stream messages name it. */
-function contestId(contest: IDataObject): string | undefined {
-	const id = contest.id ?? contest.contest_id;
-	return typeof id === 'string' && id !== '' ? id : undefined;
-}
-
 /** Reads the contests a rule selects now, soonest first. */
 export async function contestsOfRule(rest: StreamRest, rule: FollowRule, now = Date.now()): Promise<RuleSelection> {
 	const from = now - LOOKBACK_MS;
@@ -67,7 +46,7 @@ export async function contestsOfRule(rest: StreamRest, rule: FollowRule, now = D
 	const starts = new Map<string, number>();
 	const selection: RuleSelection = { contestIds: [], listed: 0, withoutStart: 0, truncated: [] };
 	for (const leagueId of new Set(rule.leagueIds)) {
-		const { contests, truncated } = await listLeague(rest, leagueId, from, until);
+		const { records: contests, truncated } = await listLeague(rest, leagueId, from, until);
 		if (truncated) selection.truncated.push(leagueId);
 		selection.listed += contests.length;
 		for (const contest of contests) {
@@ -78,26 +57,21 @@ export async function contestsOfRule(rest: StreamRest, rule: FollowRule, now = D
 			else if (start >= from && start < until) starts.set(id, start);
 		}
 	}
-	selection.contestIds = [...starts].sort(([a, startA], [b, startB]) => startA - startB || (a < b ? -1 : a > b ? 1 : 0)).map(([id]) => id);
+	selection.contestIds = [...starts]
+		.map(([id, start]) => ({ id, start }))
+		.sort(byStartThenId)
+		.map(({ id }) => id);
 	return selection;
 }
 
 /** One league's contests, page by page (at most MAX_PAGES_PER_LEAGUE); the window is a hint a venue may ignore. */
-async function listLeague(
-	rest: StreamRest,
-	leagueId: string,
-	from: number,
-	until: number,
-): Promise<{ contests: IDataObject[]; truncated: boolean }> {
-	const contests: IDataObject[] = [];
-	const seen = new Set<string>();
-	let cursor: string | undefined;
-	for (let page = 0; page < MAX_PAGES_PER_LEAGUE; page++) {
+async function listLeague(rest: StreamRest, leagueId: string, from: number, until: number): Promise<BoundedList> {
+	return await readBoundedList(async (cursor, pageSize) => {
 		const qs: IDataObject = {
 			league_id: leagueId,
 			starts_after: new Date(from).toISOString(),
 			starts_before: new Date(until).toISOString(),
-			limit: MAX_PAGE_SIZE,
+			limit: pageSize,
 		};
 		if (cursor) qs.cursor = cursor;
 		const body = await rest.call({
@@ -107,11 +81,6 @@ async function listLeague(
 			action: `list the contests of league ${leagueId} for the follow rule`,
 			schema: listPageSchema,
 		});
-		contests.push(...(body.data as IDataObject[]));
-		cursor = body.pagination?.has_more === false ? undefined : (body.pagination?.next_cursor ?? undefined);
-		// A cursor handed out twice would loop for ever.
-		if (!cursor || seen.has(cursor)) return { contests, truncated: false };
-		seen.add(cursor);
-	}
-	return { contests, truncated: true };
+		return toPage(body);
+	}, MAX_PAGES_PER_LEAGUE);
 }

@@ -37,6 +37,24 @@ export interface Page {
 	next: string | undefined;
 }
 
+/** How many records Return All / Limit ask for (Infinity for Return All); a bad Limit is refused before any request. */
+export function readLimit(context: IExecuteFunctions, itemIndex: number): number {
+	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	if (returnAll) return Number.POSITIVE_INFINITY;
+	const rawLimit = context.getNodeParameter('limit', itemIndex, DEFAULT_LIMIT) as unknown;
+	return isEmpty(rawLimit)
+		? DEFAULT_LIMIT
+		: boundedNumber(
+				context,
+				itemIndex,
+				rawLimit,
+				'Limit',
+				{ min: 1, max: Number.MAX_SAFE_INTEGER, whole: true },
+				'a whole number, 1 or more',
+				'Or switch on Return All.',
+			);
+}
+
 /**
  * Reads Return All / Limit (refusing a bad Limit before any request), then asks for pages of at
  * most `maxPageSize` (no more than still needed) until the limit or the last page.
@@ -47,22 +65,7 @@ export async function readPages(
 	maxPageSize: number,
 	fetchPage: (cursor: string | undefined, pageSize: number) => Promise<Page>,
 ): Promise<IDataObject[]> {
-	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	let limit = Number.POSITIVE_INFINITY;
-	if (!returnAll) {
-		const rawLimit = context.getNodeParameter('limit', itemIndex, DEFAULT_LIMIT) as unknown;
-		limit = isEmpty(rawLimit)
-			? DEFAULT_LIMIT
-			: boundedNumber(
-					context,
-					itemIndex,
-					rawLimit,
-					'Limit',
-					{ min: 1, max: Number.MAX_SAFE_INTEGER, whole: true },
-					'a whole number, 1 or more',
-					'Or switch on Return All.',
-				);
-	}
+	const limit = readLimit(context, itemIndex);
 	const records: IDataObject[] = [];
 	let cursor: string | undefined;
 	for (;;) {

@@ -2,7 +2,7 @@
  * What the OpenMarkets dialects change (dialects.ts), in one place. `docs` is our reading of the
  * documentation; `variant` is another reading a real OpenMarkets could have made where the docs
  * are silent: `GET /contests` ignores the start window, takes one `league_id` only and lists in id
- * order; contests carry `start_time`; `GET /contests/{id}` is not served; a contest's state
+ * order; `GET /participants` takes one `league_id` too; contests carry `start_time`; `GET /contests/{id}` is not served; a contest's state
  * carries its score as `score: {home, away}`.
  */
 import type { OpenMarketsDialect } from '../dialects';
@@ -25,7 +25,7 @@ export interface WireDialect {
 	readonly servesContestById: boolean;
 	/** Whether `GET /contests` applies `starts_after` / `starts_before` (the variant ignores them). */
 	readonly filtersStartWindow: boolean;
-	/** Whether `league_id` is a comma list (the variant takes one ID: `lg_a,lg_b` matches no league). */
+	/** Whether `league_id` (contests, participants) is a comma list (the variant takes one ID: `lg_a,lg_b` matches no league). */
 	readonly leagueIdList: boolean;
 	/** The order (and cursor key) of `GET /contests`. */
 	contestKey(contest: Contest): string;

@@ -55,7 +55,7 @@ export class OpenMarketsRest {
 			{
 				pattern: /^\/participants$/,
 				handle: (_, query) => {
-					const { league_id: leagues } = parse(participantsQuerySchema, query);
+					const leagues = this.leagueFilter(parse(participantsQuerySchema, query).league_id, query);
 					const participants = catalog.participants().filter((p) => !leagues || leagues.includes(p.league_id));
 					return this.list(participants.sort(byKey((p) => p.id)), (p) => p.id, query);
 				},
@@ -115,7 +115,7 @@ export class OpenMarketsRest {
 	private contests(query: Record<string, string>): unknown {
 		const filters = parse(contestsQuerySchema, query);
 		const { dialect } = this.deps;
-		const leagues = dialect.leagueIdList ? filters.league_id : query.league_id ? [query.league_id] : undefined;
+		const leagues = this.leagueFilter(filters.league_id, query);
 		const window = dialect.filtersStartWindow ? filters : {};
 		const contests = this.deps.catalog
 			.contests()
@@ -129,6 +129,12 @@ export class OpenMarketsRest {
 			.sort(byKey(dialect.contestKey));
 		const listed = this.list(contests, dialect.contestKey, query);
 		return { ...listed, data: listed.data.map((contest) => dialect.contest(contest)) };
+	}
+
+	/** The leagues asked for: the parsed comma list, or (variant) the whole of `league_id` as one ID. */
+	private leagueFilter(list: string[] | undefined, query: Record<string, string>): string[] | undefined {
+		if (this.deps.dialect.leagueIdList) return list;
+		return query.league_id ? [query.league_id] : undefined;
 	}
 
 	private list<T>(items: readonly T[], keyOf: (item: T) => string, query: Record<string, string>) {
