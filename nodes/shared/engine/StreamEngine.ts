@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Delivered } from '../items';
+import { IsoClock } from '../isoClock';
 import type { Redactor } from '../redact';
 import { Backoff, RefusalBackoff, type BackoffPolicy, type RefusalRetryPolicy } from './backoff';
 import { describeError, StreamFailure } from './errors';
@@ -100,21 +101,6 @@ export interface StreamStats {
 }
 
 type Phase = 'handshake' | 'streaming' | 'closed';
-
-/** The current time as ISO text, formatted once per millisecond: a busy stream asks thousands of times. */
-class IsoClock {
-	private lastMs = 0;
-	private lastText = '';
-
-	iso(): string {
-		const now = Date.now();
-		if (now !== this.lastMs) {
-			this.lastMs = now;
-			this.lastText = new Date(now).toISOString();
-		}
-		return this.lastText;
-	}
-}
 
 /** Read through a function: the phase changes in callbacks while `connect()` awaits. */
 function isClosed(link: Link): boolean {
