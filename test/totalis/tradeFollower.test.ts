@@ -95,9 +95,18 @@ describe('onceAcrossChannels', () => {
 		const stage = onceAcrossChannels(2);
 		const passed: Array<string | undefined> = [];
 		const push = (key: string | undefined) => stage.push(delivered(key), (kept) => passed.push(kept.deduplicationKey));
-		for (const key of ['a', 'a', 'b', undefined, undefined, 'c', 'b', 'a']) push(key);
-		// 'a' was forgotten when 'c' came (two remembered), so its third copy passes again.
-		expect(passed).toEqual(['a', 'b', undefined, undefined, 'c', 'a']);
+		for (const key of ['a', 'a', 'b', undefined, undefined, 'c', 'b', 'a', 'd', 'e', 'a']) push(key);
+		// Two generations of two: 'a' and 'b' are still known after 'c' came; when 'e' came they were forgotten, so 'a' passes again.
+		expect(passed).toEqual(['a', 'b', undefined, undefined, 'c', 'd', 'e', 'a']);
+	});
+
+	it("remembers a trade's events under the trade: each of its events passes once, a copy of any of them is dropped", () => {
+		const stage = onceAcrossChannels();
+		const passed: string[] = [];
+		const push = (event: string) =>
+			stage.push({ ...delivered(`totalis:${event}:r1`, event, { rfq_id: 'r1' }), key: 'r1' }, (kept) => passed.push(kept.item.event));
+		for (const event of ['position:created', 'position:created', 'position:settled', 'position:created', 'position:settled']) push(event);
+		expect(passed).toEqual(['position:created', 'position:settled']);
 	});
 
 	it('knows an event type it does not know by its whole payload: a copy is dropped, a new state of the trade passes', () => {
