@@ -10,7 +10,8 @@ const REMEMBERED = 10_000;
 interface Held {
 	delivered: Delivered;
 	rfqId: string | undefined;
-	timer?: NodeJS.Timeout;
+	/** When it leaves without its partner (epoch ms). */
+	releaseAt: number;
 	/** Later events of the same quote, in arrival order: they leave right after the acceptance. */
 	behind: Delivered[];
 	next: (delivered: Delivered) => void;
@@ -38,6 +39,11 @@ export class AcceptanceMerger implements Stage {
 	private ringPosition = 0;
 	/** Partners that arrived after their acceptance had been emitted. */
 	latePartners = 0;
+	/**
+	 * One timer for the held acceptance that leaves first, not one per acceptance: every hold lasts
+	 * `waitMs`, so the held map's order is the order they leave in.
+	 */
+	private timer: NodeJS.Timeout | undefined;
 
 	constructor(private readonly waitMs: number) {}
 
@@ -60,20 +66,44 @@ export class AcceptanceMerger implements Stage {
 			this.release(quoteId, waiting, merge(waiting.delivered, delivered));
 			return;
 		}
-		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), behind: [], next };
+		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), releaseAt: Date.now() + this.waitMs, behind: [], next };
 		if (this.waitMs <= 0) {
 			this.release(quoteId, entry, merge(delivered));
 			return;
 		}
-		entry.timer = setTimeout(() => this.release(quoteId, entry, merge(delivered)), this.waitMs);
 		this.held.set(quoteId, entry);
 		if (entry.rfqId !== undefined) this.heldByRfq.set(entry.rfqId, entry);
+		if (!this.timer) this.arm();
 	}
 
 	dispose() {
-		for (const entry of this.held.values()) clearTimeout(entry.timer);
+		clearTimeout(this.timer);
+		this.timer = undefined;
 		this.held.clear();
 		this.heldByRfq.clear();
+	}
+
+	/** Sets the timer for the first held acceptance, if any. */
+	private arm() {
+		const first = this.held.values().next();
+		if (first.done) return;
+		this.timer = setTimeout(
+			() => {
+				this.timer = undefined;
+				this.releaseDue();
+				this.arm();
+			},
+			Math.max(0, first.value.releaseAt - Date.now()),
+		);
+	}
+
+	/** Releases, in the order they came, the acceptances whose partner did not come in time. */
+	private releaseDue() {
+		const now = Date.now();
+		for (const [quoteId, entry] of this.held) {
+			if (entry.releaseAt > now) break;
+			this.release(quoteId, entry, merge(entry.delivered));
+		}
 	}
 
 	/** The held acceptance an event must wait behind: its quote's, or, for an event without a quote_id, its trade's. */
@@ -85,7 +115,6 @@ export class AcceptanceMerger implements Stage {
 	}
 
 	private release(quoteId: string, entry: Held, delivered: Delivered) {
-		clearTimeout(entry.timer);
 		this.held.delete(quoteId);
 		if (entry.rfqId !== undefined && this.heldByRfq.get(entry.rfqId) === entry) this.heldByRfq.delete(entry.rfqId);
 		this.emitted.add(quoteId);

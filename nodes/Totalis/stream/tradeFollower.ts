@@ -79,7 +79,8 @@ export class TradeFollower {
 		}
 		this.followed.set(rfqId, this.now() + this.options.followForMs);
 		this.tell(rfqId, 'subscribe');
-		if (this.followed.size === 1) this.schedule();
+		// A timer already set fires no later than this follow ends (all last equally long) and sets the next.
+		if (!this.timer) this.schedule();
 	}
 
 	private leave(rfqId: string) {
@@ -122,6 +123,7 @@ export class TradeFollower {
 		if (!this.live || first.done) return;
 		this.timer = setTimeout(
 			() => {
+				this.timer = undefined;
 				this.leaveDue();
 				this.schedule();
 			},
