@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Delivered } from '../items';
+import type { Delivered, StreamItem } from '../items';
 import { IsoClock } from '../isoClock';
 import type { Redactor } from '../redact';
 import { Backoff, RefusalBackoff, type BackoffPolicy, type RefusalRetryPolicy } from './backoff';
@@ -457,21 +457,18 @@ export class StreamEngine {
 		const { protocol } = this.options;
 		link.sequence++;
 		this.counters.events++;
-		this.options.onEvent({
-			item: {
-				venue: protocol.venue,
-				source: protocol.source,
-				event: event.event,
-				data: event.data as IDataObject,
-				receivedAt: this.clock.iso(),
-				connection: { id: link.id, sequence: link.sequence },
-				gap: this.gap.take(),
-				...event.annotations,
-			},
-			key: event.key,
-			deduplicationKey: event.deduplicationKey,
-			bytes,
-		});
+		const item: StreamItem = {
+			venue: protocol.venue,
+			source: protocol.source,
+			event: event.event,
+			data: event.data as IDataObject,
+			receivedAt: this.clock.iso(),
+			connection: { id: link.id, sequence: link.sequence },
+			gap: this.gap.take(),
+		};
+		// Most events carry no annotations: no spread (a generic object copy) for them.
+		if (event.annotations) Object.assign(item, event.annotations);
+		this.options.onEvent({ item, key: event.key, deduplicationKey: event.deduplicationKey, bytes });
 	}
 
 	/**
