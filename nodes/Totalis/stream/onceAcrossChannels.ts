@@ -37,13 +37,15 @@ export function onceAcrossChannels(remembered = REMEMBERED_EVENTS): Stage {
 					bit = UNKNOWN_BIT;
 					name = `${item.event}:${JSON.stringify(item.data)}`;
 				}
-				const known = (newer.get(name) ?? 0) | (older.get(name) ?? 0);
+				// An entry in the newer generation carries the older one's bits too (copied in when it was made).
+				const inNewer = newer.get(name);
+				const known = inNewer ?? older.get(name) ?? 0;
 				if ((known & bit) !== 0) return;
-				if (newer.size >= remembered && !newer.has(name)) {
+				if (inNewer === undefined && newer.size >= remembered) {
 					older = newer;
 					newer = new Map();
 				}
-				newer.set(name, (newer.get(name) ?? 0) | bit);
+				newer.set(name, known | bit);
 			}
 			next(delivered);
 		},
