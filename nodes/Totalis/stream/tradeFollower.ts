@@ -96,7 +96,8 @@ export class TradeFollower {
 		else this.unsent.set(rfqId, change);
 		if (this.flushQueued) return;
 		this.flushQueued = true;
-		queueMicrotask(() => this.flush());
+		// After every frame the socket has delivered this turn: a microtask would flush after each read.
+		setImmediate(() => this.flush());
 	}
 
 	private flush() {
