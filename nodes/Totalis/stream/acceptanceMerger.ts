@@ -12,7 +12,7 @@ const REMEMBERED = 10_000;
 interface Held {
 	delivered: Delivered;
 	rfqId: string | undefined;
-	/** When it leaves without its partner (epoch ms). */
+	/** When it leaves without its partner (performance.now(): a wall-clock jump must not hold it). */
 	releaseAt: number;
 	/** Later events of the same quote, in arrival order: they leave right after the acceptance. */
 	behind: Delivered[];
@@ -67,7 +67,7 @@ export class AcceptanceMerger implements Stage {
 			this.release(quoteId, waiting, merge(waiting.delivered, delivered));
 			return;
 		}
-		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), releaseAt: Date.now() + this.waitMs, behind: [], next };
+		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), releaseAt: performance.now() + this.waitMs, behind: [], next };
 		if (this.waitMs <= 0) {
 			this.release(quoteId, entry, merge(delivered));
 			return;
@@ -94,13 +94,13 @@ export class AcceptanceMerger implements Stage {
 				this.releaseDue();
 				this.arm();
 			},
-			Math.max(0, first.value.releaseAt - Date.now()),
+			Math.max(0, first.value.releaseAt - performance.now()),
 		);
 	}
 
 	/** Releases, in the order they came, the acceptances whose partner did not come in time. */
 	private releaseDue() {
-		const now = Date.now();
+		const now = performance.now();
 		for (const [quoteId, entry] of this.held) {
 			if (entry.releaseAt > now) break;
 			this.release(quoteId, entry, merge(entry.delivered));
