@@ -125,7 +125,10 @@ function checkCounts(sample: SpeedSample, itemsPerBody: number): SpeedSample {
 		'engine-batch-keep-latest': { items: sample.items, executions: sample.executions },
 	};
 	const want = expected[sample.client];
-	if (sample.badFrames > 0 || sample.items !== want.items || sample.executions !== want.executions) {
+	// A batch window may run out before the batch is full when a busy machine stalls the load
+	// generator: more, smaller batches, the same items. Fewer executions than that would be wrong.
+	const executionsOk = sample.client === 'engine-batch' ? sample.executions >= want.executions : sample.executions === want.executions;
+	if (sample.badFrames > 0 || sample.items !== want.items || !executionsOk) {
 		throw new Error(
 			`${LABELS[sample.client]}: delivered ${sample.items} items in ${sample.executions} executions with ${sample.badFrames} bad frames; expected ${want.items} in ${want.executions}`,
 		);

@@ -7,6 +7,7 @@
  * capped per interval, so a venue whose frames keep failing cannot make it ask without end.
  * Pure and transport-free: every input returns what happened, the caller sends and emits.
  */
+import { IsoClock } from '../../shared/isoClock';
 import { ChecksumCalibration } from './calibration';
 import { parseBookMessage, type DeltaMessage, type Level, type SnapshotMessage } from './messages';
 import { BookSide } from './side';
@@ -89,12 +90,14 @@ export class OrderBooks {
 	private readonly books = new Map<string, Book>();
 	private readonly checksums: ChecksumCalibration;
 	private readonly now: () => number;
+	private readonly clock: IsoClock;
 	private readonly maxResnapshots: number;
 	private readonly resnapshotWindowMs: number;
 
 	constructor(options: OrderBooksOptions = {}) {
 		this.checksums = new ChecksumCalibration(options.verifyChecksum ?? true);
 		this.now = options.now ?? Date.now;
+		this.clock = new IsoClock(this.now);
 		this.maxResnapshots = options.maxResnapshots ?? DEFAULT_MAX_RESNAPSHOTS;
 		this.resnapshotWindowMs = options.resnapshotWindowMs ?? DEFAULT_RESNAPSHOT_WINDOW_MS;
 	}
@@ -208,7 +211,7 @@ export class OrderBooks {
 		applyChanges(book.bids, message.bidChanges);
 		applyChanges(book.asks, message.askChanges);
 		book.seq = seq;
-		const verdict = this.checksums.verifyDelta(book.bids.peek(), book.asks.peek(), message.checksum, seq);
+		const verdict = this.checksums.verifyDelta(book.bids, book.asks, message.checksum, seq);
 		if (verdict.kind === 'mismatch') return this.askResnapshot(outcomeId, book, 'checksum', verdict.detail);
 		return this.updated(outcomeId, book, 'delta', undefined);
 	}
@@ -274,7 +277,7 @@ export class OrderBooks {
 			bestAsk: bestAsk ?? null,
 			midpoint: midpointOf(bestBid, bestAsk),
 			spread: spreadOf(bestBid, bestAsk),
-			updatedAt: new Date(this.now()).toISOString(),
+			updatedAt: this.clock.iso(),
 		};
 		return resynced ? { ...snapshot, resynced } : snapshot;
 	}

@@ -5,7 +5,8 @@
  * tell (a non-empty book with a checksum) matches no form at all, the venue hashes something we
  * do not know: verification is switched off for good rather than resnapshotting every delta.
  */
-import { bookChecksum, CHECKSUM_FORMS, type BookLevel, type ChecksumForm } from './checksum';
+import { bookChecksum, CHECKSUM_FORMS, levelHashes, type BookLevel, type ChecksumForm } from './checksum';
+import type { BookSide } from './side';
 
 export type ChecksumVerdict =
 	/** The checksum matches, or there is nothing to verify. */
@@ -49,16 +50,17 @@ export class ChecksumCalibration {
 		return { kind: 'mismatch', detail: this.mismatchDetail(bids, asks, checksum, 'snapshot') };
 	}
 
-	verifyDelta(bids: readonly BookLevel[], asks: readonly BookLevel[], checksum: number | undefined, seq: number): ChecksumVerdict {
+	verifyDelta(bids: BookSide, asks: BookSide, checksum: number | undefined, seq: number): ChecksumVerdict {
 		if (!this.enabled || checksum === undefined) return { kind: 'ok' };
-		// The common case costs one checksum; the other candidates only on a mismatch.
-		if (bookChecksum(bids, asks, this.candidates[0]) === checksum) return { kind: 'ok' };
-		const matching = this.candidates.slice(1).filter((form) => bookChecksum(bids, asks, form) === checksum);
+		// The common case costs the form in use, kept up to date by the sides; the other candidates only on a mismatch.
+		const { bid, ask } = levelHashes(this.candidates[0]);
+		if ((bids.checksum(bid) ^ asks.checksum(ask)) >>> 0 === checksum) return { kind: 'ok' };
+		const matching = this.candidates.slice(1).filter((form) => bookChecksum(bids.peek(), asks.peek(), form) === checksum);
 		if (matching.length > 0) {
 			this.candidates = matching;
 			return { kind: 'ok' };
 		}
-		return { kind: 'mismatch', detail: this.mismatchDetail(bids, asks, checksum, `seq ${seq}`) };
+		return { kind: 'mismatch', detail: this.mismatchDetail(bids.peek(), asks.peek(), checksum, `seq ${seq}`) };
 	}
 
 	private mismatchDetail(bids: readonly BookLevel[], asks: readonly BookLevel[], checksum: number, after: string): string {

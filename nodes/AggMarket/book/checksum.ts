@@ -48,9 +48,32 @@ export function levelText(side: string, level: BookLevel, numbers: ChecksumForm[
 	return `${side}:${sent?.price ?? String(level.price)}:${sent?.totalSize ?? String(level.totalSize)}`;
 }
 
-export function bookChecksum(bids: readonly BookLevel[], asks: readonly BookLevel[], form: ChecksumForm = DEFAULT_FORM): number {
+/** One level's CRC32 as one side of a form spells it. */
+export type LevelHash = (level: BookLevel) => number;
+
+const hashesByForm = new Map<ChecksumForm, { bid: LevelHash; ask: LevelHash }>();
+
+/** The level hashes of a form's two sides; the same functions every time, so a side can tell its hash changed. */
+export function levelHashes(form: ChecksumForm): { bid: LevelHash; ask: LevelHash } {
+	let hashes = hashesByForm.get(form);
+	if (!hashes) {
+		hashes = {
+			bid: (level) => crc32(levelText(form.bid, level, form.numbers)),
+			ask: (level) => crc32(levelText(form.ask, level, form.numbers)),
+		};
+		hashesByForm.set(form, hashes);
+	}
+	return hashes;
+}
+
+/** The XOR of the levels' hashes, as an unsigned 32-bit integer. */
+export function xorOf(levels: readonly BookLevel[], hash: LevelHash): number {
 	let checksum = 0;
-	for (const level of bids) checksum ^= crc32(levelText(form.bid, level, form.numbers));
-	for (const level of asks) checksum ^= crc32(levelText(form.ask, level, form.numbers));
+	for (const level of levels) checksum ^= hash(level);
 	return checksum >>> 0;
+}
+
+export function bookChecksum(bids: readonly BookLevel[], asks: readonly BookLevel[], form: ChecksumForm = DEFAULT_FORM): number {
+	const { bid, ask } = levelHashes(form);
+	return (xorOf(bids, bid) ^ xorOf(asks, ask)) >>> 0;
 }

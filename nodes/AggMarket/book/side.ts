@@ -1,3 +1,4 @@
+import { xorOf, type LevelHash } from './checksum';
 import type { Level } from './messages';
 
 /**
@@ -5,11 +6,18 @@ import type { Level } from './messages';
  * ascending), so a delta costs a binary search and a splice, and the sorted view is the array
  * itself. Copy-on-write: once the array has been handed out in a snapshot it is never changed
  * again; the next change works on a copy, so every snapshot stays valid.
+ *
+ * The side also keeps the XOR of its levels' checksum hashes up to date through every change, so
+ * verifying a delta costs its changes, not the book's depth (XOR undoes itself: a level leaving
+ * is XORed out again).
  */
 export class BookSide {
 	private levels: Level[] = [];
 	/** True while the current array belongs to a snapshot someone may still hold. */
 	private handedOut = false;
+	/** The hash `hashed` is kept under; undefined until asked for, and after a replace. */
+	private hash: LevelHash | undefined;
+	private hashed = 0;
 
 	constructor(private readonly descending: boolean) {}
 
@@ -32,19 +40,32 @@ export class BookSide {
 		sorted.sort(this.descending ? (a, b) => b.price - a.price : (a, b) => a.price - b.price);
 		this.levels = sorted;
 		this.handedOut = false;
+		this.hash = undefined;
+	}
+
+	/** The XOR of every level's `hash`: in full when the hash is new (a calibrated form), else as kept. */
+	checksum(hash: LevelHash): number {
+		if (hash !== this.hash) {
+			this.hash = hash;
+			this.hashed = xorOf(this.levels, hash);
+		}
+		return this.hashed >>> 0;
 	}
 
 	/** Sets, adds or (size 0) removes the level at the change's price. */
 	apply(change: Level): void {
 		const index = this.search(change.price);
 		const found = index < this.levels.length && this.levels[index].price === change.price;
+		const hash = this.hash;
+		// The level replaced or removed leaves the XOR; the one set or added joins it.
+		if (found && hash) this.hashed ^= hash(this.levels[index]);
 		if (change.totalSize === 0) {
 			if (found) this.writable().splice(index, 1);
-		} else if (found) {
-			this.writable()[index] = change;
-		} else {
-			this.writable().splice(index, 0, change);
+			return;
 		}
+		if (hash) this.hashed ^= hash(change);
+		if (found) this.writable()[index] = change;
+		else this.writable().splice(index, 0, change);
 	}
 
 	/** The sorted levels for a snapshot; they will not change under the holder. */
@@ -61,6 +82,7 @@ export class BookSide {
 	clear(): void {
 		this.levels = [];
 		this.handedOut = false;
+		this.hashed = 0;
 	}
 
 	/** The index of `price`, or where it would be inserted. */

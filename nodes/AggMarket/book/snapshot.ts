@@ -63,7 +63,10 @@ export function spreadOf(bestBid: Level | undefined, bestAsk: Level | undefined)
 	return bestBid && bestAsk ? tidy(bestAsk.price - bestBid.price) : null;
 }
 
-/** Binary floating point turns 0.56 - 0.55 into 0.010000000000000009: round that noise away. */
+/**
+ * Binary floating point turns 0.56 - 0.55 into 0.010000000000000009: round that noise away, to
+ * ten decimals (arithmetic, not toFixed's text: this runs for every book emitted).
+ */
 function tidy(value: number): number {
-	return Number(value.toFixed(10));
+	return Math.round(value * 1e10) / 1e10;
 }

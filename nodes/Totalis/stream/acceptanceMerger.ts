@@ -1,16 +1,19 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { mergeGaps } from '../../shared/engine/gap';
 import type { Stage } from '../../shared/delivery/stages';
 import type { Delivered } from '../../shared/items';
 
 const ACCEPTED = 'quote:accepted';
 const MM_ACCEPTED = 'mm_quote:accepted';
-/** How many emitted acceptances are remembered to drop their late partner. */
+/** Emitted acceptances remembered to drop their late partner: at least this many of the latest, at most twice as many. */
 const REMEMBERED = 10_000;
 
 interface Held {
 	delivered: Delivered;
 	rfqId: string | undefined;
-	timer?: NodeJS.Timeout;
+	/** When it leaves without its partner (performance.now(): a wall-clock jump must not hold it). */
+	releaseAt: number;
 	/** Later events of the same quote, in arrival order: they leave right after the acceptance. */
 	behind: Delivered[];
 	next: (delivered: Delivered) => void;
@@ -32,12 +35,16 @@ export class AcceptanceMerger implements Stage {
 	private readonly held = new Map<string, Held>();
 	/** The held acceptances by rfq_id, for the events that name only the trade. */
 	private readonly heldByRfq = new Map<string, Held>();
-	/** Acceptances already emitted; the ring evicts the oldest in O(1) once REMEMBERED are known. */
-	private readonly emitted = new Set<string>();
-	private readonly emittedRing: string[] = [];
-	private ringPosition = 0;
+	/** Acceptances already emitted, in two generations: the older is forgotten whole when the newer is full. */
+	private emitted = new Set<string>();
+	private emittedBefore = new Set<string>();
 	/** Partners that arrived after their acceptance had been emitted. */
 	latePartners = 0;
+	/**
+	 * One timer for the held acceptance that leaves first, not one per acceptance: every hold lasts
+	 * `waitMs`, so the held map's order is the order they leave in.
+	 */
+	private timer: NodeJS.Timeout | undefined;
 
 	constructor(private readonly waitMs: number) {}
 
@@ -50,7 +57,7 @@ export class AcceptanceMerger implements Stage {
 			return;
 		}
 		const quoteId = String(data.quote_id);
-		if (this.emitted.has(quoteId)) {
+		if (this.emitted.has(quoteId) || this.emittedBefore.has(quoteId)) {
 			this.latePartners++;
 			return;
 		}
@@ -60,20 +67,44 @@ export class AcceptanceMerger implements Stage {
 			this.release(quoteId, waiting, merge(waiting.delivered, delivered));
 			return;
 		}
-		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), behind: [], next };
+		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), releaseAt: performance.now() + this.waitMs, behind: [], next };
 		if (this.waitMs <= 0) {
 			this.release(quoteId, entry, merge(delivered));
 			return;
 		}
-		entry.timer = setTimeout(() => this.release(quoteId, entry, merge(delivered)), this.waitMs);
 		this.held.set(quoteId, entry);
 		if (entry.rfqId !== undefined) this.heldByRfq.set(entry.rfqId, entry);
+		if (!this.timer) this.arm();
 	}
 
 	dispose() {
-		for (const entry of this.held.values()) clearTimeout(entry.timer);
+		clearTimeout(this.timer);
+		this.timer = undefined;
 		this.held.clear();
 		this.heldByRfq.clear();
+	}
+
+	/** Sets the timer for the first held acceptance, if any. */
+	private arm() {
+		const first = this.held.values().next();
+		if (first.done) return;
+		this.timer = setTimeout(
+			() => {
+				this.timer = undefined;
+				this.releaseDue();
+				this.arm();
+			},
+			Math.max(0, first.value.releaseAt - performance.now()),
+		);
+	}
+
+	/** Releases, in the order they came, the acceptances whose partner did not come in time. */
+	private releaseDue() {
+		const now = performance.now();
+		for (const [quoteId, entry] of this.held) {
+			if (entry.releaseAt > now) break;
+			this.release(quoteId, entry, merge(entry.delivered));
+		}
 	}
 
 	/** The held acceptance an event must wait behind: its quote's, or, for an event without a quote_id, its trade's. */
@@ -85,17 +116,13 @@ export class AcceptanceMerger implements Stage {
 	}
 
 	private release(quoteId: string, entry: Held, delivered: Delivered) {
-		clearTimeout(entry.timer);
 		this.held.delete(quoteId);
 		if (entry.rfqId !== undefined && this.heldByRfq.get(entry.rfqId) === entry) this.heldByRfq.delete(entry.rfqId);
-		this.emitted.add(quoteId);
-		if (this.emittedRing.length < REMEMBERED) {
-			this.emittedRing.push(quoteId);
-		} else {
-			this.emitted.delete(this.emittedRing[this.ringPosition]);
-			this.emittedRing[this.ringPosition] = quoteId;
-			this.ringPosition = (this.ringPosition + 1) % REMEMBERED;
+		if (this.emitted.size >= REMEMBERED) {
+			this.emittedBefore = this.emitted;
+			this.emitted = new Set();
 		}
+		this.emitted.add(quoteId);
 		entry.next(delivered);
 		for (const later of entry.behind) entry.next(later);
 	}
@@ -110,8 +137,9 @@ function idOf(value: unknown): string | undefined {
 function merge(first: Delivered, second?: Delivered): Delivered {
 	const parts = second ? [first, second] : [first];
 	// The plain event's fields win where both have them; the MM event adds quote and exposure details.
-	const mmFirst = [...parts.filter((part) => part.item.event === MM_ACCEPTED), ...parts.filter((part) => part.item.event !== MM_ACCEPTED)];
-	const data = Object.assign({}, ...mmFirst.map((part) => part.item.data));
+	const data: IDataObject = {};
+	for (const part of parts) if (part.item.event === MM_ACCEPTED) Object.assign(data, part.item.data);
+	for (const part of parts) if (part.item.event !== MM_ACCEPTED) Object.assign(data, part.item.data);
 	const quoteId = String(first.item.data.quote_id);
 	return {
 		item: {

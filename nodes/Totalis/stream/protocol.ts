@@ -95,7 +95,7 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 			return { kind: 'fatal', reason: `Totalis revoked the session: ${String(envelope.message ?? 'auth:error')}` };
 		}
 		const data = payloadOf(envelope);
-		const problem = websocketEventValidators[type]?.(data);
+		const problem = websocketEventValidators.get(type)?.(data);
 		if (problem) return { kind: 'invalid', reason: `${type}: ${problem}` };
 		this.follower?.observe(type, data);
 		const subject = (data.quote_id ?? data.rfq_id) as string | undefined;

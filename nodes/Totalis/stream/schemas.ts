@@ -31,8 +31,8 @@ const websocketEventSchemas: Record<string, z.ZodTypeAny> = {
 
 export const WEBSOCKET_EVENTS = Object.keys(websocketEventSchemas);
 
-/** The payload check of each documented event, compiled once for the per-frame path. */
-export const websocketEventValidators: Record<string, Validator> = Object.fromEntries(
+/** The payload check of each documented event, compiled once for the per-frame path (a Map: looked up by a key read from the frame). */
+export const websocketEventValidators: ReadonlyMap<string, Validator> = new Map(
 	Object.entries(websocketEventSchemas).map(([type, schema]) => [type, compileValidator(schema)]),
 );
 

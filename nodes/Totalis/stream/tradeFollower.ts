@@ -19,12 +19,19 @@ export const rfqChannel = (rfqId: string) => `rfq:${rfqId}`;
  * accepted or confirmed this subscribes to the trade's channel, and leaves it after a terminal
  * event or after `followForMs`. The followed trades outlive a connection: each new one subscribes
  * to them again. At most `maxFollowed` are followed; the oldest is left first.
+ *
+ * Subscribes and unsubscribes leave once per turn of the event loop, net of each other: every
+ * message is a write to the socket, and a burst of trades that start and end within one read of
+ * the socket (a busy venue catching up) would otherwise cost two writes per trade for nothing.
  */
 export class TradeFollower {
 	/** rfq_id → when to leave it (epoch ms). All follows last equally long, so insertion order is leaving order. */
 	private readonly followed = new Map<string, number>();
 	private live: LiveConnection | undefined;
 	private timer: NodeJS.Timeout | undefined;
+	/** What the live connection has yet to be told, per rfq_id (at most one entry per trade). */
+	private readonly unsent = new Map<string, 'subscribe' | 'unsubscribe'>();
+	private flushQueued = false;
 
 	constructor(
 		private readonly options: { followForMs: number; maxFollowed?: number },
@@ -42,12 +49,14 @@ export class TradeFollower {
 	attach(live: LiveConnection): () => void {
 		// Before the connection is set: a new one has nothing to unsubscribe from.
 		this.leaveDue();
+		this.unsent.clear();
 		this.live = live;
 		for (const rfqId of this.followed.keys()) live.send({ type: 'subscribe', channel: rfqChannel(rfqId) });
 		this.schedule();
 		return () => {
 			if (this.live !== live) return;
 			this.live = undefined;
+			this.unsent.clear();
 			clearTimeout(this.timer);
 			this.timer = undefined;
 		};
@@ -69,14 +78,34 @@ export class TradeFollower {
 			this.leave(oldest);
 		}
 		this.followed.set(rfqId, this.now() + this.options.followForMs);
-		this.live?.send({ type: 'subscribe', channel: rfqChannel(rfqId) });
-		if (this.followed.size === 1) this.schedule();
+		this.tell(rfqId, 'subscribe');
+		// A timer already set fires no later than this follow ends (all last equally long) and sets the next.
+		if (!this.timer) this.schedule();
 	}
 
 	private leave(rfqId: string) {
 		if (!this.followed.delete(rfqId)) return;
-		// Off the connection there is nothing to leave: the next one does not subscribe to it.
-		this.live?.send({ type: 'unsubscribe', channel: rfqChannel(rfqId) });
+		this.tell(rfqId, 'unsubscribe');
+	}
+
+	/** Queues a change for the live connection; its opposite, still unsent, cancels it instead. */
+	private tell(rfqId: string, change: 'subscribe' | 'unsubscribe') {
+		// Off the connection there is nothing to tell: the next one subscribes to what is followed then.
+		if (!this.live) return;
+		if (this.unsent.has(rfqId)) this.unsent.delete(rfqId);
+		else this.unsent.set(rfqId, change);
+		if (this.flushQueued) return;
+		this.flushQueued = true;
+		// After every frame the socket has delivered this turn: a microtask would flush after each read.
+		setImmediate(() => this.flush());
+	}
+
+	private flush() {
+		this.flushQueued = false;
+		const live = this.live;
+		if (!live) return;
+		for (const [rfqId, change] of this.unsent) live.send({ type: change, channel: rfqChannel(rfqId) });
+		this.unsent.clear();
 	}
 
 	private leaveDue() {
@@ -95,6 +124,7 @@ export class TradeFollower {
 		if (!this.live || first.done) return;
 		this.timer = setTimeout(
 			() => {
+				this.timer = undefined;
 				this.leaveDue();
 				this.schedule();
 			},

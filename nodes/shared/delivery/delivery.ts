@@ -37,7 +37,10 @@ const sizeOf = (delivered: Delivered) => (delivered.bytes ?? 0) + ITEM_OVERHEAD_
  * bounded by BATCH_ITEM_CAP (or Batch Max Items) and BATCH_BYTE_CAP, whatever the window.
  */
 export class Delivery {
-	private buffer = new Map<string, Delivered>();
+	/** A batch without keep-latest: the events in arrival order. */
+	private queue: Delivered[] = [];
+	/** Keep-latest: one event per key (events without a key each under a number of their own), in first-arrival order. */
+	private latest = new Map<string, Delivered>();
 	private bufferedBytes = 0;
 	private anonymous = 0;
 	private timer: NodeJS.Timeout | undefined;
@@ -50,7 +53,7 @@ export class Delivery {
 
 	/** Items waiting for their window. */
 	get pending() {
-		return this.buffer.size;
+		return this.queue.length + this.latest.size;
 	}
 
 	push(delivered: Delivered) {
@@ -60,18 +63,11 @@ export class Delivery {
 			this.emit([delivered.item], delivered.deduplicationKey, [delivered]);
 			return;
 		}
-		const key = keepLatest && delivered.key !== undefined ? `k:${delivered.key}` : `a:${this.anonymous++}`;
-		const replaced = this.buffer.get(key);
-		if (replaced) {
-			const item = delivered.item;
-			item.gap = mergeGaps(replaced.item.gap, item.gap);
-			item.coalesced = ((replaced.item.coalesced as number | undefined) ?? 1) + 1;
-			this.bufferedBytes -= sizeOf(replaced);
-		}
-		this.buffer.set(key, delivered);
+		if (keepLatest) this.keepLatest(delivered);
+		else this.queue.push(delivered);
 		this.bufferedBytes += sizeOf(delivered);
 		const itemCap = mode === 'batch' && maxItems > 0 ? maxItems : BATCH_ITEM_CAP;
-		if (this.buffer.size >= itemCap || this.bufferedBytes >= BATCH_BYTE_CAP) {
+		if (this.pending >= itemCap || this.bufferedBytes >= BATCH_BYTE_CAP) {
 			this.flush();
 			return;
 		}
@@ -82,9 +78,10 @@ export class Delivery {
 	flush() {
 		clearTimeout(this.timer);
 		this.timer = undefined;
-		if (this.disposed || this.buffer.size === 0) return;
-		const batch = [...this.buffer.values()];
-		this.buffer = new Map();
+		if (this.disposed || this.pending === 0) return;
+		const batch = this.queue.length > 0 ? this.queue : [...this.latest.values()];
+		this.queue = [];
+		this.latest = new Map();
 		this.bufferedBytes = 0;
 		if (this.options.mode === 'batch') {
 			this.emit(
@@ -102,9 +99,23 @@ export class Delivery {
 		this.disposed = true;
 		clearTimeout(this.timer);
 		this.timer = undefined;
-		const discarded = this.buffer.size;
-		this.buffer.clear();
+		const discarded = this.pending;
+		this.queue = [];
+		this.latest.clear();
 		this.bufferedBytes = 0;
 		return discarded;
+	}
+
+	/** A later event with the same key replaces the waiting one, taking over its gap and place. */
+	private keepLatest(delivered: Delivered) {
+		const key = delivered.key !== undefined ? `k:${delivered.key}` : `a:${this.anonymous++}`;
+		const replaced = this.latest.get(key);
+		if (replaced) {
+			const item = delivered.item;
+			item.gap = mergeGaps(replaced.item.gap, item.gap);
+			item.coalesced = ((replaced.item.coalesced as number | undefined) ?? 1) + 1;
+			this.bufferedBytes -= sizeOf(replaced);
+		}
+		this.latest.set(key, delivered);
 	}
 }

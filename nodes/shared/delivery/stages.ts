@@ -23,17 +23,22 @@ export function chainStages(stages: Stage[], sink: (delivered: Delivered) => voi
  */
 export function carryingDroppedGaps(filter: Stage): Stage {
 	let carried: Gap | null = null;
+	// The filter calls `kept` at once or never (see above): one function for every event, not a closure each.
+	let passed = false;
+	let downstream: (delivered: Delivered) => void = () => {};
+	const kept = (delivered: Delivered) => {
+		passed = true;
+		if (carried) {
+			delivered.item.gap = mergeGaps(carried, delivered.item.gap);
+			carried = null;
+		}
+		downstream(delivered);
+	};
 	return {
 		push(delivered, next) {
-			let passed = false;
-			filter.push(delivered, (kept) => {
-				passed = true;
-				if (carried) {
-					kept.item.gap = mergeGaps(carried, kept.item.gap);
-					carried = null;
-				}
-				next(kept);
-			});
+			passed = false;
+			downstream = next;
+			filter.push(delivered, kept);
 			if (!passed) carried = mergeGaps(carried, delivered.item.gap);
 		},
 		dispose: () => filter.dispose?.(),

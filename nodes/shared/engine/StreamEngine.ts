@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Delivered } from '../items';
+import type { Delivered, StreamItem } from '../items';
+import { IsoClock } from '../isoClock';
 import type { Redactor } from '../redact';
 import { Backoff, RefusalBackoff, type BackoffPolicy, type RefusalRetryPolicy } from './backoff';
 import { describeError, StreamFailure } from './errors';
@@ -100,21 +101,6 @@ export interface StreamStats {
 }
 
 type Phase = 'handshake' | 'streaming' | 'closed';
-
-/** The current time as ISO text, formatted once per millisecond: a busy stream asks thousands of times. */
-class IsoClock {
-	private lastMs = 0;
-	private lastText = '';
-
-	iso(): string {
-		const now = Date.now();
-		if (now !== this.lastMs) {
-			this.lastMs = now;
-			this.lastText = new Date(now).toISOString();
-		}
-		return this.lastText;
-	}
-}
 
 /** Read through a function: the phase changes in callbacks while `connect()` awaits. */
 function isClosed(link: Link): boolean {
@@ -471,21 +457,18 @@ export class StreamEngine {
 		const { protocol } = this.options;
 		link.sequence++;
 		this.counters.events++;
-		this.options.onEvent({
-			item: {
-				venue: protocol.venue,
-				source: protocol.source,
-				event: event.event,
-				data: event.data as IDataObject,
-				receivedAt: this.clock.iso(),
-				connection: { id: link.id, sequence: link.sequence },
-				gap: this.gap.take(),
-				...event.annotations,
-			},
-			key: event.key,
-			deduplicationKey: event.deduplicationKey,
-			bytes,
-		});
+		const item: StreamItem = {
+			venue: protocol.venue,
+			source: protocol.source,
+			event: event.event,
+			data: event.data as IDataObject,
+			receivedAt: this.clock.iso(),
+			connection: { id: link.id, sequence: link.sequence },
+			gap: this.gap.take(),
+		};
+		// Most events carry no annotations: no spread (a generic object copy) for them.
+		if (event.annotations) Object.assign(item, event.annotations);
+		this.options.onEvent({ item, key: event.key, deduplicationKey: event.deduplicationKey, bytes });
 	}
 
 	/**
