@@ -13,14 +13,29 @@ const CONFIRM_PATH = /\/mm\/quotes\/([^/]+)\/confirm$/;
 describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 	const env = useTotalisEnvironment();
 
-	/** Every confirm call the venue answered, as "quoteId status". */
+	/**
+	 * Every confirm call the venue answered. The simulator reports a call once its answer is sent,
+	 * which may be after the trigger read it: `reported(n)` waits for the first n reports.
+	 */
 	function watchConfirms() {
 		const calls: Array<{ quoteId: string; status: number; receivedAt: number }> = [];
+		const checks = new Set<() => void>();
 		env.sim.totalis.events.on('rest:request', ({ method, path, status, receivedAt }) => {
 			const quoteId = method === 'POST' ? CONFIRM_PATH.exec(path)?.[1] : undefined;
 			if (quoteId) calls.push({ quoteId, status, receivedAt });
+			for (const check of checks) check();
 		});
-		return calls;
+		const reported = (count: number) =>
+			new Promise<void>((resolve) => {
+				const check = () => {
+					if (calls.length < count) return;
+					checks.delete(check);
+					resolve();
+				};
+				checks.add(check);
+				check();
+			});
+		return Object.assign(calls, { reported });
 	}
 
 	/** Our market maker's quote on a new request, accepted by the taker. */
@@ -71,6 +86,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 				// The venue's quote:confirmed came back while the confirm was answered: it follows the acceptance.
 				await trigger.waitForItem((json) => json.event === 'quote:confirmed', 'quote:confirmed');
 				expect(trigger.items.map((entry) => entry.json.event)).toEqual(['quote:accepted', 'quote:confirmed']);
+				await confirms.reported(1);
 				expect(confirms.map(({ quoteId, status }) => `${quoteId} ${status}`)).toEqual([`${acceptance.quoteId} 200`]);
 			},
 		);
@@ -98,6 +114,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 			expect([first.event, second.event]).toEqual(['mm_quote:accepted', 'quote:accepted']);
 			expect(first.confirmation).toMatchObject({ status: 'confirmed' });
 			expect(second.confirmation).toEqual(first.confirmation);
+			await confirms.reported(1);
 			expect(confirms.map(({ quoteId }) => quoteId)).toEqual([acceptance.quoteId]);
 		});
 
@@ -109,7 +126,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 			expect(item.confirmation).toBeUndefined();
 			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'marker', rfq_id: 'r' });
 			await trigger.waitForItem((json) => json.event === 'quote:expired', 'the marker');
-			expect(confirms).toEqual([]);
+			expect(confirms).toHaveLength(0);
 		});
 	});
 
@@ -128,6 +145,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 			});
 			const confirmed = await trigger.waitForItem(acceptanceOf(cheap.quoteId), 'the cheap acceptance');
 			expect(confirmed.confirmation).toMatchObject({ status: 'confirmed' });
+			await confirms.reported(1);
 			expect(confirms.map(({ quoteId }) => quoteId)).toEqual([cheap.quoteId]);
 		});
 
@@ -141,7 +159,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 				declinedBy: 'maxCostPerQuote',
 				reason: 'mm_quote:accepted, which carries quote.mm_cost, did not arrive in time',
 			});
-			expect(confirms).toEqual([]);
+			expect(confirms).toHaveLength(0);
 		});
 
 		it('Max Cost per Rolling Hour: confirms until the next quote would pass the total', async () => {
@@ -158,6 +176,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 				declinedBy: 'maxCostPerHour',
 				reason: 'mm_cost 100 on top of 200 confirmed in the last hour is above Max Cost per Rolling Hour (250)',
 			});
+			await confirms.reported(2);
 			expect(confirms.map(({ quoteId }) => quoteId)).toEqual([first.quoteId, second.quoteId]);
 		});
 
@@ -169,6 +188,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 			const declined = await trigger.waitForItem(acceptanceOf(second.quoteId), 'the second acceptance');
 			expect(declined.confirmation).toMatchObject({ status: 'declined', declinedBy: 'maxConfirmsPerMinute' });
 			await trigger.waitForItem(acceptanceOf(first.quoteId), 'the first acceptance');
+			await confirms.reported(1);
 			expect(confirms.map(({ quoteId }) => quoteId)).toEqual([first.quoteId]);
 		});
 
@@ -204,6 +224,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 			expect((await trigger.waitForItem(acceptanceOf(allowed.quoteId), 'the kalshi acceptance')).confirmation).toMatchObject({
 				status: 'confirmed',
 			});
+			await confirms.reported(1);
 			expect(confirms.map(({ quoteId }) => quoteId)).toEqual([allowed.quoteId]);
 		});
 
@@ -231,6 +252,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 			const acceptance = acceptedQuote();
 			const item = await trigger.waitForItem(acceptanceOf(acceptance.quoteId), 'the acceptance');
 			expect(item.confirmation).toMatchObject({ status: 'confirmed', attempts: 3 });
+			await confirms.reported(3);
 			expect(confirms.map(({ status }) => status)).toEqual([503, 503, 200]);
 		});
 
@@ -247,6 +269,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 				error: expect.stringMatching(new RegExp(`^Totalis could not confirm quote "${acceptance.quoteId}"`)),
 				description: expect.stringContaining(`the deadline ${acceptance.confirmationDeadline} leaves no time for another`),
 			});
+			await confirms.reported(3);
 			expect(confirms.length).toBeGreaterThan(2);
 			const deadline = Date.parse(acceptance.confirmationDeadline);
 			expect(confirms.every(({ receivedAt }) => receivedAt < deadline)).toBe(true);
@@ -324,13 +347,14 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 				event: 'quote:accepted',
 				confirmation: { status: 'declined', declinedBy: 'manualRun' },
 			});
-			expect(confirms).toEqual([]);
+			expect(confirms).toHaveLength(0);
 		});
 
 		it('confirms in a manual run when Confirm in Manual Runs is on', async () => {
 			const confirms = watchConfirms();
 			const { items } = await runManual({ confirmGuards: { confirmInManualRuns: true } });
 			expect(items[0].json).toMatchObject({ event: 'quote:accepted', confirmation: { status: 'confirmed' } });
+			await confirms.reported(1);
 			expect(confirms.map(({ status }) => status)).toEqual([200]);
 		});
 	});
