@@ -290,6 +290,18 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 			expect(JSON.stringify(trigger.items)).not.toContain(env.sim.totalis.apiKey);
 		});
 
+		it('reports a confirm Totalis accepted in an unexpected shape as confirmed, with a warning, not as failed', async () => {
+			const trigger = await start();
+			env.sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/mm/quotes/', status: 200, bodyBytes: 64 });
+			const acceptance = acceptedQuote();
+			const item = await trigger.waitForItem(acceptanceOf(acceptance.quoteId), 'the acceptance');
+			expect(item.confirmation).toMatchObject({
+				status: 'confirmed',
+				warning: expect.stringMatching(/^Totalis accepted "confirm quote .*" \(HTTP 200\) but answered in a shape/),
+				answer: { padding: expect.any(String) },
+			});
+		});
+
 		it('confirms once when the connection is replaced between the acceptance and the confirm', async () => {
 			const trigger = await start({ mergeWaitMs: 5000 });
 			const confirms = watchConfirms();

@@ -11,7 +11,7 @@ import type { Stage } from '../../shared/delivery/stages';
 import type { EngineLogger } from '../../shared/engine/StreamEngine';
 import type { Delivered } from '../../shared/items';
 import type { Redactor } from '../../shared/redact';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../shared/rest';
+import { DEFAULT_REQUEST_TIMEOUT_MS, UnexpectedReplyError } from '../../shared/rest';
 import type { ConfirmedQuote } from '../confirmQuote';
 import type { ConfirmGuards, Decline } from './confirmGuards';
 
@@ -32,7 +32,7 @@ const MIN_ATTEMPT_MS = 2000;
 /** What an acceptance item says of its confirm, in `confirmation`. */
 export type Confirmation = IDataObject &
 	(
-		| { status: 'confirmed'; latencyMs: number; execution_id?: string; attempts: number }
+		| { status: 'confirmed'; latencyMs: number; execution_id?: string; attempts?: number; warning?: string }
 		| { status: 'declined'; latencyMs: number; declinedBy: Decline['declinedBy'] | 'inFlightLimit'; reason: string }
 		| { status: 'failed'; latencyMs: number; error: string }
 	);
@@ -164,13 +164,27 @@ export class QuoteConfirmer implements Stage {
 					return confirmed;
 				},
 				(error: unknown): Confirmation => {
+					if (error instanceof UnexpectedReplyError) {
+						// Totalis accepted the confirm (2xx) and said it in an unexpected shape: confirmed, with a warning.
+						ended(true);
+						return {
+							status: 'confirmed',
+							latencyMs: this.now() - entry.arrivedAt,
+							warning: error.warning,
+							answer: error.body as IDataObject,
+						};
+					}
 					const failed = this.failure(error, entry);
 					// A refusal spent nothing; a call that got no answer may have confirmed.
 					ended(failed.httpStatus === undefined);
 					return failed;
 				},
 			)
-			.then((outcome) => this.finish(entry, outcome));
+			.then((outcome) => this.finish(entry, outcome))
+			// Nothing downstream should throw; if it does, the stream goes on and says so.
+			.catch((error: unknown) =>
+				this.options.logger.warn(`Totalis: passing on the acceptance of quote ${entry.quoteId} failed: ${String(error)}`),
+			);
 		this.calls.add(call);
 		void call.finally(() => this.calls.delete(call));
 	}
