@@ -76,6 +76,11 @@ describe('Confirm Accepted Quotes in a real n8n', () => {
 			// The venue refuses a confirm after the deadline: every quote confirmed means every one in time.
 			expect(summary.confirmed).toBe(ACCEPTANCES);
 			expect(summary.expired).toBe(0);
+			// The simulator reports a call once its answer is sent, which may be after it counted the quote confirmed.
+			await pollUntil(() => (confirmCalls.size >= ACCEPTANCES ? true : undefined), {
+				timeoutMs: 10_000,
+				description: () => `a confirm call for each quote (${confirmCalls.size} so far)`,
+			});
 			expect(confirmCalls.size).toBe(ACCEPTANCES);
 			expect([...confirmCalls.values()].every((calls) => calls === 1)).toBe(true);
 
