@@ -124,6 +124,68 @@ export const totalisTriggerProperties: INodeProperties[] = [
 		description:
 			"How long the first of the two accepted events waits for its partner before it is emitted alone (0: emit at once; the partner is then dropped). The quote's later events wait behind it, so they keep their order. Counts against the confirmation deadline.",
 	},
+	{
+		displayName: 'Confirm Accepted Quotes',
+		name: 'confirmAcceptedQuotes',
+		type: 'boolean',
+		displayOptions: { show: { source: ['websocket'] } },
+		default: false,
+		description:
+			'Whether the trigger itself confirms each accepted quote the moment its first acceptance event arrives, before any workflow runs, so n8n\'s load cannot make it miss the deadline. The acceptance item then says what happened in "confirmation" (confirmed, declined by a guard, or failed). Leave off to confirm in the workflow (Totalis → Quote → Confirm) when the decision needs more than the guards below.',
+	},
+	{
+		displayName: 'Confirm Guards',
+		name: 'confirmGuards',
+		type: 'collection',
+		placeholder: 'Add guard',
+		displayOptions: { show: { source: ['websocket'], confirmAcceptedQuotes: [true] } },
+		default: {},
+		description:
+			'Limits checked before each confirm; a quote that fails one is not confirmed (it expires at Totalis) and its item names the guard in confirmation.declinedBy',
+		options: [
+			{
+				displayName: 'Allowed Exposure Venues',
+				name: 'allowedExposureVenues',
+				type: 'string',
+				default: '',
+				placeholder: 'kalshi, polymarket',
+				description:
+					'Comma-separated venues every exposure leg (mm_quote:accepted exposure_legs[].venue) must be on; a quote with a leg elsewhere is not confirmed',
+			},
+			{
+				displayName: 'Confirm in Manual Runs',
+				name: 'confirmInManualRuns',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a manual run ("Execute step", listening in the editor) confirms too. Off: an acceptance caught while testing is not confirmed (declinedBy: manualRun).',
+			},
+			{
+				displayName: 'Max Confirmations per Minute',
+				name: 'maxConfirmsPerMinute',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 60,
+				description: 'Most confirm calls started in any rolling minute',
+			},
+			{
+				displayName: 'Max Cost per Quote',
+				name: 'maxCostPerQuote',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 1000,
+				description: 'Most mm_cost (mm_quote:accepted quote.mm_cost: what you pay out if the taker wins) of one quote',
+			},
+			{
+				displayName: 'Max Cost per Rolling Hour',
+				name: 'maxCostPerHour',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 10000,
+				description: 'Most mm_cost confirmed in any rolling hour, confirms still in flight included',
+			},
+		],
+	},
 	// --- Quote requests (SSE) --------------------------------------------------------------
 	{
 		displayName: 'Request Events',

@@ -8,8 +8,9 @@ import type { ITriggerFunctions } from 'n8n-workflow';
 import type { DeliveryOptions } from '../../shared/delivery/delivery';
 import type { StreamTiming } from '../../shared/engine/StreamEngine';
 import { readStreamOptions } from '../../shared/triggerOptions';
-import { TriggerParameters } from '../../shared/triggerParameters';
+import { commaList, TriggerParameters } from '../../shared/triggerParameters';
 import { TOTALIS_STREAM_DEFAULTS } from './description';
+import type { ConfirmGuardSettings } from './confirmGuards';
 import type { TotalisChannels } from './protocol';
 
 interface StreamSettings {
@@ -27,6 +28,14 @@ export interface TotalisWebSocketSettings extends StreamSettings {
 	mergeWaitMs: number | undefined;
 	/** Follow My Trades: how long a trade's rfq: channel is followed at most; undefined: trades are not followed. */
 	followForMs: number | undefined;
+	/** Confirm Accepted Quotes: the trigger confirms each acceptance itself; undefined: it does not. */
+	confirm: TotalisConfirmSettings | undefined;
+}
+
+/** Confirm Accepted Quotes and its Confirm Guards. */
+export interface TotalisConfirmSettings {
+	guards: ConfirmGuardSettings;
+	confirmInManualRuns: boolean;
 }
 
 /** Source "Quote Requests (Market Maker)": the SSE stream, with the market-maker heartbeat beside it. */
@@ -71,5 +80,40 @@ export function readTotalisTriggerSettings(ctx: ITriggerFunctions): TotalisTrigg
 		marketMakerQuotes && parameters.value('followTrades', true)
 			? parameters.numberParameter('followForMinutes', 'Follow For (Minutes)', 1440, { above: 0 }) * 60_000
 			: undefined;
-	return { ...stream, source: 'websocket', channels: { marketMakerQuotes, marketMakerId, rfqIds }, events, mergeWaitMs, followForMs };
+	const confirm = parameters.value('confirmAcceptedQuotes', false) ? readConfirmSettings(parameters) : undefined;
+	return {
+		...stream,
+		source: 'websocket',
+		channels: { marketMakerQuotes, marketMakerId, rfqIds },
+		events,
+		mergeWaitMs,
+		followForMs,
+		confirm,
+	};
+}
+
+/** The Confirm Guards collection: only the guards the user added are set. */
+function readConfirmSettings(parameters: TriggerParameters): TotalisConfirmSettings {
+	const raw = parameters.value<Record<string, unknown>>('confirmGuards', {}) ?? {};
+	const label = (name: string) => `Confirm Guards → ${name}`;
+	const guards: ConfirmGuardSettings = {};
+	if (raw.maxCostPerQuote !== undefined) {
+		guards.maxCostPerQuote = parameters.number(label('Max Cost per Quote'), raw.maxCostPerQuote, 0, { min: 0 });
+	}
+	if (raw.maxCostPerHour !== undefined) {
+		guards.maxCostPerHour = parameters.number(label('Max Cost per Rolling Hour'), raw.maxCostPerHour, 0, { min: 0 });
+	}
+	if (raw.maxConfirmsPerMinute !== undefined) {
+		guards.maxConfirmsPerMinute = parameters.wholeNumber(label('Max Confirmations per Minute'), raw.maxConfirmsPerMinute, 1);
+	}
+	if (raw.allowedExposureVenues !== undefined) {
+		const venues = commaList(raw.allowedExposureVenues).map((venue) => venue.toLowerCase());
+		if (venues.length === 0) {
+			throw parameters.fail(
+				`${label('Allowed Exposure Venues')} is empty: give at least one venue (e.g. kalshi, polymarket) or remove the guard`,
+			);
+		}
+		guards.allowedExposureVenues = venues;
+	}
+	return { guards, confirmInManualRuns: raw.confirmInManualRuns === true };
 }

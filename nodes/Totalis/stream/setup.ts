@@ -8,17 +8,24 @@ import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { LiveCredentials } from '../../shared/liveCredentials';
 import { Redactor } from '../../shared/redact';
 import { readTotalisCredentials, type TotalisCredentials } from '../auth';
+import { redactingLogger } from '../../shared/logging';
+import { confirmQuote } from '../confirmQuote';
 import { AcceptanceMerger } from './acceptanceMerger';
+import { ConfirmGuards } from './confirmGuards';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
 import { onceAcrossChannels } from './onceAcrossChannels';
 import { TotalisWebSocketProtocol } from './protocol';
 import { NEW_REQUEST, TotalisQuoteRequestProtocol, UPDATED_REQUEST } from './quoteRequestProtocol';
+import { QuoteConfirmer } from './quoteConfirmer';
 import { QuoteRequestTransport } from './quoteRequestTransport';
-import type { TotalisQuoteRequestSettings, TotalisTriggerSettings, TotalisWebSocketSettings } from './settings';
+import type { TotalisConfirmSettings, TotalisQuoteRequestSettings, TotalisTriggerSettings, TotalisWebSocketSettings } from './settings';
 import { TradeFollower } from './tradeFollower';
 
 /** Frames above this size are dropped unread (Totalis' REST limit is 256 KB; events are far smaller). */
 const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Quote → Confirm's default 429 wait; the confirmation deadline ends any wait sooner. */
+const CONFIRM_RATE_LIMIT_MAX_WAIT_MS = 30_000;
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
@@ -38,7 +45,7 @@ export function totalisTriggerSetup(
 	);
 	return settings.source === 'quoteRequests'
 		? quoteRequestStream(ctx, live, settings, redactor)
-		: webSocketStream(live, settings, redactor);
+		: webSocketStream(ctx, live, settings, redactor);
 }
 
 function engineFor(
@@ -65,12 +72,15 @@ function engineFor(
  * once whatever channels carried it, the acceptance pair merged, the chosen events let through.
  */
 function webSocketStream(
+	ctx: ITriggerFunctions,
 	live: LiveCredentials<TotalisCredentials>,
 	settings: TotalisWebSocketSettings,
 	redactor: Redactor,
 ): StreamTriggerSetup {
 	const { events, mergeWaitMs, followForMs } = settings;
 	const stages: Stage[] = [onceAcrossChannels()];
+	// Before the merge: the confirm goes out on the first acceptance event, not after the merge wait.
+	if (settings.confirm) stages.push(quoteConfirmer(ctx, live, settings.confirm, redactor));
 	if (mergeWaitMs !== undefined) stages.push(new AcceptanceMerger(mergeWaitMs));
 	if (!events.includes('*')) {
 		// A merged acceptance is always named quote:accepted, whichever of the two was chosen.
@@ -89,6 +99,36 @@ function webSocketStream(
 		createEngine: engineFor(transport, protocol, live, redactor, settings.timing),
 		refusalReportIntervalMs: settings.timing.refusalReportIntervalMs,
 	};
+}
+
+/** Confirm Accepted Quotes: the confirm call of Quote → Confirm, made by the trigger under the guards. */
+function quoteConfirmer(
+	ctx: ITriggerFunctions,
+	live: LiveCredentials<TotalisCredentials>,
+	settings: TotalisConfirmSettings,
+	redactor: Redactor,
+): QuoteConfirmer {
+	const manual = ctx.getMode() === 'manual';
+	return new QuoteConfirmer({
+		guards: new ConfirmGuards(settings.guards),
+		declineAll:
+			manual && !settings.confirmInManualRuns
+				? 'a manual run does not confirm unless Confirm Guards → Confirm in Manual Runs is on'
+				: undefined,
+		redactor,
+		logger: redactingLogger(ctx, redactor),
+		confirm: async (quoteId, deadline, timeoutMs, signal) =>
+			await confirmQuote(ctx, {
+				// The credential read last: a base URL corrected in n8n is used without re-activating.
+				baseUrl: trimSlash(live.value.baseUrl),
+				redactor,
+				quoteId,
+				deadline,
+				rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
+				signal,
+				timeoutMs,
+			}),
+	});
 }
 
 /** The market maker's quote-request stream (SSE), with the market-maker heartbeat running beside it. */
