@@ -66,3 +66,17 @@ describe('node subtitles', () => {
 		);
 	});
 });
+
+describe('texts the node panel shows', () => {
+	it('have no angle brackets, which the panel would take for HTML tags and hide', () => {
+		const offenders: string[] = [];
+		const visit = (value: unknown, path: string) => {
+			if (typeof value === 'string') {
+				if (/<[a-z_]+>/i.test(value)) offenders.push(`${path}: ${value}`);
+			} else if (Array.isArray(value)) value.forEach((entry, index) => visit(entry, `${path}[${index}]`));
+			else if (value && typeof value === 'object') for (const [key, entry] of Object.entries(value)) visit(entry, `${path}.${key}`);
+		};
+		for (const [type, Node] of Object.entries(nodes)) visit((new Node() as INodeType).description.properties, type);
+		expect(offenders).toEqual([]);
+	});
+});

@@ -63,9 +63,9 @@ export const totalisTriggerProperties: INodeProperties[] = [
 			{
 				name: 'My Market-Maker Quotes',
 				value: 'marketMakerQuotes',
-				description: 'Channel mm:quotes:<id>: the lifecycle of every quote you submit (with Follow My Trades, their positions too)',
+				description: 'Channel mm:quotes:{your market-maker ID}: the lifecycle of every quote you submit (with Follow My Trades, their positions too)',
 			},
-			{ name: 'Specific RFQs', value: 'rfqs', description: 'Channel rfq:<id> for each RFQ ID below' },
+			{ name: 'Specific RFQs', value: 'rfqs', description: 'Channel rfq:{RFQ ID} for each RFQ ID below' },
 		],
 	},
 	{
@@ -93,7 +93,7 @@ export const totalisTriggerProperties: INodeProperties[] = [
 		displayOptions: { show: { source: ['websocket'], channels: ['marketMakerQuotes'] } },
 		default: true,
 		description:
-			"Whether to subscribe to a trade's rfq:<id> channel when one of your quotes is accepted or confirmed, so its position events (created, settled, cancelled, error) arrive: Totalis sends them there, not on your market-maker channel. The channel is left after the position ends or after Follow For (Minutes); an event that arrives on both channels starts the workflow once.",
+			"Whether to subscribe to a trade's rfq:{RFQ ID} channel when one of your quotes is accepted or confirmed, so its position events (created, settled, cancelled, error) arrive: Totalis sends them there, not on your market-maker channel. The channel is left after the position ends or after Follow For (Minutes); an event that arrives on both channels starts the workflow once.",
 	},
 	{
 		displayName: 'Follow For (Minutes)',
