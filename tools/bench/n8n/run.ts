@@ -78,7 +78,9 @@ const CONFIG = {
 };
 
 const CONFIRMATION_WINDOW_MS = 5000;
-const log = logToStderr;
+const benchStarted = performance.now();
+/** Progress on stderr, with the time since the start (to see where a run spends it). */
+const log = (line: string) => logToStderr(`[+${((performance.now() - benchStarted) / 1000).toFixed(0)} s] ${line}`);
 
 async function main() {
 	const started = performance.now();
