@@ -304,6 +304,17 @@ export class N8nApi {
 		return [...new Set(types.map((type) => type.name))];
 	}
 
+	/** The parameter names a loaded node type declares (any version), as the editor sees them; [] if the type is unknown. */
+	async nodeTypeParameters(typeName: string): Promise<string[]> {
+		const types = await this.json<Array<{ name: string; properties?: Array<{ name: string }> }>>('GET', '/types/nodes.json', {
+			auth: 'session',
+		});
+		const names = types
+			.filter((type) => type.name === typeName)
+			.flatMap((type) => (type.properties ?? []).map((property) => property.name));
+		return [...new Set(names)];
+	}
+
 	// ---- transport ----
 
 	private async json<T>(method: string, path: string, options: RequestOptions): Promise<T> {

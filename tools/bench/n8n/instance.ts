@@ -1,0 +1,126 @@
+/**
+ * One real n8n for the bench, with this package installed as a community node and a Totalis
+ * credential pointing at the simulator. n8n is prepared once (installed, package packed into a
+ * template user folder); each instance copies that folder, so starting another expression
+ * engine or restarting after a run that took n8n down costs only n8n's own start.
+ */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { VenueSimulator } from 'trading-venues-simulator';
+
+import { ensureN8n, installCommunityPackage, N8nApi, startN8n, type N8nInstallation, type RunningN8n } from '../../e2e';
+import type { LogLine } from '../../e2e/progress';
+import { withTimeout } from '../stats';
+
+/** n8n 2.41's expression engines (N8N_EXPRESSION_ENGINE): `vm` is the default. */
+export type ExpressionEngine = 'vm' | 'legacy';
+
+export interface PreparedN8n {
+	installation: N8nInstallation;
+	/** A user folder holding only the installed package; instances copy it. */
+	templateFolder: string;
+	dispose(): Promise<void>;
+}
+
+/** Installs n8n if needed, builds and installs the package once. */
+export async function prepareN8n(log: LogLine): Promise<PreparedN8n> {
+	const installation = await ensureN8n({ log });
+	const templateFolder = await mkdtemp(join(tmpdir(), 'trading-venues-bench-n8n-'));
+	await installCommunityPackage({ userFolder: templateFolder, runtime: installation.runtime, log });
+	return { installation, templateFolder, dispose: () => rm(templateFolder, { recursive: true, force: true }) };
+}
+
+export class BenchN8n {
+	private running!: RunningN8n;
+	private apiClient!: N8nApi;
+	private credentialId: string | undefined;
+	/** Workflows left active, deactivated again after a restart (n8n reactivates them at start). */
+	private readonly active = new Set<string>();
+
+	private constructor(
+		private readonly prepared: PreparedN8n,
+		readonly engine: ExpressionEngine,
+		private readonly userFolder: string,
+		private readonly sim: VenueSimulator,
+	) {}
+
+	static async start(prepared: PreparedN8n, engine: ExpressionEngine, sim: VenueSimulator): Promise<BenchN8n> {
+		const userFolder = await mkdtemp(join(tmpdir(), `trading-venues-bench-n8n-${engine}-`));
+		await cp(prepared.templateFolder, userFolder, { recursive: true });
+		const instance = new BenchN8n(prepared, engine, userFolder, sim);
+		await instance.boot();
+		return instance;
+	}
+
+	get api(): N8nApi {
+		return this.apiClient;
+	}
+
+	/** n8n's main process (the task runner is a child of it). */
+	get pid(): number {
+		return this.running.pid;
+	}
+
+	get credential(): { id: string; name: string } {
+		if (!this.credentialId) throw new Error('the Totalis credential was not created');
+		return { id: this.credentialId, name: 'Totalis (bench simulator)' };
+	}
+
+	/** Activates and remembers the workflow, so a restart can turn it off again. */
+	async activate(workflowId: string): Promise<void> {
+		this.active.add(workflowId);
+		await this.api.activateWorkflow(workflowId, { timeoutMs: 60_000 });
+	}
+
+	/** Deactivates; false when n8n did not manage it within the timeout (the caller restarts n8n). */
+	async deactivate(workflowId: string, timeoutMs = 60_000): Promise<boolean> {
+		try {
+			await withTimeout(this.api.deactivateWorkflow(workflowId, { timeoutMs }), timeoutMs + 5000, `deactivating ${workflowId}`);
+			this.active.delete(workflowId);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	/** Does n8n's API still answer (public API, a cheap read) within `timeoutMs`? */
+	async answers(workflowId: string, timeoutMs = 5000): Promise<boolean> {
+		try {
+			await withTimeout(this.api.getWorkflow(workflowId), timeoutMs, 'n8n API probe');
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	/** Stops n8n (SIGKILL if it does not stop in time) and starts it again on the same database. */
+	async restart(): Promise<void> {
+		await this.running.stop({ timeoutMs: 10_000 });
+		await this.boot();
+		for (const id of [...this.active]) await this.deactivate(id);
+	}
+
+	async stop(): Promise<void> {
+		await this.running?.stop({ timeoutMs: 10_000 });
+		await rm(this.userFolder, { recursive: true, force: true });
+	}
+
+	private async boot(): Promise<void> {
+		this.running = await startN8n({
+			installation: this.prepared.installation,
+			userFolder: this.userFolder,
+			env: { N8N_EXPRESSION_ENGINE: this.engine },
+		});
+		this.apiClient = await N8nApi.connect(this.running.baseUrl, this.running.owner);
+		if (this.credentialId) return;
+		const { totalis } = this.sim;
+		const created = await this.api.createCredential({
+			name: 'Totalis (bench simulator)',
+			type: 'totalisApi',
+			data: { apiKey: totalis.apiKey, baseUrl: totalis.restUrl, wsUrl: totalis.wsUrl },
+		});
+		this.credentialId = created.id;
+	}
+}

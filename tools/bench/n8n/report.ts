@@ -1,0 +1,133 @@
+/** The bench's printout: one table per question, figures side by side. */
+import type { LatencySummary } from '../../e2e/latency';
+import type { FloodResult } from './flood';
+import type { LatencyColumn } from './latency';
+
+export interface LatencyRow {
+	column: LatencyColumn;
+	load: 'quiet' | 'CPUs saturated';
+	/** Absent when the column was skipped. */
+	summary?: LatencySummary;
+	note?: string;
+}
+
+export interface SettingsRow {
+	engine: string;
+	saving: string;
+	result: FloodResult;
+}
+
+export interface ThroughputRow {
+	mode: 'per event' | 'batched';
+	tried: Array<{ result: FloodResult; sustained: boolean; why?: string }>;
+}
+
+export interface N8nBenchResults {
+	generatedAt: string;
+	smoke: boolean;
+	machine: { node: string; cpus: number; loadBefore: number; loadAfter: number };
+	config: Record<string, unknown>;
+	latency: LatencyRow[];
+	settings: SettingsRow[];
+	rates: FloodResult[];
+	throughput: ThroughputRow[];
+	durationSeconds: number;
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '–');
+const whole = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
+const mb = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} MB` : '–');
+
+function table(header: string[], rows: string[][]): string {
+	const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+	return lines.join('\n');
+}
+
+export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond: number, deadlineNote: string): string {
+	return [
+		`Accepted → confirm received at the venue (${acceptances} acceptances at ${perSecond}/s; ${deadlineNote}):`,
+		'',
+		table(
+			['path', 'machine', 'confirmed in time', 'median', 'p99', 'max'],
+			rows.map(({ column, load, summary, note }) =>
+				summary
+					? [column, load, `${summary.confirmed} / ${summary.acceptances}`, ms(summary.medianMs), ms(summary.p99Ms), ms(summary.maxMs)]
+					: [column, load, note ?? 'skipped', '–', '–', '–'],
+			),
+		),
+	].join('\n');
+}
+
+export function formatSettings(rows: SettingsRow[]): string {
+	if (rows.length === 0) return '';
+	const { ratePerSecond, seconds } = rows[0].result.plan;
+	return [
+		`n8n settings, one execution per event at ${ratePerSecond} events/s for ${seconds} s (cap ${rows[0].result.plan.delivery.maxInFlight}):`,
+		'',
+		table(
+			['expression engine', 'execution saving', 'executions/s', 'items/s', 'n8n CPU per execution', 'n8n RSS peak', 'backlog at end'],
+			rows.map(({ engine, saving, result }) => [
+				engine,
+				saving,
+				whole(result.executionsPerSecond),
+				whole(result.itemsPerSecond),
+				ms(result.cpuMsPerExecution),
+				mb(result.rssPeakMb),
+				whole(result.backlogAtEnd),
+			]),
+		),
+	].join('\n');
+}
+
+export function formatRates(results: FloodResult[]): string {
+	if (results.length === 0) return '';
+	const { seconds } = results[0].plan;
+	return [
+		`Per rate, ${seconds} s each: what n8n completed while the venue sent, its memory, and whether its API answered:`,
+		'',
+		table(
+			[
+				'events/s',
+				'delivery',
+				'cap',
+				'executions/s',
+				'items/s',
+				'n8n RSS start → peak',
+				'backlog at end',
+				'missing after drain',
+				'API answered',
+				'note',
+			],
+			results.map((result) => [
+				whole(result.plan.ratePerSecond),
+				result.plan.delivery.mode === 'each' ? 'per event' : 'batched',
+				result.plan.delivery.maxInFlight === 0 ? 'none' : String(result.plan.delivery.maxInFlight),
+				whole(result.executionsPerSecond),
+				whole(result.itemsPerSecond),
+				`${mb(result.rssStartMb)} → ${mb(result.rssPeakMb)}`,
+				whole(result.backlogAtEnd),
+				whole(result.missing),
+				`${result.apiProbes - result.apiFailures} / ${result.apiProbes}`,
+				[result.stoppedBecause, result.restarted ? 'n8n restarted' : undefined].filter(Boolean).join('; '),
+			]),
+		),
+	].join('\n');
+}
+
+export function formatThroughput(rows: ThroughputRow[]): string {
+	if (rows.length === 0) return '';
+	const lines: string[] = [];
+	for (const row of rows) {
+		const best = [...row.tried].reverse().find((attempt) => attempt.sustained);
+		const seconds = row.tried[0]?.result.plan.seconds ?? 0;
+		lines.push(
+			best
+				? `${row.mode}: sustains ${whole(best.result.plan.ratePerSecond)} events/s for ${seconds} s: ${whole(best.result.executionsPerSecond)} executions/s, ${whole(best.result.itemsPerSecond)} items/s, n8n RSS ${mb(best.result.rssStartMb)} → ${mb(best.result.rssEndMb)} (growth ×${best.result.rssGrowth.toFixed(2)})`
+				: `${row.mode}: sustains none of the rates tried for ${seconds} s`,
+		);
+		for (const attempt of row.tried) {
+			lines.push(`  ${whole(attempt.result.plan.ratePerSecond)}/s: ${attempt.sustained ? 'sustained' : `not sustained (${attempt.why})`}`);
+		}
+	}
+	return ['Throughput: the highest rate one trigger sustains with memory flat (cap at its default):', '', ...lines].join('\n');
+}

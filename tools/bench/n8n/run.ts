@@ -1,0 +1,242 @@
+/**
+ * `npm run bench:n8n`: the package inside a real n8n 2.41.1 with the venue simulator, in one run:
+ *
+ * 1. n8n settings: CPU per execution with each expression engine and execution saving;
+ * 2. accepted → confirm latency: fast path vs one execution per event vs batched, quiet and with
+ *    every CPU kept busy by spinning processes;
+ * 3. per rate: both delivery modes with and without the cap on executions in flight;
+ * 4. throughput: the highest rate one trigger sustains with n8n's memory flat.
+ *
+ * BENCH_SMOKE=1 (`npm run bench:n8n:smoke`, run by CI) uses tiny counts so that a broken bench
+ * fails in about a minute; its figures mean nothing. Overrides: see CONFIG below and
+ * docs/performance.md.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+
+import { startSimulator } from 'trading-venues-simulator';
+
+import { TOTALIS_TRIGGER_TYPE } from '../../e2e';
+import { logToStderr } from '../../e2e/progress';
+import { DEFAULT_MAX_IN_FLIGHT } from '../../../nodes/shared/delivery/executionGate';
+import { startExecutionCounter } from './counter';
+import { burnCpus } from './cpuBurner';
+import { runFlood, type FloodPlan, type FloodResult } from './flood';
+import { BenchN8n, prepareN8n, type ExpressionEngine, type PreparedN8n } from './instance';
+import { LATENCY_COLUMNS, runLatency } from './latency';
+import { loadAverage } from './processStats';
+import {
+	formatLatency,
+	formatRates,
+	formatSettings,
+	formatThroughput,
+	type LatencyRow,
+	type N8nBenchResults,
+	type SettingsRow,
+	type ThroughputRow,
+} from './report';
+import { FAST_PATH_PARAMETER, type DeliveryChoice, type DeliveryMode, type Saving } from './workflows';
+
+const SMOKE = process.env.BENCH_SMOKE === '1';
+
+function envNumber(name: string, full: number, smoke: number): number {
+	const value = process.env[name];
+	if (value === undefined || value === '') return SMOKE ? smoke : full;
+	const number = Number(value);
+	if (!Number.isFinite(number) || number < 0) throw new Error(`${name} must be a number ≥ 0, got ${value}`);
+	return number;
+}
+
+function envRates(name: string, full: number[], smoke: number[]): number[] {
+	const value = process.env[name];
+	if (value === undefined || value === '') return SMOKE ? smoke : full;
+	const rates = value.split(',').map((part) => Number(part.trim()));
+	if (rates.some((rate) => !Number.isFinite(rate) || rate <= 0))
+		throw new Error(`${name} must list rates > 0 separated by commas, got ${value}`);
+	return rates;
+}
+
+const CONFIG = {
+	acceptances: envNumber('BENCH_N8N_ACCEPTANCES', 300, 10),
+	acceptancesPerSecond: 20,
+	settingsRate: envNumber('BENCH_N8N_SETTINGS_RATE', 50, 50),
+	settingsSeconds: envNumber('BENCH_N8N_SETTINGS_SECONDS', 20, 2),
+	rates: envRates('BENCH_N8N_RATES', [50, 200, 1000, 5000, 20_000], [50]),
+	rateSeconds: envNumber('BENCH_N8N_RATE_SECONDS', 15, 2),
+	sustainSeconds: envNumber('BENCH_N8N_SUSTAIN_SECONDS', 60, 3),
+	sustainRatesEach: envRates('BENCH_N8N_SUSTAIN_RATES_EACH', [20, 35, 50, 75, 100], [20]),
+	sustainRatesBatch: envRates('BENCH_N8N_SUSTAIN_RATES_BATCH', [5000, 10_000, 20_000, 30_000], [2000]),
+	drainSeconds: envNumber('BENCH_N8N_DRAIN_SECONDS', 30, 3),
+	/** Past this, a run stops sending: enough to show the flood, far from what the machine holds. */
+	rssLimitMb: envNumber('BENCH_N8N_RSS_LIMIT_MB', 3000, 3000),
+	/** The issue's batch for a fast stream. */
+	floodBatch: { batchWindowMs: 200, batchMaxItems: 1000 },
+	/** What the bench recommends and runs everything else with. */
+	saving: 'light' as Saving,
+	engine: 'legacy' as ExpressionEngine,
+};
+
+const CONFIRMATION_WINDOW_MS = 5000;
+const benchStarted = performance.now();
+/** Progress on stderr, with the time since the start (to see where a run spends it). */
+const log = (line: string) => logToStderr(`[+${((performance.now() - benchStarted) / 1000).toFixed(0)} s] ${line}`);
+
+async function main() {
+	const started = performance.now();
+	const loadBefore = loadAverage();
+	if (SMOKE) log('bench:n8n: smoke mode (BENCH_SMOKE=1): tiny counts, the figures mean nothing');
+	const sim = await startSimulator({
+		// The confirm calls of a few hundred acceptances must not meet the venue's per-minute limit.
+		totalis: { confirmationWindowMs: CONFIRMATION_WINDOW_MS, settleDelayMs: 300, executeDelayMs: 20, rateLimit: { withKey: 1_000_000 } },
+	});
+	const counter = await startExecutionCounter();
+	let prepared: PreparedN8n | undefined;
+	let n8n: BenchN8n | undefined;
+	try {
+		prepared = await prepareN8n(log);
+		const settings: SettingsRow[] = [];
+		const floodPlan = (ratePerSecond: number, seconds: number, delivery: DeliveryChoice, saving: Saving = CONFIG.saving): FloodPlan => ({
+			ratePerSecond,
+			seconds,
+			delivery,
+			saving,
+			drainSeconds: CONFIG.drainSeconds,
+			rssLimitMb: CONFIG.rssLimitMb,
+		});
+		const eachCapped: DeliveryChoice = { mode: 'each', maxInFlight: DEFAULT_MAX_IN_FLIGHT, ...CONFIG.floodBatch };
+
+		// 1. Settings. The default engine gets its own n8n (the engine is chosen at start); the smoke run skips it.
+		const engines: ExpressionEngine[] = SMOKE ? [CONFIG.engine] : ['vm', CONFIG.engine];
+		for (const engine of engines) {
+			const instance = await BenchN8n.start(prepared, engine, sim);
+			if (engine === CONFIG.engine) n8n = instance;
+			for (const saving of ['default', 'light'] as Saving[]) {
+				log(`settings: engine ${engine}, saving ${saving}…`);
+				const result = await runFlood(instance, sim, counter, floodPlan(CONFIG.settingsRate, CONFIG.settingsSeconds, eachCapped, saving));
+				settings.push({ engine, saving, result });
+			}
+			if (instance !== n8n) await instance.stop();
+		}
+		if (!n8n) throw new Error('the main n8n was not started');
+
+		// 2. Latency, quiet then with every CPU busy.
+		const fastPath = (await n8n.api.nodeTypeParameters(TOTALIS_TRIGGER_TYPE)).includes(FAST_PATH_PARAMETER);
+		const latency: LatencyRow[] = [];
+		for (const load of ['quiet', 'CPUs saturated'] as const) {
+			const burner = load === 'quiet' ? undefined : burnCpus();
+			try {
+				for (const column of LATENCY_COLUMNS) {
+					if (column === 'fast path' && !fastPath) {
+						latency.push({ column, load, note: `skipped: this build's Totalis Trigger has no "${FAST_PATH_PARAMETER}" parameter` });
+						continue;
+					}
+					log(`latency: ${column}, ${load}…`);
+					const summary = await runLatency(n8n, sim, column, {
+						acceptances: CONFIG.acceptances,
+						perSecond: CONFIG.acceptancesPerSecond,
+						saving: CONFIG.saving,
+						maxInFlight: DEFAULT_MAX_IN_FLIGHT,
+					});
+					latency.push({ column, load, summary });
+				}
+			} finally {
+				await burner?.stop();
+			}
+		}
+
+		// 3. Per rate, both modes, with and without the cap.
+		const rates: FloodResult[] = [];
+		for (const rate of CONFIG.rates) {
+			for (const mode of ['each', 'batch'] as DeliveryMode[]) {
+				for (const maxInFlight of [DEFAULT_MAX_IN_FLIGHT, 0]) {
+					log(`rates: ${rate}/s ${mode} cap ${maxInFlight || 'none'}…`);
+					rates.push(await runFlood(n8n, sim, counter, floodPlan(rate, CONFIG.rateSeconds, { mode, maxInFlight, ...CONFIG.floodBatch })));
+				}
+			}
+		}
+
+		// 4. Throughput: rates in increasing order until one is not sustained.
+		const throughput: ThroughputRow[] = [];
+		for (const [mode, list] of [
+			['each', CONFIG.sustainRatesEach],
+			['batch', CONFIG.sustainRatesBatch],
+		] as Array<[DeliveryMode, number[]]>) {
+			const row: ThroughputRow = { mode: mode === 'each' ? 'per event' : 'batched', tried: [] };
+			for (const rate of list) {
+				log(`throughput: ${row.mode} at ${rate}/s for ${CONFIG.sustainSeconds} s…`);
+				const result = await runFlood(
+					n8n,
+					sim,
+					counter,
+					floodPlan(rate, CONFIG.sustainSeconds, { mode, maxInFlight: DEFAULT_MAX_IN_FLIGHT, ...CONFIG.floodBatch }),
+				);
+				const why = notSustained(result);
+				row.tried.push({ result, sustained: why === undefined, why });
+				if (why) break;
+			}
+			throughput.push(row);
+		}
+
+		const results: N8nBenchResults = {
+			generatedAt: new Date().toISOString(),
+			smoke: SMOKE,
+			machine: { node: process.version, cpus: availableParallelism(), loadBefore, loadAfter: loadAverage() },
+			config: { ...CONFIG, confirmationWindowMs: CONFIRMATION_WINDOW_MS, fastPath },
+			latency,
+			settings,
+			rates,
+			throughput,
+			durationSeconds: (performance.now() - started) / 1000,
+		};
+		if (!SMOKE) {
+			// .build/tools/bench/n8n/run.js → <repository>/tools/bench/results
+			const directory = join(__dirname, '..', '..', '..', '..', 'tools', 'bench', 'results');
+			mkdirSync(directory, { recursive: true });
+			writeFileSync(join(directory, 'n8n-latest.json'), `${JSON.stringify(results, null, '\t')}\n`);
+		}
+		process.stdout.write(`\n${formatReport(results)}\n`);
+	} finally {
+		await n8n?.stop().catch((error: unknown) => log(`bench:n8n: stopping n8n failed: ${String(error)}`));
+		await counter.close();
+		await sim.close();
+		await prepared?.dispose();
+	}
+}
+
+/** Why a run does not count as sustained: everything out, nothing dropped, memory flat, one execution per event where asked. */
+function notSustained(result: FloodResult): string | undefined {
+	const { plan } = result;
+	if (result.stoppedBecause) return result.stoppedBecause;
+	if (result.apiFailures > 0) return `n8n's API failed ${result.apiFailures} of ${result.apiProbes} probes`;
+	if (result.missing > 0) return `${result.missing} events never came out of n8n`;
+	// At the end of sending, at most about a second of events may still be on their way.
+	if (result.backlogAtEnd > plan.ratePerSecond * 1.5) return `${result.backlogAtEnd} events behind when the venue stopped`;
+	if (result.rssGrowth > 1.1) return `n8n's RSS grew ×${result.rssGrowth.toFixed(2)} over the last third`;
+	if (plan.delivery.mode === 'each' && result.executionsPerSecond < result.itemsPerSecond * 0.95)
+		return 'n8n fell behind: the cap batched events (fewer executions than events)';
+	return undefined;
+}
+
+function formatReport(results: N8nBenchResults): string {
+	const { machine } = results;
+	return [
+		`bench:n8n — n8n 2.41.1, expression engine ${CONFIG.engine} and ${CONFIG.saving} execution saving unless said; Node ${machine.node}, ${machine.cpus} CPUs, load average ${machine.loadBefore} before, ${machine.loadAfter} after; ${results.durationSeconds.toFixed(0)} s${results.smoke ? ' (SMOKE: the figures mean nothing)' : ''}`,
+		formatSettings(results.settings),
+		formatLatency(
+			results.latency,
+			CONFIG.acceptances,
+			CONFIG.acceptancesPerSecond,
+			`the venue's confirmation window is ${CONFIRMATION_WINDOW_MS / 1000} s`,
+		),
+		formatRates(results.rates),
+		formatThroughput(results.throughput),
+	]
+		.filter(Boolean)
+		.join('\n\n');
+}
+
+main().catch((error: unknown) => {
+	console.error('\nbench:n8n failed:', error);
+	process.exitCode = 1;
+});
