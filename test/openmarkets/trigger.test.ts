@@ -449,6 +449,9 @@ describe('OpenMarkets Trigger', () => {
 			sim.openmarkets.faults.revokeKey();
 			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
 			await trigger.close();
+			// An upgrade the trigger abandoned on close may still be on its way to the server: let the
+			// server see every socket gone first, or the key restored below would accept it.
+			if (sim.openConnections() > 0) await sim.events.waitFor('disconnect', ({ open }) => open === 0, 10_000);
 			const rejected = rejections();
 			const connections = jest.fn();
 			sim.openmarkets.events.on('ws:connection', connections);
