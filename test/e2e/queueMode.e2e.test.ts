@@ -286,8 +286,14 @@ describe('n8n queue mode: a main and two workers', () => {
 			timeoutMs: 60_000,
 			description: 'six Balance calls held at the venue',
 		});
-		const inFlight = startedNotFinished(queue.workers[0].outputTail());
-		expect(inFlight.length).toBeGreaterThan(0);
+		// Six jobs on two workers of concurrency 5: each worker runs at least one. Their log lines may trail the calls.
+		const inFlight = await pollUntil(
+			() => {
+				const [first, second] = queue.workers.map((worker) => startedNotFinished(worker.outputTail()));
+				return first.length > 0 && first.length + second.length >= orders.length ? first : undefined;
+			},
+			{ timeoutMs: 30_000, description: "the workers' logs to show the six executions started" },
+		);
 		await queue.killWorker(0);
 
 		const orderIdOf = (execution: N8nExecution) =>
