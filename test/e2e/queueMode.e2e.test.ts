@@ -201,21 +201,22 @@ describe('n8n queue mode: a main and two workers', () => {
 		// The held calls are answered after this, with the tokens they carry now expired.
 		expect(sim.agg.faults.expireTokens().tokens).toBeGreaterThan(0);
 
-		const orderIdOf = (execution: N8nExecution) =>
-			(nodeOutputJson(execution, 'Order Results')[0]?.data as { orderId?: string } | undefined)?.orderId ?? '';
 		const wanted = new Set(orders.map((order) => order.orderId));
+		let seen: N8nExecution[] = [];
 		const reported = await pollUntil(
 			async () => {
-				const executions = (await queue.api.listExecutions({ workflowId: workflows.agg, includeData: true })).filter((execution) =>
-					wanted.has(orderIdOf(execution)),
+				seen = (await queue.api.listExecutions({ workflowId: workflows.agg, includeData: true })).filter((execution) =>
+					orderIdsOf(execution).some((id) => wanted.has(id)),
 				);
-				return new Set(executions.map(orderIdOf)).size === wanted.size ? executions : undefined;
+				return new Set(seen.flatMap(orderIdsOf).filter((id) => wanted.has(id))).size === wanted.size ? seen : undefined;
 			},
-			{ timeoutMs: 120_000, intervalMs: 1000, description: 'an ended execution for each of the 12 orders' },
+			{
+				timeoutMs: 120_000,
+				intervalMs: 1000,
+				description: () => `an execution for each of the 12 orders (seen: ${statuses(seen)})`,
+			},
 		);
-		expect(reported.map((execution) => `${orderIdOf(execution)} ${execution.status}`).sort()).toEqual(
-			reported.map((execution) => `${orderIdOf(execution)} success`).sort(),
-		);
+		expect(reported.map((execution) => execution.status)).toEqual(reported.map(() => 'success'));
 		// Several processes held the one refresh token; the venue accepted one refresh at a time.
 		expect(refreshes).toContain('200');
 		process.stderr.write(`[queue] token refreshes after the venue expired the tokens: ${refreshes.join(', ')}\n`);
@@ -296,23 +297,20 @@ describe('n8n queue mode: a main and two workers', () => {
 		);
 		await queue.killWorker(0);
 
-		const orderIdOf = (execution: N8nExecution) =>
-			(nodeOutputJson(execution, 'Order Results')[0]?.data as { orderId?: string } | undefined)?.orderId ?? '';
-		const wanted = new Set(orders.map((order) => order.orderId));
-		const ended = await pollUntil(
+		// The executions the killed worker held, as n8n records them once it gives up on them.
+		let lastSeen: N8nExecution[] = [];
+		const lost = await pollUntil(
 			async () => {
-				const executions = (await queue.api.listExecutions({ workflowId: workflows.agg, includeData: true })).filter(
-					(execution) => wanted.has(orderIdOf(execution)) || inFlight.includes(execution.id),
-				);
-				const endedIds = new Set(executions.map((execution) => execution.id));
-				return executions.length >= orders.length && inFlight.every((id) => endedIds.has(id)) ? executions : undefined;
+				lastSeen = await Promise.all(inFlight.map((id) => queue.api.getExecution(id)));
+				return lastSeen.every((execution) => !['new', 'running'].includes(execution.status)) ? lastSeen : undefined;
 			},
-			{ timeoutMs: 120_000, intervalMs: 1000, description: 'every execution of the six orders to end' },
+			{ timeoutMs: 180_000, intervalMs: 2000, description: () => `the killed worker's executions to end (now: ${statuses(lastSeen)})` },
 		);
-		const lost = ended.filter((execution) => inFlight.includes(execution.id));
-		const others = ended.filter((execution) => !inFlight.includes(execution.id));
-		const show = (list: N8nExecution[]) => list.map((execution) => `${execution.id} ${execution.status}`).join(', ');
-		process.stderr.write(`[queue] worker killed with executions in flight: ${show(lost)}; the others: ${show(others)}\n`);
+		const wanted = new Set(orders.map((order) => order.orderId));
+		const others = (await queue.api.listExecutions({ workflowId: workflows.agg, includeData: true })).filter(
+			(execution) => !inFlight.includes(execution.id) && orderIdsOf(execution).some((id) => wanted.has(id)),
+		);
+		process.stderr.write(`[queue] worker killed with executions in flight: ${statuses(lost)}; the others: ${statuses(others)}\n`);
 		// Those the killed worker held are not retried: none succeeds. The rest ran on the surviving worker.
 		expect(lost.map((execution) => execution.status)).not.toContain('success');
 		expect(others.map((execution) => execution.status)).toEqual(others.map(() => 'success'));
@@ -320,6 +318,17 @@ describe('n8n queue mode: a main and two workers', () => {
 		await queue.startWorker(0);
 	});
 });
+
+/** The agg.market order ids an execution of the example carried (several when backpressure joined events). */
+function orderIdsOf(execution: N8nExecution): string[] {
+	return nodeOutputJson(execution, 'Order Results')
+		.map((json) => (json.data as { orderId?: string } | undefined)?.orderId)
+		.filter((id): id is string => typeof id === 'string');
+}
+
+function statuses(executions: N8nExecution[]): string {
+	return executions.map((execution) => `${execution.id} ${execution.status}`).join(', ') || 'none';
+}
 
 /** Execution ids a worker's log says it started and has not finished. */
 function startedNotFinished(log: string): string[] {
