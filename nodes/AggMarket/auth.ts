@@ -10,6 +10,7 @@ import { NodeOperationError, type FunctionsBase, type IDataObject, type IHttpReq
 import { StreamFailure } from '../shared/engine/errors';
 import { Redactor } from '../shared/redact';
 import { renewalMargin } from '../shared/renewal';
+import { retryIfRotated } from '../shared/rotatedCredential';
 import {
 	exchange,
 	findCause,
@@ -225,16 +226,16 @@ export class AggTokens {
 	async renew(signal?: AbortSignal): Promise<string> {
 		// The action node may have rotated the refresh token since: start from what n8n stores now.
 		await this.reload();
-		const used = this.credentials.refreshToken;
-		const first = await this.renewOnce(signal).then(
-			(token) => ({ token }),
-			(error: unknown) => ({ error }),
-		);
-		if ('token' in first) return first.token;
 		// Two users of one single-use refresh token race: if the other won, take its token pair.
-		await this.reload();
-		if (this.credentials.refreshToken === used || signal?.aborted) throw first.error;
-		return await this.renewOnce(signal);
+		return await retryIfRotated({
+			refreshTokenUsed: this.credentials.refreshToken,
+			attempt: async () => await this.renewOnce(signal),
+			mayBeRotation: () => !signal?.aborted,
+			rereadRefreshToken: async () => {
+				await this.reload();
+				return this.credentials.refreshToken;
+			},
+		});
 	}
 
 	private async reload(): Promise<void> {

@@ -31,6 +31,8 @@ export function parseAggError(status: number, body: unknown): VenueError {
 	return venueErrorFromEnvelope(status, body, 'code');
 }
 
+const REFRESH_REFUSED = 'TOKEN_REFRESH_REFUSED';
+
 function authFailureWording(error: AggMarketAuthError): FailureWording {
 	return {
 		message: error.message,
@@ -38,7 +40,7 @@ function authFailureWording(error: AggMarketAuthError): FailureWording {
 			error.kind === 'auth'
 				? 'Check the App ID, Access Token, Refresh Token and Refresh Path of the agg.market API credential.'
 				: 'Check the REST Base URL of the agg.market API credential and that agg.market is up.',
-		code: error.kind === 'auth' ? 'TOKEN_REFRESH_REFUSED' : 'TOKEN_REFRESH_UNAVAILABLE',
+		code: error.kind === 'auth' ? REFRESH_REFUSED : 'TOKEN_REFRESH_UNAVAILABLE',
 		httpStatus: error.httpStatus,
 	};
 }
@@ -57,6 +59,12 @@ function commonWording(error: VenueError, status: number): ErrorWording | undefi
 	if (status === 404) return { description: 'agg.market does not know what the request names: check the IDs given to the node.' };
 	if (status >= 500) return { description: 'agg.market had a problem on its side; try again shortly.' };
 	return undefined;
+}
+
+/** A call failed because agg.market refused the token refresh n8n ran for it (perhaps a refresh token another process spent). */
+export function isRefusedRefresh(error: unknown): boolean {
+	const context = (error as { context?: { code?: unknown } } | undefined)?.context;
+	return context?.code === REFRESH_REFUSED;
 }
 
 /** A list page `{data: […], nextCursor, hasMore}`; records keep every field. */

@@ -312,6 +312,35 @@ describe('errors and the token', () => {
 		expect((result.items[0].json.cash as IDataObject[])[0].total).toBeGreaterThan(0);
 	});
 
+	it('survives another execution spending the single-use refresh token first: reads the credential again and retries once', async () => {
+		expect((await run({ resource: 'balance', operation: 'get' })).error).toBeUndefined();
+		expect(sim.agg.faults.expireTokens().tokens).toBeGreaterThan(0);
+		// Both refreshes wait together, so both carry the same refresh token: the first served wins.
+		sim.agg.faults.failRest({ method: 'POST', pathPrefix: sim.agg.refreshPath, delayMs: 300, times: 2 });
+		requests.length = 0;
+		const results = await Promise.all([run({ resource: 'balance', operation: 'get' }), run({ resource: 'balance', operation: 'get' })]);
+		expect(results.map((result) => result.error?.message)).toEqual([undefined, undefined]);
+		for (const result of results) expect((result.items[0].json.cash as IDataObject[])[0].total).toBeGreaterThan(0);
+		// One refresh won, one was refused; the loser took the winner's tokens from the credential and did not refresh again.
+		const refreshes = requests.filter((entry) => entry.includes(sim.agg.refreshPath)).sort();
+		expect(refreshes).toEqual([`POST /agg${sim.agg.refreshPath} 200`, `POST /agg${sim.agg.refreshPath} 401`]);
+		expect(ops('/execution/balances').filter((entry) => entry.endsWith(' 200'))).toHaveLength(2);
+	});
+
+	it('fails a refresh refused with the refresh token still stored, after one attempt', async () => {
+		const stored = harness.storedCredentials('aggMarketApi');
+		harness.setCredentials('aggMarketApi', { ...stored, sessionToken: '', refreshToken: 'agg_rt_spent_elsewhere' });
+		try {
+			requests.length = 0;
+			const result = await run({ resource: 'balance', operation: 'get' });
+			expect(result.error?.message).toMatch(/agg\.market refused the token refresh: Invalid refresh token/);
+			expect(result.error?.context?.code).toBe('TOKEN_REFRESH_REFUSED');
+			expect(requests.filter((entry) => entry.includes(sim.agg.refreshPath))).toEqual([`POST /agg${sim.agg.refreshPath} 401`]);
+		} finally {
+			harness.setCredentials('aggMarketApi', stored ?? {});
+		}
+	});
+
 	it('never writes a token to the logs', () => {
 		const text = allLogText();
 		for (const secret of [...tokens.filter(Boolean), 'agg_at_', 'agg_rt_']) expect(text).not.toContain(secret);

@@ -28,6 +28,14 @@ export const DEFAULT_OWNER: N8nOwner = { email: 'owner@trading-venues.test', pas
 
 export interface StartN8nOptions {
 	installation: N8nInstallation;
+	/**
+	 * 'main' (default): `n8n start`, the server with the editor, API and triggers. 'worker': `n8n
+	 * worker` (queue mode), which runs executions taken from Redis; `port` is then its health
+	 * check's, and it is ready when that answers.
+	 */
+	role?: 'main' | 'worker';
+	/** A worker's `--concurrency` (executions at once). Default 5. */
+	concurrency?: number;
 	/** N8N_USER_FOLDER: n8n keeps its database, settings and community nodes in `<userFolder>/.n8n`. */
 	userFolder: string;
 	/** Default: a free port. */
@@ -68,6 +76,7 @@ export interface RunningN8n {
 export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
 	const { installation, userFolder } = options;
 	const owner = options.owner ?? DEFAULT_OWNER;
+	const worker = options.role === 'worker';
 	if (options.port !== undefined) await assertPortFree(options.port);
 	const port = options.port ?? (await findFreePort());
 	const brokerPort = await findFreePort();
@@ -83,6 +92,9 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
 		owner: { email: owner.email, passwordHash: hashPassword(installation, owner.password) },
 		logLevel: options.logLevel ?? 'warn',
 		extra: {
+			...(worker
+				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+				: {}),
 			NODE_OPTIONS: `--require ${preload}`,
 			[PARENT_PID_ENV]: String(process.pid),
 			[OUTBOUND_LOG_ENV]: outboundLog,
@@ -92,7 +104,8 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
 
 	const output = new OutputLog(join(userFolder, 'n8n.log'), 300, options.onOutput);
 	const startedAt = Date.now();
-	const child = spawn(installation.nodePath, [installation.n8nBin, 'start'], {
+	const command = worker ? ['worker', `--concurrency=${options.concurrency ?? 5}`] : ['start'];
+	const child = spawn(installation.nodePath, [installation.n8nBin, ...command], {
 		cwd: userFolder,
 		env,
 		detached: true,
@@ -135,7 +148,7 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
 
 	const baseUrl = `http://127.0.0.1:${port}`;
 	try {
-		await waitUntilReady(baseUrl, options.readyTimeoutMs ?? 120_000, () => exit);
+		await waitUntilReady(baseUrl, worker ? WORKER_CHECKS : MAIN_CHECKS, options.readyTimeoutMs ?? 120_000, () => exit);
 	} catch (error) {
 		await stop({ timeoutMs: 5000 }).catch(() => undefined);
 		const why = error instanceof Error ? error.message : String(error);
@@ -165,16 +178,20 @@ function hashPassword(installation: N8nInstallation, password: string): string {
 }
 
 /**
- * Ready means: the server answers (/healthz), the database is migrated and the server fully
- * started (/healthz/readiness), and the editor's first request (/rest/settings) and page load.
+ * A main is ready when the server answers (/healthz), the database is migrated and the server
+ * fully started (/healthz/readiness), and the editor's first request (/rest/settings) and page
+ * load. A worker is ready when its health server says its database and Redis are reachable.
  */
+const MAIN_CHECKS = ['/healthz', '/healthz/readiness', '/rest/settings', '/'];
+const WORKER_CHECKS = ['/healthz', '/healthz/readiness'];
+
 async function waitUntilReady(
 	baseUrl: string,
+	checks: string[],
 	timeoutMs: number,
 	exitStatus: () => { code: number | null; signal: NodeJS.Signals | null } | undefined,
 ): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
-	const checks = ['/healthz', '/healthz/readiness', '/rest/settings', '/'];
 	let pending = checks[0];
 	for (const path of checks) {
 		pending = path;

@@ -7,8 +7,9 @@ import type { ActionHandler } from '../../shared/actions/runActions';
 import { pagingFields as sharedPagingFields, readPages as readPagesShared } from '../../shared/actions/paging';
 import type { JsonResponse } from '../../shared/rest';
 import type { Redactor } from '../../shared/redact';
-import type { AggMarketCredentials } from '../auth';
-import { aggRequest, listPageSchema, type AggCallOptions } from '../transport';
+import { retryIfRotated } from '../../shared/rotatedCredential';
+import { readAggMarketCredentials, type AggMarketCredentials } from '../auth';
+import { aggRequest, isRefusedRefresh, listPageSchema, type AggCallOptions } from '../transport';
 
 export { boundedNumber, invalid, isEmpty, refuse, requiredText, toNumber } from '../../shared/actions/inputs';
 
@@ -22,14 +23,28 @@ export type OperationHandler = ActionHandler<AggSessionContext>;
 /** agg.market's largest page. */
 export const MAX_PAGE_SIZE = 100;
 
-/** One agg.market call for item `itemIndex`, with the session's base URL and redactor. */
+/**
+ * One agg.market call for item `itemIndex`, with the session's base URL and redactor. A refused
+ * token refresh is tried once more when the stored refresh token changed meanwhile: another
+ * process (the trigger, a queue-mode worker) spent the single-use token first and stored its own.
+ */
 export async function sessionRequest<T = unknown>(
 	context: IExecuteFunctions,
 	session: AggSessionContext,
 	itemIndex: number,
 	call: Omit<AggCallOptions<T>, 'baseUrl' | 'redactor' | 'itemIndex'>,
 ): Promise<JsonResponse<T>> {
-	return await aggRequest<T>(context, { ...call, baseUrl: session.credentials.baseUrl, redactor: session.redactor, itemIndex });
+	return await retryIfRotated({
+		refreshTokenUsed: session.credentials.refreshToken,
+		attempt: async () =>
+			await aggRequest<T>(context, { ...call, baseUrl: session.credentials.baseUrl, redactor: session.redactor, itemIndex }),
+		mayBeRotation: isRefusedRefresh,
+		rereadRefreshToken: async () => {
+			session.credentials = await readAggMarketCredentials(context);
+			session.redactor.add(session.credentials.refreshToken).add(session.credentials.sessionToken);
+			return session.credentials.refreshToken;
+		},
+	});
 }
 
 /** Return All and Limit, shown for one resource's Get Many. */
