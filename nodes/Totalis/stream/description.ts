@@ -63,7 +63,8 @@ export const totalisTriggerProperties: INodeProperties[] = [
 			{
 				name: 'My Market-Maker Quotes',
 				value: 'marketMakerQuotes',
-				description: 'Channel mm:quotes:{your market-maker ID}: the lifecycle of every quote you submit (with Follow My Trades, their positions too)',
+				description:
+					'Channel mm:quotes:{your market-maker ID}: the lifecycle of every quote you submit (with Follow My Trades, their positions too)',
 			},
 			{ name: 'Specific RFQs', value: 'rfqs', description: 'Channel rfq:{RFQ ID} for each RFQ ID below' },
 		],
