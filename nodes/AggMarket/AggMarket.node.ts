@@ -22,6 +22,9 @@ const handlers: ActionHandlers<AggSessionContext> = {
 	quote: quoteHandlers,
 };
 
+/** Each resource's Operation field, in the order the panel shows them. */
+const operations = [balanceOperations, positionOperations, orderOperations, quoteOperations];
+
 export class AggMarket implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'agg.market',
@@ -29,7 +32,7 @@ export class AggMarket implements INodeType {
 		icon: { light: 'file:aggMarket.svg', dark: 'file:aggMarket.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: operationSubtitle([balanceOperations, positionOperations, orderOperations, quoteOperations]),
+		subtitle: operationSubtitle(operations),
 		description: 'Read balances, positions and orders and get quotes across prediction-market venues on agg.market',
 		defaults: { name: 'agg.market' },
 		usableAsTool: true,
@@ -50,10 +53,7 @@ export class AggMarket implements INodeType {
 				],
 				default: 'balance',
 			},
-			balanceOperations,
-			positionOperations,
-			orderOperations,
-			quoteOperations,
+			...operations,
 			...balanceFields,
 			...positionFields,
 			...orderFields,

@@ -22,6 +22,9 @@ const handlers: ActionHandlers<HelioSessionContext> = {
 	account: accountHandlers,
 };
 
+/** Each resource's Operation field, in the order the panel shows them. */
+const operations = [orderOperations, positionOperations, historyOperations, accountOperations];
+
 export class Helio implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Helio',
@@ -29,7 +32,7 @@ export class Helio implements INodeType {
 		icon: { light: 'file:helio.svg', dark: 'file:helio.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: operationSubtitle([orderOperations, positionOperations, historyOperations, accountOperations]),
+		subtitle: operationSubtitle(operations),
 		description: 'Place, amend and cancel orders, manage positions and read the history of your accounts on a Helio broker platform',
 		defaults: { name: 'Helio' },
 		usableAsTool: true,
@@ -50,10 +53,7 @@ export class Helio implements INodeType {
 				],
 				default: 'order',
 			},
-			orderOperations,
-			positionOperations,
-			historyOperations,
-			accountOperations,
+			...operations,
 			accountIdField(['order', 'position', 'history']),
 			...orderFields,
 			...positionFields,

@@ -26,6 +26,16 @@ const handlers: ActionHandlers<OpenMarketsSession> = {
 	contestState: contestStateHandlers,
 };
 
+/** Each resource's Operation field, in the order the panel shows them. */
+const operations = [
+	contestOperations,
+	contestStateOperations,
+	depthOperations,
+	leagueOperations,
+	liquidityOperations,
+	participantOperations,
+];
+
 export class OpenMarkets implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'OpenMarkets',
@@ -33,14 +43,7 @@ export class OpenMarkets implements INodeType {
 		icon: { light: 'file:openMarkets.svg', dark: 'file:openMarkets.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: operationSubtitle([
-			contestOperations,
-			contestStateOperations,
-			depthOperations,
-			leagueOperations,
-			liquidityOperations,
-			participantOperations,
-		]),
+		subtitle: operationSubtitle(operations),
 		description: 'Read sports contests and their liquidity across partners (Kalshi, Polymarket, …) from OpenMarkets',
 		defaults: { name: 'OpenMarkets' },
 		usableAsTool: true,
@@ -63,12 +66,7 @@ export class OpenMarkets implements INodeType {
 				],
 				default: 'contest',
 			},
-			contestOperations,
-			contestStateOperations,
-			depthOperations,
-			leagueOperations,
-			liquidityOperations,
-			participantOperations,
+			...operations,
 			...contestFields,
 			...contestStateFields,
 			...depthFields,

@@ -20,6 +20,9 @@ const handlers: ActionHandlers<TotalisSession> = {
 	marketMaker: marketMakerHandlers,
 };
 
+/** Each resource's Operation field, in the order the panel shows them. */
+const operations = [quoteOperations, quoteRequestOperations, marketMakerOperations];
+
 export class Totalis implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Totalis',
@@ -27,7 +30,7 @@ export class Totalis implements INodeType {
 		icon: { light: 'file:totalis.svg', dark: 'file:totalis.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: operationSubtitle([quoteOperations, quoteRequestOperations, marketMakerOperations]),
+		subtitle: operationSubtitle(operations),
 		description: 'Quote on parlay requests, confirm accepted quotes and stay live as a market maker on Totalis',
 		defaults: { name: 'Totalis' },
 		usableAsTool: true,
@@ -47,9 +50,7 @@ export class Totalis implements INodeType {
 				],
 				default: 'quote',
 			},
-			quoteOperations,
-			quoteRequestOperations,
-			marketMakerOperations,
+			...operations,
 			...quoteFields,
 			...quoteRequestFields,
 			...marketMakerFields,
