@@ -12,6 +12,7 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
 	},
 	globalSetup: '<rootDir>/test/setup/global-setup.js',
+	globalTeardown: '<rootDir>/test/setup/global-teardown.js',
 	setupFiles: ['<rootDir>/test/setup/env.js'],
 	testTimeout: 30000,
 	// Each test file gets its own N8N_USER_FOLDER; run files one by one on this 2-core machine.
