@@ -57,7 +57,6 @@ const aggMarket: MatrixVenue = {
 		refreshPath: sim.agg.refreshPath,
 	}),
 	parameters: () => ({ source: 'userEvents', options: { ...FAST } }),
-	connectTimeoutMs: FAST.connectTimeoutMs,
 	connections: 1,
 	mount: (sim) => sim.agg,
 	openConnections: (sim) => sim.agg.openSockets(),

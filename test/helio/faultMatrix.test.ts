@@ -34,7 +34,6 @@ const helio: MatrixVenue = {
 	simulator: { helio: { pingIntervalMs: 200 } },
 	credentials: (sim) => ({ baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password }),
 	parameters: () => ({ symbols: 'EURUSD', events: ['quoteEvent'], metrics: 'none', options: { ...FAST } }),
-	connectTimeoutMs: FAST.connectTimeoutMs,
 	connections: 1,
 	mount: (sim) => sim.helio,
 	openConnections: (sim) => sim.helio.openSockets(),

@@ -51,7 +51,6 @@ const openMarkets: MatrixVenue = {
 		snapshotOnSubscribe: false,
 		options: { ...FAST, maxContestsPerConnection: 1 },
 	}),
-	connectTimeoutMs: FAST.connectTimeoutMs,
 	connections: SHARDS,
 	mount: (sim) => sim.openmarkets,
 	openConnections: (sim) => sim.openmarkets.connectionCount(),

@@ -1,6 +1,7 @@
 /**
- * StreamEngine.stop() returns promptly in every state of a start, with a connect timeout far
- * beyond the test's patience: while the TCP connection is accepted but the upgrade (or the SSE
+ * StreamEngine.stop() does not wait for a start's deadlines, in every state of a start. The
+ * connect and handshake deadlines are ten minutes, far beyond Jest's timeout for a test, so a
+ * stop() that waited for one of them fails the test; no elapsed time is measured: while the TCP connection is accepted but the upgrade (or the SSE
  * response) never comes, while a URL function (a login) is pending, and while a handshake waits
  * for something that is not a frame. Whatever was opened is closed.
  */
@@ -17,13 +18,13 @@ import { startSimulator } from 'trading-venues-simulator';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const timing = {
-	connectTimeoutMs: 30_000,
-	handshakeTimeoutMs: 30_000,
+	// Far beyond the test's timeout: a stop() that waited for either never resolves in time.
+	connectTimeoutMs: 10 * 60_000,
+	handshakeTimeoutMs: 10 * 60_000,
 	heartbeatIntervalMs: 1000,
 	silenceTimeoutMs: 5000,
 	backoff: { initialDelayMs: 10, maxDelayMs: 50, resetAfterMs: 1000 },
 };
-const PROMPT_MS = 1000;
 const redactor = new Redactor([]);
 
 /** A protocol for streams that never get past opening. */
@@ -39,17 +40,15 @@ function engineOver(transport: Transport, protocol: VenueProtocol = unreachedPro
 	return new StreamEngine({ transport, protocol, redactor, logger: quiet, timing, maxFrameBytes: 1 << 20, onEvent: () => {} });
 }
 
-/** Stops the engine once `ready` resolves; returns how long stop() took and how start() ended. */
+/** Stops the engine once `ready` resolves; returns how start() ended. */
 async function stopWhile(engine: StreamEngine, ready: Promise<unknown>) {
 	const starting = engine.start().then(
 		() => undefined,
 		(error: unknown) => error,
 	);
 	await ready;
-	const began = performance.now();
 	await engine.stop();
-	const stopMs = performance.now() - began;
-	return { stopMs, startError: await starting };
+	return { startError: await starting };
 }
 
 /** A TCP server that accepts connections and never says a word. */
@@ -75,8 +74,7 @@ describe('StreamEngine.stop() during a start', () => {
 		const { server, url, accepted } = await mute();
 		servers.push(server);
 		const engine = engineOver(new WebSocketTransport({ url: `ws://${url}/ws`, redactor }));
-		const { stopMs, startError } = await stopWhile(engine, accepted);
-		expect(stopMs).toBeLessThan(PROMPT_MS);
+		const { startError } = await stopWhile(engine, accepted);
 		expect(startError).toMatchObject({ name: 'StreamFailure', kind: 'closed' });
 		await closedSocket(await accepted);
 	});
@@ -85,8 +83,7 @@ describe('StreamEngine.stop() during a start', () => {
 		const { server, url, accepted } = await mute();
 		servers.push(server);
 		const engine = engineOver(new SseTransport({ url: `http://${url}/stream`, redactor }));
-		const { stopMs, startError } = await stopWhile(engine, accepted);
-		expect(stopMs).toBeLessThan(PROMPT_MS);
+		const { startError } = await stopWhile(engine, accepted);
 		expect(startError).toMatchObject({ name: 'StreamFailure', kind: 'closed' });
 		await closedSocket(await accepted);
 	});
@@ -105,8 +102,7 @@ describe('StreamEngine.stop() during a start', () => {
 				redactor,
 			}),
 		);
-		const { stopMs, startError } = await stopWhile(engine, wasAsked);
-		expect(stopMs).toBeLessThan(PROMPT_MS);
+		const { startError } = await stopWhile(engine, wasAsked);
 		expect(startError).toMatchObject({ name: 'StreamFailure', kind: 'closed' });
 		expect(signal?.aborted).toBe(true);
 	});
@@ -126,8 +122,7 @@ describe('StreamEngine.stop() during a start', () => {
 			};
 			const engine = engineOver(new WebSocketTransport({ url: sim.totalis.wsUrl, redactor }), protocol);
 			const closed = sim.totalis.events.waitFor('ws:close');
-			const { stopMs, startError } = await stopWhile(engine, handshaking);
-			expect(stopMs).toBeLessThan(PROMPT_MS);
+			const { startError } = await stopWhile(engine, handshaking);
 			expect(startError).toMatchObject({ name: 'StreamFailure', kind: 'closed' });
 			expect(signal?.aborted).toBe(true);
 			await closed;

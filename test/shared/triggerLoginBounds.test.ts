@@ -2,7 +2,9 @@
  * A trigger's login before connecting is bounded by the connect timeout and ends when the trigger
  * closes: Helio logs in before every connection (the token rides in the URL), agg.market renews
  * its token before connecting through n8n's credential. Against the simulator holding the login
- * (or the token refresh) answer, through n8n-core's real TriggerContext.
+ * (or the token refresh) answer, through n8n-core's real TriggerContext. No elapsed time is
+ * measured: the error names the deadline that fired, and a close must not wait for a connect
+ * timeout set far beyond the test's own timeout.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -14,8 +16,8 @@ import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
 
 const CONNECT_TIMEOUT_MS = 1_500;
-/** What a shared, busy machine may add to a deadline before the failure is seen (far below a 20 s connect timeout). */
-const SLACK_MS = 2_000;
+/** Far beyond the test's timeout: a close that waited for it would fail the test. */
+const NEVER_MS = 10 * 60_000;
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: CONNECT_TIMEOUT_MS, reconnectMaxDelayMs: 50 };
 
 const harness = new N8nHarness({
@@ -56,11 +58,9 @@ async function start(type: 'helioTrigger' | 'aggMarketTrigger', options: IDataOb
 	return trigger;
 }
 
-/** Runs `work`, returning what it gave (or threw) and how long it took. */
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T | Error; ms: number }> {
-	const started = Date.now();
-	const value = await work().catch((error: Error) => error);
-	return { value, ms: Date.now() - started };
+/** Runs `work`, returning what it gave or threw. */
+async function outcome<T>(work: () => Promise<T>): Promise<T | Error> {
+	return work().catch((error: Error) => error);
 }
 
 /** Resolves once the simulator has taken the held call (its fault rule is used up). */
@@ -77,13 +77,11 @@ async function reported(call: string) {
 describe('Helio Trigger: the login before every connection', () => {
 	it('a login that gets no answer fails activation within the connect timeout, naming the login, and is hung up', async () => {
 		sim.helio.faults.holdLogin();
-		const { value: error, ms } = await timed(() => start('helioTrigger'));
+		const error = await outcome(() => start('helioTrigger'));
 		expect(error).toBeInstanceOf(Error);
 		expect((error as Error).message).toBe(
 			`Helio did not answer in time: the Helio login at ${sim.helio.restUrl} did not finish within ${CONNECT_TIMEOUT_MS} ms`,
 		);
-		expect(ms).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 50);
-		expect(ms).toBeLessThan(CONNECT_TIMEOUT_MS + SLACK_MS);
 		expect(sim.helio.openSockets()).toBe(0);
 		// The login request itself was abandoned, not left open.
 		await reported('POST /helio/api/v1/login 0');
@@ -105,13 +103,12 @@ describe('Helio Trigger: the login before every connection', () => {
 		expect(allLogText()).toMatch(/reconnect failed \(the Helio login at .* did not finish within 1500 ms\); retrying/);
 	}, 10_000);
 
-	it('closing during a held login returns at once, long before the connect timeout, and abandons the login', async () => {
-		const trigger = await start('helioTrigger', { connectTimeoutMs: 20_000 });
+	it('closing during a held login does not wait for the connect timeout, and abandons the login', async () => {
+		const trigger = await start('helioTrigger', { connectTimeoutMs: NEVER_MS });
 		sim.helio.faults.holdLogin();
 		sim.helio.faults.dropConnections();
 		await held(() => sim.helio.faults.pendingRestFaults());
-		const { ms } = await timed(() => trigger.close());
-		expect(ms).toBeLessThan(SLACK_MS);
+		await trigger.close();
 		await reported('POST /helio/api/v1/login 0');
 		expect(trigger.recorder.emitErrors).toEqual([]);
 	}, 10_000);
@@ -122,24 +119,21 @@ describe('agg.market Trigger: the token renewal before connecting', () => {
 		const connections: unknown[] = [];
 		sim.agg.events.on('ws:connection', (connection) => connections.push(connection));
 		sim.agg.faults.holdRefresh();
-		const { value: error, ms } = await timed(() => start('aggMarketTrigger'));
+		const error = await outcome(() => start('aggMarketTrigger'));
 		expect(error).toBeInstanceOf(Error);
 		expect((error as Error).message).toBe(
 			`agg.market did not answer in time: the agg.market token renewal at ${sim.agg.restUrl} did not finish within ${CONNECT_TIMEOUT_MS} ms`,
 		);
-		expect(ms).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 50);
-		expect(ms).toBeLessThan(CONNECT_TIMEOUT_MS + SLACK_MS);
 		expect(connections).toHaveLength(0);
 	}, 10_000);
 
-	it('closing during a renewal held on reconnect returns at once, long before the connect timeout', async () => {
-		const trigger = await start('aggMarketTrigger', { connectTimeoutMs: 20_000 });
+	it('closing during a renewal held on reconnect does not wait for the connect timeout', async () => {
+		const trigger = await start('aggMarketTrigger', { connectTimeoutMs: NEVER_MS });
 		sim.agg.faults.holdRefresh();
 		// A 4001 close: the token was refused, so the next connection renews it first.
 		sim.agg.faults.expireTokens();
 		await held(() => sim.agg.faults.pendingRestFaults());
-		const { ms } = await timed(() => trigger.close());
-		expect(ms).toBeLessThan(SLACK_MS);
+		await trigger.close();
 		expect(trigger.recorder.emitErrors).toEqual([]);
 	}, 10_000);
 });

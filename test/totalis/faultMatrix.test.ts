@@ -33,7 +33,6 @@ const shared = {
 	credentialType: 'totalisApi',
 	simulator: { totalis: { sseKeepaliveMs: 200 } },
 	credentials: (sim: VenueSimulator) => ({ apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl }),
-	connectTimeoutMs: FAST.connectTimeoutMs,
 	connections: 1,
 	mount: (sim: VenueSimulator) => sim.totalis,
 	silence: (sim: VenueSimulator, on: boolean) => sim.totalis.faults.silence(on),

@@ -1,21 +1,14 @@
 /**
- * Closing the Totalis Trigger returns promptly in every state a venue can hold it in: a handshake
- * it does not answer (manual run or reconnect), a backoff between failed attempts, a manual run
- * still waiting for its first event. Through n8n-core's TriggerContext against the simulator;
- * the connect timeout is long (30 s) so that "promptly" cannot be the timeout firing.
+ * Closing the Totalis Trigger does not wait for the venue in any state a venue can hold it in: a
+ * handshake it does not answer (manual run or reconnect), a backoff between failed attempts, a
+ * manual run still waiting for its first event. Through n8n-core's TriggerContext against the
+ * simulator. The connect timeout is ten minutes, far beyond Jest's timeout for a test, so a close
+ * that waited for it fails the test; no elapsed time is measured.
  */
 import { FAST, useTotalisEnvironment } from './fixtures';
 
-/** Far beyond what closing may take: a close that waited for it would fail the test. */
-const LONG_CONNECT_TIMEOUT_MS = 30_000;
-/** What closing may take at most, in any state. */
-const PROMPT_MS = 1000;
-
-async function timed(close: () => Promise<void>): Promise<number> {
-	const began = performance.now();
-	await close();
-	return performance.now() - began;
-}
+/** Far beyond the test's timeout: a close that waited for it would fail the test. */
+const LONG_CONNECT_TIMEOUT_MS = 10 * 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,7 +38,7 @@ describe('Totalis Trigger (closing promptly)', () => {
 		const starting = response.manualTriggerFunction!();
 		const rejected = expect(starting).rejects.toThrow(/closed before the stream had started/);
 		await sent;
-		expect(await timed(() => response.closeFunction!())).toBeLessThan(PROMPT_MS);
+		await response.closeFunction!();
 		await rejected;
 		await closed;
 		expect(env.sim.totalis.openSockets()).toBe(0);
@@ -64,7 +57,7 @@ describe('Totalis Trigger (closing promptly)', () => {
 		const starting = response.manualTriggerFunction!();
 		const rejected = expect(starting).rejects.toThrow(/closed before the stream had started/);
 		await opened;
-		expect(await timed(() => response.closeFunction!())).toBeLessThan(PROMPT_MS);
+		await response.closeFunction!();
 		await rejected;
 		await closed;
 		expect(env.sim.totalis.openStreams()).toBe(0);
@@ -77,7 +70,7 @@ describe('Totalis Trigger (closing promptly)', () => {
 		await response.manualTriggerFunction!();
 		await subscribed;
 		const closed = env.sim.totalis.events.waitFor('ws:close');
-		expect(await timed(() => response.closeFunction!())).toBeLessThan(PROMPT_MS);
+		await response.closeFunction!();
 		await closed;
 		expect(env.sim.totalis.openSockets()).toBe(0);
 		expect(recorder.emissions).toEqual([]);
@@ -91,7 +84,7 @@ describe('Totalis Trigger (closing promptly)', () => {
 		await sent;
 		const seen = countConnections();
 		const closed = env.sim.totalis.events.waitFor('ws:close');
-		expect(await timed(() => trigger.close())).toBeLessThan(PROMPT_MS);
+		await trigger.close();
 		await closed;
 		expect(env.sim.totalis.openSockets()).toBe(0);
 		env.sim.totalis.faults.silence(false);
@@ -110,7 +103,7 @@ describe('Totalis Trigger (closing promptly)', () => {
 		// The dropped socket, then two attempts given up: the next delay is drawn from up to 2 s.
 		await waitUntil(() => failedAttempts >= 3);
 		const seen = countConnections();
-		expect(await timed(() => trigger.close())).toBeLessThan(PROMPT_MS);
+		await trigger.close();
 		expect(env.sim.totalis.openSockets()).toBe(0);
 		env.sim.totalis.faults.silence(false);
 		// Longer than any delay that could have been pending: the timer was cleared.
