@@ -312,12 +312,11 @@ describe('sleep', () => {
 	it('rejects as soon as a signal aborts, and leaves no timer behind', async () => {
 		const timersBefore = process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
 		const controller = new AbortController();
-		const started = Date.now();
+		// 60 s, beyond the test's timeout: only the abort can end it in time.
 		const pending = sleep(60_000, [undefined, controller.signal]);
 		expect(process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length).toBe(timersBefore + 1);
 		controller.abort();
 		await expect(pending).rejects.toBeInstanceOf(RequestCancelledError);
-		expect(Date.now() - started).toBeLessThan(1000);
 		expect(process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length).toBe(timersBefore);
 	});
 
@@ -393,8 +392,8 @@ describe('requestJson from an action node (IExecuteFunctions)', () => {
 		const deadline = new Date(Date.now() + 5000);
 		const result = await probe({ ...base, baseUrl: script.url, retry: { retryOnStatus: [503], retryUntil: deadline } });
 		expect(result.error).toBeUndefined();
+		// The waits the client planned: its own backoff, not the 30 s the hints asked for.
 		expect(result.items[0].json).toMatchObject({ status: 200, attempts: 3, waitedMs: 300 });
-		expect(script.seen[2].at - script.seen[0].at).toBeLessThan(2000);
 	});
 
 	it('sends nothing when a retry wait ends too close to the deadline (a busy machine ran its timer late)', async () => {
@@ -571,10 +570,9 @@ describe('requestJson from a trigger (ITriggerFunctions)', () => {
 			expect((await heartbeat).mmId).toBe(sim.totalis.mmId);
 			await waiting;
 		} finally {
-			const closing = Date.now();
+			// The 429 asked for a 60 s wait, beyond the test's timeout: only the close can end it in time.
 			await trigger.close();
 			await expect(triggerOutcome).rejects.toBeInstanceOf(RequestCancelledError);
-			expect(Date.now() - closing).toBeLessThan(1000);
 			off();
 			arm();
 		}
