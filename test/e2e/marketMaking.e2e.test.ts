@@ -142,6 +142,53 @@ describe('Totalis in a real n8n', () => {
 		expect(sim.totalis.openStreams()).toBe(0);
 	});
 
+	it('shows a quote race (409 version_mismatch) as a race in a successful execution, and quotes the new version', async () => {
+		// Its own workflow, so that it runs alone too (jest -t race): the quoting flow of the example.
+		const workflow = subWorkflow(example, 'quote race', ['Quote Requests', 'Price', 'Submit Quote', 'Race Check']);
+		const { id } = await n8n.api.createWorkflow(workflow);
+		await n8n.api.activateWorkflow(id);
+		try {
+			const request = sim.totalis.createQuoteRequest();
+			// The venue holds the quote on this version until the request has moved on: the race.
+			sim.totalis.faults.failRest({ method: 'PUT', pathPrefix: `/v1/mm/quote-requests/${request.id}/quote`, delayMs: 2000 });
+			await pollUntil(() => sim.totalis.faults.pendingRestFaults() === 0 || undefined, {
+				timeoutMs: 30_000,
+				description: 'the quote on the first version to reach the venue',
+			});
+			const requoted = sim.totalis.events.waitFor('quote:submitted', ({ requestId }) => requestId === request.id, 30_000);
+			const updated = sim.totalis.updateQuoteRequest(request.id);
+
+			const raced = await waitForExecution(n8n.api, {
+				workflowId: id,
+				matches: (execution) => ran(execution, 'Race Check').length > 0 && execution.status !== 'running',
+			});
+			expect(raced.status).toBe('success');
+			expect(ran(raced, 'Submit Quote')).toEqual([]);
+			expect(nodeOutputJson(raced, 'Submit Quote', { output: 1 })).toEqual([
+				expect.objectContaining({ details: expect.objectContaining({ reason: 'version_mismatch', httpCode: '409' }) }),
+			]);
+			expect(ran(raced, 'Race Check')).toEqual([
+				{
+					raced: 'raced: the RFQ changed',
+					rfq_id: request.id,
+					priced_version: request.version,
+					venue_said: expect.stringContaining(`moved on to version ${updated.version}`),
+				},
+			]);
+
+			// The new version came as its own execution and was quoted.
+			const quote = await requoted;
+			expect(quote.quote.request_version).toBe(updated.version);
+			const quoted = await waitForExecution(n8n.api, {
+				workflowId: id,
+				matches: (execution) => ran(execution, 'Submit Quote').some((json) => (json.quote as { id?: string })?.id === quote.quote.id),
+			});
+			expect(quoted.status).toBe('success');
+		} finally {
+			await n8n.api.deactivateWorkflow(id);
+		}
+	});
+
 	it('keeps sending the market-maker heartbeat long after activation', async () => {
 		// n8n 2.x holds its expression isolate only while a trigger starts: calls made later must not need it.
 		const workflow = subWorkflow(example, 'heartbeat only', ['Quote Requests']);
