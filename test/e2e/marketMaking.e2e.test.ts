@@ -149,14 +149,10 @@ describe('Totalis in a real n8n', () => {
 		await n8n.api.activateWorkflow(id);
 		try {
 			const request = sim.totalis.createQuoteRequest();
-			// The venue holds the quote on this version until the request has moved on: the race.
-			sim.totalis.faults.failRest({ method: 'PUT', pathPrefix: `/v1/mm/quote-requests/${request.id}/quote`, delayMs: 2000 });
-			await pollUntil(() => sim.totalis.faults.pendingRestFaults() === 0 || undefined, {
-				timeoutMs: 30_000,
-				description: 'the quote on the first version to reach the venue',
-			});
+			// As the quote on this version reaches the venue, the request moves on to the next: the race.
+			sim.totalis.faults.raceNextQuote(request.id);
 			const requoted = sim.totalis.events.waitFor('quote:submitted', ({ requestId }) => requestId === request.id, 30_000);
-			const updated = sim.totalis.updateQuoteRequest(request.id);
+			const updated = { version: request.version + 1 };
 
 			const raced = await waitForExecution(n8n.api, {
 				workflowId: id,
