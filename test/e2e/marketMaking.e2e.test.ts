@@ -143,9 +143,12 @@ describe('Totalis in a real n8n', () => {
 	});
 
 	it('shows a quote race (409 version_mismatch) as a race in a successful execution, and quotes the new version', async () => {
-		// Its own workflow, so that it runs alone too (jest -t race): the quoting flow of the example.
-		const workflow = subWorkflow(example, 'quote race', ['Quote Requests', 'Price', 'Submit Quote', 'Race Check']);
-		const { id } = await n8n.api.createWorkflow(workflow);
+		// The whole example as its own workflow, so that this runs alone too (jest -t "quote race").
+		const { id } = await n8n.api.createWorkflow({ ...example, name: 'quote race' });
+		const stored = await n8n.api.getWorkflow(id);
+		// n8n kept the sticky notes and the example's settings.
+		expect(stored.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote')).toHaveLength(3);
+		expect(stored.settings).toMatchObject({ saveDataErrorExecution: 'all', saveExecutionProgress: false, executionTimeout: 60 });
 		await n8n.api.activateWorkflow(id);
 		try {
 			const request = sim.totalis.createQuoteRequest();
