@@ -58,6 +58,32 @@ describe('demo: the market-making loop', () => {
 		expect(steps.filter((step) => step.kind === 'confirmed').every((step) => (step.latencyMs ?? Infinity) < 5000)).toBe(true);
 	});
 
+	it('reports a quote whose request changed meanwhile as raced, not failed, and quotes the new version', async () => {
+		sim = await startSimulator({ totalis: { settleDelayMs: 150, executeDelayMs: 20 } });
+		const harness = new N8nHarness({ nodes: { totalis: Totalis, totalisTrigger: TotalisTrigger }, credentialTypes: [TotalisApi] });
+		harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
+		const steps: LoopStep[] = [];
+		let reportedRace: () => void = () => undefined;
+		const raceReported = new Promise<void>((resolve) => (reportedRace = resolve));
+		const loop = await startMarketMakingLoop(harness, (step) => {
+			steps.push(step);
+			if (step.kind === 'raced') reportedRace();
+		});
+		try {
+			const request = sim.totalis.createQuoteRequest();
+			// As the quote on version 1 reaches the venue, the request moves on to version 2.
+			sim.totalis.faults.raceNextQuote(request.id);
+			const requoted = await sim.totalis.events.waitFor('quote:submitted', ({ requestId }) => requestId === request.id, 10_000);
+			expect(requoted.quote.request_version).toBe(request.version + 1);
+			await raceReported;
+		} finally {
+			await loop.stop();
+		}
+		expect(loop.stats.failed).toBe(0);
+		expect(loop.stats.raced).toBe(1);
+		expect(steps.find((step) => step.kind === 'raced')?.text).toMatch(/ v1 raced: the request changed meanwhile$/);
+	});
+
 	it('Helio: places market orders through the Helio node and reports each fill from the trigger', async () => {
 		sim = await startSimulator();
 		const harness = new N8nHarness({ nodes: { helio: Helio, helioTrigger: HelioTrigger }, credentialTypes: [HelioApi] });

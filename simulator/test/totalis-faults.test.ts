@@ -365,6 +365,21 @@ describe('Totalis faults', () => {
 		expect(() => sim.totalis.faults.failRest({ status: 500, times: 0 })).toThrow(/times/);
 	});
 
+	it('raceNextQuote() moves the request on as its next quote arrives: 409 version_mismatch, then the new version quotes', async () => {
+		const stream = await openStream();
+		const request = sim.totalis.createQuoteRequest();
+		sim.totalis.faults.raceNextQuote(request.id);
+		const body = { request_version: request.version, request_hash: request.request_hash, payout_odds: 3, expires_in_ms: 10_000 };
+		const raced = await rest(sim.totalis, 'PUT', `/v1/mm/quote-requests/${request.id}/quote`, { body });
+		expect(raced.status).toBe(409);
+		expect(raced.body.error.details).toEqual({ reason: 'version_mismatch', current_version: request.version + 1 });
+		const updated = await stream.next('quote_request:updated');
+		expect(updated.json).toMatchObject({ id: request.id, version: request.version + 1 });
+		// Only the next quote races: the new version quotes.
+		const { quote } = await submitQuote(sim.totalis, request.id, 3);
+		expect(quote.request_version).toBe(request.version + 1);
+	});
+
 	it('reset() switches every fault off', async () => {
 		sim.totalis.faults.silence(true);
 		sim.totalis.faults.rejectAuth(true);

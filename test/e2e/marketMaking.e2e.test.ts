@@ -142,6 +142,52 @@ describe('Totalis in a real n8n', () => {
 		expect(sim.totalis.openStreams()).toBe(0);
 	});
 
+	it('shows a quote race (409 version_mismatch) as a race in a successful execution, and quotes the new version', async () => {
+		// The whole example as its own workflow, so that this runs alone too (jest -t "quote race").
+		const { id } = await n8n.api.createWorkflow({ ...example, name: 'quote race' });
+		const stored = await n8n.api.getWorkflow(id);
+		// n8n kept the sticky notes and the example's settings.
+		expect(stored.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote')).toHaveLength(3);
+		expect(stored.settings).toMatchObject({ saveDataErrorExecution: 'all', saveExecutionProgress: false, executionTimeout: 60 });
+		await n8n.api.activateWorkflow(id);
+		try {
+			const request = sim.totalis.createQuoteRequest();
+			// As the quote on this version reaches the venue, the request moves on to the next: the race.
+			sim.totalis.faults.raceNextQuote(request.id);
+			const requoted = sim.totalis.events.waitFor('quote:submitted', ({ requestId }) => requestId === request.id, 30_000);
+			const updated = { version: request.version + 1 };
+
+			const raced = await waitForExecution(n8n.api, {
+				workflowId: id,
+				matches: (execution) => ran(execution, 'Race Check').length > 0 && execution.status !== 'running',
+			});
+			expect(raced.status).toBe('success');
+			expect(ran(raced, 'Submit Quote')).toEqual([]);
+			expect(nodeOutputJson(raced, 'Submit Quote', { output: 1 })).toEqual([
+				expect.objectContaining({ details: expect.objectContaining({ reason: 'version_mismatch', httpCode: '409' }) }),
+			]);
+			expect(ran(raced, 'Race Check')).toEqual([
+				{
+					raced: 'raced: the RFQ changed',
+					rfq_id: request.id,
+					priced_version: request.version,
+					venue_said: expect.stringContaining(`moved on to version ${updated.version}`),
+				},
+			]);
+
+			// The new version came as its own execution and was quoted.
+			const quote = await requoted;
+			expect(quote.quote.request_version).toBe(updated.version);
+			const quoted = await waitForExecution(n8n.api, {
+				workflowId: id,
+				matches: (execution) => ran(execution, 'Submit Quote').some((json) => (json.quote as { id?: string })?.id === quote.quote.id),
+			});
+			expect(quoted.status).toBe('success');
+		} finally {
+			await n8n.api.deactivateWorkflow(id);
+		}
+	});
+
 	it('keeps sending the market-maker heartbeat long after activation', async () => {
 		// n8n 2.x holds its expression isolate only while a trigger starts: calls made later must not need it.
 		const workflow = subWorkflow(example, 'heartbeat only', ['Quote Requests']);

@@ -637,6 +637,33 @@ describe('continueOnFail', () => {
 		expect(result.items[2].pairedItem).toEqual({ item: 2 });
 		expect(requests.map((entry) => entry.status)).toEqual([404, 200]);
 	});
+	it('sends a refused item to the error output under "Continue (using error output)": the reason under details, beside the input item', async () => {
+		// The market-making example's race: the request moved on between pricing and the quote.
+		const request = sim.totalis.createQuoteRequest();
+		const updated = sim.totalis.updateQuoteRequest(request.id);
+		const result = await run(
+			{
+				resource: 'quoteRequest',
+				operation: 'submitQuote',
+				quoteRequestId: '={{ $json.data.id }}',
+				requestVersion: '={{ $json.data.version }}',
+				requestHash: '={{ $json.data.request_hash }}',
+				payoutOdds: 3,
+			},
+			[{ data: { id: request.id, version: request.version, request_hash: request.request_hash } }],
+			{ onError: 'continueErrorOutput' },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.outputs[0]).toEqual([]);
+		expect(result.outputs[1]).toHaveLength(1);
+		expect(result.outputs[1][0].json).toMatchObject({
+			error: expect.stringContaining(`moved on to version ${updated.version}`),
+			details: { code: 'CONFLICT', reason: 'version_mismatch', httpCode: '409', description: expect.any(String) },
+			// n8n adds the input item's fields, so the branch knows which request raced.
+			data: { id: request.id, version: request.version },
+		});
+		expect(result.outputs[1][0].pairedItem).toEqual({ item: 0 });
+	});
 });
 
 describe('unreachable host', () => {

@@ -21,6 +21,7 @@ export interface LoopStep {
 		| 'settled'
 		| 'cancelled'
 		| 'expired'
+		| 'raced'
 		| 'failed'
 		| 'gap'
 		| 'quote'
@@ -39,6 +40,8 @@ export interface LoopStats {
 	accepted: number;
 	confirmed: number;
 	settled: number;
+	/** Quotes refused because the request changed or closed meanwhile: a normal race, not a failure. */
+	raced: number;
 	failed: number;
 	/** Market-maker P&L over settled positions (win for the taker costs mm_cost). */
 	pnl: number;
@@ -52,8 +55,28 @@ export interface MarketMakingLoop {
 
 const short = (id: unknown) => String(id).slice(0, 8);
 
+/** As the example's Race Check: a 409 saying the request moved on or closed is a race with the market. */
+function raceOf(error: unknown): string | undefined {
+	const { httpCode, context } = error as { httpCode?: string | null; context?: IDataObject };
+	if (httpCode !== '409') return undefined;
+	const reason = (context?.details as IDataObject | undefined)?.reason ?? context?.code;
+	if (reason === 'version_mismatch') return 'changed';
+	if (reason === 'request_not_active') return 'closed';
+	return undefined;
+}
+
 export async function startMarketMakingLoop(harness: N8nHarness, report: (step: LoopStep) => void): Promise<MarketMakingLoop> {
-	const stats: LoopStats = { requests: 0, quoted: 0, accepted: 0, confirmed: 0, settled: 0, failed: 0, pnl: 0, confirmLatenciesMs: [] };
+	const stats: LoopStats = {
+		requests: 0,
+		quoted: 0,
+		accepted: 0,
+		confirmed: 0,
+		settled: 0,
+		raced: 0,
+		failed: 0,
+		pnl: 0,
+		confirmLatenciesMs: [],
+	};
 	/** What each accepted quote puts at risk, to report P&L at settlement. */
 	const exposure = new Map<string, { mmCost: number; userCost: number }>();
 
@@ -98,6 +121,12 @@ export async function startMarketMakingLoop(harness: N8nHarness, report: (step: 
 				latencyMs: performance.now() - started,
 			});
 		} catch (error) {
+			const race = raceOf(error);
+			if (race) {
+				stats.raced++;
+				report({ kind: 'raced', text: `quote on ${short(request.id)} v${request.version} raced: the request ${race} meanwhile` });
+				return;
+			}
 			stats.failed++;
 			report({ kind: 'failed', text: `quote on ${short(request.id)} refused: ${(error as Error).message}` });
 		}

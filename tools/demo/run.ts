@@ -35,6 +35,7 @@ const LABELS: Record<LoopStep['kind'], string> = {
 	settled: 'SETTLED  ',
 	cancelled: 'CANCELLED',
 	expired: 'EXPIRED  ',
+	raced: 'RACED    ',
 	failed: 'FAILED   ',
 	gap: 'GAP      ',
 	quote: 'QUOTE    ',
@@ -140,7 +141,7 @@ async function main() {
 		await sim.close();
 		const { stats } = loop;
 		console.log(
-			`\n${stats.requests} requests, ${stats.quoted} quoted, ${stats.accepted} accepted, ${stats.confirmed} confirmed, ${stats.settled} settled, ${stats.failed} failed; MM P&L ${stats.pnl.toFixed(2)}`,
+			`\n${stats.requests} requests, ${stats.quoted} quoted, ${stats.accepted} accepted, ${stats.confirmed} confirmed, ${stats.settled} settled, ${stats.raced} raced, ${stats.failed} failed; MM P&L ${stats.pnl.toFixed(2)}`,
 		);
 		const h = helio.stats;
 		console.log(

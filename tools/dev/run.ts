@@ -119,7 +119,7 @@ async function provision(n8n: N8nWithPackage, sim: VenueSimulator, statePath: st
 			}
 			continue;
 		}
-		const workflow = await n8n.api.createWorkflow(loadExample(file, credentials));
+		const workflow = await n8n.api.createWorkflow(loadExample(file, credentials, { shippedSaving: true }));
 		await n8n.api.activateWorkflow(workflow.id);
 		state.workflows[file] = workflow.id;
 		say(`imported and activated "${workflow.name}" (examples/${file})`);

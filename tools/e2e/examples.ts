@@ -1,6 +1,6 @@
 /**
  * The example workflows of examples/, made ready to import into a given n8n: every node's
- * Totalis credential reference points at that instance's credential.
+ * credential reference points at that instance's credential.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,9 +13,19 @@ export const HELIO_CREDENTIAL_NAME = 'Helio (simulator)';
 export const AGG_CREDENTIAL_NAME = 'agg.market (simulator)';
 export const OPENMARKETS_CREDENTIAL_NAME = 'OpenMarkets (simulator)';
 
-export function loadExample(file: string, credentials: Record<string, N8nCredential>): WorkflowInput {
+export interface LoadExampleOptions {
+	/**
+	 * Keep the example's own execution saving, as a user imports it (npm run dev). Otherwise
+	 * successful executions are saved too, whatever the example says: the end-to-end suite reads
+	 * what n8n ran from them. test/examples.test.ts checks the shipped settings.
+	 */
+	shippedSaving?: boolean;
+}
+
+export function loadExample(file: string, credentials: Record<string, N8nCredential>, options: LoadExampleOptions = {}): WorkflowInput {
 	const raw = JSON.parse(readFileSync(join(findRepoRoot(), 'examples', file), 'utf8')) as WorkflowInput;
-	return { ...raw, nodes: raw.nodes.map((node) => withCredentials(node, credentials)) };
+	const settings = options.shippedSaving ? raw.settings : { ...raw.settings, saveDataSuccessExecution: 'all' };
+	return { ...raw, settings, nodes: raw.nodes.map((node) => withCredentials(node, credentials)) };
 }
 
 function withCredentials(node: WorkflowNode, credentials: Record<string, N8nCredential>): WorkflowNode {

@@ -55,7 +55,7 @@ export async function runActions<S extends ActionSession>(
 			}
 			const error = asNodeError(context, caught, itemIndex, session.redactor);
 			if (context.continueOnFail()) {
-				output.push({ json: errorItem(error), pairedItem: { item: itemIndex } });
+				output.push(errorOutputItem(context, error, itemIndex));
 				continue;
 			}
 			throw error;
@@ -80,15 +80,35 @@ function asNodeError(
 	return new NodeOperationError(context.getNode(), redactor.text(message), { itemIndex });
 }
 
-/** The continueOnFail item: the message plus what a workflow can branch on (the venue's code, the field it blamed). */
+/**
+ * The continueOnFail item. n8n sends an item to the error output ("Continue (using error output)")
+ * only when its json holds nothing but `error`, `message` and `details` (it then adds the input
+ * item's fields), so there the fields a workflow branches on move under `details`.
+ */
+function errorOutputItem(context: IExecuteFunctions, error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+	const { error: message, ...details } = errorItem(error);
+	const json = context.getNode().onError === 'continueErrorOutput' ? { error: message, details } : { error: message, ...details };
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/** The error item's json: the message plus what a workflow can branch on (the venue's code and reason, the field it blamed). */
 function errorItem(error: NodeApiError | NodeOperationError): IDataObject {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.description = error.description;
 	const context = error.context ?? {};
 	if (typeof context.code === 'string') json.code = context.code;
+	const reason = reasonOf(context.details);
+	if (reason) json.reason = reason;
 	if (typeof context.field === 'string') json.field = context.field;
 	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
 	return json;
+}
+
+/** The venue's `details.reason` ('version_mismatch'), when it gives one. */
+function reasonOf(details: unknown): string | undefined {
+	if (!details || typeof details !== 'object') return undefined;
+	const reason = (details as IDataObject).reason;
+	return typeof reason === 'string' ? reason : undefined;
 }
 
 /**

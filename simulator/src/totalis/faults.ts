@@ -27,6 +27,8 @@ export interface TotalisFaultDeps {
 	switches: ConnectionFaultSwitches;
 	restFaults: RestFaultQueue;
 	heartbeatHold: HeartbeatHold;
+	/** Shared with the REST API, which reads it on every quote. */
+	quoteRaces: Set<string>;
 	clock: Clock;
 }
 
@@ -128,6 +130,15 @@ export class TotalisFaults {
 		this.deps.heartbeatHold.ms = ms;
 	}
 
+	/**
+	 * The next quote on this request loses a race: as it arrives the request moves on to a new
+	 * version (as `updateQuoteRequest`, with its `quote_request:updated` event), so the quote is
+	 * answered 409 `version_mismatch` and the new version is there to quote.
+	 */
+	raceNextQuote(requestId: string): void {
+		this.deps.quoteRaces.add(requestId);
+	}
+
 	/** How many injected REST faults are still waiting for a call. */
 	pendingRestFaults(): number {
 		return this.deps.restFaults.pending();
@@ -145,6 +156,7 @@ export class TotalisFaults {
 		this.deps.switches.authRefusedUntil = 0;
 		this.deps.restFaults.clear();
 		this.deps.heartbeatHold.ms = 0;
+		this.deps.quoteRaces.clear();
 	}
 }
 

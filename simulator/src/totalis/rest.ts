@@ -40,6 +40,8 @@ export interface RestApiDeps {
 	onHeartbeat(identity: Identity): void;
 	/** How long heartbeat answers are held (faults.holdHeartbeats); read on every heartbeat. */
 	heartbeatHold: HeartbeatHold;
+	/** Requests whose next quote loses a race with an update (faults.raceNextQuote). */
+	quoteRaces: Set<string>;
 }
 
 /** Shared with TotalisFaults, which sets it. */
@@ -205,6 +207,8 @@ export class RestApi {
 				mmOnly: true,
 				handle: ({ identity, params, body }) => {
 					const parsed = parseBody(body, submitQuoteBodySchema, false);
+					// The request moves on while the quote is on its way: the race a market maker meets every day.
+					if (this.deps.quoteRaces.delete(params[0])) market.updateQuoteRequest(params[0]);
 					return { status: 200, body: { data: market.submitQuote(identity.mmId, params[0], parsed) } };
 				},
 			},

@@ -91,6 +91,7 @@ export class TotalisSimulator implements VenueMount {
 		const switches = new ConnectionFaultSwitches();
 		const restFaults = new RestFaultQueue();
 		const heartbeatHold = { ms: 0 };
+		const quoteRaces = new Set<string>();
 		this.websocket = new WebSocketGateway({
 			identities: this.identities,
 			switches,
@@ -120,6 +121,7 @@ export class TotalisSimulator implements VenueMount {
 			switches,
 			maxBodyBytes: this.options.maxBodyBytes,
 			heartbeatHold,
+			quoteRaces,
 			onHeartbeat: (identity) => {
 				const now = this.clock.now();
 				this.heartbeats.set(identity.mmId, now);
@@ -132,6 +134,7 @@ export class TotalisSimulator implements VenueMount {
 			switches,
 			restFaults,
 			heartbeatHold,
+			quoteRaces,
 			clock: this.clock,
 		});
 
