@@ -101,7 +101,12 @@ export class AggMarketApi implements ICredentialType {
 		};
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	/**
+	 * A property, not a method: n8n copies a credential's own properties (`{...credential}`) when it
+	 * decides which nodes get "Custom API Call" and which credentials the HTTP Request node offers
+	 * as a predefined type; a method on the prototype would be missed.
+	 */
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
 		const values = credentials as unknown as AggMarketCredentials;
 		const token = values.sessionToken || values.accessToken;
 		requestOptions.headers = {
@@ -110,7 +115,7 @@ export class AggMarketApi implements ICredentialType {
 			...(token ? { Authorization: `Bearer ${token}` } : {}),
 		};
 		return requestOptions;
-	}
+	};
 
 	/** Reading the balances needs both a known app and a valid user token: it proves the two. */
 	test: ICredentialTestRequest = {

@@ -52,11 +52,14 @@ export class TotalisApi implements ICredentialType {
 	 * A function rather than a `={{$credentials.apiKey}}` expression: n8n 2.x evaluates credential
 	 * expressions in an isolate that a trigger holds only while it starts, so the calls a trigger
 	 * makes later (heartbeats, snapshots, rule refreshes) would fail with "No bridge acquired".
+	 * A property, not a method: n8n copies a credential's own properties (`{...credential}`) when
+	 * it decides which nodes get "Custom API Call" and which credentials the HTTP Request node
+	 * offers as a predefined type; a method on the prototype would be missed.
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
 		requestOptions.headers = { ...requestOptions.headers, 'X-API-Key': String(credentials.apiKey ?? '') };
 		return requestOptions;
-	}
+	};
 
 	/**
 	 * Asks for a quote request that cannot exist (the nil UUID). Nothing changes at the venue,
