@@ -7,6 +7,7 @@
  */
 import { NodeOperationError, type FunctionsBase, type IDataObject, type IHttpRequestOptions, type ITriggerFunctions } from 'n8n-workflow';
 
+import { domainRestrictionOf, type DomainRestriction } from '../shared/engine/allowedDomains';
 import { StreamFailure } from '../shared/engine/errors';
 import { Redactor } from '../shared/redact';
 import { renewalMargin } from '../shared/renewal';
@@ -37,6 +38,8 @@ export interface AggMarketCredentials {
 	sessionToken?: string;
 	/** When sessionToken stops working (epoch ms); 0 or absent when agg.market did not say. */
 	sessionExpiresAt?: number;
+	/** The credential's "Allowed HTTP Request Domains" list, which the trigger's streams keep to. */
+	domains?: DomainRestriction;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function readAggMarketCredentials(ctx: Pick<FunctionsBase, 'getCred
 		appId: String(stored.appId ?? ''),
 		baseUrl: String(stored.baseUrl ?? ''),
 		wsUrl: String(stored.wsUrl ?? ''),
+		domains: domainRestrictionOf(stored, 'agg.market API'),
 	};
 	if (!credentials.appId) throw new NodeOperationError(ctx.getNode(), 'Credential → App ID is empty: your agg.market app ID is required');
 	return credentials;
