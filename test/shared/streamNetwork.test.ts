@@ -5,14 +5,19 @@
  * n8n-core's TriggerContext, against the simulator, with a small CONNECT proxy in the test that
  * records every tunnel and the first line sent through it.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { isDomainAllowed } from 'n8n-workflow';
 
 import { isHostAllowed } from '../../nodes/shared/engine/allowedDomains';
-import { proxyFor } from '../../nodes/shared/engine/proxy';
+import { proxyFor, TunnelAgent } from '../../nodes/shared/engine/proxy';
 import { useTotalisEnvironment } from '../totalis/fixtures';
 
 interface Tunnel {
@@ -159,6 +164,88 @@ describe('streams through the proxy from the environment', () => {
 		const failure = env.start();
 		await expect(failure).rejects.toThrow(/the proxy 127\.0\.0\.1:\d+ refused the tunnel to 127\.0\.0\.1:\d+ \(HTTP 407\)/);
 		await expect(failure).rejects.not.toThrow(/s3cret-proxy-pass/);
+	});
+});
+
+describe('TLS inside the tunnel (wss, https)', () => {
+	const env = useTotalisEnvironment();
+	const proxy = new CountingProxy();
+	let folder: string;
+	let certificate: string;
+	let server: https.Server;
+	const saved = Object.fromEntries(PROXY_VARIABLES.map((name) => [name, process.env[name]]));
+
+	beforeAll(async () => {
+		folder = mkdtempSync(join(tmpdir(), 'tunnel-tls-'));
+		// A certificate of its own for 127.0.0.1, trusted by nothing on this machine.
+		execFileSync(
+			'openssl',
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'rsa:2048',
+				'-nodes',
+				'-days',
+				'1',
+				'-subj',
+				'/CN=127.0.0.1',
+				'-addext',
+				'subjectAltName=IP:127.0.0.1',
+			].concat(['-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem')]),
+			{ stdio: 'ignore' },
+		);
+		certificate = readFileSync(join(folder, 'cert.pem'), 'utf8');
+		server = https.createServer({ key: readFileSync(join(folder, 'key.pem')), cert: certificate }, (_req, res) =>
+			res.end('hello over tls'),
+		);
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		await proxy.listen();
+	});
+	afterAll(async () => {
+		server.closeAllConnections();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		await proxy.close();
+		rmSync(folder, { recursive: true, force: true });
+	});
+	afterEach(() => {
+		for (const name of PROXY_VARIABLES) {
+			if (saved[name] === undefined) delete process.env[name];
+			else process.env[name] = saved[name];
+		}
+	});
+
+	const serverHost = () => `127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+	it('checks the venue certificate end to end: a wss stream to an untrusted certificate is refused through the tunnel', async () => {
+		withEnvironment({ HTTPS_PROXY: proxy.url });
+		env.useCredentials({ wsUrl: `wss://${serverHost()}/ws` });
+		await expect(env.start()).rejects.toThrow(/self[- ]signed certificate/);
+		expect(proxy.tunnels.map((tunnel) => tunnel.target)).toContain(serverHost());
+	});
+
+	it('speaks TLS with the venue inside the tunnel when its certificate is trusted', async () => {
+		const before = proxy.tunnels.length;
+		const body = await new Promise<string>((resolve, reject) => {
+			const request = https.get(
+				{
+					host: '127.0.0.1',
+					port: (server.address() as AddressInfo).port,
+					path: '/',
+					ca: certificate,
+					agent: new TunnelAgent(new URL(proxy.url), true, 2000),
+				},
+				(response) => {
+					let text = '';
+					response.setEncoding('utf8');
+					response.on('data', (chunk: string) => (text += chunk));
+					response.on('end', () => resolve(text));
+				},
+			);
+			request.on('error', reject);
+		});
+		expect(body).toBe('hello over tls');
+		expect(proxy.tunnels.slice(before).map((tunnel) => tunnel.target)).toEqual([serverHost()]);
 	});
 });
 

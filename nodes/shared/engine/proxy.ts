@@ -93,11 +93,13 @@ export class TunnelAgent extends http.Agent {
 		openTunnel(this.proxy, host, port, this.timeoutMs).then(
 			(socket) => {
 				if (!this.secure) return callback?.(null, socket);
+				// Certificates are checked as Node always does (never loosened here); `host` names the
+				// certificate to expect when the venue is an IP address (no SNI then).
 				const secured = tls.connect({
 					socket,
-					servername: net.isIP(host) ? undefined : host,
-					rejectUnauthorized: options.rejectUnauthorized,
-					ca: options.ca,
+					host,
+					...(net.isIP(host) ? {} : { servername: host }),
+					...(options.ca ? { ca: options.ca } : {}),
 					ALPNProtocols: ['http/1.1'],
 				});
 				callback?.(null, secured);
@@ -133,9 +135,11 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: nu
 		);
 		request.once('connect', (response, socket, head) => {
 			clearTimeout(timer);
-			if (response.statusCode !== 200) {
+			const status = response.statusCode ?? 0;
+			// Any 2xx opens the tunnel (RFC 9110, CONNECT).
+			if (status < 200 || status > 299) {
 				socket.destroy();
-				reject(new Error(`${describeProxy(proxy)} refused the tunnel to ${authority} (HTTP ${response.statusCode ?? 0})`));
+				reject(new Error(`${describeProxy(proxy)} refused the tunnel to ${authority} (HTTP ${status})`));
 				return;
 			}
 			if (head.length > 0) socket.unshift(head);
