@@ -106,6 +106,7 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 		return { accessToken: credentials.accessToken };
 	}
 	const path = credentials.refreshPath || '/auth/refresh';
+	const refreshUrl = `${aggBase(credentials.baseUrl)}${path.startsWith('/') ? path : `/${path}`}`;
 	let response: { status: number; body: unknown } | undefined;
 	let unreachable: string | undefined;
 	try {
@@ -113,7 +114,7 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 			httpRequest,
 			{
 				method: 'POST',
-				url: `${aggBase(credentials.baseUrl)}${path.startsWith('/') ? path : `/${path}`}`,
+				url: refreshUrl,
 				headers: appHeaders(credentials),
 				body: { refreshToken: credentials.refreshToken },
 				json: true,
@@ -127,7 +128,7 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 	if (!response) {
 		throw new AggMarketAuthError(
 			'unavailable',
-			`cannot reach agg.market at ${aggBase(credentials.baseUrl)} to refresh the token (${unreachable})`,
+			`cannot reach POST ${refreshUrl} to refresh the token (${inWords(unreachable)}): check the REST Base URL's host and port, and http vs https`,
 		);
 	}
 	const body = (response.body ?? {}) as IDataObject;
@@ -147,6 +148,26 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 	const code = typeof error.code === 'string' && error.code ? ` (${truncateText(error.code, MAX_VENUE_MESSAGE_CHARS)})` : '';
 	const kind = response.status === 400 || response.status === 401 || response.status === 403 ? 'auth' : 'unavailable';
 	throw new AggMarketAuthError(kind, `agg.market refused the token refresh: ${said}${code}`, response.status);
+}
+
+/**
+ * A network error code in words. n8n replaces the whole message of an error that contains a
+ * well-known code (ECONNREFUSED, ENOTFOUND, …) with its own generic sentence, which would drop
+ * the URL: the code is said in words instead.
+ */
+const NETWORK_CODES_IN_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'host name lookup failed',
+	ETIMEDOUT: 'timed out',
+	ECONNABORTED: 'connection aborted',
+	EHOSTUNREACH: 'host unreachable',
+	EADDRNOTAVAIL: 'address not available',
+};
+
+function inWords(reason: string | undefined): string {
+	return (reason && NETWORK_CODES_IN_WORDS[reason]) ?? reason ?? 'no answer';
 }
 
 function epochMs(value: unknown): number | undefined {
