@@ -101,7 +101,12 @@ export class AggMarketApi implements ICredentialType {
 		};
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	/**
+	 * A property, not a method: n8n copies a credential's own properties (`{...credential}`) when it
+	 * decides which nodes get "Custom API Call" and which credentials the HTTP Request node offers
+	 * as a predefined type; a method on the prototype would be missed.
+	 */
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
 		const values = credentials as unknown as AggMarketCredentials;
 		const token = values.sessionToken || values.accessToken;
 		requestOptions.headers = {
@@ -110,14 +115,45 @@ export class AggMarketApi implements ICredentialType {
 			...(token ? { Authorization: `Bearer ${token}` } : {}),
 		};
 		return requestOptions;
-	}
+	};
 
-	/** Reading the balances needs both a known app and a valid user token: it proves the two. */
+	/**
+	 * Reading the balances needs both a known app and a valid user token: it proves the two. A
+	 * declarative test, unlike the other venues' test methods: with a refresh token the test must
+	 * refresh, agg.market rotates the refresh token each time, and only n8n's preAuthentication
+	 * path stores the rotated one. A refusal of the refresh comes in agg.market's words with the
+	 * URL; the rules word the answers of the balances read, and cannot name the host (fixed words).
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl}}',
 			url: '/execution/balances',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'agg.market did not accept the token or the App ID (401 at GET <REST Base URL>/execution/balances). Check the App ID and the Access Token or Refresh Token.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'agg.market refused this app or user (403 at GET <REST Base URL>/execution/balances): check the App ID and the Origin.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'GET <REST Base URL>/execution/balances answered 404: check the REST Base URL (the API root, such as https://api.agg.market).',
+				},
+			},
+		],
 	};
 }

@@ -1,11 +1,4 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IHttpRequestOptions,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 export class OpenMarketsApi implements ICredentialType {
 	name = 'openMarketsApi';
@@ -49,55 +42,15 @@ export class OpenMarketsApi implements ICredentialType {
 	 * A function rather than a `={{$credentials.apiKey}}` expression: n8n 2.x evaluates credential
 	 * expressions in an isolate that a trigger holds only while it starts, so the calls a trigger
 	 * makes later (heartbeats, snapshots, rule refreshes) would fail with "No bridge acquired".
+	 * A property, not a method: n8n copies a credential's own properties (`{...credential}`) when
+	 * it decides which nodes get "Custom API Call" and which credentials the HTTP Request node
+	 * offers as a predefined type; a method on the prototype would be missed.
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
 		requestOptions.headers = { ...requestOptions.headers, 'X-API-Key': String(credentials.apiKey ?? '') };
 		return requestOptions;
-	}
-
-	/**
-	 * Lists one league: the cheapest read there is, and it changes nothing. How n8n judges the
-	 * answer (CredentialsTester, n8n 2.x): a non-2xx answer fails the test with the message of its
-	 * `responseCode` rule. The rules go by HTTP status, not by the body's error code, because
-	 * OpenMarkets does not document its REST error codes.
-	 */
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '/leagues',
-			method: 'GET',
-			qs: { limit: 1 },
-			json: true,
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: { value: 401, message: 'OpenMarkets did not accept this API key (401). Check the key and that it is not revoked.' },
-			},
-			{
-				type: 'responseCode',
-				properties: { value: 403, message: 'OpenMarkets knows this API key but refused it (403): check what the key may read.' },
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'The REST Base URL answered 404: it should end in /flow/v1 (for the local simulator: http://127.0.0.1:5700/openmarkets/flow/v1).',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: { value: 429, message: 'OpenMarkets is rate-limiting this key (429); test again in a minute.' },
-			},
-			{
-				type: 'responseCode',
-				properties: { value: 500, message: 'OpenMarkets answered with an internal error; test again shortly.' },
-			},
-			{
-				type: 'responseCode',
-				properties: { value: 503, message: 'OpenMarkets is temporarily unavailable (503); test again shortly.' },
-			},
-		],
 	};
+
+	// No declarative `test`: n8n would prefer it to the nodes' `testedBy`, and its fixed words cannot
+	// name the URL a failure came from. The test is `testOpenMarketsCredential` in nodes/OpenMarkets/credentialTest.ts.
 }

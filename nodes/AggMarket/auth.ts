@@ -7,6 +7,7 @@
  */
 import { NodeOperationError, type FunctionsBase, type IDataObject, type IHttpRequestOptions, type ITriggerFunctions } from 'n8n-workflow';
 
+import { domainRestrictionOf, type DomainRestriction } from '../shared/engine/allowedDomains';
 import { StreamFailure } from '../shared/engine/errors';
 import { Redactor } from '../shared/redact';
 import { renewalMargin } from '../shared/renewal';
@@ -37,6 +38,8 @@ export interface AggMarketCredentials {
 	sessionToken?: string;
 	/** When sessionToken stops working (epoch ms); 0 or absent when agg.market did not say. */
 	sessionExpiresAt?: number;
+	/** The credential's "Allowed HTTP Request Domains" list, which the trigger's streams keep to. */
+	domains?: DomainRestriction;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function readAggMarketCredentials(ctx: Pick<FunctionsBase, 'getCred
 		appId: String(stored.appId ?? ''),
 		baseUrl: String(stored.baseUrl ?? ''),
 		wsUrl: String(stored.wsUrl ?? ''),
+		domains: domainRestrictionOf(stored, 'agg.market API'),
 	};
 	if (!credentials.appId) throw new NodeOperationError(ctx.getNode(), 'Credential → App ID is empty: your agg.market app ID is required');
 	return credentials;
@@ -102,6 +106,7 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 		return { accessToken: credentials.accessToken };
 	}
 	const path = credentials.refreshPath || '/auth/refresh';
+	const refreshUrl = `${aggBase(credentials.baseUrl)}${path.startsWith('/') ? path : `/${path}`}`;
 	let response: { status: number; body: unknown } | undefined;
 	let unreachable: string | undefined;
 	try {
@@ -109,7 +114,7 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 			httpRequest,
 			{
 				method: 'POST',
-				url: `${aggBase(credentials.baseUrl)}${path.startsWith('/') ? path : `/${path}`}`,
+				url: refreshUrl,
 				headers: appHeaders(credentials),
 				body: { refreshToken: credentials.refreshToken },
 				json: true,
@@ -123,7 +128,7 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 	if (!response) {
 		throw new AggMarketAuthError(
 			'unavailable',
-			`cannot reach agg.market at ${aggBase(credentials.baseUrl)} to refresh the token (${unreachable})`,
+			`cannot reach POST ${refreshUrl} to refresh the token (${inWords(unreachable)}): check the REST Base URL's host and port, and http vs https`,
 		);
 	}
 	const body = (response.body ?? {}) as IDataObject;
@@ -143,6 +148,26 @@ export async function refreshAccessToken(httpRequest: HttpRequest, credentials: 
 	const code = typeof error.code === 'string' && error.code ? ` (${truncateText(error.code, MAX_VENUE_MESSAGE_CHARS)})` : '';
 	const kind = response.status === 400 || response.status === 401 || response.status === 403 ? 'auth' : 'unavailable';
 	throw new AggMarketAuthError(kind, `agg.market refused the token refresh: ${said}${code}`, response.status);
+}
+
+/**
+ * A network error code in words. n8n replaces the whole message of an error that contains a
+ * well-known code (ECONNREFUSED, ENOTFOUND, …) with its own generic sentence, which would drop
+ * the URL: the code is said in words instead.
+ */
+const NETWORK_CODES_IN_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'host name lookup failed',
+	ETIMEDOUT: 'timed out',
+	ECONNABORTED: 'connection aborted',
+	EHOSTUNREACH: 'host unreachable',
+	EADDRNOTAVAIL: 'address not available',
+};
+
+function inWords(reason: string | undefined): string {
+	return (reason && NETWORK_CODES_IN_WORDS[reason]) ?? reason ?? 'no answer';
 }
 
 function epochMs(value: unknown): number | undefined {

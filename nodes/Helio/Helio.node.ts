@@ -13,7 +13,8 @@ import { accountIdField, type HelioSessionContext } from './actions/common';
 import { historyFields, historyHandlers, historyOperations } from './actions/history';
 import { orderFields, orderHandlers, orderOperations } from './actions/order';
 import { positionFields, positionHandlers, positionOperations } from './actions/position';
-import { HELIO_CREDENTIAL_TYPE, readHelioCredentials } from './auth';
+import { readHelioCredentials } from './auth';
+import { testHelioCredential } from './credentialTest';
 
 const handlers: ActionHandlers<HelioSessionContext> = {
 	order: orderHandlers,
@@ -38,7 +39,9 @@ export class Helio implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: HELIO_CREDENTIAL_TYPE, required: true }],
+		// Tested by a method rather than the credential's own `test`, so a failure can name the URL it called.
+		// The name as a literal: n8n's lint (credential-test-required) reads it from the source.
+		credentials: [{ name: 'helioApi', required: true, testedBy: 'testHelioCredential' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -61,6 +64,8 @@ export class Helio implements INodeType {
 			...accountFields,
 		],
 	};
+
+	methods = { credentialTest: { testHelioCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await readHelioCredentials(this);

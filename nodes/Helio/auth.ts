@@ -15,6 +15,7 @@ import {
 	type ITriggerFunctions,
 } from 'n8n-workflow';
 
+import { domainRestrictionOf, type DomainRestriction } from '../shared/engine/allowedDomains';
 import { StreamFailure } from '../shared/engine/errors';
 import { Redactor } from '../shared/redact';
 import {
@@ -37,6 +38,8 @@ export interface HelioCredentials {
 	password: string;
 	/** Filled by preAuthentication; hidden and expirable. */
 	accessToken?: string;
+	/** The credential's "Allowed HTTP Request Domains" list, which the trigger's streams keep to. */
+	domains?: DomainRestriction;
 }
 
 /** The credential's stored fields as strings (what preAuthentication and the nodes receive). */
@@ -45,6 +48,7 @@ export function helioCredentialsFrom(data: ICredentialDataDecryptedObject): Heli
 		baseUrl: String(data.baseUrl ?? ''),
 		email: String(data.email ?? ''),
 		password: String(data.password ?? ''),
+		domains: domainRestrictionOf(data, 'Helio API'),
 	};
 	if (typeof data.accessToken === 'string' && data.accessToken) credentials.accessToken = data.accessToken;
 	return credentials;

@@ -15,7 +15,8 @@ import { depthFields, depthHandlers, depthOperations } from './actions/depth';
 import { leagueFields, leagueHandlers, leagueOperations } from './actions/league';
 import { liquidityFields, liquidityHandlers, liquidityOperations } from './actions/liquidity';
 import { participantFields, participantHandlers, participantOperations } from './actions/participant';
-import { OPENMARKETS_CREDENTIAL_TYPE, readOpenMarketsCredentials } from './auth';
+import { readOpenMarketsCredentials } from './auth';
+import { testOpenMarketsCredential } from './credentialTest';
 
 const handlers: ActionHandlers<OpenMarketsSession> = {
 	league: leagueHandlers,
@@ -49,7 +50,9 @@ export class OpenMarkets implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: OPENMARKETS_CREDENTIAL_TYPE, required: true }],
+		// Tested by a method rather than the credential's own `test`, so a failure can name the URL it called.
+		// The name as a literal: n8n's lint (credential-test-required) reads it from the source.
+		credentials: [{ name: 'openMarketsApi', required: true, testedBy: 'testOpenMarketsCredential' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -75,6 +78,8 @@ export class OpenMarkets implements INodeType {
 			...participantFields,
 		],
 	};
+
+	methods = { credentialTest: { testOpenMarketsCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await readOpenMarketsCredentials(this);

@@ -7,11 +7,12 @@ import {
 } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
-import { OPENMARKETS_CREDENTIAL_TYPE, readOpenMarketsCredentials } from './auth';
+import { readOpenMarketsCredentials } from './auth';
 import { channelsField, openMarketsTriggerProperties } from './stream/description';
 import { readOpenMarketsTriggerSettings } from './stream/settings';
 import { openMarketsTriggerSetup } from './stream/setup';
 import { chosenNames } from '../shared/subtitles';
+import { testOpenMarketsCredential } from './credentialTest';
 
 export class OpenMarketsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,9 +27,13 @@ export class OpenMarketsTrigger implements INodeType {
 		defaults: { name: 'OpenMarkets Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: OPENMARKETS_CREDENTIAL_TYPE, required: true }],
+		// Tested by a method rather than the credential's own `test`, so a failure can name the URL it called.
+		// The name as a literal: n8n's lint (credential-test-required) reads it from the source.
+		credentials: [{ name: 'openMarketsApi', required: true, testedBy: 'testOpenMarketsCredential' }],
 		properties: openMarketsTriggerProperties,
 	};
+
+	methods = { credentialTest: { testOpenMarketsCredential } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readOpenMarketsCredentials(this);

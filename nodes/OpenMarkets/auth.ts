@@ -4,6 +4,8 @@
  */
 import { NodeOperationError, type FunctionsBase } from 'n8n-workflow';
 
+import { domainRestrictionOf, type DomainRestriction } from '../shared/engine/allowedDomains';
+
 /** The credential type's name, as the nodes and n8n know it. */
 export const OPENMARKETS_CREDENTIAL_TYPE = 'openMarketsApi';
 
@@ -12,6 +14,8 @@ export interface OpenMarketsCredentials {
 	apiKey: string;
 	baseUrl: string;
 	streamUrl: string;
+	/** The credential's "Allowed HTTP Request Domains" list, which the trigger's streams keep to. */
+	domains?: DomainRestriction;
 }
 
 /** The credential as both nodes use it, refused before any call or connection without a key. */
@@ -21,6 +25,7 @@ export async function readOpenMarketsCredentials(ctx: Pick<FunctionsBase, 'getCr
 		apiKey: String(stored.apiKey ?? ''),
 		baseUrl: String(stored.baseUrl ?? ''),
 		streamUrl: String(stored.streamUrl ?? ''),
+		domains: domainRestrictionOf(stored, 'OpenMarkets API'),
 	};
 	if (!credentials.apiKey)
 		throw new NodeOperationError(ctx.getNode(), 'Credential → API Key is empty: your OpenMarkets API key is required');

@@ -12,7 +12,8 @@ import { MAX_RATE_LIMIT_WAIT_SECONDS, type TotalisSession } from './actions/comm
 import { marketMakerFields, marketMakerHandlers, marketMakerOperations } from './actions/marketMaker';
 import { quoteFields, quoteHandlers, quoteOperations } from './actions/quote';
 import { quoteRequestFields, quoteRequestHandlers, quoteRequestOperations } from './actions/quoteRequest';
-import { readTotalisCredentials, TOTALIS_CREDENTIAL_TYPE } from './auth';
+import { readTotalisCredentials } from './auth';
+import { testTotalisCredential } from './credentialTest';
 
 const handlers: ActionHandlers<TotalisSession> = {
 	quote: quoteHandlers,
@@ -36,7 +37,9 @@ export class Totalis implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: TOTALIS_CREDENTIAL_TYPE, required: true }],
+		// Tested by a method rather than the credential's own `test`, so a failure can name the URL it called.
+		// The name as a literal: n8n's lint (credential-test-required) reads it from the source.
+		credentials: [{ name: 'totalisApi', required: true, testedBy: 'testTotalisCredential' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -73,6 +76,8 @@ export class Totalis implements INodeType {
 			},
 		],
 	};
+
+	methods = { credentialTest: { testTotalisCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await readTotalisCredentials(this);

@@ -7,11 +7,12 @@ import {
 } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
-import { readTotalisCredentials, TOTALIS_CREDENTIAL_TYPE } from './auth';
+import { readTotalisCredentials } from './auth';
 import { totalisTriggerProperties } from './stream/description';
 import { readTotalisTriggerSettings } from './stream/settings';
 import { totalisTriggerSetup } from './stream/setup';
 import { chosenNames, propertyNamed } from '../shared/subtitles';
+import { testTotalisCredential } from './credentialTest';
 
 export class TotalisTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,9 +26,13 @@ export class TotalisTrigger implements INodeType {
 		defaults: { name: 'Totalis Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: TOTALIS_CREDENTIAL_TYPE, required: true }],
+		// Tested by a method rather than the credential's own `test`, so a failure can name the URL it called.
+		// The name as a literal: n8n's lint (credential-test-required) reads it from the source.
+		credentials: [{ name: 'totalisApi', required: true, testedBy: 'testTotalisCredential' }],
 		properties: totalisTriggerProperties,
 	};
+
+	methods = { credentialTest: { testTotalisCredential } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readTotalisCredentials(this);

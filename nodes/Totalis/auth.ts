@@ -4,6 +4,8 @@
  */
 import { NodeOperationError, type FunctionsBase } from 'n8n-workflow';
 
+import { domainRestrictionOf, type DomainRestriction } from '../shared/engine/allowedDomains';
+
 export const TOTALIS_CREDENTIAL_TYPE = 'totalisApi';
 
 /** The fields of the `totalisApi` credential. */
@@ -11,6 +13,8 @@ export interface TotalisCredentials {
 	apiKey: string;
 	baseUrl: string;
 	wsUrl: string;
+	/** The credential's "Allowed HTTP Request Domains" list, which the trigger's streams keep to. */
+	domains?: DomainRestriction;
 }
 
 /** Reads the credential and refuses an empty API key, which no Totalis call could use. */
@@ -20,6 +24,7 @@ export async function readTotalisCredentials(ctx: Pick<FunctionsBase, 'getCreden
 		apiKey: String(raw.apiKey ?? ''),
 		baseUrl: String(raw.baseUrl ?? ''),
 		wsUrl: String(raw.wsUrl ?? ''),
+		domains: domainRestrictionOf(raw, 'Totalis API'),
 	};
 	if (!credentials.apiKey) {
 		throw new NodeOperationError(ctx.getNode(), 'Credential → API Key is empty: a Totalis API key is required');

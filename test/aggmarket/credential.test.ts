@@ -3,6 +3,9 @@
  * the app id and a user token, and the token is renewed through the refresh token (the path is
  * configurable because agg.market's public docs do not pin it).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { allLogText, N8nHarness } from '../harness/n8n';
@@ -50,5 +53,26 @@ describe('agg.market API credential', () => {
 		const result = await harness.testCredential('aggMarketApi', values({ refreshPath: '/no/such/path' }));
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/refresh/);
+	});
+
+	it('names the refresh URL and what to check when nothing listens at the REST Base URL', async () => {
+		const server = createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		const result = await harness.testCredential('aggMarketApi', values({ baseUrl: `http://127.0.0.1:${port}/agg` }));
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain(
+			`cannot reach POST http://127.0.0.1:${port}/agg${sim.agg.refreshPath} to refresh the token (connection refused): check the REST Base URL's host and port, and http vs https`,
+		);
+	});
+
+	it('says which token or app to check when agg.market refuses the balances read (401)', async () => {
+		const result = await harness.testCredential('aggMarketApi', values({ refreshToken: '', accessToken: 'at_not_a_real_token_7' }));
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'agg.market did not accept the token or the App ID (401 at GET <REST Base URL>/execution/balances). Check the App ID and the Access Token or Refresh Token.',
+		});
 	});
 });

@@ -1,18 +1,20 @@
 /**
- * The Helio API credential, tested the way n8n's "Test credential" button does: the credential's
- * `test.request` runs through n8n-core's RoutingNode (httpRequestWithAuthentication, so the
- * credential's preAuthentication and `authenticate` apply) against the Helio simulator, then the
- * rules are applied as n8n's CredentialsTester (packages/cli/src/services/
- * credentials-tester.service.ts, n8n 2.x) applies them.
+ * The Helio API credential, tested the way n8n's "Test credential" button does: the credential has
+ * no `test` of its own, so n8n's CredentialsTester (packages/cli/src/services/
+ * credentials-tester.service.ts, n8n 2.x) calls the method the Helio nodes name in `testedBy`, on
+ * n8n-core's real CredentialTestContext, against the Helio simulator. It logs in with the Email and
+ * Password as typed; every failure names the URL it called.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 import { HelioApi } from '../../credentials/HelioApi.credentials';
+import { Helio } from '../../nodes/Helio/Helio.node';
+import { HelioTrigger } from '../../nodes/Helio/HelioTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, type CredentialTestResult } from '../harness/n8n';
 
-const harness = new N8nHarness({ nodes: {}, credentialTypes: [HelioApi] });
+const harness = new N8nHarness({ nodes: { helio: Helio }, credentialTypes: [HelioApi] });
 let sim: VenueSimulator;
 const requests: Array<{ method: string; path: string; status: number }> = [];
 
@@ -38,7 +40,7 @@ function testCredential(values: ICredentialDataDecryptedObject): Promise<Credent
 const LOGIN = '/helio/api/v1/login';
 
 describe('Helio API credential', () => {
-	it('declares the fields, the hidden expirable token, the Bearer header and the login as its test', () => {
+	it('declares the fields, the hidden expirable token and the Bearer header, and is tested by the Helio nodes (testedBy)', () => {
 		const type = harness.credentialType('helioApi');
 		expect(type.displayName).toBe('Helio API');
 		const byName = Object.fromEntries(type.properties.map((property) => [property.name, property]));
@@ -56,7 +58,12 @@ describe('Helio API credential', () => {
 			type: 'generic',
 			properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
 		});
-		expect(type.test?.request).toMatchObject({ method: 'POST', url: '/api/v1/login' });
+		// n8n prefers a credential's own `test` to the nodes' testedBy: there must be none.
+		expect(type.test).toBeUndefined();
+		for (const node of [new Helio(), new HelioTrigger()]) {
+			expect(node.description.credentials).toEqual([{ name: 'helioApi', required: true, testedBy: 'testHelioCredential' }]);
+			expect(typeof node.methods.credentialTest.testHelioCredential).toBe('function');
+		}
 	});
 
 	it('preAuthentication logs in and returns only the token', async () => {
@@ -86,17 +93,16 @@ describe('Helio API credential', () => {
 		expect(requests).toEqual([{ method: 'POST', path: LOGIN, status: 200 }]);
 	});
 
-	it('passes for the simulator login: preAuthentication and the test request both log in', async () => {
+	const loginUrl = () => `POST ${sim.helio.restUrl}/api/v1/login`;
+
+	it('passes for the simulator login: one login with the Email and Password as typed', async () => {
 		const logins: boolean[] = [];
 		const off = sim.helio.events.on('login', (event) => logins.push(event.ok));
 		const result = await testCredential({ baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
 		off();
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
-		expect(logins).toEqual([true, true]);
-		expect(requests).toEqual([
-			{ method: 'POST', path: LOGIN, status: 200 },
-			{ method: 'POST', path: LOGIN, status: 200 },
-		]);
+		expect(logins).toEqual([true]);
+		expect(requests).toEqual([{ method: 'POST', path: LOGIN, status: 200 }]);
 	});
 
 	it('passes with a trailing slash on the Trader Host', async () => {
@@ -104,15 +110,16 @@ describe('Helio API credential', () => {
 		expect(result.status).toBe('OK');
 	});
 
-	it('fails for a wrong password, in plain words, without the password', async () => {
+	it("fails for a wrong password in Helio's words, naming the URL, without the password", async () => {
 		const result = await testCredential({ baseUrl: sim.helio.restUrl, email: sim.helio.email, password: 'wrong-password-123' });
-		expect(result).toEqual({ status: 'Error', message: 'Helio refused the login: Invalid email or password' });
+		expect(result).toEqual({
+			status: 'Error',
+			message: `Helio refused the login: Invalid email or password (401 at ${loginUrl()}). Check the Email and Password.`,
+		});
 		expect(requests).toEqual([{ method: 'POST', path: LOGIN, status: 401 }]);
 	});
 
 	it('fails for a wrong password even when a token from the old password is still stored', async () => {
-		// preAuthentication does not run when a token is stored and not expired (outside n8n's own
-		// test detection): the login request of the test still judges the password.
 		const { access_token: oldToken } = sim.helio.issueToken();
 		const result = await testCredential({
 			baseUrl: sim.helio.restUrl,
@@ -120,66 +127,29 @@ describe('Helio API credential', () => {
 			password: 'changed-since-password-9',
 			accessToken: oldToken,
 		});
-		expect(result).toEqual({ status: 'Error', message: 'Helio refused the login: invalid email or password.' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Helio refused the login/);
+		expect(result.message).not.toContain('changed-since-password-9');
 		expect(requests).toEqual([{ method: 'POST', path: LOGIN, status: 401 }]);
-	});
-
-	it('with a stored token, the rules judge the login answer: 500 and a host that is not Helio fail, each said', async () => {
-		const { access_token: storedToken } = sim.helio.issueToken();
-		sim.helio.faults.failRest({ method: 'POST', pathPrefix: '/api/v1/login', status: 500 });
-		const unavailable = await testCredential({
-			baseUrl: sim.helio.restUrl,
-			email: sim.helio.email,
-			password: sim.helio.password,
-			accessToken: storedToken,
-		});
-		expect(unavailable).toEqual({ status: 'Error', message: 'Helio could not log in now (internal error); test again shortly.' });
-
-		const server: Server = createServer((_req, res) => {
-			res.writeHead(200, { 'Content-Type': 'text/html' });
-			res.end('<html><body>Welcome</body></html>');
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		try {
-			const { port } = server.address() as AddressInfo;
-			const result = await testCredential({
-				baseUrl: `http://127.0.0.1:${port}`,
-				email: sim.helio.email,
-				password: sim.helio.password,
-				accessToken: storedToken,
-			});
-			expect(result).toEqual({
-				status: 'Error',
-				message: expect.stringMatching(/^The Trader Host answered, but not like a Helio trader platform/),
-			});
-		} finally {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		}
-
-		const good = await testCredential({
-			baseUrl: sim.helio.restUrl,
-			email: sim.helio.email,
-			password: sim.helio.password,
-			accessToken: storedToken,
-		});
-		expect(good.status).toBe('OK');
 	});
 
 	it('fails while Helio refuses every login', async () => {
 		sim.helio.faults.rejectLogin(true);
 		const result = await testCredential({ baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
-		expect(result).toEqual({ status: 'Error', message: 'Helio refused the login: Invalid email or password' });
+		expect(result.message).toMatch(/^Helio refused the login: Invalid email or password \(401 at POST /);
 	});
 
-	it('fails when Helio cannot log in now (500), saying so', async () => {
+	it('fails when Helio cannot log in now (500), in its words and naming the URL', async () => {
 		sim.helio.faults.failRest({ method: 'POST', pathPrefix: '/api/v1/login', status: 500, message: 'auth service down' });
 		const result = await testCredential({ baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
-		expect(result).toEqual({ status: 'Error', message: 'Helio could not log in now: auth service down (HTTP 500)' });
+		expect(result).toEqual({
+			status: 'Error',
+			message: `Helio could not log in now: auth service down (500 at ${loginUrl()}); test again shortly.`,
+		});
 		expect(sim.helio.faults.pendingRestFaults()).toBe(0);
 	});
 
-	it('fails when the Trader Host answers, but not like Helio (a web page)', async () => {
+	it('fails when the Trader Host answers, but not like Helio (a web page): names the URL and the broker host to check', async () => {
 		const server: Server = createServer((_req, res) => {
 			res.writeHead(200, { 'Content-Type': 'text/html' });
 			res.end('<html><body>Welcome</body></html>');
@@ -188,15 +158,17 @@ describe('Helio API credential', () => {
 		try {
 			const { port } = server.address() as AddressInfo;
 			const result = await testCredential({ baseUrl: `http://127.0.0.1:${port}`, email: sim.helio.email, password: sim.helio.password });
-			expect(result.status).toBe('Error');
-			expect(result.message).toBe('Helio answered the login without access_token and expires_at');
+			expect(result).toEqual({
+				status: 'Error',
+				message: `POST http://127.0.0.1:${port}/api/v1/login answered HTTP 200, but not like a Helio trader platform (no access token). Check the Trader Host: your broker's Helio host (such as https://trader.your-broker.com).`,
+			});
 		} finally {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		}
 	});
 
-	it('fails when nothing listens at the Trader Host', async () => {
+	it('fails when nothing listens at the Trader Host, naming the URL and what to check', async () => {
 		const server = createServer();
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const { port } = server.address() as AddressInfo;
@@ -206,7 +178,9 @@ describe('Helio API credential', () => {
 			email: sim.helio.email,
 			password: sim.helio.password,
 		});
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/refused the connection/);
+		expect(result).toEqual({
+			status: 'Error',
+			message: `Cannot reach POST http://127.0.0.1:${port}/helio/api/v1/login (ECONNREFUSED). Check the Trader Host (your broker's Helio host): its host and port, and whether the service speaks http or https there.`,
+		});
 	});
 });

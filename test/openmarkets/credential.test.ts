@@ -1,16 +1,19 @@
 /**
- * The OpenMarkets API credential, tested the way n8n's "Test credential" button does (the
- * harness runs the test request through n8n-core's RoutingNode and applies the rules as n8n's
- * CredentialsTester does), against the simulated OpenMarkets.
+ * The OpenMarkets API credential, tested the way n8n's "Test credential" button does: the
+ * credential has no `test` of its own, so n8n's CredentialsTester calls the method the OpenMarkets
+ * nodes name in `testedBy`, on n8n-core's real CredentialTestContext, against the simulated
+ * OpenMarkets. Every failure names the URL it called.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
+import { OpenMarkets } from '../../nodes/OpenMarkets/OpenMarkets.node';
+import { OpenMarketsTrigger } from '../../nodes/OpenMarkets/OpenMarketsTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, allLogText, type CredentialTestResult } from '../harness/n8n';
 
-const harness = new N8nHarness({ nodes: {}, credentialTypes: [OpenMarketsApi] });
+const harness = new N8nHarness({ nodes: { openMarketsTrigger: OpenMarketsTrigger }, credentialTypes: [OpenMarketsApi] });
 let sim: VenueSimulator;
 
 beforeAll(async () => {
@@ -28,7 +31,7 @@ function testCredential(values: ICredentialDataDecryptedObject): Promise<Credent
 }
 
 describe('OpenMarkets API credential', () => {
-	it('declares the key, both URLs, the X-API-Key header and a one-league read as its test', async () => {
+	it('declares the key, both URLs and the X-API-Key header, and is tested by the OpenMarkets nodes (testedBy)', async () => {
 		const type = harness.credentialType('openMarketsApi');
 		expect(type.displayName).toBe('OpenMarkets API');
 		const byName = Object.fromEntries(type.properties.map((property) => [property.name, property]));
@@ -41,7 +44,12 @@ describe('OpenMarkets API credential', () => {
 		await expect(authenticate({ apiKey: 'k_123' }, { url: '/x', headers: { Accept: 'application/json' } })).resolves.toMatchObject({
 			headers: { Accept: 'application/json', 'X-API-Key': 'k_123' },
 		});
-		expect(type.test?.request).toMatchObject({ method: 'GET', url: '/leagues', qs: { limit: 1 } });
+		// n8n prefers a credential's own `test` to the nodes' testedBy: there must be none.
+		expect(type.test).toBeUndefined();
+		for (const node of [new OpenMarkets(), new OpenMarketsTrigger()]) {
+			expect(node.description.credentials).toEqual([{ name: 'openMarketsApi', required: true, testedBy: 'testOpenMarketsCredential' }]);
+			expect(typeof node.methods.credentialTest.testOpenMarketsCredential).toBe('function');
+		}
 	});
 
 	it('passes for the simulator key, with one authenticated read', async () => {
@@ -59,7 +67,10 @@ describe('OpenMarkets API credential', () => {
 
 	it('fails for a wrong or revoked key, saying the key was refused and never showing it', async () => {
 		const wrong = await testCredential({ apiKey: 'om_data_live_wrong_key_0000', baseUrl: sim.openmarkets.restUrl });
-		expect(wrong).toEqual({ status: 'Error', message: expect.stringMatching(/did not accept this API key \(401\)/) });
+		expect(wrong).toEqual({
+			status: 'Error',
+			message: `OpenMarkets did not accept this API key (401 at GET ${sim.openmarkets.restUrl}/leagues). Check the API Key and that it is not revoked.`,
+		});
 		sim.openmarkets.faults.revokeKey();
 		const revoked = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl });
 		expect(revoked.message).toMatch(/did not accept this API key/);
@@ -75,7 +86,10 @@ describe('OpenMarkets API credential', () => {
 			/temporarily unavailable/,
 		);
 		const short = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: `${sim.baseUrl}/openmarkets` });
-		expect(short).toEqual({ status: 'Error', message: expect.stringMatching(/should end in \/flow\/v1/) });
+		expect(short).toEqual({
+			status: 'Error',
+			message: `GET ${sim.baseUrl}/openmarkets/leagues answered 404: the REST Base URL should be the API root ending in /flow/v1 (such as https://api.openmarkets.ai/flow/v1).`,
+		});
 	});
 
 	it('fails with the network error when nothing listens at the base URL', async () => {
@@ -84,6 +98,25 @@ describe('OpenMarkets API credential', () => {
 		const { port } = server.address() as AddressInfo;
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 		const result = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: `http://127.0.0.1:${port}/flow/v1` });
-		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/ECONNREFUSED/) });
+		expect(result).toEqual({
+			status: 'Error',
+			message: `Cannot reach GET http://127.0.0.1:${port}/flow/v1/leagues (ECONNREFUSED). Check the REST Base URL: its host and port, and whether the service speaks http or https there.`,
+		});
+	});
+
+	it('fails naming the URL when the base URL answers, but not with JSON (a web page at the wrong host)', async () => {
+		const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Welcome</html>'));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const result = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: `http://127.0.0.1:${port}` });
+			expect(result).toEqual({
+				status: 'Error',
+				message: `GET http://127.0.0.1:${port}/leagues answered, but not with OpenMarkets' JSON. Check the REST Base URL: the API root ending in /flow/v1 (such as https://api.openmarkets.ai/flow/v1).`,
+			});
+		} finally {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
 	});
 });

@@ -1,17 +1,19 @@
 /**
- * The Totalis API credential, tested the way n8n's "Test credential" button does: the
- * credential's `test.request` runs through n8n-core's RoutingNode (with the credential's
- * `authenticate`) against the simulator, then the rules are applied as n8n's CredentialsTester
- * (packages/cli/src/services/credentials-tester.service.ts, n8n 2.x) applies them.
+ * The Totalis API credential, tested the way n8n's "Test credential" button does: n8n's
+ * CredentialsTester (packages/cli/src/services/credentials-tester.service.ts, n8n 2.x) finds no
+ * `test` on the credential and calls the method the Totalis nodes name in `testedBy`, on n8n-core's
+ * real CredentialTestContext, against the simulator. Every failure names the URL it called.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
+import { Totalis } from '../../nodes/Totalis/Totalis.node';
+import { TotalisTrigger } from '../../nodes/Totalis/TotalisTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, type CredentialTestResult } from '../harness/n8n';
 
-const harness = new N8nHarness({ nodes: {}, credentialTypes: [TotalisApi] });
+const harness = new N8nHarness({ nodes: { totalis: Totalis }, credentialTypes: [TotalisApi] });
 let sim: VenueSimulator;
 
 beforeAll(async () => {
@@ -31,7 +33,7 @@ function testCredential(values: ICredentialDataDecryptedObject): Promise<Credent
 }
 
 describe('Totalis API credential', () => {
-	it('declares the fields, the X-API-Key header and a harmless GET as its test', async () => {
+	it('declares the fields and the X-API-Key header, and is tested by the Totalis nodes (testedBy)', async () => {
 		const type = harness.credentialType('totalisApi');
 		expect(type.displayName).toBe('Totalis API');
 		const byName = Object.fromEntries(type.properties.map((property) => [property.name, property]));
@@ -45,8 +47,12 @@ describe('Totalis API credential', () => {
 		await expect(authenticate({ apiKey: 'k_123' }, { url: '/x', headers: { Accept: 'application/json' } })).resolves.toMatchObject({
 			headers: { Accept: 'application/json', 'X-API-Key': 'k_123' },
 		});
-		expect(type.test?.request.method).toBe('GET');
-		expect(type.test?.request.url).toBe('/v1/quote-requests/00000000-0000-0000-0000-000000000000');
+		// n8n prefers a credential's own `test` to the nodes' testedBy: there must be none.
+		expect(type.test).toBeUndefined();
+		for (const node of [new Totalis(), new TotalisTrigger()]) {
+			expect(node.description.credentials).toEqual([{ name: 'totalisApi', required: true, testedBy: 'testTotalisCredential' }]);
+			expect(typeof node.methods.credentialTest.testTotalisCredential).toBe('function');
+		}
 	});
 
 	it('passes for the simulator key: the request reached Totalis, authenticated, and found nothing (404)', async () => {
@@ -109,7 +115,9 @@ describe('Totalis API credential', () => {
 			const { port } = server.address() as AddressInfo;
 			const result = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: `http://127.0.0.1:${port}` });
 			expect(result.status).toBe('Error');
-			expect(result.message).toMatch(/not like the Totalis API/);
+			expect(result.message).toBe(
+				`GET http://127.0.0.1:${port}/v1/quote-requests/00000000-0000-0000-0000-000000000000 answered HTTP 200, but not like the Totalis API. Check the REST Base URL: the Totalis API root (such as https://api.totalis.trade), without /v1.`,
+			);
 		} finally {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -122,7 +130,18 @@ describe('Totalis API credential', () => {
 		const { port } = server.address() as AddressInfo;
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 		const result = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: `http://127.0.0.1:${port}` });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/ECONNREFUSED/);
+		expect(result).toEqual({
+			status: 'Error',
+			message: `Cannot reach GET http://127.0.0.1:${port}/v1/quote-requests/00000000-0000-0000-0000-000000000000 (ECONNREFUSED). Check the REST Base URL: its host and port, and whether the service speaks http or https there.`,
+		});
+	});
+
+	it('names the URL in a refused key too, and says an empty key is empty without calling', async () => {
+		const refused = await testCredential({ apiKey: 'api_live_wrong_key_000000', baseUrl: sim.totalis.restUrl });
+		expect(refused.message).toContain(`401 UNAUTHORIZED at GET ${sim.totalis.restUrl}/v1/quote-requests/`);
+		expect(await testCredential({ apiKey: '', baseUrl: sim.totalis.restUrl })).toEqual({
+			status: 'Error',
+			message: 'The API Key is empty: enter your Totalis API key.',
+		});
 	});
 });

@@ -10,11 +10,12 @@
  * started trigger does.
  */
 import './logs';
-import { ExecuteContext, ExecutionLifecycleHooks, RoutingNode, TriggerContext, WorkflowExecute } from 'n8n-core';
+import { CredentialTestContext, ExecuteContext, ExecutionLifecycleHooks, RoutingNode, TriggerContext, WorkflowExecute } from 'n8n-core';
 import {
 	Workflow,
 	createRunExecutionData,
 	type ICredentialDataDecryptedObject,
+	type ICredentialTestFunction,
 	type ICredentialTestRequest,
 	type ICredentialType,
 	type IConnections,
@@ -217,18 +218,28 @@ export class N8nHarness {
 	}
 
 	/**
-	 * Runs the credential's test as n8n's "Test credential" button does: `test.request` through
+	 * Runs the credential's test as n8n's "Test credential" button does. A credential without its
+	 * own `test` is tested by the `methods.credentialTest` function a registered node names in
+	 * `testedBy`, called on n8n-core's real CredentialTestContext. Otherwise: `test.request` through
 	 * n8n-core's RoutingNode (so preAuthentication and `authenticate` apply), then the rules as
 	 * n8n's CredentialsTester (packages/cli/src/services/credentials-tester.service.ts, n8n 2.x)
 	 * applies them. `values` are stored as this type's credentials, over the property defaults.
 	 */
 	async testCredential(type: string, values: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
 		const credentialType = this.credentialType(type);
-		const testRequest = credentialType.test as ICredentialTestRequest;
 		const withDefaults: ICredentialDataDecryptedObject = {};
 		for (const property of credentialType.properties) withDefaults[property.name] = property.default as string;
 		Object.assign(withDefaults, values);
 		this.setCredentials(type, withDefaults);
+
+		// As CredentialsTester.getCredentialTestFunction: the credential's own `test` first, else a node's `testedBy` method.
+		if (!credentialType.test) {
+			const testFunction = this.credentialTestMethod(type);
+			if (!testFunction) return { status: 'Error', message: 'No testing function found for this credential.' };
+			const context = new CredentialTestContext(this.additionalData('internal', 'credential-test'));
+			return await testFunction.call(context, { id: '1', name: 'test credential', type, data: withDefaults });
+		}
+		const testRequest = credentialType.test as ICredentialTestRequest;
 
 		const nodeType = testerNodeType(type, testRequest);
 		this.nodeTypes.register(TESTER_NODE_TYPE, nodeType);
@@ -255,6 +266,15 @@ export class N8nHarness {
 			return failedTestResult(caught, testRequest);
 		}
 		return answeredTestResult(response, testRequest);
+	}
+
+	/** The `methods.credentialTest` function a registered node names in its credential's `testedBy`. */
+	private credentialTestMethod(type: string): ICredentialTestFunction | undefined {
+		for (const nodeType of this.nodeTypes.all()) {
+			const entry = nodeType.description.credentials?.find((credential) => credential.name === type);
+			if (typeof entry?.testedBy === 'string') return nodeType.methods?.credentialTest?.[entry.testedBy];
+		}
+		return undefined;
 	}
 
 	/**

@@ -48,6 +48,11 @@ export class NodeTypes implements INodeTypes {
 		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
 	}
 
+	/** Every registered node type (one version each), for lookups across nodes such as a credential's tester. */
+	all(): INodeType[] {
+		return [...this.types.keys()].map((name) => this.getByNameAndVersion(name));
+	}
+
 	getKnownTypes() {
 		return {};
 	}

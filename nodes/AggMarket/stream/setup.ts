@@ -75,6 +75,7 @@ export function aggMarketTriggerSetup(
 							urlStep: `the agg.market token renewal at ${redactor.text(aggBase(credentials.baseUrl))}`,
 							headers: appHeaders(credentials),
 							redactor,
+							domains: credentials.domains,
 						}),
 						protocol: new AggMarketProtocol(plan(shardOutcomes, index), tokens, hooks.logger),
 						redactor,

@@ -47,6 +47,7 @@ export function helioTriggerSetup(
 					url: (signal) => login.nextUrl(signal),
 					urlStep: `the Helio login at ${redactor.text(helioBase(credentials.baseUrl))}`,
 					redactor,
+					domains: credentials.domains,
 				}),
 				protocol,
 				redactor,

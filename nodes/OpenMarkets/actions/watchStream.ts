@@ -79,6 +79,7 @@ export async function watchContests(
 				url,
 				redactor,
 				timing: WATCH_TIMING,
+				domains: credentials.domains,
 				ctx,
 				hooks,
 				rest: new StreamRest(ctx, credentials.baseUrl, redactor),

@@ -7,6 +7,7 @@ import { NodeOperationError, type INode, type ITriggerFunctions } from 'n8n-work
 
 import { eventFilter, type Stage } from '../../shared/delivery/stages';
 import type { StreamTriggerSetup } from '../../shared/delivery/triggerHost';
+import type { DomainRestriction } from '../../shared/engine/allowedDomains';
 import { StreamFailure } from '../../shared/engine/errors';
 import { StreamEngine, type StreamTiming } from '../../shared/engine/StreamEngine';
 import type { Transport } from '../../shared/engine/transport';
@@ -46,17 +47,26 @@ export interface OpenMarketsStreamOptions extends Omit<ShardedStreamOptions, 'cr
 	url: string | (() => string);
 	redactor: Redactor;
 	timing: StreamTiming;
+	/** The credential's allowed domains, which every connection keeps to. */
+	domains?: DomainRestriction;
 	/** Reads the credential again before a reconnect (the trigger's). */
 	refreshCredentials?(): Promise<void>;
 }
 
 /** The OpenMarkets stream over WebSocket connections within `limits`: the trigger's, and Contest → Watch's. */
-export function openMarketsStream({ url, redactor, timing, refreshCredentials, ...options }: OpenMarketsStreamOptions): ShardedStream {
+export function openMarketsStream({
+	url,
+	redactor,
+	timing,
+	domains,
+	refreshCredentials,
+	...options
+}: OpenMarketsStreamOptions): ShardedStream {
 	return new ShardedStream({
 		...options,
 		createEngine: (protocol, onConnected) =>
 			new StreamEngine({
-				transport: explainConnectionLimit(new WebSocketTransport({ url, redactor })),
+				transport: explainConnectionLimit(new WebSocketTransport({ url, redactor, domains })),
 				protocol,
 				redactor,
 				timing,
@@ -124,6 +134,7 @@ export function openMarketsTriggerSetup(
 				url,
 				redactor,
 				timing,
+				domains: credentials.domains,
 				refreshCredentials,
 				ctx,
 				hooks,

@@ -87,7 +87,7 @@ function webSocketStream(
 		const wanted = mergeWaitMs !== undefined && events.includes('mm_quote:accepted') ? [...events, 'quote:accepted'] : events;
 		stages.push(eventFilter(wanted));
 	}
-	const transport = new WebSocketTransport({ url: live.value.wsUrl, redactor });
+	const transport = new WebSocketTransport({ url: live.value.wsUrl, redactor, domains: live.value.domains });
 	// Only the market maker's own quotes say which trades are its own; RFQs the user chose are never left.
 	const follower = followForMs === undefined ? undefined : new TradeFollower({ followForMs }, new Set(settings.channels.rfqIds));
 	const protocol = new TotalisWebSocketProtocol(() => live.value.apiKey, settings.channels, follower);
@@ -148,6 +148,7 @@ function quoteRequestStream(
 			},
 		},
 		redactor,
+		domains: live.value.domains,
 	});
 	const protocol = new TotalisQuoteRequestProtocol(settings.includeSnapshot);
 	return {

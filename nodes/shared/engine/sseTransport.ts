@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 
 import { describeError, StreamFailure } from './errors';
+import { proxyAgentFor } from './proxy';
 import {
 	abortFailure,
 	resolveUrl,
@@ -47,7 +48,16 @@ export class SseTransport implements Transport {
 			let localReason: string | undefined;
 			let closed = false;
 
+			let agent: ReturnType<typeof proxyAgentFor>;
+			try {
+				agent = proxyAgentFor(url, timeoutMs);
+			} catch (error) {
+				reject(error);
+				return;
+			}
 			const request = client.request(url, {
+				// Through n8n's proxy from the environment when it names one for this host (proxy.ts).
+				...(agent ? { agent } : {}),
 				method: 'GET',
 				headers: { Accept: 'text/event-stream', 'Cache-Control': 'no-cache', ...this.options.headers },
 			});

@@ -1,4 +1,5 @@
 import type { Redactor } from '../redact';
+import { assertStreamUrlAllowed, type DomainRestriction } from './allowedDomains';
 import { StreamFailure } from './errors';
 
 /**
@@ -74,6 +75,8 @@ export interface TransportOptions {
 	urlStep?: string;
 	headers?: Record<string, string>;
 	redactor: Redactor;
+	/** The credential's "Allowed HTTP Request Domains" list: a URL outside it is refused before connecting. */
+	domains?: DomainRestriction;
 }
 
 export interface Transport {
@@ -94,11 +97,19 @@ export function abortFailure(signal: AbortSignal): StreamFailure {
 }
 
 /**
- * The URL for the next connection. A URL function (a login, a token renewal) gets a signal that
+ * The URL for the next connection, refused when the credential's allowed domains leave its host
+ * out. A URL function (a login, a token renewal) gets a signal that
  * aborts after `timeoutMs` or when `stop` aborts, and is not waited for past either: a venue
  * that holds the login answer cannot hold the trigger's activation or its close.
  */
 export async function resolveUrl(options: TransportOptions, timeoutMs: number, stop: AbortSignal): Promise<string> {
+	const url = await urlFor(options, timeoutMs, stop);
+	// The one place every stream URL passes, whoever built it (a login may name another host).
+	assertStreamUrlAllowed(url, options.domains);
+	return url;
+}
+
+async function urlFor(options: TransportOptions, timeoutMs: number, stop: AbortSignal): Promise<string> {
 	const { url } = options;
 	if (typeof url === 'string') return url;
 	if (stop.aborted) throw abortFailure(stop);

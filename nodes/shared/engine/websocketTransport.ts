@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 
 import { describeError, StreamFailure } from './errors';
+import { proxyAgentFor } from './proxy';
 import {
 	abortFailure,
 	resolveUrl,
@@ -61,7 +62,16 @@ export class WebSocketTransport implements Transport {
 			let tooBig = false;
 			let graceTimer: NodeJS.Timeout | undefined;
 
+			let agent: ReturnType<typeof proxyAgentFor>;
+			try {
+				agent = proxyAgentFor(new URL(url), timeoutMs);
+			} catch (error) {
+				reject(error);
+				return;
+			}
 			const socket = new WebSocket(url, {
+				// Through n8n's proxy from the environment when it names one for this host (proxy.ts).
+				...(agent ? { agent } : {}),
 				headers: this.options.headers,
 				handshakeTimeout: timeoutMs,
 				perMessageDeflate: false,
