@@ -14,8 +14,8 @@ interface Held {
 	rfqId: string | undefined;
 	/** When it leaves without its partner (performance.now(): a wall-clock jump must not hold it). */
 	releaseAt: number;
-	/** Later events of the same quote, in arrival order: they leave right after the acceptance. */
-	behind: Delivered[];
+	/** Later events of the same quote, in arrival order: they leave right after the acceptance (made when the first comes). */
+	behind?: Delivered[];
 	next: (delivered: Delivered) => void;
 }
 
@@ -53,7 +53,7 @@ export class AcceptanceMerger implements Stage {
 		if (event !== ACCEPTED && event !== MM_ACCEPTED) {
 			// Most of the time no acceptance is held: nothing to wait behind, no id to read.
 			const waitingFor = this.held.size === 0 ? undefined : this.heldFor(data);
-			if (waitingFor) waitingFor.behind.push(delivered);
+			if (waitingFor) (waitingFor.behind ??= []).push(delivered);
 			else next(delivered);
 			return;
 		}
@@ -68,7 +68,7 @@ export class AcceptanceMerger implements Stage {
 			this.release(quoteId, waiting, merge(waiting.delivered, delivered));
 			return;
 		}
-		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), releaseAt: performance.now() + this.waitMs, behind: [], next };
+		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), releaseAt: performance.now() + this.waitMs, next };
 		if (this.waitMs <= 0) {
 			this.release(quoteId, entry, merge(delivered));
 			return;
@@ -125,7 +125,7 @@ export class AcceptanceMerger implements Stage {
 		}
 		this.emitted.add(quoteId);
 		entry.next(delivered);
-		for (const later of entry.behind) entry.next(later);
+		if (entry.behind) for (const later of entry.behind) entry.next(later);
 	}
 }
 
