@@ -78,10 +78,7 @@ function webSocketStream(
 	redactor: Redactor,
 ): StreamTriggerSetup {
 	const { events, mergeWaitMs, followForMs } = settings;
-	// A copy needs two channels that can carry the same event; on one channel every frame is news.
-	const { marketMakerQuotes, rfqIds } = settings.channels;
-	const severalChannels = rfqIds.length > 1 || (rfqIds.length > 0 && marketMakerQuotes) || (followForMs !== undefined && marketMakerQuotes);
-	const stages: Stage[] = severalChannels ? [onceAcrossChannels()] : [];
+	const stages: Stage[] = [onceAcrossChannels()];
 	// Before the merge: the confirm goes out on the first acceptance event, not after the merge wait.
 	if (settings.confirm) stages.push(quoteConfirmer(ctx, live, settings.confirm, redactor));
 	if (mergeWaitMs !== undefined) stages.push(new AcceptanceMerger(mergeWaitMs));
