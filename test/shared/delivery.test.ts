@@ -20,9 +20,10 @@ function delivered(event: string, key?: string, extra: Partial<StreamItem> = {})
 
 function collect(options: DeliveryOptions) {
 	const calls: Array<{ events: string[]; deduplicationKey?: string; items: StreamItem[] }> = [];
-	const delivery = new Delivery(options, (items, deduplicationKey) =>
-		calls.push({ events: items.map((item) => item.event), deduplicationKey, items }),
-	);
+	const delivery = new Delivery(options, (batch, deduplicationKey) => {
+		const items = batch.map((delivered) => delivered.item);
+		calls.push({ events: items.map((item) => item.event), deduplicationKey, items });
+	});
 	return { delivery, calls };
 }
 

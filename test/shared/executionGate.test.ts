@@ -41,7 +41,8 @@ function gateWith(options: Partial<ExecutionGateOptions> = {}) {
 	let mostRunning = 0;
 	const gate = new ExecutionGate(
 		{ maxInFlight: 2, maxBatchItems: 100, maxWaitingItems: 1000, maxWaitingBytes: 1_000_000, slotTimeoutMs: 60_000, ...options },
-		(items, deduplicationKey) => {
+		(batch, deduplicationKey) => {
+			const items = batch.map((entry) => entry.item);
 			running++;
 			mostRunning = Math.max(mostRunning, running);
 			let settle!: (ok: boolean) => void;
@@ -207,8 +208,8 @@ describe('ExecutionGate', () => {
 		const started: string[] = [];
 		const blind = new ExecutionGate(
 			{ maxInFlight: 1, maxBatchItems: 10, maxWaitingItems: 10, maxWaitingBytes: 100_000, slotTimeoutMs: 1000 },
-			(items) => {
-				started.push(items[0].event);
+			(batch) => {
+				started.push(batch[0].item.event);
 				return undefined;
 			},
 		);

@@ -14,8 +14,8 @@ interface Held {
 	rfqId: string | undefined;
 	/** When it leaves without its partner (performance.now(): a wall-clock jump must not hold it). */
 	releaseAt: number;
-	/** Later events of the same quote, in arrival order: they leave right after the acceptance. */
-	behind: Delivered[];
+	/** Later events of the same quote, in arrival order: they leave right after the acceptance (made when the first comes). */
+	behind?: Delivered[];
 	next: (delivered: Delivered) => void;
 }
 
@@ -51,8 +51,9 @@ export class AcceptanceMerger implements Stage {
 	push(delivered: Delivered, next: (delivered: Delivered) => void) {
 		const { event, data } = delivered.item;
 		if (event !== ACCEPTED && event !== MM_ACCEPTED) {
-			const waitingFor = this.heldFor(data);
-			if (waitingFor) waitingFor.behind.push(delivered);
+			// Most of the time no acceptance is held: nothing to wait behind, no id to read.
+			const waitingFor = this.held.size === 0 ? undefined : this.heldFor(data);
+			if (waitingFor) (waitingFor.behind ??= []).push(delivered);
 			else next(delivered);
 			return;
 		}
@@ -67,7 +68,7 @@ export class AcceptanceMerger implements Stage {
 			this.release(quoteId, waiting, merge(waiting.delivered, delivered));
 			return;
 		}
-		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), releaseAt: performance.now() + this.waitMs, behind: [], next };
+		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), releaseAt: performance.now() + this.waitMs, next };
 		if (this.waitMs <= 0) {
 			this.release(quoteId, entry, merge(delivered));
 			return;
@@ -124,7 +125,7 @@ export class AcceptanceMerger implements Stage {
 		}
 		this.emitted.add(quoteId);
 		entry.next(delivered);
-		for (const later of entry.behind) entry.next(later);
+		if (entry.behind) for (const later of entry.behind) entry.next(later);
 	}
 }
 
@@ -133,21 +134,22 @@ function idOf(value: unknown): string | undefined {
 	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
-/** One `quote:accepted` item from the first arrival and, when there, its partner. */
+/** One `quote:accepted` item from the first arrival and, when there, its partner (no lists built for one or two parts). */
 function merge(first: Delivered, second?: Delivered): Delivered {
-	const parts = second ? [first, second] : [first];
 	// The plain event's fields win where both have them; the MM event adds quote and exposure details.
 	const data: IDataObject = {};
-	for (const part of parts) if (part.item.event === MM_ACCEPTED) Object.assign(data, part.item.data);
-	for (const part of parts) if (part.item.event !== MM_ACCEPTED) Object.assign(data, part.item.data);
+	if (first.item.event === MM_ACCEPTED) Object.assign(data, first.item.data);
+	if (second?.item.event === MM_ACCEPTED) Object.assign(data, second.item.data);
+	if (first.item.event !== MM_ACCEPTED) Object.assign(data, first.item.data);
+	if (second && second.item.event !== MM_ACCEPTED) Object.assign(data, second.item.data);
 	const quoteId = String(first.item.data.quote_id);
 	return {
 		item: {
 			...first.item,
 			event: ACCEPTED,
 			data,
-			mergedFrom: parts.map((part) => part.item.event),
-			gap: mergeGaps(first.item.gap, second?.item.gap ?? null),
+			mergedFrom: second ? [first.item.event, second.item.event] : [first.item.event],
+			gap: second ? mergeGaps(first.item.gap, second.item.gap) : first.item.gap,
 		},
 		key: quoteId,
 		deduplicationKey: `totalis:accepted:${quoteId}`,

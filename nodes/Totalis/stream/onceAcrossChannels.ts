@@ -39,7 +39,8 @@ export function onceAcrossChannels(remembered = REMEMBERED_EVENTS): Stage {
 				}
 				// An entry in the newer generation carries the older one's bits too (copied in when it was made).
 				const inNewer = newer.get(name);
-				const known = inNewer ?? older.get(name) ?? 0;
+				// Until the first generation fills, there is no older one to ask.
+				const known = inNewer ?? (older.size === 0 ? 0 : (older.get(name) ?? 0));
 				if ((known & bit) !== 0) return;
 				if (inNewer === undefined && newer.size >= remembered) {
 					older = newer;

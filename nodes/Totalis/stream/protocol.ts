@@ -1,6 +1,7 @@
 import { StreamFailure } from '../../shared/engine/errors';
 import { typedMessage } from '../../shared/engine/frames';
 import type { Decoded, Frame, HandshakeSession, LiveConnection, VenueProtocol } from '../../shared/engine/protocol';
+import type { Validator } from '../../shared/engine/validation';
 import { websocketEventValidators } from './schemas';
 import type { TradeFollower } from './tradeFollower';
 
@@ -12,6 +13,11 @@ export interface TotalisChannels {
 	/** Trades to follow (`rfq:<id>`). */
 	rfqIds: string[];
 }
+
+/** Each documented event's name and payload check, found with one lookup per frame. */
+const DOCUMENTED_EVENTS: ReadonlyMap<string, { name: string; validate: Validator }> = new Map(
+	[...websocketEventValidators].map(([name, validate]) => [name, { name, validate }]),
+);
 
 /** Frames that only steer the connection. */
 const CONTROL_TYPES = new Set(['auth:success', 'pong', 'subscribed', 'unsubscribed']);
@@ -89,13 +95,18 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 	decode(frame: Frame): Decoded {
 		const envelope = typedMessage<Envelope>(frame);
 		if (!envelope) return { kind: 'invalid', reason: 'not a Totalis frame (expected an object with a "type")' };
-		const { type } = envelope;
-		if (CONTROL_TYPES.has(type)) return { kind: 'control' };
-		if (type === 'auth:error') {
-			return { kind: 'fatal', reason: `Totalis revoked the session: ${String(envelope.message ?? 'auth:error')}` };
+		const documented = DOCUMENTED_EVENTS.get(envelope.type);
+		// The documented name, not the frame's copy of it: every later lookup and comparison of the
+		// event name (copy check, merge, filter) then meets the same constant string.
+		const type = documented?.name ?? envelope.type;
+		if (!documented) {
+			if (CONTROL_TYPES.has(type)) return { kind: 'control' };
+			if (type === 'auth:error') {
+				return { kind: 'fatal', reason: `Totalis revoked the session: ${String(envelope.message ?? 'auth:error')}` };
+			}
 		}
 		const data = payloadOf(envelope);
-		const problem = websocketEventValidators.get(type)?.(data);
+		const problem = documented?.validate(data);
 		if (problem) return { kind: 'invalid', reason: `${type}: ${problem}` };
 		this.follower?.observe(type, data);
 		const subject = (data.quote_id ?? data.rfq_id) as string | undefined;

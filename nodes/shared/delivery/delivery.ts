@@ -1,5 +1,5 @@
 import { mergeGaps } from '../engine/gap';
-import type { Delivered, StreamItem } from '../items';
+import type { Delivered } from '../items';
 
 export interface DeliveryOptions {
 	/** `each`: one execution per event; `batch`: one execution per window or item count. */
@@ -14,8 +14,8 @@ export interface DeliveryOptions {
 	maxInFlight?: number;
 }
 
-/** `batch` is `items` with what delivery knew of each (its key, size, deduplication key). */
-export type Emit = (items: StreamItem[], deduplicationKey: string | undefined, batch: Delivered[]) => void;
+/** One emission: the events of one execution, with what delivery knew of each (key, size, deduplication key). */
+export type Emit = (batch: Delivered[], deduplicationKey: string | undefined) => void;
 
 /**
  * Whatever the window, a buffer this full is emitted at once: a window-only batch otherwise holds
@@ -60,7 +60,7 @@ export class Delivery {
 		if (this.disposed) return;
 		const { mode, keepLatest, maxItems, windowMs } = this.options;
 		if (mode === 'each' && !keepLatest) {
-			this.emit([delivered.item], delivered.deduplicationKey, [delivered]);
+			this.emit([delivered], delivered.deduplicationKey);
 			return;
 		}
 		if (keepLatest) this.keepLatest(delivered);
@@ -84,14 +84,10 @@ export class Delivery {
 		this.latest = new Map();
 		this.bufferedBytes = 0;
 		if (this.options.mode === 'batch') {
-			this.emit(
-				batch.map((delivered) => delivered.item),
-				undefined,
-				batch,
-			);
+			this.emit(batch, undefined);
 			return;
 		}
-		for (const delivered of batch) this.emit([delivered.item], delivered.deduplicationKey, [delivered]);
+		for (const delivered of batch) this.emit([delivered], delivered.deduplicationKey);
 	}
 
 	/** Stops for good; returns how many buffered items were discarded. */

@@ -17,8 +17,8 @@ import type { Delivered, StreamItem } from '../items';
  */
 export const DEFAULT_MAX_IN_FLIGHT = 10;
 
-/** Starts one execution; resolves or rejects when it has finished (undefined: the host cannot say). */
-export type StartExecution = (items: StreamItem[], deduplicationKey?: string) => Promise<unknown> | undefined;
+/** Starts one execution with the batch's items; resolves or rejects when it has finished (undefined: the host cannot say). */
+export type StartExecution = (batch: Delivered[], deduplicationKey: string | undefined) => Promise<unknown> | undefined;
 
 export interface ExecutionGateOptions {
 	/** Executions of this trigger running at once; 0 lets every event start one at once (no cap). */
@@ -90,10 +90,7 @@ export class ExecutionGate {
 		if (this.disposed || batch.length === 0) return;
 		const { maxInFlight } = this.options;
 		if (maxInFlight === 0 || (this.inFlight < maxInFlight && this.waiting.size === 0)) {
-			this.launch(
-				batch.map((delivered) => delivered.item),
-				deduplicationKey,
-			);
+			this.launch(batch, deduplicationKey);
 			return;
 		}
 		for (const delivered of batch) this.hold(delivered);
@@ -173,19 +170,19 @@ export class ExecutionGate {
 		const now = Date.now();
 		const leaving: Waiting[] = [];
 		for (const id of [...this.waiting.keys()].slice(0, maxBatchItems)) leaving.push(this.remove(id)!);
-		const items = leaving.map(({ delivered, since }) => {
+		const batch = leaving.map(({ delivered, since }) => {
 			delivered.item.backpressure = { batchSize: leaving.length, waitedMs: now - since } satisfies Backpressure;
-			return delivered.item;
+			return delivered;
 		});
 		this.stats.heldBatches++;
 		if (this.waiting.size === 0) this.saidFull = false;
 		// One event alone keeps its deduplication key; a batch has none, as in batch delivery.
-		this.launch(items, leaving.length === 1 ? leaving[0].delivered.deduplicationKey : undefined);
+		this.launch(batch, leaving.length === 1 ? leaving[0].delivered.deduplicationKey : undefined);
 	}
 
-	private launch(items: StreamItem[], deduplicationKey: string | undefined) {
-		this.attachDrops(items[0]);
-		const done = this.start(items, deduplicationKey);
+	private launch(batch: Delivered[], deduplicationKey: string | undefined) {
+		this.attachDrops(batch[0]?.item);
+		const done = this.start(batch, deduplicationKey);
 		if (!done || this.options.maxInFlight === 0) return;
 		this.inFlight++;
 		let settled = false;

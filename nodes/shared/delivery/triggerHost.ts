@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import { NodeOperationError, type IRun, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import { NodeOperationError, type INodeExecutionData, type IRun, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { DEFAULT_REFUSAL_REPORT_INTERVAL_MS, type EngineLogger, type RefusalState } from '../engine/StreamEngine';
 import { StreamFailure } from '../engine/errors';
 import { operationError, refusalError, toNodeError, triggerCloseError } from '../errors';
-import type { StreamItem } from '../items';
+import type { Delivered } from '../items';
 import { redactingLogger } from '../logging';
 import type { Redactor } from '../redact';
 import { BATCH_BYTE_CAP, BATCH_ITEM_CAP, Delivery, type DeliveryOptions } from './delivery';
@@ -94,18 +94,25 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 
 	const dedupScope = `${ctx.getWorkflow().id ?? ''}:${node.id}`;
 	/** Starts one execution; the promise settles when n8n has finished it (see executionGate.ts). */
-	const startExecution = (items: StreamItem[], deduplicationKey?: string): Promise<unknown> | undefined => {
+	const startExecution = (batch: Delivered[], deduplicationKey: string | undefined): Promise<unknown> | undefined => {
 		if (closing || manualDelivered) return undefined;
 		if (manual) manualDelivered = true;
-		const data = [items.map((json) => ({ json }))];
-		// An item that reports a gap must run even if n8n saw its key before, or the gap would vanish.
-		const key = deduplicationKey !== undefined && !manual && items.every((item) => !item.gap) ? deduplicationKey : undefined;
+		// n8n's shape, built in one pass: one list of { json } per execution.
+		const items: INodeExecutionData[] = [];
+		let reportsGap = false;
+		for (const { item } of batch) {
+			items.push({ json: item });
+			if (item.gap) reportsGap = true;
+		}
+		const data = [items];
 		if (manual) {
 			ctx.emit(data);
 			return undefined;
 		}
+		// An item that reports a gap must run even if n8n saw its key before, or the gap would vanish.
+		const key = deduplicationKey === undefined || reportsGap ? undefined : scopedDeduplicationKey(dedupScope, deduplicationKey);
 		const done = deferred<IRun>();
-		ctx.emit(data, undefined, done, key === undefined ? undefined : scopedDeduplicationKey(dedupScope, key));
+		ctx.emit(data, undefined, done, key);
 		return done.promise;
 	};
 	const maxInFlight = setup.delivery.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
@@ -125,7 +132,7 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 		startExecution,
 		(message) => logger.warn(`${venueName}: ${message}`),
 	);
-	const delivery = new Delivery(setup.delivery, (_items, deduplicationKey, batch) => gate.send(batch, deduplicationKey));
+	const delivery = new Delivery(setup.delivery, (batch, deduplicationKey) => gate.send(batch, deduplicationKey));
 	const stages = setup.stages ?? [];
 
 	const hooks: EngineHooks = {

@@ -376,16 +376,16 @@ export class StreamEngine {
 		if (link !== this.link || link.phase === 'closed' || link.refused) return;
 		link.watchdog?.feed();
 		this.counters.frames++;
-		const decoded = decodeFrame(raw, this.options.maxFrameBytes);
-		if (!decoded.ok) {
-			this.badFrame(decoded.reason, frameExcerpt(raw), raw.bytes);
+		const frame = decodeFrame(raw, this.options.maxFrameBytes);
+		if (typeof frame === 'string') {
+			this.badFrame(frame, frameExcerpt(raw), raw.bytes);
 			return;
 		}
 		if (link.phase === 'handshake') {
-			this.offerToHandshake(link, decoded.frame);
+			this.offerToHandshake(link, frame);
 			return;
 		}
-		this.deliver(link, decoded.frame);
+		this.deliver(link, frame);
 	}
 
 	private offerToHandshake(link: Link, frame: Frame) {

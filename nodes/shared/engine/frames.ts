@@ -1,21 +1,18 @@
 import type { Frame } from './protocol';
 import type { RawFrame } from './transport';
 
-export type FrameDecodeResult = { ok: true; frame: Frame } | { ok: false; reason: string };
-
 /**
  * The first step for every frame: refuse oversized ones before parsing them, then parse JSON.
- * An empty text (an SSE event without data) decodes to null.
+ * An empty text (an SSE event without data) decodes to null. A refused frame comes back as the
+ * reason, a string: the frame itself is the only object made per frame.
  */
-export function decodeFrame(raw: RawFrame, maxFrameBytes: number): FrameDecodeResult {
-	if (raw.bytes > maxFrameBytes) {
-		return { ok: false, reason: `frame of ${raw.bytes} bytes exceeds the ${maxFrameBytes}-byte limit` };
-	}
-	if (raw.text === '') return { ok: true, frame: { value: null, raw } };
+export function decodeFrame(raw: RawFrame, maxFrameBytes: number): Frame | string {
+	if (raw.bytes > maxFrameBytes) return `frame of ${raw.bytes} bytes exceeds the ${maxFrameBytes}-byte limit`;
+	if (raw.text === '') return { value: null, raw };
 	try {
-		return { ok: true, frame: { value: JSON.parse(raw.text) as unknown, raw } };
+		return { value: JSON.parse(raw.text) as unknown, raw };
 	} catch (error) {
-		return { ok: false, reason: `not JSON: ${(error as Error).message}` };
+		return `not JSON: ${(error as Error).message}`;
 	}
 }
 
