@@ -45,7 +45,7 @@ describe('node subtitles', () => {
 	it("name each trigger's source and the events chosen", () => {
 		expect(subtitle('totalisTrigger', { source: 'quoteRequests' })).toBe('Quote requests');
 		expect(subtitle('totalisTrigger', { source: 'websocket', events: ['quote:accepted', 'position:settled'] })).toBe(
-			'Events: quote:accepted, position:settled',
+			'Events: Quote Accepted, Position Settled',
 		);
 		expect(subtitle('totalisTrigger', { source: 'websocket' })).toBe('Events: All Events');
 		expect(subtitle('helioTrigger', { symbols: 'EURUSD, GBPUSD', events: ['quoteEvent', 'executionEvent'] })).toBe(
