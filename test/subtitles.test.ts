@@ -52,6 +52,8 @@ describe('node subtitles', () => {
 			'EURUSD, GBPUSD: Quote, Execution',
 		);
 		expect(subtitle('helioTrigger', { symbols: '', events: ['portfolioEvent'] })).toBe('Portfolio');
+		expect(subtitle('helioTrigger', { source: 'depth', depthSymbols: 'EURUSD' })).toBe('Depth: EURUSD');
+		expect(subtitle('helioTrigger', { source: 'metrics' })).toBe('Account metrics');
 		expect(subtitle('aggMarketTrigger', { source: 'userEvents', events: ['order_event', 'balance_update'] })).toBe(
 			'User events: Order Event, Balance Update',
 		);
