@@ -35,13 +35,11 @@ describe('Helio Trigger: Trigger On', () => {
 	it('starts a new node on symbol events', () => {
 		expect(helio.defaultVersion).toBe(2);
 		expect(shownFields(helio, 2, {})).not.toContain('depthLevels');
-		expect(NodeHelpers.getNodeParameters(helio.properties, {}, true, false, { typeVersion: 2, parameters: {} }, helio)?.source).toBe(
-			'symbols',
-		);
+		expect(NodeHelpers.getNodeParameters(helio.properties, {}, true, false, { typeVersion: 2 }, helio)?.source).toBe('symbols');
 	});
 
 	it('keeps a node saved before it (version 1) following everything, as it did', () => {
-		const parameters = NodeHelpers.getNodeParameters(helio.properties, {}, true, false, { typeVersion: 1, parameters: {} }, helio);
+		const parameters = NodeHelpers.getNodeParameters(helio.properties, {}, true, false, { typeVersion: 1 }, helio);
 		expect(parameters?.source).toBe('all');
 		expect(shownFields(helio, 1, {}).sort()).toEqual([...always, 'symbols', 'events', 'depthSymbols', 'depthLevels', 'metrics'].sort());
 	});
