@@ -47,7 +47,7 @@ export const positionOperations: INodeProperties = {
 	default: 'getAll',
 };
 
-const POSITION_ID_HINT = 'The id from Position → Get Many, or a position id of a portfolioEvent of the Helio Trigger.';
+const POSITION_ID_HINT = 'The ID from Position → Get Many, or a position ID from a portfolioEvent of the Helio Trigger.';
 
 export const positionFields: INodeProperties[] = [
 	{
