@@ -45,13 +45,15 @@ describe('node subtitles', () => {
 	it("name each trigger's source and the events chosen", () => {
 		expect(subtitle('totalisTrigger', { source: 'quoteRequests' })).toBe('Quote requests');
 		expect(subtitle('totalisTrigger', { source: 'websocket', events: ['quote:accepted', 'position:settled'] })).toBe(
-			'Events: quote:accepted, position:settled',
+			'Events: Quote Accepted, Position Settled',
 		);
 		expect(subtitle('totalisTrigger', { source: 'websocket' })).toBe('Events: All Events');
 		expect(subtitle('helioTrigger', { symbols: 'EURUSD, GBPUSD', events: ['quoteEvent', 'executionEvent'] })).toBe(
 			'EURUSD, GBPUSD: Quote, Execution',
 		);
 		expect(subtitle('helioTrigger', { symbols: '', events: ['portfolioEvent'] })).toBe('Portfolio');
+		expect(subtitle('helioTrigger', { source: 'depth', depthSymbols: 'EURUSD' })).toBe('Depth: EURUSD');
+		expect(subtitle('helioTrigger', { source: 'metrics' })).toBe('Account metrics');
 		expect(subtitle('aggMarketTrigger', { source: 'userEvents', events: ['order_event', 'balance_update'] })).toBe(
 			'User events: Order Event, Balance Update',
 		);

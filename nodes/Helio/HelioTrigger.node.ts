@@ -20,8 +20,10 @@ export class HelioTrigger implements INodeType {
 		name: 'helioTrigger',
 		icon: { light: 'file:helio.svg', dark: 'file:helio.dark.svg' },
 		group: ['trigger'],
-		version: 1,
-		subtitle: `={{ ($parameter["symbols"] ? $parameter["symbols"] + ": " : "") + ${chosenNames(propertyNamed(helioTriggerProperties, 'events'))} }}`,
+		// Version 2 added Trigger On, whose default follows symbol events only (version 1's follows everything).
+		version: [1, 2],
+		defaultVersion: 2,
+		subtitle: `={{ $parameter["source"] === "depth" ? "Depth: " + $parameter["depthSymbols"] : $parameter["source"] === "metrics" ? "Account metrics" : ($parameter["symbols"] ? $parameter["symbols"] + ": " : "") + ${chosenNames(propertyNamed(helioTriggerProperties, 'events'))} }}`,
 		description: 'Starts the workflow on Helio quotes, executions, portfolio, depth and account metrics, over one self-healing connection',
 		defaults: { name: 'Helio Trigger' },
 		inputs: [],

@@ -13,7 +13,8 @@ import { describeValue } from './actions/inputs';
 /** Longer than any venue's IDs (UUIDs, hashes, `ct_…`), short enough to stay far below URL limits. */
 export const MAX_PATH_SEGMENT_LENGTH = 256;
 
-/** C0 controls, DEL and C1 controls. */
+/** C0 controls, DEL and C1 controls: finding them is the point. */
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const EXPECTED = `an ID of 1 to ${MAX_PATH_SEGMENT_LENGTH} characters, without control characters, other than "." and ".."`;

@@ -10,6 +10,10 @@ import { TriggerParameters } from './triggerParameters';
  * how the connection is kept healthy. Each trigger adds them to its own `options` collection.
  */
 export function streamOptionProperties(defaults: { heartbeatIntervalMs: number; silenceTimeoutMs: number }): INodeProperties[] {
+	// Plain names as defaults: n8n's lint reads a default only as a literal or a name.
+	const { heartbeatIntervalMs, silenceTimeoutMs } = defaults;
+	const refusalRetryDelayMs = DEFAULT_REFUSAL_RETRY.initialDelayMs;
+	const refusalRetryMaxDelayMs = DEFAULT_REFUSAL_RETRY.maxDelayMs;
 	return [
 		{
 			displayName: 'Delivery',
@@ -31,7 +35,7 @@ export function streamOptionProperties(defaults: { heartbeatIntervalMs: number; 
 			description: 'Every execution has a cost in n8n: batch fast streams',
 		},
 		{
-			displayName: 'Batch Window (Ms)',
+			displayName: 'Batch Window (Milliseconds)',
 			name: 'batchWindowMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -66,23 +70,23 @@ export function streamOptionProperties(defaults: { heartbeatIntervalMs: number; 
 				'How many executions of this trigger may run at once. While that many run, new events wait and start the next execution together (the items say so in "backpressure"), so a fast stream cannot flood n8n. 0 = no limit (not recommended).',
 		},
 		{
-			displayName: 'Heartbeat Interval (Ms)',
+			displayName: 'Heartbeat Interval (Milliseconds)',
 			name: 'heartbeatIntervalMs',
 			type: 'number',
 			typeOptions: { minValue: 50 },
-			default: defaults.heartbeatIntervalMs,
+			default: heartbeatIntervalMs,
 			description: 'How often a keep-alive ping is sent to the venue',
 		},
 		{
-			displayName: 'Dead Connection Timeout (Ms)',
+			displayName: 'Dead Connection Timeout (Milliseconds)',
 			name: 'silenceTimeoutMs',
 			type: 'number',
 			typeOptions: { minValue: 100 },
-			default: defaults.silenceTimeoutMs,
+			default: silenceTimeoutMs,
 			description: 'With no traffic at all for this long (not even a pong) the connection counts as dead and is replaced',
 		},
 		{
-			displayName: 'Connect Timeout (Ms)',
+			displayName: 'Connect Timeout (Milliseconds)',
 			name: 'connectTimeoutMs',
 			type: 'number',
 			typeOptions: { minValue: 100 },
@@ -90,7 +94,7 @@ export function streamOptionProperties(defaults: { heartbeatIntervalMs: number; 
 			description: 'How long connecting, authenticating and subscribing may take before the attempt fails',
 		},
 		{
-			displayName: 'Reconnect Max Delay (Ms)',
+			displayName: 'Reconnect Max Delay (Milliseconds)',
 			name: 'reconnectMaxDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -98,24 +102,24 @@ export function streamOptionProperties(defaults: { heartbeatIntervalMs: number; 
 			description: 'Reconnect delays grow exponentially with random jitter up to this cap',
 		},
 		{
-			displayName: 'Retry After Refusal (Ms)',
+			displayName: 'Retry After Refusal (Milliseconds)',
 			name: 'refusalRetryDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 50 },
-			default: DEFAULT_REFUSAL_RETRY.initialDelayMs,
+			default: refusalRetryDelayMs,
 			description:
-				'When the venue refuses the credentials or a subscription after the trigger started, the trigger stays active and tries again after this long, reading the credential again first; the wait doubles up to Retry After Refusal Max Delay (Ms)',
+				'When the venue refuses the credentials or a subscription after the trigger started, the trigger stays active and tries again after this long, reading the credential again first; the wait doubles up to Retry After Refusal Max Delay (Milliseconds)',
 		},
 		{
-			displayName: 'Retry After Refusal Max Delay (Ms)',
+			displayName: 'Retry After Refusal Max Delay (Milliseconds)',
 			name: 'refusalRetryMaxDelayMs',
 			type: 'number',
 			typeOptions: { minValue: 50 },
-			default: DEFAULT_REFUSAL_RETRY.maxDelayMs,
+			default: refusalRetryMaxDelayMs,
 			description: 'The longest wait between two attempts while the venue refuses',
 		},
 		{
-			displayName: 'Refusal Report Interval (Ms)',
+			displayName: 'Refusal Report Interval (Milliseconds)',
 			name: 'refusalReportIntervalMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -152,24 +156,31 @@ export function readStreamOptions(
 	const mode = values.delivery ?? 'each';
 	const delivery: DeliveryOptions = {
 		mode,
-		windowMs: atLeast('Batch Window (Ms)', values.batchWindowMs, 1000),
+		windowMs: atLeast('Batch Window (Milliseconds)', values.batchWindowMs, 1000),
 		maxItems: atLeast('Batch Max Items', values.batchMaxItems, 100),
 		keepLatest: values.keepLatest ?? false,
 		maxInFlight: parameters.wholeNumber('Options → Max Executions in Flight', values.maxInFlight, DEFAULT_MAX_IN_FLIGHT, 0),
 	};
 	if (mode === 'batch' && delivery.windowMs === 0 && delivery.maxItems === 0) {
-		throw parameters.fail('Options → Batch Window (Ms) and Batch Max Items are both 0: a batch would never be emitted; set at least one');
+		throw parameters.fail(
+			'Options → Batch Window (Milliseconds) and Batch Max Items are both 0: a batch would never be emitted; set at least one',
+		);
 	}
 	if (delivery.keepLatest && delivery.windowMs === 0) {
-		throw parameters.fail('Options → Batch Window (Ms) must be above 0 with Keep Latest per Key Only');
+		throw parameters.fail('Options → Batch Window (Milliseconds) must be above 0 with Keep Latest per Key Only');
 	}
-	const heartbeatIntervalMs = atLeast('Heartbeat Interval (Ms)', values.heartbeatIntervalMs, defaults.heartbeatIntervalMs, 50);
-	const silenceTimeoutMs = atLeast('Dead Connection Timeout (Ms)', values.silenceTimeoutMs, defaults.silenceTimeoutMs, 100);
-	const connectTimeoutMs = atLeast('Connect Timeout (Ms)', values.connectTimeoutMs, 10000, 100);
-	const reconnectMaxDelayMs = atLeast('Reconnect Max Delay (Ms)', values.reconnectMaxDelayMs, 30000);
-	const refusalRetryDelayMs = atLeast('Retry After Refusal (Ms)', values.refusalRetryDelayMs, DEFAULT_REFUSAL_RETRY.initialDelayMs, 50);
+	const heartbeatIntervalMs = atLeast('Heartbeat Interval (Milliseconds)', values.heartbeatIntervalMs, defaults.heartbeatIntervalMs, 50);
+	const silenceTimeoutMs = atLeast('Dead Connection Timeout (Milliseconds)', values.silenceTimeoutMs, defaults.silenceTimeoutMs, 100);
+	const connectTimeoutMs = atLeast('Connect Timeout (Milliseconds)', values.connectTimeoutMs, 10000, 100);
+	const reconnectMaxDelayMs = atLeast('Reconnect Max Delay (Milliseconds)', values.reconnectMaxDelayMs, 30000);
+	const refusalRetryDelayMs = atLeast(
+		'Retry After Refusal (Milliseconds)',
+		values.refusalRetryDelayMs,
+		DEFAULT_REFUSAL_RETRY.initialDelayMs,
+		50,
+	);
 	const refusalRetryMaxDelayMs = atLeast(
-		'Retry After Refusal Max Delay (Ms)',
+		'Retry After Refusal Max Delay (Milliseconds)',
 		values.refusalRetryMaxDelayMs,
 		Math.max(DEFAULT_REFUSAL_RETRY.maxDelayMs, refusalRetryDelayMs),
 		refusalRetryDelayMs,
@@ -187,7 +198,11 @@ export function readStreamOptions(
 				resetAfterMs: Math.max(5 * silenceTimeoutMs, 30000),
 			},
 			refusalRetry: { initialDelayMs: refusalRetryDelayMs, maxDelayMs: refusalRetryMaxDelayMs },
-			refusalReportIntervalMs: atLeast('Refusal Report Interval (Ms)', values.refusalReportIntervalMs, DEFAULT_REFUSAL_REPORT_INTERVAL_MS),
+			refusalReportIntervalMs: atLeast(
+				'Refusal Report Interval (Milliseconds)',
+				values.refusalReportIntervalMs,
+				DEFAULT_REFUSAL_REPORT_INTERVAL_MS,
+			),
 		},
 	};
 }

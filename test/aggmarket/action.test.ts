@@ -255,9 +255,9 @@ describe('Quote → Get', () => {
 		['Amount', { amount: '={{ "" }}' }],
 		['Amount', { amount: 1e308 }],
 		['Amount', { amount: 1_000_000_001 }],
-		['Slippage (Bps)', { slippageBps: -1 }],
-		['Slippage (Bps)', { slippageBps: 10001 }],
-		['Slippage (Bps)', { slippageBps: '={{ "1e2" }}' }],
+		['Slippage (Basis Points)', { slippageBps: -1 }],
+		['Slippage (Basis Points)', { slippageBps: 10001 }],
+		['Slippage (Basis Points)', { slippageBps: '={{ "1e2" }}' }],
 		['Venue', { venue: 'nasdaq' }],
 		['Side', { side: 'hold' }],
 	])('refuses a bad %s (%j) before any request', async (field, override) => {

@@ -63,6 +63,30 @@ describe('Helio Trigger', () => {
 		expect(sim.helio.openSockets()).toBe(1);
 	});
 
+	it('subscribes to the chosen Trigger On source only, whatever the hidden fields of the others hold', async () => {
+		await setUp();
+		const subscriptions: string[] = [];
+		sim.helio.events.on('ws:subscribe', ({ channel, symbol, depth, accountId }) =>
+			subscriptions.push(channel === 'depth' ? `depth ${symbol} ${depth}` : channel === 'metrics' ? `metrics ${accountId}` : channel),
+		);
+		const hidden = { symbols: 'EURUSD, GBPUSD', metrics: 'all' };
+		const depthTrigger = await start({ ...hidden, source: 'depth', depthSymbols: 'EURUSD', depthLevels: 3 });
+		expect(subscriptions).toEqual(['depth EURUSD 3']);
+		await depthTrigger.close();
+
+		subscriptions.length = 0;
+		await start({ ...hidden, depthSymbols: 'EURUSD', source: 'metrics' });
+		expect(subscriptions.sort()).toEqual(sim.helio.accounts.map((account) => `metrics ${account.id}`).sort());
+	});
+
+	it('refuses a chosen source left empty, naming its field', async () => {
+		await setUp();
+		await expect(start({ source: 'depth', depthSymbols: '' })).rejects.toThrow(/^Order Book Depth Symbols is empty/);
+		await expect(start({ source: 'symbols', symbols: ' ' })).rejects.toThrow(/^Symbols is empty/);
+		await expect(start({ source: 'metrics', metrics: 'none' })).rejects.toThrow(/^Account Metrics is None/);
+		expect(sim.helio.openSockets()).toBe(0);
+	});
+
 	it('refuses a wrong password at activation in plain words, and opens no socket', async () => {
 		await setUp();
 		useCredentials({ password: 'not-the-password-123' });

@@ -463,7 +463,7 @@ describe('input validation: refused before any request, naming the field', () =>
 				payoutOdds: 2,
 				expiresInMs: 0,
 			},
-			/^Expires In \(Ms\): expected a whole number of milliseconds from 1 to 600000 \(ten minutes\), got 0$/,
+			/^Expires In \(Milliseconds\): expected a whole number of milliseconds from 1 to 600000 \(ten minutes\), got 0$/,
 		],
 		[
 			'version 0 (not mapped)',
@@ -562,9 +562,9 @@ describe("numbers: plain decimals within each field's bounds, refused before any
 		[
 			'expiry 1e308',
 			submit({ expiresInMs: 1e308 }),
-			/^Expires In \(Ms\): expected a whole number of milliseconds from 1 to 600000 \(ten minutes\), got 1e\+308$/,
+			/^Expires In \(Milliseconds\): expected a whole number of milliseconds from 1 to 600000 \(ten minutes\), got 1e\+308$/,
 		],
-		['exponent expiry', submit({ expiresInMs: '={{ "1e4" }}' }), /^Expires In \(Ms\): expected .*, got "1e4"$/],
+		['exponent expiry', submit({ expiresInMs: '={{ "1e4" }}' }), /^Expires In \(Milliseconds\): expected .*, got "1e4"$/],
 		['exponent version', submit({ requestVersion: '={{ "1e0" }}' }), /^Request Version: expected a whole number, 1 or more, got "1e0"$/],
 		[
 			'hex withdraw version',

@@ -82,7 +82,7 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			const connections = jest.fn();
 			env.sim.totalis.events.on('ws:connection', connections);
 			await expect(env.start({ options: { ...FAST, batchWindowMs: -1 } })).rejects.toThrow(
-				/Options → Batch Window \(Ms\): expected a number ≥ 0/,
+				/Options → Batch Window \(Milliseconds\): expected a number ≥ 0/,
 			);
 			await expect(env.start({ channels: ['rfqs'], rfqIds: ' ' })).rejects.toThrow(/Subscribe To/);
 			expect(connections).not.toHaveBeenCalled();

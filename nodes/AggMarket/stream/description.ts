@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { streamOptionProperties } from '../../shared/triggerOptions';
-import { ORDER_EVENT_KINDS } from './userEvents';
+import { ORDER_EVENT_KINDS, type OrderEventKind } from './userEvents';
 
 /** agg.market sends a heartbeat every 15 s: a socket silent for 40 s has missed two. */
 export const AGG_STREAM_DEFAULTS = { heartbeatIntervalMs: 15000, silenceTimeoutMs: 40000 };
@@ -12,14 +12,39 @@ export const MAX_OUTCOMES_PER_CONNECTION = 100;
 /** How many connections one Order Books trigger may open by default (agg.market documents no limit). */
 export const DEFAULT_MAX_BOOK_CONNECTIONS = 5;
 
-const title = (value: string) => value.replace(/_/g, ' ').replace(/^\w/, (first) => first.toUpperCase());
+/**
+ * agg.market runs an order as an execution plan of steps (its "DAG": approvals, transfers, a leg
+ * per venue); each kind in plain words, sorted by name, with agg.market's own word in the description.
+ */
+const ORDER_EVENT_OPTIONS: Record<OrderEventKind, { name: string; help: string }> = {
+	dag_started: { name: 'Execution Started', help: 'agg.market started executing the order, step by step' },
+	dag_completed: { name: 'Execution Completed', help: 'Every step of the order is done' },
+	dag_failed: { name: 'Execution Failed', help: 'The execution of the order stopped on a failure' },
+	dag_cancelled: { name: 'Execution Cancelled', help: 'The execution of the order was cancelled' },
+	step_started: { name: 'Step Started', help: 'One step of the execution (an approval, a transfer, a venue leg) started' },
+	step_completed: { name: 'Step Completed', help: 'One step of the execution is done' },
+	step_waiting: { name: 'Step Waiting', help: 'A step waits, e.g. for a transfer to arrive' },
+	step_failed: { name: 'Step Failed', help: 'A step failed' },
+	step_retrying: { name: 'Step Retried', help: 'A step failed and is being tried again' },
+	filled: { name: 'Order Filled', help: 'The order filled completely' },
+	partial_fill: { name: 'Order Partially Filled', help: 'Part of the order filled' },
+	failed: { name: 'Order Failed', help: 'The order failed' },
+};
+
+const orderEventOptions = ORDER_EVENT_KINDS.map((kind) => ({
+	name: ORDER_EVENT_OPTIONS[kind].name,
+	value: kind,
+	description: `${ORDER_EVENT_OPTIONS[kind].help} (agg.market event ${kind})`,
+})).sort((a, b) => a.name.localeCompare(b.name));
 
 const showFor = (source: string) => ({ displayOptions: { show: { source: [source] } } });
 
 /** The agg.market Trigger's parameters (the node file holds the rest of its description). */
 export const aggMarketTriggerProperties: INodeProperties[] = [
 	{
-		displayName: 'Source',
+		// "Trigger On": n8n's node panel lists the options of the first field so named (or "Events")
+		// as the node's triggers, so each source shows there.
+		displayName: 'Trigger On',
 		name: 'source',
 		type: 'options',
 		noDataExpression: true,
@@ -55,8 +80,9 @@ export const aggMarketTriggerProperties: INodeProperties[] = [
 		name: 'orderEvents',
 		type: 'multiOptions',
 		default: [],
-		options: ORDER_EVENT_KINDS.map((kind) => ({ name: title(kind), value: kind })),
-		description: 'Which kinds of order_event pass (its "event" field); none selected passes all twelve',
+		options: orderEventOptions,
+		description:
+			'Which steps, fills and failures of an order pass (the "event" field of agg.market\'s order_event); none selected passes all twelve',
 		...showFor('userEvents'),
 	},
 	{
@@ -69,11 +95,12 @@ export const aggMarketTriggerProperties: INodeProperties[] = [
 		...showFor('userEvents'),
 	},
 	{
-		displayName: 'Add Amounts From Cents',
+		displayName: 'Add Balances in Currency Units',
 		name: 'centsToAmounts',
 		type: 'boolean',
 		default: true,
-		description: 'Whether balance updates also carry tradingBalance and walletBalance in currency units (the cents fields divided by 100)',
+		description:
+			'Whether balance updates also carry tradingBalance and walletBalance in currency units (e.g. 7331.62), beside the cents agg.market sends (tradingBalanceCents, walletBalanceCents: 733162)',
 		...showFor('userEvents'),
 	},
 	{
@@ -108,7 +135,7 @@ export const aggMarketTriggerProperties: INodeProperties[] = [
 		...showFor('orderBooks'),
 	},
 	{
-		displayName: 'Interval (Ms)',
+		displayName: 'Interval (Milliseconds)',
 		name: 'bookIntervalMs',
 		type: 'number',
 		typeOptions: { minValue: 1 },

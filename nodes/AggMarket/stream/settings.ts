@@ -77,6 +77,7 @@ function readOrderBooks(parameters: TriggerParameters): OrderBookSettings {
 		);
 	}
 	const emission = parameters.value<BookEmission>('bookEmission', 'topOfBook');
-	const intervalMs = emission === 'throttled' ? parameters.numberParameter('bookIntervalMs', 'Interval (Ms)', 1000, { min: 1 }) : undefined;
+	const intervalMs =
+		emission === 'throttled' ? parameters.numberParameter('bookIntervalMs', 'Interval (Milliseconds)', 1000, { min: 1 }) : undefined;
 	return { kind: 'orderBooks', outcomeIds, maxConnections, emission, verifyChecksum: parameters.value('verifyChecksum', true), intervalMs };
 }

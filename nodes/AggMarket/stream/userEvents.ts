@@ -25,6 +25,7 @@ export const ORDER_EVENT_KINDS = [
 	'partial_fill',
 	'failed',
 ] as const;
+export type OrderEventKind = (typeof ORDER_EVENT_KINDS)[number];
 
 const validators: Record<UserEventType, Validator> = {
 	order_submitted: compileValidator(userEventSchemas.order_submitted),

@@ -28,7 +28,7 @@ export const accountOperations: INodeProperties = {
 			name: 'List',
 			value: 'list',
 			action: 'List the trading accounts',
-			description: "The trading accounts of the credential's login, one item each (their id is the Account ID of the other operations)",
+			description: "The trading accounts of the credential's login, one item each (their ID is the Account ID of the other operations)",
 		},
 	],
 	default: 'list',

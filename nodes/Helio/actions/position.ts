@@ -47,7 +47,7 @@ export const positionOperations: INodeProperties = {
 	default: 'getAll',
 };
 
-const POSITION_ID_HINT = 'The id from Position → Get Many, or a position id of a portfolioEvent of the Helio Trigger.';
+const POSITION_ID_HINT = 'The ID from Position → Get Many, or a position ID from a portfolioEvent of the Helio Trigger.';
 
 export const positionFields: INodeProperties[] = [
 	{
@@ -82,6 +82,8 @@ export const positionFields: INodeProperties[] = [
 		displayName: 'Update Fields',
 		name: 'updateFields',
 		type: 'collection',
+		// Required: an amend with nothing in it is refused, so the panel marks it until a field is added.
+		required: true,
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: forOperations('amend'),
@@ -91,7 +93,8 @@ export const positionFields: INodeProperties[] = [
 				displayName: 'Stop Loss Price',
 				name: 'stopLossPrice',
 				type: 'number',
-				default: 0,
+				// Empty (nothing to change) rather than 0, which is no price.
+				default: null,
 				typeOptions: { minValue: 0, numberPrecision: 5 },
 				description: 'The new stop loss price of the position',
 			},
@@ -99,7 +102,8 @@ export const positionFields: INodeProperties[] = [
 				displayName: 'Take Profit Price',
 				name: 'takeProfitPrice',
 				type: 'number',
-				default: 0,
+				// Empty (nothing to change) rather than 0, which is no price.
+				default: null,
 				typeOptions: { minValue: 0, numberPrecision: 5 },
 				description: 'The new take profit price of the position',
 			},

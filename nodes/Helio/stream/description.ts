@@ -5,12 +5,60 @@ import { streamOptionProperties } from '../../shared/triggerOptions';
 /** Helio pings every 20 s: a connection silent for 45 s has missed two of them. */
 export const HELIO_STREAM_DEFAULTS = { heartbeatIntervalMs: 15000, silenceTimeoutMs: 45000 };
 
+/** What a Helio Trigger follows; "all" is everything on one connection, as version 1 did. */
+export type HelioSource = 'symbols' | 'depth' | 'metrics' | 'all';
+
+const sourceOptions = [
+	{ name: 'Account Metrics', value: 'metrics', description: 'Equity, margin and P&L of your accounts (metricsEvent)' },
+	{
+		name: 'All of These',
+		value: 'all',
+		description: 'Symbol events, order book depth and account metrics together, over one connection',
+	},
+	{ name: 'Order Book Depth', value: 'depth', description: 'The order book of chosen symbols, a few price levels per side (depthEvent)' },
+	{
+		name: 'Symbol Events',
+		value: 'symbols',
+		description: 'Quotes of chosen symbols, and your executions and portfolio changes in them',
+	},
+];
+
+/**
+ * "Trigger On": n8n's node panel lists the options of the first field so named (or "Events") as
+ * the node's triggers, so each source shows there. Version 1 had no such field and followed
+ * everything its fields named: its default, All of These, keeps saved workflows as they were.
+ */
+const sourceFields: INodeProperties[] = [
+	{
+		displayName: 'Trigger On',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		default: 'all',
+		options: sourceOptions,
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		displayName: 'Trigger On',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		default: 'symbols',
+		options: sourceOptions,
+		displayOptions: { show: { '@version': [2] } },
+	},
+];
+
+const showFor = (...sources: HelioSource[]) => ({ source: [...sources, 'all'] });
+
 /** The Helio Trigger's parameters (the node file holds the rest of its description). */
 export const helioTriggerProperties: INodeProperties[] = [
+	...sourceFields,
 	{
 		displayName: 'Symbols',
 		name: 'symbols',
 		type: 'string',
+		displayOptions: { show: showFor('symbols') },
 		default: '',
 		placeholder: 'EURUSD, GBPUSD',
 		description: 'Comma-separated symbols whose quote, execution and portfolio events to receive',
@@ -19,11 +67,12 @@ export const helioTriggerProperties: INodeProperties[] = [
 		displayName: 'Events',
 		name: 'events',
 		type: 'multiOptions',
+		displayOptions: { show: showFor('symbols') },
 		default: ['quoteEvent', 'executionEvent'],
 		options: [
-			{ name: 'Quote', value: 'quoteEvent', description: 'Bid and ask of the symbols as they move (fast: batch or keep latest)' },
 			{ name: 'Execution', value: 'executionEvent', description: 'Your orders accepted, filled, partially filled or cancelled' },
 			{ name: 'Portfolio', value: 'portfolioEvent', description: 'Your positions and balances changed' },
+			{ name: 'Quote', value: 'quoteEvent', description: 'Bid and ask of the symbols as they move (fast: batch or keep latest)' },
 		],
 		description: 'Which events of the symbols above start the workflow',
 	},
@@ -31,6 +80,7 @@ export const helioTriggerProperties: INodeProperties[] = [
 		displayName: 'Order Book Depth Symbols',
 		name: 'depthSymbols',
 		type: 'string',
+		displayOptions: { show: showFor('depth') },
 		default: '',
 		placeholder: 'EURUSD',
 		description: 'Comma-separated symbols whose order-book depth to receive (depthEvent)',
@@ -40,6 +90,7 @@ export const helioTriggerProperties: INodeProperties[] = [
 		name: 'depthLevels',
 		type: 'number',
 		typeOptions: { minValue: 1 },
+		displayOptions: { show: showFor('depth') },
 		default: 5,
 		description: 'Price levels per side of each depth update',
 	},
@@ -47,11 +98,12 @@ export const helioTriggerProperties: INodeProperties[] = [
 		displayName: 'Account Metrics',
 		name: 'metrics',
 		type: 'options',
+		displayOptions: { show: showFor('metrics') },
 		default: 'all',
 		options: [
 			{ name: 'Every Account of the Login', value: 'all', description: 'Equity, margin and P&L of every account the login returned' },
-			{ name: 'These Accounts', value: 'list' },
-			{ name: 'None', value: 'none' },
+			{ name: 'None', value: 'none', description: 'No account metrics' },
+			{ name: 'These Accounts', value: 'list', description: 'Only the accounts listed in Account IDs' },
 		],
 		description: 'Whose metricsEvent (equity, margin, P&L) to receive',
 	},
@@ -59,7 +111,7 @@ export const helioTriggerProperties: INodeProperties[] = [
 		displayName: 'Account IDs',
 		name: 'accountIds',
 		type: 'string',
-		displayOptions: { show: { metrics: ['list'] } },
+		displayOptions: { show: { ...showFor('metrics'), metrics: ['list'] } },
 		default: '',
 		placeholder: 'acc-1001, acc-1002',
 		description: "Comma-separated account IDs (the Helio node's Account → List shows them)",

@@ -9,7 +9,7 @@ import type { DeliveryOptions } from '../../shared/delivery/delivery';
 import type { StreamTiming } from '../../shared/engine/StreamEngine';
 import { readStreamOptions } from '../../shared/triggerOptions';
 import { TriggerParameters } from '../../shared/triggerParameters';
-import { HELIO_STREAM_DEFAULTS } from './description';
+import { HELIO_STREAM_DEFAULTS, type HelioSource } from './description';
 import type { HelioSubscriptions } from './protocol';
 import type { SubscribableEvent } from './schemas';
 
@@ -25,12 +25,25 @@ export function readHelioTriggerSettings(ctx: ITriggerFunctions): HelioTriggerSe
 	const parameters = new TriggerParameters(ctx);
 	const { delivery, timing } = readStreamOptions(ctx, HELIO_STREAM_DEFAULTS);
 
-	const symbols = parameters.commaList('symbols');
-	const events = parameters.value<SubscribableEvent[]>('events', []);
-	const depthSymbols = parameters.commaList('depthSymbols');
-	const metricsChoice = parameters.value<'all' | 'none' | 'list'>('metrics', 'all');
+	// A version 1 node has no Trigger On and follows everything its fields name.
+	const source = parameters.value<HelioSource>('source', 'all');
+	const follows = (wanted: HelioSource) => source === 'all' || source === wanted;
+	// The fields of another source are hidden in the editor; whatever they still hold is ignored.
+	const symbols = follows('symbols') ? parameters.commaList('symbols') : [];
+	const events = follows('symbols') ? parameters.value<SubscribableEvent[]>('events', []) : [];
+	const depthSymbols = follows('depth') ? parameters.commaList('depthSymbols') : [];
+	const metricsChoice = follows('metrics') ? parameters.value<'all' | 'none' | 'list'>('metrics', 'all') : 'none';
 	const metrics = metricsChoice === 'list' ? parameters.commaList('accountIds') : metricsChoice;
-	// Each list may be empty on its own; what matters is that the stream has something to follow.
+	if (source === 'symbols' && symbols.length === 0) {
+		throw parameters.fail('Symbols is empty: give at least one symbol (e.g. EURUSD)');
+	}
+	if (source === 'depth' && depthSymbols.length === 0) {
+		throw parameters.fail('Order Book Depth Symbols is empty: give at least one symbol (e.g. EURUSD)');
+	}
+	if (source === 'metrics' && metrics === 'none') {
+		throw parameters.fail('Account Metrics is None: choose Every Account of the Login or These Accounts');
+	}
+	// With All of These each list may be empty on its own; what matters is that the stream has something to follow.
 	if (symbols.length > 0 && events.length === 0) {
 		throw parameters.fail('Events is empty: choose Quote, Execution or Portfolio for the symbols, or clear Symbols');
 	}

@@ -23,6 +23,7 @@ export const depthFields: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		placeholder: 'e.g. 3f9a1c27b84d0e65',
 		displayOptions: { show: { resource: ['depth'], operation: ['get'] } },
 		description: 'The position_hash of a position, from Liquidity → Get',
 	},

@@ -15,7 +15,7 @@ export const participantOperations: INodeProperties = {
 			name: 'Get Many',
 			value: 'getAll',
 			action: 'Get many participants',
-			description: 'The teams of all leagues or of some, one item each',
+			description: 'The teams of every league or of chosen ones, one item each',
 		},
 	],
 	default: 'getAll',

@@ -17,14 +17,6 @@ const MAX_DURATION_SECONDS = 300;
 
 const show = { displayOptions: { show: { resource: ['contest'], operation: ['watch'] } } };
 
-export const watchOperation = {
-	name: 'Watch',
-	value: 'watch',
-	action: 'Watch contests',
-	description:
-		'Subscribe to contests for a few seconds (or until enough updates arrive) and return the liquidity and state changes, one item each',
-};
-
 export const watchFields: INodeProperties[] = [
 	{
 		displayName: 'Contest IDs',

@@ -82,7 +82,9 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 		description: 'Comma-separated contest IDs to follow',
 		...showFor('list'),
 	},
-	channelsField,
+	// "Trigger On" here: n8n's node panel lists the options of the first field so named (or
+	// "Events") as the node's triggers, so each channel shows there.
+	{ ...channelsField, displayName: 'Trigger On' },
 	{
 		displayName: 'Partners',
 		name: 'partners',
@@ -92,13 +94,13 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 		description: 'Comma-separated partner IDs whose liquidity passes; empty passes every partner',
 	},
 	{
-		displayName: 'Min Price Move',
+		displayName: 'Min Price Move (0–1 Price Scale)',
 		name: 'minPriceMove',
 		type: 'number',
 		typeOptions: { minValue: 0, numberPrecision: 4 },
 		default: 0,
 		description:
-			'Pass a change only when its price moved at least this much since the last change that passed for the same liquidity (0 = any). With Min Size Change also set, either is enough.',
+			'Pass a change only when its price moved at least this much since the last change that passed for the same liquidity (0 = any). OpenMarkets prices run from 0 to 1 (0.52 is 52 cents on the dollar): 0.02 is a 2-cent move. With Min Size Change also set, either is enough.',
 	},
 	{
 		displayName: 'Min Size Change',
@@ -106,7 +108,8 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: 'Pass a change only when the available size changed at least this much since the last change that passed (0 = any)',
+		description:
+			"Pass a change only when the available size (the partner's available, in its units) changed at least this much since the last change that passed (0 = any)",
 	},
 	{
 		displayName: 'Snapshot on Subscribe',

@@ -41,7 +41,7 @@ export function readOpenMarketsTriggerSettings(ctx: ITriggerFunctions): OpenMark
 		),
 	};
 	const selection = readSelection(parameters);
-	const channels = parameters.choices<OpenMarketsChannel>('channels', 'Channels', [], 'choose Liquidity, Contest State or both');
+	const channels = parameters.choices<OpenMarketsChannel>('channels', 'Trigger On', [], 'choose Liquidity, Contest State or both');
 	const atLeastZero = (name: string, label: string) => parameters.numberParameter(name, label, 0, { min: 0 });
 	return {
 		delivery,
@@ -51,7 +51,7 @@ export function readOpenMarketsTriggerSettings(ctx: ITriggerFunctions): OpenMark
 		channels,
 		liquidity: {
 			partners: parameters.commaList('partners'),
-			minPriceMove: atLeastZero('minPriceMove', 'Min Price Move'),
+			minPriceMove: atLeastZero('minPriceMove', 'Min Price Move (0–1 Price Scale)'),
 			minSizeChange: atLeastZero('minSizeChange', 'Min Size Change'),
 		},
 		snapshotOnSubscribe: parameters.value('snapshotOnSubscribe', true),

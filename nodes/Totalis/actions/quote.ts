@@ -32,7 +32,7 @@ export const quoteFields: INodeProperties[] = [
 		placeholder: 'e.g. 7d1e2f3a-…',
 		displayOptions: { show: { resource: ['quote'], operation: ['confirm'] } },
 		description:
-			'The quote_id of the accepted quote, from a quote:accepted or mm_quote:accepted event. Map {{ $json.data.quote_id }} from the Totalis Trigger. (Not the ID your Submit Quote returned: that draft ID cannot be confirmed.)',
+			"The accepted quote: map the quote_id of the Totalis Trigger's Quote Accepted item (Totalis event quote:accepted or mm_quote:accepted). Not the ID your Submit Quote returned: that draft ID cannot be confirmed.",
 	},
 	{
 		displayName: 'Confirmation Deadline',
@@ -42,7 +42,7 @@ export const quoteFields: INodeProperties[] = [
 		placeholder: 'e.g. 2026-06-01T18:45:35.000Z',
 		displayOptions: { show: { resource: ['quote'], operation: ['confirm'] } },
 		description:
-			'When the confirmation window closes, as an ISO date or epoch milliseconds. Map {{ $json.data.confirmation_deadline }} from the Totalis Trigger. With it, a "service unavailable" (503) answer is retried quickly until the deadline, never after it; without it, a 503 fails at once.',
+			'When the confirmation window closes, as an ISO date or epoch milliseconds: map the confirmation_deadline of the Totalis Trigger\'s Quote Accepted item. With it, a "service unavailable" (503) answer is retried quickly until the deadline, never after it; without it, a 503 fails at once.',
 	},
 ];
 

@@ -55,19 +55,20 @@ export const quoteRequestFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. 1a6d1f06-9d4f-47cb-994b-3bdfbbef7e40',
 		displayOptions: forOperations('get', 'submitQuote', 'withdrawQuote'),
-		description:
-			'The ID of the quote request. From a quote_request or quote_request:updated item of the Totalis Trigger, map {{ $json.data.id }}.',
+		description: "The quote request to act on: from a New Request or Updated Request item of the Totalis Trigger, map the request's ID",
 	},
 	{
 		displayName: 'Request Version',
 		name: 'requestVersion',
 		type: 'number',
 		required: true,
-		default: 0,
-		typeOptions: { minValue: 0, numberPrecision: 0 },
+		// Empty rather than a version no request has: the quote must name the version it priced.
+		default: null,
+		placeholder: 'e.g. 3',
+		typeOptions: { minValue: 1, numberPrecision: 0 },
 		displayOptions: forOperations('submitQuote'),
 		description:
-			'The version of the quote request you priced. Map {{ $json.data.version }} from the stream item. When the request changes, its version goes up and quotes on older versions are refused.',
+			"The version of the quote request you priced: map the version of the Totalis Trigger's quote request item. When the request changes, its version goes up and quotes on older versions are refused.",
 	},
 	{
 		displayName: 'Request Hash',
@@ -77,20 +78,22 @@ export const quoteRequestFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. sha256:a3f4b2c…',
 		displayOptions: forOperations('submitQuote'),
-		description: 'The request_hash of the version you priced. Map {{ $json.data.request_hash }} from the stream item.',
+		description: "The request_hash of the version you priced: map the request_hash of the Totalis Trigger's quote request item",
 	},
 	{
 		displayName: 'Payout Odds',
 		name: 'payoutOdds',
 		type: 'number',
 		required: true,
-		default: 0,
-		typeOptions: { minValue: 0, maxValue: MAX_PAYOUT_ODDS, numberPrecision: 4 },
+		// Empty rather than a price: odds are the market maker's decision, and 0 is not odds.
+		default: null,
+		placeholder: 'e.g. 4.25',
+		typeOptions: { minValue: 1, maxValue: MAX_PAYOUT_ODDS, numberPrecision: 4 },
 		displayOptions: forOperations('submitQuote'),
 		description: `The payout multiplier you offer on the bet amount, greater than 1 and at most ${MAX_PAYOUT_ODDS}. At 4.25 a 25 USDC bet pays 106.25 USDC if the parlay wins, and you put 81.25 USDC at risk.`,
 	},
 	{
-		displayName: 'Expires In (Ms)',
+		displayName: 'Expires In (Milliseconds)',
 		name: 'expiresInMs',
 		type: 'number',
 		default: 10000,
@@ -193,7 +196,7 @@ async function submitQuote(this: IExecuteFunctions, itemIndex: number, session: 
 		this,
 		itemIndex,
 		'expiresInMs',
-		'Expires In (Ms)',
+		'Expires In (Milliseconds)',
 		{ min: 1, max: MAX_QUOTE_EXPIRY_MS },
 		`a whole number of milliseconds from 1 to ${MAX_QUOTE_EXPIRY_MS} (ten minutes)`,
 	);

@@ -5,24 +5,30 @@ import { WEBSOCKET_EVENTS } from './schemas';
 
 export const TOTALIS_STREAM_DEFAULTS = { heartbeatIntervalMs: 15000, silenceTimeoutMs: 40000 };
 
-const EVENT_HELP: Record<string, string> = {
-	'quote:accepted': 'A user committed your quote: confirm it before confirmation_deadline',
-	'mm_quote:accepted': 'Accepted-quote details for market makers (quote, exposure legs)',
-	'quote:confirmed': 'You confirmed the quote; settlement begins',
-	'quote:executed': 'The on-chain vault position was created',
-	'quote:expired': 'The quote expired before confirmation',
-	'quote:rejected': 'Another quote was accepted instead',
-	'quote:withdrawn': 'You withdrew the quote',
-	'position:created': 'Vault position created, collateral locked',
-	'position:settled': 'Position settled with its outcome',
-	'position:cancelled': 'Position cancelled, collateral unlocked',
-	'position:error': 'Position execution error',
+/** Each WebSocket event in plain words; the description names Totalis's own event type. */
+const EVENTS: Record<string, { name: string; help: string }> = {
+	'quote:accepted': { name: 'Quote Accepted', help: 'A taker accepted your quote: confirm it before its confirmation_deadline' },
+	'mm_quote:accepted': {
+		name: 'Quote Accepted (Market-Maker Details)',
+		help: 'The same acceptance with the details a market maker needs: the quote, its cost and exposure legs',
+	},
+	'quote:confirmed': { name: 'Quote Confirmed', help: 'You confirmed the quote; settlement begins' },
+	'quote:executed': { name: 'Quote Executed', help: 'The position was created in the on-chain vault' },
+	'quote:expired': { name: 'Quote Expired', help: 'The quote expired before it was confirmed' },
+	'quote:rejected': { name: 'Quote Rejected', help: "Another market maker's quote was accepted instead" },
+	'quote:withdrawn': { name: 'Quote Withdrawn', help: 'You withdrew the quote' },
+	'position:created': { name: 'Position Created', help: 'The vault position was created and the collateral locked' },
+	'position:settled': { name: 'Position Settled', help: 'The position settled with its outcome' },
+	'position:cancelled': { name: 'Position Cancelled', help: 'The position was cancelled and the collateral unlocked' },
+	'position:error': { name: 'Position Error', help: 'Executing the position failed' },
 };
 
 /** The Totalis Trigger's parameters (the node file holds the rest of its description). */
 export const totalisTriggerProperties: INodeProperties[] = [
 	{
-		displayName: 'Source',
+		// "Trigger On": n8n's node panel lists the options of the first field so named (or "Events")
+		// as the node's triggers, so each source shows there.
+		displayName: 'Trigger On',
 		name: 'source',
 		type: 'options',
 		noDataExpression: true,
@@ -49,7 +55,11 @@ export const totalisTriggerProperties: INodeProperties[] = [
 		default: ['*'],
 		options: [
 			{ name: 'All Events', value: '*', description: 'Every event, including types Totalis adds later' },
-			...WEBSOCKET_EVENTS.map((event) => ({ name: event, value: event, description: EVENT_HELP[event] })),
+			...WEBSOCKET_EVENTS.map((event) => ({
+				name: EVENTS[event]?.name ?? event,
+				value: event,
+				description: `${EVENTS[event]?.help ?? 'An event'} (Totalis event ${event})`,
+			})),
 		],
 		description: 'Which events start the workflow',
 	},
@@ -85,7 +95,7 @@ export const totalisTriggerProperties: INodeProperties[] = [
 		displayOptions: { show: { source: ['websocket'], channels: ['marketMakerQuotes'] } },
 		default: '',
 		description:
-			'Leave empty to use the user_id Totalis returns at login (as its documentation does). Set it if your quotes arrive on another id, e.g. the mm_id of the market-maker heartbeat.',
+			'Leave empty to use the user_id Totalis returns at login (as its documentation does). Set it if your quotes arrive on another ID, e.g. the mm_id of the market-maker heartbeat.',
 	},
 	{
 		displayName: 'Follow My Trades',
@@ -116,7 +126,7 @@ export const totalisTriggerProperties: INodeProperties[] = [
 			'Whether to turn quote:accepted and mm_quote:accepted for one acceptance into one quote:accepted item, whichever arrives first (its mergedFrom field lists both)',
 	},
 	{
-		displayName: 'Merge Wait (Ms)',
+		displayName: 'Merge Wait (Milliseconds)',
 		name: 'mergeWaitMs',
 		type: 'number',
 		typeOptions: { minValue: 0 },
@@ -218,7 +228,7 @@ export const totalisTriggerProperties: INodeProperties[] = [
 			'Whether the active requests Totalis sends on connect (and again after a reconnect) start the workflow too; such items say snapshot: true',
 	},
 	{
-		displayName: 'Market-Maker Heartbeat (Ms)',
+		displayName: 'Market-Maker Heartbeat (Milliseconds)',
 		name: 'mmHeartbeatMs',
 		type: 'number',
 		typeOptions: { minValue: 0 },

@@ -59,7 +59,7 @@ export function readTotalisTriggerSettings(ctx: ITriggerFunctions): TotalisTrigg
 			source: 'quoteRequests',
 			requestEvents: parameters.choices('requestEvents', 'Request Events', [], 'choose at least one kind of quote-request event'),
 			includeSnapshot: parameters.value('includeSnapshot', true),
-			mmHeartbeatMs: parameters.numberParameter('mmHeartbeatMs', 'Market-Maker Heartbeat (Ms)', 20000, { min: 0 }),
+			mmHeartbeatMs: parameters.numberParameter('mmHeartbeatMs', 'Market-Maker Heartbeat (Milliseconds)', 20000, { min: 0 }),
 		};
 	}
 
@@ -72,7 +72,7 @@ export function readTotalisTriggerSettings(ctx: ITriggerFunctions): TotalisTrigg
 	}
 	const events = parameters.choices('events', 'Events', ['*'], 'choose at least one event or All Events');
 	const mergeWaitMs = parameters.value('mergeAccepted', true)
-		? parameters.numberParameter('mergeWaitMs', 'Merge Wait (Ms)', 150, { min: 0 })
+		? parameters.numberParameter('mergeWaitMs', 'Merge Wait (Milliseconds)', 150, { min: 0 })
 		: undefined;
 	const marketMakerId = String(parameters.value<unknown>('marketMakerId', '') ?? '').trim() || undefined;
 	// Only the market maker's own quotes say which trades are its own.

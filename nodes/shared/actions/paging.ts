@@ -23,10 +23,13 @@ export function pagingFields(resource: string, what: string, maxPageSize: number
 			displayName: 'Limit',
 			name: 'limit',
 			type: 'number',
-			default: DEFAULT_LIMIT,
+			// n8n's convention for every Limit: 50 (DEFAULT_LIMIT, written out: n8n's lint reads a literal),
+			// described in n8n's words, the details in the hint.
+			default: 50,
 			typeOptions: { minValue: 1, numberPrecision: 0 },
 			displayOptions: { show: { ...show.show, returnAll: [false] } },
-			description: `Max number of results to return (${what}; read in pages of at most ${maxPageSize})`,
+			description: 'Max number of results to return',
+			hint: `Counts ${what}; they are read in pages of at most ${maxPageSize}`,
 		},
 	];
 }

@@ -29,6 +29,8 @@ export const amendFields: INodeProperties[] = [
 		displayName: 'Update Fields',
 		name: 'updateFields',
 		type: 'collection',
+		// Required: an amend with nothing in it is refused, so the panel marks it until a field is added.
+		required: true,
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: forOperations('amend'),
@@ -45,14 +47,16 @@ export const amendFields: INodeProperties[] = [
 				displayName: 'Limit Price',
 				name: 'limitPrice',
 				type: 'number',
-				default: 0,
+				// Empty (nothing to change) rather than 0, which is no price.
+				default: null,
 				typeOptions: { minValue: 0, numberPrecision: 5 },
 			},
 			{
 				displayName: 'Stop Loss Price',
 				name: 'stopLossPrice',
 				type: 'number',
-				default: 0,
+				// Empty (nothing to change) rather than 0, which is no price.
+				default: null,
 				typeOptions: { minValue: 0, numberPrecision: 5 },
 				description: 'The stop loss the resulting position gets (sent as sl_levels)',
 			},
@@ -60,14 +64,16 @@ export const amendFields: INodeProperties[] = [
 				displayName: 'Stop Price',
 				name: 'stopPrice',
 				type: 'number',
-				default: 0,
+				// Empty (nothing to change) rather than 0, which is no price.
+				default: null,
 				typeOptions: { minValue: 0, numberPrecision: 5 },
 			},
 			{
 				displayName: 'Take Profit Price',
 				name: 'takeProfitPrice',
 				type: 'number',
-				default: 0,
+				// Empty (nothing to change) rather than 0, which is no price.
+				default: null,
 				typeOptions: { minValue: 0, numberPrecision: 5 },
 				description: 'The take profit the resulting position gets (sent as tp_levels)',
 			},

@@ -4,7 +4,7 @@ import { isEmpty } from '../common';
 
 export const forOperations = (...operation: string[]) => ({ show: { resource: ['order'], operation } });
 
-export const ORDER_ID_HINT = 'The id Create returned, or orderId from an executionEvent of the Helio Trigger.';
+export const ORDER_ID_HINT = 'The ID Create returned, or the orderId from an executionEvent of the Helio Trigger.';
 
 /** The order to amend or cancel. */
 export const orderIdField: INodeProperties = {

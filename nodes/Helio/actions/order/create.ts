@@ -55,8 +55,8 @@ export const createFields: INodeProperties[] = [
 		name: 'orderType',
 		type: 'options',
 		options: [
-			{ name: 'Market', value: 'market', description: 'Fills at once at the current price' },
 			{ name: 'Limit', value: 'limit', description: 'Fills at the Limit Price or better' },
+			{ name: 'Market', value: 'market', description: 'Fills at once at the current price' },
 			{ name: 'Stop', value: 'stop', description: 'Becomes a market order when the price reaches the Stop Price' },
 			{
 				name: 'Stop Limit',
@@ -105,7 +105,9 @@ export const createFields: INodeProperties[] = [
 		name: 'limitPrice',
 		type: 'number',
 		required: true,
-		default: 0,
+		// Empty rather than 0, which Helio refuses: the order needs a value chosen for it.
+		default: null,
+		placeholder: 'e.g. 1.08250',
 		typeOptions: { minValue: 0, numberPrecision: 5 },
 		displayOptions: forCreate(['limit', 'stopLimit']),
 		description: 'The worst price the order may fill at: the highest for a buy, the lowest for a sell',
@@ -115,7 +117,9 @@ export const createFields: INodeProperties[] = [
 		name: 'stopPrice',
 		type: 'number',
 		required: true,
-		default: 0,
+		// Empty rather than 0, which Helio refuses: the order needs a value chosen for it.
+		default: null,
+		placeholder: 'e.g. 1.08100',
 		typeOptions: { minValue: 0, numberPrecision: 5 },
 		displayOptions: forCreate(['stop', 'stopLimit']),
 		description: 'The price that triggers the order',
@@ -125,7 +129,9 @@ export const createFields: INodeProperties[] = [
 		name: 'trailingDistance',
 		type: 'number',
 		required: true,
-		default: 0,
+		// Empty rather than 0, which Helio refuses: the order needs a value chosen for it.
+		default: null,
+		placeholder: 'e.g. 150',
 		typeOptions: { minValue: 0, numberPrecision: 0 },
 		displayOptions: forCreate(['trailingStop']),
 		description: 'How far the stop follows the price, in points (sent as stop_loss_points)',
@@ -146,14 +152,6 @@ export const createFields: INodeProperties[] = [
 				description: 'Your own ID for the order; Helio returns it with the order and in its execution events',
 			},
 			{
-				displayName: 'Stop Loss Price',
-				name: 'stopLossPrice',
-				type: 'number',
-				default: 0,
-				typeOptions: { minValue: 0, numberPrecision: 5 },
-				description: 'Close the resulting position at this price to limit a loss. Give the stop loss as a price or in points, not both.',
-			},
-			{
 				displayName: 'Stop Loss (Points)',
 				name: 'stopLossPoints',
 				type: 'number',
@@ -162,12 +160,12 @@ export const createFields: INodeProperties[] = [
 				description: 'The stop loss as a distance from the fill price, in points',
 			},
 			{
-				displayName: 'Take Profit Price',
-				name: 'takeProfitPrice',
+				displayName: 'Stop Loss Price',
+				name: 'stopLossPrice',
 				type: 'number',
 				default: 0,
 				typeOptions: { minValue: 0, numberPrecision: 5 },
-				description: 'Close the resulting position at this price to take a profit. Give the take profit as a price or in points, not both.',
+				description: 'Close the resulting position at this price to limit a loss. Give the stop loss as a price or in points, not both.',
 			},
 			{
 				displayName: 'Take Profit (Points)',
@@ -176,6 +174,14 @@ export const createFields: INodeProperties[] = [
 				default: 0,
 				typeOptions: { minValue: 0, numberPrecision: 0 },
 				description: 'The take profit as a distance from the fill price, in points',
+			},
+			{
+				displayName: 'Take Profit Price',
+				name: 'takeProfitPrice',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0, numberPrecision: 5 },
+				description: 'Close the resulting position at this price to take a profit. Give the take profit as a price or in points, not both.',
 			},
 		],
 	},
