@@ -14,6 +14,7 @@ import { historyFields, historyHandlers, historyOperations } from './actions/his
 import { orderFields, orderHandlers, orderOperations } from './actions/order';
 import { positionFields, positionHandlers, positionOperations } from './actions/position';
 import { HELIO_CREDENTIAL_TYPE, readHelioCredentials } from './auth';
+import { searchAccounts } from './pickers';
 
 const handlers: ActionHandlers<HelioSessionContext> = {
 	order: orderHandlers,
@@ -61,6 +62,8 @@ export class Helio implements INodeType {
 			...accountFields,
 		],
 	};
+
+	methods = { listSearch: { searchAccounts } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await readHelioCredentials(this);

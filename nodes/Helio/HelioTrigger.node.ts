@@ -8,6 +8,7 @@ import {
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { HELIO_CREDENTIAL_TYPE, readHelioCredentials } from './auth';
+import { getAccounts } from './pickers';
 import { helioTriggerProperties } from './stream/description';
 import { readHelioTriggerSettings } from './stream/settings';
 import { helioTriggerSetup } from './stream/setup';
@@ -28,6 +29,8 @@ export class HelioTrigger implements INodeType {
 		credentials: [{ name: HELIO_CREDENTIAL_TYPE, required: true }],
 		properties: helioTriggerProperties,
 	};
+
+	methods = { loadOptions: { getAccounts } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readHelioCredentials(this);

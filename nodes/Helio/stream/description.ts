@@ -58,11 +58,12 @@ export const helioTriggerProperties: INodeProperties[] = [
 	{
 		displayName: 'Account IDs',
 		name: 'accountIds',
-		type: 'string',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getAccounts' },
 		displayOptions: { show: { metrics: ['list'] } },
-		default: '',
-		placeholder: 'acc-1001, acc-1002',
-		description: "Comma-separated account IDs (the Helio node's Account → List shows them)",
+		default: [],
+		description:
+			'The accounts of the login whose metrics to receive. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a> (a list, or text separated by commas).',
 	},
 	{
 		displayName: 'Include Server Errors',
