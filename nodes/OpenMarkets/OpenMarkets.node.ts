@@ -16,6 +16,7 @@ import { leagueFields, leagueHandlers, leagueOperations } from './actions/league
 import { liquidityFields, liquidityHandlers, liquidityOperations } from './actions/liquidity';
 import { participantFields, participantHandlers, participantOperations } from './actions/participant';
 import { OPENMARKETS_CREDENTIAL_TYPE, readOpenMarketsCredentials } from './auth';
+import { getContests, getLeagues, searchContests } from './pickers';
 
 const handlers: ActionHandlers<OpenMarketsSession> = {
 	league: leagueHandlers,
@@ -75,6 +76,8 @@ export class OpenMarkets implements INodeType {
 			...participantFields,
 		],
 	};
+
+	methods = { listSearch: { searchContests }, loadOptions: { getLeagues, getContests } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await readOpenMarketsCredentials(this);

@@ -12,6 +12,7 @@ import { channelsField, openMarketsTriggerProperties } from './stream/descriptio
 import { readOpenMarketsTriggerSettings } from './stream/settings';
 import { openMarketsTriggerSetup } from './stream/setup';
 import { chosenNames } from '../shared/subtitles';
+import { getContests, getLeagues } from './pickers';
 
 export class OpenMarketsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +30,8 @@ export class OpenMarketsTrigger implements INodeType {
 		credentials: [{ name: OPENMARKETS_CREDENTIAL_TYPE, required: true }],
 		properties: openMarketsTriggerProperties,
 	};
+
+	methods = { loadOptions: { getLeagues, getContests } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readOpenMarketsCredentials(this);

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { idListField } from '../../shared/actions/idPicker';
 import { streamOptionProperties } from '../../shared/triggerOptions';
 
 /** Helio pings every 20 s: a connection silent for 45 s has missed two of them. */
@@ -55,16 +56,13 @@ export const helioTriggerProperties: INodeProperties[] = [
 		],
 		description: 'Whose metricsEvent (equity, margin, P&L) to receive',
 	},
-	{
+	idListField({
 		displayName: 'Account IDs',
 		name: 'accountIds',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getAccounts' },
+		loadOptionsMethod: 'getAccounts',
 		displayOptions: { show: { metrics: ['list'] } },
-		default: [],
-		description:
-			'The accounts of the login whose metrics to receive. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a> (a list, or text separated by commas).',
-	},
+		description: 'The accounts of the login whose metrics to receive',
+	}),
 	{
 		displayName: 'Include Server Errors',
 		name: 'includeErrors',

@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { idListField } from '../../shared/actions/idPicker';
 import { boundedNumber } from '../../shared/actions/inputs';
 import { pathSegment } from '../../shared/pathSegment';
 import { channelsField } from '../stream/description';
@@ -27,13 +28,13 @@ export const watchOperation = {
 
 export const watchFields: INodeProperties[] = [
 	{
-		displayName: 'Contest IDs',
-		name: 'contestIds',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'ct_abc123, ct_def456',
-		description: `Comma-separated IDs of the contests to watch, at most ${MAX_WATCH_CONTESTS} (one connection). Contest → Get Many lists them.`,
+		...idListField({
+			displayName: 'Contest IDs',
+			name: 'contestIds',
+			loadOptionsMethod: 'getContests',
+			required: true,
+			description: `The contests to watch, at most ${MAX_WATCH_CONTESTS} (one connection)`,
+		}),
 		...show,
 	},
 	{ ...channelsField, ...show },

@@ -51,6 +51,31 @@ export function idLocatorField(options: IdLocatorOptions): INodeProperties {
 	};
 }
 
+export interface IdListOptions {
+	displayName: string;
+	name: string;
+	/** What the IDs are for, as the field's description starts. */
+	description: string;
+	/** The node's `methods.loadOptions` entry that lists the IDs. */
+	loadOptionsMethod: string;
+	required?: boolean;
+	displayOptions?: IDisplayOptions;
+}
+
+/** A list of IDs chosen from the venue's list; an expression may give an array or IDs separated by commas. */
+export function idListField(options: IdListOptions): INodeProperties {
+	return {
+		displayName: options.displayName,
+		name: options.name,
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: options.loadOptionsMethod },
+		default: [],
+		...(options.required ? { required: true } : {}),
+		...(options.displayOptions ? { displayOptions: options.displayOptions } : {}),
+		description: `${options.description}. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a> (a list, or IDs separated by commas).`,
+	};
+}
+
 /**
  * The ID in a resource-locator field (any mode) or in a plain string saved before the field
  * became one; numbers are accepted as their text. Refused, naming the field, when empty.
