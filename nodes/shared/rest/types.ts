@@ -2,7 +2,14 @@
  * What requestJson takes and gives (exported by rest/index.ts), and the two shapes it hands
  * between its own modules (RawResponse, Target; not exported by the index).
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	ITriggerFunctions,
+} from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { Redactor } from '../redact';
 import type { HeaderMap } from './wait';
