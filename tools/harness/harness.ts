@@ -248,7 +248,9 @@ export class N8nHarness {
 	private loadOptionsContext(type: string, parameters: INodeParameters, credentialType: string) {
 		const node = this.node(type, parameters, credentialType);
 		const workflow = this.workflow([node]);
-		const context = new LoadOptionsContext(workflow, node, this.additionalData('internal', workflow.id), '');
+		// n8n hands the editor's current parameters over in additionalData (getCurrentNodeParameter reads them there).
+		const additionalData = { ...this.additionalData('internal', workflow.id), currentNodeParameters: parameters };
+		const context = new LoadOptionsContext(workflow, node, additionalData, '');
 		return { nodeType: this.nodeTypes.getByNameAndVersion(type, 1), context };
 	}
 
