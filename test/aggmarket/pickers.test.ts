@@ -155,3 +155,44 @@ describe('Quote → Get reads the IDs in every form', () => {
 		expect(posted).toHaveLength(1);
 	});
 });
+
+describe('the trigger reads picked outcomes and venues, and the text saved before', () => {
+	const FAST = { silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
+
+	it.each([
+		['picked from the list', (ids: string[]) => ids],
+		['saved as comma-separated text', (ids: string[]) => ids.join(', ')],
+	])('Outcome IDs %s: subscribes exactly those books', async (_form, given) => {
+		const ids = sim.agg.outcomes.slice(0, 2).map((outcome) => outcome.outcomeId);
+		const subscribed: string[] = [];
+		const onSubscribe = ({ outcomeIds }: { outcomeIds: string[] }) => subscribed.push(...outcomeIds);
+		sim.agg.events.on('ws:subscribe', onSubscribe);
+		const parameters = { source: 'orderBooks', outcomeIds: given(ids), options: FAST };
+		const trigger = await harness.startTrigger('aggMarketTrigger', parameters as never, 'aggMarketApi');
+		try {
+			expect(subscribed.sort()).toEqual([...ids].sort());
+		} finally {
+			await trigger.close();
+			sim.agg.events.off('ws:subscribe', onSubscribe);
+		}
+	});
+
+	it.each([
+		['picked from the list', ['kalshi']],
+		['saved as comma-separated text', 'kalshi'],
+	])('Venues %s: lets only those venues through', async (_form, venues) => {
+		const parameters = { source: 'userEvents', events: ['order_submitted'], venues, options: FAST };
+		const trigger = await harness.startTrigger('aggMarketTrigger', parameters as never, 'aggMarketApi');
+		try {
+			const outcome = sim.agg.outcomes[0];
+			for (const venue of ['polymarket', 'kalshi'] as const) {
+				sim.agg.placeOrder({ venue, side: 'buy', price: 0.5, size: 1, outcomeId: outcome.outcomeId, outcome: 'fill', retry: false });
+			}
+			const item = await trigger.waitForItem((json) => json.event === 'order_submitted', 'the kalshi order');
+			expect((item.data as IDataObject).venue).toBe('kalshi');
+			expect(trigger.items.map((entry) => (entry.json.data as IDataObject).venue)).toEqual(['kalshi']);
+		} finally {
+			await trigger.close();
+		}
+	});
+});
