@@ -16,7 +16,7 @@ import { leagueFields, leagueHandlers, leagueOperations } from './actions/league
 import { liquidityFields, liquidityHandlers, liquidityOperations } from './actions/liquidity';
 import { participantFields, participantHandlers, participantOperations } from './actions/participant';
 import { OPENMARKETS_CREDENTIAL_TYPE, readOpenMarketsCredentials } from './auth';
-import { getContests, getLeagues, searchContests } from './pickers';
+import { getContests, getLeagues, getPartners, searchContests } from './pickers';
 
 const handlers: ActionHandlers<OpenMarketsSession> = {
 	league: leagueHandlers,
@@ -77,7 +77,7 @@ export class OpenMarkets implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchContests }, loadOptions: { getLeagues, getContests } };
+	methods = { listSearch: { searchContests }, loadOptions: { getLeagues, getContests, getPartners } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await readOpenMarketsCredentials(this);

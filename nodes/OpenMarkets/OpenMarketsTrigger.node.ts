@@ -12,7 +12,7 @@ import { channelsField, openMarketsTriggerProperties } from './stream/descriptio
 import { readOpenMarketsTriggerSettings } from './stream/settings';
 import { openMarketsTriggerSetup } from './stream/setup';
 import { chosenNames } from '../shared/subtitles';
-import { getContests, getLeagues } from './pickers';
+import { getContests, getLeagues, getPartners } from './pickers';
 
 export class OpenMarketsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,7 +31,7 @@ export class OpenMarketsTrigger implements INodeType {
 		properties: openMarketsTriggerProperties,
 	};
 
-	methods = { loadOptions: { getLeagues, getContests } };
+	methods = { loadOptions: { getLeagues, getContests, getPartners } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readOpenMarketsCredentials(this);

@@ -1,17 +1,21 @@
 /**
  * The lists the editor offers for OpenMarkets' ID fields, read from the list endpoints the nodes
  * already call: `GET /leagues` for League IDs, `GET /contests` for a Contest ID (searchable, page
- * by page) and for lists of contests. OpenMarkets lists no partners, so Partners stays typed.
+ * by page) and for lists of contests. OpenMarkets lists no partners: they are read from the books
+ * (`GET /contests/{id}/liquidity`) of the contests chosen, or of the first contests listed.
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 import { labelOf, optionsOf, searchResult, type PickEntry } from '../shared/actions/idPicker';
 import type { Page } from '../shared/actions/paging';
+import { pathSegment } from '../shared/pathSegment';
 import { Redactor } from '../shared/redact';
 import { readOpenMarketsCredentials } from './auth';
-import { MAX_PAGE_SIZE, listPageSchema, openMarketsRequest, toPage } from './transport';
+import { MAX_PAGE_SIZE, listPageSchema, openMarketsRequest, singleSchema, toPage } from './transport';
 
 /** The most pages one list reads for the editor (100 records each): a dropdown is not a report. */
 export const MAX_PICKER_PAGES = 10;
+/** How many contests' books are read to find the partners. */
+export const PARTNER_SAMPLE_CONTESTS = 5;
 /** A searched contest list reads further pages until it has this many matches (or runs out of pages). */
 const SEARCH_RESULTS_WANTED = 20;
 
@@ -92,4 +96,41 @@ export async function searchContests(
 		if (!cursor || !filter?.trim() || found >= SEARCH_RESULTS_WANTED) break;
 	}
 	return searchResult(entries, filter, cursor);
+}
+
+/** The Contest IDs already chosen on the node (not an expression, which the editor does not resolve). */
+function chosenContests(context: ILoadOptionsFunctions): string[] {
+	const chosen = context.getCurrentNodeParameter('contestIds');
+	const ids = Array.isArray(chosen) ? chosen : typeof chosen === 'string' && !chosen.startsWith('=') ? chosen.split(',') : [];
+	return ids.map((id) => String(id).trim()).filter(Boolean);
+}
+
+/**
+ * loadOptions: the partners quoting on the chosen contests' books (or on the first contests
+ * listed, when none is chosen), at most PARTNER_SAMPLE_CONTESTS books.
+ */
+export async function getPartners(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const credentials = await readOpenMarketsCredentials(this);
+	let contestIds = chosenContests(this);
+	if (contestIds.length === 0) contestIds = (await readPage(this, '/contests', 'contests')).records.map(idOf).filter(present);
+	const partners = new Map<string, PickEntry>();
+	for (const contestId of contestIds.slice(0, PARTNER_SAMPLE_CONTESTS)) {
+		const response = await openMarketsRequest(this, {
+			method: 'GET',
+			path: `/contests/${pathSegment('Contest IDs', contestId)}/liquidity`,
+			action: `read the book of contest ${contestId}`,
+			schema: singleSchema,
+			baseUrl: credentials.baseUrl,
+			redactor: new Redactor([credentials.apiKey]),
+		});
+		const positions = Array.isArray(response.body.data.positions) ? (response.body.data.positions as IDataObject[]) : [];
+		for (const position of positions) {
+			const quotes = Array.isArray(position.partner_liquidities) ? (position.partner_liquidities as IDataObject[]) : [];
+			for (const quote of quotes) {
+				const id = typeof quote.partner_id === 'string' ? quote.partner_id : undefined;
+				if (id && !partners.has(id)) partners.set(id, { id, label: labelOf(quote.partner_name, id) });
+			}
+		}
+	}
+	return optionsOf([...partners.values()]);
 }

@@ -122,6 +122,34 @@ describe('Contest IDs options', () => {
 	});
 });
 
+describe('Partners options (trigger, Contest → Watch)', () => {
+	const partnersOf = (contestId: string) =>
+		sim.openmarkets.liquidity(contestId).positions.flatMap((position) => position.partner_liquidities.map((quote) => quote.partner_id));
+
+	it("offer the partners quoting on the chosen contests' books", async () => {
+		const chosen = allContestIds().slice(0, 2);
+		const options = await harness.loadOptions(
+			'openMarketsTrigger',
+			'getPartners',
+			{ contests: 'list', contestIds: chosen },
+			'openMarketsApi',
+		);
+		expect(options.map((option) => option.value).sort()).toEqual([...new Set(chosen.flatMap(partnersOf))].sort());
+		expect(options.find((option) => option.value === 'kalshi')?.name).toBe('Kalshi (kalshi)');
+		expect(requests).toEqual(chosen.map((id) => `GET /openmarkets/flow/v1/contests/${id}/liquidity`));
+	});
+
+	it('read the books of the first contests listed when none is chosen', async () => {
+		const options = await harness.loadOptions('openMarkets', 'getPartners', { resource: 'contest', operation: 'watch' }, 'openMarketsApi');
+		expect(options.length).toBeGreaterThan(0);
+		expect(requests[0]).toBe('GET /openmarkets/flow/v1/contests');
+		const books = requests.slice(1);
+		expect(books).toHaveLength(5);
+		const read = books.map((entry) => entry.split('/')[5]);
+		expect(options.map((option) => option.value).sort()).toEqual([...new Set(read.flatMap(partnersOf))].sort());
+	});
+});
+
 describe('the action node reads the picked forms and the text saved before', () => {
 	it.each([
 		['a contest picked from the list', () => ({ __rl: true, mode: 'list', value: lastContest.id, cachedResultName: lastContest.title })],
@@ -163,6 +191,29 @@ describe('the trigger reads picked contests', () => {
 		const trigger = await harness.startTrigger('openMarketsTrigger', parameters as never, 'openMarketsApi');
 		try {
 			expect(sim.openmarkets.subscriptions()).toEqual([expect.objectContaining({ liquidity: ids })]);
+		} finally {
+			await trigger.close();
+		}
+	});
+});
+
+describe('the trigger reads picked partners', () => {
+	const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
+
+	it.each([
+		['picked from the list', ['kalshi']],
+		['saved as text', 'kalshi'],
+	])('Partners %s: the full book keeps only those partners', async (_form, partners) => {
+		const [contestId] = allContestIds();
+		const parameters = { contests: 'list', contestIds: [contestId], channels: ['liquidity'], partners, options: FAST };
+		const trigger = await harness.startTrigger('openMarketsTrigger', parameters as never, 'openMarketsApi');
+		try {
+			const book = await trigger.waitForItem((json) => json.event === 'liquidity.snapshot', 'the full book');
+			const quoted = (book.data as { positions: Array<{ partner_liquidities: Array<{ partner_id: string }> }> }).positions.flatMap(
+				(position) => position.partner_liquidities.map((quote) => quote.partner_id),
+			);
+			expect(quoted.length).toBeGreaterThan(0);
+			expect(new Set(quoted)).toEqual(new Set(['kalshi']));
 		} finally {
 			await trigger.close();
 		}

@@ -74,14 +74,14 @@ export const watchFields: INodeProperties[] = [
 				description:
 					"Whether the first items are each contest's full book (liquidity.snapshot), read once subscribed. Full books are always sent again after a reconnect and when OpenMarkets says refresh_required.",
 			},
-			{
+			idListField({
 				displayName: 'Partners',
 				name: 'partners',
-				type: 'string',
-				default: '',
-				placeholder: 'kalshi, polymarket',
-				description: 'Comma-separated partner IDs whose liquidity is returned; empty returns every partner',
-			},
+				loadOptionsMethod: 'getPartners',
+				dependsOn: ['contestIds'],
+				description:
+					"Partners whose liquidity is returned (the list offers those quoting on the chosen contests' books); none chosen returns every partner",
+			}),
 		],
 	},
 ];

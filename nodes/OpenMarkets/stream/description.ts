@@ -84,14 +84,14 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 		...showFor('list'),
 	},
 	channelsField,
-	{
+	idListField({
 		displayName: 'Partners',
 		name: 'partners',
-		type: 'string',
-		default: '',
-		placeholder: 'kalshi, polymarket',
-		description: 'Comma-separated partner IDs whose liquidity passes; empty passes every partner',
-	},
+		loadOptionsMethod: 'getPartners',
+		dependsOn: ['contestIds'],
+		description:
+			"Partners whose liquidity passes (the list offers those quoting on the chosen contests' books); none chosen passes every partner",
+	}),
 	{
 		displayName: 'Min Price Move',
 		name: 'minPriceMove',

@@ -60,6 +60,8 @@ export interface IdListOptions {
 	loadOptionsMethod: string;
 	required?: boolean;
 	displayOptions?: IDisplayOptions;
+	/** Fields whose value changes the list (it is loaded again when they change). */
+	dependsOn?: string[];
 }
 
 /** A list of IDs chosen from the venue's list; an expression may give an array or IDs separated by commas. */
@@ -68,7 +70,10 @@ export function idListField(options: IdListOptions): INodeProperties {
 		displayName: options.displayName,
 		name: options.name,
 		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: options.loadOptionsMethod },
+		typeOptions: {
+			loadOptionsMethod: options.loadOptionsMethod,
+			...(options.dependsOn ? { loadOptionsDependsOn: options.dependsOn } : {}),
+		},
 		default: [],
 		...(options.required ? { required: true } : {}),
 		...(options.displayOptions ? { displayOptions: options.displayOptions } : {}),
