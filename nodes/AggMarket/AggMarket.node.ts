@@ -14,6 +14,7 @@ import { orderFields, orderHandlers, orderOperations } from './actions/order';
 import { positionFields, positionHandlers, positionOperations } from './actions/position';
 import { quoteFields, quoteHandlers, quoteOperations } from './actions/quote';
 import { AGG_CREDENTIAL_TYPE, readAggMarketCredentials } from './auth';
+import { searchMarkets, searchOutcomes } from './pickers';
 
 const handlers: ActionHandlers<AggSessionContext> = {
 	balance: balanceHandlers,
@@ -60,6 +61,8 @@ export class AggMarket implements INodeType {
 			...quoteFields,
 		],
 	};
+
+	methods = { listSearch: { searchMarkets, searchOutcomes } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await readAggMarketCredentials(this);

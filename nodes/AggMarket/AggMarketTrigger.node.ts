@@ -12,6 +12,7 @@ import { aggMarketTriggerProperties } from './stream/description';
 import { readAggMarketTriggerSettings } from './stream/settings';
 import { aggMarketTriggerSetup } from './stream/setup';
 import { chosenNames, propertyNamed } from '../shared/subtitles';
+import { getOutcomes } from './pickers';
 
 export class AggMarketTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +30,8 @@ export class AggMarketTrigger implements INodeType {
 		credentials: [{ name: AGG_CREDENTIAL_TYPE, required: true }],
 		properties: aggMarketTriggerProperties,
 	};
+
+	methods = { loadOptions: { getOutcomes } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readAggMarketCredentials(this);

@@ -15,6 +15,7 @@ import { orderFields, orderHandlers, orderOperations } from './actions/order';
 import { positionFields, positionHandlers, positionOperations } from './actions/position';
 import { readHelioCredentials } from './auth';
 import { testHelioCredential } from './credentialTest';
+import { searchAccounts } from './pickers';
 
 const handlers: ActionHandlers<HelioSessionContext> = {
 	order: orderHandlers,
@@ -65,7 +66,7 @@ export class Helio implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { testHelioCredential } };
+	methods = { credentialTest: { testHelioCredential }, listSearch: { searchAccounts } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await readHelioCredentials(this);

@@ -8,6 +8,7 @@ import {
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
 import { readHelioCredentials } from './auth';
+import { getAccounts } from './pickers';
 import { helioTriggerProperties } from './stream/description';
 import { readHelioTriggerSettings } from './stream/settings';
 import { helioTriggerSetup } from './stream/setup';
@@ -34,7 +35,7 @@ export class HelioTrigger implements INodeType {
 		properties: helioTriggerProperties,
 	};
 
-	methods = { credentialTest: { testHelioCredential } };
+	methods = { credentialTest: { testHelioCredential }, loadOptions: { getAccounts } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readHelioCredentials(this);

@@ -17,6 +17,7 @@ import { liquidityFields, liquidityHandlers, liquidityOperations } from './actio
 import { participantFields, participantHandlers, participantOperations } from './actions/participant';
 import { readOpenMarketsCredentials } from './auth';
 import { testOpenMarketsCredential } from './credentialTest';
+import { getContests, getLeagues, getPartners, searchContests } from './pickers';
 
 const handlers: ActionHandlers<OpenMarketsSession> = {
 	league: leagueHandlers,
@@ -79,7 +80,11 @@ export class OpenMarkets implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { testOpenMarketsCredential } };
+	methods = {
+		credentialTest: { testOpenMarketsCredential },
+		listSearch: { searchContests },
+		loadOptions: { getLeagues, getContests, getPartners },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await readOpenMarketsCredentials(this);

@@ -13,6 +13,7 @@ import { readOpenMarketsTriggerSettings } from './stream/settings';
 import { openMarketsTriggerSetup } from './stream/setup';
 import { chosenNames } from '../shared/subtitles';
 import { testOpenMarketsCredential } from './credentialTest';
+import { getContests, getLeagues, getPartners } from './pickers';
 
 export class OpenMarketsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,7 +34,7 @@ export class OpenMarketsTrigger implements INodeType {
 		properties: openMarketsTriggerProperties,
 	};
 
-	methods = { credentialTest: { testOpenMarketsCredential } };
+	methods = { credentialTest: { testOpenMarketsCredential }, loadOptions: { getLeagues, getContests, getPartners } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readOpenMarketsCredentials(this);

@@ -10,7 +10,15 @@
  * started trigger does.
  */
 import './logs';
-import { CredentialTestContext, ExecuteContext, ExecutionLifecycleHooks, RoutingNode, TriggerContext, WorkflowExecute } from 'n8n-core';
+import {
+	CredentialTestContext,
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	RoutingNode,
+	TriggerContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	Workflow,
 	createRunExecutionData,
@@ -22,7 +30,9 @@ import {
 	type IDataObject,
 	type INode,
 	type INodeExecutionData,
+	type INodeListSearchResult,
 	type INodeParameters,
+	type INodePropertyOptions,
 	type IRun,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
@@ -215,6 +225,42 @@ export class N8nHarness {
 		const result = await pending;
 		await result.closeFunction?.();
 		return { items: result.data?.[0] ?? [], closeFunction: result.closeFunction };
+	}
+
+	/**
+	 * Runs a node's `methods.loadOptions[method]` as the editor's dropdown does (n8n's
+	 * DynamicNodeParametersService): a real LoadOptionsContext over a one-node workflow holding
+	 * the node's current parameters and credential.
+	 */
+	async loadOptions(type: string, method: string, parameters: INodeParameters, credentialType: string): Promise<INodePropertyOptions[]> {
+		const { nodeType, context } = this.loadOptionsContext(type, parameters, credentialType);
+		const load = nodeType.methods?.loadOptions?.[method];
+		if (!load) throw new Error(`${type} has no loadOptions method ${method}`);
+		return await load.call(context);
+	}
+
+	/** Runs a node's `methods.listSearch[method]` as a resource locator's list does, with its search text and page token. */
+	async listSearch(
+		type: string,
+		method: string,
+		parameters: INodeParameters,
+		credentialType: string,
+		filter?: string,
+		paginationToken?: string,
+	): Promise<INodeListSearchResult> {
+		const { nodeType, context } = this.loadOptionsContext(type, parameters, credentialType);
+		const search = nodeType.methods?.listSearch?.[method];
+		if (!search) throw new Error(`${type} has no listSearch method ${method}`);
+		return await search.call(context, filter, paginationToken);
+	}
+
+	private loadOptionsContext(type: string, parameters: INodeParameters, credentialType: string) {
+		const node = this.node(type, parameters, credentialType);
+		const workflow = this.workflow([node]);
+		// n8n hands the editor's current parameters over in additionalData (getCurrentNodeParameter reads them there).
+		const additionalData = { ...this.additionalData('internal', workflow.id), currentNodeParameters: parameters };
+		const context = new LoadOptionsContext(workflow, node, additionalData, '');
+		return { nodeType: this.nodeTypes.getByNameAndVersion(type, 1), context };
 	}
 
 	/**

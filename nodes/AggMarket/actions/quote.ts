@@ -1,7 +1,8 @@
 /** Resource "Quote": what an order would cost across venues, and whether it can execute. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
-import { boundedNumber, invalid, isEmpty, requiredText, sessionRequest, type AggSessionContext, type OperationHandler } from './common';
+import { idLocatorField, readPickedId } from '../../shared/actions/idPicker';
+import { boundedNumber, invalid, isEmpty, sessionRequest, type AggSessionContext, type OperationHandler } from './common';
 
 export const VENUES = ['kalshi', 'polymarket', 'limitless', 'opinion'];
 const SIDES = ['buy', 'sell'];
@@ -48,26 +49,25 @@ export const quoteFields: INodeProperties[] = [
 		],
 		description: 'The venue the quote is for (its trading balance must cover a buy)',
 	},
-	{
+	idLocatorField({
 		displayName: 'Market ID',
 		name: 'marketId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. mkt_fed_cut_july',
+		searchListMethod: 'searchMarkets',
+		listPlaceholder: 'Select a market of your positions…',
+		idPlaceholder: 'e.g. mkt_fed_cut_july',
 		displayOptions: show,
-		description: 'The market the outcome token belongs to (marketId of a position)',
-	},
-	{
+		description: "The market the outcome token belongs to: one of your positions' markets, or any market by ID (marketId of a position)",
+	}),
+	idLocatorField({
 		displayName: 'Token ID',
 		name: 'tokenId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. vmo_fed_cut_july_yes',
+		searchListMethod: 'searchOutcomes',
+		listPlaceholder: 'Select an outcome of your positions or orders…',
+		idPlaceholder: 'e.g. vmo_fed_cut_july_yes',
 		displayOptions: show,
-		description: 'The outcome token to buy or sell (outcomeId of a position or order)',
-	},
+		description:
+			"The outcome token to buy or sell: one of your positions' or orders' outcomes (of the market above), or any by ID (outcomeId)",
+	}),
 	{
 		displayName: 'Side',
 		name: 'side',
@@ -127,8 +127,8 @@ function oneOf(
 
 async function get(this: IExecuteFunctions, itemIndex: number, session: AggSessionContext): Promise<IDataObject> {
 	const venue = oneOf(this, itemIndex, 'venue', 'Venue', VENUES, 'polymarket');
-	const marketId = requiredText(this, itemIndex, 'marketId', 'Market ID', 'the ID of a market', 'Position → Get Many gives marketId.');
-	const tokenId = requiredText(
+	const marketId = readPickedId(this, itemIndex, 'marketId', 'Market ID', 'the ID of a market', 'Position → Get Many gives marketId.');
+	const tokenId = readPickedId(
 		this,
 		itemIndex,
 		'tokenId',

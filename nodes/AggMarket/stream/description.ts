@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { idListField } from '../../shared/actions/idPicker';
 import { streamOptionProperties } from '../../shared/triggerOptions';
+import { VENUES } from '../actions/quote';
 import { ORDER_EVENT_KINDS, type OrderEventKind } from './userEvents';
 
 /** agg.market sends a heartbeat every 15 s: a socket silent for 40 s has missed two. */
@@ -36,6 +38,9 @@ const orderEventOptions = ORDER_EVENT_KINDS.map((kind) => ({
 	value: kind,
 	description: `${ORDER_EVENT_OPTIONS[kind].help} (agg.market event ${kind})`,
 })).sort((a, b) => a.name.localeCompare(b.name));
+
+/** How the venues' names are written. */
+const VENUE_NAMES: Record<string, string> = { kalshi: 'Kalshi', limitless: 'Limitless', opinion: 'Opinion', polymarket: 'Polymarket' };
 
 const showFor = (source: string) => ({ displayOptions: { show: { source: [source] } } });
 
@@ -88,10 +93,11 @@ export const aggMarketTriggerProperties: INodeProperties[] = [
 	{
 		displayName: 'Venues',
 		name: 'venues',
-		type: 'string',
-		default: '',
-		placeholder: 'kalshi, polymarket',
-		description: 'Comma-separated venues whose events pass; empty passes every venue',
+		type: 'multiOptions',
+		default: [],
+		options: [...VENUES].sort().map((venue) => ({ name: VENUE_NAMES[venue] ?? venue, value: venue })),
+		description:
+			'Venues whose events pass; none chosen passes every venue. An expression may name others (a list, or venues separated by commas).',
 		...showFor('userEvents'),
 	},
 	{
@@ -104,13 +110,13 @@ export const aggMarketTriggerProperties: INodeProperties[] = [
 		...showFor('userEvents'),
 	},
 	{
-		displayName: 'Outcome IDs',
-		name: 'outcomeIds',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'vmo_fed_cut_july_yes, vmo_fed_cut_july_no',
-		description: `Comma-separated outcome IDs whose books to keep; every ${MAX_OUTCOMES_PER_CONNECTION} (agg.market's limit per connection) take one more connection`,
+		...idListField({
+			displayName: 'Outcome IDs',
+			name: 'outcomeIds',
+			loadOptionsMethod: 'getOutcomes',
+			required: true,
+			description: `The outcomes whose books to keep (the list offers those of your positions and orders); every ${MAX_OUTCOMES_PER_CONNECTION} (agg.market's limit per connection) take one more connection`,
+		}),
 		...showFor('orderBooks'),
 	},
 	{

@@ -9,11 +9,13 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
 	type INodeProperties,
 	type JsonObject,
 } from 'n8n-workflow';
 import { executionCancelSignal } from '../../shared/rest';
-import { findLoginError, helioLogin, loginFailureWording } from '../auth';
+import type { Redactor } from '../../shared/redact';
+import { findLoginError, helioLogin, loginFailureWording, type HelioAccount, type HelioCredentials } from '../auth';
 import { HELIO_VENUE } from '../transport';
 import type { HelioSessionContext, OperationHandler } from './common';
 
@@ -37,27 +39,44 @@ export const accountOperations: INodeProperties = {
 export const accountFields: INodeProperties[] = [];
 
 async function list(this: IExecuteFunctions, itemIndex: number, session: HelioSessionContext): Promise<IDataObject[]> {
+	const accounts = await accountsOfLogin(this, session.credentials, session.redactor, {
+		signal: executionCancelSignal(this),
+		itemIndex,
+	});
+	return accounts.map((account) => ({ ...account }) as IDataObject);
+}
+
+/**
+ * The accounts of the credential's login (Helio lists them only in the login's answer): for
+ * Account → List and for the account pickers. A refused or failed login is a NodeApiError in
+ * Helio's words, with every secret redacted; the token is added to `redactor`.
+ */
+export async function accountsOfLogin(
+	context: Pick<IExecuteFunctions, 'getNode' | 'helpers'> | Pick<ILoadOptionsFunctions, 'getNode' | 'helpers'>,
+	credentials: HelioCredentials,
+	redactor: Redactor,
+	options: { signal?: AbortSignal; itemIndex?: number } = {},
+): Promise<HelioAccount[]> {
 	try {
-		const login = await helioLogin((options) => this.helpers.httpRequest(options), session.credentials, {
-			signal: executionCancelSignal(this),
-		});
-		session.redactor.add(login.accessToken);
-		return login.accounts.map((account) => ({ ...account }) as IDataObject);
+		const login = await helioLogin((request) => context.helpers.httpRequest(request), credentials, { signal: options.signal });
+		redactor.add(login.accessToken);
+		return login.accounts;
 	} catch (error) {
 		const failure = findLoginError(error);
-		if (!failure) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		const itemIndex = options.itemIndex;
+		if (!failure) throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 		const wording = loginFailureWording(failure);
-		const info = session.redactor.value({
+		const info = redactor.value({
 			venue: HELIO_VENUE,
 			action: 'list the accounts of the login',
 			code: wording.code ?? 'LOGIN_REFUSED',
 			...(wording.httpStatus ? { httpStatus: wording.httpStatus } : {}),
 			...(wording.info ?? {}),
 		}) as JsonObject;
-		const apiError = new NodeApiError(this.getNode(), info, { itemIndex });
+		const apiError = new NodeApiError(context.getNode(), info, { itemIndex });
 		// Set after construction: NodeApiError rewrites messages about common network failures.
-		apiError.message = session.redactor.text(wording.message);
-		apiError.description = wording.description ? session.redactor.text(wording.description) : null;
+		apiError.message = redactor.text(wording.message);
+		apiError.description = wording.description ? redactor.text(wording.description) : null;
 		apiError.httpCode = wording.httpStatus ? String(wording.httpStatus) : null;
 		apiError.messages = [];
 		Object.assign(apiError.context, info);

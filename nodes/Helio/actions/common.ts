@@ -6,7 +6,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { JsonResponse } from '../../shared/rest';
 import type { ActionHandler } from '../../shared/actions/runActions';
-import { boundedNumber, invalid, optionalDate, refuse, requiredText } from '../../shared/actions/inputs';
+import { boundedNumber, invalid, optionalDate, refuse } from '../../shared/actions/inputs';
+import { idLocatorField, readPickedId } from '../../shared/actions/idPicker';
 import type { Redactor } from '../../shared/redact';
 import type { HelioCredentials } from '../auth';
 import { helioRequest, type HelioCallOptions } from '../transport';
@@ -49,23 +50,22 @@ export const MAX_POINTS = 1_000_000_000;
 /** The most records a history call asks for. */
 export const MAX_HISTORY_LIMIT = 1000;
 
-/** The Account ID field, shown for the given resources. */
+/** The Account ID field, shown for the given resources: picked from the login's accounts, or by ID. */
 export function accountIdField(resources: string[]): INodeProperties {
-	return {
+	return idLocatorField({
 		displayName: 'Account ID',
 		name: 'accountId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 100234',
+		searchListMethod: 'searchAccounts',
+		listPlaceholder: 'Select an account…',
+		idPlaceholder: 'e.g. 100234',
 		displayOptions: { show: { resource: resources } },
 		description:
-			"The trading account to act on. Account → List gives the accounts of the credential's login (their ID); the Helio Trigger's events carry it as accountId.",
-	};
+			"The trading account to act on: pick one of the credential's login, or give its ID (Account → List gives them; the Helio Trigger's events carry it as accountId)",
+	});
 }
 
 export function readAccountId(context: IExecuteFunctions, itemIndex: number): string {
-	return requiredText(
+	return readPickedId(
 		context,
 		itemIndex,
 		'accountId',

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { idListField } from '../../shared/actions/idPicker';
 import { streamOptionProperties } from '../../shared/triggerOptions';
 
 /** Helio pings every 20 s: a connection silent for 45 s has missed two of them. */
@@ -107,15 +108,13 @@ export const helioTriggerProperties: INodeProperties[] = [
 		],
 		description: 'Whose metricsEvent (equity, margin, P&L) to receive',
 	},
-	{
+	idListField({
 		displayName: 'Account IDs',
 		name: 'accountIds',
-		type: 'string',
+		loadOptionsMethod: 'getAccounts',
 		displayOptions: { show: { ...showFor('metrics'), metrics: ['list'] } },
-		default: '',
-		placeholder: 'acc-1001, acc-1002',
-		description: "Comma-separated account IDs (the Helio node's Account → List shows them)",
-	},
+		description: 'The accounts of the login whose metrics to receive',
+	}),
 	{
 		displayName: 'Include Server Errors',
 		name: 'includeErrors',

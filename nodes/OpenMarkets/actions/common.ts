@@ -4,7 +4,8 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { ActionHandler } from '../../shared/actions/runActions';
-import { invalid, isEmpty, requiredText } from '../../shared/actions/inputs';
+import { invalid, isEmpty } from '../../shared/actions/inputs';
+import { idLocatorField, readPickedId } from '../../shared/actions/idPicker';
 import { pagingFields as sharedPagingFields, readPages } from '../../shared/actions/paging';
 import type { JsonResponse } from '../../shared/rest';
 import type { Redactor } from '../../shared/redact';
@@ -58,22 +59,21 @@ export async function readList(
 	});
 }
 
-/** The Contest ID field of a resource's operations. */
+/** The Contest ID field of a resource's operations: picked from the contests (searchable), or by ID. */
 export function contestIdField(resource: string, operations: string[], description: string): INodeProperties {
-	return {
+	return idLocatorField({
 		displayName: 'Contest ID',
 		name: 'contestId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'ct_abc123',
+		searchListMethod: 'searchContests',
+		listPlaceholder: 'Select a contest…',
+		idPlaceholder: 'ct_abc123',
 		displayOptions: { show: { resource: [resource], operation: operations } },
 		description,
-	};
+	});
 }
 
 export function readContestId(context: IExecuteFunctions, itemIndex: number): string {
-	return requiredText(
+	return readPickedId(
 		context,
 		itemIndex,
 		'contestId',
@@ -94,7 +94,8 @@ export function readIdList(
 	field: string,
 	example = 'lg_nba, lg_nfl',
 ): string[] | undefined {
-	if (isEmpty(raw)) return undefined;
+	// An empty pick of a multi-options field is an empty array.
+	if (isEmpty(raw) || (Array.isArray(raw) && raw.length === 0)) return undefined;
 	const parts = Array.isArray(raw)
 		? raw.map((part) => (typeof part === 'number' ? String(part) : part))
 		: typeof raw === 'string'

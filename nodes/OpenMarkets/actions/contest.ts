@@ -3,6 +3,7 @@
  * Further operations are more entries of `contestOperations.options` and `contestHandlers`.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { idListField } from '../../shared/actions/idPicker';
 import { readLimit } from '../../shared/actions/paging';
 import { inStartOrder, START_FIELDS, type StartWindow } from '../contestRecords';
 import {
@@ -59,14 +60,12 @@ export const contestFields: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { resource: ['contest'], operation: ['getAll'] } },
 		options: [
-			{
+			idListField({
 				displayName: 'League IDs',
 				name: 'leagueIds',
-				type: 'string',
-				default: '',
-				placeholder: 'lg_nba, lg_nfl',
-				description: 'Only contests of these leagues (IDs separated by commas; League → Get Many lists them)',
-			},
+				loadOptionsMethod: 'getLeagues',
+				description: 'Only contests of these leagues',
+			}),
 			{
 				displayName: 'Starts After',
 				name: 'startsAfter',

@@ -1,5 +1,6 @@
 /** Resource "Participant": the teams of the leagues, one item each, league by league in the order given. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { idListField } from '../../shared/actions/idPicker';
 import { readLimit } from '../../shared/actions/paging';
 import { pagingFields, readIdList, type OpenMarketsSession, type OperationHandler } from './common';
 import { readPerLeague } from './perLeague';
@@ -22,15 +23,13 @@ export const participantOperations: INodeProperties = {
 };
 
 export const participantFields: INodeProperties[] = [
-	{
+	idListField({
 		displayName: 'League IDs',
 		name: 'leagueIds',
-		type: 'string',
-		default: '',
-		placeholder: 'lg_nba, lg_nfl',
+		loadOptionsMethod: 'getLeagues',
 		displayOptions: { show: { resource: ['participant'], operation: ['getAll'] } },
-		description: 'Only the participants of these leagues (IDs separated by commas). Empty: every league.',
-	},
+		description: 'Only the participants of these leagues (none chosen: every league)',
+	}),
 	...pagingFields('participant', 'participants'),
 ];
 

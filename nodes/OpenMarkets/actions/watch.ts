@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { idListField } from '../../shared/actions/idPicker';
 import { boundedNumber } from '../../shared/actions/inputs';
 import { pathSegment } from '../../shared/pathSegment';
 import { channelsField } from '../stream/description';
@@ -19,13 +20,13 @@ const show = { displayOptions: { show: { resource: ['contest'], operation: ['wat
 
 export const watchFields: INodeProperties[] = [
 	{
-		displayName: 'Contest IDs',
-		name: 'contestIds',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'ct_abc123, ct_def456',
-		description: `Comma-separated IDs of the contests to watch, at most ${MAX_WATCH_CONTESTS} (one connection). Contest → Get Many lists them.`,
+		...idListField({
+			displayName: 'Contest IDs',
+			name: 'contestIds',
+			loadOptionsMethod: 'getContests',
+			required: true,
+			description: `The contests to watch, at most ${MAX_WATCH_CONTESTS} (one connection)`,
+		}),
 		...show,
 	},
 	{ ...channelsField, ...show },
@@ -65,14 +66,14 @@ export const watchFields: INodeProperties[] = [
 				description:
 					"Whether the first items are each contest's full book (liquidity.snapshot), read once subscribed. Full books are always sent again after a reconnect and when OpenMarkets says refresh_required.",
 			},
-			{
+			idListField({
 				displayName: 'Partners',
 				name: 'partners',
-				type: 'string',
-				default: '',
-				placeholder: 'kalshi, polymarket',
-				description: 'Comma-separated partner IDs whose liquidity is returned; empty returns every partner',
-			},
+				loadOptionsMethod: 'getPartners',
+				dependsOn: ['contestIds'],
+				description:
+					"Partners whose liquidity is returned (the list offers those quoting on the chosen contests' books); none chosen returns every partner",
+			}),
 		],
 	},
 ];

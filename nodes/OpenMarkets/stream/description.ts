@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { idListField } from '../../shared/actions/idPicker';
 import { streamOptionProperties } from '../../shared/triggerOptions';
 
 /** The client pings every 15 s and OpenMarkets pings every 25 s: 40 s of silence is a dead socket. */
@@ -45,13 +46,13 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'League IDs',
-		name: 'leagueIds',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'nba, nfl',
-		description: 'Comma-separated league IDs whose contests to follow (OpenMarkets → Leagues → Get Many lists them)',
+		...idListField({
+			displayName: 'League IDs',
+			name: 'leagueIds',
+			loadOptionsMethod: 'getLeagues',
+			required: true,
+			description: 'The leagues whose contests to follow',
+		}),
 		...showFor('rule'),
 	},
 	{
@@ -73,26 +74,26 @@ export const openMarketsTriggerProperties: INodeProperties[] = [
 		...showFor('rule'),
 	},
 	{
-		displayName: 'Contest IDs',
-		name: 'contestIds',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'ct_abc123, ct_def456',
-		description: 'Comma-separated contest IDs to follow',
+		...idListField({
+			displayName: 'Contest IDs',
+			name: 'contestIds',
+			loadOptionsMethod: 'getContests',
+			required: true,
+			description: 'The contests to follow',
+		}),
 		...showFor('list'),
 	},
 	// "Trigger On" here: n8n's node panel lists the options of the first field so named (or
 	// "Events") as the node's triggers, so each channel shows there.
 	{ ...channelsField, displayName: 'Trigger On' },
-	{
+	idListField({
 		displayName: 'Partners',
 		name: 'partners',
-		type: 'string',
-		default: '',
-		placeholder: 'kalshi, polymarket',
-		description: 'Comma-separated partner IDs whose liquidity passes; empty passes every partner',
-	},
+		loadOptionsMethod: 'getPartners',
+		dependsOn: ['contestIds'],
+		description:
+			"Partners whose liquidity passes (the list offers those quoting on the chosen contests' books); none chosen passes every partner",
+	}),
 	{
 		displayName: 'Min Price Move (0–1 Price Scale)',
 		name: 'minPriceMove',

@@ -2,13 +2,20 @@
  * What requestJson takes and gives (exported by rest/index.ts), and the two shapes it hands
  * between its own modules (RawResponse, Target; not exported by the index).
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	ITriggerFunctions,
+} from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { Redactor } from '../redact';
 import type { HeaderMap } from './wait';
 
-/** Any n8n context that can make authenticated requests: action nodes, triggers, pollers. */
-export type RestContext = IExecuteFunctions | ITriggerFunctions | IPollFunctions;
+/** Any n8n context that can make authenticated requests: action nodes, triggers, pollers, the editor's lists. */
+export type RestContext = IExecuteFunctions | ITriggerFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 /** A venue's error, as its `parseError` reads it from a non-2xx answer. */
 export interface VenueError {
