@@ -19,6 +19,7 @@ export const n8nLintExceptions = [
 		files: [
 			'nodes/shared/engine/websocketTransport.ts', // ws: the WebSocket client
 			'nodes/shared/engine/sseTransport.ts', // node:http(s): server-sent events, read as a stream with deadlines
+			'nodes/shared/engine/proxy.ts', // node:http(s), net, tls, stream: the CONNECT tunnel through n8n's proxy settings
 			'nodes/shared/rest/exchange.ts', // node:stream: reading a REST answer within its size bound
 			'nodes/AggMarket/book/checksum.ts', // node:zlib: agg.market checksums its books with CRC-32
 		],
