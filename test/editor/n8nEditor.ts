@@ -5,7 +5,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 
-import type { N8nOwner } from '../../tools/e2e';
+import { pollUntil, type N8nOwner } from '../../tools/e2e';
 
 export async function signIn(page: Page, baseUrl: string, owner: N8nOwner): Promise<void> {
 	await page.goto(`${baseUrl}/signin`);
@@ -32,17 +32,22 @@ export async function nodesPanel(page: Page): Promise<Locator> {
 }
 
 /**
- * Types into the nodes panel's search and returns the names listed once the list shows `expected`.
- * The search is cleared first, and `expected` waited out of the list, so the answer is this query's
- * and not the previous one's.
+ * Types into the nodes panel's search and returns the names it lists. The search is cleared first,
+ * and `expected` waited out of the list, so the answer is this query's and not the previous one's;
+ * then it waits for the list (or "no results") and, if `expected` is missing, gives it a moment
+ * more to appear before answering without it.
  */
 export async function searchNodes(panel: Locator, query: string, expected: string): Promise<string[]> {
 	const search = panel.getByTestId('node-creator-search-bar');
 	await search.fill('');
 	await appItem(panel, expected).waitFor({ state: 'hidden' });
 	await search.fill(query);
-	await appItem(panel, expected).waitFor();
-	return panel.getByTestId('node-creator-item-name').allInnerTexts();
+	const names = panel.getByTestId('node-creator-item-name');
+	await names.first().or(panel.getByTestId('node-creator-no-results')).first().waitFor();
+	await appItem(panel, expected)
+		.waitFor({ timeout: 5000 })
+		.catch(() => undefined);
+	return names.allInnerTexts();
 }
 
 /**
@@ -65,6 +70,21 @@ export async function openApp(panel: Locator, appName: string): Promise<{ trigge
 	return { triggers, actions };
 }
 
+/**
+ * The first item of an app page just opened ("On all events"): one line, unlike the search result
+ * (name and description) the page slides in over.
+ */
+export async function firstAppPageItem(panel: Locator): Promise<string> {
+	const first = panel.getByTestId('item-iterator-item').first();
+	return pollUntil(
+		async () => {
+			const text = (await first.innerText()).trim();
+			return text && !text.includes('\n') ? text : undefined;
+		},
+		{ timeoutMs: 60_000, description: "the app page's first item" },
+	);
+}
+
 /** Adds the node behind one item of an app page ("On quote expired", "Get a quote request"); n8n opens its panel. */
 export async function addFromAppPage(page: Page, panel: Locator, itemText: string, sectionHeader?: Locator): Promise<Locator> {
 	const item = panel
@@ -77,6 +97,19 @@ export async function addFromAppPage(page: Page, panel: Locator, itemText: strin
 	const ndv = page.getByTestId('ndv');
 	await ndv.getByTestId('node-parameters').waitFor();
 	return ndv;
+}
+
+/** What the node panel's credential field shows: the selected credential's name (as text, or as an input's value). */
+export async function selectedCredential(ndv: Locator): Promise<string> {
+	const select = ndv.getByTestId('node-credentials-select').first();
+	await select.waitFor();
+	const values = await select
+		.locator('input')
+		.evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
+	return [await select.innerText(), ...values]
+		.map((text) => text.trim())
+		.filter(Boolean)
+		.join(' | ');
 }
 
 export async function closeNodePanel(page: Page): Promise<void> {
