@@ -26,6 +26,11 @@ export const KNOWN_CONSOLE_NOISE: KnownNoise[] = [
 			'The nodes panel\'s details of a community node ask the npm registry about the package from the browser ("Via npm"). The tests run without the internet, so that request fails; the package itself is installed locally.',
 		matches: ({ text, url }) => text.startsWith('Failed to load resource') && url.startsWith('https://registry.npmjs.org/'),
 	},
+	{
+		reason:
+			"A trigger's panel asks for its output schema (/schemas/<node type>/<version>.json), which n8n's own nodes ship in __schema__ folders for the schema view; this package ships none, so n8n answers 404 and the panel shows the output without a schema preview.",
+		matches: ({ text, url }) => /status of 404/.test(text) && (pathOf(url) ?? '').startsWith('/schemas/n8n-nodes-trading-venues.'),
+	},
 ];
 
 /** The entries no known noise explains. */
