@@ -4,8 +4,9 @@ module.exports = {
 	// The package's tests, and the simulator workspace's own.
 	roots: ['<rootDir>/test', '<rootDir>/simulator/test'],
 	testMatch: ['**/*.test.ts'],
-	// The end-to-end suite drives a real n8n: `npm run test:e2e` (jest.e2e.config.js).
-	testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
+	// The end-to-end suite drives a real n8n: `npm run test:e2e` (jest.e2e.config.js); the editor suite a
+	// browser against one: `npm run test:editor` (jest.editor.config.js).
+	testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$', '\\.editor\\.test\\.ts$'],
 	// The simulator workspace from its TypeScript sources, as test/tsconfig.json resolves it: no build needed.
 	moduleNameMapper: { '^trading-venues-simulator$': '<rootDir>/simulator/src/index.ts' },
 	transform: {
