@@ -202,10 +202,9 @@ describe("n8n's editor in a real browser", () => {
 		STEP_TIMEOUT_MS,
 	);
 
-	// Fails today, as n8n 2.41.1 behaves: the app entry is searched by the action node's codex only,
-	// so the aliases only the trigger's codex has ("stream", "websocket", "real-time") list nothing.
-	// Fix: give the app entry those aliases too (the action codex) or drop them; then make this `it`.
-	it.failing(
+	// n8n 2.41.1 searches the app entry by the action node's codex only, so the action codex files
+	// carry the triggers' aliases too ("stream", "websocket", "real-time"); this holds them to it.
+	it(
 		"finds each trigger by the aliases only its own codex file has (n8n searches the app entry's, the action node's)",
 		async () => {
 			const missing = await searchMisses(
