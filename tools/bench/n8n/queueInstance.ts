@@ -37,6 +37,8 @@ export class QueueBenchN8n implements N8nUnderBench {
 		const queue = await startQueueMode({
 			workers: options.workers,
 			concurrency: options.concurrency,
+			// prepareN8n built the package already; the queue setup packs that build for each process.
+			build: false,
 			env: { N8N_EXPRESSION_ENGINE: options.engine },
 			log: options.log,
 		});
