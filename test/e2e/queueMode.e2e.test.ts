@@ -12,8 +12,9 @@ import {
 	HELIO_CREDENTIAL_NAME,
 	loadExample,
 	OPENMARKETS_CREDENTIAL_NAME,
+	subWorkflow,
 } from '../../tools/e2e/examples';
-import type { N8nExecution } from '../../tools/e2e/n8nApi';
+import type { N8nCredential, N8nExecution, WorkflowInput } from '../../tools/e2e/n8nApi';
 import { startQueueMode, type N8nQueueMode } from '../../tools/e2e/queueMode';
 import { totalConnectionsToPort } from '../../tools/e2e/sockets';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
@@ -26,6 +27,7 @@ describe('n8n queue mode: a main and two workers', () => {
 	let queue: N8nQueueMode;
 	const workflows: Record<'totalis' | 'helio' | 'agg' | 'openmarkets', string> = { totalis: '', helio: '', agg: '', openmarkets: '' };
 	let contestId: string;
+	let totalisCredential: N8nCredential;
 	/** When each Totalis market-maker heartbeat arrived. */
 	const beats: number[] = [];
 
@@ -41,11 +43,11 @@ describe('n8n queue mode: a main and two workers', () => {
 		[{ id: contestId }] = sim.openmarkets.addContests(1, { league_id: 'lg_nba', startsInMs: 3600_000 });
 		queue = await startQueueMode({ workers: 2 });
 		const { api } = queue;
-		const totalis = await api.createCredential({
+		const totalis = (totalisCredential = await api.createCredential({
 			name: EXAMPLE_CREDENTIAL_NAME,
 			type: 'totalisApi',
 			data: { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
-		});
+		}));
 		const helio = await api.createCredential({
 			name: HELIO_CREDENTIAL_NAME,
 			type: 'helioApi',
@@ -317,7 +319,137 @@ describe('n8n queue mode: a main and two workers', () => {
 
 		await queue.startWorker(0);
 	});
+
+	it('confirms every acceptance once from the main with Confirm Accepted Quotes, while a worker is killed mid-run', async () => {
+		// Only the fast path confirms here: the workflow-path example would confirm the same quotes a second time.
+		if ((await queue.api.getWorkflow(workflows.totalis)).active) await queue.api.deactivateWorkflow(workflows.totalis);
+		await pollUntil(() => sim.totalis.openSockets() + sim.totalis.openStreams() === 0 || undefined, {
+			timeoutMs: 60_000,
+			description: () => `the Totalis example's sockets to close (${sim.totalis.openSockets()} + ${sim.totalis.openStreams()} open)`,
+		});
+		const { id: fastPath } = await queue.api.createWorkflow(fastConfirmHeldOnWorkers({ totalisApi: totalisCredential }));
+		await queue.api.activateWorkflow(fastPath);
+		await pollUntil(() => sim.totalis.openSockets() === 1 || undefined, {
+			timeoutMs: 60_000,
+			description: () => `the fast-path trigger's socket (${sim.totalis.openSockets()} open)`,
+		});
+
+		const confirmCalls = new Map<string, number>();
+		const offCalls = sim.totalis.events.on('rest:request', ({ method, path }) => {
+			const quoteId = method === 'POST' ? /\/mm\/quotes\/([^/]+)\/confirm/.exec(path)?.[1] : undefined;
+			if (quoteId) confirmCalls.set(quoteId, (confirmCalls.get(quoteId) ?? 0) + 1);
+		});
+		const accepted: string[] = [];
+		const confirmed = new Set<string>();
+		const offConfirmed = sim.totalis.events.on('quote:confirmed', ({ quoteId }) => confirmed.add(quoteId));
+		const victim = 1;
+		try {
+			// Half the acceptances before the kill: their executions are held on the workers by the Wait node.
+			for (let i = 0; i < FAST_PATH_ACCEPTANCES / 2; i++) accepted.push(acceptOurQuote(sim));
+			// Every one of them started (ten slots on two workers), so the victim holds all it will ever run of them.
+			const inFlight = await pollUntil(
+				async () => {
+					const ours = async (worker: number) => {
+						const ids = startedNotFinished(queue.workers[worker].outputTail());
+						const runs = await Promise.all(ids.map((id) => queue.api.getExecution(id)));
+						return runs.filter((run) => run.workflowId === fastPath).map((run) => run.id);
+					};
+					const [onVictim, onOther] = await Promise.all([ours(victim), ours(1 - victim)]);
+					return onVictim.length > 0 && onVictim.length + onOther.length >= accepted.length ? onVictim : undefined;
+				},
+				{ timeoutMs: 60_000, intervalMs: 250, description: 'the workers to hold every execution of the first half' },
+			);
+			await queue.killWorker(victim);
+			// The other half while the worker is dead: the main still confirms them, the surviving worker runs their executions.
+			for (let i = 0; i < FAST_PATH_ACCEPTANCES / 2; i++) accepted.push(acceptOurQuote(sim));
+
+			// The venue refuses a confirm after its deadline: every quote confirmed means every one in time.
+			await pollUntil(() => accepted.every((quoteId) => confirmed.has(quoteId) && confirmCalls.has(quoteId)) || undefined, {
+				timeoutMs: 60_000,
+				description: () => `a confirm for each of the ${accepted.length} acceptances (${confirmed.size} confirmed)`,
+			});
+			expect(accepted.map((quoteId) => confirmCalls.get(quoteId))).toEqual(accepted.map(() => 1));
+
+			// What the killed worker's executions lost: as on the workflow path, n8n fails them and does not retry them.
+			let lastSeen: N8nExecution[] = [];
+			const lost = await pollUntil(
+				async () => {
+					lastSeen = await Promise.all(inFlight.map((id) => queue.api.getExecution(id)));
+					return lastSeen.every((execution) => !['new', 'running', 'waiting'].includes(execution.status)) ? lastSeen : undefined;
+				},
+				{ timeoutMs: 180_000, intervalMs: 2000, description: () => `the killed worker's executions to end (now: ${statuses(lastSeen)})` },
+			);
+			expect(lost.map((execution) => execution.status)).not.toContain('success');
+			// The other executions ran on the surviving worker; each acceptance they carried reached the workflow once, confirmed.
+			const settled = await pollUntil(
+				async () => {
+					const runs = (await queue.api.listExecutions({ workflowId: fastPath, includeData: true })).filter(
+						(run) => !inFlight.includes(run.id),
+					);
+					if (runs.some((run) => ['new', 'running', 'waiting'].includes(run.status))) return undefined;
+					const lines = runs.flatMap((run) => nodeOutputJson(run, 'Confirmation Log'));
+					const lostQuotes = accepted.length - new Set(lines.map((line) => line.quote_id)).size;
+					// Each lost execution carried one acceptance: they started before the trigger's cap on executions in flight filled.
+					return lostQuotes <= inFlight.length ? { runs, lines, lostQuotes } : undefined;
+				},
+				{ timeoutMs: 120_000, intervalMs: 1000, description: 'the surviving executions to pass the workflow' },
+			);
+			expect(settled.runs.map((run) => run.status)).toEqual(settled.runs.map(() => 'success'));
+			expect(settled.lines.every((line) => line.status === 'confirmed')).toBe(true);
+			expect(new Set(settled.lines.map((line) => line.quote_id)).size).toBe(settled.lines.length);
+			process.stderr.write(
+				`[queue] fast path, worker killed mid-run: ${accepted.length}/${accepted.length} acceptances confirmed once by the main; ` +
+					`the killed worker's executions: ${statuses(lost)}, their ${settled.lostQuotes} acceptances never reached Confirmation Log\n`,
+			);
+		} finally {
+			offCalls();
+			offConfirmed();
+		}
+		// The last test: afterAll stops the main and the surviving worker, so the killed one is not started again.
+	});
 });
+
+/** Acceptances of the fast-path test: well under the example's 120 confirms a minute. */
+const FAST_PATH_ACCEPTANCES = 20;
+/** How long the Wait node holds each fast-path execution on its worker: long enough to be killed in (n8n waits in the process below 65 s). */
+const HELD_ON_WORKER_SECONDS = 45;
+
+/**
+ * The fast-confirm example's Quote Accepted → Confirmation Log, with a Wait node between that
+ * holds each execution on its worker (n8n waits in the process for less than 65 s).
+ */
+function fastConfirmHeldOnWorkers(credentials: Record<string, N8nCredential>): WorkflowInput {
+	const base = subWorkflow(loadExample('totalis-market-making-fast-confirm.json', credentials), 'fast confirm, worker killed', [
+		'Quote Accepted',
+		'Confirmation Log',
+	]);
+	const wait = {
+		name: 'Held on Worker',
+		type: 'n8n-nodes-base.wait',
+		typeVersion: 1.1,
+		position: [120, 240] as [number, number],
+		parameters: { resume: 'timeInterval', amount: HELD_ON_WORKER_SECONDS, unit: 'seconds' },
+	};
+	const link = (node: string) => ({ main: [[{ node, type: 'main', index: 0 }]] });
+	return {
+		...base,
+		nodes: [...base.nodes, wait],
+		connections: { 'Quote Accepted': link('Held on Worker'), 'Held on Worker': link('Confirmation Log') },
+	};
+}
+
+/** Accepts a fresh quote of our market maker, placed straight in the simulated market; returns its id. */
+function acceptOurQuote(sim: VenueSimulator): string {
+	const { totalis } = sim;
+	const request = totalis.createQuoteRequest();
+	const submitted = totalis.market.submitQuote(totalis.mmId, request.id, {
+		request_version: request.version,
+		request_hash: request.request_hash,
+		payout_odds: 3,
+		expires_in_ms: 60_000,
+	});
+	return totalis.acceptQuote(submitted.quote.id, { settlement: 'win' }).quoteId;
+}
 
 /** The agg.market order ids an execution of the example carried (several when backpressure joined events). */
 function orderIdsOf(execution: N8nExecution): string[] {

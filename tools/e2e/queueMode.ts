@@ -27,6 +27,8 @@ export interface StartQueueModeOptions {
 	concurrency?: number;
 	/** Build the package before packing it (default true). */
 	build?: boolean;
+	/** Extra environment for the main and every worker (the bench sets the expression engine). */
+	env?: Record<string, string>;
 	log?: LogLine;
 }
 
@@ -71,7 +73,7 @@ export async function startQueueMode(options: StartQueueModeOptions = {}): Promi
 		postgres = await startPostgres(postgresDir);
 		log(`[queue] redis on ${redis.port}, postgres on ${postgres.port}`);
 
-		const shared = queueEnvironment(redis, postgres);
+		const shared = { ...queueEnvironment(redis, postgres), ...options.env };
 		const folders = { main: await subfolder(root, 'main'), workers: [] as string[] };
 		await installCommunityPackage({ userFolder: folders.main, build: options.build, runtime: installation.runtime, log });
 		for (let index = 0; index < (options.workers ?? 2); index++) {

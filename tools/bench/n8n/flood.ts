@@ -8,7 +8,7 @@
 import type { VenueSimulator } from 'trading-venues-simulator';
 
 import type { ExecutionCounter } from './counter';
-import type { BenchN8n } from './instance';
+import type { N8nUnderBench } from './instance';
 import { cpuMs, rssMb } from './processStats';
 import { publishAtRate } from './publisher';
 import { floodWorkflow, type DeliveryChoice, type Saving } from './workflows';
@@ -55,7 +55,7 @@ export interface FloodResult {
 
 let runCounter = 0;
 
-export async function runFlood(n8n: BenchN8n, sim: VenueSimulator, counter: ExecutionCounter, plan: FloodPlan): Promise<FloodResult> {
+export async function runFlood(n8n: N8nUnderBench, sim: VenueSimulator, counter: ExecutionCounter, plan: FloodPlan): Promise<FloodResult> {
 	const { delivery } = plan;
 	const label = `flood ${plan.ratePerSecond}/s ${delivery.mode} cap ${delivery.maxInFlight}`;
 	const workflow = await n8n.api.createWorkflow(floodWorkflow(label, n8n.credential, sim.totalis.mmId, counter.url, plan.saving, delivery));

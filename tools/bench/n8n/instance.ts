@@ -32,6 +32,9 @@ export async function prepareN8n(log: LogLine): Promise<PreparedN8n> {
 	return { installation, templateFolder, dispose: () => rm(templateFolder, { recursive: true, force: true }) };
 }
 
+/** What a bench run needs of an n8n: a regular one (BenchN8n) or a queue-mode one (queueInstance.ts). */
+export type N8nUnderBench = Pick<BenchN8n, 'api' | 'pid' | 'credential' | 'activate' | 'deactivate' | 'answers' | 'restart'>;
+
 export class BenchN8n {
 	private running!: RunningN8n;
 	private apiClient!: N8nApi;

@@ -7,7 +7,7 @@ import type { VenueSimulator } from 'trading-venues-simulator';
 
 import { measureConfirmLatency, type LatencySummary } from '../../e2e/latency';
 import { withTimeout } from '../stats';
-import type { BenchN8n } from './instance';
+import type { N8nUnderBench } from './instance';
 import { confirmWorkflow, fastPathWorkflow, type Saving } from './workflows';
 
 export type LatencyColumn = 'fast path' | 'per event' | 'batched';
@@ -18,7 +18,7 @@ export const LATENCY_COLUMNS: readonly LatencyColumn[] = ['fast path', 'per even
 export const LATENCY_BATCH = { batchWindowMs: 200, batchMaxItems: 20 };
 
 export async function runLatency(
-	n8n: BenchN8n,
+	n8n: N8nUnderBench,
 	sim: VenueSimulator,
 	column: LatencyColumn,
 	plan: { acceptances: number; perSecond: number; saving: Saving; maxInFlight: number },

@@ -34,11 +34,11 @@ export interface N8nBenchResults {
 	durationSeconds: number;
 }
 
-const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '–');
-const whole = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
-const mb = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} MB` : '–');
+export const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '–');
+export const whole = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
+export const mb = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} MB` : '–');
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
 	const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
 	return lines.join('\n');
 }
