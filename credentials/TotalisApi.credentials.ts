@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { withTotalisKey } from '../nodes/Totalis/auth';
+
 /** The nil UUID: a well-formed quote request ID that never exists. */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -54,8 +56,7 @@ export class TotalisApi implements ICredentialType {
 	 * makes later (heartbeats, snapshots, rule refreshes) would fail with "No bridge acquired".
 	 */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		requestOptions.headers = { ...requestOptions.headers, 'X-API-Key': String(credentials.apiKey ?? '') };
-		return requestOptions;
+		return withTotalisKey(requestOptions, String(credentials.apiKey ?? ''));
 	}
 
 	/**

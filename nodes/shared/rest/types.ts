@@ -2,7 +2,14 @@
  * What requestJson takes and gives (exported by rest/index.ts), and the two shapes it hands
  * between its own modules (RawResponse, Target; not exported by the index).
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IPollFunctions,
+	ITriggerFunctions,
+} from 'n8n-workflow';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { Redactor } from '../redact';
 import type { HeaderMap } from './wait';
@@ -91,6 +98,11 @@ export interface RequestJsonOptions<T = unknown> {
 	timeoutMs?: number;
 	/** For errors raised while processing one item of an action node. */
 	itemIndex?: number;
+	/**
+	 * Sends each attempt instead of n8n's httpRequestWithAuthentication, and signs it itself: a
+	 * trigger's keep-alive client (directHttp.ts). Answers as n8n's helper does.
+	 */
+	sendVia?: (request: IHttpRequestOptions) => Promise<unknown>;
 }
 
 export interface JsonResponse<T = unknown> {
