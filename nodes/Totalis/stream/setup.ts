@@ -7,12 +7,12 @@ import { StreamEngine } from '../../shared/engine/StreamEngine';
 import { WebSocketTransport } from '../../shared/engine/websocketTransport';
 import { LiveCredentials } from '../../shared/liveCredentials';
 import { Redactor } from '../../shared/redact';
-import { readTotalisCredentials, withTotalisKey, type TotalisCredentials } from '../auth';
-import { createDirectHttp, directHttpAllowed } from '../../shared/rest';
+import { readTotalisCredentials, type TotalisCredentials } from '../auth';
 import { redactingLogger } from '../../shared/logging';
 import { confirmQuote } from '../confirmQuote';
 import { AcceptanceMerger } from './acceptanceMerger';
 import { ConfirmGuards } from './confirmGuards';
+import { confirmSender } from './confirmSender';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
 import { onceAcrossChannels } from './onceAcrossChannels';
 import { TotalisWebSocketProtocol } from './protocol';
@@ -110,10 +110,7 @@ function quoteConfirmer(
 	redactor: Redactor,
 ): QuoteConfirmer {
 	const manual = ctx.getMode() === 'manual';
-	// A warm keep-alive connection and the key read last, instead of n8n's helper, which opens a
-	// new connection and reads the credential from its database for every call; only where
-	// n8n's helper would go straight to the venue too (no proxy, no SSRF protection).
-	const direct = directHttpAllowed() ? createDirectHttp((request) => withTotalisKey(request, live.value.apiKey)) : undefined;
+	const sender = confirmSender(ctx, live);
 	return new QuoteConfirmer({
 		guards: new ConfirmGuards(settings.guards),
 		declineAll:
@@ -132,9 +129,9 @@ function quoteConfirmer(
 				rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
 				signal,
 				timeoutMs,
-				sendVia: direct?.request,
+				sendVia: sender.send,
 			}),
-		onDisposed: () => direct?.close(),
+		onDisposed: () => sender.close(),
 	});
 }
 
