@@ -1,5 +1,7 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import { withTotalisKey } from '../nodes/Totalis/auth';
+
 export class TotalisApi implements ICredentialType {
 	name = 'totalisApi';
 
@@ -46,10 +48,8 @@ export class TotalisApi implements ICredentialType {
 	 * it decides which nodes get "Custom API Call" and which credentials the HTTP Request node
 	 * offers as a predefined type; a method on the prototype would be missed.
 	 */
-	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
-		requestOptions.headers = { ...requestOptions.headers, 'X-API-Key': String(credentials.apiKey ?? '') };
-		return requestOptions;
-	};
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> =>
+		withTotalisKey(requestOptions, String(credentials.apiKey ?? ''));
 
 	// No declarative `test`: n8n would prefer it to the nodes' `testedBy`, and its fixed words cannot
 	// name the URL a failure came from. The test is `testTotalisCredential` in nodes/Totalis/credentialTest.ts.

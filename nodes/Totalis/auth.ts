@@ -2,7 +2,7 @@
  * The `totalisApi` credential as both Totalis nodes read it. Totalis has no login: every REST
  * call and the WebSocket's `auth` message carry the API key as it is.
  */
-import { NodeOperationError, type FunctionsBase } from 'n8n-workflow';
+import { NodeOperationError, type FunctionsBase, type IHttpRequestOptions } from 'n8n-workflow';
 
 import { domainRestrictionOf, type DomainRestriction } from '../shared/engine/allowedDomains';
 
@@ -30,4 +30,9 @@ export async function readTotalisCredentials(ctx: Pick<FunctionsBase, 'getCreden
 		throw new NodeOperationError(ctx.getNode(), 'Credential → API Key is empty: a Totalis API key is required');
 	}
 	return credentials;
+}
+
+/** Signs a REST request as Totalis wants it: the API key as it is, in X-API-Key (the credential's `authenticate`). */
+export function withTotalisKey(request: IHttpRequestOptions, apiKey: string): IHttpRequestOptions {
+	return { ...request, headers: { ...request.headers, 'X-API-Key': apiKey } };
 }

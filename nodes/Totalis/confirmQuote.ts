@@ -9,8 +9,10 @@ import { z } from 'zod';
 
 import { pathSegment } from '../shared/pathSegment';
 import type { Redactor } from '../shared/redact';
-import type { RestContext, VenueError } from '../shared/rest';
+import type { RequestJsonOptions, RestContext, VenueError } from '../shared/rest';
 import { conflictReason, totalisRequest } from './transport';
+
+type RestCallSender = NonNullable<RequestJsonOptions['sendVia']>;
 
 export interface ConfirmQuoteOptions {
 	baseUrl: string;
@@ -26,6 +28,8 @@ export interface ConfirmQuoteOptions {
 	signal?: AbortSignal;
 	/** One attempt, from sending to the last byte (default: the REST client's). */
 	timeoutMs?: number;
+	/** The trigger's keep-alive client instead of n8n's helper (see shared/rest/directHttp.ts). */
+	sendVia?: RestCallSender;
 }
 
 /** Totalis' answer (`status`, `quote_id`, `execution_id`, unknown fields kept) plus how the call went. */
@@ -77,6 +81,7 @@ export async function confirmQuote(context: RestContext, options: ConfirmQuoteOp
 		itemIndex: options.itemIndex,
 		signal: options.signal,
 		timeoutMs: options.timeoutMs,
+		sendVia: options.sendVia,
 		describeError: (error, status) => {
 			if (status === 404) {
 				return {

@@ -3,6 +3,9 @@
  * n8n-core's real TriggerContext, over real sockets and REST against the simulator, before the
  * acceptance item reaches delivery.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { IDataObject } from 'n8n-workflow';
 import type { AcceptOptions } from 'trading-venues-simulator';
 
@@ -334,6 +337,84 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 				`${acceptance.quoteId} 200`,
 			]);
 			expect(trigger.items.filter((entry) => acceptanceOf(acceptance.quoteId)(entry.json))).toHaveLength(1);
+		});
+	});
+
+	describe("the confirm's connection", () => {
+		/** TCP connections the venue accepts from now on. */
+		function countConnections() {
+			const counted = { opened: 0 };
+			env.sim.events.on('connection', () => (counted.opened += 1));
+			return counted;
+		}
+
+		/** Accepts one quote and waits for its acceptance item, confirmed at the first attempt. */
+		async function confirmOne(trigger: Awaited<ReturnType<typeof start>>) {
+			const acceptance = acceptedQuote();
+			const item = await trigger.waitForItem(acceptanceOf(acceptance.quoteId), 'the acceptance');
+			expect(item.confirmation).toMatchObject({ status: 'confirmed', attempts: 1 });
+			return acceptance;
+		}
+
+		it('sends consecutive confirms over one kept connection, signed with the key', async () => {
+			const trigger = await start();
+			const confirms = watchConfirms();
+			const connections = countConnections();
+			const quoteIds: string[] = [];
+			for (let i = 0; i < 5; i++) quoteIds.push((await confirmOne(trigger)).quoteId);
+			await confirms.reported(5);
+			// 200s: each call carried the key (a call without it is answered 401).
+			expect(confirms.map(({ quoteId, status }) => `${quoteId} ${status}`)).toEqual(quoteIds.map((id) => `${id} 200`));
+			expect(connections.opened).toBe(1);
+		});
+
+		it('opens a new connection once the venue dropped the kept one', async () => {
+			const trigger = await start();
+			await confirmOne(trigger);
+			const back = env.sim.totalis.waitFor('ws:subscribe', undefined, 10_000);
+			await env.sim.outage(100);
+			await back;
+			const connections = countConnections();
+			await confirmOne(trigger);
+			expect(connections.opened).toBe(1);
+		});
+
+		describe('with a proxy in the environment', () => {
+			const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+			let proxy: http.Server;
+			const proxied: string[] = [];
+
+			beforeEach(async () => {
+				proxied.length = 0;
+				// A forwarding proxy: a request names its absolute URL; pass it on and the answer back.
+				proxy = http.createServer((req, res) => {
+					proxied.push(`${req.method} ${req.url}`);
+					const onward = http.request(String(req.url), { method: req.method, headers: req.headers }, (answer) => {
+						res.writeHead(answer.statusCode ?? 502, answer.headers);
+						answer.pipe(res);
+					});
+					onward.on('error', () => res.destroy());
+					req.pipe(onward);
+				});
+				await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+				process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+				delete process.env.NO_PROXY;
+			});
+
+			afterEach(async () => {
+				for (const [name, value] of Object.entries(saved)) {
+					if (value === undefined) delete process.env[name];
+					else process.env[name] = value;
+				}
+				proxy.closeAllConnections();
+				await new Promise((resolve) => proxy.close(resolve));
+			});
+
+			it("confirms through n8n's helper, which sends the call through the proxy", async () => {
+				const trigger = await start();
+				const acceptance = await confirmOne(trigger);
+				expect(proxied).toEqual([`POST ${env.sim.totalis.restUrl}/mm/quotes/${acceptance.quoteId}/confirm`]);
+			});
 		});
 	});
 

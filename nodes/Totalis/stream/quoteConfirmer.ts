@@ -47,6 +47,8 @@ export interface QuoteConfirmerOptions {
 	redactor: Redactor;
 	logger: EngineLogger;
 	now?: () => number;
+	/** Runs once the confirms in flight have ended at close (releases the confirm's connections). */
+	onDisposed?: () => void;
 }
 
 interface Pending {
@@ -136,6 +138,7 @@ export class QuoteConfirmer implements Stage {
 		this.pending.clear();
 		this.pendingByRfq.clear();
 		await Promise.all(this.calls);
+		this.options.onDisposed?.();
 		if (discarded > 0) this.options.logger.info(`Totalis: closed while ${discarded} accepted quote(s) were being confirmed`);
 	}
 

@@ -12,6 +12,7 @@ import { redactingLogger } from '../../shared/logging';
 import { confirmQuote } from '../confirmQuote';
 import { AcceptanceMerger } from './acceptanceMerger';
 import { ConfirmGuards } from './confirmGuards';
+import { confirmSender } from './confirmSender';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
 import { onceAcrossChannels } from './onceAcrossChannels';
 import { TotalisWebSocketProtocol } from './protocol';
@@ -109,6 +110,7 @@ function quoteConfirmer(
 	redactor: Redactor,
 ): QuoteConfirmer {
 	const manual = ctx.getMode() === 'manual';
+	const sender = confirmSender(ctx, live);
 	return new QuoteConfirmer({
 		guards: new ConfirmGuards(settings.guards),
 		declineAll:
@@ -127,7 +129,9 @@ function quoteConfirmer(
 				rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
 				signal,
 				timeoutMs,
+				sendVia: sender.send,
 			}),
+		onDisposed: () => sender.close(),
 	});
 }
 

@@ -1,6 +1,7 @@
 /**
  * One attempt: the request through `helpers.httpRequestWithAuthentication`, so the credential's
- * `authenticate` adds the key and n8n's proxy, SSRF and domain settings apply. Error bodies are
+ * `authenticate` adds the key and n8n's proxy, SSRF and domain settings apply (or through the
+ * call's own `sendVia`, a trigger's keep-alive client used only where n8n would go direct). Error bodies are
  * read as answers, also when n8n threw them. The attempt is bounded as exchange.ts explains: one
  * deadline from sending to the last body byte, and a cap on the body.
  */
@@ -35,7 +36,8 @@ export async function send(
 	if (options.body !== undefined) request.body = options.body;
 	if (options.qs !== undefined) request.qs = options.qs;
 	return await exchange(
-		(bounded) => context.helpers.httpRequestWithAuthentication.call(context, options.credentialType, bounded) as Promise<unknown>,
+		options.sendVia ??
+			((bounded) => context.helpers.httpRequestWithAuthentication.call(context, options.credentialType, bounded) as Promise<unknown>),
 		request,
 		{ timeoutMs: attemptTimeoutMs(options), maxBytes: MAX_RESPONSE_BYTES, signals },
 	);

@@ -6,6 +6,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
+	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IPollFunctions,
 	ITriggerFunctions,
@@ -98,6 +99,11 @@ export interface RequestJsonOptions<T = unknown> {
 	timeoutMs?: number;
 	/** For errors raised while processing one item of an action node. */
 	itemIndex?: number;
+	/**
+	 * Sends each attempt instead of n8n's httpRequestWithAuthentication, and signs it itself: a
+	 * trigger's keep-alive client (directHttp.ts). Answers as n8n's helper does.
+	 */
+	sendVia?: (request: IHttpRequestOptions) => Promise<unknown>;
 }
 
 export interface JsonResponse<T = unknown> {

@@ -17,6 +17,7 @@ export type VenueCallOptions<T = unknown> = Pick<
 	| 'itemIndex'
 	| 'signal'
 	| 'timeoutMs'
+	| 'sendVia'
 >;
 
 /** An operation's own wording over the venue's common wording, field by field. */

@@ -44,6 +44,7 @@ export function table(header: string[], rows: string[][]): string {
 }
 
 export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond: number, deadlineNote: string): string {
+	if (rows.length === 0) return '';
 	return [
 		`Accepted → confirm received at the venue (${acceptances} acceptances at ${perSecond}/s; ${deadlineNote}):`,
 		'',

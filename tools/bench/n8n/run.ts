@@ -8,8 +8,8 @@
  * 4. throughput: the highest rate one trigger sustains with n8n's memory flat.
  *
  * BENCH_SMOKE=1 (`npm run bench:n8n:smoke`, run by CI) uses tiny counts so that a broken bench
- * fails in about a minute; its figures mean nothing. Overrides: see CONFIG below and
- * docs/performance.md.
+ * fails in about a minute; its figures mean nothing. BENCH_N8N_TABLES=latency,rates (say) runs
+ * only those tables. Overrides: see CONFIG below and docs/performance.md.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -25,6 +25,7 @@ import { burnCpus } from './cpuBurner';
 import { runFlood, type FloodPlan, type FloodResult } from './flood';
 import { BenchN8n, prepareN8n, type ExpressionEngine, type PreparedN8n } from './instance';
 import { LATENCY_COLUMNS, runLatency } from './latency';
+import { parseTables, rateRuns, TABLES } from './plan';
 import { loadAverage } from './processStats';
 import {
 	formatLatency,
@@ -58,6 +59,7 @@ function envRates(name: string, full: number[], smoke: number[]): number[] {
 }
 
 const CONFIG = {
+	tables: parseTables(process.env.BENCH_N8N_TABLES),
 	acceptances: envNumber('BENCH_N8N_ACCEPTANCES', 300, 10),
 	acceptancesPerSecond: 20,
 	settingsRate: envNumber('BENCH_N8N_SETTINGS_RATE', 50, 50),
@@ -107,7 +109,7 @@ async function main() {
 		const eachCapped: DeliveryChoice = { mode: 'each', maxInFlight: DEFAULT_MAX_IN_FLIGHT, ...CONFIG.floodBatch };
 
 		// 1. Settings. The default engine gets its own n8n (the engine is chosen at start); the smoke run skips it.
-		const engines: ExpressionEngine[] = SMOKE ? [CONFIG.engine] : ['vm', CONFIG.engine];
+		const engines: ExpressionEngine[] = !CONFIG.tables.has('settings') ? [] : SMOKE ? [CONFIG.engine] : ['vm', CONFIG.engine];
 		for (const engine of engines) {
 			const instance = await BenchN8n.start(prepared, engine, sim);
 			if (engine === CONFIG.engine) n8n = instance;
@@ -118,12 +120,12 @@ async function main() {
 			}
 			if (instance !== n8n) await instance.stop();
 		}
-		if (!n8n) throw new Error('the main n8n was not started');
+		n8n ??= await BenchN8n.start(prepared, CONFIG.engine, sim);
 
 		// 2. Latency, quiet then with every CPU busy.
 		const fastPath = (await n8n.api.nodeTypeParameters(TOTALIS_TRIGGER_TYPE)).includes(FAST_PATH_PARAMETER);
 		const latency: LatencyRow[] = [];
-		for (const load of ['quiet', 'CPUs saturated'] as const) {
+		for (const load of CONFIG.tables.has('latency') ? (['quiet', 'CPUs saturated'] as const) : []) {
 			const burner = load === 'quiet' ? undefined : burnCpus();
 			try {
 				for (const column of LATENCY_COLUMNS) {
@@ -145,23 +147,27 @@ async function main() {
 			}
 		}
 
-		// 3. Per rate, both modes, with and without the cap.
+		// 3. Per rate, both modes, capped runs first (plan.ts says why); then a fresh n8n for what follows.
 		const rates: FloodResult[] = [];
-		for (const rate of CONFIG.rates) {
-			for (const mode of ['each', 'batch'] as DeliveryMode[]) {
-				for (const maxInFlight of [DEFAULT_MAX_IN_FLIGHT, 0]) {
-					log(`rates: ${rate}/s ${mode} cap ${maxInFlight || 'none'}…`);
-					rates.push(await runFlood(n8n, sim, counter, floodPlan(rate, CONFIG.rateSeconds, { mode, maxInFlight, ...CONFIG.floodBatch })));
-				}
-			}
+		for (const { ratePerSecond, mode, maxInFlight } of CONFIG.tables.has('rates') ? rateRuns(CONFIG.rates) : []) {
+			log(`rates: ${ratePerSecond}/s ${mode} cap ${maxInFlight || 'none'}…`);
+			const delivery = { mode, maxInFlight, ...CONFIG.floodBatch };
+			rates.push(await runFlood(n8n, sim, counter, floodPlan(ratePerSecond, CONFIG.rateSeconds, delivery)));
+		}
+		if (rates.length > 0 && CONFIG.tables.has('throughput')) {
+			log('rates: restarting n8n so that the throughput runs start from a fresh one…');
+			await n8n.restart();
 		}
 
 		// 4. Throughput: rates in increasing order until one is not sustained.
 		const throughput: ThroughputRow[] = [];
-		for (const [mode, list] of [
-			['each', CONFIG.sustainRatesEach],
-			['batch', CONFIG.sustainRatesBatch],
-		] as Array<[DeliveryMode, number[]]>) {
+		const sustainRates: Array<[DeliveryMode, number[]]> = CONFIG.tables.has('throughput')
+			? [
+					['each', CONFIG.sustainRatesEach],
+					['batch', CONFIG.sustainRatesBatch],
+				]
+			: [];
+		for (const [mode, list] of sustainRates) {
 			const row: ThroughputRow = { mode: mode === 'each' ? 'per event' : 'batched', tried: [] };
 			for (const rate of list) {
 				log(`throughput: ${row.mode} at ${rate}/s for ${CONFIG.sustainSeconds} s…`);
@@ -182,7 +188,7 @@ async function main() {
 			generatedAt: new Date().toISOString(),
 			smoke: SMOKE,
 			machine: { node: process.version, cpus: availableParallelism(), loadBefore, loadAfter: loadAverage() },
-			config: { ...CONFIG, confirmationWindowMs: CONFIRMATION_WINDOW_MS, fastPath },
+			config: { ...CONFIG, tables: [...CONFIG.tables], confirmationWindowMs: CONFIRMATION_WINDOW_MS, fastPath },
 			latency,
 			settings,
 			rates,
@@ -193,7 +199,9 @@ async function main() {
 			// .build/tools/bench/n8n/run.js → <repository>/tools/bench/results
 			const directory = join(__dirname, '..', '..', '..', '..', 'tools', 'bench', 'results');
 			mkdirSync(directory, { recursive: true });
-			writeFileSync(join(directory, 'n8n-latest.json'), `${JSON.stringify(results, null, '\t')}\n`);
+			// A run of some tables only does not replace the figures of the last full run.
+			const file = CONFIG.tables.size === TABLES.length ? 'n8n-latest.json' : 'n8n-partial.json';
+			writeFileSync(join(directory, file), `${JSON.stringify(results, null, '\t')}\n`);
 		}
 		process.stdout.write(`\n${formatReport(results)}\n`);
 	} finally {

@@ -1,0 +1,33 @@
+/**
+ * How the fast path's confirms go out. n8n 2.41's request helper opens a new connection and reads
+ * the credential from n8n's database for every call, which is most of a confirm's latency: so the
+ * trigger keeps a connection of its own (shared/rest/directHttp.ts) wherever n8n's helper would
+ * go straight to the venue too. Where a proxy or n8n's SSRF protection is configured, the helper
+ * sends the confirm (those rules apply), given the credential the trigger read last.
+ */
+import type { ITriggerFunctions } from 'n8n-workflow';
+
+import type { LiveCredentials } from '../../shared/liveCredentials';
+import { createDirectHttp, directHttpAllowed, type RequestJsonOptions } from '../../shared/rest';
+import { TOTALIS_CREDENTIAL_TYPE, withTotalisKey, type TotalisCredentials } from '../auth';
+
+export interface ConfirmSender {
+	send: NonNullable<RequestJsonOptions['sendVia']>;
+	/** Closes the kept connection (the trigger closing). */
+	close(): void;
+}
+
+export function confirmSender(ctx: ITriggerFunctions, live: LiveCredentials<TotalisCredentials>): ConfirmSender {
+	if (directHttpAllowed()) {
+		const direct = createDirectHttp((request) => withTotalisKey(request, live.value.apiKey));
+		return { send: direct.request, close: () => direct.close() };
+	}
+	const stored = ctx.getNode().credentials?.[TOTALIS_CREDENTIAL_TYPE];
+	return {
+		send: async (request) =>
+			await ctx.helpers.httpRequestWithAuthentication.call(ctx, TOTALIS_CREDENTIAL_TYPE, request, {
+				credentialsDecrypted: { id: stored?.id ?? '', name: stored?.name ?? '', type: TOTALIS_CREDENTIAL_TYPE, data: { ...live.value } },
+			}),
+		close: () => undefined,
+	};
+}

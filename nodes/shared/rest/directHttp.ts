@@ -1,0 +1,141 @@
+/**
+ * A request helper for a trigger's own latency-critical calls (the Totalis fast path): node:http
+ * and node:https over one keep-alive agent held for the trigger's life, so consecutive calls go
+ * out on a warm connection. n8n 2.41's helpers build new agents for every request (so every call
+ * opens a new TCP, and TLS, connection) and read the credential from n8n's database for every
+ * call; both cost milliseconds on the path a market maker times.
+ *
+ * It speaks the part of IHttpRequestOptions that exchange.ts sends (url, method, headers, qs,
+ * JSON body, returnFullResponse with encoding 'stream', timeout, abortSignal,
+ * ignoreHttpStatusErrors) and answers as n8n's helper does, so exchange.ts bounds it the same way.
+ * It follows no redirects. It is used only where n8n's helper would itself send the request
+ * straight to the host (`directHttpAllowed`): with a proxy or n8n's SSRF protection configured,
+ * calls keep going through n8n's helper.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { RequestHelper } from './exchange';
+
+/** Connections per host at most; more calls at once wait for one (inside their attempt's deadline). */
+const MAX_SOCKETS = 32;
+/** Idle connections kept for the next call. */
+const MAX_FREE_SOCKETS = 4;
+
+/** The environment variables through which n8n 2.41 routes requests via a proxy (@n8n/backend-network). */
+const PROXY_VARIABLES = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'];
+
+/**
+ * True when n8n's helper would send a request straight to its host: no proxy in the environment
+ * and n8n's SSRF protection (`N8N_SSRF_PROTECTION_ENABLED`, off by default) not turned on.
+ */
+export function directHttpAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+	if (PROXY_VARIABLES.some((name) => Boolean(env[name]))) return false;
+	const ssrf = (env.N8N_SSRF_PROTECTION_ENABLED ?? '').trim().toLowerCase();
+	return ssrf === '' || ssrf === 'false' || ssrf === '0';
+}
+
+export interface DirectHttp {
+	/** Sends one request, signed by `sign`; answers as n8n's helper does with returnFullResponse. */
+	request: RequestHelper;
+	/** Closes the kept connections; later calls open new ones. */
+	close(): void;
+}
+
+/** `sign` adds the credential to each request (the credential's `authenticate`, done by the caller). */
+export function createDirectHttp(sign: (request: IHttpRequestOptions) => IHttpRequestOptions): DirectHttp {
+	const options = { keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_FREE_SOCKETS, scheduling: 'lifo' as const };
+	const agents = { http: new http.Agent(options), https: new https.Agent(options) };
+	return {
+		request: async (request) => await send(agents, sign(request)),
+		close() {
+			agents.http.destroy();
+			agents.https.destroy();
+		},
+	};
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers: http.IncomingHttpHeaders;
+	body: http.IncomingMessage;
+}
+
+async function send(agents: { http: http.Agent; https: https.Agent }, request: IHttpRequestOptions): Promise<FullResponse> {
+	const url = new URL(request.url);
+	for (const [key, value] of Object.entries(request.qs ?? {})) url.searchParams.append(key, String(value));
+	const secure = url.protocol === 'https:';
+	const headers = headerRecord(request.headers);
+	let body: string | undefined;
+	if (request.body !== undefined && request.body !== null && !(typeof request.body === 'object' && isEmpty(request.body))) {
+		body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+		if (!hasHeader(headers, 'content-type')) headers['Content-Type'] = 'application/json';
+		headers['Content-Length'] = String(Buffer.byteLength(body));
+	}
+	if (request.json && !hasHeader(headers, 'accept')) headers.Accept = 'application/json';
+	const attempt = () =>
+		exchangeOnce(
+			secure ? https : http,
+			url,
+			{
+				method: request.method ?? 'GET',
+				headers,
+				agent: secure ? agents.https : agents.http,
+				signal: request.abortSignal as AbortSignal | undefined,
+				timeout: request.timeout,
+				...(secure && request.skipSslCertificateValidation === true ? { rejectUnauthorized: false } : {}),
+			},
+			body,
+		);
+	// A kept connection the server closed as we reused it: the request never reached it, send it once on a new one.
+	const response = await attempt().catch((error: unknown) => (error instanceof StaleConnectionError ? attempt() : Promise.reject(error)));
+	const full: FullResponse = { statusCode: response.statusCode ?? 0, headers: response.headers, body: response };
+	if (throwsFor(request.ignoreHttpStatusErrors, full.statusCode)) {
+		// As n8n's helper throws a status it was not told to ignore: the answer inside the error.
+		throw Object.assign(new Error(`Request failed with status code ${full.statusCode}`), {
+			response: { status: full.statusCode, data: response, headers: response.headers },
+		});
+	}
+	return full;
+}
+
+class StaleConnectionError extends Error {}
+
+function exchangeOnce(
+	client: typeof http | typeof https,
+	url: URL,
+	options: https.RequestOptions,
+	body: string | undefined,
+): Promise<http.IncomingMessage> {
+	return new Promise((resolve, reject) => {
+		const req = client.request(url, options, resolve);
+		req.on('error', (error: NodeJS.ErrnoException) => {
+			if (req.reusedSocket && error.code === 'ECONNRESET') reject(new StaleConnectionError(error.message));
+			else reject(error);
+		});
+		// Past `timeout` idle ms before the answer: what axios calls ECONNABORTED.
+		req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ECONNABORTED' })));
+		req.end(body);
+	});
+}
+
+/** Whether n8n's helper would throw for this status, as `ignoreHttpStatusErrors` says. */
+function throwsFor(ignore: IHttpRequestOptions['ignoreHttpStatusErrors'], status: number): boolean {
+	if (ignore === true) return false;
+	if (ignore && typeof ignore === 'object') return ignore.except.includes(status);
+	return status < 200 || status >= 300;
+}
+
+function headerRecord(headers: IDataObject | undefined): Record<string, string> {
+	const record: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined && value !== null) record[name] = String(value);
+	return record;
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+	return Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+
+function isEmpty(value: object): boolean {
+	return Object.keys(value).length === 0;
+}

@@ -1,0 +1,118 @@
+/**
+ * The keep-alive client of the Totalis fast path (nodes/shared/rest/directHttp.ts), through
+ * exchange() as the REST client uses it, on real sockets against a local HTTP server: when it may
+ * be used, what it sends, how it answers each status, and that it keeps one connection.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+import { createDirectHttp, directHttpAllowed, type DirectHttp } from '../../nodes/shared/rest/directHttp';
+import { exchange } from '../../nodes/shared/rest/exchange';
+
+describe('directHttpAllowed: only where n8n would send the request straight to the host', () => {
+	it.each([
+		[{}, true],
+		[{ N8N_SSRF_PROTECTION_ENABLED: 'false' }, true],
+		[{ N8N_SSRF_PROTECTION_ENABLED: 'true' }, false],
+		[{ N8N_SSRF_PROTECTION_ENABLED: '1' }, false],
+		[{ HTTP_PROXY: 'http://proxy:3128' }, false],
+		[{ https_proxy: 'http://proxy:3128' }, false],
+		[{ ALL_PROXY: 'socks5://proxy:1080' }, false],
+		[{ HTTP_PROXY: '' }, true],
+	])('%j → %s', (env, allowed) => {
+		expect(directHttpAllowed(env as NodeJS.ProcessEnv)).toBe(allowed);
+	});
+});
+
+describe('createDirectHttp', () => {
+	let server: http.Server;
+	let baseUrl: string;
+	let connections: number;
+	/** What the server received, one line per request. */
+	const received: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+	/** Answers the next requests; by default 200 {"ok":true}. */
+	let answer: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+	let client: DirectHttp;
+
+	beforeEach(async () => {
+		received.length = 0;
+		connections = 0;
+		answer = (_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+		server = http.createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+			req.on('end', () => {
+				received.push({ method: req.method, url: req.url, headers: req.headers, body });
+				answer(req, res);
+			});
+		});
+		server.on('connection', () => (connections += 1));
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		client = createDirectHttp((request) => ({ ...request, headers: { ...request.headers, 'X-API-Key': 'secret-key' } }));
+	});
+
+	afterEach(async () => {
+		client.close();
+		server.closeAllConnections();
+		await new Promise((resolve) => server.close(resolve));
+	});
+
+	const post = (path: string, ignoreHttpStatusErrors: boolean | { ignore: true; except: number[] } = true) =>
+		exchange(
+			client.request,
+			{ url: `${baseUrl}${path}`, method: 'POST', json: true, body: { a: 1 }, qs: { n: 2 }, ignoreHttpStatusErrors },
+			{ timeoutMs: 2000, maxBytes: 1024 },
+		);
+
+	it('sends the signed JSON request and reads the answer', async () => {
+		const response = await post('/mm/quotes/q1/confirm');
+		expect(response).toMatchObject({ status: 200, body: { ok: true } });
+		expect(received).toHaveLength(1);
+		expect(received[0]).toMatchObject({ method: 'POST', url: '/mm/quotes/q1/confirm?n=2', body: '{"a":1}' });
+		expect(received[0].headers).toMatchObject({
+			'x-api-key': 'secret-key',
+			'content-type': 'application/json',
+			accept: 'application/json',
+		});
+	});
+
+	it('keeps one connection for consecutive calls', async () => {
+		for (let i = 0; i < 5; i++) expect((await post(`/call/${i}`)).status).toBe(200);
+		expect(received).toHaveLength(5);
+		expect(connections).toBe(1);
+	});
+
+	it("answers every status when told to ignore status errors, and throws the listed ones with the answer inside, as n8n's helper does", async () => {
+		answer = (_req, res) => res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":{"code":"SERVICE_UNAVAILABLE"}}');
+		expect(await post('/a')).toMatchObject({ status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE' } } });
+		// exchange() reads an answer inside a thrown error as an answer, marked `thrown`.
+		expect(await post('/b', { ignore: true, except: [503] })).toMatchObject({ status: 503, thrown: true });
+		expect(await post('/c', false)).toMatchObject({ status: 503, thrown: true });
+	});
+
+	it('sends a call again on a new connection when the server closed the kept one as it was reused', async () => {
+		const served = new WeakSet<Socket>();
+		answer = (req, res) => {
+			// The second request on a socket: the server drops the connection unanswered (its idle timeout raced the call).
+			if (served.has(req.socket)) {
+				req.socket.destroy();
+				return;
+			}
+			served.add(req.socket);
+			res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+		};
+		expect((await post('/first')).status).toBe(200);
+		expect((await post('/second')).status).toBe(200);
+		expect(received.map(({ url }) => url)).toEqual(['/first?n=2', '/second?n=2', '/second?n=2']);
+		expect(connections).toBe(2);
+	});
+
+	it('reports a refused connection as the network error it is', async () => {
+		client.close();
+		server.closeAllConnections();
+		await new Promise((resolve) => server.close(resolve));
+		server.listen(0); // closed again in afterEach
+		await expect(post('/nobody')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+	});
+});
