@@ -4,7 +4,7 @@
  * acceptance item reaches delivery.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 
 import type { IDataObject } from 'n8n-workflow';
 import type { AcceptOptions } from 'trading-venues-simulator';
@@ -383,6 +383,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 			const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
 			let proxy: http.Server;
 			const proxied: string[] = [];
+			const tunnels = new Set<Socket>();
 
 			beforeEach(async () => {
 				proxied.length = 0;
@@ -396,6 +397,20 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 					onward.on('error', () => res.destroy());
 					req.pipe(onward);
 				});
+				// The trigger's WebSocket goes through the same proxy, as a CONNECT tunnel.
+				proxy.on('connect', (req, client, head) => {
+					proxied.push(`CONNECT ${req.url}`);
+					const [host, port] = String(req.url).split(':');
+					const onward = connect(Number(port), host, () => {
+						client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+						onward.write(head);
+						onward.pipe(client);
+						client.pipe(onward);
+					});
+					tunnels.add(client).add(onward);
+					onward.on('error', () => client.destroy());
+					client.on('error', () => onward.destroy());
+				});
 				await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
 				process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 				delete process.env.NO_PROXY;
@@ -406,6 +421,9 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 					if (value === undefined) delete process.env[name];
 					else process.env[name] = value;
 				}
+				// A tunnel is not one of the server's HTTP connections: end it too.
+				for (const socket of tunnels) socket.destroy();
+				tunnels.clear();
 				proxy.closeAllConnections();
 				await new Promise((resolve) => proxy.close(resolve));
 			});
@@ -413,7 +431,8 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 			it("confirms through n8n's helper, which sends the call through the proxy", async () => {
 				const trigger = await start();
 				const acceptance = await confirmOne(trigger);
-				expect(proxied).toEqual([`POST ${env.sim.totalis.restUrl}/mm/quotes/${acceptance.quoteId}/confirm`]);
+				const venue = new URL(env.sim.totalis.restUrl).host;
+				expect(proxied).toEqual([`CONNECT ${venue}`, `POST ${env.sim.totalis.restUrl}/mm/quotes/${acceptance.quoteId}/confirm`]);
 			});
 		});
 	});

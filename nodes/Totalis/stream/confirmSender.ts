@@ -26,7 +26,12 @@ export function confirmSender(ctx: ITriggerFunctions, live: LiveCredentials<Tota
 	return {
 		send: async (request) =>
 			await ctx.helpers.httpRequestWithAuthentication.call(ctx, TOTALIS_CREDENTIAL_TYPE, request, {
-				credentialsDecrypted: { id: stored?.id ?? '', name: stored?.name ?? '', type: TOTALIS_CREDENTIAL_TYPE, data: { ...live.value } },
+				credentialsDecrypted: {
+					id: stored?.id ?? '',
+					name: stored?.name ?? '',
+					type: TOTALIS_CREDENTIAL_TYPE,
+					data: { apiKey: live.value.apiKey, baseUrl: live.value.baseUrl, wsUrl: live.value.wsUrl },
+				},
 			}),
 		close: () => undefined,
 	};
