@@ -4,7 +4,8 @@
  * acceptance item reaches delivery.
  */
 import http from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 import type { IDataObject } from 'n8n-workflow';
 import type { AcceptOptions } from 'trading-venues-simulator';
@@ -383,7 +384,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 			const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
 			let proxy: http.Server;
 			const proxied: string[] = [];
-			const tunnels = new Set<Socket>();
+			const tunnels = new Set<Duplex>();
 
 			beforeEach(async () => {
 				proxied.length = 0;
