@@ -12,7 +12,7 @@ import type { VenueSimulator } from 'trading-venues-simulator';
 
 import { ensureN8n, installCommunityPackage, N8nApi, startN8n, type N8nInstallation, type RunningN8n } from '../../e2e';
 import type { LogLine } from '../../e2e/progress';
-import { withTimeout } from '../stats';
+import { ActiveWorkflows } from './activeWorkflows';
 
 /** n8n 2.41's expression engines (N8N_EXPRESSION_ENGINE): `vm` is the default. */
 export type ExpressionEngine = 'vm' | 'legacy';
@@ -35,19 +35,19 @@ export async function prepareN8n(log: LogLine): Promise<PreparedN8n> {
 /** What a bench run needs of an n8n: a regular one (BenchN8n) or a queue-mode one (queueInstance.ts). */
 export type N8nUnderBench = Pick<BenchN8n, 'api' | 'pid' | 'credential' | 'activate' | 'deactivate' | 'answers' | 'restart'>;
 
-export class BenchN8n {
+export class BenchN8n extends ActiveWorkflows {
 	private running!: RunningN8n;
 	private apiClient!: N8nApi;
 	private credentialId: string | undefined;
-	/** Workflows left active, deactivated again after a restart (n8n reactivates them at start). */
-	private readonly active = new Set<string>();
 
 	private constructor(
 		private readonly prepared: PreparedN8n,
 		readonly engine: ExpressionEngine,
 		private readonly userFolder: string,
 		private readonly sim: VenueSimulator,
-	) {}
+	) {
+		super();
+	}
 
 	static async start(prepared: PreparedN8n, engine: ExpressionEngine, sim: VenueSimulator): Promise<BenchN8n> {
 		const userFolder = await mkdtemp(join(tmpdir(), `trading-venues-bench-n8n-${engine}-`));
@@ -71,38 +71,11 @@ export class BenchN8n {
 		return { id: this.credentialId, name: 'Totalis (bench simulator)' };
 	}
 
-	/** Activates and remembers the workflow, so a restart can turn it off again. */
-	async activate(workflowId: string): Promise<void> {
-		this.active.add(workflowId);
-		await this.api.activateWorkflow(workflowId, { timeoutMs: 60_000 });
-	}
-
-	/** Deactivates; false when n8n did not manage it within the timeout (the caller restarts n8n). */
-	async deactivate(workflowId: string, timeoutMs = 60_000): Promise<boolean> {
-		try {
-			await withTimeout(this.api.deactivateWorkflow(workflowId, { timeoutMs }), timeoutMs + 5000, `deactivating ${workflowId}`);
-			this.active.delete(workflowId);
-			return true;
-		} catch {
-			return false;
-		}
-	}
-
-	/** Does n8n's API still answer (public API, a cheap read) within `timeoutMs`? */
-	async answers(workflowId: string, timeoutMs = 5000): Promise<boolean> {
-		try {
-			await withTimeout(this.api.getWorkflow(workflowId), timeoutMs, 'n8n API probe');
-			return true;
-		} catch {
-			return false;
-		}
-	}
-
 	/** Stops n8n (SIGKILL if it does not stop in time) and starts it again on the same database. */
 	async restart(): Promise<void> {
 		await this.running.stop({ timeoutMs: 10_000 });
 		await this.boot();
-		for (const id of [...this.active]) await this.deactivate(id);
+		await this.deactivateReactivated();
 	}
 
 	async stop(): Promise<void> {

@@ -8,7 +8,7 @@ import type { VenueSimulator } from 'trading-venues-simulator';
 
 import type { LogLine } from '../../e2e/progress';
 import { startQueueMode, type N8nQueueMode } from '../../e2e/queueMode';
-import { withTimeout } from '../stats';
+import { ActiveWorkflows } from './activeWorkflows';
 import type { ExpressionEngine, N8nUnderBench } from './instance';
 
 export interface QueueBenchOptions {
@@ -22,16 +22,16 @@ export interface QueueBenchOptions {
 
 const CREDENTIAL_NAME = 'Totalis (bench simulator)';
 
-export class QueueBenchN8n implements N8nUnderBench {
-	/** Workflows left active, deactivated again after a restart of the main (n8n reactivates them at start). */
-	private readonly active = new Set<string>();
+export class QueueBenchN8n extends ActiveWorkflows implements N8nUnderBench {
 	/** Workers stopped by stopWorker, by index. */
 	private readonly stopped = new Set<number>();
 
 	private constructor(
 		private readonly queue: N8nQueueMode,
 		private readonly credentialId: string,
-	) {}
+	) {
+		super();
+	}
 
 	static async start(options: QueueBenchOptions): Promise<QueueBenchN8n> {
 		const queue = await startQueueMode({
@@ -79,34 +79,10 @@ export class QueueBenchN8n implements N8nUnderBench {
 		return [this.queue.main.pid, ...this.queue.workers.filter((_, index) => !this.stopped.has(index)).map((worker) => worker.pid)];
 	}
 
-	async activate(workflowId: string): Promise<void> {
-		this.active.add(workflowId);
-		await this.api.activateWorkflow(workflowId, { timeoutMs: 60_000 });
-	}
-
-	async deactivate(workflowId: string, timeoutMs = 60_000): Promise<boolean> {
-		try {
-			await withTimeout(this.api.deactivateWorkflow(workflowId, { timeoutMs }), timeoutMs + 5000, `deactivating ${workflowId}`);
-			this.active.delete(workflowId);
-			return true;
-		} catch {
-			return false;
-		}
-	}
-
-	async answers(workflowId: string, timeoutMs = 5000): Promise<boolean> {
-		try {
-			await withTimeout(this.api.getWorkflow(workflowId), timeoutMs, 'n8n API probe');
-			return true;
-		} catch {
-			return false;
-		}
-	}
-
 	/** Restarts the main (the workers, Redis and Postgres stay). */
 	async restart(): Promise<void> {
 		await this.queue.restartMain();
-		for (const id of [...this.active]) await this.deactivate(id);
+		await this.deactivateReactivated();
 	}
 
 	/** SIGTERM: the worker finishes what it runs (nothing, between runs) and leaves the queue. */
