@@ -13,7 +13,7 @@ import type {
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { invalid } from './inputs';
+import { nonEmptyText } from './inputs';
 
 export interface IdLocatorOptions {
 	displayName: string;
@@ -94,9 +94,7 @@ export function readPickedId(
 	hint?: string,
 ): string {
 	const raw = context.getNodeParameter(parameter, itemIndex, '', { extractValue: true }) as unknown;
-	const value = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
-	if (!value) throw invalid(context, itemIndex, field, expected, raw, hint);
-	return value;
+	return nonEmptyText(context, itemIndex, raw, field, expected, hint);
 }
 
 /** One entry of a list the venue gave: its ID and what the user reads. */

@@ -106,7 +106,18 @@ export function requiredText(
 	expected: string,
 	hint?: string,
 ): string {
-	const raw = context.getNodeParameter(parameter, itemIndex, '') as unknown;
+	return nonEmptyText(context, itemIndex, context.getNodeParameter(parameter, itemIndex, '') as unknown, field, expected, hint);
+}
+
+/** `raw` as a non-empty trimmed text (a number as its text); refused, naming the field, otherwise. */
+export function nonEmptyText(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown,
+	field: string,
+	expected: string,
+	hint?: string,
+): string {
 	const value = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
 	if (!value) throw invalid(context, itemIndex, field, expected, raw, hint);
 	return value;
