@@ -68,3 +68,43 @@ describe("the node panel's Triggers list", () => {
 		expect([...(triggers?.values ?? [])].sort()).toEqual([...sources].sort());
 	});
 });
+
+/**
+ * The entry's label: the option's `action`, else "On " and the option's name in n8n's no-case
+ * form (change-case's noCase: words only, lower case), which drops "&" and brackets.
+ */
+function panelLabel(option: INodePropertyOptions): string {
+	if (option.action) return option.action;
+	const words =
+		option.name
+			.split('.')
+			.join(' ')
+			.match(/[\p{L}\p{N}]+/gu) ?? [];
+	return `On ${words.join(' ').toLowerCase()}`;
+}
+
+describe("the node panel's trigger labels", () => {
+	it.each([
+		['Totalis Trigger', TotalisTrigger],
+		['agg.market Trigger', AggMarketTrigger],
+		['Helio Trigger', HelioTrigger],
+		['OpenMarkets Trigger', OpenMarketsTrigger],
+	] as const)('keep every word and sign of the %s source names', (_name, Node) => {
+		const description = describeNode(Node);
+		const field = description.properties.find((property) => ['event', 'events', 'trigger on'].includes(property.displayName.toLowerCase()));
+		const options = (field?.options ?? []) as INodePropertyOptions[];
+		expect(options.length).toBeGreaterThan(0);
+		// A name with signs n8n would drop ("Quote & Position Events") carries its own label.
+		const unlabelled = options.filter((option) => /[^\p{L}\p{N} ]/u.test(option.name) && !option.action).map((option) => option.name);
+		expect(unlabelled).toEqual([]);
+		for (const option of options) expect(panelLabel(option)).toMatch(/^On \S/);
+	});
+
+	it('names the Totalis sources in plain words', () => {
+		const field = describeNode(TotalisTrigger).properties.find((property) => property.name === 'source');
+		expect(((field?.options ?? []) as INodePropertyOptions[]).map(panelLabel)).toEqual([
+			'On quote and position events',
+			'On quote requests (market maker)',
+		]);
+	});
+});

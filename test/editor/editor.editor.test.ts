@@ -18,14 +18,18 @@ import { launchEditorBrowser, type EditorBrowser } from './browser';
 import {
 	addFromAppPage,
 	canvasNode,
+	canvasSticky,
+	chooseLocatorMode,
 	closeCredentialDialog,
 	closeNodePanel,
 	createAndTestCredential,
 	firstAppPageItem,
 	importWorkflowFile,
+	locatorValue,
 	newWorkflowWithNodesPanel,
 	nodesPanel,
 	openApp,
+	openLocatorList,
 	searchNodes,
 	selectedCredential,
 	signIn,
@@ -134,6 +138,9 @@ function stickyHeadline(content: string): string {
 
 const STEP_TIMEOUT_MS = 10 * 60_000;
 
+/** The simulated Helio login's first account. */
+const HELIO_ACCOUNT = 'acc-1001';
+
 describe("n8n's editor in a real browser", () => {
 	let sim: VenueSimulator;
 	let n8n: N8nWithPackage | undefined;
@@ -203,15 +210,13 @@ describe("n8n's editor in a real browser", () => {
 	);
 
 	// n8n 2.41.1 searches the app entry by the action node's codex only, so the action codex files
-	// carry the triggers' aliases too ("stream", "websocket", "real-time"); this holds them to it.
+	// carry the triggers' aliases too ("stream", "websocket", "real-time"); this holds every alias a
+	// trigger's own codex file names to finding it.
 	it(
-		"finds each trigger by the aliases only its own codex file has (n8n searches the app entry's, the action node's)",
+		"finds each trigger by every alias of its own codex file (n8n searches the app entry's, the action node's)",
 		async () => {
 			const missing = await searchMisses(
-				(venue) => {
-					const shared = new Set(codexAliases(venue.actionCodex));
-					return codexAliases(venue.triggerCodex).filter((alias) => !shared.has(alias));
-				},
+				(venue) => codexAliases(venue.triggerCodex),
 				(venue) => `search ${venue.triggerNode} by its own aliases`,
 			);
 			expect(missing).toEqual([]);
@@ -270,12 +275,31 @@ describe("n8n's editor in a real browser", () => {
 		STEP_TIMEOUT_MS,
 	);
 
-	it.skip('pick an ID from a list: Helio → Order → Create, "Account ID" → From list shows acc-1001 (enable once the ID fields are resource locators)', () => {
-		// Waits for the resource-locator change (issue 15, "Pick, don't paste"). Then: new workflow,
-		// add Helio "Create an order", in the panel click the "Account ID" field's mode selector and
-		// choose "From list", click the field, and expect the simulator's account "acc-1001" in the
-		// list (loaded from Helio's accounts endpoint); click it and expect the field to show it.
-	});
+	it(
+		'picks an ID from a list: Helio "Create an order", Account ID → From List offers the login\'s acc-1001, and the field shows it',
+		async () => {
+			const { page, screenshot } = browser!;
+			const panel = await newWorkflowWithNodesPanel(page, n8n!.baseUrl);
+			await searchNodes(panel, 'Helio', 'Helio');
+			const { actions } = await openApp(panel, 'Helio');
+			const ndv = await addFromAppPage(page, panel, 'Create an order', actions);
+			expect(await selectedCredential(ndv)).toContain(credentialNames.get('Helio'));
+
+			const accountId = await chooseLocatorMode(page, ndv, 'accountId', 'list');
+			// The entries come from Helio's accounts endpoint, through the credential's login.
+			const accounts = await openLocatorList(page, accountId, HELIO_ACCOUNT);
+			expect(await accounts.allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining(HELIO_ACCOUNT)]));
+			await screenshot('helio account id list');
+			await accounts.filter({ hasText: HELIO_ACCOUNT }).first().click();
+			await pollUntil(async () => ((await locatorValue(accountId)).includes(HELIO_ACCOUNT) ? true : undefined), {
+				timeoutMs: 30_000,
+				description: `the Account ID field to show ${HELIO_ACCOUNT}`,
+			});
+			await screenshot('helio account id picked');
+			await closeNodePanel(page);
+		},
+		STEP_TIMEOUT_MS,
+	);
 
 	it(
 		"listens with the Totalis Trigger (Execute step), shows the venue's event in the output panel, then closes its socket",
@@ -284,7 +308,7 @@ describe("n8n's editor in a real browser", () => {
 			const panel = await newWorkflowWithNodesPanel(page, n8n!.baseUrl);
 			await searchNodes(panel, 'Totalis', 'Totalis');
 			await openApp(panel, 'Totalis');
-			const ndv = await addFromAppPage(page, panel, 'On quote expired');
+			const ndv = await addFromAppPage(page, panel, 'On quote and position events');
 			expect(await selectedCredential(ndv)).toContain(credentialNames.get('Totalis'));
 
 			const channel = `mm:quotes:${sim.totalis.userId}`;
@@ -321,9 +345,11 @@ describe("n8n's editor in a real browser", () => {
 				await canvasNode(page, node.name).first().waitFor();
 				await expect(canvasNode(page, node.name).count()).resolves.toBe(1);
 			}
-			// Holds with zero: sticky notes are being added to the examples.
-			for (const sticky of nodes.filter((node) => node.type === STICKY_NOTE_TYPE)) {
-				const note = canvasNode(page, sticky.name).getByTestId('sticky');
+			// Every example explains itself in sticky notes (one per flow).
+			const stickies = nodes.filter((node) => node.type === STICKY_NOTE_TYPE);
+			expect(stickies.length).toBeGreaterThan(0);
+			for (const sticky of stickies) {
+				const note = canvasSticky(page, sticky.name).getByTestId('sticky');
 				await note.waitFor();
 				const headline = stickyHeadline(sticky.parameters.content ?? '');
 				if (headline) await note.getByText(headline, { exact: false }).first().waitFor();

@@ -118,6 +118,42 @@ export async function closeNodePanel(page: Page): Promise<void> {
 	await ndv.waitFor({ state: 'hidden' });
 }
 
+/**
+ * Switches a resource-locator field (n8n's "From list / By ID" picker) to one of its modes, by
+ * the mode's name in the node description ("list", "id"); returns the field.
+ */
+export async function chooseLocatorMode(page: Page, ndv: Locator, parameterName: string, mode: string): Promise<Locator> {
+	const field = ndv.getByTestId(`resource-locator-${parameterName}`);
+	await field.getByTestId('rlc-mode-selector').click();
+	await page.getByTestId(`mode-${mode}`).click();
+	return field;
+}
+
+/**
+ * Opens a resource-locator field's list (n8n loads it through the node's listSearch method) and
+ * returns its entries; resolves once the list shows `expected` (or fails with the page's timeout).
+ */
+export async function openLocatorList(page: Page, field: Locator, expected: string): Promise<Locator> {
+	await field.getByTestId('rlc-input').click();
+	// The list opens in a popover outside the panel; only one is open at a time.
+	const items = page.getByTestId('rlc-item');
+	await items.filter({ hasText: expected }).first().waitFor();
+	return items;
+}
+
+/** What a resource-locator field shows: its input's value (in list mode, the picked entry's name). */
+export async function locatorValue(field: Locator): Promise<string> {
+	// n8n's input component may put the test id on the <input> itself or on its wrapper.
+	return field
+		.getByTestId('rlc-input')
+		.first()
+		.evaluate((node) => {
+			type Field = { tagName: string; value?: string; querySelector(selector: string): Field | null };
+			const element = node as unknown as Field;
+			return (element.tagName === 'INPUT' ? element : element.querySelector('input'))?.value ?? '';
+		});
+}
+
 /** The fields of a credential form, by label: `{ 'API Key': '…' }`. */
 export type CredentialFields = Record<string, string>;
 
@@ -178,6 +214,11 @@ export async function importWorkflowFile(page: Page, file: string, firstNodeName
 	await page.getByTestId('workflow-menu-item-import-from-file').click();
 	await (await chooser).setFiles(file);
 	await canvasNode(page, firstNodeName).waitFor();
+}
+
+/** A sticky note on the canvas: n8n 2.41.1 gives its wrapper the node's name and type but no canvas-node test id. */
+export function canvasSticky(page: Page, name: string): Locator {
+	return page.locator(`[data-node-type="n8n-nodes-base.stickyNote"][data-node-name="${name.replace(/["\\]/g, '\\$&')}"]`);
 }
 
 export function canvasNode(page: Page, name: string): Locator {

@@ -36,11 +36,14 @@ export const totalisTriggerProperties: INodeProperties[] = [
 		options: [
 			{
 				name: 'Quote & Position Events',
+				// n8n's panel would drop the "&" and the brackets ("On quote position events").
+				action: 'On quote and position events',
 				value: 'websocket',
 				description: 'The WebSocket: your quotes accepted, confirmed, expired…, positions created and settled',
 			},
 			{
 				name: 'Quote Requests (Market Maker)',
+				action: 'On quote requests (market maker)',
 				value: 'quoteRequests',
 				description: 'The market-maker stream of quote requests to price: a snapshot, then new, updated and removed requests',
 			},
