@@ -20,6 +20,7 @@ export const n8nLintExceptions = [
 			'nodes/shared/engine/websocketTransport.ts', // ws: the WebSocket client
 			'nodes/shared/engine/sseTransport.ts', // node:http(s): server-sent events, read as a stream with deadlines
 			'nodes/shared/engine/proxy.ts', // node:http(s), net, tls, stream: the CONNECT tunnel through n8n's proxy settings
+			'nodes/shared/rest/directHttp.ts', // node:http(s): the fast path's kept connection to the venue
 			'nodes/shared/rest/exchange.ts', // node:stream: reading a REST answer within its size bound
 			'nodes/AggMarket/book/checksum.ts', // node:zlib: agg.market checksums its books with CRC-32
 		],
@@ -38,6 +39,13 @@ export const n8nLintExceptions = [
 		why:
 			'Timers a stream needs: heartbeats, the dead-connection watchdog, reconnect backoff, batch windows and ' +
 			'every network deadline. Each is cleared when the trigger closes; n8n-workflow has no cancellable interval.',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-globals',
+		files: ['nodes/shared/rest/directHttp.ts'],
+		why:
+			"`process.env`: the fast path reads n8n's proxy and SSRF settings from the environment, as n8n does, so that it " +
+			"sends a confirm straight to the venue only where n8n's own request helper would.",
 	},
 	{
 		rule: 'n8n-nodes-base/node-class-description-missing-subtitle',
