@@ -12,6 +12,8 @@ export interface LatencySummary {
 	medianMs: number;
 	p99Ms: number;
 	maxMs: number;
+	/** The five slowest confirms with their place in the run (0 = the first acceptance): a cold start shows as low places. */
+	slowest: Array<{ place: number; ms: number }>;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -27,8 +29,9 @@ export function percentile(sorted: number[], p: number): number {
 export async function measureConfirmLatency(sim: VenueSimulator, count: number, perSecond: number): Promise<LatencySummary> {
 	const { totalis } = sim;
 	const latencies: number[] = [];
+	const slowest: Array<{ place: number; ms: number }> = [];
 	let expired = 0;
-	const ours = new Set<string>();
+	const ours = new Map<string, number>();
 	let settled = 0;
 	let allDone: () => void = () => {};
 	const done = new Promise<void>((resolve) => (allDone = resolve));
@@ -37,8 +40,11 @@ export async function measureConfirmLatency(sim: VenueSimulator, count: number, 
 		if (settled === count) allDone();
 	};
 	const offConfirmed = totalis.events.on('quote:confirmed', ({ quoteId, latencyMs }) => {
-		if (!ours.delete(quoteId)) return;
+		const place = ours.get(quoteId);
+		if (place === undefined) return;
+		ours.delete(quoteId);
 		latencies.push(latencyMs);
+		slowest.push({ place, ms: latencyMs });
 		settle();
 	});
 	const offExpired = totalis.events.on('ws:event', ({ type, data }) => {
@@ -55,7 +61,7 @@ export async function measureConfirmLatency(sim: VenueSimulator, count: number, 
 				payout_odds: 3,
 				expires_in_ms: 60_000,
 			});
-			ours.add(totalis.acceptQuote(submitted.quote.id, { settlement: 'win' }).quoteId);
+			ours.set(totalis.acceptQuote(submitted.quote.id, { settlement: 'win' }).quoteId, i);
 			await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond));
 		}
 		await done;
@@ -71,5 +77,6 @@ export async function measureConfirmLatency(sim: VenueSimulator, count: number, 
 		medianMs: percentile(sorted, 50),
 		p99Ms: percentile(sorted, 99),
 		maxMs: sorted[sorted.length - 1] ?? NaN,
+		slowest: slowest.sort((a, b) => b.ms - a.ms).slice(0, 5),
 	};
 }

@@ -49,11 +49,19 @@ export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond
 		`Accepted → confirm received at the venue (${acceptances} acceptances at ${perSecond}/s; ${deadlineNote}):`,
 		'',
 		table(
-			['path', 'machine', 'confirmed in time', 'median', 'p99', 'max'],
+			['path', 'machine', 'confirmed in time', 'median', 'p99', 'max', 'slowest (place in the run: ms)'],
 			rows.map(({ column, load, summary, note }) =>
 				summary
-					? [column, load, `${summary.confirmed} / ${summary.acceptances}`, ms(summary.medianMs), ms(summary.p99Ms), ms(summary.maxMs)]
-					: [column, load, note ?? 'skipped', '–', '–', '–'],
+					? [
+							column,
+							load,
+							`${summary.confirmed} / ${summary.acceptances}`,
+							ms(summary.medianMs),
+							ms(summary.p99Ms),
+							ms(summary.maxMs),
+							summary.slowest.map(({ place, ms: took }) => `${place}: ${ms(took)}`).join(', '),
+						]
+					: [column, load, note ?? 'skipped', '–', '–', '–', '–'],
 			),
 		),
 	].join('\n');
