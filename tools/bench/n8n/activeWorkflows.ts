@@ -1,7 +1,7 @@
 /**
  * Switching the bench's workflows on and off through n8n's public API, with deadlines, and
  * remembering which are on: n8n reactivates them when it starts again, so a restarted n8n
- * (regular, or a queue-mode main) turns them off once more. Shared by both kinds of bench n8n.
+ * on the same database (a queue-mode main) turns them off once more. Shared by both kinds of bench n8n.
  */
 import type { N8nApi } from '../../e2e';
 import { withTimeout } from '../stats';
@@ -37,6 +37,11 @@ export abstract class ActiveWorkflows {
 		} catch {
 			return false;
 		}
+	}
+
+	/** A fresh n8n (a new database) has none of the old workflows active. */
+	protected forgetActive(): void {
+		this.active.clear();
 	}
 
 	/** After a restart: turns off again every workflow n8n reactivated. */

@@ -71,11 +71,19 @@ export class BenchN8n extends ActiveWorkflows {
 		return { id: this.credentialId, name: 'Totalis (bench simulator)' };
 	}
 
-	/** Stops n8n (SIGKILL if it does not stop in time) and starts it again on the same database. */
+	/**
+	 * Stops n8n (SIGKILL if it does not stop in time) and starts a fresh one from the template: on
+	 * the flooded database n8n's start first recovered thousands of crashed executions, and once
+	 * took longer than the 120 s readiness limit on a loaded machine. Nothing of the old database
+	 * is needed: every run creates its own workflow, and the credential is created again.
+	 */
 	async restart(): Promise<void> {
 		await this.running.stop({ timeoutMs: 10_000 });
+		this.forgetActive();
+		await rm(this.userFolder, { recursive: true, force: true });
+		await cp(this.prepared.templateFolder, this.userFolder, { recursive: true });
+		this.credentialId = undefined;
 		await this.boot();
-		await this.deactivateReactivated();
 	}
 
 	async stop(): Promise<void> {
