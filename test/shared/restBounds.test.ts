@@ -12,7 +12,7 @@ import { Helio } from '../../nodes/Helio/Helio.node';
 import { Totalis } from '../../nodes/Totalis/Totalis.node';
 import { MAX_RESPONSE_BYTES, MAX_VENUE_MESSAGE_CHARS, TRUNCATION_MARK } from '../../nodes/shared/rest/limits';
 import { startSimulator, type StreamedAnswer, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, useSimulatorCredentials } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 
 const DEADLINE_MS = 1_500;
@@ -37,9 +37,8 @@ beforeEach(() => {
 	statuses.length = 0;
 	sim.totalis.faults.reset();
 	sim.helio.faults.reset();
-	harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
-	// No token yet: the first Helio call logs in through the credential's preAuthentication.
-	harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
+	// No Helio token yet: the first Helio call logs in through the credential's preAuthentication.
+	useSimulatorCredentials(harness, sim, { types: ['totalisApi', 'helioApi'] });
 });
 
 afterAll(async () => {
