@@ -14,7 +14,7 @@ import { AggMarket } from '../nodes/AggMarket/AggMarket.node';
 import { Helio } from '../nodes/Helio/Helio.node';
 import { OpenMarkets } from '../nodes/OpenMarkets/OpenMarkets.node';
 import { Totalis } from '../nodes/Totalis/Totalis.node';
-import { N8nHarness } from './harness/n8n';
+import { N8nHarness, useSimulatorCredentials } from './harness/n8n';
 
 const nodes = { totalis: Totalis, helio: Helio, aggMarket: AggMarket, openMarkets: OpenMarkets };
 const credentialOf = { totalis: 'totalisApi', helio: 'helioApi', aggMarket: 'aggMarketApi', openMarkets: 'openMarketsApi' } as const;
@@ -43,20 +43,7 @@ const filledIn = (): Record<string, unknown> => ({
 
 beforeAll(async () => {
 	sim = await startSimulator({ port: 0 });
-	harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
-	harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
-	harness.setCredentials('aggMarketApi', {
-		appId: sim.agg.appId,
-		refreshToken: sim.agg.refreshToken,
-		baseUrl: sim.agg.restUrl,
-		wsUrl: sim.agg.wsUrl,
-		refreshPath: sim.agg.refreshPath,
-	});
-	harness.setCredentials('openMarketsApi', {
-		apiKey: sim.openmarkets.apiKey,
-		baseUrl: sim.openmarkets.restUrl,
-		streamUrl: sim.openmarkets.streamUrl,
-	});
+	useSimulatorCredentials(harness, sim, { aggRefreshOnly: true });
 });
 
 afterAll(async () => {

@@ -19,7 +19,7 @@ import { Totalis } from '../nodes/Totalis/Totalis.node';
 import { TotalisTrigger } from '../nodes/Totalis/TotalisTrigger.node';
 import { TotalisApi } from '../credentials/TotalisApi.credentials';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness } from './harness/n8n';
+import { N8nHarness, useSimulatorCredentials } from './harness/n8n';
 
 describe('demo: the market-making loop', () => {
 	let sim: VenueSimulator;
@@ -28,7 +28,7 @@ describe('demo: the market-making loop', () => {
 	it('quotes requests, confirms every acceptance in time, and reports settlements', async () => {
 		sim = await startSimulator({ totalis: { settleDelayMs: 150, executeDelayMs: 20 } });
 		const harness = new N8nHarness({ nodes: { totalis: Totalis, totalisTrigger: TotalisTrigger }, credentialTypes: [TotalisApi] });
-		harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
+		useSimulatorCredentials(harness, sim, { types: ['totalisApi'] });
 		const confirmedAtVenue: string[] = [];
 		sim.totalis.events.on('quote:confirmed', ({ quoteId }) => confirmedAtVenue.push(quoteId));
 		const steps: LoopStep[] = [];
@@ -61,7 +61,7 @@ describe('demo: the market-making loop', () => {
 	it('reports a quote whose request changed meanwhile as raced, not failed, and quotes the new version', async () => {
 		sim = await startSimulator({ totalis: { settleDelayMs: 150, executeDelayMs: 20 } });
 		const harness = new N8nHarness({ nodes: { totalis: Totalis, totalisTrigger: TotalisTrigger }, credentialTypes: [TotalisApi] });
-		harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
+		useSimulatorCredentials(harness, sim, { types: ['totalisApi'] });
 		const steps: LoopStep[] = [];
 		let reportedRace: () => void = () => undefined;
 		const raceReported = new Promise<void>((resolve) => (reportedRace = resolve));
@@ -87,7 +87,7 @@ describe('demo: the market-making loop', () => {
 	it('Helio: places market orders through the Helio node and reports each fill from the trigger', async () => {
 		sim = await startSimulator();
 		const harness = new N8nHarness({ nodes: { helio: Helio, helioTrigger: HelioTrigger }, credentialTypes: [HelioApi] });
-		harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
+		useSimulatorCredentials(harness, sim, { types: ['helioApi'] });
 		const steps: LoopStep[] = [];
 		const account = sim.helio.accounts[0].id;
 		const scenario = await startHelioScenario(harness, account, (step) => steps.push(step), { orderEveryMs: 100 });
@@ -108,14 +108,7 @@ describe('demo: the market-making loop', () => {
 			nodes: { aggMarket: AggMarket, aggMarketTrigger: AggMarketTrigger },
 			credentialTypes: [AggMarketApi],
 		});
-		harness.setCredentials('aggMarketApi', {
-			appId: sim.agg.appId,
-			accessToken: sim.agg.accessToken,
-			refreshToken: sim.agg.refreshToken,
-			baseUrl: sim.agg.restUrl,
-			wsUrl: sim.agg.wsUrl,
-			refreshPath: sim.agg.refreshPath,
-		});
+		useSimulatorCredentials(harness, sim, { types: ['aggMarketApi'] });
 		const steps: LoopStep[] = [];
 		let wake: (() => void) | undefined;
 		const nextStep = () => new Promise<void>((resolve) => (wake = resolve));
@@ -162,11 +155,7 @@ describe('demo: the market-making loop', () => {
 		sim = await startSimulator({ openmarkets: { contests: 0 } });
 		const contests = sim.openmarkets.addContests(3, { league_id: 'lg_nba', startsInMs: 3600_000 });
 		const harness = new N8nHarness({ nodes: { openMarketsTrigger: OpenMarketsTrigger }, credentialTypes: [OpenMarketsApi] });
-		harness.setCredentials('openMarketsApi', {
-			apiKey: sim.openmarkets.apiKey,
-			baseUrl: sim.openmarkets.restUrl,
-			streamUrl: sim.openmarkets.streamUrl,
-		});
+		useSimulatorCredentials(harness, sim, { types: ['openMarketsApi'] });
 		const steps: LoopStep[] = [];
 		let wake: (() => void) | undefined;
 		const scenario = await startOpenMarketsScenario(

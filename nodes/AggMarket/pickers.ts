@@ -5,37 +5,35 @@
  * outcomes found there. Any other ID is given By ID (or by an expression in a list field).
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
-import { labelOf, optionsOf, searchResult, type PickEntry } from '../shared/actions/idPicker';
+import { MAX_PICKER_PAGES, labelOf, optionsOf, readCursorPages, searchResult, type PickEntry } from '../shared/actions/idPicker';
 import { Redactor } from '../shared/redact';
 import { MAX_PAGE_SIZE } from './actions/common';
 import { readAggMarketCredentials } from './auth';
 import { aggRequest, listPageSchema } from './transport';
 
-/** The most pages of each list read for the editor (100 records each). */
-export const MAX_PICKER_PAGES = 10;
-
 /** Up to MAX_PICKER_PAGES pages of `{data, nextCursor, hasMore}`. */
 async function readBounded(context: ILoadOptionsFunctions, path: string, what: string): Promise<IDataObject[]> {
 	const credentials = await readAggMarketCredentials(context);
 	const redactor = new Redactor([credentials.accessToken, credentials.refreshToken, credentials.sessionToken]);
-	const records: IDataObject[] = [];
-	let cursor: string | undefined;
-	for (let pages = 0; pages < MAX_PICKER_PAGES; pages++) {
-		const response = await aggRequest(context, {
-			method: 'GET',
-			path,
-			action: `list the ${what}`,
-			qs: { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) },
-			schema: listPageSchema,
-			baseUrl: credentials.baseUrl,
-			redactor,
-		});
-		const { data, nextCursor, hasMore } = response.body;
-		records.push(...(data as IDataObject[]));
-		cursor = hasMore === false ? undefined : (nextCursor ?? undefined);
-		if (!cursor) break;
-	}
-	return records;
+	const { items } = await readCursorPages({
+		request: async (cursor) => {
+			const response = await aggRequest(context, {
+				method: 'GET',
+				path,
+				action: `list the ${what}`,
+				qs: { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+				schema: listPageSchema,
+				baseUrl: credentials.baseUrl,
+				redactor,
+			});
+			return response.body;
+		},
+		itemsOf: (page) => page.data as IDataObject[],
+		nextCursorOf: (page) => (page.hasMore === false ? undefined : (page.nextCursor ?? undefined)),
+		maxPages: MAX_PICKER_PAGES,
+		maxItems: MAX_PICKER_PAGES * MAX_PAGE_SIZE,
+	});
+	return items;
 }
 
 const text = (value: unknown): string | undefined =>

@@ -5,15 +5,13 @@
  * (`GET /contests/{id}/liquidity`) of the contests chosen, or of the first contests listed.
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
-import { labelOf, optionsOf, searchResult, type PickEntry } from '../shared/actions/idPicker';
+import { MAX_PICKER_PAGES, labelOf, optionsOf, readCursorPages, searchResult, type PickEntry } from '../shared/actions/idPicker';
 import type { Page } from '../shared/actions/paging';
 import { pathSegment } from '../shared/pathSegment';
 import { Redactor } from '../shared/redact';
 import { readOpenMarketsCredentials } from './auth';
 import { MAX_PAGE_SIZE, listPageSchema, openMarketsRequest, singleSchema, toPage } from './transport';
 
-/** The most pages one list reads for the editor (100 records each): a dropdown is not a report. */
-export const MAX_PICKER_PAGES = 10;
 /** How many contests' books are read to find the partners. */
 export const PARTNER_SAMPLE_CONTESTS = 5;
 /** A searched contest list reads further pages until it has this many matches (or runs out of pages). */
@@ -33,17 +31,22 @@ async function readPage(context: ILoadOptionsFunctions, path: string, what: stri
 	return toPage(response.body);
 }
 
-/** Up to MAX_PICKER_PAGES pages of a list. */
-async function readBounded(context: ILoadOptionsFunctions, path: string, what: string): Promise<IDataObject[]> {
-	const records: IDataObject[] = [];
-	let cursor: string | undefined;
-	for (let pages = 0; pages < MAX_PICKER_PAGES; pages++) {
-		const page = await readPage(context, path, what, cursor);
-		records.push(...page.records);
-		cursor = page.next;
-		if (!cursor) break;
-	}
-	return records;
+/** Pages of a list from `from` on, within the editor's bound, until `enough` (if given). */
+async function readBounded(
+	context: ILoadOptionsFunctions,
+	path: string,
+	what: string,
+	more: { from?: string; enough?: (records: IDataObject[]) => boolean } = {},
+): Promise<{ records: IDataObject[]; next: string | undefined }> {
+	const { items, next } = await readCursorPages({
+		request: async (cursor) => await readPage(context, path, what, cursor),
+		itemsOf: (page) => page.records,
+		nextCursorOf: (page) => page.next,
+		maxPages: MAX_PICKER_PAGES,
+		maxItems: MAX_PICKER_PAGES * MAX_PAGE_SIZE,
+		...more,
+	});
+	return { records: items, next };
 }
 
 const idOf = (record: IDataObject): string | undefined =>
@@ -68,12 +71,12 @@ const present = <T>(entry: T | undefined): entry is T => entry !== undefined;
 
 /** loadOptions: every league. */
 export async function getLeagues(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return optionsOf((await readBounded(this, '/leagues', 'leagues')).map(leagueEntry).filter(present));
+	return optionsOf((await readBounded(this, '/leagues', 'leagues')).records.map(leagueEntry).filter(present));
 }
 
 /** loadOptions: the contests of the first MAX_PICKER_PAGES pages. */
 export async function getContests(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return optionsOf((await readBounded(this, '/contests', 'contests')).map(contestEntry).filter(present));
+	return optionsOf((await readBounded(this, '/contests', 'contests')).records.map(contestEntry).filter(present));
 }
 
 /**
@@ -86,16 +89,13 @@ export async function searchContests(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const entries: PickEntry[] = [];
-	let cursor = paginationToken;
-	for (let pages = 0; pages < MAX_PICKER_PAGES; pages++) {
-		const page = await readPage(this, '/contests', 'contests', cursor);
-		entries.push(...page.records.map(contestEntry).filter(present));
-		cursor = page.next;
-		const found = searchResult(entries, filter).results.length;
-		if (!cursor || !filter?.trim() || found >= SEARCH_RESULTS_WANTED) break;
-	}
-	return searchResult(entries, filter, cursor);
+	const entriesOf = (records: IDataObject[]) => records.map(contestEntry).filter(present);
+	const { records, next } = await readBounded(this, '/contests', 'contests', {
+		from: paginationToken,
+		// Without a filter every contest matches: one page at a time, as the editor scrolls.
+		enough: (read) => !filter?.trim() || searchResult(entriesOf(read), filter).results.length >= SEARCH_RESULTS_WANTED,
+	});
+	return searchResult(entriesOf(records), filter, next);
 }
 
 /** The Contest IDs already chosen on the node (not an expression, which the editor does not resolve). */

@@ -8,7 +8,7 @@ import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { AggMarket } from '../../nodes/AggMarket/AggMarket.node';
 import { rawToDecimal } from '../../nodes/AggMarket/transport';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness, allLogText } from '../harness/n8n';
+import { N8nHarness, allLogText, useSimulatorCredentials } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 
 /** Every token preAuthentication obtained, for the "never leaks" checks. */
@@ -31,13 +31,7 @@ beforeAll(async () => {
 	sim = await startSimulator({ port: 0, agg: { positionCount: POSITIONS, orderStepMs: 1, seed: 7 } });
 	tokens.push(sim.agg.accessToken, sim.agg.refreshToken);
 	sim.agg.events.on('rest:request', ({ method, path, status }) => requests.push(`${method} ${path} ${status}`));
-	harness.setCredentials('aggMarketApi', {
-		appId: sim.agg.appId,
-		refreshToken: sim.agg.refreshToken,
-		baseUrl: sim.agg.restUrl,
-		wsUrl: sim.agg.wsUrl,
-		refreshPath: sim.agg.refreshPath,
-	});
+	useSimulatorCredentials(harness, sim, { types: ['aggMarketApi'], aggRefreshOnly: true });
 });
 
 beforeEach(() => {

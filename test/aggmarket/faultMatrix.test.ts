@@ -21,7 +21,7 @@ import {
 	silentSocketRow,
 	type MatrixVenue,
 } from '../harness/faultMatrix';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, simulatorCredentials } from '../harness/n8n';
 
 /** agg.market sends its own heartbeat (every 200 ms here), which the watchdog listens to. */
 const FAST = { silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
@@ -48,14 +48,7 @@ const aggMarket: MatrixVenue = {
 	nodeType: 'aggMarketTrigger',
 	credentialType: 'aggMarketApi',
 	simulator: { agg: { heartbeatIntervalMs: 200 } },
-	credentials: (sim) => ({
-		appId: sim.agg.appId,
-		accessToken: sim.agg.accessToken,
-		refreshToken: sim.agg.refreshToken,
-		baseUrl: sim.agg.restUrl,
-		wsUrl: sim.agg.wsUrl,
-		refreshPath: sim.agg.refreshPath,
-	}),
+	credentials: (sim) => simulatorCredentials(sim).aggMarketApi,
 	parameters: () => ({ source: 'userEvents', options: { ...FAST } }),
 	connections: 1,
 	mount: (sim) => sim.agg,

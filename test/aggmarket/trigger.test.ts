@@ -4,12 +4,12 @@
  * their filters, token renewal on the open socket and after a 4001 close, and order books that
  * are only ever emitted when they match the venue's book.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { AggMarketTrigger } from '../../nodes/AggMarket/AggMarketTrigger.node';
 import { DIALECTS, startSimulator, type AggSimOptions, type VenueSimulator } from 'trading-venues-simulator';
-import { allLogText, logLines, N8nHarness, type ActiveTrigger } from '../harness/n8n';
+import { allLogText, logLines, N8nHarness, simulatorCredentials, type ActiveTrigger } from '../harness/n8n';
 
 const FAST = { silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
 const OUTCOME = 'vmo_fed_cut_july_yes';
@@ -24,16 +24,8 @@ describe('agg.market Trigger', () => {
 		useCredentials({});
 	}
 
-	function useCredentials(values: IDataObject) {
-		harness.setCredentials('aggMarketApi', {
-			appId: sim.agg.appId,
-			accessToken: sim.agg.accessToken,
-			refreshToken: sim.agg.refreshToken,
-			baseUrl: sim.agg.restUrl,
-			wsUrl: sim.agg.wsUrl,
-			refreshPath: sim.agg.refreshPath,
-			...values,
-		});
+	function useCredentials(values: ICredentialDataDecryptedObject) {
+		harness.setCredentials('aggMarketApi', { ...simulatorCredentials(sim).aggMarketApi, ...values });
 	}
 
 	async function start(parameters: IDataObject = {}) {

@@ -19,7 +19,7 @@ import {
 	silentSocketRow,
 	type MatrixVenue,
 } from '../harness/faultMatrix';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, simulatorCredentials } from '../harness/n8n';
 
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
 
@@ -32,7 +32,7 @@ const helio: MatrixVenue = {
 	nodeType: 'helioTrigger',
 	credentialType: 'helioApi',
 	simulator: { helio: { pingIntervalMs: 200 } },
-	credentials: (sim) => ({ baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password }),
+	credentials: (sim) => simulatorCredentials(sim).helioApi,
 	parameters: () => ({ symbols: 'EURUSD', events: ['quoteEvent'], metrics: 'none', options: { ...FAST } }),
 	connections: 1,
 	mount: (sim) => sim.helio,

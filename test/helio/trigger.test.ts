@@ -6,7 +6,7 @@
 import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { HelioTrigger } from '../../nodes/Helio/HelioTrigger.node';
 import { startSimulator, type HelioSimOptions, type VenueSimulator } from 'trading-venues-simulator';
-import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
+import { allLogText, N8nHarness, simulatorCredentials, type ActiveTrigger } from '../harness/n8n';
 
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
 /** Refusals after start retried within a test's time (15 s doubling to 5 min by default). */
@@ -23,7 +23,7 @@ describe('Helio Trigger', () => {
 	}
 
 	function useCredentials(values: Partial<{ baseUrl: string; email: string; password: string }>) {
-		harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password, ...values });
+		harness.setCredentials('helioApi', { ...simulatorCredentials(sim).helioApi, ...values });
 	}
 
 	async function start(parameters: Record<string, unknown> = {}) {

@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { OpenMarkets } from '../../nodes/OpenMarkets/OpenMarkets.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness, allLogText } from '../harness/n8n';
+import { N8nHarness, allLogText, useSimulatorCredentials } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 
 const EXTRA_CONTESTS = 230;
@@ -20,11 +20,7 @@ beforeAll(async () => {
 	sim.openmarkets.events.on('rest:request', ({ method, path, status }) =>
 		requests.push({ entry: `${method} ${path} ${status}`, at: Date.now() }),
 	);
-	harness.setCredentials('openMarketsApi', {
-		apiKey: sim.openmarkets.apiKey,
-		baseUrl: sim.openmarkets.restUrl,
-		streamUrl: sim.openmarkets.streamUrl,
-	});
+	useSimulatorCredentials(harness, sim, { types: ['openMarketsApi'] });
 });
 
 beforeEach(() => {

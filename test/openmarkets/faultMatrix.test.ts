@@ -21,7 +21,7 @@ import {
 	silentSocketRow,
 	type MatrixVenue,
 } from '../harness/faultMatrix';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, simulatorCredentials } from '../harness/n8n';
 
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
 const SHARDS = 2;
@@ -42,7 +42,7 @@ const openMarkets: MatrixVenue = {
 	nodeType: 'openMarketsTrigger',
 	credentialType: 'openMarketsApi',
 	simulator: { openmarkets: { contests: 4 } },
-	credentials: (sim) => ({ apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl }),
+	credentials: (sim) => simulatorCredentials(sim).openMarketsApi,
 	// No books at start, so the first item after a fault is one the fault concerns (reconnects still bring books).
 	parameters: (sim) => ({
 		contests: 'list',

@@ -4,12 +4,12 @@
  * follow rule moving subscriptions on the live sockets, full books after subscribe,
  * refresh_required and reconnects, filters, pings both ways, and a refused key.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { OpenMarketsTrigger } from '../../nodes/OpenMarkets/OpenMarketsTrigger.node';
 import { startSimulator, type OpenMarketsSimOptions, type VenueSimulator } from 'trading-venues-simulator';
-import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
+import { allLogText, N8nHarness, simulatorCredentials, type ActiveTrigger } from '../harness/n8n';
 
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
 
@@ -23,13 +23,8 @@ describe('OpenMarkets Trigger', () => {
 		useCredentials({});
 	}
 
-	function useCredentials(values: IDataObject) {
-		harness.setCredentials('openMarketsApi', {
-			apiKey: sim.openmarkets.apiKey,
-			baseUrl: sim.openmarkets.restUrl,
-			streamUrl: sim.openmarkets.streamUrl,
-			...values,
-		});
+	function useCredentials(values: ICredentialDataDecryptedObject) {
+		harness.setCredentials('openMarketsApi', { ...simulatorCredentials(sim).openMarketsApi, ...values });
 	}
 
 	async function start(parameters: IDataObject) {

@@ -13,7 +13,7 @@ import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { AggMarketTrigger } from '../../nodes/AggMarket/AggMarketTrigger.node';
 import { HelioTrigger } from '../../nodes/Helio/HelioTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
+import { allLogText, N8nHarness, useSimulatorCredentials, type ActiveTrigger } from '../harness/n8n';
 
 const CONNECT_TIMEOUT_MS = 1_500;
 /** Far beyond the test's timeout: a close that waited for it would fail the test. */
@@ -34,15 +34,7 @@ beforeEach(async () => {
 	sim = await startSimulator({ helio: { pingIntervalMs: 200 }, agg: { heartbeatIntervalMs: 200, orderStepMs: 2 } });
 	sim.helio.events.on('rest:request', ({ method, path, status }) => calls.push(`${method} ${path} ${status}`));
 	sim.agg.events.on('rest:request', ({ method, path, status }) => calls.push(`${method} ${path} ${status}`));
-	harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
-	harness.setCredentials('aggMarketApi', {
-		appId: sim.agg.appId,
-		accessToken: sim.agg.accessToken,
-		refreshToken: sim.agg.refreshToken,
-		baseUrl: sim.agg.restUrl,
-		wsUrl: sim.agg.wsUrl,
-		refreshPath: sim.agg.refreshPath,
-	});
+	useSimulatorCredentials(harness, sim, { types: ['helioApi', 'aggMarketApi'] });
 });
 
 afterEach(async () => {

@@ -20,6 +20,7 @@ import {
 	silentSocketRow,
 	type MatrixVenue,
 } from '../harness/faultMatrix';
+import { simulatorCredentials } from '../harness/n8n';
 import { createHarness, FAST } from './fixtures';
 
 const mmChannel = (sim: VenueSimulator) => `mm:quotes:${sim.totalis.userId}`;
@@ -32,7 +33,7 @@ const shared = {
 	nodeType: 'totalisTrigger',
 	credentialType: 'totalisApi',
 	simulator: { totalis: { sseKeepaliveMs: 200 } },
-	credentials: (sim: VenueSimulator) => ({ apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl }),
+	credentials: (sim: VenueSimulator) => simulatorCredentials(sim).totalisApi,
 	connections: 1,
 	mount: (sim: VenueSimulator) => sim.totalis,
 	silence: (sim: VenueSimulator, on: boolean) => sim.totalis.faults.silence(on),

@@ -1,7 +1,7 @@
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
 import { TotalisTrigger } from '../../nodes/Totalis/TotalisTrigger.node';
 import { startSimulator, type TotalisDialect, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness, type ActiveTrigger } from '../harness/n8n';
+import { N8nHarness, simulatorCredentials, type ActiveTrigger } from '../harness/n8n';
 
 /** Short timers so reconnects and dead-socket detection happen within a test's time. */
 export const FAST = {
@@ -65,12 +65,7 @@ export function useTotalisEnvironment(dialect?: TotalisDialect) {
 			return trigger;
 		},
 		useCredentials(values: Partial<{ apiKey: string; baseUrl: string; wsUrl: string }>) {
-			env.harness.setCredentials('totalisApi', {
-				apiKey: env.sim.totalis.apiKey,
-				baseUrl: env.sim.totalis.restUrl,
-				wsUrl: env.sim.totalis.wsUrl,
-				...values,
-			});
+			env.harness.setCredentials('totalisApi', { ...simulatorCredentials(env.sim).totalisApi, ...values });
 		},
 	};
 	beforeEach(async () => {

@@ -13,7 +13,7 @@ import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
-import { N8nHarness, onLog } from '../harness';
+import { N8nHarness, onLog, useSimulatorCredentials } from '../harness';
 import { AggMarket } from '../../nodes/AggMarket/AggMarket.node';
 import { AggMarketTrigger } from '../../nodes/AggMarket/AggMarketTrigger.node';
 import { Helio } from '../../nodes/Helio/Helio.node';
@@ -90,21 +90,7 @@ async function main() {
 		},
 		credentialTypes: [TotalisApi, HelioApi, AggMarketApi, OpenMarketsApi],
 	});
-	harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
-	harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
-	harness.setCredentials('aggMarketApi', {
-		appId: sim.agg.appId,
-		accessToken: sim.agg.accessToken,
-		refreshToken: sim.agg.refreshToken,
-		baseUrl: sim.agg.restUrl,
-		wsUrl: sim.agg.wsUrl,
-		refreshPath: sim.agg.refreshPath,
-	});
-	harness.setCredentials('openMarketsApi', {
-		apiKey: sim.openmarkets.apiKey,
-		baseUrl: sim.openmarkets.restUrl,
-		streamUrl: sim.openmarkets.streamUrl,
-	});
+	useSimulatorCredentials(harness, sim);
 	onLog((line) => {
 		if (line.level === 'warn' || line.level === 'error') console.log(`               ${line.level.toUpperCase()}      ${line.message}`);
 	});

@@ -5,4 +5,10 @@
 export { allLogText, logLines, onLog, type LogLine } from './logs';
 export { N8nHarness, type HarnessOptions, type NodeRunResult } from './harness';
 export type { CredentialTestResult } from './credentialTester';
+export {
+	simulatorCredentials,
+	useSimulatorCredentials,
+	type SimulatorCredentialOptions,
+	type VenueCredentialType,
+} from './simulatorCredentials';
 export { ActiveTrigger, TriggerRecorder, type Emission, type RecorderOptions } from './triggerRecorder';

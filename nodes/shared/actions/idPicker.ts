@@ -4,6 +4,7 @@
  * saved before these fields existed: a resource locator saved as a plain string is handed to
  * the node unchanged by n8n-core (`extractValue` returns a non-object as it is), and a list saved
  * as comma-separated text stays text, so the readers accept text, arrays and locator objects.
+ * The lists come from the venue's cursor pages, read within a bound (readCursorPages).
  */
 import type {
 	IDisplayOptions,
@@ -129,4 +130,56 @@ export function optionsOf(entries: PickEntry[]): INodePropertyOptions[] {
 /** A label that shows both the name and the ID, so the pick can be checked against other tools. */
 export function labelOf(name: unknown, id: string): string {
 	return typeof name === 'string' && name.trim() !== '' && name.trim() !== id ? `${name.trim()} (${id})` : id;
+}
+
+/** The most pages one list reads for the editor: a dropdown is not a report. */
+export const MAX_PICKER_PAGES = 10;
+
+export interface CursorPagesOptions<P, T> {
+	/** Asks the venue for one page: the first when `cursor` is undefined. */
+	request: (cursor: string | undefined) => Promise<P>;
+	/** The records of a page. */
+	itemsOf: (page: P) => T[];
+	/** The cursor of the page after this one; undefined or empty on the last page. */
+	nextCursorOf: (page: P) => string | undefined;
+	maxPages: number;
+	/** More records than this (pages larger than asked for) are cut here. */
+	maxItems: number;
+	/** Where to start: a list search's paginationToken. */
+	from?: string;
+	/** Whether the records read so far are enough (a search with a screenful of matches). */
+	enough?: (items: T[]) => boolean;
+}
+
+export interface CursorPages<T> {
+	items: T[];
+	/**
+	 * The cursor of the first page not read, when reading stopped at `maxPages`, at exactly
+	 * `maxItems` or at `enough`; undefined after the last page, a repeated cursor or a cut page
+	 * (a later page would skip what was cut).
+	 */
+	next: string | undefined;
+}
+
+/**
+ * Follows a venue's cursor page by page, bounded three ways: at most `maxPages` requests, at most
+ * `maxItems` records, and no cursor followed twice (a venue handing one out again would page in a
+ * circle until the bound).
+ */
+export async function readCursorPages<P, T>(options: CursorPagesOptions<P, T>): Promise<CursorPages<T>> {
+	const items: T[] = [];
+	const seen = new Set<string>();
+	let cursor = options.from || undefined;
+	if (cursor) seen.add(cursor);
+	for (let pages = 0; pages < options.maxPages; pages++) {
+		const page = await options.request(cursor);
+		items.push(...options.itemsOf(page));
+		if (items.length > options.maxItems) return { items: items.slice(0, options.maxItems), next: undefined };
+		const next = options.nextCursorOf(page) || undefined;
+		if (next === undefined || seen.has(next)) return { items, next: undefined };
+		seen.add(next);
+		cursor = next;
+		if (items.length === options.maxItems || options.enough?.(items)) break;
+	}
+	return { items, next: cursor };
 }

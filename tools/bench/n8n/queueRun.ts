@@ -12,19 +12,15 @@
  * one-worker runs and started again for the two-worker runs. BENCH_SMOKE=1
  * (`npm run bench:n8n:queue:smoke`, run by CI) uses tiny counts; its figures mean nothing.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import type { VenueSimulator } from 'trading-venues-simulator';
 
-import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-
-import { logToStderr } from '../../e2e/progress';
 import { DEFAULT_MAX_IN_FLIGHT } from '../../../nodes/shared/delivery/executionGate';
-import { startExecutionCounter, type ExecutionCounter } from './counter';
+import { CONFIRMATION_WINDOW_MS, envNumber, log, runBench, SMOKE } from './benchRun';
+import type { ExecutionCounter } from './counter';
 import { runFlood } from './flood';
-import { BenchN8n, prepareN8n, type ExpressionEngine, type N8nUnderBench, type PreparedN8n } from './instance';
+import { BenchN8n, type ExpressionEngine, type N8nUnderBench } from './instance';
 import { runLatency } from './latency';
-import { cpuMs, loadAverage, rssMb } from './processStats';
+import { cpuMs, rssMb } from './processStats';
 import { QueueBenchN8n } from './queueInstance';
 import {
 	formatQueueLatency,
@@ -37,34 +33,24 @@ import {
 } from './queueReport';
 import type { Saving } from './workflows';
 
-const SMOKE = process.env.BENCH_SMOKE === '1';
-
-function envNumber(name: string, full: number, smoke: number): number {
-	const value = process.env[name];
-	if (value === undefined || value === '') return SMOKE ? smoke : full;
-	const number = Number(value);
-	if (!Number.isFinite(number) || number <= 0) throw new Error(`${name} must be a number > 0, got ${value}`);
-	return number;
-}
+/** Every override here must be > 0. */
+const envPositive = (name: string, full: number, smoke: number) => envNumber(name, full, smoke, { positive: true });
 
 const CONFIG = {
-	acceptances: envNumber('BENCH_N8N_QUEUE_ACCEPTANCES', 200, 10),
+	acceptances: envPositive('BENCH_N8N_QUEUE_ACCEPTANCES', 200, 10),
 	acceptancesPerSecond: 20,
-	rate: envNumber('BENCH_N8N_QUEUE_RATE', 50, 20),
-	rateSeconds: envNumber('BENCH_N8N_QUEUE_RATE_SECONDS', 20, 2),
-	drainSeconds: envNumber('BENCH_N8N_QUEUE_DRAIN_SECONDS', 30, 5),
+	rate: envPositive('BENCH_N8N_QUEUE_RATE', 50, 20),
+	rateSeconds: envPositive('BENCH_N8N_QUEUE_RATE_SECONDS', 20, 2),
+	drainSeconds: envPositive('BENCH_N8N_QUEUE_DRAIN_SECONDS', 30, 5),
 	/** n8n's own default for `n8n worker`. */
-	concurrency: envNumber('BENCH_N8N_QUEUE_CONCURRENCY', 10, 10),
+	concurrency: envPositive('BENCH_N8N_QUEUE_CONCURRENCY', 10, 10),
 	/** The settings bench:n8n recommends, in every setup. */
 	engine: 'legacy' as ExpressionEngine,
 	saving: 'light' as Saving,
 	rssLimitMb: 3000,
 };
 
-const CONFIRMATION_WINDOW_MS = 5000;
 const PATHS: readonly QueueLatencyPath[] = ['fast path', 'per event'];
-const benchStarted = performance.now();
-const log = (line: string) => logToStderr(`[+${((performance.now() - benchStarted) / 1000).toFixed(0)} s] ${line}`);
 
 interface Measured {
 	latency: QueueLatencyRow[];
@@ -111,57 +97,35 @@ function totalCpuMs(pids: number[]): number {
 	return pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
 }
 
-async function main() {
-	const loadBefore = loadAverage();
-	if (SMOKE) log('bench:n8n:queue: smoke mode (BENCH_SMOKE=1): tiny counts, the figures mean nothing');
-	const sim = await startSimulator({
-		totalis: { confirmationWindowMs: CONFIRMATION_WINDOW_MS, settleDelayMs: 300, executeDelayMs: 20, rateLimit: { withKey: 1_000_000 } },
-	});
-	const counter = await startExecutionCounter();
+runBench('bench:n8n:queue', async ({ sim, counter, prepared, machine, elapsedSeconds, stopAtEnd }) => {
 	const measured: Measured = { latency: [], throughput: [] };
-	let prepared: PreparedN8n | undefined;
 	let regular: BenchN8n | undefined;
-	let queue: QueueBenchN8n | undefined;
-	try {
-		prepared = await prepareN8n(log);
-		regular = await BenchN8n.start(prepared, CONFIG.engine, sim);
-		const regularN8n = regular;
-		await measure('regular', regularN8n, () => [regularN8n.pid], sim, counter, measured);
-		await regular.stop();
-		regular = undefined;
+	stopAtEnd('regular n8n', async () => await regular?.stop());
 
-		log('queue mode: starting Redis, Postgres, a main and two workers…');
-		queue = await QueueBenchN8n.start({ workers: 2, concurrency: CONFIG.concurrency, engine: CONFIG.engine, sim, log });
-		const queueN8n = queue;
-		await queue.stopWorker(1);
-		await measure('queue, 1 worker', queueN8n, () => queueN8n.processIds(), sim, counter, measured);
-		await queue.startWorker(1);
-		await measure('queue, 2 workers', queueN8n, () => queueN8n.processIds(), sim, counter, measured);
+	regular = await BenchN8n.start(prepared, CONFIG.engine, sim);
+	const regularN8n = regular;
+	await measure('regular', regularN8n, () => [regularN8n.pid], sim, counter, measured);
+	await regular.stop();
+	regular = undefined;
 
-		const results: QueueBenchResults = {
-			generatedAt: new Date().toISOString(),
-			smoke: SMOKE,
-			machine: { node: process.version, cpus: availableParallelism(), loadBefore, loadAfter: loadAverage() },
-			config: { ...CONFIG, confirmationWindowMs: CONFIRMATION_WINDOW_MS, maxInFlight: DEFAULT_MAX_IN_FLIGHT },
-			...measured,
-			durationSeconds: (performance.now() - benchStarted) / 1000,
-		};
-		if (!SMOKE) {
-			// .build/tools/bench/n8n/queueRun.js → <repository>/tools/bench/results
-			const directory = join(__dirname, '..', '..', '..', '..', 'tools', 'bench', 'results');
-			mkdirSync(directory, { recursive: true });
-			writeFileSync(join(directory, 'n8n-queue-latest.json'), `${JSON.stringify(results, null, '\t')}\n`);
-		}
-		process.stdout.write(`\n${formatReport(results)}\n`);
-	} finally {
-		const report = (what: string) => (error: unknown) => log(`bench:n8n:queue: stopping ${what} failed: ${String(error)}`);
-		await regular?.stop().catch(report('regular n8n'));
-		await queue?.stop().catch(report('queue mode'));
-		await counter.close();
-		await sim.close();
-		await prepared?.dispose();
-	}
-}
+	log('queue mode: starting Redis, Postgres, a main and two workers…');
+	const queue = await QueueBenchN8n.start({ workers: 2, concurrency: CONFIG.concurrency, engine: CONFIG.engine, sim, log });
+	stopAtEnd('queue mode', async () => await queue.stop());
+	await queue.stopWorker(1);
+	await measure('queue, 1 worker', queue, () => queue.processIds(), sim, counter, measured);
+	await queue.startWorker(1);
+	await measure('queue, 2 workers', queue, () => queue.processIds(), sim, counter, measured);
+
+	const results: QueueBenchResults = {
+		generatedAt: new Date().toISOString(),
+		smoke: SMOKE,
+		machine: machine(),
+		config: { ...CONFIG, confirmationWindowMs: CONFIRMATION_WINDOW_MS, maxInFlight: DEFAULT_MAX_IN_FLIGHT },
+		...measured,
+		durationSeconds: elapsedSeconds(),
+	};
+	return { results, report: formatReport(results), resultsFile: 'n8n-queue-latest.json' };
+});
 
 function formatReport(results: QueueBenchResults): string {
 	const { machine } = results;
@@ -171,8 +135,3 @@ function formatReport(results: QueueBenchResults): string {
 		formatQueueThroughput(results.throughput),
 	].join('\n\n');
 }
-
-main().catch((error: unknown) => {
-	console.error('\nbench:n8n:queue failed:', error);
-	process.exitCode = 1;
-});

@@ -11,22 +11,14 @@
  * fails in about a minute; its figures mean nothing. BENCH_N8N_TABLES=latency,rates (say) runs
  * only those tables. Overrides: see CONFIG below and docs/performance.md.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-
-import { startSimulator } from 'trading-venues-simulator';
-
 import { TOTALIS_TRIGGER_TYPE } from '../../e2e';
-import { logToStderr } from '../../e2e/progress';
 import { DEFAULT_MAX_IN_FLIGHT } from '../../../nodes/shared/delivery/executionGate';
-import { startExecutionCounter } from './counter';
+import { CONFIRMATION_WINDOW_MS, envNumber, envRates, log, runBench, SMOKE } from './benchRun';
 import { burnCpus } from './cpuBurner';
 import { runFlood, type FloodPlan, type FloodResult } from './flood';
-import { BenchN8n, prepareN8n, type ExpressionEngine, type PreparedN8n } from './instance';
+import { BenchN8n, type ExpressionEngine } from './instance';
 import { LATENCY_COLUMNS, runLatency } from './latency';
 import { parseTables, rateRuns, TABLES } from './plan';
-import { loadAverage } from './processStats';
 import {
 	formatLatency,
 	formatRates,
@@ -38,25 +30,6 @@ import {
 	type ThroughputRow,
 } from './report';
 import { FAST_PATH_PARAMETER, type DeliveryChoice, type DeliveryMode, type Saving } from './workflows';
-
-const SMOKE = process.env.BENCH_SMOKE === '1';
-
-function envNumber(name: string, full: number, smoke: number): number {
-	const value = process.env[name];
-	if (value === undefined || value === '') return SMOKE ? smoke : full;
-	const number = Number(value);
-	if (!Number.isFinite(number) || number < 0) throw new Error(`${name} must be a number ≥ 0, got ${value}`);
-	return number;
-}
-
-function envRates(name: string, full: number[], smoke: number[]): number[] {
-	const value = process.env[name];
-	if (value === undefined || value === '') return SMOKE ? smoke : full;
-	const rates = value.split(',').map((part) => Number(part.trim()));
-	if (rates.some((rate) => !Number.isFinite(rate) || rate <= 0))
-		throw new Error(`${name} must list rates > 0 separated by commas, got ${value}`);
-	return rates;
-}
 
 const CONFIG = {
 	tables: parseTables(process.env.BENCH_N8N_TABLES),
@@ -79,138 +52,111 @@ const CONFIG = {
 	engine: 'legacy' as ExpressionEngine,
 };
 
-const CONFIRMATION_WINDOW_MS = 5000;
-const benchStarted = performance.now();
-/** Progress on stderr, with the time since the start (to see where a run spends it). */
-const log = (line: string) => logToStderr(`[+${((performance.now() - benchStarted) / 1000).toFixed(0)} s] ${line}`);
-
-async function main() {
-	const started = performance.now();
-	const loadBefore = loadAverage();
-	if (SMOKE) log('bench:n8n: smoke mode (BENCH_SMOKE=1): tiny counts, the figures mean nothing');
-	const sim = await startSimulator({
-		// The confirm calls of a few hundred acceptances must not meet the venue's per-minute limit.
-		totalis: { confirmationWindowMs: CONFIRMATION_WINDOW_MS, settleDelayMs: 300, executeDelayMs: 20, rateLimit: { withKey: 1_000_000 } },
-	});
-	const counter = await startExecutionCounter();
-	let prepared: PreparedN8n | undefined;
+runBench('bench:n8n', async ({ sim, counter, prepared, machine, elapsedSeconds, stopAtEnd }) => {
 	let n8n: BenchN8n | undefined;
-	try {
-		prepared = await prepareN8n(log);
-		const settings: SettingsRow[] = [];
-		const floodPlan = (ratePerSecond: number, seconds: number, delivery: DeliveryChoice, saving: Saving = CONFIG.saving): FloodPlan => ({
-			ratePerSecond,
-			seconds,
-			delivery,
-			saving,
-			drainSeconds: CONFIG.drainSeconds,
-			rssLimitMb: CONFIG.rssLimitMb,
-		});
-		const eachCapped: DeliveryChoice = { mode: 'each', maxInFlight: DEFAULT_MAX_IN_FLIGHT, ...CONFIG.floodBatch };
+	stopAtEnd('n8n', async () => await n8n?.stop());
+	const settings: SettingsRow[] = [];
+	const floodPlan = (ratePerSecond: number, seconds: number, delivery: DeliveryChoice, saving: Saving = CONFIG.saving): FloodPlan => ({
+		ratePerSecond,
+		seconds,
+		delivery,
+		saving,
+		drainSeconds: CONFIG.drainSeconds,
+		rssLimitMb: CONFIG.rssLimitMb,
+	});
+	const eachCapped: DeliveryChoice = { mode: 'each', maxInFlight: DEFAULT_MAX_IN_FLIGHT, ...CONFIG.floodBatch };
 
-		// 1. Settings. The default engine gets its own n8n (the engine is chosen at start); the smoke run skips it.
-		const engines: ExpressionEngine[] = !CONFIG.tables.has('settings') ? [] : SMOKE ? [CONFIG.engine] : ['vm', CONFIG.engine];
-		for (const engine of engines) {
-			const instance = await BenchN8n.start(prepared, engine, sim);
-			if (engine === CONFIG.engine) n8n = instance;
-			for (const saving of ['default', 'light'] as Saving[]) {
-				log(`settings: engine ${engine}, saving ${saving}…`);
-				const result = await runFlood(instance, sim, counter, floodPlan(CONFIG.settingsRate, CONFIG.settingsSeconds, eachCapped, saving));
-				settings.push({ engine, saving, result });
-			}
-			if (instance !== n8n) await instance.stop();
+	// 1. Settings. The default engine gets its own n8n (the engine is chosen at start); the smoke run skips it.
+	const engines: ExpressionEngine[] = !CONFIG.tables.has('settings') ? [] : SMOKE ? [CONFIG.engine] : ['vm', CONFIG.engine];
+	for (const engine of engines) {
+		const instance = await BenchN8n.start(prepared, engine, sim);
+		if (engine === CONFIG.engine) n8n = instance;
+		for (const saving of ['default', 'light'] as Saving[]) {
+			log(`settings: engine ${engine}, saving ${saving}…`);
+			const result = await runFlood(instance, sim, counter, floodPlan(CONFIG.settingsRate, CONFIG.settingsSeconds, eachCapped, saving));
+			settings.push({ engine, saving, result });
 		}
-		n8n ??= await BenchN8n.start(prepared, CONFIG.engine, sim);
-
-		// 2. Latency, quiet then with every CPU busy.
-		const fastPath = (await n8n.api.nodeTypeParameters(TOTALIS_TRIGGER_TYPE)).includes(FAST_PATH_PARAMETER);
-		const latency: LatencyRow[] = [];
-		for (const load of CONFIG.tables.has('latency') ? (['quiet', 'CPUs saturated'] as const) : []) {
-			const burner = load === 'quiet' ? undefined : burnCpus();
-			try {
-				for (const column of LATENCY_COLUMNS) {
-					if (column === 'fast path' && !fastPath) {
-						latency.push({ column, load, note: `skipped: this build's Totalis Trigger has no "${FAST_PATH_PARAMETER}" parameter` });
-						continue;
-					}
-					log(`latency: ${column}, ${load}…`);
-					const summary = await runLatency(n8n, sim, column, {
-						acceptances: CONFIG.acceptances,
-						perSecond: CONFIG.acceptancesPerSecond,
-						saving: CONFIG.saving,
-						maxInFlight: DEFAULT_MAX_IN_FLIGHT,
-					});
-					latency.push({ column, load, summary });
-				}
-			} finally {
-				await burner?.stop();
-			}
-		}
-
-		// 3. Per rate, both modes, capped runs first (plan.ts says why); then a fresh n8n for what follows.
-		const rates: FloodResult[] = [];
-		for (const { ratePerSecond, mode, maxInFlight } of CONFIG.tables.has('rates') ? rateRuns(CONFIG.rates) : []) {
-			log(`rates: ${ratePerSecond}/s ${mode} cap ${maxInFlight || 'none'}…`);
-			const delivery = { mode, maxInFlight, ...CONFIG.floodBatch };
-			rates.push(await runFlood(n8n, sim, counter, floodPlan(ratePerSecond, CONFIG.rateSeconds, delivery)));
-		}
-		if (rates.length > 0 && CONFIG.tables.has('throughput')) {
-			log('rates: restarting n8n so that the throughput runs start from a fresh one…');
-			await n8n.restart();
-		}
-
-		// 4. Throughput: rates in increasing order until one is not sustained.
-		const throughput: ThroughputRow[] = [];
-		const sustainRates: Array<[DeliveryMode, number[]]> = CONFIG.tables.has('throughput')
-			? [
-					['each', CONFIG.sustainRatesEach],
-					['batch', CONFIG.sustainRatesBatch],
-				]
-			: [];
-		for (const [mode, list] of sustainRates) {
-			const row: ThroughputRow = { mode: mode === 'each' ? 'per event' : 'batched', tried: [] };
-			for (const rate of list) {
-				log(`throughput: ${row.mode} at ${rate}/s for ${CONFIG.sustainSeconds} s…`);
-				const result = await runFlood(
-					n8n,
-					sim,
-					counter,
-					floodPlan(rate, CONFIG.sustainSeconds, { mode, maxInFlight: DEFAULT_MAX_IN_FLIGHT, ...CONFIG.floodBatch }),
-				);
-				const why = notSustained(result);
-				row.tried.push({ result, sustained: why === undefined, why });
-				if (why) break;
-			}
-			throughput.push(row);
-		}
-
-		const results: N8nBenchResults = {
-			generatedAt: new Date().toISOString(),
-			smoke: SMOKE,
-			machine: { node: process.version, cpus: availableParallelism(), loadBefore, loadAfter: loadAverage() },
-			config: { ...CONFIG, tables: [...CONFIG.tables], confirmationWindowMs: CONFIRMATION_WINDOW_MS, fastPath },
-			latency,
-			settings,
-			rates,
-			throughput,
-			durationSeconds: (performance.now() - started) / 1000,
-		};
-		if (!SMOKE) {
-			// .build/tools/bench/n8n/run.js → <repository>/tools/bench/results
-			const directory = join(__dirname, '..', '..', '..', '..', 'tools', 'bench', 'results');
-			mkdirSync(directory, { recursive: true });
-			// A run of some tables only does not replace the figures of the last full run.
-			const file = CONFIG.tables.size === TABLES.length ? 'n8n-latest.json' : 'n8n-partial.json';
-			writeFileSync(join(directory, file), `${JSON.stringify(results, null, '\t')}\n`);
-		}
-		process.stdout.write(`\n${formatReport(results)}\n`);
-	} finally {
-		await n8n?.stop().catch((error: unknown) => log(`bench:n8n: stopping n8n failed: ${String(error)}`));
-		await counter.close();
-		await sim.close();
-		await prepared?.dispose();
+		if (instance !== n8n) await instance.stop();
 	}
-}
+	n8n ??= await BenchN8n.start(prepared, CONFIG.engine, sim);
+
+	// 2. Latency, quiet then with every CPU busy.
+	const fastPath = (await n8n.api.nodeTypeParameters(TOTALIS_TRIGGER_TYPE)).includes(FAST_PATH_PARAMETER);
+	const latency: LatencyRow[] = [];
+	for (const load of CONFIG.tables.has('latency') ? (['quiet', 'CPUs saturated'] as const) : []) {
+		const burner = load === 'quiet' ? undefined : burnCpus();
+		try {
+			for (const column of LATENCY_COLUMNS) {
+				if (column === 'fast path' && !fastPath) {
+					latency.push({ column, load, note: `skipped: this build's Totalis Trigger has no "${FAST_PATH_PARAMETER}" parameter` });
+					continue;
+				}
+				log(`latency: ${column}, ${load}…`);
+				const summary = await runLatency(n8n, sim, column, {
+					acceptances: CONFIG.acceptances,
+					perSecond: CONFIG.acceptancesPerSecond,
+					saving: CONFIG.saving,
+					maxInFlight: DEFAULT_MAX_IN_FLIGHT,
+				});
+				latency.push({ column, load, summary });
+			}
+		} finally {
+			await burner?.stop();
+		}
+	}
+
+	// 3. Per rate, both modes, capped runs first (plan.ts says why); then a fresh n8n for what follows.
+	const rates: FloodResult[] = [];
+	for (const { ratePerSecond, mode, maxInFlight } of CONFIG.tables.has('rates') ? rateRuns(CONFIG.rates) : []) {
+		log(`rates: ${ratePerSecond}/s ${mode} cap ${maxInFlight || 'none'}…`);
+		const delivery = { mode, maxInFlight, ...CONFIG.floodBatch };
+		rates.push(await runFlood(n8n, sim, counter, floodPlan(ratePerSecond, CONFIG.rateSeconds, delivery)));
+	}
+	if (rates.length > 0 && CONFIG.tables.has('throughput')) {
+		log('rates: restarting n8n so that the throughput runs start from a fresh one…');
+		await n8n.restart();
+	}
+
+	// 4. Throughput: rates in increasing order until one is not sustained.
+	const throughput: ThroughputRow[] = [];
+	const sustainRates: Array<[DeliveryMode, number[]]> = CONFIG.tables.has('throughput')
+		? [
+				['each', CONFIG.sustainRatesEach],
+				['batch', CONFIG.sustainRatesBatch],
+			]
+		: [];
+	for (const [mode, list] of sustainRates) {
+		const row: ThroughputRow = { mode: mode === 'each' ? 'per event' : 'batched', tried: [] };
+		for (const rate of list) {
+			log(`throughput: ${row.mode} at ${rate}/s for ${CONFIG.sustainSeconds} s…`);
+			const result = await runFlood(
+				n8n,
+				sim,
+				counter,
+				floodPlan(rate, CONFIG.sustainSeconds, { mode, maxInFlight: DEFAULT_MAX_IN_FLIGHT, ...CONFIG.floodBatch }),
+			);
+			const why = notSustained(result);
+			row.tried.push({ result, sustained: why === undefined, why });
+			if (why) break;
+		}
+		throughput.push(row);
+	}
+
+	const results: N8nBenchResults = {
+		generatedAt: new Date().toISOString(),
+		smoke: SMOKE,
+		machine: machine(),
+		config: { ...CONFIG, tables: [...CONFIG.tables], confirmationWindowMs: CONFIRMATION_WINDOW_MS, fastPath },
+		latency,
+		settings,
+		rates,
+		throughput,
+		durationSeconds: elapsedSeconds(),
+	};
+	// A run of some tables only does not replace the figures of the last full run.
+	const resultsFile = CONFIG.tables.size === TABLES.length ? 'n8n-latest.json' : 'n8n-partial.json';
+	return { results, report: formatReport(results), resultsFile };
+});
 
 /** Why a run does not count as sustained: everything out, nothing dropped, memory flat, one execution per event where asked. */
 function notSustained(result: FloodResult): string | undefined {
@@ -243,8 +189,3 @@ function formatReport(results: N8nBenchResults): string {
 		.filter(Boolean)
 		.join('\n\n');
 }
-
-main().catch((error: unknown) => {
-	console.error('\nbench:n8n failed:', error);
-	process.exitCode = 1;
-});
