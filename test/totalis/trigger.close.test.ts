@@ -94,14 +94,15 @@ describe('Totalis Trigger (closing promptly)', () => {
 	});
 
 	it('while backing off between failed reconnect attempts: no timer fires afterwards, no socket is left', async () => {
-		// Attempts fail after 300 ms of an unanswered handshake; the delays between them grow to seconds.
-		const trigger = await env.start({ options: { ...FAST, connectTimeoutMs: 300, reconnectMaxDelayMs: 60_000 } });
+		// Attempts fail after 1.5 s of an unanswered handshake (300 ms once failed the activation itself
+		// on a loaded machine); the delays between them grow to seconds.
+		const trigger = await env.start({ options: { ...FAST, connectTimeoutMs: 1500, reconnectMaxDelayMs: 60_000 } });
 		env.sim.totalis.faults.silence(true);
 		let failedAttempts = 0;
 		env.sim.totalis.events.on('ws:close', () => failedAttempts++);
 		env.sim.totalis.faults.dropConnections();
 		// The dropped socket, then two attempts given up: the next delay is drawn from up to 2 s.
-		await waitUntil(() => failedAttempts >= 3);
+		await waitUntil(() => failedAttempts >= 3, 20_000);
 		const seen = countConnections();
 		await trigger.close();
 		expect(env.sim.totalis.openSockets()).toBe(0);
