@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
@@ -42,7 +41,8 @@ export class AggMarketApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Gets a new access token when the current one expires',
+			description:
+				'Gets a new access token when the current one expires. agg.market accepts each refresh token once, so Test credential does not use it: it is checked at first use.',
 		},
 		{
 			displayName: 'REST Base URL',
@@ -117,43 +117,7 @@ export class AggMarketApi implements ICredentialType {
 		return requestOptions;
 	};
 
-	/**
-	 * Reading the balances needs both a known app and a valid user token: it proves the two. A
-	 * declarative test, unlike the other venues' test methods: with a refresh token the test must
-	 * refresh, agg.market rotates the refresh token each time, and only n8n's preAuthentication
-	 * path stores the rotated one. A refusal of the refresh comes in agg.market's words with the
-	 * URL; the rules word the answers of the balances read, and cannot name the host (fixed words).
-	 */
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '/execution/balances',
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'agg.market did not accept the token or the App ID (401 at GET <REST Base URL>/execution/balances). Check the App ID and the Access Token or Refresh Token.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'agg.market refused this app or user (403 at GET <REST Base URL>/execution/balances): check the App ID and the Origin.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'GET <REST Base URL>/execution/balances answered 404: check the REST Base URL (the API root, such as https://api.agg.market).',
-				},
-			},
-		],
-	};
+	// No declarative `test`: n8n would prefer it to the nodes' `testedBy`, and when testing it always
+	// runs preAuthentication, which spends agg.market's single-use refresh token. The test is
+	// `testAggMarketCredential` in nodes/AggMarket/credentialTest.ts, which never uses the refresh token.
 }

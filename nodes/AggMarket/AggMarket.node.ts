@@ -13,7 +13,8 @@ import { balanceFields, balanceHandlers, balanceOperations } from './actions/bal
 import { orderFields, orderHandlers, orderOperations } from './actions/order';
 import { positionFields, positionHandlers, positionOperations } from './actions/position';
 import { quoteFields, quoteHandlers, quoteOperations } from './actions/quote';
-import { AGG_CREDENTIAL_TYPE, readAggMarketCredentials } from './auth';
+import { readAggMarketCredentials } from './auth';
+import { testAggMarketCredential } from './credentialTest';
 import { searchMarkets, searchOutcomes } from './pickers';
 
 const handlers: ActionHandlers<AggSessionContext> = {
@@ -39,7 +40,8 @@ export class AggMarket implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: AGG_CREDENTIAL_TYPE, required: true }],
+		// The name as a literal: n8n's lint reads it to find which node tests the credential.
+		credentials: [{ name: 'aggMarketApi', required: true, testedBy: 'testAggMarketCredential' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -62,7 +64,7 @@ export class AggMarket implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchMarkets, searchOutcomes } };
+	methods = { credentialTest: { testAggMarketCredential }, listSearch: { searchMarkets, searchOutcomes } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await readAggMarketCredentials(this);

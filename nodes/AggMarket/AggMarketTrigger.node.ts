@@ -7,7 +7,8 @@ import {
 } from 'n8n-workflow';
 
 import { runStreamTrigger } from '../shared/delivery/triggerHost';
-import { AGG_CREDENTIAL_TYPE, readAggMarketCredentials } from './auth';
+import { readAggMarketCredentials } from './auth';
+import { testAggMarketCredential } from './credentialTest';
 import { aggMarketTriggerProperties } from './stream/description';
 import { readAggMarketTriggerSettings } from './stream/settings';
 import { aggMarketTriggerSetup } from './stream/setup';
@@ -27,11 +28,12 @@ export class AggMarketTrigger implements INodeType {
 		defaults: { name: 'agg.market Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: AGG_CREDENTIAL_TYPE, required: true }],
+		// The name as a literal: n8n's lint reads it to find which node tests the credential.
+		credentials: [{ name: 'aggMarketApi', required: true, testedBy: 'testAggMarketCredential' }],
 		properties: aggMarketTriggerProperties,
 	};
 
-	methods = { loadOptions: { getOutcomes } };
+	methods = { credentialTest: { testAggMarketCredential }, loadOptions: { getOutcomes } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const credentials = await readAggMarketCredentials(this);

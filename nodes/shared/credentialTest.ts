@@ -71,8 +71,9 @@ export function failed(message: string): INodeCredentialTestResult {
 	return { status: 'Error', message };
 }
 
-export function passed(): INodeCredentialTestResult {
-	return { status: 'OK', message: 'Connection successful!' };
+/** A passed test. n8n's editor shows its own words on success; `message` reaches the API's caller. */
+export function passed(message = 'Connection successful!'): INodeCredentialTestResult {
+	return { status: 'OK', message };
 }
 
 /** A JSON object's value at a dotted path, or undefined. */

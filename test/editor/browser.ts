@@ -4,7 +4,7 @@
  * uncaught page error is recorded, so a test can fail on those no known noise explains, and each
  * step can leave a screenshot under test-results/editor/ (CI keeps the folder as artifacts).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { chromium, selectors, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -25,6 +25,8 @@ export interface EditorBrowser {
 	takeUnexpectedConsoleErrors(): ConsoleEntry[];
 	/** Saves `test-results/editor/<nn>-<name>.png`, numbered in the order the steps ran. */
 	screenshot(name: string): Promise<void>;
+	/** Saves the page's HTML as `test-results/editor/<nn>-<name>.html` and a screenshot beside it: what a failed step saw. */
+	savePage(name: string): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -50,6 +52,10 @@ export async function launchEditorBrowser(): Promise<EditorBrowser> {
 		page.on('pageerror', (error) => errors.push({ text: `uncaught: ${error.stack ?? error.message}`, url: page.url() }));
 
 		let shots = 0;
+		const nextFile = (name: string) => {
+			shots += 1;
+			return join(SCREENSHOT_DIR, `${String(shots).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
+		};
 		return {
 			page,
 			takeUnexpectedConsoleErrors: () => {
@@ -58,9 +64,12 @@ export async function launchEditorBrowser(): Promise<EditorBrowser> {
 				return unexpected;
 			},
 			screenshot: async (name) => {
-				shots += 1;
-				const file = `${String(shots).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
-				await page.screenshot({ path: join(SCREENSHOT_DIR, file) });
+				await page.screenshot({ path: `${nextFile(name)}.png` });
+			},
+			savePage: async (name) => {
+				const file = nextFile(name);
+				writeFileSync(`${file}.html`, await page.content());
+				await page.screenshot({ path: `${file}.png` });
 			},
 			close: async () => {
 				await context?.close();

@@ -21,15 +21,18 @@ import {
 	canvasSticky,
 	chooseLocatorMode,
 	closeCredentialDialog,
+	closeMultipleChoice,
 	closeNodePanel,
 	createAndTestCredential,
 	firstAppPageItem,
 	importWorkflowFile,
 	locatorValue,
+	multipleChoiceTags,
 	newWorkflowWithNodesPanel,
 	nodesPanel,
 	openApp,
 	openLocatorList,
+	openMultipleChoice,
 	searchNodes,
 	selectedCredential,
 	signIn,
@@ -296,6 +299,53 @@ describe("n8n's editor in a real browser", () => {
 				description: `the Account ID field to show ${HELIO_ACCOUNT}`,
 			});
 			await screenshot('helio account id picked');
+			await closeNodePanel(page);
+		},
+		STEP_TIMEOUT_MS,
+	);
+
+	it(
+		"picks from a multiple-choice list: OpenMarkets Trigger's League IDs offers the simulator's leagues, loaded through the credential, and shows the two picked",
+		async () => {
+			const { page, screenshot, savePage } = browser!;
+			const panel = await newWorkflowWithNodesPanel(page, n8n!.baseUrl);
+			await searchNodes(panel, 'OpenMarkets', 'OpenMarkets');
+			const { triggers } = await openApp(panel, 'OpenMarkets');
+			await triggers.waitFor();
+			// n8n loads the options as the panel opens: listen from before.
+			const listed = sim.openmarkets.events.waitFor(
+				'rest:request',
+				(call) => call.path.endsWith('/leagues') && call.status === 200,
+				120_000,
+			);
+			listed.catch(() => undefined); // awaited below; a step that fails earlier must not leave it unhandled
+			const ndv = await addFromAppPage(page, panel, await firstAppPageItem(panel));
+			expect(await selectedCredential(ndv)).toContain(credentialNames.get('OpenMarkets'));
+
+			// "Follow a Rule" (the default) shows League IDs, whose options come from GET /leagues.
+			const leagues = sim.openmarkets.leagues().sort((a, b) => a.name.localeCompare(b.name));
+			expect(leagues.length).toBeGreaterThanOrEqual(2);
+			try {
+				const options = await openMultipleChoice(page, ndv, 'leagueIds', leagues[0].id);
+				await listed;
+				const shown = await options.allInnerTexts();
+				for (const league of leagues)
+					expect(shown).toEqual(expect.arrayContaining([expect.stringContaining(`${league.name} (${league.id})`)]));
+				await screenshot('openmarkets league ids list');
+
+				const picked = leagues.slice(0, 2).map((league) => `${league.name} (${league.id})`);
+				for (const label of picked) await options.filter({ hasText: label }).first().click();
+				await closeMultipleChoice(page, ndv, 'leagueIds');
+				await pollUntil(async () => ((await multipleChoiceTags(ndv, 'leagueIds')).length === 2 ? true : undefined), {
+					timeoutMs: 30_000,
+					description: 'the League IDs field to show two picked leagues',
+				});
+				expect(await multipleChoiceTags(ndv, 'leagueIds')).toEqual(picked);
+				await screenshot('openmarkets league ids picked');
+			} catch (error) {
+				await savePage('openmarkets league ids failed');
+				throw error;
+			}
 			await closeNodePanel(page);
 		},
 		STEP_TIMEOUT_MS,

@@ -154,6 +154,42 @@ export async function locatorValue(field: Locator): Promise<string> {
 		});
 }
 
+/**
+ * A multiple-choice field (n8n's multiOptions: an Element Plus select) whose options n8n loads
+ * through the node's loadOptions method. Opens its dropdown once the options have loaded (n8n
+ * disables the select while it loads them) and returns the dropdown's options; resolves once they
+ * show `expected`. The dropdown is teleported to the page's body, outside the panel, and the other
+ * selects' dropdowns stay in the page hidden: role locators see only the one open.
+ */
+export async function openMultipleChoice(page: Page, ndv: Locator, parameterName: string, expected: string): Promise<Locator> {
+	const field = multipleChoiceField(ndv, parameterName);
+	const input = field.locator('input').first();
+	await pollUntil(async () => ((await input.isEnabled()) ? true : undefined), {
+		timeoutMs: 60_000,
+		description: `the ${parameterName} field to finish loading its options`,
+	});
+	await field.locator('.el-select').first().click();
+	const options = page.getByRole('option');
+	await options.filter({ hasText: expected }).first().waitFor();
+	return options;
+}
+
+/** Closes an open multiple-choice dropdown: Escape in its input (the select keeps the key from the panel, which would close). */
+export async function closeMultipleChoice(page: Page, ndv: Locator, parameterName: string): Promise<void> {
+	await multipleChoiceField(ndv, parameterName).locator('input').first().press('Escape');
+	await page.getByRole('option').first().waitFor({ state: 'hidden' });
+}
+
+/** What a multiple-choice field shows: the labels of its chosen entries (its tags). */
+export async function multipleChoiceTags(ndv: Locator, parameterName: string): Promise<string[]> {
+	const tags = await multipleChoiceField(ndv, parameterName).locator('.el-select__tags-text').allInnerTexts();
+	return tags.map((tag) => tag.trim()).filter(Boolean);
+}
+
+function multipleChoiceField(ndv: Locator, parameterName: string): Locator {
+	return ndv.getByTestId(`parameter-input-${parameterName}`);
+}
+
 /** The fields of a credential form, by label: `{ 'API Key': '…' }`. */
 export type CredentialFields = Record<string, string>;
 
