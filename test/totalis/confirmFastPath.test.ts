@@ -10,6 +10,8 @@ import type { Duplex } from 'node:stream';
 import type { IDataObject } from 'n8n-workflow';
 import type { AcceptOptions } from 'trading-venues-simulator';
 
+import { liveStreamWorkers } from '../../nodes/shared/engine/workerRunner';
+
 import { FAST, SAMPLE_EVENTS, useTotalisEnvironment } from './fixtures';
 
 const CONFIRM_PATH = /\/mm\/quotes\/([^/]+)\/confirm$/;
@@ -434,6 +436,8 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 				const acceptance = await confirmOne(trigger);
 				const venue = new URL(env.sim.totalis.restUrl).host;
 				expect(proxied).toEqual([`CONNECT ${venue}`, `POST ${env.sim.totalis.restUrl}/mm/quotes/${acceptance.quoteId}/confirm`]);
+				// The in-process path: no worker thread, the stream on n8n's event loop as before.
+				expect(liveStreamWorkers().size).toBe(0);
 			});
 		});
 	});

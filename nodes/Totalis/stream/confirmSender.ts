@@ -18,10 +18,7 @@ export interface ConfirmSender {
 }
 
 export function confirmSender(ctx: ITriggerFunctions, live: LiveCredentials<TotalisCredentials>): ConfirmSender {
-	if (directHttpAllowed()) {
-		const direct = createDirectHttp((request) => withTotalisKey(request, live.value.apiKey));
-		return { send: direct.request, close: () => direct.close() };
-	}
+	if (directHttpAllowed()) return directConfirmSender(live);
 	const stored = ctx.getNode().credentials?.[TOTALIS_CREDENTIAL_TYPE];
 	return {
 		send: async (request) =>
@@ -35,4 +32,10 @@ export function confirmSender(ctx: ITriggerFunctions, live: LiveCredentials<Tota
 			}),
 		close: () => undefined,
 	};
+}
+
+/** The kept connection, signed with the key read last (the fast path's worker thread uses only this). */
+export function directConfirmSender(live: LiveCredentials<TotalisCredentials>): ConfirmSender {
+	const direct = createDirectHttp((request) => withTotalisKey(request, live.value.apiKey));
+	return { send: direct.request, close: () => direct.close() };
 }
