@@ -15,6 +15,8 @@ export interface ConfirmSender {
 	send: NonNullable<RequestJsonOptions['sendVia']>;
 	/** Closes the kept connection (the trigger closing). */
 	close(): void;
+	/** Opens the kept connection before the first confirm (the kept connection only). */
+	preconnect?(url: string): void;
 }
 
 export function confirmSender(ctx: ITriggerFunctions, live: LiveCredentials<TotalisCredentials>): ConfirmSender {
@@ -37,5 +39,5 @@ export function confirmSender(ctx: ITriggerFunctions, live: LiveCredentials<Tota
 /** The kept connection, signed with the key read last (the fast path's worker thread uses only this). */
 export function directConfirmSender(live: LiveCredentials<TotalisCredentials>): ConfirmSender {
 	const direct = createDirectHttp((request) => withTotalisKey(request, live.value.apiKey));
-	return { send: direct.request, close: () => direct.close() };
+	return { send: direct.request, close: () => direct.close(), preconnect: (url) => direct.preconnect(url) };
 }

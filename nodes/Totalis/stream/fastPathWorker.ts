@@ -63,7 +63,11 @@ serveStreamInWorker((message, bridge) => {
 		refreshCredentials: () => live.refresh(),
 	});
 	return {
-		start: () => engine.start(),
+		async start() {
+			await engine.start();
+			// The first confirm should not pay the connect: the kept connection is opened now.
+			sender.preconnect?.(live.value.baseUrl);
+		},
 		async stop(reason) {
 			await engine.stop(reason);
 			for (const stage of stages) await stage.dispose?.();
