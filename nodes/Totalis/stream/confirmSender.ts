@@ -2,13 +2,14 @@
  * How the fast path's confirms go out. n8n 2.41's request helper opens a new connection and reads
  * the credential from n8n's database for every call, which is most of a confirm's latency: so the
  * trigger keeps a connection of its own (shared/rest/directHttp.ts) wherever n8n's helper would
- * go straight to the venue too. Where a proxy or n8n's SSRF protection is configured, the helper
- * sends the confirm (those rules apply), given the credential the trigger read last.
+ * go straight to the venue too (`directHttpAllowed`; setup.ts then runs the fast path in a worker
+ * thread, fastPathWorker.ts). Where a proxy or n8n's SSRF protection is configured, the helper
+ * sends the confirm from n8n's main (those rules apply), given the credential the trigger read last.
  */
 import type { ITriggerFunctions } from 'n8n-workflow';
 
 import type { LiveCredentials } from '../../shared/liveCredentials';
-import { createDirectHttp, directHttpAllowed, type RequestJsonOptions } from '../../shared/rest';
+import { createDirectHttp, type RequestJsonOptions } from '../../shared/rest';
 import { TOTALIS_CREDENTIAL_TYPE, withTotalisKey, type TotalisCredentials } from '../auth';
 
 export interface ConfirmSender {
@@ -19,8 +20,8 @@ export interface ConfirmSender {
 	preconnect?(url: string): void;
 }
 
-export function confirmSender(ctx: ITriggerFunctions, live: LiveCredentials<TotalisCredentials>): ConfirmSender {
-	if (directHttpAllowed()) return directConfirmSender(live);
+/** Through n8n's helper, so its proxy and SSRF rules apply (where `directHttpAllowed()` is false). */
+export function helperConfirmSender(ctx: ITriggerFunctions, live: LiveCredentials<TotalisCredentials>): ConfirmSender {
 	const stored = ctx.getNode().credentials?.[TOTALIS_CREDENTIAL_TYPE];
 	return {
 		send: async (request) =>

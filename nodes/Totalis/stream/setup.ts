@@ -15,7 +15,7 @@ import { directHttpAllowed } from '../../shared/rest';
 import { readTotalisCredentials, type TotalisCredentials } from '../auth';
 import { AcceptanceMerger } from './acceptanceMerger';
 import { createQuoteConfirmer } from './confirmStage';
-import { confirmSender } from './confirmSender';
+import { helperConfirmSender } from './confirmSender';
 import type { FastPathInit } from './fastPathWorker';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
 import { onceAcrossChannels } from './onceAcrossChannels';
@@ -155,7 +155,7 @@ function inProcessConfirmer(
 		redactor,
 		logger: redactingLogger(ctx, redactor),
 		manual: ctx.getMode() === 'manual',
-		sender: confirmSender(ctx, live),
+		sender: helperConfirmSender(ctx, live),
 	});
 }
 
