@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { liveStreamWorkers } from '../../nodes/shared/engine/workerRunner';
 import { allLogText, type ActiveTrigger } from '../harness/n8n';
 import { startSimulatorThread, type SimulatorThread } from '../harness/simulatorThreadClient';
-import { createHarness, FAST, useTotalisEnvironment } from './fixtures';
+import { createHarness, FAST, REFUSAL, useTotalisEnvironment } from './fixtures';
 
 const CONFIRM_PATH = /\/mm\/quotes\/([^/]+)\/confirm$/;
 const PARAMETERS = { followTrades: false, confirmAcceptedQuotes: true, options: { ...FAST } };
@@ -112,6 +112,31 @@ describe('Totalis Trigger: the fast path in a worker thread', () => {
 			]);
 			expect(liveStreamWorkers().size).toBe(1);
 			expect(liveStreamWorkers().has(worker)).toBe(false);
+		});
+
+		it('reads a corrected key through n8n after a refusal in the thread: recorded, never emitError, then confirms with it', async () => {
+			const trigger = await env.harness.startTrigger(
+				'totalisTrigger',
+				{ ...PARAMETERS, options: { ...FAST, ...REFUSAL } } as never,
+				'totalisApi',
+			);
+			env.triggers.push(trigger);
+			const revoked = 'api_live_revoked_key_0000';
+			env.useCredentials({ apiKey: revoked });
+			env.sim.totalis.faults.dropConnections();
+			await trigger.recorder.until(() => trigger.recorder.failedExecutions.length > 0, 'the refusal recorded');
+			expect(trigger.recorder.failedExecutions[0].message).toMatch(/^Totalis refused the credentials: .*The trigger stays active/);
+			env.useCredentials({});
+			await env.sim.totalis.events.waitFor('ws:subscribe', undefined, 10_000);
+			const acceptance = acceptedQuote();
+			const item = await trigger.waitForItem(
+				(json) => isAcceptance(json) && (json.data as IDataObject).quote_id === acceptance.quoteId,
+				'the acceptance after the key was corrected',
+			);
+			expect(item.confirmation).toMatchObject({ status: 'confirmed' });
+			expect(trigger.recorder.emitErrors).toEqual([]);
+			expect(liveStreamWorkers().size).toBe(1);
+			for (const secret of [revoked, env.sim.totalis.apiKey]) expect(allLogText()).not.toContain(secret);
 		});
 
 		it("logs the worker's lines through n8n's logger without the key", async () => {
