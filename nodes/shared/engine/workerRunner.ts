@@ -141,14 +141,18 @@ export class WorkerStreamRunner implements StreamRunner {
 						thread.acknowledgeStop();
 				}
 			});
-			// An uncaught error in the worker: the thread ends next ('exit' below decides what follows).
-			worker.on('error', (error) =>
-				hooks.logger.warn(`${venue}: the stream's worker thread failed: ${redactor.text(describeError(error))}`),
-			);
+			// An uncaught error in the worker (its module failing to load too): the thread ends next,
+			// and 'exit' below says why with it.
+			let crash = '';
+			worker.on('error', (error) => {
+				crash = `: ${redactor.text(describeError(error))}`;
+				hooks.logger.warn(`${venue}: the stream's worker thread failed${crash}`);
+			});
 			worker.once('exit', (code) => {
 				alive.delete(worker);
-				if (!up) reject(new StreamFailure('closed', `the stream's worker thread ended before its stream started (exit code ${code})`));
-				else if (current()) this.lost(code);
+				if (!up)
+					reject(new StreamFailure('closed', `the stream's worker thread ended before its stream started (exit code ${code})${crash}`));
+				else if (current()) this.lost(`exit code ${code}${crash}`);
 			});
 			post(worker, { type: 'init', init: this.options.init() });
 		});
@@ -185,10 +189,10 @@ export class WorkerStreamRunner implements StreamRunner {
 	}
 
 	/** The worker ended on its own after start: say so, and start a new one on the stream's backoff. */
-	private lost(code: number) {
+	private lost(how: string) {
 		const { hooks, venue } = this.options;
 		this.thread = undefined;
-		const reason = `the stream's worker thread ended unexpectedly (exit code ${code})`;
+		const reason = `the stream's worker thread ended unexpectedly (${how})`;
 		this.gap.reconnected(reason);
 		const delayMs = this.backoff.nextDelayMs();
 		hooks.logger.warn(`${venue}: ${reason}; starting a new one in ${delayMs} ms`);
