@@ -110,10 +110,12 @@ export class WorkerStreamRunner implements StreamRunner {
 		const current = () => this.thread === thread && !this.stopped;
 		return new Promise<void>((resolve, reject) => {
 			let up = false;
+			let upAt = 0;
 			worker.on('message', (message: FromWorker) => {
 				switch (message.type) {
 					case 'started':
 						up = true;
+						upAt = performance.now();
 						resolve();
 						return;
 					case 'failed':
@@ -152,7 +154,7 @@ export class WorkerStreamRunner implements StreamRunner {
 				alive.delete(worker);
 				if (!up)
 					reject(new StreamFailure('closed', `the stream's worker thread ended before its stream started (exit code ${code})${crash}`));
-				else if (current()) this.lost(`exit code ${code}${crash}`);
+				else if (current()) this.lost(`exit code ${code}${crash}`, performance.now() - upAt);
 			});
 			post(worker, { type: 'init', init: this.options.init() });
 		});
@@ -189,9 +191,11 @@ export class WorkerStreamRunner implements StreamRunner {
 	}
 
 	/** The worker ended on its own after start: say so, and start a new one on the stream's backoff. */
-	private lost(how: string) {
+	private lost(how: string, livedMs: number) {
 		const { hooks, venue } = this.options;
 		this.thread = undefined;
+		// A thread that ran long counts as stable: the next restart comes at the initial delay again.
+		this.backoff.connectionEnded(livedMs);
 		const reason = `the stream's worker thread ended unexpectedly (${how})`;
 		this.gap.reconnected(reason);
 		const delayMs = this.backoff.nextDelayMs();
