@@ -21,6 +21,9 @@ export const n8nLintExceptions = [
 			'nodes/shared/engine/sseTransport.ts', // node:http(s): server-sent events, read as a stream with deadlines
 			'nodes/shared/engine/proxy.ts', // node:http(s), net, tls, stream: the CONNECT tunnel through n8n's proxy settings
 			'nodes/shared/rest/directHttp.ts', // node:http(s): the fast path's kept connection to the venue
+			'nodes/shared/engine/workerRunner.ts', // node:worker_threads, node:path: the fast path's stream in a worker thread
+			'nodes/shared/engine/workerHost.ts', // node:worker_threads: that worker's side
+			'nodes/Totalis/stream/setup.ts', // node:path: the fast path's worker entry, found beside it
 			'nodes/shared/rest/exchange.ts', // node:stream: reading a REST answer within its size bound
 			'nodes/AggMarket/book/checksum.ts', // node:zlib: agg.market checksums its books with CRC-32
 		],

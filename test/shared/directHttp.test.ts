@@ -77,6 +77,48 @@ describe('createDirectHttp', () => {
 		});
 	});
 
+	/** Resolves once the server accepted `count` connections in all. */
+	const accepted = (count: number) =>
+		new Promise<void>((resolve) => {
+			const check = () => {
+				if (connections < count) return;
+				server.off('connection', check);
+				resolve();
+			};
+			server.on('connection', check);
+			check();
+		});
+
+	it('preconnect: the first call goes out on the connection opened ahead', async () => {
+		client.preconnect(`${baseUrl}/v1`);
+		await accepted(1);
+		await post('/first');
+		await post('/second');
+		expect(received.map(({ url }) => url)).toEqual(['/first?n=2', '/second?n=2']);
+		expect(connections).toBe(1);
+	});
+
+	it('preconnect: a connection never used is closed with the client', async () => {
+		const closed = new Promise<void>((resolve) => server.once('connection', (socket: Socket) => socket.once('close', () => resolve())));
+		client.preconnect(baseUrl);
+		await accepted(1);
+		client.close();
+		await closed;
+		expect(received).toEqual([]);
+	});
+
+	it('preconnect: a connection the server closed before use is dropped, and the call connects anew', async () => {
+		const first = new Promise<Socket>((resolve) => server.once('connection', resolve));
+		client.preconnect(baseUrl);
+		const socket = await first;
+		const gone = new Promise((resolve) => socket.once('close', resolve));
+		socket.destroy();
+		await gone;
+		const response = await post('/after');
+		expect(response).toMatchObject({ status: 200 });
+		expect(connections).toBe(2);
+	});
+
 	it('keeps one connection for consecutive calls', async () => {
 		for (let i = 0; i < 5; i++) expect((await post(`/call/${i}`)).status).toBe(200);
 		expect(received).toHaveLength(5);

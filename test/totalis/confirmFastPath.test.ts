@@ -10,6 +10,8 @@ import type { Duplex } from 'node:stream';
 import type { IDataObject } from 'n8n-workflow';
 import type { AcceptOptions } from 'trading-venues-simulator';
 
+import { liveStreamWorkers } from '../../nodes/shared/engine/workerRunner';
+
 import { FAST, SAMPLE_EVENTS, useTotalisEnvironment } from './fixtures';
 
 const CONFIRM_PATH = /\/mm\/quotes\/([^/]+)\/confirm$/;
@@ -344,9 +346,31 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 	describe("the confirm's connection", () => {
 		/** TCP connections the venue accepts from now on. */
 		function countConnections() {
-			const counted = { opened: 0 };
-			env.sim.events.on('connection', () => (counted.opened += 1));
-			return counted;
+			const counted = { opened: 0, open: 0 };
+			const checks = new Set<() => void>();
+			const until = (done: () => boolean) =>
+				new Promise<void>((resolve) => {
+					const check = () => {
+						if (!done()) return;
+						checks.delete(check);
+						resolve();
+					};
+					checks.add(check);
+					check();
+				});
+			const seen = ({ open }: { open: number }) => {
+				counted.open = open;
+				for (const check of checks) check();
+			};
+			env.sim.events.on('connection', (state) => {
+				counted.opened += 1;
+				seen(state);
+			});
+			env.sim.events.on('disconnect', seen);
+			return Object.assign(counted, {
+				reached: (count: number) => until(() => counted.opened >= count),
+				allClosed: () => until(() => counted.open === 0),
+			});
 		}
 
 		/** Accepts one quote and waits for its acceptance item, confirmed at the first attempt. */
@@ -358,15 +382,29 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 		}
 
 		it('sends consecutive confirms over one kept connection, signed with the key', async () => {
+			const connections = countConnections();
 			const trigger = await start();
 			const confirms = watchConfirms();
-			const connections = countConnections();
 			const quoteIds: string[] = [];
 			for (let i = 0; i < 5; i++) quoteIds.push((await confirmOne(trigger)).quoteId);
 			await confirms.reported(5);
 			// 200s: each call carried the key (a call without it is answered 401).
 			expect(confirms.map(({ quoteId, status }) => `${quoteId} ${status}`)).toEqual(quoteIds.map((id) => `${id} 200`));
-			expect(connections.opened).toBe(1);
+			// The trigger's WebSocket and the kept connection.
+			expect(connections.opened).toBe(2);
+		});
+
+		it('opens the kept connection when the stream starts, so the first confirm does not connect', async () => {
+			const connections = countConnections();
+			const trigger = await start();
+			// The WebSocket, then the kept connection, opened before any acceptance.
+			await connections.reached(2);
+			await confirmOne(trigger);
+			expect(connections.opened).toBe(2);
+			await trigger.close();
+			// Closing the trigger closes it too: the venue holds no connection any more.
+			await connections.allClosed();
+			expect(env.sim.openConnections()).toBe(0);
 		});
 
 		it('opens a new connection once the venue dropped the kept one', async () => {
@@ -434,6 +472,8 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 				const acceptance = await confirmOne(trigger);
 				const venue = new URL(env.sim.totalis.restUrl).host;
 				expect(proxied).toEqual([`CONNECT ${venue}`, `POST ${env.sim.totalis.restUrl}/mm/quotes/${acceptance.quoteId}/confirm`]);
+				// The in-process path: no worker thread, the stream on n8n's event loop as before.
+				expect(liveStreamWorkers().size).toBe(0);
 			});
 		});
 	});

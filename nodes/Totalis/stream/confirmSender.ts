@@ -2,26 +2,26 @@
  * How the fast path's confirms go out. n8n 2.41's request helper opens a new connection and reads
  * the credential from n8n's database for every call, which is most of a confirm's latency: so the
  * trigger keeps a connection of its own (shared/rest/directHttp.ts) wherever n8n's helper would
- * go straight to the venue too. Where a proxy or n8n's SSRF protection is configured, the helper
- * sends the confirm (those rules apply), given the credential the trigger read last.
+ * go straight to the venue too (`directHttpAllowed`; setup.ts then runs the fast path in a worker
+ * thread, fastPathWorker.ts). Where a proxy or n8n's SSRF protection is configured, the helper
+ * sends the confirm from n8n's main (those rules apply), given the credential the trigger read last.
  */
 import type { ITriggerFunctions } from 'n8n-workflow';
 
 import type { LiveCredentials } from '../../shared/liveCredentials';
-import { createDirectHttp, directHttpAllowed, type RequestJsonOptions } from '../../shared/rest';
+import { createDirectHttp, type RequestJsonOptions } from '../../shared/rest';
 import { TOTALIS_CREDENTIAL_TYPE, withTotalisKey, type TotalisCredentials } from '../auth';
 
 export interface ConfirmSender {
 	send: NonNullable<RequestJsonOptions['sendVia']>;
 	/** Closes the kept connection (the trigger closing). */
 	close(): void;
+	/** Opens the kept connection before the first confirm (the kept connection only). */
+	preconnect?(url: string): void;
 }
 
-export function confirmSender(ctx: ITriggerFunctions, live: LiveCredentials<TotalisCredentials>): ConfirmSender {
-	if (directHttpAllowed()) {
-		const direct = createDirectHttp((request) => withTotalisKey(request, live.value.apiKey));
-		return { send: direct.request, close: () => direct.close() };
-	}
+/** Through n8n's helper, so its proxy and SSRF rules apply (where `directHttpAllowed()` is false). */
+export function helperConfirmSender(ctx: ITriggerFunctions, live: LiveCredentials<TotalisCredentials>): ConfirmSender {
 	const stored = ctx.getNode().credentials?.[TOTALIS_CREDENTIAL_TYPE];
 	return {
 		send: async (request) =>
@@ -35,4 +35,10 @@ export function confirmSender(ctx: ITriggerFunctions, live: LiveCredentials<Tota
 			}),
 		close: () => undefined,
 	};
+}
+
+/** The kept connection, signed with the key read last (the fast path's worker thread uses only this). */
+export function directConfirmSender(live: LiveCredentials<TotalisCredentials>): ConfirmSender {
+	const direct = createDirectHttp((request) => withTotalisKey(request, live.value.apiKey));
+	return { send: direct.request, close: () => direct.close(), preconnect: (url) => direct.preconnect(url) };
 }

@@ -1,32 +1,29 @@
+import { join } from 'node:path';
+
 import type { ITriggerFunctions } from 'n8n-workflow';
 
 import { carryingDroppedGaps, eventFilter, type Stage } from '../../shared/delivery/stages';
 import type { EngineHooks, StreamTriggerSetup } from '../../shared/delivery/triggerHost';
 import type { StreamTiming } from '../../shared/engine/StreamEngine';
 import { StreamEngine } from '../../shared/engine/StreamEngine';
-import { WebSocketTransport } from '../../shared/engine/websocketTransport';
+import type { WebSocketTransport } from '../../shared/engine/websocketTransport';
+import { WorkerStreamRunner } from '../../shared/engine/workerRunner';
 import { LiveCredentials } from '../../shared/liveCredentials';
-import { Redactor } from '../../shared/redact';
-import { readTotalisCredentials, type TotalisCredentials } from '../auth';
 import { redactingLogger } from '../../shared/logging';
-import { confirmQuote } from '../confirmQuote';
+import { Redactor } from '../../shared/redact';
+import { directHttpAllowed } from '../../shared/rest';
+import { readTotalisCredentials, type TotalisCredentials } from '../auth';
 import { AcceptanceMerger } from './acceptanceMerger';
-import { ConfirmGuards } from './confirmGuards';
-import { confirmSender } from './confirmSender';
+import { createQuoteConfirmer } from './confirmStage';
+import { helperConfirmSender } from './confirmSender';
+import type { FastPathInit } from './fastPathWorker';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
 import { onceAcrossChannels } from './onceAcrossChannels';
-import { TotalisWebSocketProtocol } from './protocol';
+import type { TotalisWebSocketProtocol } from './protocol';
 import { NEW_REQUEST, TotalisQuoteRequestProtocol, UPDATED_REQUEST } from './quoteRequestProtocol';
-import { QuoteConfirmer } from './quoteConfirmer';
 import { QuoteRequestTransport } from './quoteRequestTransport';
 import type { TotalisConfirmSettings, TotalisQuoteRequestSettings, TotalisTriggerSettings, TotalisWebSocketSettings } from './settings';
-import { TradeFollower } from './tradeFollower';
-
-/** Frames above this size are dropped unread (Totalis' REST limit is 256 KB; events are far smaller). */
-const MAX_FRAME_BYTES = 1024 * 1024;
-
-/** Quote → Confirm's default 429 wait; the confirmation deadline ends any wait sooner. */
-const CONFIRM_RATE_LIMIT_MAX_WAIT_MS = 30_000;
+import { MAX_FRAME_BYTES, webSocketParts } from './webSocketParts';
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
@@ -71,6 +68,8 @@ function engineFor(
 /**
  * The WebSocket: quote and position events (the trades of accepted quotes followed), each event
  * once whatever channels carried it, the acceptance pair merged, the chosen events let through.
+ * With Confirm Accepted Quotes over the kept connection, the socket, the copy check and the
+ * confirmer run in a worker thread (fastPathWorker.ts), off n8n's event loop; the rest runs here.
  */
 function webSocketStream(
 	ctx: ITriggerFunctions,
@@ -78,60 +77,85 @@ function webSocketStream(
 	settings: TotalisWebSocketSettings,
 	redactor: Redactor,
 ): StreamTriggerSetup {
-	const { events, mergeWaitMs, followForMs } = settings;
-	const stages: Stage[] = [onceAcrossChannels()];
-	// Before the merge: the confirm goes out on the first acceptance event, not after the merge wait.
-	if (settings.confirm) stages.push(quoteConfirmer(ctx, live, settings.confirm, redactor));
+	const { events, mergeWaitMs, confirm } = settings;
+	const inWorker = confirm !== undefined && directHttpAllowed();
+	const stages: Stage[] = [];
+	if (!inWorker) {
+		stages.push(onceAcrossChannels());
+		// Before the merge: the confirm goes out on the first acceptance event, not after the merge wait.
+		if (confirm) stages.push(inProcessConfirmer(ctx, live, confirm, redactor));
+	}
 	if (mergeWaitMs !== undefined) stages.push(new AcceptanceMerger(mergeWaitMs));
 	if (!events.includes('*')) {
 		// A merged acceptance is always named quote:accepted, whichever of the two was chosen.
 		const wanted = mergeWaitMs !== undefined && events.includes('mm_quote:accepted') ? [...events, 'quote:accepted'] : events;
 		stages.push(eventFilter(wanted));
 	}
-	const transport = new WebSocketTransport({ url: live.value.wsUrl, redactor, domains: live.value.domains });
-	// Only the market maker's own quotes say which trades are its own; RFQs the user chose are never left.
-	const follower = followForMs === undefined ? undefined : new TradeFollower({ followForMs }, new Set(settings.channels.rfqIds));
-	const protocol = new TotalisWebSocketProtocol(() => live.value.apiKey, settings.channels, follower);
+	let createEngine: StreamTriggerSetup['createEngine'];
+	if (inWorker && confirm) {
+		createEngine = fastPathWorker(ctx, live, settings, confirm, redactor);
+	} else {
+		const { transport, protocol } = webSocketParts(live, settings, redactor);
+		createEngine = engineFor(transport, protocol, live, redactor, settings.timing);
+	}
 	return {
 		venueName: 'Totalis',
 		redactor,
 		delivery: settings.delivery,
 		stages,
-		createEngine: engineFor(transport, protocol, live, redactor, settings.timing),
+		createEngine,
 		refusalReportIntervalMs: settings.timing.refusalReportIntervalMs,
 	};
 }
 
-/** Confirm Accepted Quotes: the confirm call of Quote → Confirm, made by the trigger under the guards. */
-function quoteConfirmer(
+/** The socket, the copy check and the confirmer in a worker thread; its items come back to the stages here. */
+function fastPathWorker(
+	ctx: ITriggerFunctions,
+	live: LiveCredentials<TotalisCredentials>,
+	settings: TotalisWebSocketSettings,
+	confirm: TotalisConfirmSettings,
+	redactor: Redactor,
+) {
+	const node = ctx.getNode();
+	const manual = ctx.getMode() === 'manual';
+	return (hooks: EngineHooks) =>
+		new WorkerStreamRunner({
+			entry: join(__dirname, 'fastPathWorker'),
+			init: (): FastPathInit => ({
+				node,
+				manual,
+				credentials: live.value,
+				channels: settings.channels,
+				followForMs: settings.followForMs,
+				timing: settings.timing,
+				confirm,
+			}),
+			venue: 'Totalis',
+			hooks,
+			readCredentials: async () => {
+				await live.refresh();
+				return live.value;
+			},
+			timing: settings.timing,
+			redactor,
+		});
+}
+
+/** Confirm Accepted Quotes in n8n's main: through n8n's helper where a proxy or SSRF protection applies. */
+function inProcessConfirmer(
 	ctx: ITriggerFunctions,
 	live: LiveCredentials<TotalisCredentials>,
 	settings: TotalisConfirmSettings,
 	redactor: Redactor,
-): QuoteConfirmer {
-	const manual = ctx.getMode() === 'manual';
-	const sender = confirmSender(ctx, live);
-	return new QuoteConfirmer({
-		guards: new ConfirmGuards(settings.guards),
-		declineAll:
-			manual && !settings.confirmInManualRuns
-				? 'a manual run does not confirm unless Confirm Guards → Confirm in Manual Runs is on'
-				: undefined,
+) {
+	return createQuoteConfirmer({
+		context: ctx,
+		live,
+		settings,
 		redactor,
 		logger: redactingLogger(ctx, redactor),
-		confirm: async (quoteId, deadline, timeoutMs, signal) =>
-			await confirmQuote(ctx, {
-				// The credential read last: a base URL corrected in n8n is used without re-activating.
-				baseUrl: trimSlash(live.value.baseUrl),
-				redactor,
-				quoteId,
-				deadline,
-				rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
-				signal,
-				timeoutMs,
-				sendVia: sender.send,
-			}),
-		onDisposed: () => sender.close(),
+		manual: ctx.getMode() === 'manual',
+		sender: helperConfirmSender(ctx, live),
 	});
 }
 

@@ -28,6 +28,8 @@ export interface EngineHooks {
 	onFatal?: (failure: StreamFailure) => void;
 	/** A permanent failure after start is retried slowly and reported here (a trigger's: it stays active). */
 	onRefused?: (failure: StreamFailure, state: RefusalState) => void;
+	/** Trouble the stream recovers from by itself (a worker thread lost and restarted): logged by the runner, recorded here (throttled). */
+	onTrouble?: (message: string, description: string) => void;
 }
 
 /** What the host runs: one StreamEngine, or several behind one face (a stream sharded over connections). */
@@ -85,6 +87,7 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	let badFramesSinceReport = 0;
 	let lastRefusalReport: number | undefined;
 	let refusalsSinceReport = 0;
+	let lastTroubleReport: number | undefined;
 	const refusalReportIntervalMs = setup.refusalReportIntervalMs ?? DEFAULT_REFUSAL_REPORT_INTERVAL_MS;
 
 	// n8n retries a failed activation by itself: a refusal the venue gave moments ago is not asked again.
@@ -166,6 +169,13 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 			const count = refusalsSinceReport;
 			refusalsSinceReport = 0;
 			ctx.saveFailedExecution(refusalError(ctx, venueName, failure, { ...state, refusedSinceReport: count }));
+		},
+		onTrouble: (message, description) => {
+			if (closing || manual || typeof ctx.saveFailedExecution !== 'function') return;
+			const now = Date.now();
+			if (lastTroubleReport !== undefined && now - lastTroubleReport < refusalReportIntervalMs) return;
+			lastTroubleReport = now;
+			ctx.saveFailedExecution(operationError(ctx, redactor.text(message), redactor.text(description)));
 		},
 	};
 	const engine = setup.createEngine(hooks);

@@ -14,6 +14,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import type { RequestHelper } from './exchange';
 
@@ -21,6 +23,8 @@ import type { RequestHelper } from './exchange';
 const MAX_SOCKETS = 32;
 /** Idle connections kept for the next call. */
 const MAX_FREE_SOCKETS = 4;
+/** A connection opened ahead of use that is not up by then is given up (the next call connects anew). */
+const PRECONNECT_TIMEOUT_MS = 10_000;
 
 /** The environment variables through which n8n 2.41 routes requests via a proxy (@n8n/backend-network). */
 const PROXY_VARIABLES = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'];
@@ -38,6 +42,12 @@ export function directHttpAllowed(env: NodeJS.ProcessEnv = process.env): boolean
 export interface DirectHttp {
 	/** Sends one request, signed by `sign`; answers as n8n's helper does with returnFullResponse. */
 	request: RequestHelper;
+	/**
+	 * Opens a connection to `url`'s host before the first call, so that call does not pay the
+	 * connect (and TLS handshake); the next call to that host takes it. It is dropped if the
+	 * server closes it first, and closed by `close()`.
+	 */
+	preconnect(url: string): void;
 	/** Closes the kept connections; later calls open new ones. */
 	close(): void;
 }
@@ -46,12 +56,70 @@ export interface DirectHttp {
 export function createDirectHttp(sign: (request: IHttpRequestOptions) => IHttpRequestOptions): DirectHttp {
 	const options = { keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_FREE_SOCKETS, scheduling: 'lifo' as const };
 	const agents = { http: new http.Agent(options), https: new https.Agent(options) };
+	const spares = new Map<string, Spare>();
+	handOutSpares(agents.http, 'http:', spares);
+	handOutSpares(agents.https, 'https:', spares);
 	return {
 		request: async (request) => await send(agents, sign(request)),
+		preconnect(url) {
+			const target = new URL(url);
+			const secure = target.protocol === 'https:';
+			if (!secure && target.protocol !== 'http:') return;
+			const host = target.hostname.replace(/^\[|\]$/g, '');
+			const port = Number(target.port || (secure ? 443 : 80));
+			const key = spareKey(target.protocol, host, port);
+			if (spares.has(key)) return;
+			const socket = secure ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host }) : net.connect({ host, port });
+			// Not used yet and closed (the server's idle timeout), failed or not up in time: dropped, the next call connects anew.
+			const drop = () => {
+				clearTimeout(deadline);
+				if (spares.get(key)?.socket === socket) spares.delete(key);
+				socket.destroy();
+			};
+			const deadline = setTimeout(drop, PRECONNECT_TIMEOUT_MS);
+			deadline.unref();
+			socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(deadline));
+			socket.once('error', drop).once('end', drop).once('close', drop);
+			spares.set(key, { socket, drop });
+		},
 		close() {
+			for (const { socket } of spares.values()) socket.destroy();
+			spares.clear();
 			agents.http.destroy();
 			agents.https.destroy();
 		},
+	};
+}
+
+/** Connections opened ahead and handed to a request: like a reused one, the server may have closed it unseen. */
+const preopened = new WeakSet<net.Socket>();
+
+/** A connection opened ahead of use, and what drops it while unused. */
+interface Spare {
+	socket: net.Socket;
+	drop: () => void;
+}
+
+function spareKey(protocol: string, host: string, port: number): string {
+	return `${protocol}//${host}:${port}`;
+}
+
+/** The agent's first connection to a host is the one `preconnect` opened, while it is open. */
+function handOutSpares(agent: http.Agent, protocol: string, spares: Map<string, Spare>) {
+	const open = agent.createConnection.bind(agent) as (options: net.NetConnectOpts, callback: unknown) => net.Socket;
+	(agent as unknown as { createConnection: typeof open }).createConnection = (options, callback) => {
+		const { host, port } = options as { host?: string; port?: number };
+		const key = spareKey(protocol, String(host), Number(port));
+		const spare = spares.get(key);
+		spares.delete(key);
+		// Still connecting is fine: a new connection would be too. From here the request owns it.
+		if (spare && !spare.socket.destroyed && spare.socket.writable) {
+			spare.socket.off('error', spare.drop).off('end', spare.drop).off('close', spare.drop);
+			preopened.add(spare.socket);
+			return spare.socket;
+		}
+		spare?.socket.destroy();
+		return open(options, callback);
 	};
 }
 
@@ -87,7 +155,7 @@ async function send(agents: { http: http.Agent; https: https.Agent }, request: I
 			},
 			body,
 		);
-	// A kept connection the server closed as we reused it: the request never reached it, send it once on a new one.
+	// A kept (or opened ahead) connection the server closed as we used it: the request never reached it, send it once on a new one.
 	const response = await attempt().catch((error: unknown) => (error instanceof StaleConnectionError ? attempt() : Promise.reject(error)));
 	const full: FullResponse = { statusCode: response.statusCode ?? 0, headers: response.headers, body: response };
 	if (throwsFor(request.ignoreHttpStatusErrors, full.statusCode)) {
@@ -110,7 +178,8 @@ function exchangeOnce(
 	return new Promise((resolve, reject) => {
 		const req = client.request(url, options, resolve);
 		req.on('error', (error: NodeJS.ErrnoException) => {
-			if (req.reusedSocket && error.code === 'ECONNRESET') reject(new StaleConnectionError(error.message));
+			const waitedIdle = req.reusedSocket || (req.socket !== null && preopened.has(req.socket));
+			if (waitedIdle && error.code === 'ECONNRESET') reject(new StaleConnectionError(error.message));
 			else reject(error);
 		});
 		// Past `timeout` idle ms before the answer: what axios calls ECONNABORTED.

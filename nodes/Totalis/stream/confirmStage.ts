@@ -1,0 +1,55 @@
+/**
+ * The fast path's confirm stage (Confirm Accepted Quotes), built alike in n8n's main (the in-process
+ * path, through n8n's helper where a proxy or SSRF protection applies) and in the worker thread
+ * (fastPathWorker.ts, over the kept connection).
+ */
+import type { EngineLogger } from '../../shared/engine/StreamEngine';
+import type { LiveCredentials } from '../../shared/liveCredentials';
+import type { Redactor } from '../../shared/redact';
+import type { RestContext } from '../../shared/rest';
+import type { TotalisCredentials } from '../auth';
+import { confirmQuote } from '../confirmQuote';
+import { ConfirmGuards } from './confirmGuards';
+import type { ConfirmSender } from './confirmSender';
+import { QuoteConfirmer } from './quoteConfirmer';
+import type { TotalisConfirmSettings } from './settings';
+
+/** Quote → Confirm's default 429 wait; the confirmation deadline ends any wait sooner. */
+const CONFIRM_RATE_LIMIT_MAX_WAIT_MS = 30_000;
+
+export interface ConfirmStageOptions {
+	/** For the confirm's errors (the node) and its debug lines; its helpers are used only without a sender's own client. */
+	context: RestContext;
+	live: LiveCredentials<TotalisCredentials>;
+	settings: TotalisConfirmSettings;
+	redactor: Redactor;
+	logger: EngineLogger;
+	manual: boolean;
+	sender: ConfirmSender;
+}
+
+/** The confirm call of Quote → Confirm, made by the trigger under the guards. */
+export function createQuoteConfirmer({ context, live, settings, redactor, logger, manual, sender }: ConfirmStageOptions): QuoteConfirmer {
+	return new QuoteConfirmer({
+		guards: new ConfirmGuards(settings.guards),
+		declineAll:
+			manual && !settings.confirmInManualRuns
+				? 'a manual run does not confirm unless Confirm Guards → Confirm in Manual Runs is on'
+				: undefined,
+		redactor,
+		logger,
+		confirm: async (quoteId, deadline, timeoutMs, signal) =>
+			await confirmQuote(context, {
+				// The credential read last: a base URL corrected in n8n is used without re-activating.
+				baseUrl: live.value.baseUrl.replace(/\/+$/, ''),
+				redactor,
+				quoteId,
+				deadline,
+				rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
+				signal,
+				timeoutMs,
+				sendVia: sender.send,
+			}),
+		onDisposed: () => sender.close(),
+	});
+}

@@ -1,0 +1,76 @@
+/**
+ * The Totalis fast path's worker thread (Confirm Accepted Quotes over the kept connection): it owns
+ * the WebSocket, the copy check and the confirmer, so an acceptance is read and confirmed on this
+ * thread's event loop whatever n8n's main is doing. Items, with `confirmation` attached, go to
+ * n8n's main (workerRunner.ts), where the acceptance merge, the event filter and delivery run.
+ */
+import type { INode } from 'n8n-workflow';
+
+import { chainStages, type Stage } from '../../shared/delivery/stages';
+import { StreamEngine, type StreamTiming } from '../../shared/engine/StreamEngine';
+import { serveStreamInWorker } from '../../shared/engine/workerHost';
+import { LiveCredentials } from '../../shared/liveCredentials';
+import { redactingLogger } from '../../shared/logging';
+import { Redactor } from '../../shared/redact';
+import type { RestContext } from '../../shared/rest';
+import type { TotalisCredentials } from '../auth';
+import { createQuoteConfirmer } from './confirmStage';
+import { directConfirmSender } from './confirmSender';
+import { onceAcrossChannels } from './onceAcrossChannels';
+import type { TotalisChannels } from './protocol';
+import type { TotalisConfirmSettings } from './settings';
+import { MAX_FRAME_BYTES, webSocketParts } from './webSocketParts';
+
+/** What the trigger sends the worker: plain data only. */
+export interface FastPathInit {
+	/** The trigger's node, for the confirm's errors. */
+	node: INode;
+	manual: boolean;
+	credentials: TotalisCredentials;
+	channels: TotalisChannels;
+	followForMs: number | undefined;
+	timing: StreamTiming;
+	confirm: TotalisConfirmSettings;
+}
+
+serveStreamInWorker((message, bridge) => {
+	const init = message as FastPathInit;
+	const redactor = new Redactor();
+	const live = new LiveCredentials<TotalisCredentials>(
+		init.credentials,
+		async () => (await bridge.readCredentials()) as TotalisCredentials,
+		redactor,
+		({ apiKey }) => [apiKey],
+	);
+	const logger = redactingLogger({ logger: bridge.logger } as never, redactor);
+	// confirmQuote reads the node (its errors) and the logger from its context; the sender is the
+	// kept connection, so n8n's helpers, which do not exist here, are never asked.
+	const context = { getNode: () => init.node, logger } as unknown as RestContext;
+	const sender = directConfirmSender(live);
+	const confirmer = createQuoteConfirmer({ context, live, settings: init.confirm, redactor, logger, manual: init.manual, sender });
+	const stages: Stage[] = [onceAcrossChannels(), confirmer];
+	const { transport, protocol } = webSocketParts(live, init, redactor);
+	const engine = new StreamEngine({
+		transport,
+		protocol,
+		redactor,
+		timing: init.timing,
+		maxFrameBytes: MAX_FRAME_BYTES,
+		logger,
+		onEvent: chainStages(stages, bridge.onEvent),
+		onBadFrame: bridge.onBadFrame,
+		onRefused: bridge.onRefused,
+		refreshCredentials: () => live.refresh(),
+	});
+	return {
+		async start() {
+			await engine.start();
+			// The first confirm should not pay the connect: the kept connection is opened now.
+			sender.preconnect?.(live.value.baseUrl);
+		},
+		async stop(reason) {
+			await engine.stop(reason);
+			for (const stage of stages) await stage.dispose?.();
+		},
+	};
+});
