@@ -14,12 +14,13 @@ import { AcceptanceMerger } from './acceptanceMerger';
 import { ConfirmGuards } from './confirmGuards';
 import { confirmSender } from './confirmSender';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
-import { onceAcrossChannels } from './onceAcrossChannels';
+import { onceAcrossChannels, REMEMBERED_EVENTS, type CopySources } from './onceAcrossChannels';
 import { TotalisWebSocketProtocol } from './protocol';
 import { NEW_REQUEST, TotalisQuoteRequestProtocol, UPDATED_REQUEST } from './quoteRequestProtocol';
 import { QuoteConfirmer } from './quoteConfirmer';
 import { QuoteRequestTransport } from './quoteRequestTransport';
 import type { TotalisConfirmSettings, TotalisQuoteRequestSettings, TotalisTriggerSettings, TotalisWebSocketSettings } from './settings';
+import { SeenEvents } from './seenEvents';
 import { TradeFollower } from './tradeFollower';
 
 /** Frames above this size are dropped unread (Totalis' REST limit is 256 KB; events are far smaller). */
@@ -79,7 +80,15 @@ function webSocketStream(
 	redactor: Redactor,
 ): StreamTriggerSetup {
 	const { events, mergeWaitMs, followForMs } = settings;
-	const stages: Stage[] = [onceAcrossChannels()];
+	const { marketMakerQuotes, rfqIds } = settings.channels;
+	// Only the market maker's own quotes say which trades are its own; RFQs the user chose are never left.
+	const follower = followForMs === undefined ? undefined : new TradeFollower({ followForMs }, new Set(rfqIds));
+	const stages: Stage[] = [];
+	// A copy needs two channels that carry one event: the market maker's and a trade's. On trade
+	// channels alone each event has one channel, so nothing is checked.
+	if (marketMakerQuotes && (follower || rfqIds.length > 0)) {
+		stages.push(onceAcrossChannels(REMEMBERED_EVENTS, follower ?? listedTrades(rfqIds)));
+	}
 	// Before the merge: the confirm goes out on the first acceptance event, not after the merge wait.
 	if (settings.confirm) stages.push(quoteConfirmer(ctx, live, settings.confirm, redactor));
 	if (mergeWaitMs !== undefined) stages.push(new AcceptanceMerger(mergeWaitMs));
@@ -89,8 +98,6 @@ function webSocketStream(
 		stages.push(eventFilter(wanted));
 	}
 	const transport = new WebSocketTransport({ url: live.value.wsUrl, redactor, domains: live.value.domains });
-	// Only the market maker's own quotes say which trades are its own; RFQs the user chose are never left.
-	const follower = followForMs === undefined ? undefined : new TradeFollower({ followForMs }, new Set(settings.channels.rfqIds));
 	const protocol = new TotalisWebSocketProtocol(() => live.value.apiKey, settings.channels, follower);
 	return {
 		venueName: 'Totalis',
@@ -100,6 +107,12 @@ function webSocketStream(
 		createEngine: engineFor(transport, protocol, live, redactor, settings.timing),
 		refusalReportIntervalMs: settings.timing.refusalReportIntervalMs,
 	};
+}
+
+/** Without Follow My Trades: the trades the user listed are the only ones on a channel of their own. */
+function listedTrades(rfqIds: readonly string[]): CopySources {
+	const seen = new Map(rfqIds.map((rfqId) => [rfqId, new SeenEvents()]));
+	return { seenOf: (rfqId) => seen.get(rfqId), anyTradeChannel: () => true };
 }
 
 /** Confirm Accepted Quotes: the confirm call of Quote → Confirm, made by the trigger under the guards. */
