@@ -33,7 +33,7 @@ describe('bench load', () => {
 		const set = await buildFrames(500);
 		expect(set.items).toBe(500);
 		const protocol = new TotalisWebSocketProtocol('key', { marketMakerQuotes: true, rfqIds: [] });
-		const kinds = set.texts.map((text) => protocol.decode({ value: JSON.parse(text), raw: { text, bytes: text.length } }).kind);
+		const kinds = set.texts.map((text) => protocol.decode({ value: JSON.parse(text), text, bytes: text.length }).kind);
 		expect(new Set(kinds)).toEqual(new Set(['event']));
 		// Every acceptance comes as a pair, which the merge turns into one item.
 		expect(set.mix['quote:accepted']).toBe(set.mix['mm_quote:accepted']);

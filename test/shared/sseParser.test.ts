@@ -5,7 +5,11 @@ describe('SseParser', () => {
 	function parser(maxLineChars = 1024 * 1024) {
 		const seen = { frames: [] as RawFrame[], activity: 0, oversized: 0 };
 		const parse = new SseParser(
-			{ onFrame: (frame) => seen.frames.push(frame), onActivity: () => seen.activity++, onOversizedFrame: () => seen.oversized++ },
+			{
+				onFrame: (text, bytes, eventName) => seen.frames.push({ text, bytes, eventName }),
+				onActivity: () => seen.activity++,
+				onOversizedFrame: () => seen.oversized++,
+			},
 			maxLineChars,
 		);
 		return { parse, seen };

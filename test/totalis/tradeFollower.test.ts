@@ -5,8 +5,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Delivered } from '../../nodes/shared/items';
-import { onceAcrossChannels } from '../../nodes/Totalis/stream/onceAcrossChannels';
-import { TradeFollower } from '../../nodes/Totalis/stream/tradeFollower';
+import { onceAcrossChannels, REMEMBERED_EVENTS } from '../../nodes/Totalis/stream/onceAcrossChannels';
+import { MAX_SUBJECTS_PER_TRADE, SeenEvents } from '../../nodes/Totalis/stream/seenEvents';
+import { RECENTLY_LEFT_MS, TradeFollower } from '../../nodes/Totalis/stream/tradeFollower';
 
 function liveConnection() {
 	const sent: string[] = [];
@@ -83,6 +84,46 @@ describe('TradeFollower', () => {
 		follower.attach(live)();
 		expect(sent).toEqual(['subscribe rfq:late']);
 	});
+
+	it("keeps a trade's memory while it is followed or listed, and for a bounded time and number after leaving it", () => {
+		let now = 0;
+		const follower = new TradeFollower({ followForMs: 600_000, maxFollowed: 2 }, new Set(['mine']), () => now);
+		const onChannel = (rfqId: string) => follower.seenOf(rfqId) !== undefined;
+		expect(follower.anyTradeChannel()).toBe(true);
+		expect(new TradeFollower({ followForMs: 1000 }).anyTradeChannel()).toBe(false);
+		expect(onChannel('mine')).toBe(true);
+		expect(onChannel('a')).toBe(false);
+		follower.observe('quote:accepted', { quote_id: 'q1', rfq_id: 'a' });
+		const seen = follower.seenOf('a');
+		expect(seen?.mark('q1', 1)).toBe(true);
+		follower.observe('position:settled', { rfq_id: 'a' });
+		// Left, but the venue may still send on rfq:a until it has acted on the unsubscribe: the memory stays.
+		expect(follower.rfqIds).toEqual([]);
+		expect(follower.seenOf('a')).toBe(seen);
+		expect(seen?.mark('q1', 1)).toBe(false);
+		// Time: a trade left more than RECENTLY_LEFT_MS before another one is left is forgotten.
+		now = RECENTLY_LEFT_MS + 1;
+		follower.observe('quote:accepted', { quote_id: 'q2', rfq_id: 'b' });
+		follower.observe('quote:expired', { quote_id: 'q2', rfq_id: 'b' });
+		expect(onChannel('a')).toBe(false);
+		expect(onChannel('b')).toBe(true);
+		// Number: at most maxFollowed left trades, the oldest forgotten first.
+		for (const rfqId of ['c', 'd']) {
+			follower.observe('quote:confirmed', { quote_id: `q-${rfqId}`, rfq_id: rfqId });
+			follower.observe('position:cancelled', { rfq_id: rfqId });
+		}
+		expect(['b', 'c', 'd'].map(onChannel)).toEqual([false, true, true]);
+	});
+});
+
+describe('SeenEvents', () => {
+	it('marks each bit once per subject and remembers at most MAX_SUBJECTS_PER_TRADE subjects, the oldest forgotten first', () => {
+		const seen = new SeenEvents();
+		expect([seen.mark('q1', 1), seen.mark('q1', 2), seen.mark('q1', 1), seen.mark('r1', 1)]).toEqual([true, true, false, true]);
+		for (let index = 0; index < MAX_SUBJECTS_PER_TRADE - 1; index++) seen.mark(`other${index}`, 1);
+		expect(seen.mark('r1', 1)).toBe(false);
+		expect(seen.mark('q1', 2)).toBe(true);
+	});
 });
 
 describe('onceAcrossChannels', () => {
@@ -121,5 +162,30 @@ describe('onceAcrossChannels', () => {
 			{ rfq_id: 'r1', amount: 10 },
 			{ rfq_id: 'r1', amount: 12 },
 		]);
+	});
+	it('with sources, checks only the events of a trade on its channel: a copy on rfq:<id> right after leaving it is still dropped', () => {
+		const follower = new TradeFollower({ followForMs: 600_000 });
+		const stage = onceAcrossChannels(REMEMBERED_EVENTS, follower);
+		const passed: string[] = [];
+		// Decoding shows the follower each event first, as the protocol does, then the copy check runs.
+		const arrive = (event: string, data: Record<string, string>) => {
+			follower.observe(event, data);
+			const subject = data.quote_id ?? data.rfq_id;
+			stage.push({ ...delivered(`totalis:${event}:${subject}`, event, data), key: subject }, (kept) =>
+				passed.push(`${kept.item.event} ${subject}`),
+			);
+		};
+		arrive('quote:accepted', { quote_id: 'q1', rfq_id: 'r1' });
+		arrive('position:created', { rfq_id: 'r1', position_pda: 'p' });
+		arrive('position:created', { rfq_id: 'r1', position_pda: 'p' });
+		// The settlement leaves the trade; its copy from the other channel comes after.
+		arrive('position:settled', { rfq_id: 'r1', position_pda: 'p', outcome: 'win' });
+		expect(follower.rfqIds).toEqual([]);
+		arrive('position:settled', { rfq_id: 'r1', position_pda: 'p', outcome: 'win' });
+		// A quote of a trade never followed has only the market maker's channel: it is not looked up,
+		// so even a frame the venue repeated there passes (the check would cost every event for it).
+		arrive('quote:withdrawn', { quote_id: 'q2', rfq_id: 'r2' });
+		arrive('quote:withdrawn', { quote_id: 'q2', rfq_id: 'r2' });
+		expect(passed).toEqual(['quote:accepted q1', 'position:created r1', 'position:settled r1', 'quote:withdrawn q2', 'quote:withdrawn q2']);
 	});
 });

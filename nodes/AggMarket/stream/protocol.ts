@@ -183,7 +183,7 @@ export class AggMarketProtocol implements VenueProtocol {
 			this.live.replace(`agg.market refused the renewed token (${said}); reconnecting`);
 		}
 		const { type: _type, ...data } = message;
-		return { kind: 'event', event: { event: 'error', data } };
+		return { kind: 'event', event: 'error', data };
 	}
 
 	/** A book event, with the connection it came on when the books are spread over several. */
@@ -198,7 +198,7 @@ export class AggMarketProtocol implements VenueProtocol {
 
 	private bookEvent(event: string, data: Record<string, unknown>, outcomeId: string, key = outcomeId): Decoded {
 		const annotations = this.plan.shard === undefined ? undefined : { shard: this.plan.shard };
-		return { kind: 'event', event: { event, data, key, annotations } };
+		return { kind: 'event', event, data, key, annotations };
 	}
 
 	/** A `book_warning` item; its own key, so keeping the latest per key never drops it for a book. */
@@ -216,7 +216,7 @@ export class AggMarketProtocol implements VenueProtocol {
 				const warning = checksumUnverifiableWarning(result.outcomeId, result.unverifiable);
 				this.logger.warn(warning.message);
 				const notice = this.warningEvent(warning, result.outcomeId);
-				const events = [notice, book].flatMap((decoded) => (decoded.kind === 'event' ? [decoded.event] : []));
+				const events = [notice, book].flatMap((decoded) => (decoded.kind === 'event' ? [decoded] : []));
 				return { kind: 'events', events };
 			}
 			case 'resnapshot': {

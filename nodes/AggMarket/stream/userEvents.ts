@@ -51,7 +51,7 @@ export function decodeUserEvent(type: UserEventType, message: Record<string, unk
 		data.tradingBalance = amountOf(data.tradingBalanceCents);
 		data.walletBalance = amountOf(data.walletBalanceCents);
 	}
-	return { kind: 'event', event: { event: type, data, key: keyOf(type, data), deduplicationKey: deduplicationKeyOf(type, data) } };
+	return { kind: 'event', event: type, data, key: keyOf(type, data), deduplicationKey: deduplicationKeyOf(type, data) };
 }
 
 /** Cents as an amount, exactly to the cent (no binary-fraction noise); null when absent. */

@@ -144,7 +144,7 @@ export class HelioProtocol implements VenueProtocol {
 		const data = payloadOf(envelope);
 		const problem = helioPayloadValidators[type]?.(data);
 		if (problem) return { kind: 'invalid', reason: `${type}: ${problem}` };
-		return { kind: 'event', event: { event: type, data, key: keyOf(type, data), deduplicationKey: deduplicationKeyOf(type, data) } };
+		return { kind: 'event', event: type, data, key: keyOf(type, data), deduplicationKey: deduplicationKeyOf(type, data) };
 	}
 }
 

@@ -104,11 +104,11 @@ export class OpenMarketsProtocol implements VenueProtocol {
 			const problem = validateState(message);
 			if (problem) return { kind: 'invalid', reason: `${type}: ${problem}` };
 			const { type: _type, ...data } = message;
-			return { kind: 'event', event: this.event(type, data, `state:${String(data.contest_id)}`) };
+			return { kind: 'event', ...this.event(type, data, `state:${String(data.contest_id)}`) };
 		}
 		if (type === 'error') {
 			const { type: _type, ...data } = message;
-			return { kind: 'event', event: this.event('error', data) };
+			return { kind: 'event', ...this.event('error', data) };
 		}
 		// connected, subscribed, unsubscribed, pong and what OpenMarkets may add.
 		return { kind: 'control' };

@@ -6,11 +6,19 @@ import type { Delivered } from '../../shared/items';
 
 const ACCEPTED = 'quote:accepted';
 const MM_ACCEPTED = 'mm_quote:accepted';
-/** Emitted acceptances remembered to drop their late partner: at least this many of the latest, at most twice as many. */
+/** Acceptances remembered (held or emitted) to drop a late partner: at least this many of the latest, at most twice as many. */
 const REMEMBERED = 10_000;
 
+/** What the merge remembers of a quote: its acceptance waiting for the partner, or EMITTED once it left. */
+const EMITTED = null;
+
 interface Held {
+	quoteId: string;
 	delivered: Delivered;
+	/** Whether it waits in the timer's queue (not when there is no merge wait). */
+	queued: boolean;
+	/** Set when it has left: the timer's queue skips it. */
+	released: boolean;
 	rfqId: string | undefined;
 	/** When it leaves without its partner (performance.now(): a wall-clock jump must not hold it). */
 	releaseAt: number;
@@ -32,17 +40,24 @@ interface Held {
  * at once.
  */
 export class AcceptanceMerger implements Stage {
-	private readonly held = new Map<string, Held>();
+	/**
+	 * Every acceptance's quote, held or emitted, in one memory: one lookup tells a first acceptance,
+	 * its partner and a late partner apart. Two generations: the older is forgotten whole when the
+	 * newer is full (an entry that moved there while held is found there, and left as EMITTED in the newer).
+	 */
+	private quotes = new Map<string, Held | typeof EMITTED>();
+	private quotesBefore = new Map<string, Held | typeof EMITTED>();
+	/** Held acceptances in the order they leave (every hold lasts `waitMs`), released ones skipped; emptied whenever none is held. */
+	private queue: Held[] = [];
+	private queueHead = 0;
+	private holding = 0;
 	/** The held acceptances by rfq_id, for the events that name only the trade. */
 	private readonly heldByRfq = new Map<string, Held>();
-	/** Acceptances already emitted, in two generations: the older is forgotten whole when the newer is full. */
-	private emitted = new Set<string>();
-	private emittedBefore = new Set<string>();
 	/** Partners that arrived after their acceptance had been emitted. */
 	latePartners = 0;
 	/**
 	 * One timer for the held acceptance that leaves first, not one per acceptance: every hold lasts
-	 * `waitMs`, so the held map's order is the order they leave in.
+	 * `waitMs`, so the queue's order is the order they leave in.
 	 */
 	private timer: NodeJS.Timeout | undefined;
 
@@ -52,28 +67,39 @@ export class AcceptanceMerger implements Stage {
 		const { event, data } = delivered.item;
 		if (event !== ACCEPTED && event !== MM_ACCEPTED) {
 			// Most of the time no acceptance is held: nothing to wait behind, no id to read.
-			const waitingFor = this.held.size === 0 ? undefined : this.heldFor(data);
+			const waitingFor = this.holding === 0 ? undefined : this.heldFor(data);
 			if (waitingFor) (waitingFor.behind ??= []).push(delivered);
 			else next(delivered);
 			return;
 		}
 		const quoteId = String(data.quote_id);
-		if (this.emitted.has(quoteId) || this.emittedBefore.has(quoteId)) {
+		const known = this.recall(quoteId);
+		if (known === EMITTED) {
 			this.latePartners++;
 			return;
 		}
-		const waiting = this.held.get(quoteId);
-		if (waiting) {
+		if (known) {
 			// The partner: the merged item leaves in the place of the first, before the events held behind it.
-			this.release(quoteId, waiting, merge(waiting.delivered, delivered));
+			this.release(known, merge(known.delivered, delivered));
 			return;
 		}
-		const entry: Held = { delivered, rfqId: idOf(data.rfq_id), releaseAt: performance.now() + this.waitMs, next };
+		const entry: Held = {
+			quoteId,
+			delivered,
+			queued: false,
+			released: false,
+			rfqId: idOf(data.rfq_id),
+			releaseAt: performance.now() + this.waitMs,
+			next,
+		};
 		if (this.waitMs <= 0) {
-			this.release(quoteId, entry, merge(delivered));
+			this.release(entry, merge(delivered));
 			return;
 		}
-		this.held.set(quoteId, entry);
+		this.remember(quoteId, entry);
+		entry.queued = true;
+		this.queue.push(entry);
+		this.holding++;
 		if (entry.rfqId !== undefined) this.heldByRfq.set(entry.rfqId, entry);
 		if (!this.timer) this.arm();
 	}
@@ -81,49 +107,84 @@ export class AcceptanceMerger implements Stage {
 	dispose() {
 		clearTimeout(this.timer);
 		this.timer = undefined;
-		this.held.clear();
+		// What was held is forgotten: a partner coming later must not bring it back.
+		for (let index = this.queueHead; index < this.queue.length; index++) {
+			const entry = this.queue[index];
+			if (entry.released) continue;
+			entry.released = true;
+			this.quotes.delete(entry.quoteId);
+			this.quotesBefore.delete(entry.quoteId);
+		}
+		this.forgetQueue();
 		this.heldByRfq.clear();
+	}
+
+	/** The quote's acceptance as remembered: held, EMITTED, or undefined when never seen (or forgotten). */
+	private recall(quoteId: string): Held | typeof EMITTED | undefined {
+		const known = this.quotes.get(quoteId);
+		// Until the first generation fills, there is no older one to ask.
+		return known !== undefined || this.quotesBefore.size === 0 ? known : this.quotesBefore.get(quoteId);
+	}
+
+	private remember(quoteId: string, value: Held | typeof EMITTED) {
+		this.quotes.set(quoteId, value);
+		if (this.quotes.size >= REMEMBERED) {
+			this.quotesBefore = this.quotes;
+			this.quotes = new Map();
+		}
+	}
+
+	private forgetQueue() {
+		this.queue = [];
+		this.queueHead = 0;
+		this.holding = 0;
+	}
+
+	/** The first acceptance still held, skipping those that left with their partner. */
+	private firstHeld(): Held | undefined {
+		while (this.queueHead < this.queue.length && this.queue[this.queueHead].released) this.queueHead++;
+		return this.queue[this.queueHead];
 	}
 
 	/** Sets the timer for the first held acceptance, if any. */
 	private arm() {
-		const first = this.held.values().next();
-		if (first.done) return;
+		const first = this.firstHeld();
+		if (!first) return;
 		this.timer = setTimeout(
 			() => {
 				this.timer = undefined;
 				this.releaseDue();
 				this.arm();
 			},
-			Math.max(0, first.value.releaseAt - performance.now()),
+			Math.max(0, first.releaseAt - performance.now()),
 		);
 	}
 
 	/** Releases, in the order they came, the acceptances whose partner did not come in time. */
 	private releaseDue() {
 		const now = performance.now();
-		for (const [quoteId, entry] of this.held) {
-			if (entry.releaseAt > now) break;
-			this.release(quoteId, entry, merge(entry.delivered));
+		for (let first = this.firstHeld(); first && first.releaseAt <= now; first = this.firstHeld()) {
+			this.release(first, merge(first.delivered));
 		}
 	}
 
 	/** The held acceptance an event must wait behind: its quote's, or, for an event without a quote_id, its trade's. */
 	private heldFor(data: Delivered['item']['data']): Held | undefined {
 		const quoteId = idOf(data.quote_id);
-		if (quoteId !== undefined) return this.held.get(quoteId);
+		if (quoteId !== undefined) {
+			const known = this.recall(quoteId);
+			return known && !known.released ? known : undefined;
+		}
 		const rfqId = idOf(data.rfq_id);
 		return rfqId === undefined ? undefined : this.heldByRfq.get(rfqId);
 	}
 
-	private release(quoteId: string, entry: Held, delivered: Delivered) {
-		this.held.delete(quoteId);
+	private release(entry: Held, delivered: Delivered) {
 		if (entry.rfqId !== undefined && this.heldByRfq.get(entry.rfqId) === entry) this.heldByRfq.delete(entry.rfqId);
-		if (this.emitted.size >= REMEMBERED) {
-			this.emittedBefore = this.emitted;
-			this.emitted = new Set();
-		}
-		this.emitted.add(quoteId);
+		// An acceptance emitted without waiting (no merge wait) was never queued.
+		if (entry.queued && !entry.released && --this.holding === 0) this.forgetQueue();
+		entry.released = true;
+		this.remember(entry.quoteId, EMITTED);
 		entry.next(delivered);
 		if (entry.behind) for (const later of entry.behind) entry.next(later);
 	}

@@ -16,7 +16,6 @@ import type { RestContext } from '../../shared/rest';
 import type { TotalisCredentials } from '../auth';
 import { createQuoteConfirmer } from './confirmStage';
 import { directConfirmSender } from './confirmSender';
-import { onceAcrossChannels } from './onceAcrossChannels';
 import type { TotalisChannels } from './protocol';
 import type { TotalisConfirmSettings } from './settings';
 import { MAX_FRAME_BYTES, webSocketParts } from './webSocketParts';
@@ -48,8 +47,8 @@ serveStreamInWorker((message, bridge) => {
 	const context = { getNode: () => init.node, logger } as unknown as RestContext;
 	const sender = directConfirmSender(live);
 	const confirmer = createQuoteConfirmer({ context, live, settings: init.confirm, redactor, logger, manual: init.manual, sender });
-	const stages: Stage[] = [onceAcrossChannels(), confirmer];
-	const { transport, protocol } = webSocketParts(live, init, redactor);
+	const { transport, protocol, copyCheck } = webSocketParts(live, init, redactor);
+	const stages: Stage[] = copyCheck ? [copyCheck, confirmer] : [confirmer];
 	const engine = new StreamEngine({
 		transport,
 		protocol,

@@ -112,12 +112,10 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 		const subject = (data.quote_id ?? data.rfq_id) as string | undefined;
 		return {
 			kind: 'event',
-			event: {
-				event: type,
-				data,
-				key: subject,
-				deduplicationKey: subject ? `totalis:${type}:${subject}` : undefined,
-			},
+			event: type,
+			data,
+			key: subject,
+			deduplicationKey: subject ? `totalis:${type}:${subject}` : undefined,
 		};
 	}
 }

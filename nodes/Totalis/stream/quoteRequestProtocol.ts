@@ -22,12 +22,12 @@ export class TotalisQuoteRequestProtocol implements VenueProtocol {
 
 	async handshake(session: HandshakeSession): Promise<Record<string, unknown>> {
 		this.inSnapshot = false;
-		await session.next((frame) => (frame.raw.eventName === 'connected' ? true : undefined));
+		await session.next((frame) => (frame.eventName === 'connected' ? true : undefined));
 		return {};
 	}
 
 	decode(frame: Frame): Decoded {
-		const name = frame.raw.eventName ?? 'message';
+		const name = frame.eventName ?? 'message';
 		switch (name) {
 			case 'connected':
 				return { kind: 'control' };
@@ -45,21 +45,19 @@ export class TotalisQuoteRequestProtocol implements VenueProtocol {
 				const request = frame.value as { id: string; version: number } & Record<string, unknown>;
 				return {
 					kind: 'event',
-					event: {
-						event: name,
-						data: request,
-						key: request.id,
-						// No deduplication key: after a reconnect the snapshot re-offers live requests on
-						// purpose (an earlier quote may have expired), and the workflow decides.
-						annotations: { snapshot: this.inSnapshot },
-					},
+					event: name,
+					data: request,
+					key: request.id,
+					// No deduplication key: after a reconnect the snapshot re-offers live requests on
+					// purpose (an earlier quote may have expired), and the workflow decides.
+					annotations: { snapshot: this.inSnapshot },
 				};
 			}
 			default: {
 				const value = frame.value;
 				const data = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
 				const id = typeof data.id === 'string' ? data.id : undefined;
-				return { kind: 'event', event: { event: name, data, key: id, annotations: { snapshot: false } } };
+				return { kind: 'event', event: name, data, key: id, annotations: { snapshot: false } };
 			}
 		}
 	}

@@ -18,7 +18,6 @@ import { createQuoteConfirmer } from './confirmStage';
 import { helperConfirmSender } from './confirmSender';
 import type { FastPathInit } from './fastPathWorker';
 import { MarketMakerHeartbeat } from './mmHeartbeat';
-import { onceAcrossChannels } from './onceAcrossChannels';
 import type { TotalisWebSocketProtocol } from './protocol';
 import { NEW_REQUEST, TotalisQuoteRequestProtocol, UPDATED_REQUEST } from './quoteRequestProtocol';
 import { QuoteRequestTransport } from './quoteRequestTransport';
@@ -78,25 +77,22 @@ function webSocketStream(
 	redactor: Redactor,
 ): StreamTriggerSetup {
 	const { events, mergeWaitMs, confirm } = settings;
-	const inWorker = confirm !== undefined && directHttpAllowed();
 	const stages: Stage[] = [];
-	if (!inWorker) {
-		stages.push(onceAcrossChannels());
+	let createEngine: StreamTriggerSetup['createEngine'];
+	if (confirm !== undefined && directHttpAllowed()) {
+		createEngine = fastPathWorker(ctx, live, settings, confirm, redactor);
+	} else {
+		const { transport, protocol, copyCheck } = webSocketParts(live, settings, redactor);
+		if (copyCheck) stages.push(copyCheck);
 		// Before the merge: the confirm goes out on the first acceptance event, not after the merge wait.
 		if (confirm) stages.push(inProcessConfirmer(ctx, live, confirm, redactor));
+		createEngine = engineFor(transport, protocol, live, redactor, settings.timing);
 	}
 	if (mergeWaitMs !== undefined) stages.push(new AcceptanceMerger(mergeWaitMs));
 	if (!events.includes('*')) {
 		// A merged acceptance is always named quote:accepted, whichever of the two was chosen.
 		const wanted = mergeWaitMs !== undefined && events.includes('mm_quote:accepted') ? [...events, 'quote:accepted'] : events;
 		stages.push(eventFilter(wanted));
-	}
-	let createEngine: StreamTriggerSetup['createEngine'];
-	if (inWorker && confirm) {
-		createEngine = fastPathWorker(ctx, live, settings, confirm, redactor);
-	} else {
-		const { transport, protocol } = webSocketParts(live, settings, redactor);
-		createEngine = engineFor(transport, protocol, live, redactor, settings.timing);
 	}
 	return {
 		venueName: 'Totalis',

@@ -1,7 +1,15 @@
 import type { LiveConnection } from '../../shared/engine/protocol';
+import type { CopySources } from './onceAcrossChannels';
+import { SeenEvents } from './seenEvents';
 
 /** The most RFQs followed at once; the oldest is left to make room (a buffer bound). */
 export const MAX_FOLLOWED_TRADES = 1000;
+/**
+ * How long a trade left is still counted as on its channel: the venue acts on an `unsubscribe`
+ * some time after we send it, and a copy of the last event may still be on its way. At most
+ * `maxFollowed` left trades are remembered (a buffer bound), the oldest forgotten first.
+ */
+export const RECENTLY_LEFT_MS = 60_000;
 /** setTimeout's longest delay; a longer follow is checked again when this one fires. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -23,10 +31,18 @@ export const rfqChannel = (rfqId: string) => `rfq:${rfqId}`;
  * Subscribes and unsubscribes leave once per turn of the event loop, net of each other: every
  * message is a write to the socket, and a burst of trades that start and end within one read of
  * the socket (a busy venue catching up) would otherwise cost two writes per trade for nothing.
+ *
+ * It also keeps what the copy check has seen of each trade whose channel the socket is on (a
+ * followed or listed trade, or one left less than RECENTLY_LEFT_MS ago): only those trades' events
+ * can arrive on two channels, and one lookup here finds both the answer and the memory.
  */
-export class TradeFollower {
+export class TradeFollower implements CopySources {
 	/** rfq_id → when to leave it (epoch ms). All follows last equally long, so insertion order is leaving order. */
-	private readonly followed = new Map<string, number>();
+	private readonly followed = new Map<string, Follow>();
+	/** Trades left lately, rfq_id → until when they count as on their channel, oldest first: it may still deliver a frame. */
+	private readonly recentlyLeft = new Map<string, Follow>();
+	/** What has been seen of the RFQs the user listed. */
+	private readonly listed = new Map<string, SeenEvents>();
 	private live: LiveConnection | undefined;
 	private timer: NodeJS.Timeout | undefined;
 	/** What the live connection has yet to be told, per rfq_id (at most one entry per trade). */
@@ -38,11 +54,23 @@ export class TradeFollower {
 		/** RFQs the user subscribed to: they are never left. */
 		private readonly fixed: ReadonlySet<string> = new Set(),
 		private readonly now: () => number = Date.now,
-	) {}
+	) {
+		for (const rfqId of fixed) this.listed.set(rfqId, new SeenEvents());
+	}
 
 	/** The trades followed now, by rfq_id. */
 	get rfqIds(): string[] {
 		return [...this.followed.keys()];
+	}
+
+	/** What has been seen of a trade whose channel the socket is or lately was on; undefined for any other trade. */
+	seenOf(rfqId: string): SeenEvents | undefined {
+		return (this.followed.get(rfqId) ?? this.recentlyLeft.get(rfqId))?.seen ?? this.listed.get(rfqId);
+	}
+
+	/** Whether the socket may be on any trade's channel. */
+	anyTradeChannel(): boolean {
+		return this.followed.size > 0 || this.recentlyLeft.size > 0 || this.listed.size > 0;
 	}
 
 	/** A connection starts streaming: subscribe it to every followed trade. Returns what to run when it ends. */
@@ -77,15 +105,33 @@ export class TradeFollower {
 			if (this.followed.size < max) break;
 			this.leave(oldest);
 		}
-		this.followed.set(rfqId, this.now() + this.options.followForMs);
+		// Followed again soon after leaving: what was seen of it still holds.
+		const seen = this.recentlyLeft.get(rfqId)?.seen ?? new SeenEvents();
+		this.recentlyLeft.delete(rfqId);
+		this.followed.set(rfqId, { until: this.now() + this.options.followForMs, seen });
 		this.tell(rfqId, 'subscribe');
 		// A timer already set fires no later than this follow ends (all last equally long) and sets the next.
 		if (!this.timer) this.schedule();
 	}
 
 	private leave(rfqId: string) {
-		if (!this.followed.delete(rfqId)) return;
+		const follow = this.followed.get(rfqId);
+		if (!follow) return;
+		this.followed.delete(rfqId);
 		this.tell(rfqId, 'unsubscribe');
+		this.rememberLeft(rfqId, follow.seen);
+	}
+
+	/** Keeps a left trade for RECENTLY_LEFT_MS, at most maxFollowed of them: the expired and the oldest are forgotten here, not on a timer. */
+	private rememberLeft(rfqId: string, seen: SeenEvents) {
+		const now = this.now();
+		this.recentlyLeft.delete(rfqId);
+		this.recentlyLeft.set(rfqId, { until: now + RECENTLY_LEFT_MS, seen });
+		const max = this.options.maxFollowed ?? MAX_FOLLOWED_TRADES;
+		for (const [oldest, left] of this.recentlyLeft) {
+			if (this.recentlyLeft.size <= max && left.until > now) break;
+			this.recentlyLeft.delete(oldest);
+		}
 	}
 
 	/** Queues a change for the live connection; its opposite, still unsent, cancels it instead. */
@@ -110,8 +156,8 @@ export class TradeFollower {
 
 	private leaveDue() {
 		const now = this.now();
-		for (const [rfqId, leaveAt] of this.followed) {
-			if (leaveAt > now) break;
+		for (const [rfqId, follow] of this.followed) {
+			if (follow.until > now) break;
 			this.leave(rfqId);
 		}
 	}
@@ -128,9 +174,15 @@ export class TradeFollower {
 				this.leaveDue();
 				this.schedule();
 			},
-			Math.min(MAX_TIMER_MS, Math.max(0, first.value - this.now())),
+			Math.min(MAX_TIMER_MS, Math.max(0, first.value.until - this.now())),
 		);
 	}
+}
+
+/** A trade followed (until it is left) or left lately (until it is forgotten), with what the copy check saw of it. */
+interface Follow {
+	until: number;
+	seen: SeenEvents;
 }
 
 /** An id as the venue sent it (string or number), or undefined when absent. */

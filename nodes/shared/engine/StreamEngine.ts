@@ -8,7 +8,7 @@ import { describeError, StreamFailure } from './errors';
 import { decodeFrame, frameExcerpt } from './frames';
 import { GapTracker } from './gap';
 import type { Frame, VenueEvent, VenueProtocol } from './protocol';
-import type { CloseInfo, Connection, RawFrame, Transport } from './transport';
+import type { CloseInfo, Connection, Transport } from './transport';
 import { Watchdog } from './watchdog';
 
 export interface StreamTiming {
@@ -241,7 +241,7 @@ export class StreamEngine {
 
 		const connection = await transport.open(
 			{
-				onFrame: (raw) => this.onFrame(link, raw),
+				onFrame: (text, bytes, eventName) => this.onFrame(link, text, bytes, eventName),
 				onActivity: () => link.watchdog?.feed(),
 				onClose: (info) => this.onClose(link, info),
 				onOversizedFrame: () => this.onOversizedFrame(link),
@@ -372,13 +372,13 @@ export class StreamEngine {
 		link.connection?.close(reason);
 	}
 
-	private onFrame(link: Link, raw: RawFrame) {
+	private onFrame(link: Link, text: string, bytes: number, eventName: string | undefined) {
 		if (link !== this.link || link.phase === 'closed' || link.refused) return;
 		link.watchdog?.feed();
 		this.counters.frames++;
-		const frame = decodeFrame(raw, this.options.maxFrameBytes);
+		const frame = decodeFrame(text, bytes, eventName, this.options.maxFrameBytes);
 		if (typeof frame === 'string') {
-			this.badFrame(frame, frameExcerpt(raw), raw.bytes);
+			this.badFrame(frame, frameExcerpt(text), bytes);
 			return;
 		}
 		if (link.phase === 'handshake') {
@@ -417,7 +417,7 @@ export class StreamEngine {
 			case 'control':
 				return;
 			case 'invalid':
-				this.badFrame(decoded.reason, frameExcerpt(frame.raw), frame.raw.bytes);
+				this.badFrame(decoded.reason, frameExcerpt(frame.text), frame.bytes);
 				return;
 			case 'fatal': {
 				const failure = new StreamFailure('auth', this.options.redactor.text(decoded.reason), { venueCode: decoded.code });
@@ -431,10 +431,10 @@ export class StreamEngine {
 				return;
 			}
 			case 'event':
-				this.emit(link, decoded.event, frame.raw.bytes);
+				this.emit(link, decoded, frame.bytes);
 				return;
 			case 'events': {
-				const share = Math.ceil(frame.raw.bytes / Math.max(1, decoded.events.length));
+				const share = Math.ceil(frame.bytes / Math.max(1, decoded.events.length));
 				for (const event of decoded.events) this.emit(link, event, share);
 			}
 		}

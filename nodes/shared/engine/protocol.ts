@@ -18,8 +18,13 @@ export interface VenueEvent {
 	annotations?: Record<string, unknown>;
 }
 
+/** One frame's event, the decode result and the event in one object (made per frame). */
+export interface DecodedEvent extends VenueEvent {
+	kind: 'event';
+}
+
 export type Decoded =
-	| { kind: 'event'; event: VenueEvent }
+	| DecodedEvent
 	/** One frame that carries several events (a list of changes, one item each). */
 	| { kind: 'events'; events: VenueEvent[] }
 	/** Control traffic with nothing for the workflow: pongs, acks, heartbeats, markers. */
@@ -29,10 +34,9 @@ export type Decoded =
 	/** The venue says this connection can never work (credentials revoked): stop, surface once. */
 	| { kind: 'fatal'; reason: string; code?: string };
 
-/** A frame decoded from JSON (or null for an empty SSE data field), with the raw frame it came from. */
-export interface Frame {
+/** A frame decoded from JSON (or null for an empty SSE data field), with the text it came from. */
+export interface Frame extends RawFrame {
 	value: unknown;
-	raw: RawFrame;
 }
 
 export interface HandshakeSession {

@@ -267,6 +267,6 @@ export class SseParser {
 		this.eventDropped = false;
 		if (dropped || (data.length === 0 && !name)) return;
 		const text = data.join('\n');
-		this.handlers.onFrame({ text, bytes: Buffer.byteLength(text), eventName: name || 'message' });
+		this.handlers.onFrame(text, Buffer.byteLength(text), name || 'message');
 	}
 }

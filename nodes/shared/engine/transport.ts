@@ -26,7 +26,8 @@ export interface CloseInfo {
 }
 
 export interface ConnectionHandlers {
-	onFrame(frame: RawFrame): void;
+	/** A frame's text and size (and SSE event name): plain values, so the engine makes one object per frame, not two. */
+	onFrame(text: string, bytes: number, eventName?: string): void;
 	/** Any traffic that proves the connection alive, frames included (pongs, pings, SSE comments). */
 	onActivity(): void;
 	/** Called exactly once when the connection is gone, whoever closed it. */
