@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
+import { conditions } from './conditions';
+
 export interface ConfirmReceipt {
 	quoteId: string;
 	status: number;
@@ -31,10 +33,10 @@ export async function startSimulatorThread(): Promise<SimulatorThread> {
 		workerData: { flag: shared },
 	});
 	const confirms: ConfirmReceipt[] = [];
-	const listeners = new Set<() => void>();
+	const { until, recheck } = conditions();
 	worker.on('message', (message: { type: string } & ConfirmReceipt) => {
 		if (message.type === 'confirm') confirms.push({ quoteId: message.quoteId, status: message.status, receivedAt: message.receivedAt });
-		for (const listener of listeners) listener();
+		recheck();
 	});
 	const ready = await new Promise<{ credentials: SimulatorThread['credentials'] }>((resolve, reject) => {
 		worker.once('error', reject);
@@ -42,16 +44,6 @@ export async function startSimulatorThread(): Promise<SimulatorThread> {
 			if (message.type === 'ready') resolve(message);
 		});
 	});
-	const until = (done: () => boolean) =>
-		new Promise<void>((resolve) => {
-			const check = () => {
-				if (!done()) return;
-				listeners.delete(check);
-				resolve();
-			};
-			listeners.add(check);
-			check();
-		});
 	return {
 		credentials: ready.credentials,
 		flag: new Int32Array(shared),

@@ -11,6 +11,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { AcceptOptions } from 'trading-venues-simulator';
 
 import { liveStreamWorkers } from '../../nodes/shared/engine/workerRunner';
+import { conditions } from '../harness/conditions';
 
 import { FAST, SAMPLE_EVENTS, useTotalisEnvironment } from './fixtures';
 
@@ -25,22 +26,13 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 	 */
 	function watchConfirms() {
 		const calls: Array<{ quoteId: string; status: number; receivedAt: number }> = [];
-		const checks = new Set<() => void>();
+		const changes = conditions();
 		env.sim.totalis.events.on('rest:request', ({ method, path, status, receivedAt }) => {
 			const quoteId = method === 'POST' ? CONFIRM_PATH.exec(path)?.[1] : undefined;
 			if (quoteId) calls.push({ quoteId, status, receivedAt });
-			for (const check of checks) check();
+			changes.recheck();
 		});
-		const reported = (count: number) =>
-			new Promise<void>((resolve) => {
-				const check = () => {
-					if (calls.length < count) return;
-					checks.delete(check);
-					resolve();
-				};
-				checks.add(check);
-				check();
-			});
+		const reported = (count: number) => changes.until(() => calls.length >= count);
 		return Object.assign(calls, { reported });
 	}
 
@@ -347,20 +339,10 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 		/** TCP connections the venue accepts from now on. */
 		function countConnections() {
 			const counted = { opened: 0, open: 0 };
-			const checks = new Set<() => void>();
-			const until = (done: () => boolean) =>
-				new Promise<void>((resolve) => {
-					const check = () => {
-						if (!done()) return;
-						checks.delete(check);
-						resolve();
-					};
-					checks.add(check);
-					check();
-				});
+			const { until, recheck } = conditions();
 			const seen = ({ open }: { open: number }) => {
 				counted.open = open;
-				for (const check of checks) check();
+				recheck();
 			};
 			env.sim.events.on('connection', (state) => {
 				counted.opened += 1;
