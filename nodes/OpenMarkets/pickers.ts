@@ -17,16 +17,25 @@ export const PARTNER_SAMPLE_CONTESTS = 5;
 /** A searched contest list reads further pages until it has this many matches (or runs out of pages). */
 const SEARCH_RESULTS_WANTED = 20;
 
-async function readPage(context: ILoadOptionsFunctions, path: string, what: string, cursor?: string): Promise<Page> {
+/** The credential, read once per editor call however many pages it reads. */
+interface Venue {
+	baseUrl: string;
+	redactor: Redactor;
+}
+
+async function venueOf(context: ILoadOptionsFunctions): Promise<Venue> {
 	const credentials = await readOpenMarketsCredentials(context);
+	return { baseUrl: credentials.baseUrl, redactor: new Redactor([credentials.apiKey]) };
+}
+
+async function readPage(context: ILoadOptionsFunctions, venue: Venue, path: string, what: string, cursor?: string): Promise<Page> {
 	const response = await openMarketsRequest(context, {
 		method: 'GET',
 		path,
 		action: `list the ${what}`,
 		qs: { limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) },
 		schema: listPageSchema,
-		baseUrl: credentials.baseUrl,
-		redactor: new Redactor([credentials.apiKey]),
+		...venue,
 	});
 	return toPage(response.body);
 }
@@ -38,8 +47,9 @@ async function readBounded(
 	what: string,
 	more: { from?: string; enough?: (records: IDataObject[]) => boolean } = {},
 ): Promise<{ records: IDataObject[]; next: string | undefined }> {
+	const venue = await venueOf(context);
 	const { items, next } = await readCursorPages({
-		request: async (cursor) => await readPage(context, path, what, cursor),
+		request: async (cursor) => await readPage(context, venue, path, what, cursor),
 		itemsOf: (page) => page.records,
 		nextCursorOf: (page) => page.next,
 		maxPages: MAX_PICKER_PAGES,
@@ -110,9 +120,9 @@ function chosenContests(context: ILoadOptionsFunctions): string[] {
  * listed, when none is chosen), at most PARTNER_SAMPLE_CONTESTS books.
  */
 export async function getPartners(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const credentials = await readOpenMarketsCredentials(this);
+	const venue = await venueOf(this);
 	let contestIds = chosenContests(this);
-	if (contestIds.length === 0) contestIds = (await readPage(this, '/contests', 'contests')).records.map(idOf).filter(present);
+	if (contestIds.length === 0) contestIds = (await readPage(this, venue, '/contests', 'contests')).records.map(idOf).filter(present);
 	const partners = new Map<string, PickEntry>();
 	for (const contestId of contestIds.slice(0, PARTNER_SAMPLE_CONTESTS)) {
 		const response = await openMarketsRequest(this, {
@@ -120,8 +130,7 @@ export async function getPartners(this: ILoadOptionsFunctions): Promise<INodePro
 			path: `/contests/${pathSegment('Contest IDs', contestId)}/liquidity`,
 			action: `read the book of contest ${contestId}`,
 			schema: singleSchema,
-			baseUrl: credentials.baseUrl,
-			redactor: new Redactor([credentials.apiKey]),
+			...venue,
 		});
 		const positions = Array.isArray(response.body.data.positions) ? (response.body.data.positions as IDataObject[]) : [];
 		for (const position of positions) {

@@ -41,7 +41,7 @@ serveStreamInWorker((message, bridge) => {
 		redactor,
 		({ apiKey }) => [apiKey],
 	);
-	const logger = redactingLogger({ logger: bridge.logger } as never, redactor);
+	const logger = redactingLogger({ logger: bridge.logger }, redactor);
 	// confirmQuote reads the node (its errors) and the logger from its context; the sender is the
 	// kept connection, so n8n's helpers, which do not exist here, are never asked.
 	const context = { getNode: () => init.node, logger } as unknown as RestContext;
