@@ -93,7 +93,9 @@ export class ExecutionGate {
 			this.launch(batch, deduplicationKey);
 			return;
 		}
-		for (const delivered of batch) this.hold(delivered);
+		// One reading for the whole emission: its events start waiting together.
+		const now = Date.now();
+		for (const delivered of batch) this.hold(delivered, now);
 		this.release();
 	}
 
@@ -113,18 +115,16 @@ export class ExecutionGate {
 		return discarded;
 	}
 
-	private hold(delivered: Delivered) {
+	private hold(delivered: Delivered, now: number) {
 		const bytes = (delivered.bytes ?? 0) + ITEM_OVERHEAD_BYTES;
-		const { maxWaitingItems, maxWaitingBytes } = this.options;
-		const full = () => this.waiting.size >= maxWaitingItems || this.waitingBytes + bytes > maxWaitingBytes;
-		if (full() && !this.saidFull) {
+		if (this.isFull(bytes) && !this.saidFull) {
 			this.saidFull = true;
 			this.warn(
 				`n8n is slower than the stream: ${this.waiting.size} events wait for one of the ${this.options.maxInFlight} execution slots; ` +
 					'from now on only the latest event per key is kept, and the oldest events without a key are dropped (the items say so)',
 			);
 		}
-		if (full() && delivered.key !== undefined) {
+		if (delivered.key !== undefined && this.isFull(bytes)) {
 			const sameKey = this.latestByKey.get(delivered.key);
 			if (sameKey !== undefined) {
 				const replaced = this.remove(sameKey)!;
@@ -133,11 +133,17 @@ export class ExecutionGate {
 				this.stats.coalesced++;
 			}
 		}
-		while (this.waiting.size > 0 && full()) this.dropOldest();
+		while (this.waiting.size > 0 && this.isFull(bytes)) this.dropOldest();
 		const id = this.nextId++;
-		this.waiting.set(id, { delivered, since: Date.now(), bytes });
+		this.waiting.set(id, { delivered, since: now, bytes });
 		this.waitingBytes += bytes;
 		if (delivered.key !== undefined) this.latestByKey.set(delivered.key, id);
+	}
+
+	/** Whether an event of this size finds no room in the waiting buffer. */
+	private isFull(bytes: number): boolean {
+		const { maxWaitingItems, maxWaitingBytes } = this.options;
+		return this.waiting.size >= maxWaitingItems || this.waitingBytes + bytes > maxWaitingBytes;
 	}
 
 	private dropOldest() {
@@ -168,8 +174,13 @@ export class ExecutionGate {
 		const { maxInFlight, maxBatchItems } = this.options;
 		if (maxInFlight !== 0 && this.inFlight >= maxInFlight) return;
 		const now = Date.now();
+		// The oldest first, without copying the keys of everything that waits (a Map may lose the
+		// entry being visited).
 		const leaving: Waiting[] = [];
-		for (const id of [...this.waiting.keys()].slice(0, maxBatchItems)) leaving.push(this.remove(id)!);
+		for (const id of this.waiting.keys()) {
+			if (leaving.length === maxBatchItems) break;
+			leaving.push(this.remove(id)!);
+		}
 		const batch = leaving.map(({ delivered, since }) => {
 			delivered.item.backpressure = { batchSize: leaving.length, waitedMs: now - since } satisfies Backpressure;
 			return delivered;

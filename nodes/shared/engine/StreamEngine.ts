@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Delivered, StreamItem } from '../items';
-import { IsoClock } from '../isoClock';
+import { ArrivalClock } from '../isoClock';
 import type { Redactor } from '../redact';
 import { Backoff, RefusalBackoff, type BackoffPolicy, type RefusalRetryPolicy } from './backoff';
 import { describeError, StreamFailure } from './errors';
@@ -154,7 +154,7 @@ export class StreamEngine {
 	private started = false;
 	private stopping: Promise<void> | undefined;
 	private connecting: Promise<unknown> | undefined;
-	private readonly clock = new IsoClock();
+	private readonly clock = new ArrivalClock();
 
 	constructor(private readonly options: StreamEngineOptions) {
 		this.backoff = new Backoff(options.timing.backoff, options.random);

@@ -1,10 +1,15 @@
 /**
  * Detects a dead or silent connection: `feed()` on every sign of life (a frame, a pong, a
  * protocol ping); when nothing arrived for `silenceTimeoutMs`, `onSilent` runs once.
- * `feed()` is one assignment, because it runs for every frame; the timer re-arms itself lazily.
+ *
+ * `feed()` runs for every frame, so it only notes that something arrived; the watchdog's own
+ * timer reads the clock, every quarter of the timeout while traffic flows. A silence is therefore
+ * noticed between one and one and a quarter timeouts after the last sign of life.
  */
 export class Watchdog {
-	private lastActivity = 0;
+	/** When a check last found that something had arrived (or the watchdog started). */
+	private lastHeardAt = 0;
+	private heard = false;
 	private timer: NodeJS.Timeout | undefined;
 	private stopped = true;
 
@@ -15,12 +20,13 @@ export class Watchdog {
 
 	start() {
 		this.stopped = false;
-		this.feed();
+		this.heard = false;
+		this.lastHeardAt = performance.now();
 		this.arm(this.silenceTimeoutMs);
 	}
 
 	feed() {
-		this.lastActivity = performance.now();
+		this.heard = true;
 	}
 
 	stop() {
@@ -35,12 +41,17 @@ export class Watchdog {
 
 	private check() {
 		if (this.stopped) return;
-		const silentFor = performance.now() - this.lastActivity;
+		const now = performance.now();
+		if (this.heard) {
+			this.heard = false;
+			this.lastHeardAt = now;
+		}
+		const silentFor = now - this.lastHeardAt;
 		if (silentFor >= this.silenceTimeoutMs) {
 			this.stop();
 			this.onSilent(Math.round(silentFor));
 			return;
 		}
-		this.arm(this.silenceTimeoutMs - silentFor);
+		this.arm(Math.min(this.silenceTimeoutMs - silentFor, this.silenceTimeoutMs / 4));
 	}
 }
