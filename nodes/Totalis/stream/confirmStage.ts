@@ -11,6 +11,7 @@ import type { TotalisCredentials } from '../auth';
 import { confirmQuote } from '../confirmQuote';
 import { ConfirmGuards } from './confirmGuards';
 import type { ConfirmSender } from './confirmSender';
+import { confirmTraceEnabled, traceConfirm } from './confirmTrace';
 import { QuoteConfirmer } from './quoteConfirmer';
 import type { TotalisConfirmSettings } from './settings';
 
@@ -48,8 +49,17 @@ export function createQuoteConfirmer({ context, live, settings, redactor, logger
 				rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
 				signal,
 				timeoutMs,
-				sendVia: sender.send,
+				sendVia: confirmTraceEnabled ? tracedSend(sender, quoteId) : sender.send,
 			}),
 		onDisposed: () => sender.close(),
 	});
+}
+
+/** The sender, stamping when each attempt's request was handed to node:http (its synchronous part has run). */
+function tracedSend(sender: ConfirmSender, quoteId: string): ConfirmSender['send'] {
+	return (request) => {
+		const answer = sender.send(request);
+		traceConfirm('sent', quoteId);
+		return answer;
+	};
 }
