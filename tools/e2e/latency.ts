@@ -13,6 +13,8 @@ import type { ConfirmStamps, VenueSimulator } from 'trading-venues-simulator';
  * stamps on (ConfirmTraces); without them `toVenue` runs from the acceptance.
  */
 export interface ConfirmBreakdown {
+	/** Of the whole, how long the fast path's worker thread was in garbage collection (where it wrote its pauses). */
+	workerGc?: number;
 	toTrigger?: number;
 	inTrigger?: number;
 	toVenue?: number;
@@ -21,6 +23,9 @@ export interface ConfirmBreakdown {
 
 /** The trigger's own stamps of a quote's confirm (ms since the epoch), when it wrote them. */
 export type TriggerStamps = (quoteId: string) => { read?: number; sent?: number } | undefined;
+
+/** How long the trigger's worker thread spent in GC between two instants (ms since the epoch). */
+export type WorkerGc = (from: number, to: number) => number;
 
 export interface SlowConfirm {
 	place: number;
@@ -41,6 +46,8 @@ export interface LatencySummary {
 	maxMs: number;
 	/** The five slowest confirms with their place in the run (0 = the first acceptance counted): a cold start shows as low places. */
 	slowest: SlowConfirm[];
+	/** The first confirm counted (place 0), whatever its rank: the cold start of the path itself. */
+	first?: SlowConfirm;
 	/** The warm-up acceptances sent first and not counted above, in order (undefined: expired). */
 	coldStartMs?: Array<number | undefined>;
 }
@@ -70,9 +77,14 @@ export function breakdownOf(stamps: ConfirmStamps, trigger: { read?: number; sen
 }
 
 /** The summary with the breakdown of each of its slowest confirms, the trigger's stamps included where it wrote them. */
-export function withBreakdown(summary: LatencySummary, triggerStamps?: TriggerStamps): LatencySummary {
-	const slowest = summary.slowest.map((slow) => ({ ...slow, breakdown: breakdownOf(slow.stamps, triggerStamps?.(slow.quoteId)) }));
-	return { ...summary, slowest };
+export function withBreakdown(summary: LatencySummary, triggerStamps?: TriggerStamps, workerGc?: WorkerGc): LatencySummary {
+	const explained = (slow: SlowConfirm): SlowConfirm => {
+		const trigger = triggerStamps?.(slow.quoteId);
+		const breakdown = breakdownOf(slow.stamps, trigger);
+		if (trigger && workerGc) breakdown.workerGc = Math.round(workerGc(slow.stamps.acceptanceSent, slow.stamps.confirmed) * 100) / 100;
+		return { ...slow, breakdown };
+	};
+	return { ...summary, slowest: summary.slowest.map(explained), ...(summary.first ? { first: explained(summary.first) } : {}) };
 }
 
 /**
@@ -138,6 +150,7 @@ export async function measureConfirmLatency(
 		offExpired();
 	}
 	const sorted = [...latencies].sort((a, b) => a - b);
+	const first = counted.find(({ place }) => place === 0);
 	const slowest = counted.sort((a, b) => b.ms - a.ms).slice(0, 5);
 	return {
 		acceptances: count,
@@ -147,6 +160,7 @@ export async function measureConfirmLatency(
 		p99Ms: percentile(sorted, 99),
 		maxMs: sorted[sorted.length - 1] ?? NaN,
 		slowest,
+		...(first ? { first } : {}),
 		...(warmUp > 0 ? { coldStartMs } : {}),
 	};
 }

@@ -5,12 +5,17 @@
  * Kept per quote for one latency run at most (a bound, then the oldest go).
  */
 import { CONFIRM_TRACE_SECTION } from '../../../nodes/Totalis/stream/confirmTrace';
-import type { TriggerStamps } from '../../e2e/latency';
+import type { TriggerStamps, WorkerGc } from '../../e2e/latency';
 
 /** More than one latency run's quotes; past it the oldest are forgotten. */
 const MAX_QUOTES = 20_000;
 
 const LINE = new RegExp(`${CONFIRM_TRACE_SECTION.toUpperCase()} \\d+: (read|sent) (\\S+) (\\d+(?:\\.\\d+)?)`);
+
+const GC_LINE = new RegExp(`${CONFIRM_TRACE_SECTION.toUpperCase()} \\d+: gc \\d+ (\\d+(?:\\.\\d+)?) (\\d+(?:\\.\\d+)?)`);
+
+/** The worker's GC pauses kept at most (a run's worth, and more). */
+const MAX_PAUSES = 20_000;
 
 /** What n8n's environment needs for the trigger to write its stamps. */
 export const CONFIRM_TRACE_ENV = { NODE_DEBUG: CONFIRM_TRACE_SECTION };
@@ -19,7 +24,16 @@ export class ConfirmTraces {
 	private readonly quotes = new Map<string, { read?: number; sent?: number }>();
 
 	/** One line of n8n's output; anything but a stamp is ignored. The first stamp of each stage counts (a retry sends again). */
+	/** The worker thread's GC pauses, in order: start (ms since the epoch) and duration. */
+	private readonly pauses: Array<{ start: number; ms: number }> = [];
+
 	readLine = (line: string): void => {
+		const pause = GC_LINE.exec(line);
+		if (pause) {
+			this.pauses.push({ start: Number(pause[1]), ms: Number(pause[2]) });
+			if (this.pauses.length > MAX_PAUSES) this.pauses.shift();
+			return;
+		}
 		const match = LINE.exec(line);
 		if (!match) return;
 		const [, stage, quoteId, at] = match;
@@ -34,7 +48,12 @@ export class ConfirmTraces {
 
 	stampsOf: TriggerStamps = (quoteId) => this.quotes.get(quoteId);
 
+	/** How long the worker thread spent in GC between `from` and `to` (ms since the epoch). */
+	gcBetween: WorkerGc = (from, to) =>
+		this.pauses.reduce((sum, { start, ms }) => sum + Math.max(0, Math.min(to, start + ms) - Math.max(from, start)), 0);
+
 	clear(): void {
 		this.quotes.clear();
+		this.pauses.length = 0;
 	}
 }

@@ -78,24 +78,43 @@ export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond
  * request, and the venue's own work.
  */
 function formatBreakdown(rows: LatencyRow[]): string | undefined {
-	const lines = rows.flatMap(({ column, load, summary }) =>
-		(summary?.slowest ?? [])
+	const lines = rows.flatMap(({ column, load, summary }) => {
+		const slowest = summary?.slowest ?? [];
+		// The first confirm too, where it is not among the slowest: the path's own cold start.
+		const first = summary?.first && !slowest.some(({ place }) => place === 0) ? [summary.first] : [];
+		return [...slowest, ...first]
 			.filter(({ breakdown }) => breakdown !== undefined)
-			.map(({ place, ms: took, breakdown }) => [column, load, String(place), ms(took), ...breakdownCells(breakdown as ConfirmBreakdown)]),
-	);
+			.map(({ place, ms: took, breakdown }) => [
+				column,
+				load,
+				place === 0 ? '0 (first)' : String(place),
+				ms(took),
+				...breakdownCells(breakdown as ConfirmBreakdown),
+			]);
+	});
 	if (lines.length === 0) return undefined;
 	return [
 		'',
-		'Where the five slowest confirms of each row spent their time (ms):',
+		'Where the five slowest confirms of each row, and the first, spent their time (ms):',
 		'',
 		table(
-			['path', 'machine', 'place', 'total', 'venue → trigger reads it', 'in the trigger', '→ venue reads the confirm', 'at the venue'],
+			[
+				'path',
+				'machine',
+				'place',
+				'total',
+				'venue → trigger reads it',
+				'in the trigger',
+				'→ venue reads the confirm',
+				'at the venue',
+				'worker GC in it',
+			],
 			lines,
 		),
 	].join('\n');
 }
 
-function breakdownCells({ toTrigger, inTrigger, toVenue, atVenue }: ConfirmBreakdown): string[] {
+function breakdownCells({ toTrigger, inTrigger, toVenue, atVenue, workerGc }: ConfirmBreakdown): string[] {
 	const cell = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
 	// Without the trigger's stamps, the time to the venue reading the confirm runs from the acceptance.
 	return [
@@ -103,6 +122,7 @@ function breakdownCells({ toTrigger, inTrigger, toVenue, atVenue }: ConfirmBreak
 		cell(inTrigger),
 		toTrigger === undefined && toVenue !== undefined ? `${cell(toVenue)} (from the acceptance)` : cell(toVenue),
 		cell(atVenue),
+		cell(workerGc),
 	];
 }
 
