@@ -63,3 +63,26 @@ function tracedSend(sender: ConfirmSender, quoteId: string): ConfirmSender['send
 		return answer;
 	};
 }
+
+/** The quote ID the rehearsal confirms; it never leaves the thread. */
+const REHEARSAL_QUOTE_ID = 'rehearsal';
+
+/**
+ * Runs the confirm call once without sending anything (the sender's `rehearse`: the request built
+ * and signed, a venue's answer read from a stream and checked), so the first real confirm does not
+ * pay the first run of that code. A sender without `rehearse` (n8n's helper) skips it.
+ */
+export async function rehearseConfirm({ context, live, redactor, logger, sender }: Omit<ConfirmStageOptions, 'settings' | 'manual'>) {
+	const rehearse = sender.rehearse;
+	if (!rehearse) return;
+	const answer = { data: { status: 'confirmed', quote_id: REHEARSAL_QUOTE_ID } };
+	await confirmQuote(context, {
+		baseUrl: live.value.baseUrl.replace(/\/+$/, ''),
+		redactor,
+		quoteId: REHEARSAL_QUOTE_ID,
+		deadline: undefined,
+		rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
+		sendVia: async (request) => await rehearse(request, answer),
+	});
+	logger.debug('Totalis: rehearsed the confirm call (nothing sent), so the first confirm runs warm');
+}
