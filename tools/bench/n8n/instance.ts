@@ -15,6 +15,12 @@ import type { LogLine } from '../../e2e/progress';
 import { ActiveWorkflows } from './activeWorkflows';
 import { CONFIRM_TRACE_ENV, ConfirmTraces } from './confirmTraces';
 
+/**
+ * Node options for the bench's n8n (BENCH_N8N_NODE_OPTIONS, e.g. `--single-threaded-gc`), to
+ * measure a Node setting of n8n's process against a run without it; none by default.
+ */
+export const N8N_NODE_OPTIONS = (process.env.BENCH_N8N_NODE_OPTIONS ?? '').trim();
+
 /** n8n 2.41's expression engines (N8N_EXPRESSION_ENGINE): `vm` is the default. */
 export type ExpressionEngine = 'vm' | 'legacy';
 
@@ -103,6 +109,7 @@ export class BenchN8n extends ActiveWorkflows {
 			userFolder: this.userFolder,
 			env: { N8N_EXPRESSION_ENGINE: this.engine, ...CONFIRM_TRACE_ENV },
 			onOutput: this.confirmTraces.readLine,
+			nodeOptions: N8N_NODE_OPTIONS,
 		});
 		this.apiClient = await N8nApi.connect(this.running.baseUrl, this.running.owner);
 		if (this.credentialId) return;
