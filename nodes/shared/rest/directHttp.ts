@@ -15,7 +15,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { Readable } from 'node:stream';
+import { Duplex, type Readable } from 'node:stream';
 import tls from 'node:tls';
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import type { RequestHelper } from './exchange';
@@ -51,9 +51,10 @@ export interface DirectHttp {
 	preconnect(url: string): void;
 	/**
 	 * Runs a request through everything `request` does but the network: it is signed and built,
-	 * and `answer` (a JSON body) comes back as a 200 read from a stream, as a venue's would. Nothing
-	 * is sent. The fast path runs its confirm code once this way as it starts, so the first real
-	 * confirm does not pay the first run of that code.
+	 * node:http writes it and parses `answer` (a JSON body, status 200) over a connection in memory,
+	 * and the answer is read from its stream as a venue's would be. Nothing leaves the process. The
+	 * fast path runs its confirm code once this way as it starts, so that the first real confirm
+	 * does not pay the first run of that code.
 	 */
 	rehearse(request: IHttpRequestOptions, answer: unknown): Promise<FullResponse>;
 	/** Closes the kept connections; later calls open new ones. */
@@ -70,9 +71,13 @@ export function createDirectHttp(sign: (request: IHttpRequestOptions) => IHttpRe
 	return {
 		request: async (request) => await send(agents, sign(request)),
 		async rehearse(request, answer) {
-			built(agents, sign(request));
+			const { client, url, options, body } = built(agents, sign(request));
 			const text = JSON.stringify(answer);
-			return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from(text)]) };
+			const reply = `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+			// node:http's own client and parser, over a connection in memory instead of the agent's: nothing leaves the process.
+			const rehearsal = { ...options, agent: undefined, createConnection: () => inMemoryConnection(reply) };
+			const response = await exchangeOnce(client, url, rehearsal, body);
+			return { statusCode: response.statusCode ?? 0, headers: response.headers, body: response };
 		},
 		preconnect(url) {
 			const target = new URL(url);
@@ -182,6 +187,21 @@ async function send(agents: { http: http.Agent; https: https.Agent }, request: I
 }
 
 class StaleConnectionError extends Error {}
+
+/** A connection that swallows the request and answers `reply` (raw HTTP) once it is written to. */
+function inMemoryConnection(reply: string): Duplex {
+	let answered = false;
+	return new Duplex({
+		read() {},
+		write(_chunk, _encoding, callback) {
+			callback();
+			if (answered) return;
+			answered = true;
+			this.push(reply);
+			this.push(null);
+		},
+	});
+}
 
 function exchangeOnce(
 	client: typeof http | typeof https,
