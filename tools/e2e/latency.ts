@@ -15,6 +15,8 @@ import type { ConfirmStamps, VenueSimulator } from 'trading-venues-simulator';
 export interface ConfirmBreakdown {
 	/** Of the whole, how long the fast path's worker thread was in garbage collection (where it wrote its pauses). */
 	workerGc?: number;
+	/** Which kinds of GC those were. */
+	workerGcKinds?: string[];
 	toTrigger?: number;
 	inTrigger?: number;
 	toVenue?: number;
@@ -25,7 +27,7 @@ export interface ConfirmBreakdown {
 export type TriggerStamps = (quoteId: string) => { read?: number; sent?: number } | undefined;
 
 /** How long the trigger's worker thread spent in GC between two instants (ms since the epoch). */
-export type WorkerGc = (from: number, to: number) => number;
+export type WorkerGc = (from: number, to: number) => { ms: number; kinds: string[] };
 
 export interface SlowConfirm {
 	place: number;
@@ -81,7 +83,11 @@ export function withBreakdown(summary: LatencySummary, triggerStamps?: TriggerSt
 	const explained = (slow: SlowConfirm): SlowConfirm => {
 		const trigger = triggerStamps?.(slow.quoteId);
 		const breakdown = breakdownOf(slow.stamps, trigger);
-		if (trigger && workerGc) breakdown.workerGc = Math.round(workerGc(slow.stamps.acceptanceSent, slow.stamps.confirmed) * 100) / 100;
+		if (trigger && workerGc) {
+			const gc = workerGc(slow.stamps.acceptanceSent, slow.stamps.confirmed);
+			breakdown.workerGc = Math.round(gc.ms * 100) / 100;
+			if (gc.kinds.length > 0) breakdown.workerGcKinds = gc.kinds;
+		}
 		return { ...slow, breakdown };
 	};
 	return { ...summary, slowest: summary.slowest.map(explained), ...(summary.first ? { first: explained(summary.first) } : {}) };

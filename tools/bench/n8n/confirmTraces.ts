@@ -12,7 +12,16 @@ const MAX_QUOTES = 20_000;
 
 const LINE = new RegExp(`${CONFIRM_TRACE_SECTION.toUpperCase()} \\d+: (read|sent) (\\S+) (\\d+(?:\\.\\d+)?)`);
 
-const GC_LINE = new RegExp(`${CONFIRM_TRACE_SECTION.toUpperCase()} \\d+: gc \\d+ (\\d+(?:\\.\\d+)?) (\\d+(?:\\.\\d+)?)`);
+const GC_LINE = new RegExp(`${CONFIRM_TRACE_SECTION.toUpperCase()} \\d+: gc (\\d+) (\\d+(?:\\.\\d+)?) (\\d+(?:\\.\\d+)?)`);
+
+/** Node's kinds of GC (perf_hooks' NODE_PERFORMANCE_GC_*). */
+const GC_KINDS: Record<number, string> = {
+	1: 'scavenge',
+	2: 'minor mark-sweep',
+	4: 'mark-compact',
+	8: 'incremental marking',
+	16: 'weak callbacks',
+};
 
 /** The worker's GC pauses kept at most (a run's worth, and more). */
 const MAX_PAUSES = 20_000;
@@ -25,12 +34,12 @@ export class ConfirmTraces {
 
 	/** One line of n8n's output; anything but a stamp is ignored. The first stamp of each stage counts (a retry sends again). */
 	/** The worker thread's GC pauses, in order: start (ms since the epoch) and duration. */
-	private readonly pauses: Array<{ start: number; ms: number }> = [];
+	private readonly pauses: Array<{ kind: string; start: number; ms: number }> = [];
 
 	readLine = (line: string): void => {
 		const pause = GC_LINE.exec(line);
 		if (pause) {
-			this.pauses.push({ start: Number(pause[1]), ms: Number(pause[2]) });
+			this.pauses.push({ kind: GC_KINDS[Number(pause[1])] ?? `kind ${pause[1]}`, start: Number(pause[2]), ms: Number(pause[3]) });
 			if (this.pauses.length > MAX_PAUSES) this.pauses.shift();
 			return;
 		}
@@ -48,9 +57,18 @@ export class ConfirmTraces {
 
 	stampsOf: TriggerStamps = (quoteId) => this.quotes.get(quoteId);
 
-	/** How long the worker thread spent in GC between `from` and `to` (ms since the epoch). */
-	gcBetween: WorkerGc = (from, to) =>
-		this.pauses.reduce((sum, { start, ms }) => sum + Math.max(0, Math.min(to, start + ms) - Math.max(from, start)), 0);
+	/** How long the worker thread spent in GC between `from` and `to` (ms since the epoch), and of which kinds. */
+	gcBetween: WorkerGc = (from, to) => {
+		let ms = 0;
+		const kinds = new Set<string>();
+		for (const pause of this.pauses) {
+			const inside = Math.min(to, pause.start + pause.ms) - Math.max(from, pause.start);
+			if (inside <= 0) continue;
+			ms += inside;
+			kinds.add(pause.kind);
+		}
+		return { ms, kinds: [...kinds] };
+	};
 
 	clear(): void {
 		this.quotes.clear();

@@ -114,7 +114,7 @@ function formatBreakdown(rows: LatencyRow[]): string | undefined {
 	].join('\n');
 }
 
-function breakdownCells({ toTrigger, inTrigger, toVenue, atVenue, workerGc }: ConfirmBreakdown): string[] {
+function breakdownCells({ toTrigger, inTrigger, toVenue, atVenue, workerGc, workerGcKinds }: ConfirmBreakdown): string[] {
 	const cell = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
 	// Without the trigger's stamps, the time to the venue reading the confirm runs from the acceptance.
 	return [
@@ -122,7 +122,7 @@ function breakdownCells({ toTrigger, inTrigger, toVenue, atVenue, workerGc }: Co
 		cell(inTrigger),
 		toTrigger === undefined && toVenue !== undefined ? `${cell(toVenue)} (from the acceptance)` : cell(toVenue),
 		cell(atVenue),
-		cell(workerGc),
+		workerGcKinds ? `${cell(workerGc)} (${workerGcKinds.join(', ')})` : cell(workerGc),
 	];
 }
 
