@@ -18,7 +18,7 @@ export interface ConfirmSender {
 	close(): void;
 	/** Opens the kept connection before the first confirm (the kept connection only). */
 	preconnect?(url: string): void;
-	/** Builds and signs a request and answers `answer` without sending anything (the kept connection only: DirectHttp.rehearse). */
+	/** Runs a request through node:http over a connection in memory that answers `answer`: nothing is sent (the kept connection only: DirectHttp.rehearse). */
 	rehearse?(request: IHttpRequestOptions, answer: unknown): Promise<unknown>;
 }
 

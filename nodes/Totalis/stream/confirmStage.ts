@@ -68,9 +68,10 @@ function tracedSend(sender: ConfirmSender, quoteId: string): ConfirmSender['send
 const REHEARSAL_QUOTE_ID = 'rehearsal';
 
 /**
- * Runs the confirm call once without sending anything (the sender's `rehearse`: the request built
- * and signed, a venue's answer read from a stream and checked), so the first real confirm does not
- * pay the first run of that code. A sender without `rehearse` (n8n's helper) skips it.
+ * Runs the confirm call once without sending anything to the venue (the sender's `rehearse`: the
+ * request built, signed and written by node:http, and an answer parsed and checked, over a
+ * connection in memory), so that the first real confirm pays less of the first run of that code.
+ * A sender without `rehearse` (n8n's helper) skips it.
  */
 export async function rehearseConfirm({ context, live, redactor, logger, sender }: Omit<ConfirmStageOptions, 'settings' | 'manual'>) {
 	const rehearse = sender.rehearse;
@@ -84,5 +85,5 @@ export async function rehearseConfirm({ context, live, redactor, logger, sender 
 		rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
 		sendVia: async (request) => await rehearse(request, answer),
 	});
-	logger.debug('Totalis: rehearsed the confirm call (nothing sent), so the first confirm runs warm');
+	logger.debug('Totalis: rehearsed the confirm call (nothing sent), so that the first confirm runs warmer');
 }
