@@ -26,6 +26,7 @@ export const n8nLintExceptions = [
 			'nodes/Totalis/stream/setup.ts', // node:path: the fast path's worker entry, found beside it
 			'nodes/shared/rest/exchange.ts', // node:stream: reading a REST answer within its size bound
 			'nodes/AggMarket/book/checksum.ts', // node:zlib: agg.market checksums its books with CRC-32
+			'nodes/Totalis/stream/confirmTrace.ts', // node:util: debuglog, the fast path's stamps for the bench, only under NODE_DEBUG
 		],
 		why: 'n8n Cloud allows no import but n8n-workflow; a self-hosted stream needs a socket client and Node modules.',
 	},

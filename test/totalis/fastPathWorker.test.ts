@@ -139,6 +139,19 @@ describe('Totalis Trigger: the fast path in a worker thread', () => {
 			for (const secret of [revoked, env.sim.totalis.apiKey]) expect(allLogText()).not.toContain(secret);
 		});
 
+		it('rehearses the confirm call as the thread starts without calling the venue, then confirms for real', async () => {
+			const requests: string[] = [];
+			env.sim.totalis.events.on('rest:request', ({ method, path }) => requests.push(`${method} ${path}`));
+			const trigger = await start();
+			expect(allLogText()).toContain('rehearsed the confirm call (nothing sent)');
+			expect(requests).toEqual([]);
+			const acceptance = acceptedQuote();
+			const item = await trigger.waitForItem(isAcceptance, 'the acceptance');
+			expect(item.confirmation).toMatchObject({ status: 'confirmed', attempts: 1 });
+			expect(requests).toEqual([expect.stringMatching(new RegExp(`^POST \\S*/mm/quotes/${acceptance.quoteId}/confirm$`))]);
+			expect(allLogText()).not.toContain(env.sim.totalis.apiKey);
+		});
+
 		it("logs the worker's lines through n8n's logger without the key", async () => {
 			const trigger = await start();
 			env.sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/mm/quotes/', status: 409, times: 1 });

@@ -3,7 +3,41 @@
  * receiving the confirm call, through a real n8n workflow. The simulator measures both ends
  * (`quote:confirmed.latencyMs`), so n8n's clock and the network stack are inside the figure.
  */
-import type { VenueSimulator } from 'trading-venues-simulator';
+import type { ConfirmStamps, VenueSimulator } from 'trading-venues-simulator';
+
+/**
+ * Where one confirm's time went, in ms, on a clock shared by the simulator and n8n's threads:
+ * the venue sending the acceptance → the trigger's confirmer reading it (`toTrigger`) → the
+ * confirm handed to node:http (`inTrigger`) → the venue reading the request (`toVenue`) → the
+ * confirm done (`atVenue`). The trigger's two stamps exist only for the fast path with its
+ * stamps on (ConfirmTraces); without them `toVenue` runs from the acceptance.
+ */
+export interface ConfirmBreakdown {
+	/** Of the whole, how long the fast path's worker thread was in garbage collection (where it wrote its pauses). */
+	workerGc?: number;
+	/** Which kinds of GC those were. */
+	workerGcKinds?: string[];
+	toTrigger?: number;
+	inTrigger?: number;
+	toVenue?: number;
+	atVenue?: number;
+}
+
+/** The trigger's own stamps of a quote's confirm (ms since the epoch), when it wrote them. */
+export type TriggerStamps = (quoteId: string) => { read?: number; sent?: number } | undefined;
+
+/** How long the trigger's worker thread spent in GC between two instants (ms since the epoch). */
+export type WorkerGc = (from: number, to: number) => { ms: number; kinds: string[] };
+
+export interface SlowConfirm {
+	place: number;
+	ms: number;
+	quoteId: string;
+	/** The simulator's stamps (ms since the epoch). */
+	stamps: ConfirmStamps;
+	/** Where its time went (`withBreakdown`). */
+	breakdown?: ConfirmBreakdown;
+}
 
 export interface LatencySummary {
 	acceptances: number;
@@ -12,8 +46,17 @@ export interface LatencySummary {
 	medianMs: number;
 	p99Ms: number;
 	maxMs: number;
-	/** The five slowest confirms with their place in the run (0 = the first acceptance): a cold start shows as low places. */
-	slowest: Array<{ place: number; ms: number }>;
+	/** The five slowest confirms with their place in the run (0 = the first acceptance counted): a cold start shows as low places. */
+	slowest: SlowConfirm[];
+	/** The first confirm counted (place 0), whatever its rank: the cold start of the path itself. */
+	first?: SlowConfirm;
+	/** The warm-up acceptances sent first and not counted above, in order (undefined: expired). */
+	coldStartMs?: Array<number | undefined>;
+}
+
+export interface LatencyOptions {
+	/** Acceptances sent first, at the same rate, whose latency is reported apart as the cold start. */
+	warmUp?: number;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -21,39 +64,82 @@ export function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** The breakdown of one confirm from the simulator's stamps and, when there, the trigger's. */
+export function breakdownOf(stamps: ConfirmStamps, trigger: { read?: number; sent?: number } | undefined): ConfirmBreakdown {
+	const round = (value: number) => Math.round(value * 100) / 100;
+	const breakdown: ConfirmBreakdown = {};
+	const arrived = stamps.confirmArrived;
+	if (trigger?.read !== undefined) breakdown.toTrigger = round(trigger.read - stamps.acceptanceSent);
+	if (trigger?.read !== undefined && trigger.sent !== undefined) breakdown.inTrigger = round(trigger.sent - trigger.read);
+	if (arrived !== undefined) {
+		breakdown.toVenue = round(arrived - (trigger?.sent ?? stamps.acceptanceSent));
+		breakdown.atVenue = round(stamps.confirmed - arrived);
+	}
+	return breakdown;
+}
+
+/** The summary with the breakdown of each of its slowest confirms, the trigger's stamps included where it wrote them. */
+export function withBreakdown(summary: LatencySummary, triggerStamps?: TriggerStamps, workerGc?: WorkerGc): LatencySummary {
+	const explained = (slow: SlowConfirm): SlowConfirm => {
+		const trigger = triggerStamps?.(slow.quoteId);
+		const breakdown = breakdownOf(slow.stamps, trigger);
+		if (trigger && workerGc) {
+			const gc = workerGc(slow.stamps.acceptanceSent, slow.stamps.confirmed);
+			breakdown.workerGc = Math.round(gc.ms * 100) / 100;
+			if (gc.kinds.length > 0) breakdown.workerGcKinds = gc.kinds;
+		}
+		return { ...slow, breakdown };
+	};
+	return { ...summary, slowest: summary.slowest.map(explained), ...(summary.first ? { first: explained(summary.first) } : {}) };
+}
+
 /**
- * Accepts `count` quotes of our market maker at a steady `perSecond` rate and waits until each
- * was confirmed or expired. Quotes are placed straight in the simulated market: only the
- * acceptance → confirm path goes through n8n.
+ * Accepts `warmUp` then `count` quotes of our market maker at a steady `perSecond` rate and waits
+ * until each was confirmed or expired. Quotes are placed straight in the simulated market: only
+ * the acceptance → confirm path goes through n8n.
  */
-export async function measureConfirmLatency(sim: VenueSimulator, count: number, perSecond: number): Promise<LatencySummary> {
+export async function measureConfirmLatency(
+	sim: VenueSimulator,
+	count: number,
+	perSecond: number,
+	{ warmUp = 0 }: LatencyOptions = {},
+): Promise<LatencySummary> {
 	const { totalis } = sim;
+	const total = warmUp + count;
 	const latencies: number[] = [];
-	const slowest: Array<{ place: number; ms: number }> = [];
+	const counted: Array<{ place: number; ms: number; quoteId: string; stamps: ConfirmStamps }> = [];
+	const coldStartMs: Array<number | undefined> = Array.from({ length: warmUp }, () => undefined);
 	let expired = 0;
+	/** Each quote's index in the run: below warmUp, a warm-up acceptance. */
 	const ours = new Map<string, number>();
 	let settled = 0;
 	let allDone: () => void = () => {};
 	const done = new Promise<void>((resolve) => (allDone = resolve));
 	const settle = () => {
 		settled++;
-		if (settled === count) allDone();
+		if (settled === total) allDone();
 	};
-	const offConfirmed = totalis.events.on('quote:confirmed', ({ quoteId, latencyMs }) => {
-		const place = ours.get(quoteId);
-		if (place === undefined) return;
+	const offConfirmed = totalis.events.on('quote:confirmed', ({ quoteId, latencyMs, stamps }) => {
+		const index = ours.get(quoteId);
+		if (index === undefined) return;
 		ours.delete(quoteId);
-		latencies.push(latencyMs);
-		slowest.push({ place, ms: latencyMs });
+		if (index < warmUp) coldStartMs[index] = latencyMs;
+		else {
+			latencies.push(latencyMs);
+			counted.push({ place: index - warmUp, ms: latencyMs, quoteId, stamps });
+		}
 		settle();
 	});
 	const offExpired = totalis.events.on('ws:event', ({ type, data }) => {
-		if (type !== 'quote:expired' || !ours.delete(String((data as { quote_id?: string }).quote_id))) return;
-		expired++;
+		if (type !== 'quote:expired') return;
+		const index = ours.get(String((data as { quote_id?: string }).quote_id));
+		if (index === undefined) return;
+		ours.delete(String((data as { quote_id?: string }).quote_id));
+		if (index >= warmUp) expired++;
 		settle();
 	});
 	try {
-		for (let i = 0; i < count; i++) {
+		for (let i = 0; i < total; i++) {
 			const request = totalis.createQuoteRequest();
 			const submitted = totalis.market.submitQuote(totalis.mmId, request.id, {
 				request_version: request.version,
@@ -70,6 +156,8 @@ export async function measureConfirmLatency(sim: VenueSimulator, count: number, 
 		offExpired();
 	}
 	const sorted = [...latencies].sort((a, b) => a - b);
+	const first = counted.find(({ place }) => place === 0);
+	const slowest = counted.sort((a, b) => b.ms - a.ms).slice(0, 5);
 	return {
 		acceptances: count,
 		confirmed: latencies.length,
@@ -77,6 +165,8 @@ export async function measureConfirmLatency(sim: VenueSimulator, count: number, 
 		medianMs: percentile(sorted, 50),
 		p99Ms: percentile(sorted, 99),
 		maxMs: sorted[sorted.length - 1] ?? NaN,
-		slowest: slowest.sort((a, b) => b.ms - a.ms).slice(0, 5),
+		slowest,
+		...(first ? { first } : {}),
+		...(warmUp > 0 ? { coldStartMs } : {}),
 	};
 }

@@ -49,6 +49,8 @@ export interface StartN8nOptions {
 	readyTimeoutMs?: number;
 	/** Every line n8n prints (for `npm run dev`). */
 	onOutput?: (line: string) => void;
+	/** Node options for n8n's processes, after the ones this module needs (NODE_OPTIONS). */
+	nodeOptions?: string;
 }
 
 export interface RunningN8n {
@@ -95,7 +97,7 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
 			...(worker
 				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
 				: {}),
-			NODE_OPTIONS: `--require ${preload}`,
+			NODE_OPTIONS: [`--require ${preload}`, options.nodeOptions ?? ''].join(' ').trim(),
 			[PARENT_PID_ENV]: String(process.pid),
 			[OUTBOUND_LOG_ENV]: outboundLog,
 			...options.env,

@@ -6,7 +6,7 @@
  * thread, fastPathWorker.ts). Where a proxy or n8n's SSRF protection is configured, the helper
  * sends the confirm from n8n's main (those rules apply), given the credential the trigger read last.
  */
-import type { ITriggerFunctions } from 'n8n-workflow';
+import type { IHttpRequestOptions, ITriggerFunctions } from 'n8n-workflow';
 
 import type { LiveCredentials } from '../../shared/liveCredentials';
 import { createDirectHttp, type RequestJsonOptions } from '../../shared/rest';
@@ -18,6 +18,8 @@ export interface ConfirmSender {
 	close(): void;
 	/** Opens the kept connection before the first confirm (the kept connection only). */
 	preconnect?(url: string): void;
+	/** Runs a request through node:http over a connection in memory that answers `answer`: nothing is sent (the kept connection only: DirectHttp.rehearse). */
+	rehearse?(request: IHttpRequestOptions, answer: unknown): Promise<unknown>;
 }
 
 /** Through n8n's helper, so its proxy and SSRF rules apply (where `directHttpAllowed()` is false). */
@@ -40,5 +42,10 @@ export function helperConfirmSender(ctx: ITriggerFunctions, live: LiveCredential
 /** The kept connection, signed with the key read last (the fast path's worker thread uses only this). */
 export function directConfirmSender(live: LiveCredentials<TotalisCredentials>): ConfirmSender {
 	const direct = createDirectHttp((request) => withTotalisKey(request, live.value.apiKey));
-	return { send: direct.request, close: () => direct.close(), preconnect: (url) => direct.preconnect(url) };
+	return {
+		send: direct.request,
+		close: () => direct.close(),
+		preconnect: (url) => direct.preconnect(url),
+		rehearse: (request, answer) => direct.rehearse(request, answer),
+	};
 }

@@ -11,6 +11,7 @@ import type { TotalisCredentials } from '../auth';
 import { confirmQuote } from '../confirmQuote';
 import { ConfirmGuards } from './confirmGuards';
 import type { ConfirmSender } from './confirmSender';
+import { confirmTraceEnabled, traceConfirm } from './confirmTrace';
 import { QuoteConfirmer } from './quoteConfirmer';
 import type { TotalisConfirmSettings } from './settings';
 
@@ -48,8 +49,41 @@ export function createQuoteConfirmer({ context, live, settings, redactor, logger
 				rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
 				signal,
 				timeoutMs,
-				sendVia: sender.send,
+				sendVia: confirmTraceEnabled ? tracedSend(sender, quoteId) : sender.send,
 			}),
 		onDisposed: () => sender.close(),
 	});
+}
+
+/** The sender, stamping when each attempt's request was handed to node:http (its synchronous part has run). */
+function tracedSend(sender: ConfirmSender, quoteId: string): ConfirmSender['send'] {
+	return (request) => {
+		const answer = sender.send(request);
+		traceConfirm('sent', quoteId);
+		return answer;
+	};
+}
+
+/** The quote ID the rehearsal confirms; it never leaves the thread. */
+const REHEARSAL_QUOTE_ID = 'rehearsal';
+
+/**
+ * Runs the confirm call once without sending anything to the venue (the sender's `rehearse`: the
+ * request built, signed and written by node:http, and an answer parsed and checked, over a
+ * connection in memory), so that the first real confirm pays less of the first run of that code.
+ * A sender without `rehearse` (n8n's helper) skips it.
+ */
+export async function rehearseConfirm({ context, live, redactor, logger, sender }: Omit<ConfirmStageOptions, 'settings' | 'manual'>) {
+	const rehearse = sender.rehearse;
+	if (!rehearse) return;
+	const answer = { data: { status: 'confirmed', quote_id: REHEARSAL_QUOTE_ID } };
+	await confirmQuote(context, {
+		baseUrl: live.value.baseUrl.replace(/\/+$/, ''),
+		redactor,
+		quoteId: REHEARSAL_QUOTE_ID,
+		deadline: undefined,
+		rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
+		sendVia: async (request) => await rehearse(request, answer),
+	});
+	logger.debug('Totalis: rehearsed the confirm call (nothing sent), so that the first confirm runs warmer');
 }

@@ -14,8 +14,9 @@ import { redactingLogger } from '../../shared/logging';
 import { Redactor } from '../../shared/redact';
 import type { RestContext } from '../../shared/rest';
 import type { TotalisCredentials } from '../auth';
-import { createQuoteConfirmer } from './confirmStage';
+import { createQuoteConfirmer, rehearseConfirm } from './confirmStage';
 import { directConfirmSender } from './confirmSender';
+import { traceGarbageCollection } from './confirmTrace';
 import type { TotalisChannels } from './protocol';
 import type { TotalisConfirmSettings } from './settings';
 import { MAX_FRAME_BYTES, webSocketParts } from './webSocketParts';
@@ -61,8 +62,15 @@ serveStreamInWorker((message, bridge) => {
 		onRefused: bridge.onRefused,
 		refreshCredentials: () => live.refresh(),
 	});
+	let stopTracing = () => {};
 	return {
 		async start() {
+			// The bench's breakdown (confirmTrace.ts): this thread's GC pauses, when confirms are stamped.
+			stopTracing = traceGarbageCollection();
+			// Before the socket opens, so that no acceptance waits behind it; a rehearsal that fails costs only the warm-up.
+			await rehearseConfirm({ context, live, redactor, logger, sender }).catch((error: unknown) =>
+				logger.warn(`Totalis: rehearsing the confirm call failed (the first confirm runs cold): ${redactor.text(String(error))}`),
+			);
 			await engine.start();
 			// The first confirm should not pay the connect: the kept connection is opened now.
 			sender.preconnect?.(live.value.baseUrl);
@@ -70,6 +78,7 @@ serveStreamInWorker((message, bridge) => {
 		async stop(reason) {
 			await engine.stop(reason);
 			for (const stage of stages) await stage.dispose?.();
+			stopTracing();
 		},
 	};
 });

@@ -14,6 +14,7 @@ import type { Redactor } from '../../shared/redact';
 import { DEFAULT_REQUEST_TIMEOUT_MS, UnexpectedReplyError } from '../../shared/rest';
 import type { ConfirmedQuote } from '../confirmQuote';
 import type { ConfirmGuards, Decline } from './confirmGuards';
+import { traceConfirm } from './confirmTrace';
 
 const ACCEPTED = 'quote:accepted';
 const MM_ACCEPTED = 'mm_quote:accepted';
@@ -102,6 +103,7 @@ export class QuoteConfirmer implements Stage {
 			}
 			return;
 		}
+		traceConfirm('read', quoteId);
 		const entry: Pending = {
 			quoteId,
 			rfqId: idOf(data.rfq_id),

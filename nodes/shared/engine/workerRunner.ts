@@ -97,7 +97,8 @@ export class WorkerStreamRunner implements StreamRunner {
 	private spawn(): Promise<void> {
 		const { hooks, venue, redactor } = this.options;
 		const entry = workerEntry(this.options.entry);
-		const worker = new Worker(entry.file, entry.execArgv ? { execArgv: entry.execArgv } : {});
+		// The environment as this module sees it: Node's default, said so that a sandbox's (jest's) reaches the thread too.
+		const worker = new Worker(entry.file, { env: process.env, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
 		alive.add(worker);
 		let acknowledgeStop = () => {};
 		const thread: Thread = {

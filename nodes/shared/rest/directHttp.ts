@@ -15,6 +15,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { Duplex, type Readable } from 'node:stream';
 import tls from 'node:tls';
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import type { RequestHelper } from './exchange';
@@ -48,6 +49,14 @@ export interface DirectHttp {
 	 * server closes it first, and closed by `close()`.
 	 */
 	preconnect(url: string): void;
+	/**
+	 * Runs a request through everything `request` does but the network: it is signed and built,
+	 * node:http writes it and parses `answer` (a JSON body, status 200) over a connection in memory,
+	 * and the answer is read from its stream as a venue's would be. Nothing leaves the process. The
+	 * fast path runs its confirm code once this way as it starts, so that the first real confirm
+	 * does not pay the first run of that code.
+	 */
+	rehearse(request: IHttpRequestOptions, answer: unknown): Promise<FullResponse>;
 	/** Closes the kept connections; later calls open new ones. */
 	close(): void;
 }
@@ -61,6 +70,15 @@ export function createDirectHttp(sign: (request: IHttpRequestOptions) => IHttpRe
 	handOutSpares(agents.https, 'https:', spares);
 	return {
 		request: async (request) => await send(agents, sign(request)),
+		async rehearse(request, answer) {
+			const { client, url, options, body } = built(agents, sign(request));
+			const text = JSON.stringify(answer);
+			const reply = `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
+			// node:http's own client and parser, over a connection in memory instead of the agent's: nothing leaves the process.
+			const rehearsal = { ...options, agent: undefined, createConnection: () => inMemoryConnection(reply) };
+			const response = await exchangeOnce(client, url, rehearsal, body);
+			return { statusCode: response.statusCode ?? 0, headers: response.headers, body: response };
+		},
 		preconnect(url) {
 			const target = new URL(url);
 			const secure = target.protocol === 'https:';
@@ -126,10 +144,11 @@ function handOutSpares(agent: http.Agent, protocol: string, spares: Map<string, 
 interface FullResponse {
 	statusCode: number;
 	headers: http.IncomingHttpHeaders;
-	body: http.IncomingMessage;
+	body: Readable;
 }
 
-async function send(agents: { http: http.Agent; https: https.Agent }, request: IHttpRequestOptions): Promise<FullResponse> {
+/** A request as node:http takes it: what `send` builds before anything goes out. */
+function built(agents: { http: http.Agent; https: https.Agent }, request: IHttpRequestOptions) {
 	const url = new URL(request.url);
 	for (const [key, value] of Object.entries(request.qs ?? {})) url.searchParams.append(key, String(value));
 	const secure = url.protocol === 'https:';
@@ -141,20 +160,20 @@ async function send(agents: { http: http.Agent; https: https.Agent }, request: I
 		headers['Content-Length'] = String(Buffer.byteLength(body));
 	}
 	if (request.json && !hasHeader(headers, 'accept')) headers.Accept = 'application/json';
-	const attempt = () =>
-		exchangeOnce(
-			secure ? https : http,
-			url,
-			{
-				method: request.method ?? 'GET',
-				headers,
-				agent: secure ? agents.https : agents.http,
-				signal: request.abortSignal as AbortSignal | undefined,
-				timeout: request.timeout,
-				...(secure && request.skipSslCertificateValidation === true ? { rejectUnauthorized: false } : {}),
-			},
-			body,
-		);
+	const options: https.RequestOptions = {
+		method: request.method ?? 'GET',
+		headers,
+		agent: secure ? agents.https : agents.http,
+		signal: request.abortSignal as AbortSignal | undefined,
+		timeout: request.timeout,
+		...(secure && request.skipSslCertificateValidation === true ? { rejectUnauthorized: false } : {}),
+	};
+	return { client: secure ? https : http, url, options, body };
+}
+
+async function send(agents: { http: http.Agent; https: https.Agent }, request: IHttpRequestOptions): Promise<FullResponse> {
+	const { client, url, options, body } = built(agents, request);
+	const attempt = () => exchangeOnce(client, url, options, body);
 	// A kept (or opened ahead) connection the server closed as we used it: the request never reached it, send it once on a new one.
 	const response = await attempt().catch((error: unknown) => (error instanceof StaleConnectionError ? attempt() : Promise.reject(error)));
 	const full: FullResponse = { statusCode: response.statusCode ?? 0, headers: response.headers, body: response };
@@ -168,6 +187,21 @@ async function send(agents: { http: http.Agent; https: https.Agent }, request: I
 }
 
 class StaleConnectionError extends Error {}
+
+/** A connection that swallows the request and answers `reply` (raw HTTP) once it is written to. */
+function inMemoryConnection(reply: string): Duplex {
+	let answered = false;
+	return new Duplex({
+		read() {},
+		write(_chunk, _encoding, callback) {
+			callback();
+			if (answered) return;
+			answered = true;
+			this.push(reply);
+			this.push(null);
+		},
+	});
+}
 
 function exchangeOnce(
 	client: typeof http | typeof https,

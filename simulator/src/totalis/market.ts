@@ -107,12 +107,30 @@ export interface MarketEvents {
 	'book-event': { event: BookEventName; data: QuoteRequestPayload | { id: string; reason: RemovalReason } };
 	'quote:submitted': { requestId: string; mmId: string; quote: SubmittedQuotePayload; replaced: boolean };
 	'quote:accepted': Acceptance;
-	'quote:confirmed': { quoteId: string; rfqId: string; executionId: string; latencyMs: number };
+	'quote:confirmed': { quoteId: string; rfqId: string; executionId: string; latencyMs: number; stamps: ConfirmStamps };
+}
+
+/**
+ * Where a confirm's time went, in ms since the epoch to the µs (`performance.timeOrigin +
+ * performance.now()`, a clock shared with other threads and processes): the first acceptance
+ * frame handed to the sockets, the confirm request reaching the simulator (when the REST call
+ * says), and the confirm done.
+ */
+export interface ConfirmStamps {
+	acceptanceSent: number;
+	confirmArrived?: number;
+	confirmed: number;
+}
+
+function preciseNow(): number {
+	return performance.timeOrigin + performance.now();
 }
 
 interface AcceptanceState {
 	acceptance: Acceptance;
 	acceptedAtMs: number;
+	/** When the first acceptance frame was handed to the sockets (ConfirmStamps). */
+	acceptanceSentAt: number;
 	deadlineMs: number;
 	settlement: SettlementPlan;
 	status: 'awaiting' | 'confirmed' | 'expired';
@@ -325,6 +343,7 @@ export class Market {
 		const state: AcceptanceState = {
 			acceptance,
 			acceptedAtMs: now,
+			acceptanceSentAt: 0,
 			deadlineMs,
 			settlement: options.settlement ?? this.random.pick(['win', 'loss'] as const),
 			status: 'awaiting',
@@ -358,6 +377,7 @@ export class Market {
 				quote: pricing(quote),
 				exposure_legs: exposureLegsOf(request.legs),
 			});
+		state.acceptanceSentAt = preciseNow();
 		if (order !== 'mm-only' && order !== 'mm-first') accepted();
 		if (order !== 'accepted-only') details();
 		if (order === 'mm-first') accepted();
@@ -375,7 +395,7 @@ export class Market {
 	}
 
 	/** The market maker confirms (REST `POST /mm/quotes/{quoteId}/confirm`). */
-	confirmQuote(mmId: string, quoteId: string): { status: 'confirmed'; quote_id: string; execution_id: string } {
+	confirmQuote(mmId: string, quoteId: string, arrivedAt?: number): { status: 'confirmed'; quote_id: string; execution_id: string } {
 		const state = this.acceptances.get(quoteId);
 		if (!state) {
 			const draft = this.quotes.get(quoteId);
@@ -409,6 +429,7 @@ export class Market {
 			rfqId: acceptance.rfqId,
 			executionId,
 			latencyMs: this.clock.now() - state.acceptedAtMs,
+			stamps: { acceptanceSent: state.acceptanceSentAt, confirmArrived: arrivedAt, confirmed: preciseNow() },
 		});
 		this.timers.after(this.timing.executeDelayMs, () => this.execute(state));
 		return { status: 'confirmed', quote_id: acceptance.quoteId, execution_id: executionId };

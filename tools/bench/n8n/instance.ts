@@ -13,6 +13,13 @@ import type { VenueSimulator } from 'trading-venues-simulator';
 import { ensureN8n, installCommunityPackage, N8nApi, startN8n, type N8nInstallation, type RunningN8n } from '../../e2e';
 import type { LogLine } from '../../e2e/progress';
 import { ActiveWorkflows } from './activeWorkflows';
+import { CONFIRM_TRACE_ENV, ConfirmTraces } from './confirmTraces';
+
+/**
+ * Node options for the bench's n8n (BENCH_N8N_NODE_OPTIONS, e.g. `--single-threaded-gc`), to
+ * measure a Node setting of n8n's process against a run without it; none by default.
+ */
+export const N8N_NODE_OPTIONS = (process.env.BENCH_N8N_NODE_OPTIONS ?? '').trim();
 
 /** n8n 2.41's expression engines (N8N_EXPRESSION_ENGINE): `vm` is the default. */
 export type ExpressionEngine = 'vm' | 'legacy';
@@ -33,12 +40,17 @@ export async function prepareN8n(log: LogLine): Promise<PreparedN8n> {
 }
 
 /** What a bench run needs of an n8n: a regular one (BenchN8n) or a queue-mode one (queueInstance.ts). */
-export type N8nUnderBench = Pick<BenchN8n, 'api' | 'pid' | 'credential' | 'activate' | 'deactivate' | 'answers' | 'restart'>;
+export type N8nUnderBench = Pick<BenchN8n, 'api' | 'pid' | 'credential' | 'activate' | 'deactivate' | 'answers' | 'restart'> & {
+	/** The fast path's stamps of each confirm, where this n8n writes them. */
+	confirmTraces?: ConfirmTraces;
+};
 
 export class BenchN8n extends ActiveWorkflows {
 	private running!: RunningN8n;
 	private apiClient!: N8nApi;
 	private credentialId: string | undefined;
+	/** The fast path's stamps, read from n8n's output (NODE_DEBUG, see confirmTraces.ts). */
+	readonly confirmTraces = new ConfirmTraces();
 
 	private constructor(
 		private readonly prepared: PreparedN8n,
@@ -95,7 +107,9 @@ export class BenchN8n extends ActiveWorkflows {
 		this.running = await startN8n({
 			installation: this.prepared.installation,
 			userFolder: this.userFolder,
-			env: { N8N_EXPRESSION_ENGINE: this.engine },
+			env: { N8N_EXPRESSION_ENGINE: this.engine, ...CONFIRM_TRACE_ENV },
+			onOutput: this.confirmTraces.readLine,
+			nodeOptions: N8N_NODE_OPTIONS,
 		});
 		this.apiClient = await N8nApi.connect(this.running.baseUrl, this.running.owner);
 		if (this.credentialId) return;

@@ -20,6 +20,7 @@ import type { ExecutionCounter } from './counter';
 import { runFlood } from './flood';
 import { BenchN8n, type ExpressionEngine, type N8nUnderBench } from './instance';
 import { runLatency } from './latency';
+import { inProcessVenue } from './latencyVenue';
 import { cpuMs, rssMb } from './processStats';
 import { QueueBenchN8n } from './queueInstance';
 import {
@@ -68,7 +69,7 @@ async function measure(
 ): Promise<void> {
 	for (const path of PATHS) {
 		log(`${setup}: latency, ${path}…`);
-		const summary = await runLatency(n8n, sim, path, {
+		const summary = await runLatency(n8n, inProcessVenue(sim), path, {
 			acceptances: CONFIG.acceptances,
 			perSecond: CONFIG.acceptancesPerSecond,
 			saving: CONFIG.saving,

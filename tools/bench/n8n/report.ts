@@ -1,5 +1,5 @@
 /** The bench's printout: one table per question, figures side by side. */
-import type { LatencySummary } from '../../e2e/latency';
+import type { ConfirmBreakdown, LatencySummary } from '../../e2e/latency';
 import type { FloodResult } from './flood';
 import type { LatencyColumn } from './latency';
 
@@ -64,7 +64,78 @@ export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond
 					: [column, load, note ?? 'skipped', '–', '–', '–', '–'],
 			),
 		),
+		formatBreakdown(rows),
+		formatColdStart(rows),
+	]
+		.filter((part) => part !== undefined)
+		.join('\n');
+}
+
+/**
+ * Where the slowest confirms' time went, on one clock shared by the simulator and n8n's threads:
+ * the venue's acceptance to the trigger reading it, the trigger's own work up to the confirm
+ * handed to node:http (both only where the fast path stamps them), on to the venue reading the
+ * request, and the venue's own work.
+ */
+function formatBreakdown(rows: LatencyRow[]): string | undefined {
+	const lines = rows.flatMap(({ column, load, summary }) => {
+		const slowest = summary?.slowest ?? [];
+		// The first confirm too, where it is not among the slowest: the path's own cold start.
+		const first = summary?.first && !slowest.some(({ place }) => place === 0) ? [summary.first] : [];
+		return [...slowest, ...first]
+			.filter(({ breakdown }) => breakdown !== undefined)
+			.map(({ place, ms: took, breakdown }) => [
+				column,
+				load,
+				place === 0 ? '0 (first)' : String(place),
+				ms(took),
+				...breakdownCells(breakdown as ConfirmBreakdown),
+			]);
+	});
+	if (lines.length === 0) return undefined;
+	return [
+		'',
+		'Where the five slowest confirms of each row, and the first, spent their time (ms):',
+		'',
+		table(
+			[
+				'path',
+				'machine',
+				'place',
+				'total',
+				'venue → trigger reads it',
+				'in the trigger',
+				'→ venue reads the confirm',
+				'at the venue',
+				'worker GC in it',
+			],
+			lines,
+		),
 	].join('\n');
+}
+
+function breakdownCells({ toTrigger, inTrigger, toVenue, atVenue, workerGc, workerGcKinds }: ConfirmBreakdown): string[] {
+	const cell = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
+	// Without the trigger's stamps, the time to the venue reading the confirm runs from the acceptance.
+	return [
+		cell(toTrigger),
+		cell(inTrigger),
+		toTrigger === undefined && toVenue !== undefined ? `${cell(toVenue)} (from the acceptance)` : cell(toVenue),
+		cell(atVenue),
+		workerGcKinds ? `${cell(workerGc)} (${workerGcKinds.join(', ')})` : cell(workerGc),
+	];
+}
+
+/** The warm-up acceptances after activation, not counted in the table: n8n's cold start. */
+function formatColdStart(rows: LatencyRow[]): string | undefined {
+	const lines = rows
+		.filter(({ summary }) => summary?.coldStartMs?.length)
+		.map(
+			({ column, load, summary }) =>
+				`- ${column}, ${load}: ${(summary?.coldStartMs ?? []).map((took) => (took === undefined ? 'expired' : ms(took))).join(', ')}`,
+		);
+	if (lines.length === 0) return undefined;
+	return ['', 'Cold start: the first acceptances after activation, sent before those counted above, in order:', '', ...lines].join('\n');
 }
 
 export function formatSettings(rows: SettingsRow[]): string {

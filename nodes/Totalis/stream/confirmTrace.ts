@@ -1,0 +1,45 @@
+/**
+ * Stamps of each fast-path confirm, for `npm run bench:n8n`'s breakdown of where a slow confirm's
+ * time went (docs/performance.md). Written with Node's own debuglog, so only when the process was
+ * started with NODE_DEBUG naming `trading-venues-confirm` (a worker thread inherits it); otherwise
+ * nothing is stamped or written. Each line reads `<stage> <quoteId> <ms since the epoch, to the µs>`:
+ * `read` when the confirmer gets the acceptance (the socket's message handler, same turn), `sent`
+ * when the confirm request was handed to node:http (which writes it before the loop's next turn);
+ * and `gc <kind> <start> <duration ms>` for each garbage collection of the thread that traces it.
+ */
+import { PerformanceObserver } from 'node:perf_hooks';
+import { debuglog } from 'node:util';
+
+export const CONFIRM_TRACE_SECTION = 'trading-venues-confirm';
+
+export type ConfirmTraceStage = 'read' | 'sent';
+
+const write = debuglog(CONFIRM_TRACE_SECTION);
+
+/** True when confirms are stamped (NODE_DEBUG names the section). */
+export const confirmTraceEnabled: boolean = write.enabled;
+
+/** A clock shared across threads and processes, finer than Date.now(). */
+export function preciseNow(): number {
+	return performance.timeOrigin + performance.now();
+}
+
+export function traceConfirm(stage: ConfirmTraceStage, quoteId: string): void {
+	if (confirmTraceEnabled) write('%s %s %s', stage, quoteId, preciseNow().toFixed(3));
+}
+
+/**
+ * Writes this thread's garbage-collection pauses while confirms are stamped (the fast path's
+ * worker, from start to stop); returns what stops it. Nothing is observed otherwise.
+ */
+export function traceGarbageCollection(): () => void {
+	if (!confirmTraceEnabled) return () => undefined;
+	const observer = new PerformanceObserver((list) => {
+		for (const entry of list.getEntries()) {
+			const kind = (entry as { detail?: { kind?: number } }).detail?.kind ?? 0;
+			write('gc %d %s %s', kind, (performance.timeOrigin + entry.startTime).toFixed(3), entry.duration.toFixed(3));
+		}
+	});
+	observer.observe({ entryTypes: ['gc'] });
+	return () => observer.disconnect();
+}

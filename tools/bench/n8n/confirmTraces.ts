@@ -1,0 +1,77 @@
+/**
+ * The fast path's own stamps of each confirm (nodes/Totalis/stream/confirmTrace.ts), read from
+ * n8n's output: n8n runs with NODE_DEBUG naming their section, so the Totalis Trigger's worker
+ * writes a line when its confirmer reads an acceptance and when it hands the confirm to node:http.
+ * Kept per quote for one latency run at most (a bound, then the oldest go).
+ */
+import { CONFIRM_TRACE_SECTION } from '../../../nodes/Totalis/stream/confirmTrace';
+import type { TriggerStamps, WorkerGc } from '../../e2e/latency';
+
+/** More than one latency run's quotes; past it the oldest are forgotten. */
+const MAX_QUOTES = 20_000;
+
+const LINE = new RegExp(`${CONFIRM_TRACE_SECTION.toUpperCase()} \\d+: (read|sent) (\\S+) (\\d+(?:\\.\\d+)?)`);
+
+const GC_LINE = new RegExp(`${CONFIRM_TRACE_SECTION.toUpperCase()} \\d+: gc (\\d+) (\\d+(?:\\.\\d+)?) (\\d+(?:\\.\\d+)?)`);
+
+/** Node's kinds of GC (perf_hooks' NODE_PERFORMANCE_GC_*). */
+const GC_KINDS: Record<number, string> = {
+	1: 'scavenge',
+	2: 'minor mark-sweep',
+	4: 'mark-compact',
+	8: 'incremental marking',
+	16: 'weak callbacks',
+};
+
+/** The worker's GC pauses kept at most (a run's worth, and more). */
+const MAX_PAUSES = 20_000;
+
+/** What n8n's environment needs for the trigger to write its stamps. */
+export const CONFIRM_TRACE_ENV = { NODE_DEBUG: CONFIRM_TRACE_SECTION };
+
+export class ConfirmTraces {
+	private readonly quotes = new Map<string, { read?: number; sent?: number }>();
+
+	/** One line of n8n's output; anything but a stamp is ignored. The first stamp of each stage counts (a retry sends again). */
+	/** The worker thread's GC pauses, in order: start (ms since the epoch) and duration. */
+	private readonly pauses: Array<{ kind: string; start: number; ms: number }> = [];
+
+	readLine = (line: string): void => {
+		const pause = GC_LINE.exec(line);
+		if (pause) {
+			this.pauses.push({ kind: GC_KINDS[Number(pause[1])] ?? `kind ${pause[1]}`, start: Number(pause[2]), ms: Number(pause[3]) });
+			if (this.pauses.length > MAX_PAUSES) this.pauses.shift();
+			return;
+		}
+		const match = LINE.exec(line);
+		if (!match) return;
+		const [, stage, quoteId, at] = match;
+		let stamps = this.quotes.get(quoteId);
+		if (!stamps) {
+			stamps = {};
+			this.quotes.set(quoteId, stamps);
+			if (this.quotes.size > MAX_QUOTES) this.quotes.delete(this.quotes.keys().next().value as string);
+		}
+		stamps[stage as 'read' | 'sent'] ??= Number(at);
+	};
+
+	stampsOf: TriggerStamps = (quoteId) => this.quotes.get(quoteId);
+
+	/** How long the worker thread spent in GC between `from` and `to` (ms since the epoch), and of which kinds. */
+	gcBetween: WorkerGc = (from, to) => {
+		let ms = 0;
+		const kinds = new Set<string>();
+		for (const pause of this.pauses) {
+			const inside = Math.min(to, pause.start + pause.ms) - Math.max(from, pause.start);
+			if (inside <= 0) continue;
+			ms += inside;
+			kinds.add(pause.kind);
+		}
+		return { ms, kinds: [...kinds] };
+	};
+
+	clear(): void {
+		this.quotes.clear();
+		this.pauses.length = 0;
+	}
+}
