@@ -9,21 +9,44 @@ async function waitUntil(check: () => boolean, timeoutMs = 2000): Promise<void> 
 	}
 }
 
-/** A request whose answer is counted as it arrives (or, `paused`, not read at all) until `close()`. */
+/** A request whose answer is kept as it arrives (or, `paused`, not read at all) until `close()`. */
 function openRaw(
 	url: string,
 	method: string,
 	headers: Record<string, string>,
 	paused = false,
-): Promise<{ status: number; headers: Record<string, unknown>; received: () => number; close: () => void }> {
+): Promise<{ status: number; headers: Record<string, unknown>; bodyOnceAtLeast: (bytes: number) => Promise<string>; close: () => void }> {
 	return new Promise((resolve, reject) => {
 		const req = request(url, { method, headers });
 		req.on('error', () => undefined);
 		req.on('response', (res) => {
-			let bytes = 0;
+			let body = '';
+			const waiters: Array<{ bytes: number; resolve: (body: string) => void }> = [];
+			const settleWaiters = (): void => {
+				for (const waiter of waiters.filter(({ bytes }) => body.length >= bytes)) {
+					waiters.splice(waiters.indexOf(waiter), 1);
+					waiter.resolve(body);
+				}
+			};
 			res.on('error', () => undefined);
-			if (!paused) res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-			resolve({ status: res.statusCode ?? 0, headers: res.headers, received: () => bytes, close: () => req.destroy() });
+			if (!paused) {
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => {
+					body += chunk;
+					settleWaiters();
+				});
+			}
+			resolve({
+				status: res.statusCode ?? 0,
+				headers: res.headers,
+				// The body so far, once this many bytes of it arrived (the test's own timeout bounds the wait).
+				bodyOnceAtLeast: (bytes) =>
+					new Promise((resolveBody) => {
+						waiters.push({ bytes, resolve: resolveBody });
+						settleWaiters();
+					}),
+				close: () => req.destroy(),
+			});
 		});
 		req.once('error', reject);
 		req.end();
@@ -311,18 +334,34 @@ describe('Totalis faults', () => {
 	});
 
 	it('failRest({slowLoris}) sends the headers, then a few bytes per interval without end', async () => {
+		// On a hand-driven clock the bytes sent follow the intervals that passed, not how promptly a
+		// loaded machine runs the simulator's timers and the client's reads.
+		const clock = new ManualClock();
+		await sim.close();
+		sim = await startSimulator({ totalis: { clock, seed: 3 } });
 		sim.totalis.faults.failRest({ pathPrefix: '/v1/mm/heartbeat', slowLoris: { bytesPerInterval: 2, intervalMs: 20 } });
-		const { status, received, close } = await openRaw(`${sim.totalis.restUrl}/v1/mm/heartbeat`, 'POST', {
-			'X-API-Key': sim.totalis.apiKey,
-		});
-		expect(status).toBe(200);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-		const bytes = received();
-		expect(bytes).toBeGreaterThanOrEqual(10);
-		expect(bytes).toBeLessThan(40);
-		close();
-		await waitUntil(() => sim.totalis.faults.streamedAnswers()[0]?.closedEarly === true);
-		expect(sim.totalis.faults.streamedAnswers()[0]).toMatchObject({ kind: 'slowLoris', path: '/totalis/v1/mm/heartbeat', finished: false });
+		const answer = await openRaw(`${sim.totalis.restUrl}/v1/mm/heartbeat`, 'POST', { 'X-API-Key': sim.totalis.apiKey });
+		expect(answer.status).toBe(200);
+		const [dribbled] = sim.totalis.faults.streamedAnswers();
+		expect(dribbled).toMatchObject({ kind: 'slowLoris', path: '/totalis/v1/mm/heartbeat', bytesWritten: 0 });
+
+		clock.advance(19);
+		expect(dribbled.bytesWritten).toBe(0);
+		clock.advance(1);
+		expect(dribbled.bytesWritten).toBe(2);
+		clock.advance(100);
+		expect(dribbled.bytesWritten).toBe(12);
+		// JSON whitespace, all of it reaching the client, and no end to the body.
+		expect(await answer.bodyOnceAtLeast(12)).toBe(' '.repeat(12));
+		expect(dribbled).toMatchObject({ finished: false, closedEarly: false });
+
+		const left = sim.totalis.waitFor('rest:request');
+		answer.close();
+		expect(await left).toMatchObject({ path: '/totalis/v1/mm/heartbeat', status: 200 });
+		expect(dribbled).toMatchObject({ finished: false, closedEarly: true });
+		// The client gone, the drip stops.
+		clock.advance(1000);
+		expect(dribbled.bytesWritten).toBe(12);
 	});
 
 	it('failRest({bodyBytes}) answers a JSON body of that size, written only as fast as it is read', async () => {
