@@ -2,7 +2,8 @@ import { ManualClock, startSimulator, type VenueSimulator } from '../src';
 import { request } from 'node:http';
 import { SseClient, WsClient, rest, submitQuote } from './helpers';
 
-async function waitUntil(check: () => boolean, timeoutMs = 2000): Promise<void> {
+/** Polls a condition the simulator reports no event for; the deadline is only a generous upper bound. */
+async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 	for (let waited = 0; !check(); waited += 10) {
 		if (waited >= timeoutMs) throw new Error('condition not met in time');
 		await new Promise((resolve) => setTimeout(resolve, 10));
@@ -281,23 +282,29 @@ describe('Totalis faults', () => {
 	});
 
 	it('holdHeartbeats() counts each heartbeat on arrival and answers it only after the hold', async () => {
-		const received: number[] = [];
-		sim.totalis.events.on('rest:request', (request) => received.push(request.receivedAt));
+		// On a hand-driven clock: the hold is measured in the simulator's time, not in how long a
+		// loaded machine takes to carry the call.
+		const clock = new ManualClock();
+		await sim.close();
+		sim = await startSimulator({ totalis: { clock, seed: 3 } });
+		const reports: Array<{ status: number; receivedAt: number }> = [];
+		sim.totalis.events.on('rest:request', ({ status, receivedAt }) => reports.push({ status, receivedAt }));
 		sim.totalis.faults.holdHeartbeats(300);
-		const started = Date.now();
-		let answered = false;
-		const answer = rest(sim.totalis, 'POST', '/v1/mm/heartbeat').finally(() => (answered = true));
+		const arrival = clock.now();
+		const answer = rest(sim.totalis, 'POST', '/v1/mm/heartbeat');
 		await sim.totalis.waitFor('heartbeat');
-		expect(answered).toBe(false);
 		expect(sim.totalis.lastHeartbeat()).toBeInstanceOf(Date);
+		clock.advance(299);
+		expect(reports).toEqual([]);
+		const answered = sim.totalis.waitFor('rest:request');
+		clock.advance(1);
 		expect((await answer).status).toBe(200);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(280);
-		// Reported once answered, but stamped with its arrival.
-		expect(received[0]).toBeLessThan(started + 280);
+		// Reported once answered, 300 ms later, but stamped with its arrival.
+		expect(await answered).toMatchObject({ status: 200, receivedAt: arrival });
+
+		// Without a hold the heartbeat is answered while the clock stands still.
 		sim.totalis.faults.holdHeartbeats(0);
-		const quick = Date.now();
 		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
-		expect(Date.now() - quick).toBeLessThan(280);
 		expect(() => sim.totalis.faults.holdHeartbeats(-1)).toThrow(/ms/);
 	});
 
@@ -311,8 +318,6 @@ describe('Totalis faults', () => {
 	});
 
 	it('failRest({hold}) never answers; the call is reported with status 0 once the client leaves', async () => {
-		const statuses: number[] = [];
-		sim.totalis.events.on('rest:request', ({ status }) => statuses.push(status));
 		sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/v1/mm/heartbeat', hold: true });
 		const leave = new AbortController();
 		const call = fetch(`${sim.totalis.restUrl}/v1/mm/heartbeat`, {
@@ -320,16 +325,21 @@ describe('Totalis faults', () => {
 			headers: { 'X-API-Key': sim.totalis.apiKey },
 			signal: leave.signal,
 		});
-		const outcome = call.then(
-			() => 'answered',
-			() => 'left',
+		let outcome: 'answered' | 'left' | undefined;
+		const settled = call.then(
+			() => (outcome = 'answered'),
+			() => (outcome = 'left'),
 		);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-		expect(sim.totalis.faults.pendingRestFaults()).toBe(0);
+		// The held call arrived (its rule is used up); a heartbeat sent after it is answered, it is not.
+		await waitUntil(() => sim.totalis.faults.pendingRestFaults() === 0);
+		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
+		expect(outcome).toBeUndefined();
+
+		const reported = sim.totalis.waitFor('rest:request', ({ status }) => status === 0);
 		leave.abort();
-		expect(await outcome).toBe('left');
-		await waitUntil(() => statuses.length === 1);
-		expect(statuses).toEqual([0]);
+		await settled;
+		expect(outcome).toBe('left');
+		expect(await reported).toMatchObject({ path: '/totalis/v1/mm/heartbeat', status: 0 });
 		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
 	});
 
