@@ -17,6 +17,7 @@ import {
 	OPENMARKETS_CREDENTIAL_NAME,
 } from '../e2e/examples';
 import { N8nApiError } from '../e2e/n8nApi';
+import { simulatorCredentials } from '../harness/simulatorCredentials';
 import { logHelioEvents, logTotalisEvents, startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
@@ -52,12 +53,13 @@ async function provision(n8n: N8nWithPackage, sim: VenueSimulator, statePath: st
 	const state: DevState = existsSync(statePath)
 		? (JSON.parse(readFileSync(statePath, 'utf8')) as DevState)
 		: { credentials: {}, workflows: {} };
+	const values = simulatorCredentials(sim);
 	let credentialId = state.credentials.totalisApi;
 	if (!credentialId) {
 		const credential = await n8n.api.createCredential({
 			name: EXAMPLE_CREDENTIAL_NAME,
 			type: 'totalisApi',
-			data: { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
+			data: values.totalisApi,
 		});
 		credentialId = state.credentials.totalisApi = credential.id;
 		say(`created the credential "${EXAMPLE_CREDENTIAL_NAME}" (pointing at the simulator)`);
@@ -67,7 +69,7 @@ async function provision(n8n: N8nWithPackage, sim: VenueSimulator, statePath: st
 		const credential = await n8n.api.createCredential({
 			name: HELIO_CREDENTIAL_NAME,
 			type: 'helioApi',
-			data: { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password },
+			data: values.helioApi,
 		});
 		helioCredentialId = state.credentials.helioApi = credential.id;
 		say(`created the credential "${HELIO_CREDENTIAL_NAME}" (pointing at the simulator)`);
@@ -75,14 +77,7 @@ async function provision(n8n: N8nWithPackage, sim: VenueSimulator, statePath: st
 	// The simulated agg.market issues new tokens each run (and rotates refresh tokens): the
 	// credential gets this run's pair (replacing all its data clears the stored session token), and an
 	// agg.market workflow already active is restarted on it.
-	const aggData = {
-		appId: sim.agg.appId,
-		accessToken: sim.agg.accessToken,
-		refreshToken: sim.agg.refreshToken,
-		baseUrl: sim.agg.restUrl,
-		wsUrl: sim.agg.wsUrl,
-		refreshPath: sim.agg.refreshPath,
-	};
+	const aggData = values.aggMarketApi;
 	let aggCredentialId = state.credentials.aggMarketApi;
 	let restartAgg = false;
 	if (aggCredentialId) {
@@ -98,7 +93,7 @@ async function provision(n8n: N8nWithPackage, sim: VenueSimulator, statePath: st
 		const credential = await n8n.api.createCredential({
 			name: OPENMARKETS_CREDENTIAL_NAME,
 			type: 'openMarketsApi',
-			data: { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl },
+			data: values.openMarketsApi,
 		});
 		openMarketsCredentialId = state.credentials.openMarketsApi = credential.id;
 		say(`created the credential "${OPENMARKETS_CREDENTIAL_NAME}" (pointing at the simulator)`);
