@@ -10,7 +10,7 @@ import { TotalisApi } from '../../credentials/TotalisApi.credentials';
 import { Totalis } from '../../nodes/Totalis/Totalis.node';
 import { DIALECTS, startSimulator, type QuoteRequestPayload, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, allLogText } from '../harness/n8n';
-import { nodeRunner } from '../harness/nodeRuns';
+import { expectRefusedBeforeAnyRequest, nodeRunner } from '../harness/nodeRuns';
 
 const NO_SCOPE_KEY = 'api_live_taker_only_key_42';
 const WRONG_KEY = 'api_live_not_a_real_key_0000';
@@ -489,12 +489,7 @@ describe('input validation: refused before any request, naming the field', () =>
 		],
 	];
 
-	it.each(cases)('%s', async (_name, parameters, message) => {
-		const result = await run(parameters);
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(message);
-		expect(requests).toEqual([]);
-	});
+	it.each(cases)('%s', (_name, parameters, message) => expectRefusedBeforeAnyRequest(run, requests, parameters, message));
 });
 
 describe('IDs that would move the request to another path', () => {
@@ -531,12 +526,7 @@ describe('IDs that would move the request to another path', () => {
 		],
 	];
 
-	it.each(cases)('%s', async (_name, parameters, message) => {
-		const result = await run(parameters);
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(message);
-		expect(requests).toEqual([]);
-	});
+	it.each(cases)('%s', (_name, parameters, message) => expectRefusedBeforeAnyRequest(run, requests, parameters, message));
 });
 
 describe("numbers: plain decimals within each field's bounds, refused before any request", () => {
@@ -589,12 +579,7 @@ describe("numbers: plain decimals within each field's bounds, refused before any
 		],
 	];
 
-	it.each(cases)('%s', async (_name, parameters, message) => {
-		const result = await run(parameters);
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(message);
-		expect(requests).toEqual([]);
-	});
+	it.each(cases)('%s', (_name, parameters, message) => expectRefusedBeforeAnyRequest(run, requests, parameters, message));
 
 	it('plain decimal text from an expression is still a number', async () => {
 		const request = sim.totalis.createQuoteRequest({ betAmount: 25 });
