@@ -82,6 +82,15 @@ const confirmParameters: INodeParameters = {
 	confirmationDeadline: '={{ $json.data.confirmation_deadline }}',
 };
 
+/** Submit Quote with the request's ID, version and hash mapped from a quote_request item, as the example maps them. */
+const submitQuoteParameters: INodeParameters = {
+	resource: 'quoteRequest',
+	operation: 'submitQuote',
+	quoteRequestId: '={{ $json.data.id }}',
+	requestVersion: '={{ $json.data.version }}',
+	requestHash: '={{ $json.data.request_hash }}',
+};
+
 /** What the Totalis Trigger emits for quote:accepted, reduced to what the node maps. */
 function acceptedItem(quoteId: string, confirmationDeadline: string): IDataObject {
 	return { venue: 'totalis', event: 'quote:accepted', data: { quote_id: quoteId, confirmation_deadline: confirmationDeadline } };
@@ -162,18 +171,9 @@ describe('Quote Request → Submit Quote', () => {
 	it('puts the quote at the version and hash mapped from the stream item', async () => {
 		const request = sim.totalis.createQuoteRequest({ betAmount: 25 });
 		const submitted = settled(sim.totalis.waitFor('quote:submitted', (event) => event.requestId === request.id));
-		const result = await run(
-			{
-				resource: 'quoteRequest',
-				operation: 'submitQuote',
-				quoteRequestId: '={{ $json.data.id }}',
-				requestVersion: '={{ $json.data.version }}',
-				requestHash: '={{ $json.data.request_hash }}',
-				payoutOdds: 4.25,
-				expiresInMs: 15_000,
-			},
-			[{ event: 'quote_request', data: request as unknown as IDataObject }],
-		);
+		const result = await run({ ...submitQuoteParameters, payoutOdds: 4.25, expiresInMs: 15_000 }, [
+			{ event: 'quote_request', data: request as unknown as IDataObject },
+		]);
 		expect(result.error).toBeUndefined();
 		const event = await submitted;
 		expect(event.mmId).toBe(sim.totalis.mmId);
@@ -627,14 +627,7 @@ describe('continueOnFail', () => {
 		const request = sim.totalis.createQuoteRequest();
 		const updated = sim.totalis.updateQuoteRequest(request.id);
 		const result = await run(
-			{
-				resource: 'quoteRequest',
-				operation: 'submitQuote',
-				quoteRequestId: '={{ $json.data.id }}',
-				requestVersion: '={{ $json.data.version }}',
-				requestHash: '={{ $json.data.request_hash }}',
-				payoutOdds: 3,
-			},
+			{ ...submitQuoteParameters, payoutOdds: 3 },
 			[{ data: { id: request.id, version: request.version, request_hash: request.request_hash } }],
 			{ onError: 'continueErrorOutput' },
 		);
