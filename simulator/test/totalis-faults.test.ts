@@ -1,14 +1,6 @@
 import { ManualClock, startSimulator, type VenueSimulator } from '../src';
 import { request } from 'node:http';
-import { SseClient, WsClient, rest, submitQuote } from './helpers';
-
-/** Polls a condition the simulator reports no event for; the deadline is only a generous upper bound. */
-async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-	for (let waited = 0; !check(); waited += 10) {
-		if (waited >= timeoutMs) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
+import { SseClient, WsClient, rest, submitQuote, waitUntil } from './helpers';
 
 /** A request whose answer is kept as it arrives (or, `paused`, not read at all) until `close()`. */
 function openRaw(
