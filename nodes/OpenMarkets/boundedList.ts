@@ -4,6 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { readCursorPages } from '../shared/actions/idPicker';
 import type { Page } from '../shared/actions/paging';
 import { MAX_PAGE_SIZE } from './transport';
 
@@ -13,22 +14,24 @@ export interface BoundedList {
 	truncated: boolean;
 }
 
-/** Follows the next cursor until the last page, `want` records (pages no larger than needed), or `maxPages`. */
+/**
+ * Follows the next cursor until the last page, `want` records (pages no larger than needed), or
+ * `maxPages`; a cursor handed out twice ends the list (readCursorPages' bounds).
+ */
 export async function readBoundedList(
 	fetchPage: (cursor: string | undefined, pageSize: number) => Promise<Page>,
 	maxPages: number,
 	want = Number.POSITIVE_INFINITY,
 ): Promise<BoundedList> {
-	const records: IDataObject[] = [];
-	const seen = new Set<string>();
-	let cursor: string | undefined;
-	for (let page = 0; page < maxPages; page++) {
-		const { records: read, next } = await fetchPage(cursor, Math.min(MAX_PAGE_SIZE, want - records.length));
-		records.push(...read);
-		// A cursor handed out twice would loop for ever.
-		if (records.length >= want || !next || seen.has(next)) return { records, truncated: false };
-		seen.add(next);
-		cursor = next;
-	}
-	return { records, truncated: true };
+	const { items: records, next } = await readCursorPages<Page, IDataObject>({
+		request: (cursor, read) => fetchPage(cursor, Math.min(MAX_PAGE_SIZE, want - read)),
+		itemsOf: (page) => page.records,
+		nextCursorOf: (page) => page.next,
+		maxPages,
+		// Kept whole: the callers filter and cut the records themselves.
+		maxItems: Number.POSITIVE_INFINITY,
+		enough: (read) => read.length >= want,
+	});
+	// A cursor is left only when reading stopped at enough records or at maxPages: only the latter leaves pages unread.
+	return { records, truncated: next !== undefined && records.length < want };
 }

@@ -307,3 +307,11 @@ export async function submitQuote(
 }
 
 export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Polls a condition the simulator reports no event for; the deadline is only a generous upper bound. */
+export async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+	for (let waited = 0; !check(); waited += 10) {
+		if (waited >= timeoutMs) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}

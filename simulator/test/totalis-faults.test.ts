@@ -1,29 +1,45 @@
 import { ManualClock, startSimulator, type VenueSimulator } from '../src';
 import { request } from 'node:http';
-import { SseClient, WsClient, rest, submitQuote } from './helpers';
+import { SseClient, WsClient, rest, submitQuote, waitUntil } from './helpers';
 
-async function waitUntil(check: () => boolean, timeoutMs = 2000): Promise<void> {
-	for (let waited = 0; !check(); waited += 10) {
-		if (waited >= timeoutMs) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
-
-/** A request whose answer is counted as it arrives (or, `paused`, not read at all) until `close()`. */
+/** A request whose answer is kept as it arrives (or, `paused`, not read at all) until `close()`. */
 function openRaw(
 	url: string,
 	method: string,
 	headers: Record<string, string>,
 	paused = false,
-): Promise<{ status: number; headers: Record<string, unknown>; received: () => number; close: () => void }> {
+): Promise<{ status: number; headers: Record<string, unknown>; bodyOnceAtLeast: (bytes: number) => Promise<string>; close: () => void }> {
 	return new Promise((resolve, reject) => {
 		const req = request(url, { method, headers });
 		req.on('error', () => undefined);
 		req.on('response', (res) => {
-			let bytes = 0;
+			let body = '';
+			const waiters: Array<{ bytes: number; resolve: (body: string) => void }> = [];
+			const settleWaiters = (): void => {
+				for (const waiter of waiters.filter(({ bytes }) => body.length >= bytes)) {
+					waiters.splice(waiters.indexOf(waiter), 1);
+					waiter.resolve(body);
+				}
+			};
 			res.on('error', () => undefined);
-			if (!paused) res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-			resolve({ status: res.statusCode ?? 0, headers: res.headers, received: () => bytes, close: () => req.destroy() });
+			if (!paused) {
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => {
+					body += chunk;
+					settleWaiters();
+				});
+			}
+			resolve({
+				status: res.statusCode ?? 0,
+				headers: res.headers,
+				// The body so far, once this many bytes of it arrived (the test's own timeout bounds the wait).
+				bodyOnceAtLeast: (bytes) =>
+					new Promise((resolveBody) => {
+						waiters.push({ bytes, resolve: resolveBody });
+						settleWaiters();
+					}),
+				close: () => req.destroy(),
+			});
 		});
 		req.once('error', reject);
 		req.end();
@@ -258,23 +274,29 @@ describe('Totalis faults', () => {
 	});
 
 	it('holdHeartbeats() counts each heartbeat on arrival and answers it only after the hold', async () => {
-		const received: number[] = [];
-		sim.totalis.events.on('rest:request', (request) => received.push(request.receivedAt));
+		// On a hand-driven clock: the hold is measured in the simulator's time, not in how long a
+		// loaded machine takes to carry the call.
+		const clock = new ManualClock();
+		await sim.close();
+		sim = await startSimulator({ totalis: { clock, seed: 3 } });
+		const reports: Array<{ status: number; receivedAt: number }> = [];
+		sim.totalis.events.on('rest:request', ({ status, receivedAt }) => reports.push({ status, receivedAt }));
 		sim.totalis.faults.holdHeartbeats(300);
-		const started = Date.now();
-		let answered = false;
-		const answer = rest(sim.totalis, 'POST', '/v1/mm/heartbeat').finally(() => (answered = true));
+		const arrival = clock.now();
+		const answer = rest(sim.totalis, 'POST', '/v1/mm/heartbeat');
 		await sim.totalis.waitFor('heartbeat');
-		expect(answered).toBe(false);
 		expect(sim.totalis.lastHeartbeat()).toBeInstanceOf(Date);
+		clock.advance(299);
+		expect(reports).toEqual([]);
+		const answered = sim.totalis.waitFor('rest:request');
+		clock.advance(1);
 		expect((await answer).status).toBe(200);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(280);
-		// Reported once answered, but stamped with its arrival.
-		expect(received[0]).toBeLessThan(started + 280);
+		// Reported once answered, 300 ms later, but stamped with its arrival.
+		expect(await answered).toMatchObject({ status: 200, receivedAt: arrival });
+
+		// Without a hold the heartbeat is answered while the clock stands still.
 		sim.totalis.faults.holdHeartbeats(0);
-		const quick = Date.now();
 		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
-		expect(Date.now() - quick).toBeLessThan(280);
 		expect(() => sim.totalis.faults.holdHeartbeats(-1)).toThrow(/ms/);
 	});
 
@@ -288,8 +310,6 @@ describe('Totalis faults', () => {
 	});
 
 	it('failRest({hold}) never answers; the call is reported with status 0 once the client leaves', async () => {
-		const statuses: number[] = [];
-		sim.totalis.events.on('rest:request', ({ status }) => statuses.push(status));
 		sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/v1/mm/heartbeat', hold: true });
 		const leave = new AbortController();
 		const call = fetch(`${sim.totalis.restUrl}/v1/mm/heartbeat`, {
@@ -297,32 +317,53 @@ describe('Totalis faults', () => {
 			headers: { 'X-API-Key': sim.totalis.apiKey },
 			signal: leave.signal,
 		});
-		const outcome = call.then(
-			() => 'answered',
-			() => 'left',
+		let outcome: 'answered' | 'left' | undefined;
+		const settled = call.then(
+			() => (outcome = 'answered'),
+			() => (outcome = 'left'),
 		);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-		expect(sim.totalis.faults.pendingRestFaults()).toBe(0);
+		// The held call arrived (its rule is used up); a heartbeat sent after it is answered, it is not.
+		await waitUntil(() => sim.totalis.faults.pendingRestFaults() === 0);
+		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
+		expect(outcome).toBeUndefined();
+
+		const reported = sim.totalis.waitFor('rest:request', ({ status }) => status === 0);
 		leave.abort();
-		expect(await outcome).toBe('left');
-		await waitUntil(() => statuses.length === 1);
-		expect(statuses).toEqual([0]);
+		await settled;
+		expect(outcome).toBe('left');
+		expect(await reported).toMatchObject({ path: '/totalis/v1/mm/heartbeat', status: 0 });
 		expect((await rest(sim.totalis, 'POST', '/v1/mm/heartbeat')).status).toBe(200);
 	});
 
 	it('failRest({slowLoris}) sends the headers, then a few bytes per interval without end', async () => {
+		// On a hand-driven clock the bytes sent follow the intervals that passed, not how promptly a
+		// loaded machine runs the simulator's timers and the client's reads.
+		const clock = new ManualClock();
+		await sim.close();
+		sim = await startSimulator({ totalis: { clock, seed: 3 } });
 		sim.totalis.faults.failRest({ pathPrefix: '/v1/mm/heartbeat', slowLoris: { bytesPerInterval: 2, intervalMs: 20 } });
-		const { status, received, close } = await openRaw(`${sim.totalis.restUrl}/v1/mm/heartbeat`, 'POST', {
-			'X-API-Key': sim.totalis.apiKey,
-		});
-		expect(status).toBe(200);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-		const bytes = received();
-		expect(bytes).toBeGreaterThanOrEqual(10);
-		expect(bytes).toBeLessThan(40);
-		close();
-		await waitUntil(() => sim.totalis.faults.streamedAnswers()[0]?.closedEarly === true);
-		expect(sim.totalis.faults.streamedAnswers()[0]).toMatchObject({ kind: 'slowLoris', path: '/totalis/v1/mm/heartbeat', finished: false });
+		const answer = await openRaw(`${sim.totalis.restUrl}/v1/mm/heartbeat`, 'POST', { 'X-API-Key': sim.totalis.apiKey });
+		expect(answer.status).toBe(200);
+		const [dribbled] = sim.totalis.faults.streamedAnswers();
+		expect(dribbled).toMatchObject({ kind: 'slowLoris', path: '/totalis/v1/mm/heartbeat', bytesWritten: 0 });
+
+		clock.advance(19);
+		expect(dribbled.bytesWritten).toBe(0);
+		clock.advance(1);
+		expect(dribbled.bytesWritten).toBe(2);
+		clock.advance(100);
+		expect(dribbled.bytesWritten).toBe(12);
+		// JSON whitespace, all of it reaching the client, and no end to the body.
+		expect(await answer.bodyOnceAtLeast(12)).toBe(' '.repeat(12));
+		expect(dribbled).toMatchObject({ finished: false, closedEarly: false });
+
+		const left = sim.totalis.waitFor('rest:request');
+		answer.close();
+		expect(await left).toMatchObject({ path: '/totalis/v1/mm/heartbeat', status: 200 });
+		expect(dribbled).toMatchObject({ finished: false, closedEarly: true });
+		// The client gone, the drip stops.
+		clock.advance(1000);
+		expect(dribbled.bytesWritten).toBe(12);
 	});
 
 	it('failRest({bodyBytes}) answers a JSON body of that size, written only as fast as it is read', async () => {

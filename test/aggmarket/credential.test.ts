@@ -5,13 +5,12 @@
  * agg.market. Every failure names the URL it called, and no test ever uses the refresh token,
  * which agg.market accepts only once (the simulator reports every refresh call).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { AggMarket } from '../../nodes/AggMarket/AggMarket.node';
 import { AggMarketTrigger } from '../../nodes/AggMarket/AggMarketTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
+import { closedPort, serveLocally, serveWebPage } from '../harness/localServers';
 import { allLogText, N8nHarness, type CredentialTestResult } from '../harness/n8n';
 
 const harness = new N8nHarness({ nodes: { aggMarketTrigger: AggMarketTrigger }, credentialTypes: [AggMarketApi] });
@@ -49,26 +48,6 @@ function testCredential(overrides: Record<string, unknown> = {}): Promise<Creden
 		refreshPath: sim.agg.refreshPath,
 		...overrides,
 	} as never);
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
-}
-
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server }> {
-	const server = createServer(handler);
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-async function stop(server: Server): Promise<void> {
-	server.closeAllConnections();
-	await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 describe('agg.market API credential', () => {
@@ -145,7 +124,8 @@ describe('agg.market API credential', () => {
 			status: 'Error',
 			message: `GET ${sim.agg.restUrl}/v2/execution/balances answered 404: No route for GET /v2/execution/balances (NOT_FOUND). Check the REST Base URL: the API root (such as https://api.agg.market).`,
 		});
-		const { url, server } = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Welcome</html>'));
+		const page = await serveWebPage();
+		const { url } = page;
 		try {
 			for (const overrides of [{}, { accessToken: '' }]) {
 				expect(await testCredential({ baseUrl: url, ...overrides })).toEqual({
@@ -154,19 +134,20 @@ describe('agg.market API credential', () => {
 				});
 			}
 		} finally {
-			await stop(server);
+			await page.stop();
 		}
 	});
 
 	it('fails when a host answers the balances read without asking for a user token, unlike agg.market', async () => {
-		const { url, server } = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}'));
+		const other = await serveLocally((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}'));
+		const { url } = other;
 		try {
 			expect(await testCredential({ baseUrl: url, accessToken: '' })).toEqual({
 				status: 'Error',
 				message: `GET ${url}/execution/balances answered without a user token, which agg.market never does. Check the REST Base URL: the API root (such as https://api.agg.market).`,
 			});
 		} finally {
-			await stop(server);
+			await other.stop();
 		}
 	});
 

@@ -9,7 +9,7 @@ import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { AggMarket } from '../../nodes/AggMarket/AggMarket.node';
 import { AggMarketTrigger } from '../../nodes/AggMarket/AggMarketTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, simulatorCredentials } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 
 const POSITIONS = 150;
@@ -38,11 +38,9 @@ afterAll(async () => {
 /** A credential with a refresh token of its own: refresh tokens are single-use, and each test starts afresh. */
 function useApp(appId: string) {
 	harness.setCredentials('aggMarketApi', {
+		...simulatorCredentials(sim, { aggRefreshOnly: true }).aggMarketApi,
 		appId,
 		refreshToken: sim.agg.issueTokens().refreshToken,
-		baseUrl: sim.agg.restUrl,
-		wsUrl: sim.agg.wsUrl,
-		refreshPath: sim.agg.refreshPath,
 	});
 }
 

@@ -11,6 +11,7 @@
  */
 import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
 import { AGG_CREDENTIAL_NAME, loadExample } from '../../tools/e2e/examples';
+import { simulatorCredentials } from '../../tools/harness/simulatorCredentials';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const OUTCOME = 'vmo_fed_cut_july_yes';
@@ -36,14 +37,7 @@ describe('agg.market in a real n8n', () => {
 		const credential = await n8n.api.createCredential({
 			name: AGG_CREDENTIAL_NAME,
 			type: 'aggMarketApi',
-			data: {
-				appId: sim.agg.appId,
-				accessToken: sim.agg.accessToken,
-				refreshToken: sim.agg.refreshToken,
-				baseUrl: sim.agg.restUrl,
-				wsUrl: sim.agg.wsUrl,
-				refreshPath: sim.agg.refreshPath,
-			},
+			data: simulatorCredentials(sim).aggMarketApi,
 		});
 		const workflow = await n8n.api.createWorkflow(loadExample('agg-market-fills-and-spread.json', { aggMarketApi: credential }));
 		workflowId = workflow.id;

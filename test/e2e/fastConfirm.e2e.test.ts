@@ -8,6 +8,7 @@ import { nodeOutputJson, pollUntil, startN8nWithPackage, type N8nWithPackage } f
 import { EXAMPLE_CREDENTIAL_NAME, loadExample, subWorkflow } from '../../tools/e2e/examples';
 import { measureConfirmLatency } from '../../tools/e2e/latency';
 import type { WorkflowInput } from '../../tools/e2e/n8nApi';
+import { simulatorCredentials } from '../../tools/harness/simulatorCredentials';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const ACCEPTANCES = Number(process.env.E2E_FAST_CONFIRM_ACCEPTANCES ?? 60);
@@ -27,7 +28,7 @@ describe('Confirm Accepted Quotes in a real n8n', () => {
 		const credential = await n8n.api.createCredential({
 			name: EXAMPLE_CREDENTIAL_NAME,
 			type: 'totalisApi',
-			data: { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
+			data: simulatorCredentials(sim).totalisApi,
 		});
 		workflow = slowed(
 			subWorkflow(loadExample('totalis-market-making-fast-confirm.json', { totalisApi: credential }), 'fast confirm, slow workflow', [

@@ -7,6 +7,7 @@
  */
 import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
 import { HELIO_CREDENTIAL_NAME, loadExample } from '../../tools/e2e/examples';
+import { simulatorCredentials } from '../../tools/harness/simulatorCredentials';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 describe('Helio in a real n8n', () => {
@@ -28,7 +29,7 @@ describe('Helio in a real n8n', () => {
 		const credential = await n8n.api.createCredential({
 			name: HELIO_CREDENTIAL_NAME,
 			type: 'helioApi',
-			data: { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password },
+			data: simulatorCredentials(sim).helioApi,
 		});
 		const workflow = await n8n.api.createWorkflow(loadExample('helio-quote-signal.json', { helioApi: credential }));
 		workflowId = workflow.id;

@@ -10,6 +10,7 @@ import { nodeOutputJson, pollUntil, startN8nWithPackage, waitForExecution, type 
 import { EXAMPLE_CREDENTIAL_NAME, loadExample, subWorkflow } from '../../tools/e2e/examples';
 import { measureConfirmLatency, type LatencySummary } from '../../tools/e2e/latency';
 import type { N8nCredential, N8nExecution, WorkflowInput } from '../../tools/e2e/n8nApi';
+import { simulatorCredentials } from '../../tools/harness/simulatorCredentials';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const ACCEPTANCES = Number(process.env.E2E_ACCEPTANCES ?? 100);
@@ -29,7 +30,7 @@ describe('Totalis in a real n8n', () => {
 		credential = await n8n.api.createCredential({
 			name: EXAMPLE_CREDENTIAL_NAME,
 			type: 'totalisApi',
-			data: { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
+			data: simulatorCredentials(sim).totalisApi,
 		});
 		example = loadExample('totalis-market-making.json', { totalisApi: credential });
 	});
@@ -211,7 +212,7 @@ describe('Totalis in a real n8n', () => {
 			const variantCredential = await n8n.api.createCredential({
 				name: `${EXAMPLE_CREDENTIAL_NAME} (mm-channel)`,
 				type: 'totalisApi',
-				data: { apiKey: variant.totalis.apiKey, baseUrl: variant.totalis.restUrl, wsUrl: variant.totalis.wsUrl },
+				data: simulatorCredentials(variant).totalisApi,
 			});
 			const workflow = loadExample('totalis-market-making.json', { totalisApi: variantCredential });
 			const { id } = await n8n.api.createWorkflow({ ...workflow, name: `${workflow.name} (mm-channel)` });

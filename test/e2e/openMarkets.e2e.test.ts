@@ -7,6 +7,7 @@
  */
 import { nodeOutputJson, startN8nWithPackage, waitForExecution, type N8nWithPackage } from '../../tools/e2e';
 import { loadExample, OPENMARKETS_CREDENTIAL_NAME } from '../../tools/e2e/examples';
+import { simulatorCredentials } from '../../tools/harness/simulatorCredentials';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 describe('OpenMarkets in a real n8n', () => {
@@ -32,7 +33,7 @@ describe('OpenMarkets in a real n8n', () => {
 		const credential = await n8n.api.createCredential({
 			name: OPENMARKETS_CREDENTIAL_NAME,
 			type: 'openMarketsApi',
-			data: { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl },
+			data: simulatorCredentials(sim).openMarketsApi,
 		});
 		const workflow = await n8n.api.createWorkflow(loadExample('openmarkets-line-moves.json', { openMarketsApi: credential }));
 		workflowId = workflow.id;
@@ -89,7 +90,7 @@ describe('OpenMarkets in a real n8n', () => {
 		const credential = await n8n.api.createCredential({
 			name: `${OPENMARKETS_CREDENTIAL_NAME} (watch)`,
 			type: 'openMarketsApi',
-			data: { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl },
+			data: simulatorCredentials(sim).openMarketsApi,
 		});
 		const workflow = await n8n.api.createWorkflow({
 			name: 'OpenMarkets watch',

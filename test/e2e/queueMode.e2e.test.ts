@@ -17,6 +17,7 @@ import {
 import type { N8nCredential, N8nExecution, WorkflowInput } from '../../tools/e2e/n8nApi';
 import { startQueueMode, type N8nQueueMode } from '../../tools/e2e/queueMode';
 import { totalConnectionsToPort } from '../../tools/e2e/sockets';
+import { simulatorCredentials } from '../../tools/harness/simulatorCredentials';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const OUTCOME = 'vmo_fed_cut_july_yes';
@@ -46,29 +47,22 @@ describe('n8n queue mode: a main and two workers', () => {
 		const totalis = (totalisCredential = await api.createCredential({
 			name: EXAMPLE_CREDENTIAL_NAME,
 			type: 'totalisApi',
-			data: { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
+			data: simulatorCredentials(sim).totalisApi,
 		}));
 		const helio = await api.createCredential({
 			name: HELIO_CREDENTIAL_NAME,
 			type: 'helioApi',
-			data: { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password },
+			data: simulatorCredentials(sim).helioApi,
 		});
 		const agg = await api.createCredential({
 			name: AGG_CREDENTIAL_NAME,
 			type: 'aggMarketApi',
-			data: {
-				appId: sim.agg.appId,
-				accessToken: sim.agg.accessToken,
-				refreshToken: sim.agg.refreshToken,
-				baseUrl: sim.agg.restUrl,
-				wsUrl: sim.agg.wsUrl,
-				refreshPath: sim.agg.refreshPath,
-			},
+			data: simulatorCredentials(sim).aggMarketApi,
 		});
 		const openmarkets = await api.createCredential({
 			name: OPENMARKETS_CREDENTIAL_NAME,
 			type: 'openMarketsApi',
-			data: { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl },
+			data: simulatorCredentials(sim).openMarketsApi,
 		});
 		workflows.totalis = (await api.createWorkflow(loadExample('totalis-market-making.json', { totalisApi: totalis }))).id;
 		workflows.helio = (await api.createWorkflow(loadExample('helio-quote-signal.json', { helioApi: helio }))).id;

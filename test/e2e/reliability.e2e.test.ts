@@ -16,6 +16,7 @@ import {
 	type N8nWithPackage,
 	type WorkflowNode,
 } from '../../tools/e2e';
+import { simulatorCredentials } from '../../tools/harness/simulatorCredentials';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const REFUSAL_MS = 15_000;
@@ -111,7 +112,7 @@ describe('credentials refused during a reconnect, in a real n8n', () => {
 
 	it('Totalis (API key): both sources refused, then one socket, one stream and one execution per event; deactivating stops every heartbeat', async () => {
 		const { totalis } = sim;
-		const workflowId = await activate('Totalis', 'totalisApi', { apiKey: totalis.apiKey, baseUrl: totalis.restUrl, wsUrl: totalis.wsUrl }, [
+		const workflowId = await activate('Totalis', 'totalisApi', simulatorCredentials(sim).totalisApi, [
 			{
 				name: 'Quote Events',
 				type: `${PACKAGE}.totalisTrigger`,
@@ -161,7 +162,7 @@ describe('credentials refused during a reconnect, in a real n8n', () => {
 
 	it('Totalis: the key stored in n8n is read again before each attempt: a wrong one is refused, the corrected one used, without re-activating', async () => {
 		const { totalis } = sim;
-		const data = { apiKey: totalis.apiKey, baseUrl: totalis.restUrl, wsUrl: totalis.wsUrl };
+		const data = simulatorCredentials(sim).totalisApi;
 		const { workflowId, credentialId } = await activateWithCredential('Totalis key change', 'totalisApi', data, [
 			{
 				name: 'Quote Events',
@@ -195,7 +196,7 @@ describe('credentials refused during a reconnect, in a real n8n', () => {
 
 	it('Helio (login): the login refused on reconnect, then one socket and one execution per quote; deactivating closes it', async () => {
 		const { helio } = sim;
-		const workflowId = await activate('Helio', 'helioApi', { baseUrl: helio.restUrl, email: helio.email, password: helio.password }, [
+		const workflowId = await activate('Helio', 'helioApi', simulatorCredentials(sim).helioApi, [
 			{
 				name: 'Quotes',
 				type: `${PACKAGE}.helioTrigger`,
@@ -230,19 +231,9 @@ describe('credentials refused during a reconnect, in a real n8n', () => {
 
 	it('agg.market (token with refresh): authenticate and refresh refused, then one socket and one execution per event', async () => {
 		const { agg } = sim;
-		const workflowId = await activate(
-			'agg.market',
-			'aggMarketApi',
-			{
-				appId: agg.appId,
-				accessToken: agg.accessToken,
-				refreshToken: agg.refreshToken,
-				baseUrl: agg.restUrl,
-				wsUrl: agg.wsUrl,
-				refreshPath: agg.refreshPath,
-			},
-			[{ name: 'Orders', type: `${PACKAGE}.aggMarketTrigger`, parameters: { events: ['order_submitted'], options: OPTIONS } }],
-		);
+		const workflowId = await activate('agg.market', 'aggMarketApi', simulatorCredentials(sim).aggMarketApi, [
+			{ name: 'Orders', type: `${PACKAGE}.aggMarketTrigger`, parameters: { events: ['order_submitted'], options: OPTIONS } },
+		]);
 		expect(agg.openSockets()).toBe(1);
 
 		let authenticated = false;
@@ -268,24 +259,19 @@ describe('credentials refused during a reconnect, in a real n8n', () => {
 	it('OpenMarkets (API key in the URL): both connections refused at the upgrade, then one socket per shard and one execution per event', async () => {
 		const { openmarkets } = sim;
 		const contests = openmarkets.addContests(2, { league_id: 'lg_nba', startsInMs: 3600_000 }).map((contest) => contest.id);
-		const workflowId = await activate(
-			'OpenMarkets',
-			'openMarketsApi',
-			{ apiKey: openmarkets.apiKey, baseUrl: openmarkets.restUrl, streamUrl: openmarkets.streamUrl },
-			[
-				{
-					name: 'Liquidity',
-					type: `${PACKAGE}.openMarketsTrigger`,
-					parameters: {
-						contests: 'list',
-						contestIds: contests.join(','),
-						channels: ['liquidity'],
-						snapshotOnSubscribe: false,
-						options: { ...OPTIONS, maxContestsPerConnection: 1 },
-					},
+		const workflowId = await activate('OpenMarkets', 'openMarketsApi', simulatorCredentials(sim).openMarketsApi, [
+			{
+				name: 'Liquidity',
+				type: `${PACKAGE}.openMarketsTrigger`,
+				parameters: {
+					contests: 'list',
+					contestIds: contests.join(','),
+					channels: ['liquidity'],
+					snapshotOnSubscribe: false,
+					options: { ...OPTIONS, maxContestsPerConnection: 1 },
 				},
-			],
-		);
+			},
+		]);
 		expect(openmarkets.connectionCount()).toBe(2);
 
 		openmarkets.faults.refuseAuth(REFUSAL_MS);

@@ -5,6 +5,7 @@
  * activation with the trigger's error; a manual run (the editor's
  * button) returns the first event and closes its socket; stopping n8n leaves no process behind. The first run installs n8n (several minutes); later runs reuse it.
  */
+import { simulatorCredentials } from '../../tools/harness/simulatorCredentials';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 import {
 	N8nActivationError,
@@ -24,7 +25,7 @@ async function quoteExpiredWorkflow(n8n: N8nWithPackage, sim: VenueSimulator, na
 	const credential = await n8n.api.createCredential({
 		name: `Totalis (${name})`,
 		type: TOTALIS_CREDENTIAL_TYPE,
-		data: { apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
+		data: { ...simulatorCredentials(sim).totalisApi, apiKey },
 	});
 	return await n8n.api.createWorkflow({
 		name: `e2e smoke: ${name}`,

@@ -16,11 +16,11 @@
  * (within the connect timeout, with a wide margin: the only wall-clock bound here) whose message
  * names the problem, with no socket left at the simulator.
  */
-import { createServer } from 'node:net';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 import { startSimulator, type SimulatorOptions, type VenueMount, type VenueSimulator } from 'trading-venues-simulator';
 
+import { closedPort } from './localServers';
 import type { ActiveTrigger, N8nHarness } from './n8n';
 
 /** Subscribes `wake` to something that may have changed what a waiter checks; returns how to stop. */
@@ -353,7 +353,7 @@ async function runActivationRow(env: MatrixEnvironment, row: ActivationRow): Pro
 	const simPort = Number(new URL(sim.baseUrl).port);
 	const origins: Record<ActivationRow['endpoint'], () => Promise<Origins>> = {
 		refused: async () => {
-			const port = await freePort();
+			const port = await closedPort();
 			return { http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
 		},
 		unresolvable: async () => ({ http: `http://${UNRESOLVABLE_HOST}:${simPort}`, ws: `ws://${UNRESOLVABLE_HOST}:${simPort}` }),
@@ -375,18 +375,6 @@ async function runActivationRow(env: MatrixEnvironment, row: ActivationRow): Pro
 	await until(() => sim.openConnections() <= openBefore, 'the attempt’s connections to close', [
 		(wake) => sim.events.on('disconnect', wake),
 	]);
-}
-
-/** A loopback port on which nothing listens (taken from the system, then released). */
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 /** from..to, both included. */

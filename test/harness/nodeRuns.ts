@@ -11,6 +11,23 @@ export function nodeRunner(harness: N8nHarness, type: string, credentialType: st
 	};
 }
 
+/**
+ * Runs the node on input it must refuse: a NodeOperationError whose message matches `message`
+ * (naming the field), and nothing reached the venue (`requests`, what it recorded, stays empty:
+ * not even a login).
+ */
+export async function expectRefusedBeforeAnyRequest(
+	run: ReturnType<typeof nodeRunner>,
+	requests: readonly unknown[],
+	parameters: INodeParameters,
+	message: RegExp,
+): Promise<void> {
+	const result = await run(parameters);
+	expect(result.error?.name).toBe('NodeOperationError');
+	expect(result.error?.message).toMatch(message);
+	expect(requests).toEqual([]);
+}
+
 export function expectNoSecret(result: NodeRunResult, secrets: string[]) {
 	// The error's own fields are spelled out: JSON.stringify skips an Error's message and stack.
 	const text = JSON.stringify({

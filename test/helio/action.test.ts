@@ -18,7 +18,7 @@ import { helioRequest } from '../../nodes/Helio/transport';
 import { Redactor } from '../../nodes/shared/redact';
 import { startSimulator, type HelioOrder, type HelioPosition, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, allLogText, type NodeRunResult } from '../harness/n8n';
-import { nodeRunner } from '../harness/nodeRuns';
+import { expectRefusedBeforeAnyRequest, nodeRunner } from '../harness/nodeRuns';
 
 const OTHER_EMAIL = 'other@helio.sim';
 const OTHER_PASSWORD = 'other-helio-password-42';
@@ -121,6 +121,19 @@ function restingOrder(body: IDataObject, accountId = account): HelioOrder {
 }
 
 const inOneDay = () => new Date(Date.now() + 86_400_000).toISOString();
+
+/** A market order to create on the first account, with `extra` changing what a case is about. */
+const marketOrder = (extra: IDataObject): INodeParameters => ({
+	resource: 'order',
+	operation: 'create',
+	accountId: account,
+	symbol: 'EURUSD',
+	side: 'buy',
+	orderType: 'market',
+	volume: 1,
+	timeInForce: 'gtc',
+	...extra,
+});
 
 describe('Account → List', () => {
 	it("logs in with the credential and outputs the login's accounts, without the token", async () => {
@@ -517,79 +530,76 @@ describe('History', () => {
 });
 
 describe('validation before any request', () => {
-	const order = (extra: IDataObject): INodeParameters => ({
-		resource: 'order',
-		operation: 'create',
-		accountId: account,
-		symbol: 'EURUSD',
-		side: 'buy',
-		orderType: 'market',
-		volume: 1,
-		timeInForce: 'gtc',
-		...extra,
-	});
 	const cases: Array<[string, () => INodeParameters, RegExp]> = [
 		// Expressions that give nothing: n8n itself refuses a required field left empty in the editor.
 		[
 			'GTD without a date',
-			() => order({ timeInForce: 'gtd', goodTillDate: '={{ $json.expiry }}' }),
+			() => marketOrder({ timeInForce: 'gtd', goodTillDate: '={{ $json.expiry }}' }),
 			/^Good Till Date: required when Time in Force is Good Till Date \(GTD\)$/,
 		],
 		[
 			'GTD in the past',
-			() => order({ timeInForce: 'gtd', goodTillDate: '2020-01-01T00:00:00Z' }),
+			() => marketOrder({ timeInForce: 'gtd', goodTillDate: '2020-01-01T00:00:00Z' }),
 			/^Good Till Date: 2020-01-01T00:00:00.000Z is in the past/,
 		],
-		['limit without a limit price', () => order({ orderType: 'limit' }), /^Limit Price: required for a Limit order/],
+		['limit without a limit price', () => marketOrder({ orderType: 'limit' }), /^Limit Price: required for a Limit order/],
 		[
 			'stop-limit without a limit price',
-			() => order({ orderType: 'stopLimit', stopPrice: 1.2 }),
+			() => marketOrder({ orderType: 'stopLimit', stopPrice: 1.2 }),
 			/^Limit Price: required for a Stop Limit order/,
 		],
 		[
 			'stop-limit without a stop price',
-			() => order({ orderType: 'stopLimit', limitPrice: 1.2 }),
+			() => marketOrder({ orderType: 'stopLimit', limitPrice: 1.2 }),
 			/^Stop Price: required for a Stop Limit order/,
 		],
-		['stop without a stop price', () => order({ orderType: 'stop' }), /^Stop Price: required for a Stop order/],
+		['stop without a stop price', () => marketOrder({ orderType: 'stop' }), /^Stop Price: required for a Stop order/],
 		[
 			'trailing stop without a distance',
-			() => order({ orderType: 'trailingStop' }),
+			() => marketOrder({ orderType: 'trailingStop' }),
 			/^Trailing Distance \(Points\): required for a Trailing Stop order/,
 		],
 		[
 			'trailing distance not whole',
-			() => order({ orderType: 'trailingStop', trailingDistance: 12.5 }),
+			() => marketOrder({ orderType: 'trailingStop', trailingDistance: 12.5 }),
 			/^Trailing Distance \(Points\): expected a whole number of points greater than 0, at most 1000000000, got 12.5$/,
 		],
 		[
 			'trailing stop with a stop loss',
-			() => order({ orderType: 'trailingStop', trailingDistance: 50, additionalFields: { stopLossPrice: 1 } }),
+			() => marketOrder({ orderType: 'trailingStop', trailingDistance: 50, additionalFields: { stopLossPrice: 1 } }),
 			/^Stop Loss Price: a Trailing Stop order takes no separate stop loss/,
 		],
-		['volume under 0.01', () => order({ volume: 0.005 }), /^Volume \(Lots\): expected a number of lots from 0.01 to 1000, got 0.005$/],
+		[
+			'volume under 0.01',
+			() => marketOrder({ volume: 0.005 }),
+			/^Volume \(Lots\): expected a number of lots from 0.01 to 1000, got 0.005$/,
+		],
 		[
 			'volume from an expression that is not a number',
-			() => order({ volume: '={{ "lots" }}' }),
+			() => marketOrder({ volume: '={{ "lots" }}' }),
 			/^Volume \(Lots\): expected a number of lots from 0.01 to 1000, got "lots"$/,
 		],
 		[
 			'negative limit price',
-			() => order({ orderType: 'limit', limitPrice: -1 }),
+			() => marketOrder({ orderType: 'limit', limitPrice: -1 }),
 			/^Limit Price: expected a price greater than 0, at most 1000000000, got -1$/,
 		],
 		[
 			'stop loss as price and points',
-			() => order({ additionalFields: { stopLossPrice: 1.05, stopLossPoints: 100 } }),
+			() => marketOrder({ additionalFields: { stopLossPrice: 1.05, stopLossPoints: 100 } }),
 			/^Stop Loss: give it as a price or in points, not both/,
 		],
 		[
 			'empty account ID',
-			() => order({ accountId: '={{ "" }}' }),
+			() => marketOrder({ accountId: '={{ "" }}' }),
 			/^Account ID: expected the ID of one of your trading accounts, got an empty value$/,
 		],
-		['empty symbol', () => order({ symbol: '={{ " " }}' }), /^Symbol: expected the symbol to trade \(e.g. EURUSD\), got an empty value$/],
-		['unknown side', () => order({ side: '={{ "long" }}' }), /^Side: expected one of buy, sell, got "long"$/],
+		[
+			'empty symbol',
+			() => marketOrder({ symbol: '={{ " " }}' }),
+			/^Symbol: expected the symbol to trade \(e.g. EURUSD\), got an empty value$/,
+		],
+		['unknown side', () => marketOrder({ side: '={{ "long" }}' }), /^Side: expected one of buy, sell, got "long"$/],
 		[
 			'amend order with nothing to change',
 			() => ({ resource: 'order', operation: 'amend', accountId: account, orderId: 'ord-1', updateFields: {} }),
@@ -648,44 +658,31 @@ describe('validation before any request', () => {
 		],
 	];
 
-	it.each(cases)('%s', async (_name, parameters, message) => {
-		const result = await run(parameters());
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(message);
-		// Nothing reached Helio: not even a login.
-		expect(requests).toEqual([]);
-	});
+	it.each(cases)('%s', (_name, parameters, message) => expectRefusedBeforeAnyRequest(run, requests, parameters(), message));
 });
 
 describe("numbers: plain decimals within each field's bounds, refused before any request", () => {
 	// Number() read "0x10" as 16 lots and "1e3" as 1000, and 1e308 was a volume like any other.
-	const order = (extra: IDataObject): INodeParameters => ({
-		resource: 'order',
-		operation: 'create',
-		accountId: account,
-		symbol: 'EURUSD',
-		side: 'buy',
-		orderType: 'market',
-		volume: 1,
-		timeInForce: 'gtc',
-		...extra,
-	});
 	const volume = (got: string) => new RegExp(`^Volume \\(Lots\\): expected a number of lots from 0.01 to 1000, got ${got}$`);
 	const price = (field: string, got: string) => new RegExp(`^${field}: expected a price greater than 0, at most 1000000000, got ${got}$`);
 	const cases: Array<[string, () => INodeParameters, RegExp]> = [
-		['hex volume', () => order({ volume: '={{ "0x10" }}' }), volume('"0x10"')],
-		['exponent volume', () => order({ volume: '={{ "1e3" }}' }), volume('"1e3"')],
-		['volume 1e308', () => order({ volume: 1e308 }), volume('1e\\+308')],
-		['volume "Infinity"', () => order({ volume: '={{ "Infinity" }}' }), volume('"Infinity"')],
-		['empty volume', () => order({ volume: '={{ "" }}' }), volume('an empty value')],
-		['negative volume', () => order({ volume: -1 }), volume('-1')],
-		['volume over the maximum', () => order({ volume: 1000.01 }), volume('1000.01')],
-		['hex limit price', () => order({ orderType: 'limit', limitPrice: '={{ "0x10" }}' }), price('Limit Price', '"0x10"')],
-		['limit price 1e308', () => order({ orderType: 'limit', limitPrice: 1e308 }), price('Limit Price', '1e\\+308')],
-		['exponent stop loss price', () => order({ additionalFields: { stopLossPrice: '={{ "1e-5" }}' } }), price('Stop Loss Price', '"1e-5"')],
+		['hex volume', () => marketOrder({ volume: '={{ "0x10" }}' }), volume('"0x10"')],
+		['exponent volume', () => marketOrder({ volume: '={{ "1e3" }}' }), volume('"1e3"')],
+		['volume 1e308', () => marketOrder({ volume: 1e308 }), volume('1e\\+308')],
+		['volume "Infinity"', () => marketOrder({ volume: '={{ "Infinity" }}' }), volume('"Infinity"')],
+		['empty volume', () => marketOrder({ volume: '={{ "" }}' }), volume('an empty value')],
+		['negative volume', () => marketOrder({ volume: -1 }), volume('-1')],
+		['volume over the maximum', () => marketOrder({ volume: 1000.01 }), volume('1000.01')],
+		['hex limit price', () => marketOrder({ orderType: 'limit', limitPrice: '={{ "0x10" }}' }), price('Limit Price', '"0x10"')],
+		['limit price 1e308', () => marketOrder({ orderType: 'limit', limitPrice: 1e308 }), price('Limit Price', '1e\\+308')],
+		[
+			'exponent stop loss price',
+			() => marketOrder({ additionalFields: { stopLossPrice: '={{ "1e-5" }}' } }),
+			price('Stop Loss Price', '"1e-5"'),
+		],
 		[
 			'exponent trailing distance',
-			() => order({ orderType: 'trailingStop', trailingDistance: '={{ "1e2" }}' }),
+			() => marketOrder({ orderType: 'trailingStop', trailingDistance: '={{ "1e2" }}' }),
 			/^Trailing Distance \(Points\): expected a whole number of points greater than 0, at most 1000000000, got "1e2"$/,
 		],
 		[
@@ -727,12 +724,7 @@ describe("numbers: plain decimals within each field's bounds, refused before any
 		],
 	];
 
-	it.each(cases)('%s', async (_name, parameters, message) => {
-		const result = await run(parameters());
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(message);
-		expect(requests).toEqual([]);
-	});
+	it.each(cases)('%s', (_name, parameters, message) => expectRefusedBeforeAnyRequest(run, requests, parameters(), message));
 
 	it('plain decimal text from an expression is still a number', async () => {
 		const result = await createOrder({ symbol: 'EURUSD', side: 'buy', orderType: 'market', volume: '={{ " 0.25 " }}', timeInForce: 'gtc' });
@@ -784,12 +776,9 @@ describe('IDs that would move the request to another path', () => {
 		],
 	];
 
-	it.each(cases)('%s', async (_name, parameters, message) => {
-		const result = await run({ accountId: account, ...parameters });
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(message);
-		expect(requests).toEqual([]);
-	});
+	it.each(cases)('%s', (_name, parameters, message) =>
+		expectRefusedBeforeAnyRequest(run, requests, { accountId: account, ...parameters }, message),
+	);
 });
 
 describe('the session token', () => {

@@ -8,7 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { Helio } from '../../nodes/Helio/Helio.node';
 import { DIALECTS, startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, useSimulatorCredentials } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 
 const harness = new N8nHarness({ nodes: { helio: Helio }, credentialTypes: [HelioApi] });
@@ -23,7 +23,7 @@ describe.each(DIALECTS.helio)('Helio action node, dialect %s', (dialect) => {
 		sim = await startSimulator({ helio: { dialect } });
 		account = sim.helio.accounts[0].id;
 		sim.helio.events.on('rest:request', ({ method, path, status }) => requests.push(`${method} ${path} ${status}`));
-		harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
+		useSimulatorCredentials(harness, sim, { types: ['helioApi'] });
 	});
 
 	beforeEach(() => {

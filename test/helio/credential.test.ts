@@ -5,13 +5,12 @@
  * n8n-core's real CredentialTestContext, against the Helio simulator. It logs in with the Email and
  * Password as typed; every failure names the URL it called.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { Helio } from '../../nodes/Helio/Helio.node';
 import { HelioTrigger } from '../../nodes/Helio/HelioTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
+import { closedPort, serveWebPage } from '../harness/localServers';
 import { N8nHarness, type CredentialTestResult } from '../harness/n8n';
 
 const harness = new N8nHarness({ nodes: { helio: Helio }, credentialTypes: [HelioApi] });
@@ -150,29 +149,20 @@ describe('Helio API credential', () => {
 	});
 
 	it('fails when the Trader Host answers, but not like Helio (a web page): names the URL and the broker host to check', async () => {
-		const server: Server = createServer((_req, res) => {
-			res.writeHead(200, { 'Content-Type': 'text/html' });
-			res.end('<html><body>Welcome</body></html>');
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const page = await serveWebPage();
 		try {
-			const { port } = server.address() as AddressInfo;
-			const result = await testCredential({ baseUrl: `http://127.0.0.1:${port}`, email: sim.helio.email, password: sim.helio.password });
+			const result = await testCredential({ baseUrl: page.url, email: sim.helio.email, password: sim.helio.password });
 			expect(result).toEqual({
 				status: 'Error',
-				message: `POST http://127.0.0.1:${port}/api/v1/login answered HTTP 200, but not like a Helio trader platform (no access token). Check the Trader Host: your broker's Helio host (such as https://trader.your-broker.com).`,
+				message: `POST ${page.url}/api/v1/login answered HTTP 200, but not like a Helio trader platform (no access token). Check the Trader Host: your broker's Helio host (such as https://trader.your-broker.com).`,
 			});
 		} finally {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await page.stop();
 		}
 	});
 
 	it('fails when nothing listens at the Trader Host, naming the URL and what to check', async () => {
-		const server = createServer();
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const { port } = server.address() as AddressInfo;
-		await new Promise<void>((resolve) => server.close(() => resolve()));
+		const port = await closedPort();
 		const result = await testCredential({
 			baseUrl: `http://127.0.0.1:${port}/helio`,
 			email: sim.helio.email,

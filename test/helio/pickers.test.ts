@@ -8,7 +8,7 @@ import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { Helio } from '../../nodes/Helio/Helio.node';
 import { HelioTrigger } from '../../nodes/Helio/HelioTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, simulatorCredentials } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 
 const WRONG_PASSWORD = 'not-the-helio-password-7';
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 function useCredential(password = sim.helio.password) {
-	harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password });
+	harness.setCredentials('helioApi', { ...simulatorCredentials(sim).helioApi, password });
 }
 
 const run = nodeRunner(harness, 'helio', 'helioApi', () => [sim.helio.password, WRONG_PASSWORD]);

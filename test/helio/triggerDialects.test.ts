@@ -6,7 +6,7 @@
 import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { HelioTrigger } from '../../nodes/Helio/HelioTrigger.node';
 import { DIALECTS, startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness, type ActiveTrigger } from '../harness/n8n';
+import { N8nHarness, useSimulatorCredentials, type ActiveTrigger } from '../harness/n8n';
 
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
 
@@ -21,7 +21,7 @@ describe.each(DIALECTS.helio)('Helio Trigger, dialect %s', (dialect) => {
 
 	beforeEach(async () => {
 		sim = await startSimulator({ helio: { pingIntervalMs: 200, dialect } });
-		harness.setCredentials('helioApi', { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password });
+		useSimulatorCredentials(harness, sim, { types: ['helioApi'] });
 	});
 
 	afterEach(async () => {

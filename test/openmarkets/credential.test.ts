@@ -4,13 +4,12 @@
  * nodes name in `testedBy`, on n8n-core's real CredentialTestContext, against the simulated
  * OpenMarkets. Every failure names the URL it called.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { OpenMarkets } from '../../nodes/OpenMarkets/OpenMarkets.node';
 import { OpenMarketsTrigger } from '../../nodes/OpenMarkets/OpenMarketsTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
+import { closedPort, serveWebPage } from '../harness/localServers';
 import { N8nHarness, allLogText, type CredentialTestResult } from '../harness/n8n';
 
 const harness = new N8nHarness({ nodes: { openMarketsTrigger: OpenMarketsTrigger }, credentialTypes: [OpenMarketsApi] });
@@ -93,10 +92,7 @@ describe('OpenMarkets API credential', () => {
 	});
 
 	it('fails with the network error when nothing listens at the base URL', async () => {
-		const server = createServer();
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const { port } = server.address() as AddressInfo;
-		await new Promise<void>((resolve) => server.close(() => resolve()));
+		const port = await closedPort();
 		const result = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: `http://127.0.0.1:${port}/flow/v1` });
 		expect(result).toEqual({
 			status: 'Error',
@@ -105,18 +101,15 @@ describe('OpenMarkets API credential', () => {
 	});
 
 	it('fails naming the URL when the base URL answers, but not with JSON (a web page at the wrong host)', async () => {
-		const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Welcome</html>'));
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const page = await serveWebPage();
 		try {
-			const { port } = server.address() as AddressInfo;
-			const result = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: `http://127.0.0.1:${port}` });
+			const result = await testCredential({ apiKey: sim.openmarkets.apiKey, baseUrl: page.url });
 			expect(result).toEqual({
 				status: 'Error',
-				message: `GET http://127.0.0.1:${port}/leagues answered, but not with OpenMarkets' JSON. Check the REST Base URL: the API root ending in /flow/v1 (such as https://api.openmarkets.ai/flow/v1).`,
+				message: `GET ${page.url}/leagues answered, but not with OpenMarkets' JSON. Check the REST Base URL: the API root ending in /flow/v1 (such as https://api.openmarkets.ai/flow/v1).`,
 			});
 		} finally {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await page.stop();
 		}
 	});
 });

@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { OpenMarketsTrigger } from '../../nodes/OpenMarkets/OpenMarketsTrigger.node';
 import { DIALECTS, startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { allLogText, N8nHarness, type ActiveTrigger } from '../harness/n8n';
+import { allLogText, N8nHarness, useSimulatorCredentials, type ActiveTrigger } from '../harness/n8n';
 
 const FAST = { heartbeatIntervalMs: 100, silenceTimeoutMs: 800, connectTimeoutMs: 1500, reconnectMaxDelayMs: 50 };
 const HOUR_MS = 3_600_000;
@@ -27,11 +27,7 @@ describe.each(DIALECTS.openmarkets)('OpenMarkets Trigger, dialect %s', (dialect)
 		sim.openmarkets.events.on('rest:request', ({ path }) => {
 			if (path.split('?')[0].endsWith('/contests')) contestCalls.push(path);
 		});
-		harness.setCredentials('openMarketsApi', {
-			apiKey: sim.openmarkets.apiKey,
-			baseUrl: sim.openmarkets.restUrl,
-			streamUrl: sim.openmarkets.streamUrl,
-		});
+		useSimulatorCredentials(harness, sim, { types: ['openMarketsApi'] });
 	});
 
 	afterEach(async () => {

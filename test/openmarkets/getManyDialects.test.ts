@@ -9,7 +9,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { OpenMarkets } from '../../nodes/OpenMarkets/OpenMarkets.node';
 import { DIALECTS, ManualClock, startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, useSimulatorCredentials } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 
 type Contest = ReturnType<VenueSimulator['openmarkets']['contests']>[number];
@@ -43,14 +43,6 @@ const byStart = (contests: Contest[]): Contest[] =>
 	[...contests].sort((a, b) => `${a.starts_at}|${a.id}`.localeCompare(`${b.starts_at}|${b.id}`));
 const ids = (items: Array<{ json: IDataObject }>) => items.map((item) => item.json.id);
 
-function useSimulator(sim: VenueSimulator) {
-	harness.setCredentials('openMarketsApi', {
-		apiKey: sim.openmarkets.apiKey,
-		baseUrl: sim.openmarkets.restUrl,
-		streamUrl: sim.openmarkets.streamUrl,
-	});
-}
-
 describe.each(DIALECTS.openmarkets)('OpenMarkets Get Many, dialect %s', (dialect) => {
 	let sim: VenueSimulator;
 	let now: number;
@@ -67,7 +59,7 @@ describe.each(DIALECTS.openmarkets)('OpenMarkets Get Many, dialect %s', (dialect
 
 	beforeEach(() => {
 		calls.length = 0;
-		useSimulator(sim);
+		useSimulatorCredentials(harness, sim, { types: ['openMarketsApi'] });
 	});
 
 	afterAll(async () => {
@@ -208,7 +200,7 @@ describe('OpenMarkets Get Many gives the same results in every dialect for the s
 		const results: unknown[][] = [];
 		for (const sim of sims.values()) {
 			current = sim;
-			useSimulator(sim);
+			useSimulatorCredentials(harness, sim, { types: ['openMarketsApi'] });
 			const result = await run(parameters());
 			expect(result.error).toBeUndefined();
 			results.push(ids(result.items));

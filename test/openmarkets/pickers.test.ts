@@ -8,7 +8,7 @@ import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { OpenMarkets } from '../../nodes/OpenMarkets/OpenMarkets.node';
 import { OpenMarketsTrigger } from '../../nodes/OpenMarkets/OpenMarketsTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, simulatorCredentials } from '../harness/n8n';
 import { nodeRunner } from '../harness/nodeRuns';
 
 const EXTRA_CONTESTS = 230;
@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 function useKey(apiKey: string) {
-	harness.setCredentials('openMarketsApi', { apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl });
+	harness.setCredentials('openMarketsApi', { ...simulatorCredentials(sim).openMarketsApi, apiKey });
 }
 
 const run = nodeRunner(harness, 'openMarkets', 'openMarketsApi', () => [sim.openmarkets.apiKey, WRONG_KEY]);

@@ -13,7 +13,7 @@ import { AggMarketApi } from '../../credentials/AggMarketApi.credentials';
 import { HelioApi } from '../../credentials/HelioApi.credentials';
 import { OpenMarketsApi } from '../../credentials/OpenMarketsApi.credentials';
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
-import { N8nHarness } from '../harness/n8n';
+import { N8nHarness, simulatorCredentials } from '../harness/n8n';
 
 /** What the HTTP Request node does with a predefined credential type: one authenticated request, its full answer as the item. */
 class PredefinedCredentialRequest implements INodeType {
@@ -52,9 +52,11 @@ const harness = new N8nHarness({
 	credentialTypes: [TotalisApi, HelioApi, AggMarketApi, OpenMarketsApi],
 });
 let sim: VenueSimulator;
+let credentials: ReturnType<typeof simulatorCredentials>;
 
 beforeAll(async () => {
 	sim = await startSimulator({ port: 0 });
+	credentials = simulatorCredentials(sim);
 });
 
 afterAll(async () => {
@@ -80,7 +82,7 @@ describe('Custom API Call through each credential', () => {
 	});
 
 	it('Totalis: the API key reaches the venue as X-API-Key (the request is answered for the key’s market maker)', async () => {
-		harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
+		harness.setCredentials('totalisApi', credentials.totalisApi);
 		const seen: Array<{ status: number; mmId?: string }> = [];
 		const off = sim.totalis.events.on('rest:request', ({ status, mmId }) => seen.push({ status, mmId }));
 		const answer = await customCall('totalisApi', `${sim.totalis.restUrl}/v1/quote-requests/00000000-0000-0000-0000-000000000000`);
@@ -91,33 +93,26 @@ describe('Custom API Call through each credential', () => {
 	});
 
 	it('Totalis: without the right key the venue answers 401 (the header decides)', async () => {
-		harness.setCredentials('totalisApi', { apiKey: 'api_live_wrong_key_000000', baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
+		harness.setCredentials('totalisApi', { ...credentials.totalisApi, apiKey: 'api_live_wrong_key_000000' });
 		const answer = await customCall('totalisApi', `${sim.totalis.restUrl}/v1/quote-requests/00000000-0000-0000-0000-000000000000`);
 		expect(answer.statusCode).toBe(401);
 	});
 
 	it('OpenMarkets: the API key reaches the venue as X-API-Key', async () => {
-		harness.setCredentials('openMarketsApi', {
-			apiKey: sim.openmarkets.apiKey,
-			baseUrl: sim.openmarkets.restUrl,
-			streamUrl: sim.openmarkets.streamUrl,
-		});
+		harness.setCredentials('openMarketsApi', credentials.openMarketsApi);
 		const answer = await customCall('openMarketsApi', `${sim.openmarkets.restUrl}/leagues?limit=1`);
 		expect(answer.statusCode).toBe(200);
 		expect(Array.isArray(answer.body.data)).toBe(true);
 
-		harness.setCredentials('openMarketsApi', { apiKey: 'om_data_live_wrong_key_0000', baseUrl: sim.openmarkets.restUrl });
+		harness.setCredentials('openMarketsApi', { ...credentials.openMarketsApi, apiKey: 'om_data_live_wrong_key_0000' });
 		expect((await customCall('openMarketsApi', `${sim.openmarkets.restUrl}/leagues?limit=1`)).statusCode).toBe(401);
 	});
 
 	it('agg.market: the refresh token gets a session token (preAuthentication), sent as a Bearer with x-app-id', async () => {
+		// As n8n saves the form: the access token and the hidden session fields empty.
 		harness.setCredentials('aggMarketApi', {
-			appId: sim.agg.appId,
+			...credentials.aggMarketApi,
 			accessToken: '',
-			refreshToken: sim.agg.refreshToken,
-			baseUrl: sim.agg.restUrl,
-			wsUrl: sim.agg.wsUrl,
-			refreshPath: '/auth/refresh',
 			origin: '',
 			sessionToken: '',
 			sessionExpiresAt: 0,
@@ -134,12 +129,7 @@ describe('Custom API Call through each credential', () => {
 	});
 
 	it('Helio: the login (preAuthentication) gives the Bearer token the venue accepts', async () => {
-		harness.setCredentials('helioApi', {
-			baseUrl: sim.helio.restUrl,
-			email: sim.helio.email,
-			password: sim.helio.password,
-			accessToken: '',
-		});
+		harness.setCredentials('helioApi', { ...credentials.helioApi, accessToken: '' });
 		const login = (await customCall('helioApi', `${sim.helio.restUrl}/api/v1/accounts`)) as { statusCode: number };
 		expect(login.statusCode).not.toBe(401);
 		expect(harness.storedCredentials('helioApi')?.accessToken).toEqual(expect.any(String));

@@ -31,7 +31,7 @@ import {
 import { parseTotalisError } from '../../nodes/Totalis/transport';
 import { runActions } from '../../nodes/shared/actions/runActions';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
-import { N8nHarness, allLogText, logLines, type LogLine, type NodeRunResult } from '../harness/n8n';
+import { N8nHarness, allLogText, logLines, useSimulatorCredentials, type LogLine, type NodeRunResult } from '../harness/n8n';
 
 const KEY = 'api_live_rest_client_key_777';
 
@@ -545,7 +545,7 @@ describe('an action node whose call succeeded but whose answer it does not under
 
 describe('requestJson from a trigger (ITriggerFunctions)', () => {
 	beforeEach(() => {
-		harness.setCredentials('totalisApi', { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl });
+		useSimulatorCredentials(harness, sim, { types: ['totalisApi'] });
 	});
 
 	it('calls the venue from trigger(), and a close aborts a rate-limit wait at once', async () => {

@@ -10,7 +10,7 @@ import { TotalisApi } from '../../credentials/TotalisApi.credentials';
 import { Totalis } from '../../nodes/Totalis/Totalis.node';
 import { DIALECTS, startSimulator, type QuoteRequestPayload, type VenueSimulator } from 'trading-venues-simulator';
 import { N8nHarness, allLogText } from '../harness/n8n';
-import { nodeRunner } from '../harness/nodeRuns';
+import { expectRefusedBeforeAnyRequest, nodeRunner } from '../harness/nodeRuns';
 
 const NO_SCOPE_KEY = 'api_live_taker_only_key_42';
 const WRONG_KEY = 'api_live_not_a_real_key_0000';
@@ -80,6 +80,15 @@ const confirmParameters: INodeParameters = {
 	operation: 'confirm',
 	quoteId: '={{ $json.data.quote_id }}',
 	confirmationDeadline: '={{ $json.data.confirmation_deadline }}',
+};
+
+/** Submit Quote with the request's ID, version and hash mapped from a quote_request item, as the example maps them. */
+const submitQuoteParameters: INodeParameters = {
+	resource: 'quoteRequest',
+	operation: 'submitQuote',
+	quoteRequestId: '={{ $json.data.id }}',
+	requestVersion: '={{ $json.data.version }}',
+	requestHash: '={{ $json.data.request_hash }}',
 };
 
 /** What the Totalis Trigger emits for quote:accepted, reduced to what the node maps. */
@@ -162,18 +171,9 @@ describe('Quote Request → Submit Quote', () => {
 	it('puts the quote at the version and hash mapped from the stream item', async () => {
 		const request = sim.totalis.createQuoteRequest({ betAmount: 25 });
 		const submitted = settled(sim.totalis.waitFor('quote:submitted', (event) => event.requestId === request.id));
-		const result = await run(
-			{
-				resource: 'quoteRequest',
-				operation: 'submitQuote',
-				quoteRequestId: '={{ $json.data.id }}',
-				requestVersion: '={{ $json.data.version }}',
-				requestHash: '={{ $json.data.request_hash }}',
-				payoutOdds: 4.25,
-				expiresInMs: 15_000,
-			},
-			[{ event: 'quote_request', data: request as unknown as IDataObject }],
-		);
+		const result = await run({ ...submitQuoteParameters, payoutOdds: 4.25, expiresInMs: 15_000 }, [
+			{ event: 'quote_request', data: request as unknown as IDataObject },
+		]);
 		expect(result.error).toBeUndefined();
 		const event = await submitted;
 		expect(event.mmId).toBe(sim.totalis.mmId);
@@ -489,12 +489,7 @@ describe('input validation: refused before any request, naming the field', () =>
 		],
 	];
 
-	it.each(cases)('%s', async (_name, parameters, message) => {
-		const result = await run(parameters);
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(message);
-		expect(requests).toEqual([]);
-	});
+	it.each(cases)('%s', (_name, parameters, message) => expectRefusedBeforeAnyRequest(run, requests, parameters, message));
 });
 
 describe('IDs that would move the request to another path', () => {
@@ -531,12 +526,7 @@ describe('IDs that would move the request to another path', () => {
 		],
 	];
 
-	it.each(cases)('%s', async (_name, parameters, message) => {
-		const result = await run(parameters);
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(message);
-		expect(requests).toEqual([]);
-	});
+	it.each(cases)('%s', (_name, parameters, message) => expectRefusedBeforeAnyRequest(run, requests, parameters, message));
 });
 
 describe("numbers: plain decimals within each field's bounds, refused before any request", () => {
@@ -589,12 +579,7 @@ describe("numbers: plain decimals within each field's bounds, refused before any
 		],
 	];
 
-	it.each(cases)('%s', async (_name, parameters, message) => {
-		const result = await run(parameters);
-		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(message);
-		expect(requests).toEqual([]);
-	});
+	it.each(cases)('%s', (_name, parameters, message) => expectRefusedBeforeAnyRequest(run, requests, parameters, message));
 
 	it('plain decimal text from an expression is still a number', async () => {
 		const request = sim.totalis.createQuoteRequest({ betAmount: 25 });
@@ -642,14 +627,7 @@ describe('continueOnFail', () => {
 		const request = sim.totalis.createQuoteRequest();
 		const updated = sim.totalis.updateQuoteRequest(request.id);
 		const result = await run(
-			{
-				resource: 'quoteRequest',
-				operation: 'submitQuote',
-				quoteRequestId: '={{ $json.data.id }}',
-				requestVersion: '={{ $json.data.version }}',
-				requestHash: '={{ $json.data.request_hash }}',
-				payoutOdds: 3,
-			},
+			{ ...submitQuoteParameters, payoutOdds: 3 },
 			[{ data: { id: request.id, version: request.version, request_hash: request.request_hash } }],
 			{ onError: 'continueErrorOutput' },
 		);

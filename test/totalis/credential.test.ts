@@ -4,13 +4,12 @@
  * `test` on the credential and calls the method the Totalis nodes name in `testedBy`, on n8n-core's
  * real CredentialTestContext, against the simulator. Every failure names the URL it called.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { TotalisApi } from '../../credentials/TotalisApi.credentials';
 import { Totalis } from '../../nodes/Totalis/Totalis.node';
 import { TotalisTrigger } from '../../nodes/Totalis/TotalisTrigger.node';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
+import { closedPort, serveWebPage } from '../harness/localServers';
 import { N8nHarness, type CredentialTestResult } from '../harness/n8n';
 
 const harness = new N8nHarness({ nodes: { totalis: Totalis }, credentialTypes: [TotalisApi] });
@@ -106,29 +105,20 @@ describe('Totalis API credential', () => {
 	});
 
 	it('fails when the base URL answers but not like Totalis (a proxy or web page)', async () => {
-		const server: Server = createServer((_req, res) => {
-			res.writeHead(200, { 'Content-Type': 'text/html' });
-			res.end('<html><body>Welcome</body></html>');
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const page = await serveWebPage();
 		try {
-			const { port } = server.address() as AddressInfo;
-			const result = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: `http://127.0.0.1:${port}` });
+			const result = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: page.url });
 			expect(result.status).toBe('Error');
 			expect(result.message).toBe(
-				`GET http://127.0.0.1:${port}/v1/quote-requests/00000000-0000-0000-0000-000000000000 answered HTTP 200, but not like the Totalis API. Check the REST Base URL: the Totalis API root (such as https://api.totalis.trade), without /v1.`,
+				`GET ${page.url}/v1/quote-requests/00000000-0000-0000-0000-000000000000 answered HTTP 200, but not like the Totalis API. Check the REST Base URL: the Totalis API root (such as https://api.totalis.trade), without /v1.`,
 			);
 		} finally {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await page.stop();
 		}
 	});
 
 	it('fails with the network error when nothing listens at the base URL', async () => {
-		const server = createServer();
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const { port } = server.address() as AddressInfo;
-		await new Promise<void>((resolve) => server.close(() => resolve()));
+		const port = await closedPort();
 		const result = await testCredential({ apiKey: sim.totalis.apiKey, baseUrl: `http://127.0.0.1:${port}` });
 		expect(result).toEqual({
 			status: 'Error',

@@ -16,7 +16,8 @@ import {
 	loadExample,
 	OPENMARKETS_CREDENTIAL_NAME,
 } from '../e2e/examples';
-import { N8nApiError } from '../e2e/n8nApi';
+import { N8nApiError, type N8nCredential } from '../e2e/n8nApi';
+import { simulatorCredentials, type VenueCredentialType } from '../harness/simulatorCredentials';
 import { logHelioEvents, logTotalisEvents, startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
@@ -28,6 +29,13 @@ const EXAMPLES = [
 	'openmarkets-line-moves.json',
 ];
 const AGG_EXAMPLE = 'agg-market-fills-and-spread.json';
+/** Each venue's credential in n8n, by the name the examples are imported with. */
+const CREDENTIAL_NAMES: Record<VenueCredentialType, string> = {
+	totalisApi: EXAMPLE_CREDENTIAL_NAME,
+	helioApi: HELIO_CREDENTIAL_NAME,
+	aggMarketApi: AGG_CREDENTIAL_NAME,
+	openMarketsApi: OPENMARKETS_CREDENTIAL_NAME,
+};
 
 /** What this folder's n8n already holds, so a restart keeps the user's edits instead of re-importing. */
 interface DevState {
@@ -52,63 +60,21 @@ async function provision(n8n: N8nWithPackage, sim: VenueSimulator, statePath: st
 	const state: DevState = existsSync(statePath)
 		? (JSON.parse(readFileSync(statePath, 'utf8')) as DevState)
 		: { credentials: {}, workflows: {} };
-	let credentialId = state.credentials.totalisApi;
-	if (!credentialId) {
-		const credential = await n8n.api.createCredential({
-			name: EXAMPLE_CREDENTIAL_NAME,
-			type: 'totalisApi',
-			data: { apiKey: sim.totalis.apiKey, baseUrl: sim.totalis.restUrl, wsUrl: sim.totalis.wsUrl },
-		});
-		credentialId = state.credentials.totalisApi = credential.id;
-		say(`created the credential "${EXAMPLE_CREDENTIAL_NAME}" (pointing at the simulator)`);
-	}
-	let helioCredentialId = state.credentials.helioApi;
-	if (!helioCredentialId) {
-		const credential = await n8n.api.createCredential({
-			name: HELIO_CREDENTIAL_NAME,
-			type: 'helioApi',
-			data: { baseUrl: sim.helio.restUrl, email: sim.helio.email, password: sim.helio.password },
-		});
-		helioCredentialId = state.credentials.helioApi = credential.id;
-		say(`created the credential "${HELIO_CREDENTIAL_NAME}" (pointing at the simulator)`);
-	}
-	// The simulated agg.market issues new tokens each run (and rotates refresh tokens): the
+	const values = simulatorCredentials(sim);
+	// The simulated agg.market issues new tokens each run (and rotates refresh tokens): its
 	// credential gets this run's pair (replacing all its data clears the stored session token), and an
-	// agg.market workflow already active is restarted on it.
-	const aggData = {
-		appId: sim.agg.appId,
-		accessToken: sim.agg.accessToken,
-		refreshToken: sim.agg.refreshToken,
-		baseUrl: sim.agg.restUrl,
-		wsUrl: sim.agg.wsUrl,
-		refreshPath: sim.agg.refreshPath,
-	};
-	let aggCredentialId = state.credentials.aggMarketApi;
-	let restartAgg = false;
-	if (aggCredentialId) {
-		await n8n.api.updateCredential(aggCredentialId, aggData);
-		restartAgg = true;
-	} else {
-		const credential = await n8n.api.createCredential({ name: AGG_CREDENTIAL_NAME, type: 'aggMarketApi', data: aggData });
-		aggCredentialId = state.credentials.aggMarketApi = credential.id;
-		say(`created the credential "${AGG_CREDENTIAL_NAME}" (pointing at the simulator)`);
+	// agg.market workflow already active is restarted on it. The others keep what the user edited.
+	const restartAgg = Boolean(state.credentials.aggMarketApi);
+	const credentials: Record<string, N8nCredential> = {};
+	for (const [type, name] of Object.entries(CREDENTIAL_NAMES) as Array<[VenueCredentialType, string]>) {
+		let id = state.credentials[type];
+		if (id && type === 'aggMarketApi') await n8n.api.updateCredential(id, values[type]);
+		if (!id) {
+			id = state.credentials[type] = (await n8n.api.createCredential({ name, type, data: values[type] })).id;
+			say(`created the credential "${name}" (pointing at the simulator)`);
+		}
+		credentials[type] = { id, name, type };
 	}
-	let openMarketsCredentialId = state.credentials.openMarketsApi;
-	if (!openMarketsCredentialId) {
-		const credential = await n8n.api.createCredential({
-			name: OPENMARKETS_CREDENTIAL_NAME,
-			type: 'openMarketsApi',
-			data: { apiKey: sim.openmarkets.apiKey, baseUrl: sim.openmarkets.restUrl, streamUrl: sim.openmarkets.streamUrl },
-		});
-		openMarketsCredentialId = state.credentials.openMarketsApi = credential.id;
-		say(`created the credential "${OPENMARKETS_CREDENTIAL_NAME}" (pointing at the simulator)`);
-	}
-	const credentials = {
-		totalisApi: { id: credentialId, name: EXAMPLE_CREDENTIAL_NAME, type: 'totalisApi' },
-		helioApi: { id: helioCredentialId, name: HELIO_CREDENTIAL_NAME, type: 'helioApi' },
-		aggMarketApi: { id: aggCredentialId, name: AGG_CREDENTIAL_NAME, type: 'aggMarketApi' },
-		openMarketsApi: { id: openMarketsCredentialId, name: OPENMARKETS_CREDENTIAL_NAME, type: 'openMarketsApi' },
-	};
 	for (const file of EXAMPLES) {
 		const known = state.workflows[file];
 		if (known && (await exists(() => n8n.api.getWorkflow(known)))) {

@@ -136,8 +136,11 @@ export function labelOf(name: unknown, id: string): string {
 export const MAX_PICKER_PAGES = 10;
 
 export interface CursorPagesOptions<P, T> {
-	/** Asks the venue for one page: the first when `cursor` is undefined. */
-	request: (cursor: string | undefined) => Promise<P>;
+	/**
+	 * Asks the venue for one page: the first when `cursor` is undefined. `read` is how many records
+	 * came so far, for a page size of no more than is still wanted.
+	 */
+	request: (cursor: string | undefined, read: number) => Promise<P>;
 	/** The records of a page. */
 	itemsOf: (page: P) => T[];
 	/** The cursor of the page after this one; undefined or empty on the last page. */
@@ -172,7 +175,7 @@ export async function readCursorPages<P, T>(options: CursorPagesOptions<P, T>): 
 	let cursor = options.from || undefined;
 	if (cursor) seen.add(cursor);
 	for (let pages = 0; pages < options.maxPages; pages++) {
-		const page = await options.request(cursor);
+		const page = await options.request(cursor, items.length);
 		items.push(...options.itemsOf(page));
 		if (items.length > options.maxItems) return { items: items.slice(0, options.maxItems), next: undefined };
 		const next = options.nextCursorOf(page) || undefined;
