@@ -111,6 +111,63 @@ describe('AcceptanceMerger', () => {
 		expect(left()).toEqual(['quote:accepted q1 [quote:accepted]', 'quote:confirmed q1', 'quote:executed q1']);
 	});
 
+	it('builds the merged item as before: MM fields first, the plain event winning where both have a field, gaps merged', () => {
+		const gap = (reason: string) => ({ reconnects: 1, droppedFrames: 0, reasons: [reason], since: '2026-06-05T12:00:00.000Z' });
+		const plain = () => ({
+			...event('quote:accepted', { quote_id: 'q1', rfq_id: 'r1', confirmation_deadline: 'plain', shared: 'plain' }),
+			key: 'q1',
+			deduplicationKey: 'totalis:quote:accepted:q1',
+			bytes: 100,
+		});
+		const mm = () => ({
+			...event('mm_quote:accepted', { quote_id: 'q1', rfq_id: 'r1', shared: 'mm', quote: { payout_odds: 2 }, exposure_legs: [] }),
+			key: 'q1',
+			deduplicationKey: 'totalis:mm_quote:accepted:q1',
+			bytes: 200,
+		});
+		const mergedData =
+			'{"quote_id":"q1","rfq_id":"r1","shared":"plain","quote":{"payout_odds":2},"exposure_legs":[],"confirmation_deadline":"plain"}';
+		for (const [first, second] of [
+			[plain(), mm()],
+			[mm(), plain()],
+		]) {
+			out = [];
+			merger = new AcceptanceMerger(150);
+			first.item.gap = gap('first');
+			second.item.gap = gap('second');
+			const { receivedAt, connection } = first.item;
+			const mergedFrom = [first.item.event, second.item.event];
+			push(first, second);
+			expect(out).toHaveLength(1);
+			const [{ item, ...delivery }] = out;
+			// The item as n8n gets it, field order included.
+			expect(JSON.stringify(item)).toBe(
+				JSON.stringify({
+					venue: 'totalis',
+					source: 'websocket',
+					event: 'quote:accepted',
+					data: JSON.parse(mergedData),
+					receivedAt,
+					connection,
+					gap: { reconnects: 2, droppedFrames: 0, reasons: ['first', 'second'], since: '2026-06-05T12:00:00.000Z' },
+					mergedFrom,
+				}),
+			);
+			expect(delivery).toEqual({ key: 'q1', deduplicationKey: 'totalis:accepted:q1' });
+			merger.dispose();
+		}
+		// Alone, after the wait: the event's own data, under the merged name.
+		out = [];
+		merger = new AcceptanceMerger(150);
+		push(mm());
+		jest.advanceTimersByTime(150);
+		expect(JSON.stringify(out[0].item.data)).toBe(
+			'{"quote_id":"q1","rfq_id":"r1","shared":"mm","quote":{"payout_odds":2},"exposure_legs":[]}',
+		);
+		expect(out[0].item).toMatchObject({ event: 'quote:accepted', mergedFrom: ['mm_quote:accepted'] });
+		expect({ ...out[0], item: undefined }).toEqual({ item: undefined, key: 'q1', deduplicationKey: 'totalis:accepted:q1' });
+	});
+
 	it('dispose() forgets what it held, timers included', () => {
 		push(accepted('q1'), confirmed('q1'));
 		merger.dispose();

@@ -7,13 +7,16 @@
  * over the slices. For A/B of changes to the stages, where `npm run bench`'s socket-to-emit
  * figures swing with the load.
  *
- * `npm run build:tools && node --expose-gc .build/tools/bench/stages.js` (STAGES_ITEMS, STAGES_REPS).
+ * `npm run build:tools && node --expose-gc --max-semi-space-size=64 .build/tools/bench/stages.js`
+ * (STAGES_ITEMS, STAGES_REPS; the large young generation leaves most slices without a collection,
+ * so their heap growth is the bytes they allocated).
  * STAGES_AGAINST=<another checkout's .build> runs that build's stages too, alternating with this
  * one's in the same process: an A/B that the machine's load moves alike.
  */
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 
 import type { Frame } from '../../nodes/shared/engine/protocol';
 import type { Delivered, StreamItem } from '../../nodes/shared/items';
@@ -97,6 +100,8 @@ interface Figures {
 	perFrame: number;
 	/** Median over the slices of this path's time over the other's in the same turn. */
 	against: Record<string, number>;
+	/** Median bytes allocated per frame, over the slices no garbage collection ran in (its heap only grew). */
+	bytes: number;
 }
 
 /** Feeds the frames to every path slice by slice, the paths taking turns (first in turn rotating), `reps` times over. */
@@ -104,6 +109,7 @@ function measure(texts: readonly string[], paths: Record<string, Modules | undef
 	let sink = 0;
 	const names = Object.keys(paths);
 	const slices: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+	const allocated: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
 	const feeders = () =>
 		names.map((name) => {
 			const modules = paths[name];
@@ -124,9 +130,12 @@ function measure(texts: readonly string[], paths: Record<string, Modules | undef
 			const end = Math.min(texts.length, start + SLICE);
 			for (let index = 0; index < current.length; index++) {
 				const feeder = current[(index + turn) % current.length];
+				const heapBefore = getHeapStatistics().used_heap_size;
 				const before = process.cpuUsage();
 				for (let frame = start; frame < end; frame++) feeder.feed(texts[frame]);
 				slices[feeder.name].push(cpuMicrosSince(before) / (end - start));
+				const grown = getHeapStatistics().used_heap_size - heapBefore;
+				if (grown > 0) allocated[feeder.name].push(grown / (end - start));
 			}
 		}
 		for (const feeder of current) feeder.close();
@@ -139,7 +148,7 @@ function measure(texts: readonly string[], paths: Record<string, Modules | undef
 		for (const other of names) {
 			if (other !== name) against[other] = median(slices[name].map((micros, index) => micros / slices[other][index]));
 		}
-		figures[name] = { perFrame: median(slices[name]), against };
+		figures[name] = { perFrame: median(slices[name]), against, bytes: median(allocated[name]) };
 	}
 	return figures;
 }
@@ -154,12 +163,12 @@ async function main() {
 	const figures = measure(texts, paths, REPS);
 	const parse = 'JSON.parse only';
 	let report = `${texts.length.toLocaleString('en-US')} frames × ${REPS}, medians over slices of ${SLICE.toLocaleString('en-US')} frames taken in turns, load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after:\n`;
-	for (const [name, { perFrame, against }] of Object.entries(figures)) {
+	for (const [name, { perFrame, against, bytes }] of Object.entries(figures)) {
 		const ratios = Object.entries(against)
 			.map(([other, ratio]) => `${ratio.toFixed(3)}× ${other}`)
 			.join(', ');
 		const own = name === parse ? '' : ` (own ${(perFrame - figures[parse].perFrame).toFixed(3)} µs)`;
-		report += `  ${name.padEnd(28)} ${perFrame.toFixed(3)} µs CPU per frame${own}; ${ratios}\n`;
+		report += `  ${name.padEnd(28)} ${perFrame.toFixed(3)} µs CPU per frame${own}, ${Math.round(bytes)} B allocated; ${ratios}\n`;
 	}
 	process.stdout.write(report);
 }
