@@ -168,6 +168,25 @@ describe('AcceptanceMerger', () => {
 		expect({ ...out[0], item: undefined }).toEqual({ item: undefined, key: 'q1', deduplicationKey: 'totalis:accepted:q1' });
 	});
 
+	it("holds a position event behind its trade's held acceptance only while it is held, however many acceptances came before", () => {
+		const position = (rfqId: string) => event('position:created', { rfq_id: rfqId, position_pda: 'p' });
+		// Many acceptances held at once, past the bound of the rfq_id memory, each merged later: none is lost or mixed up.
+		const quotes = Array.from({ length: 2500 }, (_, index) => `q${index}`);
+		push(...quotes.map((quoteId) => accepted(quoteId)));
+		push(position('rfq-q0'), position('rfq-q2499'));
+		expect(out).toEqual([]);
+		push(...quotes.map((quoteId) => mmAccepted(quoteId)));
+		expect(out).toHaveLength(2502);
+		expect(left().slice(0, 2)).toEqual(['quote:accepted q0 [quote:accepted+mm_quote:accepted]', 'position:created rfq-q0']);
+		expect(left().slice(-2)).toEqual(['quote:accepted q2499 [quote:accepted+mm_quote:accepted]', 'position:created rfq-q2499']);
+		// Once left, a trade's acceptance holds nothing back.
+		out = [];
+		push(position('rfq-q5'), accepted('q-new', 'rfq-q5'), position('rfq-q5'));
+		expect(left()).toEqual(['position:created rfq-q5']);
+		jest.advanceTimersByTime(150);
+		expect(left()).toEqual(['position:created rfq-q5', 'quote:accepted q-new [quote:accepted]', 'position:created rfq-q5']);
+	});
+
 	it('dispose() forgets what it held, timers included', () => {
 		push(accepted('q1'), confirmed('q1'));
 		merger.dispose();
