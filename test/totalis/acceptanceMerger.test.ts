@@ -111,6 +111,82 @@ describe('AcceptanceMerger', () => {
 		expect(left()).toEqual(['quote:accepted q1 [quote:accepted]', 'quote:confirmed q1', 'quote:executed q1']);
 	});
 
+	it('builds the merged item as before: MM fields first, the plain event winning where both have a field, gaps merged', () => {
+		const gap = (reason: string) => ({ reconnects: 1, droppedFrames: 0, reasons: [reason], since: '2026-06-05T12:00:00.000Z' });
+		const plain = () => ({
+			...event('quote:accepted', { quote_id: 'q1', rfq_id: 'r1', confirmation_deadline: 'plain', shared: 'plain' }),
+			key: 'q1',
+			deduplicationKey: 'totalis:quote:accepted:q1',
+			bytes: 100,
+		});
+		const mm = () => ({
+			...event('mm_quote:accepted', { quote_id: 'q1', rfq_id: 'r1', shared: 'mm', quote: { payout_odds: 2 }, exposure_legs: [] }),
+			key: 'q1',
+			deduplicationKey: 'totalis:mm_quote:accepted:q1',
+			bytes: 200,
+		});
+		const mergedData =
+			'{"quote_id":"q1","rfq_id":"r1","shared":"plain","quote":{"payout_odds":2},"exposure_legs":[],"confirmation_deadline":"plain"}';
+		for (const [first, second] of [
+			[plain(), mm()],
+			[mm(), plain()],
+		]) {
+			out = [];
+			merger = new AcceptanceMerger(150);
+			first.item.gap = gap('first');
+			second.item.gap = gap('second');
+			const { receivedAt, connection } = first.item;
+			const mergedFrom = [first.item.event, second.item.event];
+			push(first, second);
+			expect(out).toHaveLength(1);
+			const [{ item, ...delivery }] = out;
+			// The item as n8n gets it, field order included.
+			expect(JSON.stringify(item)).toBe(
+				JSON.stringify({
+					venue: 'totalis',
+					source: 'websocket',
+					event: 'quote:accepted',
+					data: JSON.parse(mergedData),
+					receivedAt,
+					connection,
+					gap: { reconnects: 2, droppedFrames: 0, reasons: ['first', 'second'], since: '2026-06-05T12:00:00.000Z' },
+					mergedFrom,
+				}),
+			);
+			expect(delivery).toEqual({ key: 'q1', deduplicationKey: 'totalis:accepted:q1' });
+			merger.dispose();
+		}
+		// Alone, after the wait: the event's own data, under the merged name.
+		out = [];
+		merger = new AcceptanceMerger(150);
+		push(mm());
+		jest.advanceTimersByTime(150);
+		expect(JSON.stringify(out[0].item.data)).toBe(
+			'{"quote_id":"q1","rfq_id":"r1","shared":"mm","quote":{"payout_odds":2},"exposure_legs":[]}',
+		);
+		expect(out[0].item).toMatchObject({ event: 'quote:accepted', mergedFrom: ['mm_quote:accepted'] });
+		expect({ ...out[0], item: undefined }).toEqual({ item: undefined, key: 'q1', deduplicationKey: 'totalis:accepted:q1' });
+	});
+
+	it("holds a position event behind its trade's held acceptance only while it is held, however many acceptances came before", () => {
+		const position = (rfqId: string) => event('position:created', { rfq_id: rfqId, position_pda: 'p' });
+		// Many acceptances held at once, past the bound of the rfq_id memory, each merged later: none is lost or mixed up.
+		const quotes = Array.from({ length: 2500 }, (_, index) => `q${index}`);
+		push(...quotes.map((quoteId) => accepted(quoteId)));
+		push(position('rfq-q0'), position('rfq-q2499'));
+		expect(out).toEqual([]);
+		push(...quotes.map((quoteId) => mmAccepted(quoteId)));
+		expect(out).toHaveLength(2502);
+		expect(left().slice(0, 2)).toEqual(['quote:accepted q0 [quote:accepted+mm_quote:accepted]', 'position:created rfq-q0']);
+		expect(left().slice(-2)).toEqual(['quote:accepted q2499 [quote:accepted+mm_quote:accepted]', 'position:created rfq-q2499']);
+		// Once left, a trade's acceptance holds nothing back.
+		out = [];
+		push(position('rfq-q5'), accepted('q-new', 'rfq-q5'), position('rfq-q5'));
+		expect(left()).toEqual(['position:created rfq-q5']);
+		jest.advanceTimersByTime(150);
+		expect(left()).toEqual(['position:created rfq-q5', 'quote:accepted q-new [quote:accepted]', 'position:created rfq-q5']);
+	});
+
 	it('dispose() forgets what it held, timers included', () => {
 		push(accepted('q1'), confirmed('q1'));
 		merger.dispose();

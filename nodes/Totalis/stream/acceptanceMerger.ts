@@ -1,5 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { mergeGaps } from '../../shared/engine/gap';
 import type { Stage } from '../../shared/delivery/stages';
 import type { Delivered } from '../../shared/items';
@@ -80,7 +78,7 @@ export class AcceptanceMerger implements Stage {
 		}
 		if (known) {
 			// The partner: the merged item leaves in the place of the first, before the events held behind it.
-			this.release(known, merge(known.delivered, delivered));
+			this.release(known, merge(quoteId, known.delivered, delivered));
 			return;
 		}
 		const entry: Held = {
@@ -93,7 +91,7 @@ export class AcceptanceMerger implements Stage {
 			next,
 		};
 		if (this.waitMs <= 0) {
-			this.release(entry, merge(delivered));
+			this.release(entry, merge(quoteId, delivered));
 			return;
 		}
 		this.remember(quoteId, entry);
@@ -164,7 +162,7 @@ export class AcceptanceMerger implements Stage {
 	private releaseDue() {
 		const now = performance.now();
 		for (let first = this.firstHeld(); first && first.releaseAt <= now; first = this.firstHeld()) {
-			this.release(first, merge(first.delivered));
+			this.release(first, merge(first.quoteId, first.delivered));
 		}
 	}
 
@@ -192,27 +190,31 @@ export class AcceptanceMerger implements Stage {
 
 /** An id as the venue sent it (string or number), or undefined when absent. */
 function idOf(value: unknown): string | undefined {
-	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+	if (typeof value === 'string') return value;
+	return typeof value === 'number' ? String(value) : undefined;
 }
 
-/** One `quote:accepted` item from the first arrival and, when there, its partner (no lists built for one or two parts). */
-function merge(first: Delivered, second?: Delivered): Delivered {
-	// The plain event's fields win where both have them; the MM event adds quote and exposure details.
-	const data: IDataObject = {};
-	if (first.item.event === MM_ACCEPTED) Object.assign(data, first.item.data);
-	if (second?.item.event === MM_ACCEPTED) Object.assign(data, second.item.data);
-	if (first.item.event !== MM_ACCEPTED) Object.assign(data, first.item.data);
-	if (second && second.item.event !== MM_ACCEPTED) Object.assign(data, second.item.data);
-	const quoteId = String(first.item.data.quote_id);
-	return {
-		item: {
-			...first.item,
-			event: ACCEPTED,
-			data,
-			mergedFrom: second ? [first.item.event, second.item.event] : [first.item.event],
-			gap: second ? mergeGaps(first.item.gap, second.item.gap) : first.item.gap,
-		},
-		key: quoteId,
-		deduplicationKey: `totalis:accepted:${quoteId}`,
-	};
+/**
+ * One `quote:accepted` item from the first arrival and, when there, its partner, made of their own
+ * objects: both were parsed for this item alone and the partner goes no further, so the first's
+ * item and Delivered are reused and the MM event's payload takes the plain event's fields. The
+ * result is what copies into new objects made (same fields, same order): the MM event's fields
+ * first, the plain event's winning where both have one; `mergedFrom` last.
+ */
+function merge(quoteId: string, first: Delivered, second?: Delivered): Delivered {
+	const { item } = first;
+	if (second) {
+		// The plain event's fields win where both have them; the MM event adds quote and exposure details.
+		item.data = item.event === MM_ACCEPTED ? Object.assign(item.data, second.item.data) : Object.assign(second.item.data, item.data);
+		item.mergedFrom = [item.event, second.item.event];
+		item.gap = mergeGaps(item.gap, second.item.gap);
+	} else {
+		item.mergedFrom = [item.event];
+	}
+	item.event = ACCEPTED;
+	first.key = quoteId;
+	first.deduplicationKey = `totalis:accepted:${quoteId}`;
+	// Unknown for a merged item (Delivered.bytes).
+	first.bytes = undefined;
+	return first;
 }

@@ -11,7 +11,7 @@ const timestamp = z.union([z.string(), z.number()]);
 
 const quoteRef = z.object({ quote_id: id, rfq_id: id }).passthrough();
 
-const websocketEventSchemas: Record<string, z.ZodTypeAny> = {
+export const websocketEventSchemas: Record<string, z.ZodTypeAny> = {
 	'quote:accepted': quoteRef.extend({ confirmation_deadline: timestamp }),
 	'mm_quote:accepted': quoteRef.extend({
 		confirmation_deadline: timestamp,

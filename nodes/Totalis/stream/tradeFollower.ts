@@ -1,5 +1,6 @@
 import type { LiveConnection } from '../../shared/engine/protocol';
 import type { CopySources } from './onceAcrossChannels';
+import { RecentlyLeft } from './recentlyLeft';
 import { SeenEvents } from './seenEvents';
 
 /** The most RFQs followed at once; the oldest is left to make room (a buffer bound). */
@@ -12,11 +13,6 @@ export const MAX_FOLLOWED_TRADES = 1000;
 export const RECENTLY_LEFT_MS = 60_000;
 /** setTimeout's longest delay; a longer follow is checked again when this one fires. */
 const MAX_TIMER_MS = 2_147_483_647;
-
-/** Events that make a trade ours to follow: one of our quotes was accepted or confirmed. */
-const FOLLOW_ON = new Set(['quote:accepted', 'mm_quote:accepted', 'quote:confirmed']);
-/** Events after which nothing more happens on the trade: its position ended, or it was never confirmed. */
-const LEAVE_ON = new Set(['position:settled', 'position:cancelled', 'position:error', 'quote:expired']);
 
 export const rfqChannel = (rfqId: string) => `rfq:${rfqId}`;
 
@@ -39,8 +35,8 @@ export const rfqChannel = (rfqId: string) => `rfq:${rfqId}`;
 export class TradeFollower implements CopySources {
 	/** rfq_id → when to leave it (epoch ms). All follows last equally long, so insertion order is leaving order. */
 	private readonly followed = new Map<string, Follow>();
-	/** Trades left lately, rfq_id → until when they count as on their channel, oldest first: it may still deliver a frame. */
-	private readonly recentlyLeft = new Map<string, Follow>();
+	/** Trades left lately, until they no longer count as on their channel: it may still deliver a frame. */
+	private readonly recentlyLeft: RecentlyLeft;
 	/** What has been seen of the RFQs the user listed. */
 	private readonly listed = new Map<string, SeenEvents>();
 	private live: LiveConnection | undefined;
@@ -56,6 +52,7 @@ export class TradeFollower implements CopySources {
 		private readonly now: () => number = Date.now,
 	) {
 		for (const rfqId of fixed) this.listed.set(rfqId, new SeenEvents());
+		this.recentlyLeft = new RecentlyLeft(options.maxFollowed ?? MAX_FOLLOWED_TRADES, RECENTLY_LEFT_MS);
 	}
 
 	/** The trades followed now, by rfq_id. */
@@ -65,7 +62,7 @@ export class TradeFollower implements CopySources {
 
 	/** What has been seen of a trade whose channel the socket is or lately was on; undefined for any other trade. */
 	seenOf(rfqId: string): SeenEvents | undefined {
-		return (this.followed.get(rfqId) ?? this.recentlyLeft.get(rfqId))?.seen ?? this.listed.get(rfqId);
+		return this.followed.get(rfqId)?.seen ?? this.recentlyLeft.seenOf(rfqId) ?? this.listed.get(rfqId);
 	}
 
 	/** Whether the socket may be on any trade's channel. */
@@ -92,22 +89,43 @@ export class TradeFollower implements CopySources {
 
 	/** Sees every decoded event, in arrival order. */
 	observe(event: string, data: Record<string, unknown>) {
+		// A switch, not a set lookup: the protocol hands over the documented names as constants.
+		let follows: boolean;
+		switch (event) {
+			// One of our quotes was accepted or confirmed: the trade is ours to follow.
+			case 'quote:accepted':
+			case 'mm_quote:accepted':
+			case 'quote:confirmed':
+				follows = true;
+				break;
+			// Nothing more happens on the trade: its position ended, or it was never confirmed.
+			case 'position:settled':
+			case 'position:cancelled':
+			case 'position:error':
+			case 'quote:expired':
+				follows = false;
+				break;
+			default:
+				return;
+		}
 		const rfqId = idOf(data.rfq_id);
-		if (rfqId === undefined || this.fixed.has(rfqId)) return;
-		if (FOLLOW_ON.has(event)) this.follow(rfqId);
-		else if (LEAVE_ON.has(event)) this.leave(rfqId);
+		if (rfqId === undefined || (this.fixed.size > 0 && this.fixed.has(rfqId))) return;
+		if (follows) this.follow(rfqId);
+		else this.leave(rfqId);
 	}
 
 	private follow(rfqId: string) {
 		if (this.followed.has(rfqId)) return;
 		const max = this.options.maxFollowed ?? MAX_FOLLOWED_TRADES;
-		for (const oldest of this.followed.keys()) {
-			if (this.followed.size < max) break;
-			this.leave(oldest);
+		// Only when full: an iterator from the map's start, past the tombstones of left trades, costs every call.
+		if (this.followed.size >= max) {
+			for (const oldest of this.followed.keys()) {
+				if (this.followed.size < max) break;
+				this.leave(oldest);
+			}
 		}
 		// Followed again soon after leaving: what was seen of it still holds.
-		const seen = this.recentlyLeft.get(rfqId)?.seen ?? new SeenEvents();
-		this.recentlyLeft.delete(rfqId);
+		const seen = this.recentlyLeft.take(rfqId) ?? new SeenEvents();
 		this.followed.set(rfqId, { until: this.now() + this.options.followForMs, seen });
 		this.tell(rfqId, 'subscribe');
 		// A timer already set fires no later than this follow ends (all last equally long) and sets the next.
@@ -119,19 +137,8 @@ export class TradeFollower implements CopySources {
 		if (!follow) return;
 		this.followed.delete(rfqId);
 		this.tell(rfqId, 'unsubscribe');
-		this.rememberLeft(rfqId, follow.seen);
-	}
-
-	/** Keeps a left trade for RECENTLY_LEFT_MS, at most maxFollowed of them: the expired and the oldest are forgotten here, not on a timer. */
-	private rememberLeft(rfqId: string, seen: SeenEvents) {
-		const now = this.now();
-		this.recentlyLeft.delete(rfqId);
-		this.recentlyLeft.set(rfqId, { until: now + RECENTLY_LEFT_MS, seen });
-		const max = this.options.maxFollowed ?? MAX_FOLLOWED_TRADES;
-		for (const [oldest, left] of this.recentlyLeft) {
-			if (this.recentlyLeft.size <= max && left.until > now) break;
-			this.recentlyLeft.delete(oldest);
-		}
+		// The expired and the oldest left trades are forgotten there, not on a timer.
+		this.recentlyLeft.add(rfqId, follow.seen, this.now());
 	}
 
 	/** Queues a change for the live connection; its opposite, still unsent, cancels it instead. */
@@ -179,7 +186,7 @@ export class TradeFollower implements CopySources {
 	}
 }
 
-/** A trade followed (until it is left) or left lately (until it is forgotten), with what the copy check saw of it. */
+/** A trade followed, until it is left, with what the copy check saw of it. */
 interface Follow {
 	until: number;
 	seen: SeenEvents;
@@ -187,5 +194,7 @@ interface Follow {
 
 /** An id as the venue sent it (string or number), or undefined when absent. */
 function idOf(value: unknown): string | undefined {
-	return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? String(value) : undefined;
+	// A string as it is: the usual case costs no conversion call.
+	if (typeof value === 'string') return value;
+	return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
 }

@@ -62,7 +62,14 @@ export function compileGuard(schema: ZodTypeAny): Guard {
 		}
 		case 'ZodUnion': {
 			const options = def.options!.map(compileGuard);
-			return (value) => options.some((option) => option(value));
+			if (options.length === 2) {
+				const [first, second] = options;
+				return (value) => first(value) || second(value);
+			}
+			return (value) => {
+				for (let index = 0; index < options.length; index++) if (options[index](value)) return true;
+				return false;
+			};
 		}
 		case 'ZodArray': {
 			if (def.checks?.length) return viaZod;
@@ -72,11 +79,14 @@ export function compileGuard(schema: ZodTypeAny): Guard {
 		case 'ZodObject': {
 			const catchall = (def.catchall?._def as Def | undefined)?.typeName;
 			if (def.unknownKeys === 'strict' || (catchall && catchall !== 'ZodNever')) return viaZod;
-			const fields = Object.entries(def.shape!()).map(([key, field]) => [key, compileGuard(field)] as const);
+			const shape = Object.entries(def.shape!());
+			// Two flat lists and an index: no pair to destructure per field per call.
+			const keys = shape.map(([key]) => key);
+			const guards = shape.map(([, field]) => compileGuard(field));
 			return (value) => {
 				if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
 				const record = value as Record<string, unknown>;
-				for (const [key, guard] of fields) if (!guard(record[key])) return false;
+				for (let index = 0; index < keys.length; index++) if (!guards[index](record[keys[index]])) return false;
 				return true;
 			};
 		}
@@ -88,15 +98,15 @@ export function compileGuard(schema: ZodTypeAny): Guard {
 function withLengthChecks(def: Def, base: Guard): Guard | undefined {
 	const checks = def.checks ?? [];
 	if (checks.some((check) => check.kind !== 'min' && check.kind !== 'max')) return undefined;
-	return (value) => {
-		if (!base(value)) return false;
-		const length = (value as string).length;
-		for (const check of checks) {
-			if (check.kind === 'min' && length < check.value!) return false;
-			if (check.kind === 'max' && length > check.value!) return false;
-		}
-		return true;
-	};
+	// Every check folded into one range, decided once here rather than walked per value.
+	let min = 0;
+	let max = Infinity;
+	for (const check of checks) {
+		if (check.kind === 'min') min = Math.max(min, check.value!);
+		else max = Math.min(max, check.value!);
+	}
+	if (min === 0 && max === Infinity) return base;
+	return (value) => base(value) && (value as string).length >= min && (value as string).length <= max;
 }
 
 function numberGuard(def: Def): Guard | undefined {
