@@ -32,6 +32,18 @@ function setup(seed = 1, dialect: TotalisDialect = 'docs') {
 }
 
 describe('Totalis market (pure state on a manual clock)', () => {
+	it('quoteAtCurrentVersion places a quote for that market maker against the request as it is now, after a re-price', () => {
+		const { market, clock } = setup(7);
+		const request = market.createQuoteRequest();
+		market.updateQuoteRequest(request.id);
+		const { version, request_hash } = market.getQuoteRequest(request.id).quote_request;
+		expect(version).toBeGreaterThan(request.version);
+		const placed = market.quoteAtCurrentVersion(MM, request.id, { payoutOdds: 2.5, expiresInMs: 10_000 });
+		expect(placed).toMatchObject({ market_maker_id: MM, request_version: version, request_hash, payout_odds: 2.5 });
+		expect(Date.parse(placed.valid_until) - clock.now()).toBe(10_000);
+		expect(market.addCompetitorQuote(request.id).market_maker_id).toBe(COMPETITOR_MM_ID);
+	});
+
 	it('generates plausible parlays: 1–4 legs on distinct events, Kalshi tickers or Polymarket slugs', () => {
 		const { market } = setup(99);
 		for (let i = 0; i < 50; i++) {

@@ -436,13 +436,8 @@ function fastConfirmHeldOnWorkers(credentials: Record<string, N8nCredential>): W
 function acceptOurQuote(sim: VenueSimulator): string {
 	const { totalis } = sim;
 	const request = totalis.createQuoteRequest();
-	const submitted = totalis.market.submitQuote(totalis.mmId, request.id, {
-		request_version: request.version,
-		request_hash: request.request_hash,
-		payout_odds: 3,
-		expires_in_ms: 60_000,
-	});
-	return totalis.acceptQuote(submitted.quote.id, { settlement: 'win' }).quoteId;
+	const quote = totalis.addOurQuote(request.id, { payoutOdds: 3, expiresInMs: 60_000 });
+	return totalis.acceptQuote(quote.id, { settlement: 'win' }).quoteId;
 }
 
 /** The agg.market order ids an execution of the example carried (several when backpressure joined events). */

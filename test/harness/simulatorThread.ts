@@ -27,13 +27,8 @@ async function main() {
 	port.on('message', async (message: { type: string }) => {
 		if (message.type === 'accept') {
 			const request = totalis.createQuoteRequest({ betAmount: 50 });
-			const submitted = totalis.market.submitQuote(totalis.mmId, request.id, {
-				request_version: request.version,
-				request_hash: request.request_hash,
-				payout_odds: 3,
-				expires_in_ms: 30_000,
-			});
-			const accepted = totalis.acceptQuote(submitted.quote.id, { settlement: 'win' });
+			const quote = totalis.addOurQuote(request.id, { payoutOdds: 3 });
+			const accepted = totalis.acceptQuote(quote.id, { settlement: 'win' });
 			port.postMessage({ type: 'accepted', quoteId: accepted.quoteId, sentAt: Date.now() });
 		} else if (message.type === 'close') {
 			await sim.close();

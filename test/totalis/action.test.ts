@@ -60,12 +60,7 @@ const run = nodeRunner(harness, 'totalis', 'totalisApi', () => secrets);
 /** A quote request with our market maker's quote on it, as the simulator's market holds it. */
 function quotedRequest(payoutOdds = 3.5): { request: QuoteRequestPayload; draftQuoteId: string } {
 	const request = sim.totalis.createQuoteRequest({ betAmount: 25 });
-	const { quote } = sim.totalis.market.submitQuote(sim.totalis.mmId, request.id, {
-		request_version: request.version,
-		request_hash: request.request_hash,
-		payout_odds: payoutOdds,
-		expires_in_ms: 30_000,
-	});
+	const quote = sim.totalis.addOurQuote(request.id, { payoutOdds });
 	return { request, draftQuoteId: quote.id };
 }
 
@@ -373,12 +368,7 @@ describe.each(DIALECTS.totalis)('Quote → Confirm with the draft ID Submit Quot
 	it('explains the 409: confirm with the quote_id of the quote:accepted event, and the accepted one still confirms', async () => {
 		expect(dialectSim.totalis.dialect).toBe(dialect);
 		const request = dialectSim.totalis.createQuoteRequest();
-		const { quote } = dialectSim.totalis.market.submitQuote(dialectSim.totalis.mmId, request.id, {
-			request_version: request.version,
-			request_hash: request.request_hash,
-			payout_odds: 3.5,
-			expires_in_ms: 30_000,
-		});
+		const quote = dialectSim.totalis.addOurQuote(request.id, { payoutOdds: 3.5 });
 		const acceptance = dialectSim.totalis.acceptQuote(quote.id, { deadlineMs: 5_000 });
 		const draft = await run(confirmParameters, [acceptedItem(quote.id, acceptance.confirmationDeadline)]);
 		expect(draft.error?.httpCode).toBe('409');

@@ -39,14 +39,9 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 	/** Our market maker's quote on a new request, accepted by the taker. */
 	function acceptedQuote(options: AcceptOptions = {}, betAmount = 50) {
 		const request = env.sim.totalis.createQuoteRequest({ betAmount });
-		const submitted = env.sim.totalis.market.submitQuote(env.sim.totalis.mmId, request.id, {
-			request_version: request.version,
-			request_hash: request.request_hash,
-			payout_odds: 3,
-			expires_in_ms: 30_000,
-		});
 		// mm_cost = bet × odds − bet = 2 × betAmount.
-		return env.sim.totalis.acceptQuote(submitted.quote.id, { settlement: 'win', ...options });
+		const quote = env.sim.totalis.addOurQuote(request.id, { payoutOdds: 3 });
+		return env.sim.totalis.acceptQuote(quote.id, { settlement: 'win', ...options });
 	}
 
 	async function start(parameters: Record<string, unknown> = {}, recorderOptions = {}) {
@@ -198,13 +193,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 				{ event_ticker: 'E2', market_ticker: 'E2-NO', side: 'no' as const, venue: 'polymarket' as const },
 			];
 			const request = env.sim.totalis.createQuoteRequest({ legs });
-			const submitted = env.sim.totalis.market.submitQuote(env.sim.totalis.mmId, request.id, {
-				request_version: request.version,
-				request_hash: request.request_hash,
-				payout_odds: 3,
-				expires_in_ms: 30_000,
-			});
-			const mixed = env.sim.totalis.acceptQuote(submitted.quote.id);
+			const mixed = env.sim.totalis.acceptQuote(env.sim.totalis.addOurQuote(request.id, { payoutOdds: 3 }).id);
 			const item = await trigger.waitForItem(acceptanceOf(mixed.quoteId), 'the acceptance');
 			expect(item.confirmation).toMatchObject({
 				status: 'declined',
@@ -212,13 +201,7 @@ describe('Totalis Trigger: Confirm Accepted Quotes', () => {
 				reason: 'exposure on polymarket, not among Allowed Exposure Venues (kalshi)',
 			});
 			const kalshiOnly = env.sim.totalis.createQuoteRequest({ legs: [legs[0]] });
-			const onKalshi = env.sim.totalis.market.submitQuote(env.sim.totalis.mmId, kalshiOnly.id, {
-				request_version: kalshiOnly.version,
-				request_hash: kalshiOnly.request_hash,
-				payout_odds: 2,
-				expires_in_ms: 30_000,
-			});
-			const allowed = env.sim.totalis.acceptQuote(onKalshi.quote.id);
+			const allowed = env.sim.totalis.acceptQuote(env.sim.totalis.addOurQuote(kalshiOnly.id, { payoutOdds: 2 }).id);
 			expect((await trigger.waitForItem(acceptanceOf(allowed.quoteId), 'the kalshi acceptance')).confirmation).toMatchObject({
 				status: 'confirmed',
 			});

@@ -46,19 +46,14 @@ describe('Totalis Trigger: the fast path stamps its confirms for the bench', () 
 	/** Our market maker's quote on a new request, accepted by the taker; resolves with the venue's stamps once confirmed. */
 	async function acceptAndConfirm(trigger: Awaited<ReturnType<typeof env.start>>) {
 		const request = env.sim.totalis.createQuoteRequest({ betAmount: 50 });
-		const submitted = env.sim.totalis.market.submitQuote(env.sim.totalis.mmId, request.id, {
-			request_version: request.version,
-			request_hash: request.request_hash,
-			payout_odds: 3,
-			expires_in_ms: 30_000,
-		});
+		const submitted = env.sim.totalis.addOurQuote(request.id, { payoutOdds: 3 });
 		const confirmed = new Promise<{ quoteId: string; stamps: ConfirmStamps }>((resolve) => {
 			const off = env.sim.totalis.events.on('quote:confirmed', (event) => {
 				off();
 				resolve(event);
 			});
 		});
-		const { quoteId } = env.sim.totalis.acceptQuote(submitted.quote.id, { settlement: 'win' });
+		const { quoteId } = env.sim.totalis.acceptQuote(submitted.id, { settlement: 'win' });
 		const venue = await confirmed;
 		expect(venue.quoteId).toBe(quoteId);
 		const item = await trigger.waitForItem(isAcceptance, 'the acceptance');

@@ -61,13 +61,8 @@ describe('Totalis Trigger: the fast path in a worker thread', () => {
 		/** Our market maker's quote on a new request, accepted by the taker. */
 		function acceptedQuote() {
 			const request = env.sim.totalis.createQuoteRequest({ betAmount: 50 });
-			const submitted = env.sim.totalis.market.submitQuote(env.sim.totalis.mmId, request.id, {
-				request_version: request.version,
-				request_hash: request.request_hash,
-				payout_odds: 3,
-				expires_in_ms: 30_000,
-			});
-			return env.sim.totalis.acceptQuote(submitted.quote.id, { settlement: 'win' });
+			const quote = env.sim.totalis.addOurQuote(request.id, { payoutOdds: 3 });
+			return env.sim.totalis.acceptQuote(quote.id, { settlement: 'win' });
 		}
 
 		it('runs one worker thread while the trigger is active, and none once it is closed', async () => {

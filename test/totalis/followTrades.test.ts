@@ -15,12 +15,7 @@ describe.each(DIALECTS.totalis)('Totalis Trigger: Follow My Trades (dialect %s)'
 	/** Our quote on a new request, accepted by the taker. */
 	async function acceptedTrade(settlement: 'win' | 'loss' | 'cancelled' | 'error' = 'win') {
 		const request = totalis().createQuoteRequest();
-		const { quote } = totalis().market.submitQuote(totalis().mmId, request.id, {
-			request_version: request.version,
-			request_hash: request.request_hash,
-			payout_odds: 3.5,
-			expires_in_ms: 10_000,
-		});
+		const quote = totalis().addOurQuote(request.id, { payoutOdds: 3.5, expiresInMs: 10_000 });
 		return totalis().acceptQuote(quote.id, { order: 'accepted-first', settlement, deadlineMs: 10_000 });
 	}
 

@@ -138,13 +138,8 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 	describe('merging the two acceptance events', () => {
 		async function acceptedQuote(order: 'accepted-first' | 'mm-first' | 'accepted-only') {
 			const request = env.sim.totalis.createQuoteRequest();
-			const submitted = env.sim.totalis.market.submitQuote(env.sim.totalis.mmId, request.id, {
-				request_version: request.version,
-				request_hash: request.request_hash,
-				payout_odds: 3.5,
-				expires_in_ms: 10_000,
-			});
-			return env.sim.totalis.acceptQuote(submitted.quote.id, { order });
+			const quote = env.sim.totalis.addOurQuote(request.id, { payoutOdds: 3.5, expiresInMs: 10_000 });
+			return env.sim.totalis.acceptQuote(quote.id, { order });
 		}
 
 		it.each(['accepted-first', 'mm-first'] as const)('makes one item of both, %s', async (order) => {

@@ -77,12 +77,7 @@ export async function buildFrames(items: number, seed = 20260601): Promise<Frame
 function playRound(sim: TotalisSimulator, clock: ManualClock, scenario: Scenario, round: number) {
 	const market = sim.market;
 	const request = sim.createQuoteRequest();
-	const quote = market.submitQuote(sim.mmId, request.id, {
-		request_version: request.version,
-		request_hash: request.request_hash,
-		payout_odds: 1.5 + (round % 9) * 0.35,
-		expires_in_ms: 30_000,
-	}).quote;
+	const quote = sim.addOurQuote(request.id, { payoutOdds: 1.5 + (round % 9) * 0.35 });
 	const rival = sim.addCompetitorQuote(request.id);
 	switch (scenario) {
 		case 'lost':

@@ -141,13 +141,8 @@ export async function measureConfirmLatency(
 	try {
 		for (let i = 0; i < total; i++) {
 			const request = totalis.createQuoteRequest();
-			const submitted = totalis.market.submitQuote(totalis.mmId, request.id, {
-				request_version: request.version,
-				request_hash: request.request_hash,
-				payout_odds: 3,
-				expires_in_ms: 60_000,
-			});
-			ours.set(totalis.acceptQuote(submitted.quote.id, { settlement: 'win' }).quoteId, i);
+			const quote = totalis.addOurQuote(request.id, { payoutOdds: 3, expiresInMs: 60_000 });
+			ours.set(totalis.acceptQuote(quote.id, { settlement: 'win' }).quoteId, i);
 			await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond));
 		}
 		await done;

@@ -142,6 +142,12 @@ interface AcceptanceState {
 export const COMPETITOR_MM_ID = 'mm_sim_competitor';
 const BET_AMOUNTS = [10, 25, 50, 100, 250];
 
+/** The odds (by default plausible ones for the legs) and lifetime (30 s) of a quote placed straight in the market. */
+export interface QuoteAtCurrentVersion {
+	payoutOdds?: number;
+	expiresInMs?: number;
+}
+
 export class Market {
 	readonly events = new TypedEvents<MarketEvents>();
 	readonly timing: MarketTiming;
@@ -282,9 +288,14 @@ export class Market {
 	}
 
 	/** A quote from a simulated rival market maker at the current version. */
-	addCompetitorQuote(requestId: string, options: { payoutOdds?: number; mmId?: string; expiresInMs?: number } = {}): SubmittedQuotePayload {
+	addCompetitorQuote(requestId: string, options: QuoteAtCurrentVersion & { mmId?: string } = {}): SubmittedQuotePayload {
+		return this.quoteAtCurrentVersion(options.mmId ?? COMPETITOR_MM_ID, requestId, options);
+	}
+
+	/** A quote from `mmId` at the request's current version, placed straight in the market (no REST call). */
+	quoteAtCurrentVersion(mmId: string, requestId: string, options: QuoteAtCurrentVersion = {}): SubmittedQuotePayload {
 		const request = this.activeRequestOrThrow(requestId);
-		return this.submitQuote(options.mmId ?? COMPETITOR_MM_ID, requestId, {
+		return this.submitQuote(mmId, requestId, {
 			request_version: request.version,
 			request_hash: request.requestHash,
 			payout_odds: options.payoutOdds ?? plausibleOdds(this.random, request.legs.length),

@@ -14,7 +14,7 @@ import { TypedEvents } from '../typedEvents';
 import { TotalisFaults } from './faults';
 import { IdentityRegistry, type TotalisKeyIdentity } from './identities';
 import { LiveMarket, type LiveMarketOptions } from './liveMarket';
-import { Market, type AcceptOptions, type Acceptance, type QuoteRequestInit } from './market';
+import { Market, type AcceptOptions, type Acceptance, type QuoteAtCurrentVersion, type QuoteRequestInit } from './market';
 import { resolveTotalisOptions, type ResolvedTotalisOptions, type TotalisSimOptions } from './options';
 import type { QuoteRequestPayload, QuoteRequestView, RemovalReason, SubmittedQuotePayload } from './protocol';
 import { RestApi } from './rest';
@@ -171,8 +171,13 @@ export class TotalisSimulator implements VenueMount {
 	}
 
 	/** A quote from a simulated rival market maker (not one of the keys), at the current version. */
-	addCompetitorQuote(requestId: string, options: { payoutOdds?: number; mmId?: string; expiresInMs?: number } = {}): SubmittedQuotePayload {
+	addCompetitorQuote(requestId: string, options: QuoteAtCurrentVersion & { mmId?: string } = {}): SubmittedQuotePayload {
 		return this.market.addCompetitorQuote(requestId, options);
+	}
+
+	/** A quote from our market maker (the one the API keys belong to) at the current version, placed straight in the market. */
+	addOurQuote(requestId: string, options: QuoteAtCurrentVersion = {}): SubmittedQuotePayload {
+		return this.market.quoteAtCurrentVersion(this.mmId, requestId, options);
 	}
 
 	/**
