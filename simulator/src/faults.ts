@@ -40,6 +40,19 @@ export interface RestFaultRule {
 	declareLength?: boolean;
 }
 
+/**
+ * List cursors gone wrong, for clients that must not page for ever. `repeat`: each page names as
+ * the next cursor the one it was asked with (the first page, the cursor after its records), so a
+ * client that follows it reads the same page again and again. `endless`: every page, past the
+ * end too (empty there), offers a fresh next cursor.
+ */
+export type CursorFault = 'repeat' | 'endless';
+
+/** The list cursors' fault, set by the venue's faults and read by its list pages. */
+export interface PagingSwitch {
+	cursorFault: CursorFault | undefined;
+}
+
 /** What became of a `slowLoris` or `bodyBytes` answer. */
 export interface StreamedAnswer {
 	method: string;

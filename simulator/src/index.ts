@@ -88,7 +88,7 @@ export {
 	type AggDialect,
 	type OpenMarketsDialect,
 } from './dialects';
-export type { RestFaultRule, FaultTransport, StreamedAnswer } from './faults';
+export type { RestFaultRule, FaultTransport, StreamedAnswer, CursorFault } from './faults';
 export * from './totalis';
 export * from './helio';
 export * from './agg';

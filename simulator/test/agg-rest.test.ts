@@ -148,6 +148,27 @@ describe('agg.market REST', () => {
 		expect(badCursor).toMatchObject({ status: 400, body: { error: { field: 'cursor' } } });
 	});
 
+	it('misbehaveCursors: repeat names the asked cursor as next, endless offers fresh empty pages; reset mends them', async () => {
+		sim.agg.faults.misbehaveCursors('repeat');
+		const first = (await call('GET', '/execution/positions?limit=100')).body;
+		expect(first).toMatchObject({ hasMore: true, nextCursor: expect.any(String) });
+		const second = (await call('GET', `/execution/positions?limit=100&cursor=${first.nextCursor}`)).body;
+		expect(second.data[0].positionId).not.toBe(first.data[0].positionId);
+		expect(second).toMatchObject({ hasMore: true, nextCursor: first.nextCursor });
+		sim.agg.faults.misbehaveCursors('endless');
+		const third = (await call('GET', `/execution/positions?limit=100&cursor=${first.nextCursor}`)).body;
+		const past = (await call('GET', `/execution/positions?limit=100&cursor=${third.nextCursor}`)).body;
+		expect(past.data).toHaveLength(5);
+		const beyond = (await call('GET', `/execution/positions?limit=100&cursor=${past.nextCursor}`)).body;
+		expect(beyond).toMatchObject({ data: [], hasMore: true, nextCursor: expect.any(String) });
+		expect(new Set([first.nextCursor, third.nextCursor, past.nextCursor, beyond.nextCursor]).size).toBe(4);
+		sim.agg.faults.reset();
+		expect((await call('GET', `/execution/positions?limit=100&cursor=${third.nextCursor}`)).body).toMatchObject({
+			hasMore: false,
+			nextCursor: null,
+		});
+	});
+
 	it('orders: newest first with status and filled amount', async () => {
 		expect((await call('GET', '/execution/orders')).body).toEqual({ data: [], nextCursor: null, hasMore: false });
 		const done = sim.agg.waitFor('user:event', (e) => e.message.type === 'balance_update');

@@ -106,6 +106,22 @@ describe('OpenMarkets REST', () => {
 		});
 	});
 
+	it('misbehaveCursors: repeat names the asked cursor as next, endless offers fresh empty pages; reset mends them', async () => {
+		sim.openmarkets.faults.misbehaveCursors('repeat');
+		const first = (await get('/leagues')).body;
+		expect(first.data).toHaveLength(4);
+		expect(first.pagination).toMatchObject({ has_more: true, next_cursor: expect.any(String) });
+		const again = (await get(`/leagues?cursor=${first.pagination.next_cursor}`)).body;
+		expect(again).toMatchObject({ data: [], pagination: { has_more: true, next_cursor: first.pagination.next_cursor } });
+		sim.openmarkets.faults.misbehaveCursors('endless');
+		const past = (await get(`/leagues?cursor=${first.pagination.next_cursor}`)).body;
+		const beyond = (await get(`/leagues?cursor=${past.pagination.next_cursor}`)).body;
+		expect(beyond).toMatchObject({ data: [], pagination: { has_more: true, next_cursor: expect.any(String) } });
+		expect(new Set([first.pagination.next_cursor, past.pagination.next_cursor, beyond.pagination.next_cursor]).size).toBe(3);
+		sim.openmarkets.faults.reset();
+		expect((await get('/leagues')).body.pagination).toMatchObject({ has_more: false, next_cursor: null });
+	});
+
 	it('a cursor still works after contests are added: nothing repeats or is skipped before it', async () => {
 		const page1 = await get('/contests?limit=10');
 		const seen = page1.body.data.map((c: Json) => c.id);

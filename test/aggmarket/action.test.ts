@@ -127,6 +127,47 @@ describe('Position → Get Many', () => {
 	});
 });
 
+describe('Get Many within bounds (a venue whose cursors misbehave)', () => {
+	const positionIds = (count: number) => Array.from({ length: count }, (_, i) => `pos_${sim.agg.userId}_${String(i + 1).padStart(4, '0')}`);
+
+	it('Return All stops at a cursor sent again, outputs what it read and says so on the last item', async () => {
+		// The second page names its own cursor as the next one: followed, it would be served for ever.
+		sim.agg.faults.misbehaveCursors('repeat');
+		const result = await run({ resource: 'position', operation: 'getAll', returnAll: true });
+		expect(result.error).toBeUndefined();
+		expect(ops('/execution/positions')).toHaveLength(2);
+		expect(result.items.map((item) => item.json.positionId)).toEqual(positionIds(200));
+		const warnings = result.items.map((item) => item.json.warning);
+		expect(warnings.slice(0, -1).every((warning) => warning === undefined)).toBe(true);
+		expect(warnings.at(-1)).toBe(
+			'Stopped paging after 200 records: the venue sent a next-page cursor it had sent before, so its next page would repeat one already read. The list may be incomplete.',
+		);
+		expect(allLogText()).toContain('Stopped paging after 200 records');
+	});
+
+	it('a Limit reached before the repeated cursor is no warning', async () => {
+		// The second page (50 records, all still wanted) comes with the first page's cursor again.
+		sim.agg.faults.misbehaveCursors('repeat');
+		const result = await run({ resource: 'position', operation: 'getAll', returnAll: false, limit: 150 });
+		expect(result.error).toBeUndefined();
+		expect(ops('/execution/positions')).toHaveLength(2);
+		expect(result.items.map((item) => item.json.positionId)).toEqual(positionIds(150));
+		expect(result.items.some((item) => item.json.warning !== undefined)).toBe(false);
+	});
+
+	it('Return All stops after 1,000 pages when the venue offers a next page for ever', async () => {
+		// Past its 250 positions the venue sends empty pages, each with a new cursor.
+		sim.agg.faults.misbehaveCursors('endless');
+		const result = await run({ resource: 'position', operation: 'getAll', returnAll: true });
+		expect(result.error).toBeUndefined();
+		expect(ops('/execution/positions')).toHaveLength(1000);
+		expect(result.items.map((item) => item.json.positionId)).toEqual(positionIds(POSITIONS));
+		expect(result.items.at(-1)?.json.warning).toBe(
+			`Stopped paging after ${POSITIONS} records: the venue still offered a next page after 1000 pages, the most one Get Many reads. The list may be incomplete.`,
+		);
+	});
+});
+
 describe('Order → Get Many', () => {
 	it('outputs the orders newest first with filledAmountRaw as shares (6 decimals), over several pages', async () => {
 		const [yes, no] = sim.agg.outcomes;

@@ -66,6 +66,19 @@ describe('League → Get Many and Participant → Get Many', () => {
 		expect(all.items).toHaveLength(20);
 	});
 
+	it('League → Get Many stops at a cursor sent again, outputs the leagues read and says so on the last item', async () => {
+		// Every page, the last one too, offers a next page; past the end it is empty and offers its own cursor again.
+		sim.openmarkets.faults.misbehaveCursors('repeat');
+		const result = await run({ resource: 'league', operation: 'getAll', returnAll: true });
+		expect(result.error).toBeUndefined();
+		expect(calls()).toEqual(Array(2).fill('GET /openmarkets/flow/v1/leagues 200'));
+		expect(result.items.map((item) => item.json.name)).toEqual(['EPL', 'NBA', 'NFL', 'NHL']);
+		expect(result.items.slice(0, -1).every((item) => item.json.warning === undefined)).toBe(true);
+		expect(result.items.at(-1)?.json.warning).toBe(
+			'Stopped paging after 4 records: the venue sent a next-page cursor it had sent before, so its next page would repeat one already read. The list may be incomplete.',
+		);
+	});
+
 	it.each([['lg_nba,,lg_nfl'], ['lg nba']])('refuses League IDs %j before any request', async (leagueIds) => {
 		const result = await run({ resource: 'participant', operation: 'getAll', leagueIds, returnAll: true });
 		expect(result.error?.name).toBe('NodeOperationError');

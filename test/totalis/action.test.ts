@@ -281,7 +281,8 @@ describe('Quote → Confirm', () => {
 
 	it('fails clearly on a 503 that lasts past the deadline, and sends nothing after it', async () => {
 		const { draftQuoteId } = quotedRequest();
-		const acceptance = sim.totalis.acceptQuote(draftQuoteId, { deadlineMs: 700 });
+		// 2 s: room for at least three attempts (0, 100, 300 ms) on a busy machine too.
+		const acceptance = sim.totalis.acceptQuote(draftQuoteId, { deadlineMs: 2_000 });
 		const deadline = Date.parse(acceptance.confirmationDeadline);
 		sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/mm/quotes/', status: 503, times: 1000 });
 		const result = await run(confirmParameters, [acceptedItem(acceptance.quoteId, acceptance.confirmationDeadline)]);
@@ -291,11 +292,11 @@ describe('Quote → Confirm', () => {
 			new RegExp(`^Totalis could not confirm quote "${acceptance.quoteId}": .* \\(SERVICE_UNAVAILABLE, HTTP 503\\)$`),
 		);
 		expect(result.error?.description).toContain(`the deadline ${acceptance.confirmationDeadline} leaves no time for another`);
+		// It retried, and gave up because of the deadline (the description above), not after a count.
 		expect(requests.length).toBeGreaterThanOrEqual(3);
 		expect(requests.every((request) => request.status === 503)).toBe(true);
-		for (const request of requests) expect(request.at).toBeLessThanOrEqual(deadline);
-		// It kept trying until close to the deadline, not giving up early.
-		expect(requests[requests.length - 1].at).toBeGreaterThan(deadline - 400);
+		// Every attempt reached Totalis before the deadline, by the simulator's clock.
+		for (const request of requests) expect(request.receivedAt).toBeLessThan(deadline);
 		expect(result.error?.context).toMatchObject({ attempts: requests.length });
 	});
 
@@ -310,9 +311,10 @@ describe('Quote → Confirm', () => {
 		const result = await run(confirmParameters, [acceptedItem(acceptance.quoteId, acceptance.confirmationDeadline)]);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ status: 'confirmed', quote_id: acceptance.quoteId, attempts: 3 });
+		// Following the hint (an hour away) would leave no retry before the deadline: three attempts, the
+		// last one confirmed, show the short backoff. The 200 is itself before the deadline: Totalis
+		// (the simulator) refuses a confirm once its acceptance expired.
 		expect(requests.map((request) => request.status)).toEqual([503, 503, 200]);
-		// 100 ms then 200 ms: confirmed long before the deadline, not just before it (where the hint led).
-		expect(requests[2].receivedAt - requests[0].receivedAt).toBeLessThan(1_500);
 		for (const request of requests) expect(request.receivedAt).toBeLessThan(deadline);
 	});
 
@@ -324,9 +326,11 @@ describe('Quote → Confirm', () => {
 		const result = await run(confirmParameters, [acceptedItem(acceptance.quoteId, acceptance.confirmationDeadline)]);
 		expect(result.error?.httpCode).toBe('503');
 		expect(result.error?.description).toContain(`the deadline ${acceptance.confirmationDeadline} leaves no time for another`);
-		// 100, 200, 400, 800 ms apart, then a last one before the deadline: 6 where following the hint made 2.
-		expect(requests.length).toBeGreaterThanOrEqual(4);
-		expect(requests[1].receivedAt - requests[0].receivedAt).toBeLessThan(1_000);
+		// 100, 200, 400, 800 ms apart, then a last one before the deadline (about 6; fewer on a busy
+		// machine), where following the hint made 2: more than 2 is the short backoff.
+		expect(requests.length).toBeGreaterThanOrEqual(3);
+		expect(requests.every((request) => request.status === 503)).toBe(true);
+		// By the simulator's clock, nothing reached Totalis at or after the deadline.
 		for (const request of requests) expect(request.receivedAt).toBeLessThan(deadline);
 		expect(result.error?.context).toMatchObject({ attempts: requests.length });
 		// Nothing comes after the node gave up.

@@ -154,6 +154,9 @@ export interface CursorPagesOptions<P, T> {
 	enough?: (items: T[]) => boolean;
 }
 
+/** Why a cursor loop stopped: the venue's last page, a cursor it had handed out before, or a bound. */
+export type CursorStop = 'lastPage' | 'repeatedCursor' | 'maxPages' | 'maxItems' | 'enough';
+
 export interface CursorPages<T> {
 	items: T[];
 	/**
@@ -162,6 +165,7 @@ export interface CursorPages<T> {
 	 * (a later page would skip what was cut).
 	 */
 	next: string | undefined;
+	stoppedBy: CursorStop;
 }
 
 /**
@@ -177,12 +181,14 @@ export async function readCursorPages<P, T>(options: CursorPagesOptions<P, T>): 
 	for (let pages = 0; pages < options.maxPages; pages++) {
 		const page = await options.request(cursor, items.length);
 		items.push(...options.itemsOf(page));
-		if (items.length > options.maxItems) return { items: items.slice(0, options.maxItems), next: undefined };
+		if (items.length > options.maxItems) return { items: items.slice(0, options.maxItems), next: undefined, stoppedBy: 'maxItems' };
 		const next = options.nextCursorOf(page) || undefined;
-		if (next === undefined || seen.has(next)) return { items, next: undefined };
+		if (next === undefined) return { items, next: undefined, stoppedBy: 'lastPage' };
+		if (seen.has(next)) return { items, next: undefined, stoppedBy: 'repeatedCursor' };
 		seen.add(next);
 		cursor = next;
-		if (items.length === options.maxItems || options.enough?.(items)) break;
+		if (items.length === options.maxItems) return { items, next: cursor, stoppedBy: 'maxItems' };
+		if (options.enough?.(items)) return { items, next: cursor, stoppedBy: 'enough' };
 	}
-	return { items, next: cursor };
+	return { items, next: cursor, stoppedBy: 'maxPages' };
 }

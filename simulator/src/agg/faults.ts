@@ -5,6 +5,8 @@ import {
 	refuseAuthFor,
 	refusingAuth,
 	type ConnectionFaultSwitches,
+	type CursorFault,
+	type PagingSwitch,
 	type RestFaultQueue,
 	type RestFaultRule,
 	type StreamedAnswer,
@@ -21,6 +23,7 @@ export interface AggFaultDeps {
 	books: OrderBooks;
 	switches: ConnectionFaultSwitches;
 	restFaults: RestFaultQueue;
+	paging: PagingSwitch;
 	/** The token refresh endpoint, for holdRefresh(). */
 	refreshPath: string;
 	clock: Clock;
@@ -111,17 +114,23 @@ export class AggFaults {
 		this.deps.restFaults.add({ method: 'POST', pathPrefix: this.deps.refreshPath, hold: true, times });
 	}
 
+	/** Until reset() (or `undefined`), every list's cursors repeat or never end: see CursorFault. */
+	misbehaveCursors(fault: CursorFault | undefined): void {
+		this.deps.paging.cursorFault = fault;
+	}
+
 	/** What became of each slowLoris and bodyBytes answer so far. */
 	streamedAnswers(): readonly StreamedAnswer[] {
 		return this.deps.restFaults.streamed;
 	}
 
-	/** Switches silence off and forgets pending REST faults (expired tokens stay expired). */
+	/** Switches silence off, forgets pending REST faults and mends the cursors (expired tokens stay expired). */
 	reset(): void {
 		this.silence(false);
 		this.scrambleChecksums(false);
 		this.deps.switches.authRefusedUntil = 0;
 		this.deps.restFaults.clear();
+		this.deps.paging.cursorFault = undefined;
 	}
 }
 

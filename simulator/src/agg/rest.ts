@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Clock, TimerGroup } from '../clock';
-import { refusingAuth, type ConnectionFaultSwitches, type RestFaultQueue, type RestFaultRule } from '../faults';
+import { refusingAuth, type ConnectionFaultSwitches, type PagingSwitch, type RestFaultQueue, type RestFaultRule } from '../faults';
 import { parseJsonObject, readBody, sendJson } from '../http';
 import type { Random } from '../random';
 import { runRestCall } from '../restCall';
@@ -29,6 +29,8 @@ export interface AggRestDeps {
 	restFaults: RestFaultQueue;
 	/** faults.refuseAuth: refresh and user calls are refused for a while. */
 	switches: ConnectionFaultSwitches;
+	/** faults.misbehaveCursors: list cursors that repeat or never end. */
+	paging: PagingSwitch;
 	events: TypedEvents<AggSimEvents>;
 	timers: TimerGroup;
 	clock: Clock;
@@ -63,11 +65,11 @@ export class AggRest {
 			'GET /execution/positions': ({ userId, query }) => {
 				const { cursor, limit } = parse(pageQuerySchema, Object.fromEntries(query));
 				const data = ledger.positions(userId).map((p) => ({ ...p, currentPrice: priceOf(p.outcomeId) }));
-				return page(data, cursor, limit);
+				return page(data, cursor, limit, deps.paging.cursorFault);
 			},
 			'GET /execution/orders': ({ userId, query }) => {
 				const { cursor, limit } = parse(pageQuerySchema, Object.fromEntries(query));
-				return page(ledger.orders(userId), cursor, limit);
+				return page(ledger.orders(userId), cursor, limit, deps.paging.cursorFault);
 			},
 			'POST /execution/quote': ({ userId, body }) => buildQuote(parse(quoteBodySchema, body), userId, deps),
 		};

@@ -7,7 +7,7 @@ import type { AggDialect } from '../dialects';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SystemClock, TimerGroup, type Clock } from '../clock';
-import { ConnectionFaultSwitches, RestFaultQueue } from '../faults';
+import { ConnectionFaultSwitches, RestFaultQueue, type PagingSwitch } from '../faults';
 import { Random } from '../random';
 import { rejectUpgrade, type VenueMount } from '../server';
 import { TypedEvents } from '../typedEvents';
@@ -88,6 +88,7 @@ export class AggSimulator implements VenueMount {
 
 		const switches = new ConnectionFaultSwitches();
 		const restFaults = new RestFaultQueue();
+		const paging: PagingSwitch = { cursorFault: undefined };
 		this.websocket = new AggWebSocket({
 			sessions: this.sessions,
 			books: this.books,
@@ -120,6 +121,7 @@ export class AggSimulator implements VenueMount {
 			books: this.books,
 			restFaults,
 			switches,
+			paging,
 			events: this.events,
 			timers: this.timers,
 			clock: this.clock,
@@ -151,6 +153,7 @@ export class AggSimulator implements VenueMount {
 			books: this.books,
 			switches,
 			restFaults,
+			paging,
 			refreshPath: resolved.refreshPath,
 			clock: this.clock,
 		});

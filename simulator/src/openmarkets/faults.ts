@@ -1,5 +1,12 @@
 /** Faults on demand for the simulated OpenMarkets, built on the shared switches of ../faults. */
-import { OVERSIZED_FRAME_BYTES, type RestFaultQueue, type RestFaultRule, type StreamedAnswer } from '../faults';
+import {
+	OVERSIZED_FRAME_BYTES,
+	type CursorFault,
+	type PagingSwitch,
+	type RestFaultQueue,
+	type RestFaultRule,
+	type StreamedAnswer,
+} from '../faults';
 import type { ApiKeys } from './keys';
 import type { OpenMarketsSwitches, OpenMarketsWebSocket } from './websocket';
 import { KEY_REVOKED_CLOSE } from './wsProtocol';
@@ -11,6 +18,7 @@ export interface OpenMarketsFaultDeps {
 	keys: ApiKeys;
 	switches: OpenMarketsSwitches;
 	restFaults: RestFaultQueue;
+	paging: PagingSwitch;
 }
 
 export class OpenMarketsFaults {
@@ -98,17 +106,23 @@ export class OpenMarketsFaults {
 		return this.deps.restFaults.pending();
 	}
 
+	/** Until reset() (or `undefined`), every list's cursors repeat or never end: see CursorFault. */
+	misbehaveCursors(fault: CursorFault | undefined): void {
+		this.deps.paging.cursorFault = fault;
+	}
+
 	/** What became of each slowLoris and bodyBytes answer so far. */
 	streamedAnswers(): readonly StreamedAnswer[] {
 		return this.deps.restFaults.streamed;
 	}
 
-	/** Resumes, answers pongs again, restores the key and forgets pending REST faults. */
+	/** Resumes, answers pongs again, restores the key, forgets pending REST faults and mends the cursors. */
 	reset(): void {
 		this.resume();
 		this.skipPongs(false);
 		this.restoreKey();
 		this.deps.restFaults.clear();
+		this.deps.paging.cursorFault = undefined;
 	}
 }
 

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Clock, TimerGroup } from '../clock';
-import type { RestFaultQueue } from '../faults';
+import type { PagingSwitch, RestFaultQueue } from '../faults';
 import { presentedApiKey, sendJson } from '../http';
 import { answerFaultWith, runRestCall } from '../restCall';
 import type { TypedEvents } from '../typedEvents';
@@ -28,6 +28,8 @@ export interface OpenMarketsRestDeps {
 	catalog: Catalog;
 	books: LiquidityBooks;
 	restFaults: RestFaultQueue;
+	/** faults.misbehaveCursors: list cursors that repeat or never end. */
+	paging: PagingSwitch;
 	events: TypedEvents<OpenMarketsSimEvents>;
 	timers: TimerGroup;
 	clock: Clock;
@@ -139,7 +141,7 @@ export class OpenMarketsRest {
 
 	private list<T>(items: readonly T[], keyOf: (item: T) => string, query: Record<string, string>) {
 		const { cursor, limit } = parse(this.pageQuery, query);
-		return { ...page(items, keyOf, cursor, limit), meta: this.meta() };
+		return { ...page(items, keyOf, cursor, limit, this.deps.paging.cursorFault), meta: this.meta() };
 	}
 
 	private single(data: unknown): unknown {

@@ -7,7 +7,7 @@ import type { OpenMarketsDialect } from '../dialects';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SystemClock, TimerGroup, type Clock } from '../clock';
-import { RestFaultQueue } from '../faults';
+import { RestFaultQueue, type PagingSwitch } from '../faults';
 import { Random } from '../random';
 import { rejectUpgrade, type ListeningAddress, type VenueMount } from '../server';
 import { TypedEvents } from '../typedEvents';
@@ -74,6 +74,7 @@ export class OpenMarketsSimulator implements VenueMount {
 		const keys = new ApiKeys(resolved.apiKey, this.apiKeyId, this.organizationId, this.clock);
 		const switches: OpenMarketsSwitches = { silenced: false, authRejected: false, authRefusedUntil: 0, skipPongs: false };
 		const restFaults = new RestFaultQueue();
+		const paging: PagingSwitch = { cursorFault: undefined };
 		this.websocket = new OpenMarketsWebSocket({
 			keys,
 			hasContest: (id) => this.catalog.has(id),
@@ -90,13 +91,14 @@ export class OpenMarketsSimulator implements VenueMount {
 			catalog: this.catalog,
 			books: this.books,
 			restFaults,
+			paging,
 			events: this.events,
 			timers: this.timers,
 			clock: this.clock,
 			pageSizeMax: resolved.pageSizeMax,
 			dialect: this.wire,
 		});
-		this.faults = new OpenMarketsFaults({ websocket: this.websocket, keys, switches, restFaults });
+		this.faults = new OpenMarketsFaults({ websocket: this.websocket, keys, switches, restFaults, paging });
 		this.autoplay = new Autoplay({
 			timers: this.timers,
 			random: stream(0xa070),
