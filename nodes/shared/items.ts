@@ -18,10 +18,23 @@ export interface Delivered {
 	item: StreamItem;
 	key?: string;
 	deduplicationKey?: string;
+	/** Without `deduplicationKey`: the key is `<venue>:<event>:<key>` (VenueEvent.deduplicatedByKey). */
+	deduplicatedByKey?: boolean;
 	/**
 	 * About how many bytes the item's payload took on the wire (its frame's size, shared among the
 	 * events of one frame), for delivery's byte cap: known for free, where measuring the item
 	 * would mean stringifying it. Absent when unknown (an injected snapshot, a merged item).
 	 */
 	bytes?: number;
+}
+
+/** Whether n8n is to be given a deduplication key for this event, without making the key. */
+export function hasDeduplicationKey({ deduplicationKey, deduplicatedByKey, key }: Delivered): boolean {
+	return deduplicationKey !== undefined || (deduplicatedByKey === true && key !== undefined);
+}
+
+/** The event's deduplication key for n8n, made here when the venue said it is built from the event's key. */
+export function deduplicationKeyOf({ deduplicationKey, deduplicatedByKey, item, key }: Delivered): string | undefined {
+	if (deduplicationKey !== undefined || !deduplicatedByKey || key === undefined) return deduplicationKey;
+	return `${item.venue}:${item.event}:${key}`;
 }

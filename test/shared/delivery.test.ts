@@ -41,6 +41,20 @@ describe('Delivery', () => {
 		]);
 	});
 
+	it('makes a key-built deduplication key (<venue>:<event>:<key>) only when it emits one event', () => {
+		const { delivery, calls } = collect({ mode: 'each', windowMs: 1000, maxItems: 0, keepLatest: false });
+		const byKey = (event: string, key?: string): Delivered => ({
+			...delivered(event, key),
+			deduplicationKey: undefined,
+			deduplicatedByKey: key !== undefined || undefined,
+		});
+		delivery.push(byKey('quote:confirmed', 'q-1'));
+		delivery.push(byKey('quote:confirmed'));
+		// A key a stage set itself (the merged acceptance) wins over the key-built one.
+		delivery.push({ ...byKey('quote:accepted', 'q-2'), deduplicationKey: 'test:accepted:q-2' });
+		expect(calls.map((call) => call.deduplicationKey)).toEqual(['test:quote:confirmed:q-1', undefined, 'test:accepted:q-2']);
+	});
+
 	it('batches by window: one execution with every event, after the window', () => {
 		const { delivery, calls } = collect({ mode: 'batch', windowMs: 500, maxItems: 0, keepLatest: false });
 		delivery.push(delivered('a'));

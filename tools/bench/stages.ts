@@ -93,7 +93,13 @@ function totalisPath(modules: Modules, sink: (delivered: Delivered) => void) {
 				connection: { id: 1, sequence: ++sequence },
 				gap: null,
 			};
-			push({ item, key: decoded.key, deduplicationKey: decoded.deduplicationKey, bytes: text.length });
+			push({
+				item,
+				key: decoded.key,
+				deduplicationKey: decoded.deduplicationKey,
+				deduplicatedByKey: decoded.deduplicatedByKey,
+				bytes: text.length,
+			});
 		},
 		close() {
 			merger.dispose();

@@ -1,5 +1,5 @@
 import { carryingDroppedGaps, type Stage } from '../../shared/delivery/stages';
-import type { Delivered } from '../../shared/items';
+import { deduplicationKeyOf, hasDeduplicationKey, type Delivered } from '../../shared/items';
 import { WEBSOCKET_EVENTS } from './schemas';
 import type { SeenEvents } from './seenEvents';
 
@@ -43,9 +43,9 @@ export function onceAcrossChannels(remembered = REMEMBERED_EVENTS, sources?: Cop
 	let older = new Map<string, number>();
 
 	function firstTime(delivered: Delivered, seen: SeenEvents | undefined): boolean {
-		const { item, key, deduplicationKey } = delivered;
+		const { item, key } = delivered;
 		let bit = ONE_TIME_BIT.get(item.event);
-		let name = key ?? (deduplicationKey as string);
+		let name = key ?? (deduplicationKeyOf(delivered) as string);
 		if (bit === undefined) {
 			bit = UNKNOWN_BIT;
 			name = `${item.event}:${JSON.stringify(item.data)}`;
@@ -66,7 +66,7 @@ export function onceAcrossChannels(remembered = REMEMBERED_EVENTS, sources?: Cop
 
 	return carryingDroppedGaps({
 		push(delivered, next) {
-			if (delivered.deduplicationKey === undefined) {
+			if (!hasDeduplicationKey(delivered)) {
 				next(delivered);
 				return;
 			}

@@ -14,9 +14,9 @@ export interface TotalisChannels {
 	rfqIds: string[];
 }
 
-/** Each documented event's name, payload check and deduplication key's prefix, found with one lookup per frame. */
-const DOCUMENTED_EVENTS: ReadonlyMap<string, { name: string; validate: Validator; keyPrefix: string }> = new Map(
-	[...websocketEventValidators].map(([name, validate]) => [name, { name, validate, keyPrefix: `totalis:${name}:` }]),
+/** Each documented event's name and payload check, found with one lookup per frame. */
+const DOCUMENTED_EVENTS: ReadonlyMap<string, { name: string; validate: Validator }> = new Map(
+	[...websocketEventValidators].map(([name, validate]) => [name, { name, validate }]),
 );
 
 /** Frames that only steer the connection. */
@@ -115,8 +115,8 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 			event: type,
 			data,
 			key: subject,
-			// One concatenation per frame for a documented event: its prefix is made once.
-			deduplicationKey: subject ? (documented ? documented.keyPrefix + subject : `totalis:${type}:${subject}`) : undefined,
+			// `totalis:<event>:<subject>`, made only where a delivery mode reads it.
+			deduplicatedByKey: subject ? true : undefined,
 		};
 	}
 }

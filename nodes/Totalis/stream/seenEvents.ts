@@ -7,25 +7,25 @@ export const MAX_SUBJECTS_PER_TRADE = 64;
  * short scan of strings is cheaper than a lookup in a memory of every quote.
  */
 export class SeenEvents {
-	private readonly subjects: string[] = [];
-	private readonly masks: number[] = [];
+	/**
+	 * Subject and mask by turns (`[subject, mask, subject, mask, …]`): one array per trade where two
+	 * made two objects and two backing stores.
+	 */
+	private readonly entries: Array<string | number> = [];
 
 	/** Marks `bit` for `subject`; false when it was marked already (the event is a copy). */
 	mark(subject: string, bit: number): boolean {
-		const { subjects, masks } = this;
+		const { entries } = this;
 		// Latest first: a trade's events mostly follow its latest quote.
-		for (let index = subjects.length - 1; index >= 0; index--) {
-			if (subjects[index] !== subject) continue;
-			if ((masks[index] & bit) !== 0) return false;
-			masks[index] |= bit;
+		for (let index = entries.length - 2; index >= 0; index -= 2) {
+			if (entries[index] !== subject) continue;
+			const mask = entries[index + 1] as number;
+			if ((mask & bit) !== 0) return false;
+			entries[index + 1] = mask | bit;
 			return true;
 		}
-		if (subjects.length >= MAX_SUBJECTS_PER_TRADE) {
-			subjects.shift();
-			masks.shift();
-		}
-		subjects.push(subject);
-		masks.push(bit);
+		if (entries.length >= 2 * MAX_SUBJECTS_PER_TRADE) entries.splice(0, 2);
+		entries.push(subject, bit);
 		return true;
 	}
 }

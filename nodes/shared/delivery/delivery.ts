@@ -1,5 +1,5 @@
 import { mergeGaps } from '../engine/gap';
-import type { Delivered } from '../items';
+import { deduplicationKeyOf, type Delivered } from '../items';
 
 export interface DeliveryOptions {
 	/** `each`: one execution per event; `batch`: one execution per window or item count. */
@@ -60,7 +60,7 @@ export class Delivery {
 		if (this.disposed) return;
 		const { mode, keepLatest, maxItems, windowMs } = this.options;
 		if (mode === 'each' && !keepLatest) {
-			this.emit([delivered], delivered.deduplicationKey);
+			this.emit([delivered], deduplicationKeyOf(delivered));
 			return;
 		}
 		if (keepLatest) this.keepLatest(delivered);
@@ -87,7 +87,7 @@ export class Delivery {
 			this.emit(batch, undefined);
 			return;
 		}
-		for (const delivered of batch) this.emit([delivered], delivered.deduplicationKey);
+		for (const delivered of batch) this.emit([delivered], deduplicationKeyOf(delivered));
 	}
 
 	/** Stops for good; returns how many buffered items were discarded. */

@@ -9,7 +9,7 @@
  * dropped; drops are counted and reported as a gap on the next item.
  */
 import { mergeGaps, type Gap } from '../engine/gap';
-import type { Delivered, StreamItem } from '../items';
+import { deduplicationKeyOf, type Delivered, type StreamItem } from '../items';
 
 /**
  * Executions of one trigger running at once by default: enough to keep n8n busy, few enough that
@@ -188,7 +188,7 @@ export class ExecutionGate {
 		this.stats.heldBatches++;
 		if (this.waiting.size === 0) this.saidFull = false;
 		// One event alone keeps its deduplication key; a batch has none, as in batch delivery.
-		this.launch(batch, leaving.length === 1 ? leaving[0].delivered.deduplicationKey : undefined);
+		this.launch(batch, leaving.length === 1 ? deduplicationKeyOf(leaving[0].delivered) : undefined);
 	}
 
 	private launch(batch: Delivered[], deduplicationKey: string | undefined) {

@@ -468,7 +468,13 @@ export class StreamEngine {
 		};
 		// Most events carry no annotations: no spread (a generic object copy) for them.
 		if (event.annotations) Object.assign(item, event.annotations);
-		this.options.onEvent({ item, key: event.key, deduplicationKey: event.deduplicationKey, bytes });
+		this.options.onEvent({
+			item,
+			key: event.key,
+			deduplicationKey: event.deduplicationKey,
+			deduplicatedByKey: event.deduplicatedByKey,
+			bytes,
+		});
 	}
 
 	/**

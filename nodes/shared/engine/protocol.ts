@@ -14,6 +14,11 @@ export interface VenueEvent {
 	key?: string;
 	/** A stable id of this very event, passed to n8n as the execution's deduplication key. */
 	deduplicationKey?: string;
+	/**
+	 * The deduplication key is `<venue>:<event>:<key>`, made where a delivery mode reads it
+	 * (`deduplicationKeyOf`) instead of per frame: batches never read it.
+	 */
+	deduplicatedByKey?: boolean;
 	/** Extra top-level item fields a venue wants to add (e.g. `snapshot: true`). */
 	annotations?: Record<string, unknown>;
 }
