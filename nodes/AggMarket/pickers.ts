@@ -5,7 +5,8 @@
  * outcomes found there. Any other ID is given By ID (or by an expression in a list field).
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
-import { MAX_PICKER_PAGES, labelOf, optionsOf, readCursorPages, searchResult, type PickEntry } from '../shared/actions/idPicker';
+import { readCursorPages } from '../shared/actions/cursorPages';
+import { MAX_PICKER_PAGES, labelOf, optionsOf, searchResult, type PickEntry } from '../shared/actions/idPicker';
 import { Redactor } from '../shared/redact';
 import { MAX_PAGE_SIZE } from './actions/common';
 import { readAggMarketCredentials } from './auth';

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { readCursorPages } from '../shared/actions/idPicker';
+import { readCursorPages } from '../shared/actions/cursorPages';
 import type { Page } from '../shared/actions/paging';
 import { MAX_PAGE_SIZE } from './transport';
 

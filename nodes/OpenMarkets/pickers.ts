@@ -5,7 +5,8 @@
  * (`GET /contests/{id}/liquidity`) of the contests chosen, or of the first contests listed.
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
-import { MAX_PICKER_PAGES, labelOf, optionsOf, readCursorPages, searchResult, type PickEntry } from '../shared/actions/idPicker';
+import { readCursorPages } from '../shared/actions/cursorPages';
+import { MAX_PICKER_PAGES, labelOf, optionsOf, searchResult, type PickEntry } from '../shared/actions/idPicker';
 import type { Page } from '../shared/actions/paging';
 import { pathSegment } from '../shared/pathSegment';
 import { Redactor } from '../shared/redact';

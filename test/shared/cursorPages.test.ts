@@ -1,9 +1,9 @@
 /**
- * The cursor loop behind the editor's ID lists (readCursorPages in nodes/shared/actions/idPicker.ts),
+ * The cursor loop behind the editor's ID lists and Get Many (readCursorPages in nodes/shared/actions/cursorPages.ts),
  * against a stand-in venue: the pickers run it against the simulator in test/<venue>/pickers.test.ts,
  * but a venue that never stops paging, repeats a cursor or ignores the page size is easier to make here.
  */
-import { readCursorPages, type CursorPagesOptions } from '../../nodes/shared/actions/idPicker';
+import { readCursorPages, type CursorPagesOptions } from '../../nodes/shared/actions/cursorPages';
 
 interface StandInPage {
 	ids: number[];

@@ -3,7 +3,7 @@
  * the venue's next cursor until enough records, the last page or a bound.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { readCursorPages, type CursorStop } from './idPicker';
+import { readCursorPages, type CursorStop } from './cursorPages';
 import { boundedNumber, isEmpty } from './inputs';
 
 const DEFAULT_LIMIT = 50;
