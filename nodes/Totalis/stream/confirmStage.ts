@@ -8,7 +8,7 @@ import type { LiveCredentials } from '../../shared/liveCredentials';
 import type { Redactor } from '../../shared/redact';
 import type { RestContext } from '../../shared/rest';
 import type { TotalisCredentials } from '../auth';
-import { confirmQuote } from '../confirmQuote';
+import { confirmQuote, type ConfirmQuoteOptions } from '../confirmQuote';
 import { ConfirmGuards } from './confirmGuards';
 import type { ConfirmSender } from './confirmSender';
 import { confirmTraceEnabled, traceConfirm } from './confirmTrace';
@@ -41,18 +41,28 @@ export function createQuoteConfirmer({ context, live, settings, redactor, logger
 		logger,
 		confirm: async (quoteId, deadline, timeoutMs, signal) =>
 			await confirmQuote(context, {
-				// The credential read last: a base URL corrected in n8n is used without re-activating.
-				baseUrl: live.value.baseUrl.replace(/\/+$/, ''),
-				redactor,
+				...confirmCallArguments(live, redactor),
 				quoteId,
 				deadline,
-				rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
 				signal,
 				timeoutMs,
 				sendVia: confirmTraceEnabled ? tracedSend(sender, quoteId) : sender.send,
 			}),
 		onDisposed: () => sender.close(),
 	});
+}
+
+/** What every confirm call of the trigger shares, the rehearsal's included; read at each call. */
+function confirmCallArguments(
+	live: LiveCredentials<TotalisCredentials>,
+	redactor: Redactor,
+): Pick<ConfirmQuoteOptions, 'baseUrl' | 'redactor' | 'rateLimitMaxWaitMs'> {
+	return {
+		// The credential read last: a base URL corrected in n8n is used without re-activating.
+		baseUrl: live.value.baseUrl.replace(/\/+$/, ''),
+		redactor,
+		rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
+	};
 }
 
 /** The sender, stamping when each attempt's request was handed to node:http (its synchronous part has run). */
@@ -78,11 +88,9 @@ export async function rehearseConfirm({ context, live, redactor, logger, sender 
 	if (!rehearse) return;
 	const answer = { data: { status: 'confirmed', quote_id: REHEARSAL_QUOTE_ID } };
 	await confirmQuote(context, {
-		baseUrl: live.value.baseUrl.replace(/\/+$/, ''),
-		redactor,
+		...confirmCallArguments(live, redactor),
 		quoteId: REHEARSAL_QUOTE_ID,
 		deadline: undefined,
-		rateLimitMaxWaitMs: CONFIRM_RATE_LIMIT_MAX_WAIT_MS,
 		sendVia: async (request) => await rehearse(request, answer),
 	});
 	logger.debug('Totalis: rehearsed the confirm call (nothing sent), so that the first confirm runs warmer');
