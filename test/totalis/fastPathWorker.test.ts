@@ -7,6 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { liveStreamWorkers } from '../../nodes/shared/engine/workerRunner';
+import { CONFIRM_REHEARSALS } from '../../nodes/Totalis/stream/confirmStage';
 import { allLogText, type ActiveTrigger } from '../harness/n8n';
 import { startSimulatorThread, type SimulatorThread } from '../harness/simulatorThreadClient';
 import { createHarness, FAST, REFUSAL, useTotalisEnvironment } from './fixtures';
@@ -138,7 +139,7 @@ describe('Totalis Trigger: the fast path in a worker thread', () => {
 			const requests: string[] = [];
 			env.sim.totalis.events.on('rest:request', ({ method, path }) => requests.push(`${method} ${path}`));
 			const trigger = await start();
-			expect(allLogText()).toContain('rehearsed the confirm call (nothing sent)');
+			expect(allLogText()).toContain(`rehearsed the confirm call ${CONFIRM_REHEARSALS} times (nothing sent)`);
 			expect(requests).toEqual([]);
 			const acceptance = acceptedQuote();
 			const item = await trigger.waitForItem(isAcceptance, 'the acceptance');
