@@ -78,8 +78,9 @@ function tracedSend(sender: ConfirmSender, quoteId: string): ConfirmSender['send
 const REHEARSAL_QUOTE_ID = 'rehearsal';
 
 /**
- * How many times the confirm is rehearsed: in-process, the second and third confirms after one
- * rehearsal still paid warming (docs/performance.md). Five took about 12 ms at start, most of it the first.
+ * How many times the confirm is rehearsed. After one, the second and third confirms still paid
+ * some warming in-process; five did not measurably shorten the first confirms through n8n
+ * (docs/performance.md), and cost about 12 ms at start, most of it the first.
  */
 export const CONFIRM_REHEARSALS = 5;
 
