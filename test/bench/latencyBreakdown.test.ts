@@ -63,10 +63,17 @@ describe('bench:n8n confirm traces', () => {
 		expect(traces.stampsOf('q-2')).toBeUndefined();
 		// Only the part of each pause inside the span counts.
 		expect(traces.gcBetween(1000, 1025)).toEqual({ ms: 8, kinds: ['scavenge', 'mark-compact'] });
+		// Over the whole row, per kind: how many, how long in all, the longest.
+		traces.readLine('TRADING-VENUES-CONFIRM 4242: gc 1 1030.000 1.000');
+		expect(traces.gcPauses()).toEqual([
+			{ kind: 'scavenge', count: 2, totalMs: 4, maxMs: 3 },
+			{ kind: 'mark-compact', count: 1, totalMs: 10, maxMs: 10 },
+		]);
 		const breakdown = breakdownOf({ acceptanceSent: 1000, confirmArrived: 1003, confirmed: 1003.5 }, traces.stampsOf('q-1'));
 		expect(breakdown).toEqual({ toTrigger: 0.25, inTrigger: 0.75, toVenue: 2, atVenue: 0.5 });
 		traces.clear();
 		expect(traces.stampsOf('q-1')).toBeUndefined();
 		expect(traces.gcBetween(0, 2000)).toEqual({ ms: 0, kinds: [] });
+		expect(traces.gcPauses()).toEqual([]);
 	});
 });

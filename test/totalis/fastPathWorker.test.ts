@@ -7,6 +7,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { liveStreamWorkers } from '../../nodes/shared/engine/workerRunner';
+import { CONFIRM_REHEARSALS } from '../../nodes/Totalis/stream/confirmStage';
+import { FAST_PATH_WORKER_LIMITS } from '../../nodes/Totalis/stream/setup';
 import { allLogText, type ActiveTrigger } from '../harness/n8n';
 import { startSimulatorThread, type SimulatorThread } from '../harness/simulatorThreadClient';
 import { createHarness, FAST, REFUSAL, useTotalisEnvironment } from './fixtures';
@@ -70,6 +72,25 @@ describe('Totalis Trigger: the fast path in a worker thread', () => {
 			expect(liveStreamWorkers().size).toBe(1);
 			await trigger.close();
 			expect(liveStreamWorkers().size).toBe(0);
+		});
+
+		it('runs its thread with a small young generation, and confirms a burst of acceptances with it', async () => {
+			const trigger = await start();
+			const [worker] = liveStreamWorkers();
+			expect(worker.resourceLimits).toMatchObject(FAST_PATH_WORKER_LIMITS);
+			const confirmedQuotes = () =>
+				new Set(
+					trigger.items
+						.map(({ json }) => json)
+						.filter((json) => isAcceptance(json) && (json.confirmation as IDataObject | undefined)?.status === 'confirmed')
+						.map((json) => String((json.data as IDataObject).quote_id)),
+				);
+			// Enough work for the thread to collect its young generation many times over.
+			const quoteIds = Array.from({ length: 60 }, () => acceptedQuote().quoteId);
+			await trigger.recorder.until(() => confirmedQuotes().size >= quoteIds.length, 'every acceptance confirmed', 30_000);
+			expect([...confirmedQuotes()].sort()).toEqual([...quoteIds].sort());
+			expect(trigger.recorder.failedExecutions).toEqual([]);
+			expect(liveStreamWorkers()).toEqual(new Set([worker]));
 		});
 
 		it('leaves no thread behind when the venue refuses at activation, and says why as before', async () => {
@@ -138,7 +159,7 @@ describe('Totalis Trigger: the fast path in a worker thread', () => {
 			const requests: string[] = [];
 			env.sim.totalis.events.on('rest:request', ({ method, path }) => requests.push(`${method} ${path}`));
 			const trigger = await start();
-			expect(allLogText()).toContain('rehearsed the confirm call (nothing sent)');
+			expect(allLogText()).toContain(`rehearsed the confirm call ${CONFIRM_REHEARSALS} times (nothing sent)`);
 			expect(requests).toEqual([]);
 			const acceptance = acceptedQuote();
 			const item = await trigger.waitForItem(isAcceptance, 'the acceptance');

@@ -29,6 +29,9 @@ export type TriggerStamps = (quoteId: string) => { read?: number; sent?: number 
 /** How long the trigger's worker thread spent in GC between two instants (ms since the epoch). */
 export type WorkerGc = (from: number, to: number) => { ms: number; kinds: string[] };
 
+/** The trigger's worker thread's GC pauses over a whole run, per kind (where it wrote them). */
+export type WorkerGcPauses = Array<{ kind: string; count: number; totalMs: number; maxMs: number }>;
+
 export interface SlowConfirm {
 	place: number;
 	ms: number;
@@ -52,6 +55,8 @@ export interface LatencySummary {
 	first?: SlowConfirm;
 	/** The warm-up acceptances sent first and not counted above, in order (undefined: expired). */
 	coldStartMs?: Array<number | undefined>;
+	/** The fast path's worker thread's GC pauses during the run, per kind (the fast path with its stamps on). */
+	workerGcPauses?: WorkerGcPauses;
 }
 
 export interface LatencyOptions {

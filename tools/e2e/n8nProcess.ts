@@ -51,6 +51,8 @@ export interface StartN8nOptions {
 	onOutput?: (line: string) => void;
 	/** Node options for n8n's processes, after the ones this module needs (NODE_OPTIONS). */
 	nodeOptions?: string;
+	/** Node arguments before n8n's script, for n8n's main process only: flags Node refuses in NODE_OPTIONS (`--single-threaded-gc`). */
+	nodeArgs?: string[];
 }
 
 export interface RunningN8n {
@@ -107,7 +109,7 @@ export async function startN8n(options: StartN8nOptions): Promise<RunningN8n> {
 	const output = new OutputLog(join(userFolder, 'n8n.log'), 300, options.onOutput);
 	const startedAt = Date.now();
 	const command = worker ? ['worker', `--concurrency=${options.concurrency ?? 5}`] : ['start'];
-	const child = spawn(installation.nodePath, [installation.n8nBin, ...command], {
+	const child = spawn(installation.nodePath, [...(options.nodeArgs ?? []), installation.n8nBin, ...command], {
 		cwd: userFolder,
 		env,
 		detached: true,

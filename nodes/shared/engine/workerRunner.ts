@@ -13,7 +13,7 @@
  *   idempotent, and no thread is left behind.
  */
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 import type { EngineHooks, StreamRunner } from '../delivery/triggerHost';
 import type { Delivered } from '../items';
@@ -46,6 +46,8 @@ export interface WorkerStreamRunnerOptions {
 	readCredentials(): Promise<unknown>;
 	timing: Pick<StreamTiming, 'backoff' | 'refusalRetry'>;
 	redactor: Redactor;
+	/** The thread's heap and stack limits (Node's Worker `resourceLimits`); Node's defaults without. */
+	resourceLimits?: ResourceLimits;
 }
 
 /** One worker thread and how it ends. */
@@ -98,7 +100,11 @@ export class WorkerStreamRunner implements StreamRunner {
 		const { hooks, venue, redactor } = this.options;
 		const entry = workerEntry(this.options.entry);
 		// The environment as this module sees it: Node's default, said so that a sandbox's (jest's) reaches the thread too.
-		const worker = new Worker(entry.file, { env: process.env, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
+		const worker = new Worker(entry.file, {
+			env: process.env,
+			...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
+			...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
+		});
 		alive.add(worker);
 		let acknowledgeStop = () => {};
 		const thread: Thread = {

@@ -5,7 +5,7 @@
  * Kept per quote for one latency run at most (a bound, then the oldest go).
  */
 import { CONFIRM_TRACE_SECTION } from '../../../nodes/Totalis/stream/confirmTrace';
-import type { TriggerStamps, WorkerGc } from '../../e2e/latency';
+import type { TriggerStamps, WorkerGc, WorkerGcPauses } from '../../e2e/latency';
 
 /** More than one latency run's quotes; past it the oldest are forgotten. */
 const MAX_QUOTES = 20_000;
@@ -69,6 +69,19 @@ export class ConfirmTraces {
 		}
 		return { ms, kinds: [...kinds] };
 	};
+
+	/** Every pause kept since `clear`, per kind: how many, how long in all, the longest. */
+	gcPauses(): WorkerGcPauses {
+		const byKind = new Map<string, { kind: string; count: number; totalMs: number; maxMs: number }>();
+		for (const { kind, ms } of this.pauses) {
+			const entry = byKind.get(kind) ?? { kind, count: 0, totalMs: 0, maxMs: 0 };
+			entry.count++;
+			entry.totalMs += ms;
+			entry.maxMs = Math.max(entry.maxMs, ms);
+			byKind.set(kind, entry);
+		}
+		return [...byKind.values()];
+	}
 
 	clear(): void {
 		this.quotes.clear();

@@ -16,10 +16,16 @@ import { ActiveWorkflows } from './activeWorkflows';
 import { CONFIRM_TRACE_ENV, ConfirmTraces } from './confirmTraces';
 
 /**
- * Node options for the bench's n8n (BENCH_N8N_NODE_OPTIONS, e.g. `--single-threaded-gc`), to
- * measure a Node setting of n8n's process against a run without it; none by default.
+ * Node options for the bench's n8n (BENCH_N8N_NODE_OPTIONS, e.g. `--v8-pool-size=1`), to
+ * measure a Node setting of n8n's processes against a run without it; none by default.
  */
 export const N8N_NODE_OPTIONS = (process.env.BENCH_N8N_NODE_OPTIONS ?? '').trim();
+
+/**
+ * Node arguments for n8n's main process (BENCH_N8N_NODE_ARGS, space-separated), given before
+ * n8n's script: for flags Node refuses in NODE_OPTIONS, such as `--single-threaded-gc`.
+ */
+export const N8N_NODE_ARGS = (process.env.BENCH_N8N_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== '');
 
 /** n8n 2.41's expression engines (N8N_EXPRESSION_ENGINE): `vm` is the default. */
 export type ExpressionEngine = 'vm' | 'legacy';
@@ -110,6 +116,7 @@ export class BenchN8n extends ActiveWorkflows {
 			env: { N8N_EXPRESSION_ENGINE: this.engine, ...CONFIRM_TRACE_ENV },
 			onOutput: this.confirmTraces.readLine,
 			nodeOptions: N8N_NODE_OPTIONS,
+			nodeArgs: N8N_NODE_ARGS,
 		});
 		this.apiClient = await N8nApi.connect(this.running.baseUrl, this.running.owner);
 		if (this.credentialId) return;

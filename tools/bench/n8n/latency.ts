@@ -50,7 +50,10 @@ export async function runLatency(
 		// Every acceptance ends confirmed or expired (the venue's deadline is seconds away): a run that does neither is broken.
 		const budgetMs = ((plan.acceptances + warmUp) / plan.perSecond) * 1000 + 120_000;
 		const summary = await withTimeout(venue.measure(plan.acceptances, plan.perSecond, { warmUp }), budgetMs, name);
-		return withBreakdown(summary, n8n.confirmTraces?.stampsOf, n8n.confirmTraces?.gcBetween);
+		const explained = withBreakdown(summary, n8n.confirmTraces?.stampsOf, n8n.confirmTraces?.gcBetween);
+		// Only the fast path has a worker thread that writes its pauses.
+		const pauses = column === 'fast path' ? n8n.confirmTraces?.gcPauses() : undefined;
+		return pauses ? { ...explained, workerGcPauses: pauses } : explained;
 	} finally {
 		if (!(await n8n.deactivate(workflow.id))) await n8n.restart();
 	}

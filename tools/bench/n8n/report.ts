@@ -65,6 +65,7 @@ export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond
 			),
 		),
 		formatBreakdown(rows),
+		formatWorkerGc(rows),
 		formatColdStart(rows),
 	]
 		.filter((part) => part !== undefined)
@@ -124,6 +125,19 @@ function breakdownCells({ toTrigger, inTrigger, toVenue, atVenue, workerGc, work
 		cell(atVenue),
 		workerGcKinds ? `${cell(workerGc)} (${workerGcKinds.join(', ')})` : cell(workerGc),
 	];
+}
+
+/** The fast path's worker thread's GC over each whole row (not only inside the slowest confirms). */
+function formatWorkerGc(rows: LatencyRow[]): string | undefined {
+	const lines = rows
+		.filter(({ summary }) => summary?.workerGcPauses)
+		.map(({ column, load, summary }) => {
+			const pauses = summary?.workerGcPauses ?? [];
+			const kinds = pauses.map(({ kind, count, totalMs, maxMs }) => `${kind} ${count} (total ${ms(totalMs)}, longest ${ms(maxMs)})`);
+			return `- ${column}, ${load}: ${kinds.length > 0 ? kinds.join('; ') : 'none'}`;
+		});
+	if (lines.length === 0) return undefined;
+	return ['', "The fast path's worker thread's GC pauses over the whole row:", '', ...lines].join('\n');
 }
 
 /** The warm-up acceptances after activation, not counted in the table: n8n's cold start. */
