@@ -187,6 +187,38 @@ describe('AcceptanceMerger', () => {
 		expect(left()).toEqual(['position:created rfq-q5', 'quote:accepted q-new [quote:accepted]', 'position:created rfq-q5']);
 	});
 
+	it('reuses the entries of acceptances that left without mixing trades up, also while one is always held', () => {
+		const position = (rfqId: string) => event('position:created', { rfq_id: rfqId, position_pda: 'p' });
+		const expected: string[] = [];
+		push(accepted('q0'), position('rfq-q0'));
+		for (let index = 1; index < 1000; index++) {
+			const [previous, current] = [`q${index - 1}`, `q${index}`];
+			// The next acceptance is held before the previous one's partner comes: the queue never empties.
+			push(accepted(current), position(`rfq-${current}`), confirmed(previous), mmAccepted(previous), position(`rfq-${previous}`));
+			expected.push(
+				`quote:accepted ${previous} [quote:accepted+mm_quote:accepted]`,
+				`position:created rfq-${previous}`,
+				`quote:confirmed ${previous}`,
+				// Its acceptance left: the trade's next position event passes at once, whichever entry is reused.
+				`position:created rfq-${previous}`,
+			);
+		}
+		expect(left()).toEqual(expected);
+		jest.advanceTimersByTime(150);
+		expect(left().slice(expected.length)).toEqual(['quote:accepted q999 [quote:accepted]', 'position:created rfq-q999']);
+	});
+
+	it('keeps held acceptances apart when the queue moves those still waiting to its front', () => {
+		const quotes = Array.from({ length: 200 }, (_, index) => `q${index}`);
+		// 100 held, the first 70 leave, then 100 more are held in the entries the first ones left.
+		push(...quotes.slice(0, 100).map((quoteId) => accepted(quoteId)));
+		push(...quotes.slice(0, 70).map((quoteId) => mmAccepted(quoteId)));
+		push(...quotes.slice(100).map((quoteId) => accepted(quoteId)));
+		push(...quotes.slice(70).map((quoteId) => mmAccepted(quoteId)));
+		expect(left()).toEqual(quotes.map((quoteId) => `quote:accepted ${quoteId} [quote:accepted+mm_quote:accepted]`));
+		expect(merger.latePartners).toBe(0);
+	});
+
 	it('dispose() forgets what it held, timers included', () => {
 		push(accepted('q1'), confirmed('q1'));
 		merger.dispose();

@@ -8,6 +8,7 @@ import type { Delivered } from '../../nodes/shared/items';
 import { onceAcrossChannels, REMEMBERED_EVENTS } from '../../nodes/Totalis/stream/onceAcrossChannels';
 import { RecentlyLeft } from '../../nodes/Totalis/stream/recentlyLeft';
 import { MAX_SUBJECTS_PER_TRADE, SeenEvents } from '../../nodes/Totalis/stream/seenEvents';
+import { TrackedTrade } from '../../nodes/Totalis/stream/trackedTrade';
 import { RECENTLY_LEFT_MS, TradeFollower } from '../../nodes/Totalis/stream/tradeFollower';
 
 function liveConnection() {
@@ -122,26 +123,26 @@ describe('RecentlyLeft', () => {
 
 	it('keeps at most max trades, the oldest forgotten first', () => {
 		const left = new RecentlyLeft(3, 1000);
-		for (const rfqId of ['a', 'b', 'c', 'd', 'e']) left.add(rfqId, new SeenEvents(), 0);
+		for (const rfqId of ['a', 'b', 'c', 'd', 'e']) left.add(new TrackedTrade(rfqId), 0);
 		expect(remembered(left, ['a', 'b', 'c', 'd', 'e'])).toEqual(['c', 'd', 'e']);
 		expect(left.size).toBe(3);
 	});
 
 	it('forgets a trade keepMs after it was left, when a later one is left', () => {
 		const left = new RecentlyLeft(10, 1000);
-		left.add('a', new SeenEvents(), 0);
-		left.add('b', new SeenEvents(), 500);
-		left.add('c', new SeenEvents(), 1000);
+		left.add(new TrackedTrade('a'), 0);
+		left.add(new TrackedTrade('b'), 500);
+		left.add(new TrackedTrade('c'), 1000);
 		expect(remembered(left, ['a', 'b', 'c'])).toEqual(['b', 'c']);
-		left.add('d', new SeenEvents(), 1600);
+		left.add(new TrackedTrade('d'), 1600);
 		expect(remembered(left, ['a', 'b', 'c', 'd'])).toEqual(['c', 'd']);
 	});
 
 	it('hands back what was seen of a trade followed again, and forgets it there', () => {
 		const left = new RecentlyLeft(10, 1000);
-		const seen = new SeenEvents();
+		const seen = new TrackedTrade('a');
 		seen.mark('q1', 1);
-		left.add('a', seen, 0);
+		left.add(seen, 0);
 		expect(left.take('a')).toBe(seen);
 		expect(left.take('a')).toBeUndefined();
 		expect(left.size).toBe(0);
@@ -149,13 +150,13 @@ describe('RecentlyLeft', () => {
 
 	it('counts a trade left again from its latest leaving, and its earlier place neither evicts nor keeps anything', () => {
 		const left = new RecentlyLeft(2, 1000);
-		const first = new SeenEvents();
-		left.add('a', first, 0);
-		left.add('b', new SeenEvents(), 100);
+		const first = new TrackedTrade('a');
+		left.add(first, 0);
+		left.add(new TrackedTrade('b'), 100);
 		left.take('a');
-		left.add('a', first, 900);
+		left.add(first, 900);
 		// 'a' was first left at 0: that place has expired, the trade itself has not.
-		left.add('c', new SeenEvents(), 1050);
+		left.add(new TrackedTrade('c'), 1050);
 		expect(remembered(left, ['a', 'b', 'c'])).toEqual(['a', 'c']);
 		expect(left.seenOf('a')).toBe(first);
 	});
@@ -164,7 +165,7 @@ describe('RecentlyLeft', () => {
 		const left = new RecentlyLeft(4, 60_000);
 		for (let round = 0; round < 10_000; round++) {
 			const rfqId = `r${round % 3}`;
-			left.add(rfqId, left.take(rfqId) ?? new SeenEvents(), round);
+			left.add(left.take(rfqId) ?? new TrackedTrade(rfqId), round);
 		}
 		expect(left.size).toBe(3);
 		// The order list's bound (2 × max places), read through the private field: nothing else shows it.

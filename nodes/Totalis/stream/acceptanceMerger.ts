@@ -10,18 +10,22 @@ const REMEMBERED = 10_000;
 /** What the merge remembers of a quote: its acceptance waiting for the partner, or EMITTED once it left. */
 const EMITTED = null;
 
+/**
+ * A held acceptance. The queue keeps its entries after they leave and reuses them for later
+ * acceptances (a third of a busy stream's events): no object per acceptance, and `releaseAt`'s
+ * number is overwritten in place rather than made anew.
+ */
 interface Held {
 	quoteId: string;
-	delivered: Delivered;
-	/** Whether it waits in the timer's queue (not when there is no merge wait). */
-	queued: boolean;
+	/** The acceptance, until it leaves (then undefined: the entry must not keep the item alive). */
+	delivered: Delivered | undefined;
 	/** Set when it has left: the timer's queue skips it. */
 	released: boolean;
 	rfqId: string | undefined;
 	/** When it leaves without its partner (performance.now(): a wall-clock jump must not hold it). */
 	releaseAt: number;
 	/** Later events of the same quote, in arrival order: they leave right after the acceptance (made when the first comes). */
-	behind?: Delivered[];
+	behind: Delivered[] | undefined;
 	next: (delivered: Delivered) => void;
 }
 
@@ -45,12 +49,14 @@ export class AcceptanceMerger implements Stage {
 	 */
 	private quotes = new Map<string, Held | typeof EMITTED>();
 	private quotesBefore = new Map<string, Held | typeof EMITTED>();
-	/** Held acceptances in the order they leave (every hold lasts `waitMs`), released ones skipped; emptied whenever none is held. */
-	private queue: Held[] = [];
+	/**
+	 * Held acceptances in the order they leave (every hold lasts `waitMs`), from `queueHead` to
+	 * `queueLength`, released ones skipped. Entries from `queueLength` on have left and are reused.
+	 */
+	private readonly queue: Held[] = [];
 	private queueHead = 0;
+	private queueLength = 0;
 	private holding = 0;
-	/** The held acceptances by rfq_id, for the events that name only the trade. */
-	private readonly heldByRfq = new Map<string, Held>();
 	/** Partners that arrived after their acceptance had been emitted. */
 	latePartners = 0;
 	/**
@@ -78,27 +84,19 @@ export class AcceptanceMerger implements Stage {
 		}
 		if (known) {
 			// The partner: the merged item leaves in the place of the first, before the events held behind it.
-			this.release(known, merge(quoteId, known.delivered, delivered));
+			this.release(known, merge(quoteId, known.delivered!, delivered));
 			return;
 		}
-		const entry: Held = {
-			quoteId,
-			delivered,
-			queued: false,
-			released: false,
-			rfqId: idOf(data.rfq_id),
-			releaseAt: performance.now() + this.waitMs,
-			next,
-		};
 		if (this.waitMs <= 0) {
-			this.release(entry, merge(quoteId, delivered));
+			// Emitted at once: nothing waits behind it, so it needs no entry.
+			const merged = merge(quoteId, delivered);
+			this.remember(quoteId, EMITTED);
+			next(merged);
 			return;
 		}
+		const entry = this.hold(quoteId, delivered, next);
 		this.remember(quoteId, entry);
-		entry.queued = true;
-		this.queue.push(entry);
 		this.holding++;
-		if (entry.rfqId !== undefined) this.heldByRfq.set(entry.rfqId, entry);
 		if (!this.timer) this.arm();
 	}
 
@@ -106,15 +104,16 @@ export class AcceptanceMerger implements Stage {
 		clearTimeout(this.timer);
 		this.timer = undefined;
 		// What was held is forgotten: a partner coming later must not bring it back.
-		for (let index = this.queueHead; index < this.queue.length; index++) {
+		for (let index = this.queueHead; index < this.queueLength; index++) {
 			const entry = this.queue[index];
 			if (entry.released) continue;
 			entry.released = true;
+			entry.delivered = undefined;
+			entry.behind = undefined;
 			this.quotes.delete(entry.quoteId);
 			this.quotesBefore.delete(entry.quoteId);
 		}
 		this.forgetQueue();
-		this.heldByRfq.clear();
 	}
 
 	/** The quote's acceptance as remembered: held, EMITTED, or undefined when never seen (or forgotten). */
@@ -132,16 +131,57 @@ export class AcceptanceMerger implements Stage {
 		}
 	}
 
-	private forgetQueue() {
-		this.queue = [];
+	/** Queues an acceptance in the next free entry: one that left earlier, or a new one while the queue is at its longest yet. */
+	private hold(quoteId: string, delivered: Delivered, next: (delivered: Delivered) => void): Held {
+		// Past the entries that left at the front (the timer does the same), then free them if they are half the queue.
+		if (this.queueLength > 64 && this.firstHeld() && this.queueHead * 2 >= this.queueLength) this.compact();
+		const rfqId = idOf(delivered.item.data.rfq_id);
+		const releaseAt = performance.now() + this.waitMs;
+		let entry = this.queue[this.queueLength];
+		if (entry) {
+			entry.quoteId = quoteId;
+			entry.delivered = delivered;
+			entry.released = false;
+			entry.rfqId = rfqId;
+			entry.releaseAt = releaseAt;
+			entry.next = next;
+		} else {
+			entry = { quoteId, delivered, released: false, rfqId, releaseAt, behind: undefined, next };
+			this.queue.push(entry);
+		}
+		this.queueLength++;
+		return entry;
+	}
+
+	/**
+	 * Moves the entries still queued to the front, the ones that left behind them (a bound: while
+	 * acceptances keep coming, the queue may never empty). Swapped, not copied: each entry stays in
+	 * one place only, since it is reused.
+	 */
+	private compact() {
+		const { queue, queueHead } = this;
+		const waiting = this.queueLength - queueHead;
+		// queueHead >= waiting (compact's condition): the two ranges do not overlap.
+		for (let index = 0; index < waiting; index++) {
+			const left = queue[index];
+			queue[index] = queue[queueHead + index];
+			queue[queueHead + index] = left;
+		}
 		this.queueHead = 0;
+		this.queueLength = waiting;
+	}
+
+	/** None is held: every entry is free for reuse. */
+	private forgetQueue() {
+		this.queueHead = 0;
+		this.queueLength = 0;
 		this.holding = 0;
 	}
 
 	/** The first acceptance still held, skipping those that left with their partner. */
 	private firstHeld(): Held | undefined {
-		while (this.queueHead < this.queue.length && this.queue[this.queueHead].released) this.queueHead++;
-		return this.queue[this.queueHead];
+		while (this.queueHead < this.queueLength && this.queue[this.queueHead].released) this.queueHead++;
+		return this.queueHead < this.queueLength ? this.queue[this.queueHead] : undefined;
 	}
 
 	/** Sets the timer for the first held acceptance, if any. */
@@ -162,7 +202,7 @@ export class AcceptanceMerger implements Stage {
 	private releaseDue() {
 		const now = performance.now();
 		for (let first = this.firstHeld(); first && first.releaseAt <= now; first = this.firstHeld()) {
-			this.release(first, merge(first.quoteId, first.delivered));
+			this.release(first, merge(first.quoteId, first.delivered!));
 		}
 	}
 
@@ -174,17 +214,34 @@ export class AcceptanceMerger implements Stage {
 			return known && !known.released ? known : undefined;
 		}
 		const rfqId = idOf(data.rfq_id);
-		return rfqId === undefined ? undefined : this.heldByRfq.get(rfqId);
+		return rfqId === undefined ? undefined : this.heldOfTrade(rfqId);
+	}
+
+	/**
+	 * The trade's latest acceptance in the queue, if it is still held. A scan, not a map by rfq_id:
+	 * it runs only for events without a quote_id while acceptances are held, and the queue holds
+	 * those of the last `waitMs` alone, where a map cost a set and a delete per acceptance.
+	 */
+	private heldOfTrade(rfqId: string): Held | undefined {
+		for (let index = this.queueLength - 1; index >= this.queueHead; index--) {
+			const entry = this.queue[index];
+			if (entry.rfqId === rfqId) return entry.released ? undefined : entry;
+		}
+		return undefined;
 	}
 
 	private release(entry: Held, delivered: Delivered) {
-		if (entry.rfqId !== undefined && this.heldByRfq.get(entry.rfqId) === entry) this.heldByRfq.delete(entry.rfqId);
-		// An acceptance emitted without waiting (no merge wait) was never queued.
-		if (entry.queued && !entry.released && --this.holding === 0) this.forgetQueue();
-		entry.released = true;
+		const { next, behind } = entry;
+		// The entry is free for reuse from here on, and keeps nothing of what leaves.
+		entry.delivered = undefined;
+		entry.behind = undefined;
+		if (!entry.released) {
+			entry.released = true;
+			if (--this.holding === 0) this.forgetQueue();
+		}
 		this.remember(entry.quoteId, EMITTED);
-		entry.next(delivered);
-		if (entry.behind) for (const later of entry.behind) entry.next(later);
+		next(delivered);
+		if (behind) for (const later of behind) next(later);
 	}
 }
 

@@ -1,13 +1,4 @@
-import type { SeenEvents } from './seenEvents';
-
-/** A trade left lately: until when it still counts as on its channel, and what the copy check saw of it. */
-interface LeftTrade {
-	rfqId: string;
-	until: number;
-	seen: SeenEvents;
-	/** False once followed again or left again (a newer entry): its place in the order is then skipped. */
-	current: boolean;
-}
+import type { TrackedTrade } from './trackedTrade';
 
 /**
  * The trades left lately, each for `keepMs` after it was left, at most `max` of them, the oldest
@@ -18,9 +9,12 @@ interface LeftTrade {
  * leave a skipped place behind until it reaches the front.
  */
 export class RecentlyLeft {
-	private readonly byId = new Map<string, LeftTrade>();
-	private order: Array<LeftTrade | undefined> = [];
+	private readonly byId = new Map<string, TrackedTrade>();
+	/** Trades in leaving order; a place counts while its trade's `place` names it (`placed + index`). */
+	private order: Array<TrackedTrade | undefined> = [];
 	private head = 0;
+	/** The place number of `order[0]`: places keep their numbers when the list drops its front. */
+	private placed = 0;
 
 	constructor(
 		private readonly max: number,
@@ -31,27 +25,28 @@ export class RecentlyLeft {
 		return this.byId.size;
 	}
 
-	/** What was seen of a trade left lately, or undefined. */
-	seenOf(rfqId: string): SeenEvents | undefined {
-		return this.byId.get(rfqId)?.seen;
+	/** A trade left lately (it is also what was seen of it), or undefined. */
+	seenOf(rfqId: string): TrackedTrade | undefined {
+		return this.byId.get(rfqId);
 	}
 
-	/** Takes a trade out (it is followed again) and gives back what was seen of it. */
-	take(rfqId: string): SeenEvents | undefined {
-		const left = this.byId.get(rfqId);
-		if (!left) return undefined;
-		left.current = false;
+	/** Takes a trade out (it is followed again): what was seen of it comes back with it. */
+	take(rfqId: string): TrackedTrade | undefined {
+		const trade = this.byId.get(rfqId);
+		if (!trade) return undefined;
+		trade.place = -1;
 		this.byId.delete(rfqId);
-		return left.seen;
+		return trade;
 	}
 
 	/** Remembers a trade left at `now`, then forgets the expired and the oldest beyond the bound. */
-	add(rfqId: string, seen: SeenEvents, now: number) {
-		const before = this.byId.get(rfqId);
-		if (before) before.current = false;
-		const left: LeftTrade = { rfqId, until: now + this.keepMs, seen, current: true };
-		this.byId.set(rfqId, left);
-		this.order.push(left);
+	add(trade: TrackedTrade, now: number) {
+		const before = this.byId.get(trade.rfqId);
+		if (before) before.place = -1;
+		trade.until = now + this.keepMs;
+		trade.place = this.placed + this.order.length;
+		this.byId.set(trade.rfqId, trade);
+		this.order.push(trade);
 		this.forget(now);
 	}
 
@@ -59,13 +54,18 @@ export class RecentlyLeft {
 		const { order, byId, max } = this;
 		while (this.head < order.length) {
 			const oldest = order[this.head]!;
-			if (oldest.current && oldest.until > now && byId.size <= max && order.length - this.head <= 2 * max) break;
-			if (oldest.current) byId.delete(oldest.rfqId);
+			const current = oldest.place === this.placed + this.head;
+			if (current && oldest.until > now && byId.size <= max && order.length - this.head <= 2 * max) break;
+			if (current) {
+				oldest.place = -1;
+				byId.delete(oldest.rfqId);
+			}
 			order[this.head++] = undefined;
 		}
 		// Once the skipped front is half the list, drop it: amortized O(1) per trade.
 		if (this.head > 64 && this.head * 2 >= order.length) {
 			this.order = order.slice(this.head);
+			this.placed += this.head;
 			this.head = 0;
 		}
 	}

@@ -2,6 +2,7 @@ import type { LiveConnection } from '../../shared/engine/protocol';
 import type { CopySources } from './onceAcrossChannels';
 import { RecentlyLeft } from './recentlyLeft';
 import { SeenEvents } from './seenEvents';
+import { TrackedTrade } from './trackedTrade';
 
 /** The most RFQs followed at once; the oldest is left to make room (a buffer bound). */
 export const MAX_FOLLOWED_TRADES = 1000;
@@ -33,8 +34,8 @@ export const rfqChannel = (rfqId: string) => `rfq:${rfqId}`;
  * can arrive on two channels, and one lookup here finds both the answer and the memory.
  */
 export class TradeFollower implements CopySources {
-	/** rfq_id → when to leave it (epoch ms). All follows last equally long, so insertion order is leaving order. */
-	private readonly followed = new Map<string, Follow>();
+	/** rfq_id → the trade, `until` when to leave it. All follows last equally long, so insertion order is leaving order. */
+	private readonly followed = new Map<string, TrackedTrade>();
 	/** Trades left lately, until they no longer count as on their channel: it may still deliver a frame. */
 	private readonly recentlyLeft: RecentlyLeft;
 	/** What has been seen of the RFQs the user listed. */
@@ -62,7 +63,7 @@ export class TradeFollower implements CopySources {
 
 	/** What has been seen of a trade whose channel the socket is or lately was on; undefined for any other trade. */
 	seenOf(rfqId: string): SeenEvents | undefined {
-		return this.followed.get(rfqId)?.seen ?? this.recentlyLeft.seenOf(rfqId) ?? this.listed.get(rfqId);
+		return this.followed.get(rfqId) ?? this.recentlyLeft.seenOf(rfqId) ?? this.listed.get(rfqId);
 	}
 
 	/** Whether the socket may be on any trade's channel. */
@@ -125,20 +126,21 @@ export class TradeFollower implements CopySources {
 			}
 		}
 		// Followed again soon after leaving: what was seen of it still holds.
-		const seen = this.recentlyLeft.take(rfqId) ?? new SeenEvents();
-		this.followed.set(rfqId, { until: this.now() + this.options.followForMs, seen });
+		const trade = this.recentlyLeft.take(rfqId) ?? new TrackedTrade(rfqId);
+		trade.until = this.now() + this.options.followForMs;
+		this.followed.set(rfqId, trade);
 		this.tell(rfqId, 'subscribe');
 		// A timer already set fires no later than this follow ends (all last equally long) and sets the next.
 		if (!this.timer) this.schedule();
 	}
 
 	private leave(rfqId: string) {
-		const follow = this.followed.get(rfqId);
-		if (!follow) return;
+		const trade = this.followed.get(rfqId);
+		if (!trade) return;
 		this.followed.delete(rfqId);
 		this.tell(rfqId, 'unsubscribe');
 		// The expired and the oldest left trades are forgotten there, not on a timer.
-		this.recentlyLeft.add(rfqId, follow.seen, this.now());
+		this.recentlyLeft.add(trade, this.now());
 	}
 
 	/** Queues a change for the live connection; its opposite, still unsent, cancels it instead. */
@@ -163,8 +165,8 @@ export class TradeFollower implements CopySources {
 
 	private leaveDue() {
 		const now = this.now();
-		for (const [rfqId, follow] of this.followed) {
-			if (follow.until > now) break;
+		for (const [rfqId, trade] of this.followed) {
+			if (trade.until > now) break;
 			this.leave(rfqId);
 		}
 	}
@@ -184,12 +186,6 @@ export class TradeFollower implements CopySources {
 			Math.min(MAX_TIMER_MS, Math.max(0, first.value.until - this.now())),
 		);
 	}
-}
-
-/** A trade followed, until it is left, with what the copy check saw of it. */
-interface Follow {
-	until: number;
-	seen: SeenEvents;
 }
 
 /** An id as the venue sent it (string or number), or undefined when absent. */

@@ -1,0 +1,18 @@
+import { SeenEvents } from './seenEvents';
+
+/**
+ * A trade whose `rfq:` channel the socket is on or lately was (Follow My Trades), with what the
+ * copy check saw of it. One object from its follow until it is forgotten: leaving moves it from
+ * the followed trades to the recently left ones, and following it again moves it back, where a
+ * follow record, a left record and the memory of what was seen made three.
+ */
+export class TrackedTrade extends SeenEvents {
+	/** Followed: when to leave it. Left: until when it still counts as on its channel. Epoch ms. */
+	until = 0;
+	/** Its place in RecentlyLeft's leaving order while it is there, else -1: an older place of it no longer counts. */
+	place = -1;
+
+	constructor(readonly rfqId: string) {
+		super();
+	}
+}
