@@ -96,6 +96,10 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	if (remembered) throw remembered;
 
 	const dedupScope = `${ctx.getWorkflow().id ?? ''}:${node.id}`;
+	const maxInFlight = setup.delivery.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+	// Without a cap nothing waits for an execution's end: n8n is given no done signal to settle
+	// (a deferred is a promise and two functions, about 180 bytes per execution).
+	const countsExecutions = !manual && maxInFlight > 0;
 	/** Starts one execution; the promise settles when n8n has finished it (see executionGate.ts). */
 	const startExecution = (batch: Delivered[], deduplicationKey: string | undefined): Promise<unknown> | undefined => {
 		if (closing || manualDelivered) return undefined;
@@ -109,11 +113,14 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 		}
 		// An item that reports a gap must run even if n8n saw its key before, or the gap would vanish.
 		const key = deduplicationKey === undefined || batch.some(reportsGap) ? undefined : scopedDeduplicationKey(dedupScope, deduplicationKey);
+		if (!countsExecutions) {
+			ctx.emit(data, undefined, undefined, key);
+			return undefined;
+		}
 		const done = deferred<IRun>();
 		ctx.emit(data, undefined, done, key);
 		return done.promise;
 	};
-	const maxInFlight = setup.delivery.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
 	const batchItems = setup.delivery.mode === 'batch' && setup.delivery.maxItems > 0 ? setup.delivery.maxItems : BATCH_ITEM_CAP;
 	const waitingItems = Math.max(5 * batchItems, MIN_WAITING_ITEMS);
 	const gate = new ExecutionGate(
