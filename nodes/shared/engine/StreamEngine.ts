@@ -5,7 +5,7 @@ import { ArrivalClock } from '../isoClock';
 import type { Redactor } from '../redact';
 import { Backoff, RefusalBackoff, type BackoffPolicy, type RefusalRetryPolicy } from './backoff';
 import { describeError, StreamFailure } from './errors';
-import { decodeFrame, frameExcerpt, type FrameRecord } from './frames';
+import { decodeFrame, frameExcerpt } from './frames';
 import { GapTracker } from './gap';
 import type { Frame, VenueEvent, VenueProtocol } from './protocol';
 import type { CloseInfo, Connection, Transport } from './transport';
@@ -117,7 +117,7 @@ interface Link {
 	openedAt: number;
 	sequence: number;
 	/** Frames that arrived during the handshake and were not consumed by it. */
-	held: FrameRecord[];
+	held: Frame[];
 	waiter?: { pick: (frame: Frame) => unknown; resolve: (value: unknown) => void; reject: (error: Error) => void };
 	closed?: (info: CloseInfo) => void;
 	watchdog?: Watchdog;
@@ -388,7 +388,7 @@ export class StreamEngine {
 		this.deliver(link, frame);
 	}
 
-	private offerToHandshake(link: Link, frame: FrameRecord) {
+	private offerToHandshake(link: Link, frame: Frame) {
 		const waiter = link.waiter;
 		if (!waiter) {
 			link.held.push(frame);
@@ -410,7 +410,7 @@ export class StreamEngine {
 		waiter.resolve(picked);
 	}
 
-	private deliver(link: Link, frame: FrameRecord) {
+	private deliver(link: Link, frame: Frame) {
 		const { protocol } = this.options;
 		const decoded = protocol.decode(frame);
 		switch (decoded.kind) {
@@ -431,7 +431,7 @@ export class StreamEngine {
 				return;
 			}
 			case 'event':
-				this.emit(link, decoded, frame.bytes, frame);
+				this.emit(link, decoded, frame.bytes);
 				return;
 			case 'events': {
 				const share = Math.ceil(frame.bytes / Math.max(1, decoded.events.length));
@@ -452,8 +452,7 @@ export class StreamEngine {
 		return true;
 	}
 
-	/** `frame`: the frame this one event came in alone, which becomes its Delivered record. */
-	private emit(link: Link, event: VenueEvent, bytes?: number, frame?: FrameRecord) {
+	private emit(link: Link, event: VenueEvent, bytes?: number) {
 		if (this.stopped) return;
 		const { protocol } = this.options;
 		link.sequence++;
@@ -469,11 +468,13 @@ export class StreamEngine {
 		};
 		// Most events carry no annotations: no spread (a generic object copy) for them.
 		if (event.annotations) Object.assign(item, event.annotations);
-		this.options.onEvent(
-			frame
-				? frame.deliveredAs(item, event.key, event.deduplicationKey, event.deduplicatedByKey)
-				: { item, key: event.key, deduplicationKey: event.deduplicationKey, deduplicatedByKey: event.deduplicatedByKey, bytes },
-		);
+		this.options.onEvent({
+			item,
+			key: event.key,
+			deduplicationKey: event.deduplicationKey,
+			deduplicatedByKey: event.deduplicatedByKey,
+			bytes,
+		});
 	}
 
 	/**

@@ -1,53 +1,15 @@
-import type { Delivered, StreamItem } from '../items';
 import type { Frame } from './protocol';
-
-/**
- * A frame as the engine holds it and, once its event is known, the Delivered record that event
- * travels in: most frames carry one event, and one object then serves for both (a frame and a
- * record made one after the other were two objects per frame). The record lets go of the frame's
- * text and parsed value, which delivery does not need.
- */
-export class FrameRecord implements Frame, Delivered {
-	// Filled in by `deliveredAs`: declared here so that every record has one shape from the start.
-	item!: StreamItem;
-	key: string | undefined = undefined;
-	deduplicationKey: string | undefined = undefined;
-	deduplicatedByKey: boolean | undefined = undefined;
-
-	constructor(
-		public value: unknown,
-		public text: string,
-		public bytes: number,
-		public eventName: string | undefined,
-	) {}
-
-	/** This frame's one event, as the record delivery receives (the frame's size is its `bytes`). */
-	deliveredAs(
-		item: StreamItem,
-		key: string | undefined,
-		deduplicationKey: string | undefined,
-		deduplicatedByKey: boolean | undefined,
-	): Delivered {
-		this.item = item;
-		this.key = key;
-		this.deduplicationKey = deduplicationKey;
-		this.deduplicatedByKey = deduplicatedByKey;
-		this.value = undefined;
-		this.text = '';
-		return this;
-	}
-}
 
 /**
  * The first step for every frame: refuse oversized ones before parsing them, then parse JSON.
  * An empty text (an SSE event without data) decodes to null. A refused frame comes back as the
  * reason, a string: the frame itself is the only object made per frame.
  */
-export function decodeFrame(text: string, bytes: number, eventName: string | undefined, maxFrameBytes: number): FrameRecord | string {
+export function decodeFrame(text: string, bytes: number, eventName: string | undefined, maxFrameBytes: number): Frame | string {
 	if (bytes > maxFrameBytes) return `frame of ${bytes} bytes exceeds the ${maxFrameBytes}-byte limit`;
-	if (text === '') return new FrameRecord(null, text, bytes, eventName);
+	if (text === '') return { value: null, text, bytes, eventName };
 	try {
-		return new FrameRecord(JSON.parse(text) as unknown, text, bytes, eventName);
+		return { value: JSON.parse(text) as unknown, text, bytes, eventName };
 	} catch (error) {
 		return `not JSON: ${(error as Error).message}`;
 	}
