@@ -1,5 +1,5 @@
 import { BATCH_BYTE_CAP, BATCH_ITEM_CAP, Delivery, type DeliveryOptions } from '../../nodes/shared/delivery/delivery';
-import type { Delivered, StreamItem } from '../../nodes/shared/items';
+import { deduplicationKeyOf, type Delivered, type StreamItem } from '../../nodes/shared/items';
 
 function delivered(event: string, key?: string, extra: Partial<StreamItem> = {}): Delivered {
 	return {
@@ -20,9 +20,9 @@ function delivered(event: string, key?: string, extra: Partial<StreamItem> = {})
 
 function collect(options: DeliveryOptions) {
 	const calls: Array<{ events: string[]; deduplicationKey?: string; items: StreamItem[] }> = [];
-	const delivery = new Delivery(options, (batch, deduplicationKey) => {
+	const delivery = new Delivery(options, (batch, keepsKey) => {
 		const items = batch.map((delivered) => delivered.item);
-		calls.push({ events: items.map((item) => item.event), deduplicationKey, items });
+		calls.push({ events: items.map((item) => item.event), deduplicationKey: keepsKey ? deduplicationKeyOf(batch[0]) : undefined, items });
 	});
 	return { delivery, calls };
 }

@@ -4,7 +4,7 @@
  */
 import { ExecutionGate, type ExecutionGateOptions } from '../../nodes/shared/delivery/executionGate';
 import type { Gap } from '../../nodes/shared/engine/gap';
-import type { Delivered, StreamItem } from '../../nodes/shared/items';
+import { deduplicationKeyOf, type Delivered, type StreamItem } from '../../nodes/shared/items';
 
 let sequence = 0;
 
@@ -41,7 +41,7 @@ function gateWith(options: Partial<ExecutionGateOptions> = {}) {
 	let mostRunning = 0;
 	const gate = new ExecutionGate(
 		{ maxInFlight: 2, maxBatchItems: 100, maxWaitingItems: 1000, maxWaitingBytes: 1_000_000, slotTimeoutMs: 60_000, ...options },
-		(batch, deduplicationKey) => {
+		(batch, keepsKey) => {
 			const items = batch.map((entry) => entry.item);
 			running++;
 			mostRunning = Math.max(mostRunning, running);
@@ -56,7 +56,7 @@ function gateWith(options: Partial<ExecutionGateOptions> = {}) {
 			executions.push({
 				events: items.map((item) => item.event),
 				items,
-				deduplicationKey,
+				deduplicationKey: keepsKey ? deduplicationKeyOf(batch[0]) : undefined,
 				finish: () => settle(true),
 				fail: () => settle(false),
 			});
@@ -73,8 +73,8 @@ const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 describe('ExecutionGate', () => {
 	it('starts executions at once while slots are free, each event with its deduplication key', () => {
 		const { gate, executions } = gateWith();
-		gate.send([delivered('a')], 'dedup:a');
-		gate.send([delivered('b')], 'dedup:b');
+		gate.send([delivered('a')], true);
+		gate.send([delivered('b')], true);
 		expect(executions.map((execution) => [execution.events, execution.deduplicationKey])).toEqual([
 			[['a'], 'dedup:a'],
 			[['b'], 'dedup:b'],
@@ -85,9 +85,9 @@ describe('ExecutionGate', () => {
 
 	it('holds events while every slot is taken, then starts them together when one frees, saying so on each item', async () => {
 		const { gate, executions, mostRunning } = gateWith();
-		gate.send([delivered('a')], 'dedup:a');
-		gate.send([delivered('b')], 'dedup:b');
-		for (const event of ['c', 'd', 'e']) gate.send([delivered(event)], `dedup:${event}`);
+		gate.send([delivered('a')], true);
+		gate.send([delivered('b')], true);
+		for (const event of ['c', 'd', 'e']) gate.send([delivered(event)], true);
 		expect(executions).toHaveLength(2);
 		expect(gate.read()).toMatchObject({ inFlight: 2, waiting: 3 });
 
@@ -104,8 +104,8 @@ describe('ExecutionGate', () => {
 
 	it('keeps the deduplication key of an event that waited alone', async () => {
 		const { gate, executions } = gateWith({ maxInFlight: 1 });
-		gate.send([delivered('a')], 'dedup:a');
-		gate.send([delivered('b')], 'dedup:b');
+		gate.send([delivered('a')], true);
+		gate.send([delivered('b')], true);
 		executions[0].finish();
 		await settled();
 		expect(executions[1]).toMatchObject({ events: ['b'], deduplicationKey: 'dedup:b' });

@@ -1,5 +1,5 @@
 import { mergeGaps } from '../engine/gap';
-import { deduplicationKeyOf, type Delivered } from '../items';
+import type { Delivered } from '../items';
 
 export interface DeliveryOptions {
 	/** `each`: one execution per event; `batch`: one execution per window or item count. */
@@ -14,8 +14,12 @@ export interface DeliveryOptions {
 	maxInFlight?: number;
 }
 
-/** One emission: the events of one execution, with what delivery knew of each (key, size, deduplication key). */
-export type Emit = (batch: Delivered[], deduplicationKey: string | undefined) => void;
+/**
+ * One emission: the events of one execution, with what delivery knew of each (key, size,
+ * deduplication key). `keepsKey`: the execution is this one event, and n8n is given its
+ * deduplication key (deduplicationKeyOf), if it has one; a batch has none.
+ */
+export type Emit = (batch: Delivered[], keepsKey: boolean) => void;
 
 /**
  * Whatever the window, a buffer this full is emitted at once: a window-only batch otherwise holds
@@ -60,7 +64,7 @@ export class Delivery {
 		if (this.disposed) return;
 		const { mode, keepLatest, maxItems, windowMs } = this.options;
 		if (mode === 'each' && !keepLatest) {
-			this.emit([delivered], deduplicationKeyOf(delivered));
+			this.emit([delivered], true);
 			return;
 		}
 		if (keepLatest) this.keepLatest(delivered);
@@ -84,10 +88,10 @@ export class Delivery {
 		this.latest = new Map();
 		this.bufferedBytes = 0;
 		if (this.options.mode === 'batch') {
-			this.emit(batch, undefined);
+			this.emit(batch, false);
 			return;
 		}
-		for (const delivered of batch) this.emit([delivered], deduplicationKeyOf(delivered));
+		for (const delivered of batch) this.emit([delivered], true);
 	}
 
 	/** Stops for good; returns how many buffered items were discarded. */

@@ -9,7 +9,7 @@
  * dropped; drops are counted and reported as a gap on the next item.
  */
 import { mergeGaps, type Gap } from '../engine/gap';
-import { deduplicationKeyOf, type Delivered, type StreamItem } from '../items';
+import type { Delivered, StreamItem } from '../items';
 
 /**
  * Executions of one trigger running at once by default: enough to keep n8n busy, few enough that
@@ -17,8 +17,12 @@ import { deduplicationKeyOf, type Delivered, type StreamItem } from '../items';
  */
 export const DEFAULT_MAX_IN_FLIGHT = 10;
 
-/** Starts one execution with the batch's items; resolves or rejects when it has finished (undefined: the host cannot say). */
-export type StartExecution = (batch: Delivered[], deduplicationKey: string | undefined) => Promise<unknown> | undefined;
+/**
+ * Starts one execution with the batch's items; resolves or rejects when it has finished
+ * (undefined: the host cannot say). `keepsKey` as in Delivery's Emit: one event alone, whose
+ * deduplication key n8n is given.
+ */
+export type StartExecution = (batch: Delivered[], keepsKey: boolean) => Promise<unknown> | undefined;
 
 export interface ExecutionGateOptions {
 	/** Executions of this trigger running at once; 0 lets every event start one at once (no cap). */
@@ -86,11 +90,11 @@ export class ExecutionGate {
 	) {}
 
 	/** One emission as Delivery formed it: started now if a slot is free and nothing waits, else it waits. */
-	send(batch: Delivered[], deduplicationKey?: string) {
+	send(batch: Delivered[], keepsKey = false) {
 		if (this.disposed || batch.length === 0) return;
 		const { maxInFlight } = this.options;
 		if (maxInFlight === 0 || (this.inFlight < maxInFlight && this.waiting.size === 0)) {
-			this.launch(batch, deduplicationKey);
+			this.launch(batch, keepsKey);
 			return;
 		}
 		// One reading for the whole emission: its events start waiting together.
@@ -188,12 +192,12 @@ export class ExecutionGate {
 		this.stats.heldBatches++;
 		if (this.waiting.size === 0) this.saidFull = false;
 		// One event alone keeps its deduplication key; a batch has none, as in batch delivery.
-		this.launch(batch, leaving.length === 1 ? deduplicationKeyOf(leaving[0].delivered) : undefined);
+		this.launch(batch, leaving.length === 1);
 	}
 
-	private launch(batch: Delivered[], deduplicationKey: string | undefined) {
+	private launch(batch: Delivered[], keepsKey: boolean) {
 		this.attachDrops(batch[0]?.item);
-		const done = this.start(batch, deduplicationKey);
+		const done = this.start(batch, keepsKey);
 		if (!done || this.options.maxInFlight === 0) return;
 		this.inFlight++;
 		let settled = false;

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 import { NodeOperationError, type INodeExecutionData, type IRun, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { DEFAULT_REFUSAL_REPORT_INTERVAL_MS, type EngineLogger, type RefusalState } from '../engine/StreamEngine';
@@ -8,6 +6,7 @@ import { operationError, refusalError, toNodeError, triggerCloseError } from '..
 import type { Delivered } from '../items';
 import { redactingLogger } from '../logging';
 import type { Redactor } from '../redact';
+import { ScopedDeduplicationKeys } from './deduplicationKeys';
 import { BATCH_BYTE_CAP, BATCH_ITEM_CAP, Delivery, type DeliveryOptions } from './delivery';
 import { DEFAULT_MAX_IN_FLIGHT, ExecutionGate } from './executionGate';
 import { activationIdentity, rememberedRefusal, rememberRefusal } from './refusedActivations';
@@ -95,9 +94,13 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	const remembered = identity && rememberedRefusal(identity);
 	if (remembered) throw remembered;
 
-	const dedupScope = `${ctx.getWorkflow().id ?? ''}:${node.id}`;
+	const deduplicationKeys = new ScopedDeduplicationKeys(`${ctx.getWorkflow().id ?? ''}:${node.id}`);
+	const maxInFlight = setup.delivery.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+	// Without a cap nothing waits for an execution's end: n8n is given no done signal to settle
+	// (a deferred is a promise and two functions, about 180 bytes per execution).
+	const countsExecutions = !manual && maxInFlight > 0;
 	/** Starts one execution; the promise settles when n8n has finished it (see executionGate.ts). */
-	const startExecution = (batch: Delivered[], deduplicationKey: string | undefined): Promise<unknown> | undefined => {
+	const startExecution = (batch: Delivered[], keepsKey: boolean): Promise<unknown> | undefined => {
 		if (closing || manualDelivered) return undefined;
 		if (manual) manualDelivered = true;
 		// n8n's shape: one list of { json } per execution, made at its final length (a list grown
@@ -108,12 +111,15 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 			return undefined;
 		}
 		// An item that reports a gap must run even if n8n saw its key before, or the gap would vanish.
-		const key = deduplicationKey === undefined || batch.some(reportsGap) ? undefined : scopedDeduplicationKey(dedupScope, deduplicationKey);
+		const key = keepsKey && !batch[0].item.gap ? deduplicationKeys.of(batch[0]) : undefined;
+		if (!countsExecutions) {
+			ctx.emit(data, undefined, undefined, key);
+			return undefined;
+		}
 		const done = deferred<IRun>();
 		ctx.emit(data, undefined, done, key);
 		return done.promise;
 	};
-	const maxInFlight = setup.delivery.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
 	const batchItems = setup.delivery.mode === 'batch' && setup.delivery.maxItems > 0 ? setup.delivery.maxItems : BATCH_ITEM_CAP;
 	const waitingItems = Math.max(5 * batchItems, MIN_WAITING_ITEMS);
 	const gate = new ExecutionGate(
@@ -130,7 +136,7 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 		startExecution,
 		(message) => logger.warn(`${venueName}: ${message}`),
 	);
-	const delivery = new Delivery(setup.delivery, (batch, deduplicationKey) => gate.send(batch, deduplicationKey));
+	const delivery = new Delivery(setup.delivery, (batch, keepsKey) => gate.send(batch, keepsKey));
 	const stages = setup.stages ?? [];
 
 	const hooks: EngineHooks = {
@@ -241,7 +247,6 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 }
 
 const asExecutionData = ({ item }: Delivered): INodeExecutionData => ({ json: item });
-const reportsGap = ({ item }: Delivered) => Boolean(item.gap);
 
 /** The `IDeferredPromise` shape n8n's emit takes as its done promise: n8n settles it when the execution ends. */
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T | PromiseLike<T>) => void; reject: (error: Error) => void } {
@@ -252,14 +257,4 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T | PromiseLike<
 		reject = rej;
 	});
 	return { promise, resolve, reject };
-}
-
-/**
- * n8n keeps deduplication keys unique across all executions of the instance, so a bare event id
- * would let one workflow's execution suppress another's: the key is scoped to this workflow and
- * node, and hashed when longer than n8n's column (255).
- */
-export function scopedDeduplicationKey(scope: string, key: string): string {
-	const full = `${scope}:${key}`;
-	return full.length <= 255 ? full : createHash('sha256').update(full).digest('hex');
 }
