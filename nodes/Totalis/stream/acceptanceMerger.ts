@@ -1,6 +1,7 @@
 import { mergeGaps } from '../../shared/engine/gap';
 import type { Stage } from '../../shared/delivery/stages';
 import type { Delivered } from '../../shared/items';
+import { idOf } from './venueIds';
 
 const ACCEPTED = 'quote:accepted';
 const MM_ACCEPTED = 'mm_quote:accepted';
@@ -243,12 +244,6 @@ export class AcceptanceMerger implements Stage {
 		next(delivered);
 		if (behind) for (const later of behind) next(later);
 	}
-}
-
-/** An id as the venue sent it (string or number), or undefined when absent. */
-function idOf(value: unknown): string | undefined {
-	if (typeof value === 'string') return value;
-	return typeof value === 'number' ? String(value) : undefined;
 }
 
 /**

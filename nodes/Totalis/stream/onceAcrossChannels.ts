@@ -2,6 +2,7 @@ import { carryingDroppedGaps, type Stage } from '../../shared/delivery/stages';
 import { deduplicationKeyOf, hasDeduplicationKey, type Delivered } from '../../shared/items';
 import { WEBSOCKET_EVENTS } from './schemas';
 import type { SeenEvents } from './seenEvents';
+import { idOf } from './venueIds';
 
 /** Events remembered when no trade can be named (see below): at least this many of the latest, at most twice as many (a buffer bound). */
 export const REMEMBERED_EVENTS = 10_000;
@@ -85,9 +86,4 @@ export function onceAcrossChannels(remembered = REMEMBERED_EVENTS, sources?: Cop
 			if (firstTime(delivered, undefined)) next(delivered);
 		},
 	});
-}
-
-/** An id as the venue sent it (string or number), or undefined when absent. */
-function idOf(value: unknown): string | undefined {
-	return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
 }

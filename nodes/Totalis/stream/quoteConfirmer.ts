@@ -15,6 +15,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, UnexpectedReplyError } from '../../shared/r
 import type { ConfirmedQuote } from '../confirmQuote';
 import type { ConfirmGuards, Decline } from './confirmGuards';
 import { traceConfirm } from './confirmTrace';
+import { idOf } from './venueIds';
 
 const ACCEPTED = 'quote:accepted';
 const MM_ACCEPTED = 'mm_quote:accepted';
@@ -266,9 +267,4 @@ function deadlineOf(value: unknown): Date | undefined {
 function attemptTimeoutMs(deadline: Date | undefined, now: number): number {
 	if (deadline === undefined) return DEFAULT_REQUEST_TIMEOUT_MS;
 	return Math.min(DEFAULT_REQUEST_TIMEOUT_MS, Math.max(MIN_ATTEMPT_MS, deadline.getTime() - now + ANSWER_GRACE_MS));
-}
-
-/** An id as the venue sent it (string or number), or undefined when absent. */
-function idOf(value: unknown): string | undefined {
-	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }

@@ -3,6 +3,7 @@ import type { CopySources } from './onceAcrossChannels';
 import { RecentlyLeft } from './recentlyLeft';
 import { SeenEvents } from './seenEvents';
 import { TrackedTrade } from './trackedTrade';
+import { idOf } from './venueIds';
 
 /** The most RFQs followed at once; the oldest is left to make room (a buffer bound). */
 export const MAX_FOLLOWED_TRADES = 1000;
@@ -186,11 +187,4 @@ export class TradeFollower implements CopySources {
 			Math.min(MAX_TIMER_MS, Math.max(0, first.value.until - this.now())),
 		);
 	}
-}
-
-/** An id as the venue sent it (string or number), or undefined when absent. */
-function idOf(value: unknown): string | undefined {
-	// A string as it is: the usual case costs no conversion call.
-	if (typeof value === 'string') return value;
-	return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
 }
