@@ -1,9 +1,11 @@
 /**
  * The `totalisApi` credential as both Totalis nodes read it. Totalis has no login: every REST
- * call and the WebSocket's `auth` message carry the API key as it is.
+ * call and the WebSocket's `auth` message carry the API key as it is. The fast path's worker thread
+ * loads this module too (withTotalisKey), so it makes its error without importing n8n-workflow.
  */
-import { NodeOperationError, type FunctionsBase, type IHttpRequestOptions } from 'n8n-workflow';
+import type { FunctionsBase, IHttpRequestOptions } from 'n8n-workflow';
 
+import { errorMakerOf } from '../shared/errorMaker';
 import { domainRestrictionOf, type DomainRestriction } from '../shared/engine/allowedDomains';
 
 export const TOTALIS_CREDENTIAL_TYPE = 'totalisApi';
@@ -27,7 +29,7 @@ export async function readTotalisCredentials(ctx: Pick<FunctionsBase, 'getCreden
 		domains: domainRestrictionOf(raw, 'Totalis API'),
 	};
 	if (!credentials.apiKey) {
-		throw new NodeOperationError(ctx.getNode(), 'Credential → API Key is empty: a Totalis API key is required');
+		throw errorMakerOf(ctx).operationError(ctx.getNode(), 'Credential → API Key is empty: a Totalis API key is required');
 	}
 	return credentials;
 }

@@ -8,7 +8,7 @@
  * a request that way. An empty ID leaves an empty segment (`/contests//state`), which servers often
  * collapse; a very long one is no venue's ID; control characters have no business in a URL.
  */
-import { describeValue } from './actions/inputs';
+import { describeValue } from './actions/values';
 
 /** Longer than any venue's IDs (UUIDs, hashes, `ct_…`), short enough to stay far below URL limits. */
 export const MAX_PATH_SEGMENT_LENGTH = 256;

@@ -1,52 +1,15 @@
 /**
- * The abortable sleep (nodes/shared/sleep.ts) comes from n8n-workflow where the installed version
- * has one, else from a fallback; the REST client's sleep (rest/wait.ts) cancels the same on each.
- * Older n8n-workflow versions are stood in for by mocks with their export shapes.
+ * The abortable sleep (nodes/shared/sleep.ts), our own on every n8n-workflow (the REST client's
+ * waits also run in the fast path's worker thread, which never loads n8n-workflow), and the REST
+ * client's sleep (rest/wait.ts) on top of it.
  */
 import { getEventListeners } from 'node:events';
-import * as workflow from 'n8n-workflow';
 
-type SleepModule = typeof import('../../nodes/shared/sleep');
-type WaitModule = typeof import('../../nodes/shared/rest/wait');
-
-/** Loads sleep.ts and wait.ts against an n8n-workflow that exports only `exports`. */
-function loadWith(exports: object): { sleep: SleepModule; wait: WaitModule } {
-	let loaded!: { sleep: SleepModule; wait: WaitModule };
-	jest.isolateModules(() => {
-		jest.doMock('n8n-workflow', () => exports);
-		loaded = {
-			sleep: require('../../nodes/shared/sleep') as SleepModule,
-			wait: require('../../nodes/shared/rest/wait') as WaitModule,
-		};
-	});
-	jest.dontMock('n8n-workflow');
-	return loaded;
-}
-
-/** n8n-workflow 1.100.0 … 2.20.0's sleepWithAbort, which keeps its listener after the timer fired. */
-const legacySleepWithAbort = jest.fn(
-	async (ms: number, abortSignal?: AbortSignal) =>
-		await new Promise<void>((resolve, reject) => {
-			if (abortSignal?.aborted) return reject(new Error('cancelled'));
-			const timeout = setTimeout(resolve, ms);
-			abortSignal?.addEventListener('abort', () => (clearTimeout(timeout), reject(new Error('cancelled'))), { once: true });
-		}),
-);
-/** n8n-workflow's sleep before 2.x's signal parameter: it cannot be aborted. */
-const plainSleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+import { RequestCancelledError, sleep } from '../../nodes/shared/rest/wait';
+import { abortableSleep } from '../../nodes/shared/sleep';
 
 describe('abortableSleep', () => {
-	it("is n8n-workflow's sleep where that takes a signal (2.41)", () => {
-		expect(loadWith(workflow).sleep.abortableSleep).toBe(workflow.sleep);
-	});
-
-	it('is sleepWithAbort where sleep cannot abort (1.100.0 … 2.20.0)', () => {
-		expect(loadWith({ sleep: plainSleep, sleepWithAbort: legacySleepWithAbort }).sleep.abortableSleep).toBe(legacySleepWithAbort);
-	});
-
-	it('is the fallback on older versions, which waits, and stops at an abort with its timer cleared', async () => {
-		const { abortableSleep } = loadWith({ sleep: plainSleep }).sleep;
-		expect(abortableSleep).not.toBe(plainSleep);
+	it('waits, and stops at an abort with its timer cleared', async () => {
 		const started = Date.now();
 		await abortableSleep(30, new AbortController().signal);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(29);
@@ -60,15 +23,16 @@ describe('abortableSleep', () => {
 		expect(timers()).toBe(before);
 		await expect(abortableSleep(10, AbortSignal.abort(new Error('already')))).rejects.toThrow('already');
 	});
+
+	it('leaves no listener on its signal once it has waited', async () => {
+		const signal = new AbortController().signal;
+		await abortableSleep(1, signal);
+		expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+	});
 });
 
-describe("the REST client's sleep on each n8n-workflow", () => {
-	it.each([
-		['2.41 (sleep with a signal)', workflow],
-		['1.100.0 … 2.20.0 (sleepWithAbort)', { sleep: plainSleep, sleepWithAbort: legacySleepWithAbort }],
-		['older (fallback)', { sleep: plainSleep }],
-	])("%s: cancels as RequestCancelledError and leaves no listener on the caller's signal", async (_version, exports) => {
-		const { sleep, RequestCancelledError } = loadWith(exports).wait;
+describe("the REST client's sleep", () => {
+	it("cancels as RequestCancelledError and leaves no listener on the caller's signal", async () => {
 		const longLived = new AbortController();
 		for (let i = 0; i < 3; i++) await sleep(1, [longLived.signal]);
 		expect(getEventListeners(longLived.signal, 'abort')).toHaveLength(0);

@@ -4,6 +4,8 @@
  * acceptance is confirmed whatever n8n's main event loop is doing. Through n8n-core's real
  * TriggerContext against the simulator, as confirmFastPath.test.ts (which runs on this path too).
  */
+import type { Worker } from 'node:worker_threads';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { liveStreamWorkers } from '../../nodes/shared/engine/workerRunner';
@@ -16,6 +18,21 @@ import { createHarness, FAST, REFUSAL, useTotalisEnvironment } from './fixtures'
 const CONFIRM_PATH = /\/mm\/quotes\/([^/]+)\/confirm$/;
 const PARAMETERS = { followTrades: false, confirmAcceptedQuotes: true, options: { ...FAST } };
 const isAcceptance = (json: IDataObject) => json.event === 'quote:accepted';
+
+/**
+ * Which of `packages` a worker thread has loaded: a heap snapshot (taken after a full collection)
+ * holds the path of every module the thread's require cache keeps.
+ */
+async function modulesNamedIn(worker: Worker, packages: string[]): Promise<Record<string, boolean>> {
+	const found = Object.fromEntries(packages.map((name) => [name, false]));
+	let tail = '';
+	for await (const chunk of await worker.getHeapSnapshot()) {
+		const text = tail + String(chunk);
+		for (const name of packages) if (text.includes(`node_modules/${name}/`)) found[name] = true;
+		tail = text.slice(-200);
+	}
+	return found;
+}
 
 describe('Totalis Trigger: the fast path in a worker thread', () => {
 	describe('with the venue in a thread of its own', () => {
@@ -166,6 +183,21 @@ describe('Totalis Trigger: the fast path in a worker thread', () => {
 			expect(item.confirmation).toMatchObject({ status: 'confirmed', attempts: 1 });
 			expect(requests).toEqual([expect.stringMatching(new RegExp(`^POST \\S*/mm/quotes/${acceptance.quoteId}/confirm$`))]);
 			expect(allLogText()).not.toContain(env.sim.totalis.apiKey);
+		});
+
+		it('never loads n8n-workflow in its thread, not even to word a failed confirm', async () => {
+			const trigger = await start();
+			env.sim.totalis.faults.failRest({ method: 'POST', pathPrefix: '/mm/quotes/', status: 409, times: 1 });
+			acceptedQuote();
+			const refused = await trigger.waitForItem(isAcceptance, 'the refused acceptance');
+			// The refusal's error was made in the thread, with the fields n8n's NodeApiError has.
+			expect(refused.confirmation).toMatchObject({ status: 'failed', httpStatus: 409, description: expect.any(String) });
+			const confirmed = acceptedQuote();
+			await trigger.waitForItem((json) => isAcceptance(json) && (json.data as IDataObject).quote_id === confirmed.quoteId, 'the next');
+			const [worker] = liveStreamWorkers();
+			const loaded = await modulesNamedIn(worker, ['n8n-workflow', 'ws']);
+			// ws shows that a package the thread loads is seen; n8n-workflow (20 MB of heap) must not be there.
+			expect(loaded).toEqual({ 'n8n-workflow': false, ws: true });
 		});
 
 		it("logs the worker's lines through n8n's logger without the key", async () => {

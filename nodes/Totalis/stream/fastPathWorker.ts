@@ -7,6 +7,7 @@
 import type { INode } from 'n8n-workflow';
 
 import { chainStages, type Stage } from '../../shared/delivery/stages';
+import { plainErrorMaker } from '../../shared/errorMaker';
 import { StreamEngine, type StreamTiming } from '../../shared/engine/StreamEngine';
 import { serveStreamInWorker } from '../../shared/engine/workerHost';
 import { LiveCredentials } from '../../shared/liveCredentials';
@@ -43,9 +44,10 @@ serveStreamInWorker((message, bridge) => {
 		({ apiKey }) => [apiKey],
 	);
 	const logger = redactingLogger({ logger: bridge.logger }, redactor);
-	// confirmQuote reads the node (its errors) and the logger from its context; the sender is the
-	// kept connection, so n8n's helpers, which do not exist here, are never asked.
-	const context = { getNode: () => init.node, logger } as unknown as RestContext;
+	// confirmQuote reads the node, the logger and how to make its errors from its context (errors
+	// without n8n-workflow, which this thread never loads); the sender is the kept connection, so
+	// n8n's helpers, which do not exist here, are never asked.
+	const context = { getNode: () => init.node, logger, errorMaker: plainErrorMaker } as unknown as RestContext;
 	const sender = directConfirmSender(live);
 	const confirmer = createQuoteConfirmer({ context, live, settings: init.confirm, redactor, logger, manual: init.manual, sender });
 	const { transport, protocol, copyCheck } = webSocketParts(live, init, redactor);

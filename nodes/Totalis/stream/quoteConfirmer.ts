@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseInstant } from '../../shared/actions/inputs';
+import { parseInstant } from '../../shared/actions/values';
 import type { Stage } from '../../shared/delivery/stages';
 import type { EngineLogger } from '../../shared/engine/StreamEngine';
 import type { Delivered } from '../../shared/items';

@@ -3,7 +3,7 @@
  * the credential's preAuthentication), a cancel, or a network failure named by its host (never
  * a secret) and its cause in words.
  */
-import { NodeOperationError } from 'n8n-workflow';
+import { errorMakerOf } from '../errorMaker';
 import { ResponseLimitError } from './exchange';
 import { buildApiError, cancelledError } from './restErrors';
 import { attemptTimeoutMs } from './send';
@@ -47,7 +47,7 @@ export function transportError(
 			},
 		});
 	}
-	if (error instanceof NodeOperationError) return options.redactor.error(error);
+	if (errorMakerOf(context).isOperationError(error)) return options.redactor.error(error as Error);
 	if (error instanceof ResponseLimitError) return limitError(context, options, target, error, attempts);
 	const code = errorCode(error);
 	if (error instanceof RequestCancelledError || code === 'ERR_CANCELED' || (error instanceof Error && error.name === 'CanceledError')) {

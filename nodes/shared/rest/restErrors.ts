@@ -1,9 +1,11 @@
 /**
  * The NodeApiErrors of a call that got an answer: they say what failed in plain words and carry
  * the venue's code, message and HTTP status. Everything a person can read goes through the
- * call's Redactor. (Failures before any answer: networkErrors.ts.)
+ * call's Redactor. (Failures before any answer: networkErrors.ts.) They are n8n's NodeApiError in
+ * n8n's main; the context chooses (shared/errorMaker.ts), so this module never loads n8n-workflow.
  */
-import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
+import { errorMakerOf, type ApiError } from '../errorMaker';
 import type { FailedAnswer, RawResponse, RequestJsonOptions, RestContext } from './types';
 import { RequestCancelledError, formatDuration } from './wait';
 
@@ -15,10 +17,10 @@ export interface ErrorParts {
 }
 
 /** The one way this client makes a NodeApiError: redacted, and with our message kept. */
-export function buildApiError(context: RestContext, options: RequestJsonOptions<unknown>, parts: ErrorParts): NodeApiError {
+export function buildApiError(context: RestContext, options: RequestJsonOptions<unknown>, parts: ErrorParts): ApiError {
 	const { redactor } = options;
 	const info = redactor.value({ venue: options.venue, action: options.action, ...parts.info }) as JsonObject;
-	const error = new NodeApiError(context.getNode(), info, { itemIndex: options.itemIndex });
+	const error = errorMakerOf(context).apiError(context.getNode(), info, { itemIndex: options.itemIndex });
 	// Set after construction: NodeApiError rewrites messages that mention common network codes
 	// or statuses into generic ones, and would take `code` for the HTTP status.
 	error.message = redactor.text(parts.message);
@@ -30,7 +32,7 @@ export function buildApiError(context: RestContext, options: RequestJsonOptions<
 }
 
 /** The venue's refusal, in the operation's wording where it has one; `gaveUp` says why retries ended. */
-export function venueApiError(answer: FailedAnswer, extra: { attempts: number; gaveUp?: string }): NodeApiError {
+export function venueApiError(answer: FailedAnswer, extra: { attempts: number; gaveUp?: string }): ApiError {
 	const { context, options, target, response, venueError } = answer;
 	const wording = options.describeError?.(venueError, response.status) ?? {};
 	const defaultMessage = `${options.venue} could not ${options.action}: ${venueError.message} (${venueError.code}, HTTP ${response.status})`;
@@ -68,7 +70,7 @@ export interface RateLimitWait {
 }
 
 /** A 429 this call will not wait out, naming when to retry and why it did not wait. */
-export function rateLimitError(answer: FailedAnswer, wait: RateLimitWait): NodeApiError {
+export function rateLimitError(answer: FailedAnswer, wait: RateLimitWait): ApiError {
 	const { context, options, target, response, venueError } = answer;
 	const retryAtIso = new Date(wait.retryAt).toISOString();
 	let why: string;

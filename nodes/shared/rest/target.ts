@@ -1,5 +1,5 @@
 /** The URL of a call, from the credential's REST base URL and the call's path, and its safe display. */
-import { NodeOperationError } from 'n8n-workflow';
+import { errorMakerOf } from '../errorMaker';
 import type { RequestJsonOptions, RestContext, Target } from './types';
 
 /** Refuses a base URL that is not http(s) before anything is sent, naming the credential. */
@@ -8,14 +8,14 @@ export function resolveTarget(context: RestContext, options: RequestJsonOptions<
 	try {
 		base = new URL(options.baseUrl.trim());
 	} catch {
-		throw new NodeOperationError(
+		throw errorMakerOf(context).operationError(
 			context.getNode(),
 			options.redactor.text(`The REST Base URL of the ${options.venue} credential is not a valid URL: "${options.baseUrl}"`),
 			{ description: 'Use a full URL such as https://api.example.com (with http:// or https://).', itemIndex: options.itemIndex },
 		);
 	}
 	if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-		throw new NodeOperationError(
+		throw errorMakerOf(context).operationError(
 			context.getNode(),
 			options.redactor.text(
 				`The REST Base URL of the ${options.venue} credential must start with http:// or https:// (it starts with ${base.protocol}//)`,

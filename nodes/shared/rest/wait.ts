@@ -19,8 +19,7 @@ export class RequestCancelledError extends Error {
 export async function sleep(ms: number, signals: ReadonlyArray<AbortSignal | undefined> = []): Promise<void> {
 	const active = signals.filter((signal): signal is AbortSignal => signal !== undefined);
 	if (active.some((signal) => signal.aborted)) throw new RequestCancelledError();
-	// One signal per wait: whatever the sleep leaves on it (n8n-workflow 1.x's sleepWithAbort never
-	// removes its listener) goes with the wait instead of piling up on a trigger's long-lived signal.
+	// One signal per wait, whatever the number of signals given: the sleep listens to it alone.
 	const wait = new AbortController();
 	const abort = () => wait.abort();
 	for (const signal of active) signal.addEventListener('abort', abort, { once: true });

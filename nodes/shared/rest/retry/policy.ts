@@ -1,5 +1,5 @@
 /** What the retry policies for non-2xx answers (rateLimit.ts, deadlineRetry.ts) have in common. */
-import type { NodeApiError } from 'n8n-workflow';
+import type { ApiError } from '../../errorMaker';
 import type { FailedAnswer } from '../types';
 
 /**
@@ -7,7 +7,7 @@ import type { FailedAnswer } from '../types';
  * attempt may start no later than this (epoch ms); a wait that ends later than planned (a busy
  * machine's timers run late) fails with `tooLate()` instead of sending.
  */
-export type RetryDecision = { waitMs: number; note: string; startBy?: number; tooLate?: () => NodeApiError } | { error: NodeApiError };
+export type RetryDecision = { waitMs: number; note: string; startBy?: number; tooLate?: () => ApiError } | { error: ApiError };
 
 export interface RetryPolicy {
 	/** Undefined when the answer is not this policy's to retry. */
