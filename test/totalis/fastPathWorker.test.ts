@@ -172,16 +172,21 @@ describe('Totalis Trigger: the fast path in a worker thread', () => {
 			for (const secret of [revoked, env.sim.totalis.apiKey]) expect(allLogText()).not.toContain(secret);
 		});
 
-		it('rehearses the confirm call as the thread starts without calling the venue, then confirms for real', async () => {
+		it('rehearses the confirm call and acceptances as the thread starts without any request to the venue, then confirms for real', async () => {
 			const requests: string[] = [];
 			env.sim.totalis.events.on('rest:request', ({ method, path }) => requests.push(`${method} ${path}`));
 			const trigger = await start();
-			expect(allLogText()).toContain(`rehearsed the confirm call ${CONFIRM_REHEARSALS} times (nothing sent)`);
+			// The rehearsal's requests went to the thread's own answerer on loopback: the venue saw none, of any kind.
+			expect(allLogText()).toContain(
+				`rehearsed the confirm call ${CONFIRM_REHEARSALS} times and ${CONFIRM_REHEARSALS} acceptances through the confirmer (nothing sent to the venue)`,
+			);
 			expect(requests).toEqual([]);
 			const acceptance = acceptedQuote();
 			const item = await trigger.waitForItem(isAcceptance, 'the acceptance');
 			expect(item.confirmation).toMatchObject({ status: 'confirmed', attempts: 1 });
 			expect(requests).toEqual([expect.stringMatching(new RegExp(`^POST \\S*/mm/quotes/${acceptance.quoteId}/confirm$`))]);
+			// The rehearsal's acceptances went through stages of their own: none became an item.
+			expect(JSON.stringify(trigger.items)).not.toContain('rehearsal');
 			expect(allLogText()).not.toContain(env.sim.totalis.apiKey);
 		});
 

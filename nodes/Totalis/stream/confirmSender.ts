@@ -6,10 +6,10 @@
  * thread, fastPathWorker.ts). Where a proxy or n8n's SSRF protection is configured, the helper
  * sends the confirm from n8n's main (those rules apply), given the credential the trigger read last.
  */
-import type { IHttpRequestOptions, ITriggerFunctions } from 'n8n-workflow';
+import type { ITriggerFunctions } from 'n8n-workflow';
 
 import type { LiveCredentials } from '../../shared/liveCredentials';
-import { createDirectHttp, type RequestJsonOptions } from '../../shared/rest';
+import { createDirectHttp, type Rehearsal, type RequestJsonOptions } from '../../shared/rest';
 import { TOTALIS_CREDENTIAL_TYPE, withTotalisKey, type TotalisCredentials } from '../auth';
 
 export interface ConfirmSender {
@@ -18,8 +18,8 @@ export interface ConfirmSender {
 	close(): void;
 	/** Opens the kept connection before the first confirm (the kept connection only). */
 	preconnect?(url: string): void;
-	/** Runs a request through node:http over a connection in memory that answers `answer`: nothing is sent (the kept connection only: DirectHttp.rehearse). */
-	rehearse?(request: IHttpRequestOptions, answer: unknown): Promise<unknown>;
+	/** Requests that take the kept connection's path to an answerer on loopback that answers `answer`: nothing reaches the venue (the kept connection only: DirectHttp.rehearsal). */
+	rehearsal?(answer: unknown): Promise<Rehearsal>;
 }
 
 /** Through n8n's helper, so its proxy and SSRF rules apply (where `directHttpAllowed()` is false). */
@@ -46,6 +46,6 @@ export function directConfirmSender(live: LiveCredentials<TotalisCredentials>): 
 		send: direct.request,
 		close: () => direct.close(),
 		preconnect: (url) => direct.preconnect(url),
-		rehearse: (request, answer) => direct.rehearse(request, answer),
+		rehearsal: (answer) => direct.rehearsal(answer),
 	};
 }

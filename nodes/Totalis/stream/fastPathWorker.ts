@@ -70,8 +70,10 @@ serveStreamInWorker((message, bridge) => {
 			// The bench's breakdown (confirmTrace.ts): this thread's GC pauses, when confirms are stamped.
 			stopTracing = traceGarbageCollection();
 			// Before the socket opens, so that no acceptance waits behind it; a rehearsal that fails costs only the warm-up.
-			await rehearseConfirm({ context, live, redactor, logger, sender }).catch((error: unknown) =>
-				logger.warn(`Totalis: rehearsing the confirm call failed (the first confirm runs cold): ${redactor.text(String(error))}`),
+			const rehearsalCopyCheck = copyCheck ? webSocketParts(live, init, redactor).copyCheck : undefined;
+			await rehearseConfirm({ context, live, settings: init.confirm, redactor, logger, sender, copyCheck: rehearsalCopyCheck }).catch(
+				(error: unknown) =>
+					logger.warn(`Totalis: rehearsing the confirm call failed (the first confirm runs cold): ${redactor.text(String(error))}`),
 			);
 			await engine.start();
 			// The first confirm should not pay the connect: the kept connection is opened now.

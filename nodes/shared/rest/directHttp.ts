@@ -15,7 +15,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { Duplex, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import type { RequestHelper } from './exchange';
@@ -50,13 +50,15 @@ export interface DirectHttp {
 	 */
 	preconnect(url: string): void;
 	/**
-	 * Runs a request through everything `request` does but the network: it is signed and built,
-	 * node:http writes it and parses `answer` (a JSON body, status 200) over a connection in memory,
-	 * and the answer is read from its stream as a venue's would be. Nothing leaves the process. The
-	 * fast path runs its confirm code once this way as it starts, so that the first real confirm
-	 * does not pay the first run of that code.
+	 * Opens a rehearsal: its requests take the path `request`'s do (signed, built, a keep-alive
+	 * agent whose first connection was opened ahead, node:http over a real socket, the answer read
+	 * from its stream), through a DirectHttp of their own, to an answerer on this thread's loopback
+	 * interface that answers `answer` (a JSON body, status 200) whatever the request's URL. Nothing
+	 * reaches the venue. The fast path rehearses its confirms this way as it starts, so that the
+	 * first real ones do not pay the first runs of that code. An https venue's requests are
+	 * rehearsed over http (the same agent and client code, without TLS).
 	 */
-	rehearse(request: IHttpRequestOptions, answer: unknown): Promise<FullResponse>;
+	rehearsal(answer: unknown): Promise<Rehearsal>;
 	/** Closes the kept connections; later calls open new ones. */
 	close(): void;
 }
@@ -70,15 +72,7 @@ export function createDirectHttp(sign: (request: IHttpRequestOptions) => IHttpRe
 	handOutSpares(agents.https, 'https:', spares);
 	return {
 		request: async (request) => await send(agents, sign(request)),
-		async rehearse(request, answer) {
-			const { client, url, options, body } = built(agents, sign(request));
-			const text = JSON.stringify(answer);
-			const reply = `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
-			// node:http's own client and parser, over a connection in memory instead of the agent's: nothing leaves the process.
-			const rehearsal = { ...options, agent: undefined, createConnection: () => inMemoryConnection(reply) };
-			const response = await exchangeOnce(client, url, rehearsal, body);
-			return { statusCode: response.statusCode ?? 0, headers: response.headers, body: response };
-		},
+		rehearsal: async (answer) => await openRehearsal(createDirectHttp(sign), answer),
 		preconnect(url) {
 			const target = new URL(url);
 			const secure = target.protocol === 'https:';
@@ -188,19 +182,41 @@ async function send(agents: { http: http.Agent; https: https.Agent }, request: I
 
 class StaleConnectionError extends Error {}
 
-/** A connection that swallows the request and answers `reply` (raw HTTP) once it is written to. */
-function inMemoryConnection(reply: string): Duplex {
-	let answered = false;
-	return new Duplex({
-		read() {},
-		write(_chunk, _encoding, callback) {
-			callback();
-			if (answered) return;
-			answered = true;
-			this.push(reply);
-			this.push(null);
-		},
+/** Requests that take a real call's path to an answerer on loopback; `close` ends both sides. */
+export interface Rehearsal {
+	request: RequestHelper;
+	close(): void;
+}
+
+/** `client` (a DirectHttp of the rehearsal's own) sends to an HTTP server on 127.0.0.1 that answers `answer` to anything. */
+async function openRehearsal(client: DirectHttp, answer: unknown): Promise<Rehearsal> {
+	const text = JSON.stringify(answer);
+	const answerer = http.createServer((incoming, reply) => {
+		incoming.resume();
+		incoming.once('end', () =>
+			reply.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text),
+		);
 	});
+	const close = () => {
+		client.close();
+		answerer.close();
+		answerer.closeAllConnections();
+	};
+	try {
+		await new Promise<void>((resolve, reject) => answerer.once('error', reject).listen(0, '127.0.0.1', resolve));
+	} finally {
+		if (!answerer.listening) close();
+	}
+	const origin = `http://127.0.0.1:${(answerer.address() as net.AddressInfo).port}`;
+	// As the real connection is: opened ahead, then kept for the next requests.
+	client.preconnect(origin);
+	return {
+		request: async (request) => {
+			const url = new URL(request.url);
+			return await client.request({ ...request, url: `${origin}${url.pathname}${url.search}` });
+		},
+		close,
+	};
 }
 
 function exchangeOnce(

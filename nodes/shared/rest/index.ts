@@ -7,4 +7,4 @@ export { RequestCancelledError, sleep, retryWaitMs, normalizeHeaders, formatDura
 export { layeredWording, type VenueCallOptions } from './venueCall';
 export { exchange, ResponseLimitError, type ExchangeBounds, type RequestHelper } from './exchange';
 export * from './limits';
-export { createDirectHttp, directHttpAllowed, type DirectHttp } from './directHttp';
+export { createDirectHttp, directHttpAllowed, type DirectHttp, type Rehearsal } from './directHttp';
