@@ -150,6 +150,28 @@ describe('createDirectHttp', () => {
 		expect(connections).toBe(2);
 	});
 
+	it('rehearsal: answers its answer over loopback, signed with the stand-in, and sends nothing to the host', async () => {
+		const signed: Array<Record<string, unknown>> = [];
+		const rehearsal = await client.rehearsal({ data: { status: 'confirmed' } }, (request) => {
+			const headers = { ...request.headers, 'X-API-Key': 'stand-in' };
+			signed.push(headers);
+			return { ...request, headers };
+		});
+		try {
+			const response = await exchange(
+				rehearsal.request,
+				{ url: `${baseUrl}/mm/quotes/q1/confirm`, method: 'POST', json: true, body: {}, ignoreHttpStatusErrors: true },
+				{ timeoutMs: 2000, maxBytes: 1024 },
+			);
+			expect(response).toMatchObject({ status: 200, body: { data: { status: 'confirmed' } } });
+		} finally {
+			rehearsal.close();
+		}
+		expect(signed).toEqual([expect.objectContaining({ 'X-API-Key': 'stand-in' })]);
+		expect(received).toEqual([]);
+		expect(connections).toBe(0);
+	});
+
 	it('reports a refused connection as the network error it is', async () => {
 		client.close();
 		server.closeAllConnections();

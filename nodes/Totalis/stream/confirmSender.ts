@@ -39,6 +39,9 @@ export function helperConfirmSender(ctx: ITriggerFunctions, live: LiveCredential
 	};
 }
 
+/** The key the rehearsal's requests carry instead of the credential's. */
+const REHEARSAL_API_KEY = 'rehearsal-key';
+
 /** The kept connection, signed with the key read last (the fast path's worker thread uses only this). */
 export function directConfirmSender(live: LiveCredentials<TotalisCredentials>): ConfirmSender {
 	const direct = createDirectHttp((request) => withTotalisKey(request, live.value.apiKey));
@@ -46,6 +49,7 @@ export function directConfirmSender(live: LiveCredentials<TotalisCredentials>): 
 		send: direct.request,
 		close: () => direct.close(),
 		preconnect: (url) => direct.preconnect(url),
-		rehearsal: (answer) => direct.rehearsal(answer),
+		// Signed as a confirm is, with a stand-in key: the real one never goes to the rehearsal's answerer.
+		rehearsal: (answer) => direct.rehearsal(answer, (request) => withTotalisKey(request, REHEARSAL_API_KEY)),
 	};
 }

@@ -56,15 +56,18 @@ export interface DirectHttp {
 	 * interface that answers `answer` (a JSON body, status 200) whatever the request's URL. Nothing
 	 * reaches the venue. The fast path rehearses its confirms this way as it starts, so that the
 	 * first real ones do not pay the first runs of that code. An https venue's requests are
-	 * rehearsed over http (the same agent and client code, without TLS).
+	 * rehearsed over http (the same agent and client code, without TLS). `sign` replaces the
+	 * client's own, so that a stand-in credential, not the real one, goes to the answerer.
 	 */
-	rehearsal(answer: unknown): Promise<Rehearsal>;
+	rehearsal(answer: unknown, sign?: Sign): Promise<Rehearsal>;
 	/** Closes the kept connections; later calls open new ones. */
 	close(): void;
 }
 
 /** `sign` adds the credential to each request (the credential's `authenticate`, done by the caller). */
-export function createDirectHttp(sign: (request: IHttpRequestOptions) => IHttpRequestOptions): DirectHttp {
+type Sign = (request: IHttpRequestOptions) => IHttpRequestOptions;
+
+export function createDirectHttp(sign: Sign): DirectHttp {
 	const options = { keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_FREE_SOCKETS, scheduling: 'lifo' as const };
 	const agents = { http: new http.Agent(options), https: new https.Agent(options) };
 	const spares = new Map<string, Spare>();
@@ -72,7 +75,7 @@ export function createDirectHttp(sign: (request: IHttpRequestOptions) => IHttpRe
 	handOutSpares(agents.https, 'https:', spares);
 	return {
 		request: async (request) => await send(agents, sign(request)),
-		rehearsal: async (answer) => await openRehearsal(createDirectHttp(sign), answer),
+		rehearsal: async (answer, rehearsalSign = sign) => await openRehearsal(createDirectHttp(rehearsalSign), answer),
 		preconnect(url) {
 			const target = new URL(url);
 			const secure = target.protocol === 'https:';
