@@ -105,6 +105,22 @@ describe('AcceptanceMerger', () => {
 		expect(merger.latePartners).toBe(1);
 	});
 
+	it('forgets a quote once its pair merged: an acceptance repeated after that is an item of its own', () => {
+		push(accepted('q1'), mmAccepted('q1'));
+		push(accepted('q1'), confirmed('q1'));
+		expect(left()).toEqual(['quote:accepted q1 [quote:accepted+mm_quote:accepted]']);
+		jest.advanceTimersByTime(150);
+		expect(left()).toEqual([
+			'quote:accepted q1 [quote:accepted+mm_quote:accepted]',
+			'quote:accepted q1 [quote:accepted]',
+			'quote:confirmed q1',
+		]);
+		// A partner after a lone acceptance left is still dropped.
+		push(mmAccepted('q1'));
+		expect(merger.latePartners).toBe(1);
+		expect(out).toHaveLength(3);
+	});
+
 	it('with no wait, emits each acceptance at once, in order', () => {
 		merger = new AcceptanceMerger(0);
 		push(accepted('q1'), confirmed('q1'), mmAccepted('q1'), executed('q1'));

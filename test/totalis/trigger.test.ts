@@ -299,6 +299,27 @@ describe('Totalis Trigger (WebSocket, production mode)', () => {
 			expect(trigger.recorder.emitErrors).toEqual([]);
 		});
 
+		it('counts and reports a frame that is not valid UTF-8, drops it, and keeps the connection', async () => {
+			const trigger = await env.start();
+			expect(env.sim.totalis.faults.sendInvalidUtf8()).toBe(1);
+			// U+FFFD sent by the venue itself is valid text: it passes.
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'valid-\uFFFD', rfq_id: 'r' });
+			env.sim.totalis.publish(env.mmChannel, 'quote:expired', { quote_id: 'later', rfq_id: 'r' });
+			const [first, second] = await trigger.waitForItems(2);
+			expect(first.json).toMatchObject({ data: { quote_id: 'valid-\uFFFD' }, connection: { id: 1, sequence: 1 } });
+			expect(first.json.gap).toMatchObject({
+				reconnects: 0,
+				droppedFrames: 1,
+				reasons: ['dropped an invalid frame: not valid UTF-8 text'],
+			});
+			expect(second.json).toMatchObject({ data: { quote_id: 'later' }, gap: null });
+			expect(env.sim.totalis.openSockets()).toBe(1);
+			expect(trigger.recorder.failedExecutions.map((error) => error.message)).toEqual([
+				expect.stringMatching(/^Totalis sent 1 invalid frame/),
+			]);
+			expect(trigger.recorder.emitErrors).toEqual([]);
+		});
+
 		it('refuses a frame above the limit at the socket (1009), reconnects once, and the next item carries the gap', async () => {
 			// Building and writing 32 MB blocks this process (the simulator's too) for a while: a short
 			// dead-connection timeout could fire first and hide the 1009.

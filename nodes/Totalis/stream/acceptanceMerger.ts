@@ -5,11 +5,15 @@ import { idOf } from './venueIds';
 
 const ACCEPTED = 'quote:accepted';
 const MM_ACCEPTED = 'mm_quote:accepted';
-/** Acceptances remembered (held or emitted) to drop a late partner: at least this many of the latest, at most twice as many. */
+/** Acceptances remembered (held, or left without their partner) to drop a late partner: at least this many of the latest, at most twice as many. */
 const REMEMBERED = 10_000;
 
-/** What the merge remembers of a quote: its acceptance waiting for the partner, or EMITTED once it left. */
+/** What the merge remembers of a quote: its acceptance waiting for the partner, or EMITTED once it left without it. */
 const EMITTED = null;
+
+/** How an acceptance leaves: merged with its partner, or alone (its partner may still come late). */
+const PAIRED = true;
+const ALONE = false;
 
 /**
  * A held acceptance. The queue keeps its entries after they leave and reuses them for later
@@ -34,7 +38,9 @@ interface Held {
  * Totalis announces one acceptance twice, `quote:accepted` and `mm_quote:accepted`, in either
  * order. This stage makes one `quote:accepted` item of the pair: it holds the first for up to
  * `waitMs` for its partner (0: emit at once), merges both payloads, and drops the partner if it
- * comes later. `mergedFrom` lists the events the item was made of, in arrival order.
+ * comes later. `mergedFrom` lists the events the item was made of, in arrival order. Once a pair
+ * has merged, its quote is forgotten: an acceptance Totalis repeats after that passes like any
+ * frame it repeats (n8n's deduplication key still runs it once with one execution per event).
  *
  * A quote's events leave in the order they came: while its acceptance is held, its later events
  * (`quote:confirmed`, `quote:executed`, …) wait behind it and leave right after it, so a
@@ -44,9 +50,12 @@ interface Held {
  */
 export class AcceptanceMerger implements Stage {
 	/**
-	 * Every acceptance's quote, held or emitted, in one memory: one lookup tells a first acceptance,
-	 * its partner and a late partner apart. Two generations: the older is forgotten whole when the
-	 * newer is full (an entry that moved there while held is found there, and left as EMITTED in the newer).
+	 * The quotes whose acceptance is held or left without its partner, in one memory: one lookup
+	 * tells a first acceptance, its partner and a late partner apart. A pair that merged is
+	 * forgotten at once, since no partner is left to come: on a busy stream the memory then holds
+	 * a handful of quotes instead of 10,000-20,000, and each lookup stays in the cache. Two
+	 * generations: the older is forgotten whole when the newer is full (an entry that moved there
+	 * while held is found there, and left as EMITTED in the newer).
 	 */
 	private quotes = new Map<string, Held | typeof EMITTED>();
 	private quotesBefore = new Map<string, Held | typeof EMITTED>();
@@ -85,7 +94,7 @@ export class AcceptanceMerger implements Stage {
 		}
 		if (known) {
 			// The partner: the merged item leaves in the place of the first, before the events held behind it.
-			this.release(known, merge(quoteId, known.delivered!, delivered));
+			this.release(known, merge(quoteId, known.delivered!, delivered), PAIRED);
 			return;
 		}
 		if (this.waitMs <= 0) {
@@ -130,6 +139,11 @@ export class AcceptanceMerger implements Stage {
 			this.quotesBefore = this.quotes;
 			this.quotes = new Map();
 		}
+	}
+
+	/** A merged pair's quote: nothing more to wait for (a repeat of it is an event like any other). */
+	private forget(quoteId: string) {
+		if (!this.quotes.delete(quoteId) && this.quotesBefore.size > 0) this.quotesBefore.delete(quoteId);
 	}
 
 	/** Queues an acceptance in the next free entry: one that left earlier, or a new one while the queue is at its longest yet. */
@@ -203,7 +217,7 @@ export class AcceptanceMerger implements Stage {
 	private releaseDue() {
 		const now = performance.now();
 		for (let first = this.firstHeld(); first && first.releaseAt <= now; first = this.firstHeld()) {
-			this.release(first, merge(first.quoteId, first.delivered!));
+			this.release(first, merge(first.quoteId, first.delivered!), ALONE);
 		}
 	}
 
@@ -231,7 +245,7 @@ export class AcceptanceMerger implements Stage {
 		return undefined;
 	}
 
-	private release(entry: Held, delivered: Delivered) {
+	private release(entry: Held, delivered: Delivered, paired: boolean) {
 		const { next, behind } = entry;
 		// The entry is free for reuse from here on, and keeps nothing of what leaves.
 		entry.delivered = undefined;
@@ -240,7 +254,8 @@ export class AcceptanceMerger implements Stage {
 			entry.released = true;
 			if (--this.holding === 0) this.forgetQueue();
 		}
-		this.remember(entry.quoteId, EMITTED);
+		if (paired) this.forget(entry.quoteId);
+		else this.remember(entry.quoteId, EMITTED);
 		next(delivered);
 		if (behind) for (const later of behind) next(later);
 	}

@@ -1,3 +1,4 @@
+import { IdTable } from './idTable';
 import type { TrackedTrade } from './trackedTrade';
 
 /**
@@ -9,7 +10,8 @@ import type { TrackedTrade } from './trackedTrade';
  * leave a skipped place behind until it reaches the front.
  */
 export class RecentlyLeft {
-	private readonly byId = new Map<string, TrackedTrade>();
+	/** By rfq_id: not a `Map`, whose old tables would keep the trades left long ago alive (idTable.ts). */
+	private readonly byId: IdTable<TrackedTrade>;
 	/** Trades in leaving order; a place counts while its trade's `place` names it (`placed + index`). */
 	private order: Array<TrackedTrade | undefined> = [];
 	private head = 0;
@@ -19,7 +21,9 @@ export class RecentlyLeft {
 	constructor(
 		private readonly max: number,
 		private readonly keepMs: number,
-	) {}
+	) {
+		this.byId = new IdTable(max + 1);
+	}
 
 	get size(): number {
 		return this.byId.size;

@@ -245,6 +245,7 @@ export class StreamEngine {
 				onActivity: () => link.watchdog?.feed(),
 				onClose: (info) => this.onClose(link, info),
 				onOversizedFrame: () => this.onOversizedFrame(link),
+				onUnreadableFrame: (reason, excerpt, bytes) => this.onUnreadableFrame(link, reason, excerpt, bytes),
 			},
 			{ timeoutMs: timing.connectTimeoutMs, maxFrameBytes: this.options.maxFrameBytes, signal: link.abort.signal },
 		);
@@ -487,6 +488,14 @@ export class StreamEngine {
 		this.counters.frames++;
 		const limit = this.options.maxFrameBytes;
 		this.badFrame(`a frame above ${limit} bytes`, '(not read)', limit + 1);
+	}
+
+	/** A frame the transport could not read as text: counted and reported like any bad frame. */
+	private onUnreadableFrame(link: Link, reason: string, excerpt: string, bytes: number) {
+		if (link !== this.link || link.phase === 'closed' || link.refused) return;
+		link.watchdog?.feed();
+		this.counters.frames++;
+		this.badFrame(reason, frameExcerpt(excerpt), bytes);
 	}
 
 	private badFrame(reason: string, excerpt: string, bytes: number) {

@@ -33,6 +33,12 @@ export interface ConnectionHandlers {
 	/** Called exactly once when the connection is gone, whoever closed it. */
 	onClose(info: CloseInfo): void;
 	/**
+	 * A frame that arrived whole but is not text (a WebSocket text message that is not valid
+	 * UTF-8): counted and reported as a bad frame, and the connection goes on. `excerpt` is the
+	 * frame read with replacement characters, for the log (the engine redacts it).
+	 */
+	onUnreadableFrame(reason: string, excerpt: string, bytes: number): void;
+	/**
 	 * A frame above `maxFrameBytes` was refused before it was read in full (a WebSocket message
 	 * past `maxPayload`, an SSE line or event past the limit). The engine counts it and reports it
 	 * as a gap; the transport decides whether the connection survives (SSE) or not (WebSocket 1009).

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 import WebSocket from 'ws';
 
 import { describeError, StreamFailure } from './errors';
@@ -21,6 +23,21 @@ const CLOSE_GRACE_MS = 500;
 
 /** What `ws` says when a message is above `maxPayload` (it then closes the socket with 1009). */
 const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+
+const NOT_UTF8 = 'not valid UTF-8 text';
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/**
+ * A frame's bytes as text, or undefined when they are not valid UTF-8. Decoding turns every
+ * invalid sequence into U+FFFD, so only a text that has one needs the bytes checked (a venue may
+ * send U+FFFD itself): one pass over the bytes for every other frame. The search is free on the
+ * usual frame, whose text V8 keeps one byte per character and so cannot hold U+FFFD.
+ */
+export function textOf(buffer: Buffer): string | undefined {
+	// toString() without arguments is Node's shortest path to UTF-8 (no encoding lookup, no range checks).
+	const text = buffer.toString();
+	return text.includes(REPLACEMENT_CHARACTER) && !isUtf8(buffer) ? undefined : text;
+}
 
 /**
  * WebSocket transport on `ws`. Protocol pings from the venue are answered by `ws` itself
@@ -75,6 +92,9 @@ export class WebSocketTransport implements Transport {
 				handshakeTimeout: timeoutMs,
 				perMessageDeflate: false,
 				maxPayload: maxFrameBytes,
+				// The message handler checks the text it decodes (textOf): one pass over the bytes, not
+				// `ws`'s check and then the decoding. An invalid frame is then dropped, not the connection.
+				skipUTF8Validation: true,
 			});
 
 			const fail = (failure: StreamFailure) => {
@@ -123,8 +143,9 @@ export class WebSocketTransport implements Transport {
 
 			socket.on('message', (data: WebSocket.RawData) => {
 				const buffer = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-				// toString() without arguments is Node's shortest path to UTF-8 (no encoding lookup, no range checks).
-				handlers.onFrame(buffer.toString(), buffer.length);
+				const text = textOf(buffer);
+				if (text === undefined) handlers.onUnreadableFrame(NOT_UTF8, buffer.toString(), buffer.length);
+				else handlers.onFrame(text, buffer.length);
 			});
 			socket.on('ping', () => handlers.onActivity());
 			socket.on('pong', () => handlers.onActivity());

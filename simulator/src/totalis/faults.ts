@@ -106,6 +106,15 @@ export class TotalisFaults {
 		return this.deps.sse.writeRawAll((id) => `event: quote_request\nid: ${id}\n${line}`);
 	}
 
+	/**
+	 * Sends a WebSocket text frame that is not valid UTF-8 (a known event whose `quote_id` holds
+	 * the byte 0xFF) to every authenticated socket. Returns how many got it.
+	 */
+	sendInvalidUtf8(): number {
+		const [before, after] = ['{"type":"quote:expired","data":{"quote_id":"bad-', '","rfq_id":"r"}}'];
+		return this.deps.websocket.broadcastRawBytes(Buffer.concat([Buffer.from(before), Buffer.from([0xff]), Buffer.from(after)]));
+	}
+
 	/** Sends an event type no client knows yet (`quote:future_thing`), with data. */
 	sendUnknownEvent(target: FaultTarget & { type?: string; data?: unknown } = {}): number {
 		const transport = target.transport ?? 'websocket';

@@ -81,6 +81,17 @@ export class WebSocketGateway {
 		return sent;
 	}
 
+	/** Sends bytes as a text frame to every authenticated socket, valid UTF-8 or not (fault injection). */
+	broadcastRawBytes(bytes: Buffer): number {
+		let sent = 0;
+		for (const connection of this.connections) {
+			if (!connection.identity || this.deps.switches.silenced || connection.ws.readyState !== connection.ws.OPEN) continue;
+			connection.ws.send(bytes, { binary: false });
+			sent += 1;
+		}
+		return sent;
+	}
+
 	/** Sends a WebSocket protocol ping to every open socket (answers arrive as `ws:protocol-pong`). */
 	pingAll(): number {
 		return this.connections.pingAll();
