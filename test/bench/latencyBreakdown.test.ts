@@ -6,7 +6,7 @@
  */
 import { ConfirmTraces } from '../../tools/bench/n8n/confirmTraces';
 import { startLatencyVenue, type LatencyVenue } from '../../tools/bench/n8n/latencyVenue';
-import { breakdownOf, withBreakdown } from '../../tools/e2e/latency';
+import { breakdownOf, confirmLatencyMs, withBreakdown } from '../../tools/e2e/latency';
 import { createHarness, FAST } from '../totalis/fixtures';
 
 describe('bench:n8n latency venue', () => {
@@ -33,9 +33,11 @@ describe('bench:n8n latency venue', () => {
 			expect(summary.coldStartMs?.every((ms) => typeof ms === 'number')).toBe(true);
 			expect(summary.first?.place).toBe(0);
 			expect(summary.slowest.map(({ place }) => place).sort()).toEqual([0, 1, 2, 3]);
-			for (const { stamps } of summary.slowest) {
+			for (const { stamps, ms } of summary.slowest) {
 				expect(stamps.acceptanceSent).toBeLessThanOrEqual(stamps.confirmArrived as number);
 				expect(stamps.confirmArrived).toBeLessThanOrEqual(stamps.confirmed);
+				// Accepted → confirm received: up to the venue reading the request, not its work after.
+				expect(ms).toBeCloseTo((stamps.confirmArrived as number) - stamps.acceptanceSent, 1);
 			}
 			// Without the trigger's stamps, the breakdown runs from the acceptance to the venue reading the confirm.
 			const { breakdown } = withBreakdown(summary).slowest[0];
@@ -44,6 +46,13 @@ describe('bench:n8n latency venue', () => {
 		} finally {
 			await trigger.close();
 		}
+	});
+});
+
+describe('confirmLatencyMs', () => {
+	it('runs from the acceptance sent to the confirm received, on the µs clock, and falls back to the venue’s ms figure', () => {
+		expect(confirmLatencyMs(7, { acceptanceSent: 1000.25, confirmArrived: 1004.125, confirmed: 1006.5 })).toBe(3.88);
+		expect(confirmLatencyMs(7, { acceptanceSent: 1000.25, confirmed: 1006.5 })).toBe(7);
 	});
 });
 

@@ -1,7 +1,7 @@
 /**
  * The figure a market maker cares about: from the venue sending `quote:accepted` to the venue
- * receiving the confirm call, through a real n8n workflow. The simulator measures both ends
- * (`quote:confirmed.latencyMs`), so n8n's clock and the network stack are inside the figure.
+ * receiving the confirm call, through a real n8n workflow. The simulator stamps both ends
+ * (`confirmLatencyMs`), so n8n's clock and the network stack are inside the figure.
  */
 import type { ConfirmStamps, VenueSimulator } from 'trading-venues-simulator';
 
@@ -64,6 +64,17 @@ export interface LatencyOptions {
 	warmUp?: number;
 }
 
+/**
+ * Accepted → confirm received, in ms: from the acceptance frame handed to the venue's sockets to
+ * the confirm request reaching the venue, on the simulator's µs clock. The venue's own work on
+ * the confirm after that is not ours, and `quote:confirmed.latencyMs` (to the confirm done, on the
+ * market's ms clock, so up to a millisecond off either way) stands in only where a stamp is missing.
+ */
+export function confirmLatencyMs(latencyMs: number, stamps: ConfirmStamps): number {
+	if (stamps.confirmArrived === undefined) return latencyMs;
+	return Math.round((stamps.confirmArrived - stamps.acceptanceSent) * 100) / 100;
+}
+
 export function percentile(sorted: number[], p: number): number {
 	if (sorted.length === 0) return NaN;
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -124,10 +135,11 @@ export async function measureConfirmLatency(
 		settled++;
 		if (settled === total) allDone();
 	};
-	const offConfirmed = totalis.events.on('quote:confirmed', ({ quoteId, latencyMs, stamps }) => {
+	const offConfirmed = totalis.events.on('quote:confirmed', ({ quoteId, latencyMs: doneMs, stamps }) => {
 		const index = ours.get(quoteId);
 		if (index === undefined) return;
 		ours.delete(quoteId);
+		const latencyMs = confirmLatencyMs(doneMs, stamps);
 		if (index < warmUp) coldStartMs[index] = latencyMs;
 		else {
 			latencies.push(latencyMs);

@@ -107,7 +107,7 @@ function formatBreakdown(rows: LatencyRow[]): string | undefined {
 				'venue → trigger reads it',
 				'in the trigger',
 				'→ venue reads the confirm',
-				'at the venue',
+				'then at the venue (not in the total)',
 				'worker GC in it',
 			],
 			lines,
