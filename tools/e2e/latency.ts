@@ -53,6 +53,8 @@ export interface LatencySummary {
 	slowest: SlowConfirm[];
 	/** The first confirm counted (place 0), whatever its rank: the cold start of the path itself. */
 	first?: SlowConfirm;
+	/** The same confirms to the venue's confirm done (its own work included), where it stamped both ends. */
+	toConfirmDone?: { medianMs: number; p99Ms: number; maxMs: number };
 	/** The warm-up acceptances sent first and not counted above, in order (undefined: expired). */
 	coldStartMs?: Array<number | undefined>;
 	/** The fast path's worker thread's GC pauses during the run, per kind (the fast path with its stamps on). */
@@ -123,6 +125,7 @@ export async function measureConfirmLatency(
 	const { totalis } = sim;
 	const total = warmUp + count;
 	const latencies: number[] = [];
+	const toDone: number[] = [];
 	const counted: Array<{ place: number; ms: number; quoteId: string; stamps: ConfirmStamps }> = [];
 	const coldStartMs: Array<number | undefined> = Array.from({ length: warmUp }, () => undefined);
 	let expired = 0;
@@ -143,6 +146,7 @@ export async function measureConfirmLatency(
 		if (index < warmUp) coldStartMs[index] = latencyMs;
 		else {
 			latencies.push(latencyMs);
+			if (stamps.confirmArrived !== undefined) toDone.push(stamps.confirmed - stamps.acceptanceSent);
 			counted.push({ place: index - warmUp, ms: latencyMs, quoteId, stamps });
 		}
 		settle();
@@ -168,6 +172,7 @@ export async function measureConfirmLatency(
 		offExpired();
 	}
 	const sorted = [...latencies].sort((a, b) => a - b);
+	const sortedToDone = toDone.sort((a, b) => a - b);
 	const first = counted.find(({ place }) => place === 0);
 	const slowest = counted.sort((a, b) => b.ms - a.ms).slice(0, 5);
 	return {
@@ -179,6 +184,15 @@ export async function measureConfirmLatency(
 		maxMs: sorted[sorted.length - 1] ?? NaN,
 		slowest,
 		...(first ? { first } : {}),
+		...(sortedToDone.length > 0
+			? {
+					toConfirmDone: {
+						medianMs: percentile(sortedToDone, 50),
+						p99Ms: percentile(sortedToDone, 99),
+						maxMs: sortedToDone[sortedToDone.length - 1],
+					},
+				}
+			: {}),
 		...(warmUp > 0 ? { coldStartMs } : {}),
 	};
 }

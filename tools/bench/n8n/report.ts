@@ -64,6 +64,7 @@ export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond
 					: [column, load, note ?? 'skipped', '–', '–', '–', '–'],
 			),
 		),
+		formatToConfirmDone(rows),
 		formatBreakdown(rows),
 		formatWorkerGc(rows),
 		formatColdStart(rows),
@@ -138,6 +139,18 @@ function formatWorkerGc(rows: LatencyRow[]): string | undefined {
 		});
 	if (lines.length === 0) return undefined;
 	return ['', "The fast path's worker thread's GC pauses over the whole row:", '', ...lines].join('\n');
+}
+
+/** The table's figures run to the venue reading the confirm; these run on to its confirm done, the venue's own work included. */
+function formatToConfirmDone(rows: LatencyRow[]): string | undefined {
+	const lines = rows
+		.filter(({ summary }) => summary?.toConfirmDone)
+		.map(({ column, load, summary }) => {
+			const done = summary?.toConfirmDone as NonNullable<LatencySummary['toConfirmDone']>;
+			return `- ${column}, ${load}: median ${ms(done.medianMs)}, p99 ${ms(done.p99Ms)}, max ${ms(done.maxMs)}`;
+		});
+	if (lines.length === 0) return undefined;
+	return ['', "The same confirms to the venue's confirm done (its own work included):", '', ...lines].join('\n');
 }
 
 /** The warm-up acceptances after activation, not counted in the table: n8n's cold start. */
