@@ -16,7 +16,8 @@ describe('IdTable', () => {
 			const id = `rfq-${next() % 400}-0000-4000-8000-000000000000`;
 			const action = next() % 3;
 			if (action === 0) {
-				table.set(id, step);
+				// set answers what it replaced, as a get before it would.
+				expect(table.set(id, step)).toBe(map.get(id));
 				map.set(id, step);
 			} else if (action === 1) {
 				expect(table.delete(id)).toBe(map.delete(id));
@@ -50,7 +51,7 @@ describe('IdTable', () => {
 			expect(table.get(`a${round}`)).toBeUndefined();
 			expect(table.get(`b${round}`)).toBe(round);
 		}
-		table.set('b5', -1);
+		expect(table.set('b5', -1)).toBe(5);
 		expect(table.get('b5')).toBe(-1);
 		expect(table.size).toBe(100);
 	});

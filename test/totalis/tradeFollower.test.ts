@@ -116,6 +116,17 @@ describe('TradeFollower', () => {
 		}
 		expect(['b', 'c', 'd'].map(onChannel)).toEqual([false, true, true]);
 	});
+
+	it('answers for the trade just followed or left only while it is still remembered', () => {
+		// No room for left trades: a trade is forgotten the moment it is left.
+		const follower = new TradeFollower({ followForMs: 600_000, maxFollowed: 0 });
+		follower.observe('quote:accepted', { quote_id: 'q1', rfq_id: 'a' });
+		expect(follower.seenOf('a')).toBeDefined();
+		expect(follower.seenOf('b')).toBeUndefined();
+		follower.observe('position:settled', { rfq_id: 'a' });
+		expect(follower.seenOf('a')).toBeUndefined();
+		expect(follower.anyTradeChannel()).toBe(false);
+	});
 });
 
 describe('RecentlyLeft', () => {

@@ -34,34 +34,39 @@ export class IdTable<V> {
 	}
 
 	get(id: string): V | undefined {
-		const slot = this.find(id);
+		const slot = this.find(id, hashOf(id));
 		return slot < 0 ? undefined : this.values[slot];
 	}
 
 	has(id: string): boolean {
-		return this.find(id) >= 0;
+		return this.find(id, hashOf(id)) >= 0;
 	}
 
-	set(id: string, value: V) {
-		const held = this.find(id);
+	/** Returns the value it replaced, if any: one hash and one probe where a `get` first made two. */
+	set(id: string, value: V): V | undefined {
+		// Hashed once for both probes: the id is hashed in JavaScript, character by character.
+		const hash = hashOf(id);
+		const held = this.find(id, hash);
 		if (held >= 0) {
+			const before = this.values[held];
 			this.values[held] = value;
-			return;
+			return before;
 		}
 		if ((this.filled + 1) * 4 > this.ids.length * 3) this.rebuild();
 		const { ids } = this;
 		const mask = ids.length - 1;
-		let slot = hashOf(id) & mask;
+		let slot = hash & mask;
 		// The first removed or empty slot on the probe path: `id` is not held (found above).
 		while (ids[slot] !== undefined && ids[slot] !== REMOVED) slot = (slot + 1) & mask;
 		if (ids[slot] === undefined) this.filled++;
 		ids[slot] = id;
 		this.values[slot] = value;
 		this.size++;
+		return undefined;
 	}
 
 	delete(id: string): boolean {
-		const slot = this.find(id);
+		const slot = this.find(id, hashOf(id));
 		if (slot < 0) return false;
 		this.ids[slot] = REMOVED;
 		this.values[slot] = undefined;
@@ -70,10 +75,10 @@ export class IdTable<V> {
 	}
 
 	/** The slot holding `id`, or -1. */
-	private find(id: string): number {
+	private find(id: string, hash: number): number {
 		const { ids } = this;
 		const mask = ids.length - 1;
-		for (let slot = hashOf(id) & mask; ; slot = (slot + 1) & mask) {
+		for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
 			const held = ids[slot];
 			if (held === undefined) return -1;
 			if (held === id) return slot;

@@ -45,11 +45,11 @@ export class RecentlyLeft {
 
 	/** Remembers a trade left at `now`, then forgets the expired and the oldest beyond the bound. */
 	add(trade: TrackedTrade, now: number) {
-		const before = this.byId.get(trade.rfqId);
-		if (before) before.place = -1;
 		trade.until = now + this.keepMs;
 		trade.place = this.placed + this.order.length;
-		this.byId.set(trade.rfqId, trade);
+		const before = this.byId.set(trade.rfqId, trade);
+		// An older record of the same trade no longer counts where it stands in the order.
+		if (before !== undefined && before !== trade) before.place = -1;
 		this.order.push(trade);
 		this.forget(now);
 	}

@@ -11,6 +11,8 @@ export class TrackedTrade extends SeenEvents {
 	until = 0;
 	/** Its place in RecentlyLeft's leaving order while it is there, else -1: an older place of it no longer counts. */
 	place = -1;
+	/** Whether it is among the followed trades now (it is on its channel while this or `place` says so). */
+	followed = false;
 
 	constructor(readonly rfqId: string) {
 		super();

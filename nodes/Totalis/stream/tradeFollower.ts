@@ -46,6 +46,12 @@ export class TradeFollower implements CopySources {
 	/** What the live connection has yet to be told, per rfq_id (at most one entry per trade). */
 	private readonly unsent = new Map<string, 'subscribe' | 'unsubscribe'>();
 	private flushQueued = false;
+	/**
+	 * The trade `observe` just followed or left, under the rfq_id it was given: the copy check asks
+	 * next for the same frame's trade, and this answers it without a lookup.
+	 */
+	private touchedId: string | undefined;
+	private touched: TrackedTrade | undefined;
 
 	constructor(
 		private readonly options: { followForMs: number; maxFollowed?: number },
@@ -64,7 +70,14 @@ export class TradeFollower implements CopySources {
 
 	/** What has been seen of a trade whose channel the socket is or lately was on; undefined for any other trade. */
 	seenOf(rfqId: string): SeenEvents | undefined {
-		return this.followed.get(rfqId) ?? this.recentlyLeft.seenOf(rfqId) ?? this.listed.get(rfqId);
+		const touched = this.touched;
+		// Still followed or recently left: a trade forgotten since is no answer.
+		if (rfqId === this.touchedId && touched !== undefined && (touched.followed || touched.place >= 0)) return touched;
+		return (
+			this.followed.get(rfqId) ??
+			(this.recentlyLeft.size > 0 ? this.recentlyLeft.seenOf(rfqId) : undefined) ??
+			(this.listed.size > 0 ? this.listed.get(rfqId) : undefined)
+		);
 	}
 
 	/** Whether the socket may be on any trade's channel. */
@@ -117,7 +130,11 @@ export class TradeFollower implements CopySources {
 	}
 
 	private follow(rfqId: string) {
-		if (this.followed.has(rfqId)) return;
+		const already = this.followed.get(rfqId);
+		if (already !== undefined) {
+			this.touch(rfqId, already);
+			return;
+		}
 		const max = this.options.maxFollowed ?? MAX_FOLLOWED_TRADES;
 		// Only when full: an iterator from the map's start, past the tombstones of left trades, costs every call.
 		if (this.followed.size >= max) {
@@ -129,7 +146,9 @@ export class TradeFollower implements CopySources {
 		// Followed again soon after leaving: what was seen of it still holds.
 		const trade = this.recentlyLeft.take(rfqId) ?? new TrackedTrade(rfqId);
 		trade.until = this.now() + this.options.followForMs;
+		trade.followed = true;
 		this.followed.set(rfqId, trade);
+		this.touch(rfqId, trade);
 		this.tell(rfqId, 'subscribe');
 		// A timer already set fires no later than this follow ends (all last equally long) and sets the next.
 		if (!this.timer) this.schedule();
@@ -138,10 +157,17 @@ export class TradeFollower implements CopySources {
 	private leave(rfqId: string) {
 		const trade = this.followed.get(rfqId);
 		if (!trade) return;
+		trade.followed = false;
 		this.followed.delete(rfqId);
 		this.tell(rfqId, 'unsubscribe');
 		// The expired and the oldest left trades are forgotten there, not on a timer.
 		this.recentlyLeft.add(trade, this.now());
+		this.touch(rfqId, trade);
+	}
+
+	private touch(rfqId: string, trade: TrackedTrade) {
+		this.touchedId = rfqId;
+		this.touched = trade;
 	}
 
 	/** Queues a change for the live connection; its opposite, still unsent, cancels it instead. */
