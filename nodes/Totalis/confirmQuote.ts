@@ -7,6 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { compileGuard } from '../shared/engine/validation';
 import { pathSegment } from '../shared/pathSegment';
 import type { Redactor } from '../shared/redact';
 import type { RequestJsonOptions, RestContext, VenueError } from '../shared/rest';
@@ -41,15 +42,20 @@ export interface ConfirmedQuote extends IDataObject {
 	attempts: number;
 }
 
-const confirmResponse = z.object({
-	data: z
-		.object({
-			status: z.string(),
-			quote_id: z.string(),
-			execution_id: z.string().optional(),
-		})
-		.passthrough(),
-});
+// Passthrough all the way, so that a body the guard accepts is what zod would have returned.
+const confirmResponse = z
+	.object({
+		data: z
+			.object({
+				status: z.string(),
+				quote_id: z.string(),
+				execution_id: z.string().optional(),
+			})
+			.passthrough(),
+	})
+	.passthrough();
+/** The answer of every confirm checked without zod's copy of it (the fast path confirms on this). */
+const acceptsConfirmResponse = compileGuard(confirmResponse);
 
 /** Says to use the accepted quote's id: the id Submit Quote returned is a draft, never in the accepted state. */
 const USE_ACCEPTED_ID =
@@ -78,6 +84,7 @@ export async function confirmQuote(context: RestContext, options: ConfirmQuoteOp
 		action: `confirm quote "${quoteId}"`,
 		retry: { rateLimitMaxWaitMs: options.rateLimitMaxWaitMs, retryUntil: deadline, retryOnStatus: [503] },
 		schema: confirmResponse,
+		accepts: acceptsConfirmResponse,
 		itemIndex: options.itemIndex,
 		signal: options.signal,
 		timeoutMs: options.timeoutMs,

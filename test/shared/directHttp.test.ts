@@ -3,6 +3,7 @@
  * exchange() as the REST client uses it, on real sockets against a local HTTP server: when it may
  * be used, what it sends, how it answers each status, and that it keeps one connection.
  */
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -170,6 +171,25 @@ describe('createDirectHttp', () => {
 		expect(signed).toEqual([expect.objectContaining({ 'X-API-Key': 'stand-in' })]);
 		expect(received).toEqual([]);
 		expect(connections).toBe(0);
+	});
+
+	it('abortSignal: ends a request waiting for its answer, closing its connection, and leaves no listener on a signal once a request is done', async () => {
+		const signal = new AbortController();
+		const done = await client.request({ url: `${baseUrl}/done`, method: 'POST', abortSignal: signal.signal });
+		(done as { body: NodeJS.ReadableStream }).body.resume();
+		await new Promise((resolve) => (done as { body: NodeJS.ReadableStream }).body.once('end', resolve));
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(getEventListeners(signal.signal, 'abort')).toHaveLength(0);
+
+		const serverSocket = new Promise<Socket>((resolve) => (answer = (req) => resolve(req.socket)));
+		const waiting = new AbortController();
+		const pending = client.request({ url: `${baseUrl}/held`, method: 'POST', abortSignal: waiting.signal });
+		const socket = await serverSocket;
+		const closed = new Promise((resolve) => socket.once('close', resolve));
+		waiting.abort(new Error('closing'));
+		await expect(pending).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR', cause: new Error('closing') });
+		await closed;
+		expect(getEventListeners(waiting.signal, 'abort')).toHaveLength(0);
 	});
 
 	it('reports a refused connection as the network error it is', async () => {

@@ -28,6 +28,7 @@ import {
 	type VenueError,
 	type UnexpectedReplyError,
 } from '../../nodes/shared/rest';
+import { compileGuard } from '../../nodes/shared/engine/validation';
 import { parseTotalisError } from '../../nodes/Totalis/transport';
 import { runActions } from '../../nodes/shared/actions/runActions';
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
@@ -480,6 +481,21 @@ describe('requestJson from an action node (IExecuteFunctions)', () => {
 				'(data.id: Expected string, received number); its answer is passed on as it came.',
 		);
 		expect(reply.warning).not.toMatch(/taken effect/);
+	});
+
+	it('returns a 2xx that `accepts` passes as it came, without zod; one it refuses is still decided and explained by the schema', async () => {
+		const schema = z.object({ data: z.object({ id: z.string() }).passthrough() }).passthrough();
+		const parse = jest.spyOn(schema, 'safeParse');
+		const call = { ...base, baseUrl: script.url, schema, accepts: compileGuard(schema) };
+		script.queue.push({ status: 200, body: { data: { id: 'thing-42', size: 3 }, meta: 'kept' } });
+		const accepted = await probe(call);
+		expect(accepted.error).toBeUndefined();
+		expect(accepted.items[0].json.body).toEqual({ data: { id: 'thing-42', size: 3 }, meta: 'kept' });
+		expect(parse).not.toHaveBeenCalled();
+		script.queue.push({ status: 200, body: { data: { id: 42 } } });
+		const refused = await probe(call);
+		expect(parse).toHaveBeenCalledTimes(1);
+		expect((refused.error as unknown as UnexpectedReplyError).warning).toContain('(data.id: Expected string, received number)');
 	});
 
 	it('refuses a base URL that is not http(s) before sending anything', async () => {

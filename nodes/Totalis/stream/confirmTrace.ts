@@ -1,6 +1,6 @@
 /**
  * Stamps of each fast-path confirm, for `npm run bench:n8n`'s breakdown of where a slow confirm's
- * time went (docs/performance.md). Written with Node's own debuglog, so only when the process was
+ * time went (docs/performance.md). Written as Node's debuglog writes, and only when the process was
  * started with NODE_DEBUG naming `trading-venues-confirm` (a worker thread inherits it); otherwise
  * nothing is stamped or written. Each line reads `<stage> <quoteId> <ms since the epoch, to the µs>`:
  * `read` when the confirmer gets the acceptance (the socket's message handler, same turn), `sent`
@@ -19,13 +19,31 @@ const write = debuglog(CONFIRM_TRACE_SECTION);
 /** True when confirms are stamped (NODE_DEBUG names the section). */
 export const confirmTraceEnabled: boolean = write.enabled;
 
+/**
+ * What debuglog puts before each line. Stamps are written as debuglog would write them, without
+ * its per-line formatting and colour check, and the stamps of one turn (a confirm's `read` and
+ * `sent`) in one write: in a worker thread each write to stderr is a message to the main thread.
+ */
+const LINE_PREFIX = `${CONFIRM_TRACE_SECTION.toUpperCase()} ${process.pid}: `;
+
+let unwritten = '';
+
+function writeStamps(): void {
+	const lines = unwritten;
+	unwritten = '';
+	process.stderr.write(lines);
+}
+
 /** A clock shared across threads and processes, finer than Date.now(). */
 export function preciseNow(): number {
 	return performance.timeOrigin + performance.now();
 }
 
 export function traceConfirm(stage: ConfirmTraceStage, quoteId: string): void {
-	if (confirmTraceEnabled) write('%s %s %s', stage, quoteId, preciseNow().toFixed(3));
+	if (!confirmTraceEnabled) return;
+	const line = `${LINE_PREFIX}${stage} ${quoteId} ${preciseNow().toFixed(3)}\n`;
+	if (unwritten === '') queueMicrotask(writeStamps);
+	unwritten += line;
 }
 
 /**

@@ -96,7 +96,7 @@ export function executionCancelSignal(context: RestContext): AbortSignal | undef
 
 /** A 2xx body, validated by `schema` when the call has one. */
 function checkedBody<T>(options: RequestJsonOptions<T>, response: RawResponse): T {
-	if (!options.schema) return response.body as T;
+	if (!options.schema || options.accepts?.(response.body)) return response.body as T;
 	const result = options.schema.safeParse(response.body);
 	if (result.success) return result.data;
 	const problems = result.error.issues

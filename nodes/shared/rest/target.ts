@@ -25,11 +25,17 @@ export function resolveTarget(context: RestContext, options: RequestJsonOptions<
 	}
 	const basePath = base.pathname.replace(/\/+$/, '');
 	const path = options.path.startsWith('/') ? options.path : `/${options.path}`;
-	const url = new URL(base.href);
-	url.pathname = `${basePath}${path}`;
+	const { protocol, host } = base;
+	base.pathname = `${basePath}${path}`;
+	const { redactor } = options;
+	// Worded only for an error: most calls never read them (the fast path confirms on this).
 	return {
-		url: url.href,
-		display: options.redactor.text(`${base.protocol}//${base.host}${basePath}`),
-		host: options.redactor.text(base.host),
+		url: base.href,
+		get display() {
+			return redactor.text(`${protocol}//${host}${basePath}`);
+		},
+		get host() {
+			return redactor.text(host);
+		},
 	};
 }

@@ -93,6 +93,13 @@ export interface RequestJsonOptions<T = unknown> {
 	describeFailure?: (error: unknown) => FailureWording | undefined;
 	/** Validates a 2xx body; a mismatch is a NodeApiError naming what was unexpected. */
 	schema?: ZodType<T, ZodTypeDef, unknown>;
+	/**
+	 * A fast check (shared/engine/validation.ts' compileGuard) that a 2xx body matches `schema`
+	 * and that `schema` would return it unchanged (its objects passthrough, nothing defaulted or
+	 * transformed): such a body is returned as it came, without zod's copy of it. Anything it
+	 * refuses goes to `schema`, which decides and explains.
+	 */
+	accepts?: (body: unknown) => boolean;
 	/** Ends retries and waits (the execution's own cancel signal is honoured too). */
 	signal?: AbortSignal;
 	/** One attempt, from sending to the last byte of the answer (default limits.ts' DEFAULT_REQUEST_TIMEOUT_MS, 30 000 ms). */

@@ -13,6 +13,7 @@ export type VenueCallOptions<T = unknown> = Pick<
 	| 'redactor'
 	| 'retry'
 	| 'schema'
+	| 'accepts'
 	| 'describeError'
 	| 'itemIndex'
 	| 'signal'

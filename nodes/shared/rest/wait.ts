@@ -40,9 +40,12 @@ export function normalizeHeaders(raw: unknown): HeaderMap {
 	if (!raw || typeof raw !== 'object') return headers;
 	const source =
 		typeof (raw as { toJSON?: unknown }).toJSON === 'function'
-			? ((raw as { toJSON: () => unknown }).toJSON() as Record<string, unknown>)
+			? (((raw as { toJSON: () => unknown }).toJSON() ?? {}) as Record<string, unknown>)
 			: (raw as Record<string, unknown>);
-	for (const [name, value] of Object.entries(source ?? {})) {
+	// for…in rather than Object.entries: no [name, value] pair per header on every answer.
+	for (const name in source) {
+		if (!Object.hasOwn(source, name)) continue;
+		const value = source[name];
 		if (value === undefined || value === null) continue;
 		headers[name.toLowerCase()] = Array.isArray(value) ? value.map(String).join(', ') : String(value);
 	}
