@@ -204,7 +204,9 @@ export class TradeFollower implements CopySources {
 		if (!live) return;
 		const trades = this.toTell;
 		this.toTell = [];
-		for (const trade of trades) {
+		// Indexed: once per turn, this loop may not be optimized, and an unoptimized `for…of` makes an object per step.
+		for (let index = 0; index < trades.length; index++) {
+			const trade = trades[index];
 			trade.queued = false;
 			const change = trade.unsent;
 			if (change === undefined) continue;
