@@ -235,6 +235,24 @@ describe('AcceptanceMerger', () => {
 		expect(merger.latePartners).toBe(0);
 	});
 
+	it('finds a held acceptance however many came after it: the oldest and the latest merge, their later events waiting behind them', () => {
+		const quotes = Array.from({ length: 20 }, (_, index) => `q${index}`);
+		push(...quotes.map((quoteId) => accepted(quoteId)));
+		push(confirmed('q0'), confirmed('q19'), mmAccepted('q0'), mmAccepted('q19'));
+		expect(left()).toEqual([
+			'quote:accepted q0 [quote:accepted+mm_quote:accepted]',
+			'quote:confirmed q0',
+			'quote:accepted q19 [quote:accepted+mm_quote:accepted]',
+			'quote:confirmed q19',
+		]);
+		jest.advanceTimersByTime(150);
+		expect(out).toHaveLength(4 + 18);
+		// The rest left alone: a late partner of the oldest or the latest of them is dropped.
+		push(mmAccepted('q1'), mmAccepted('q18'));
+		expect(merger.latePartners).toBe(2);
+		expect(out).toHaveLength(4 + 18);
+	});
+
 	it('dispose() forgets what it held, timers included', () => {
 		push(accepted('q1'), confirmed('q1'));
 		merger.dispose();

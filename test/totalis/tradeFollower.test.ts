@@ -75,6 +75,34 @@ describe('TradeFollower', () => {
 		expect(sent).toHaveLength(3);
 	});
 
+	it('remembers nothing of a trade followed and left within one turn: no connection was on its channel', async () => {
+		const follower = new TradeFollower({ followForMs: 60_000 });
+		const { sent, live } = liveConnection();
+		const detach = follower.attach(live);
+		follower.observe('quote:accepted', { quote_id: 'q1', rfq_id: 'brief' });
+		follower.observe('position:settled', { rfq_id: 'brief' });
+		expect(follower.seenOf('brief')).toBeUndefined();
+		expect(follower.anyTradeChannel()).toBe(false);
+		// Subscribed to before it was left: the venue may still send on its channel, so it is remembered,
+		// and so it stays when it is followed again and left within one turn.
+		follower.observe('quote:accepted', { quote_id: 'q2', rfq_id: 'told' });
+		await turn();
+		follower.observe('position:settled', { rfq_id: 'told' });
+		follower.observe('quote:confirmed', { quote_id: 'q2', rfq_id: 'told' });
+		follower.observe('position:settled', { rfq_id: 'told' });
+		expect(follower.seenOf('told')).toBeDefined();
+		await turn();
+		expect(sent).toEqual(['subscribe rfq:told', 'unsubscribe rfq:told']);
+		detach();
+		// A trade followed while disconnected is on its channel once the next connection subscribes to it.
+		const later = new TradeFollower({ followForMs: 60_000 });
+		later.observe('quote:accepted', { quote_id: 'q3', rfq_id: 'offline' });
+		const detachLater = later.attach(liveConnection().live);
+		later.observe('position:settled', { rfq_id: 'offline' });
+		expect(later.seenOf('offline')).toBeDefined();
+		detachLater();
+	});
+
 	it('subscribes a new connection to the trades still followed, and drops those whose time ran out while disconnected', () => {
 		let now = 0;
 		const follower = new TradeFollower({ followForMs: 1000 }, new Set(), () => now);
@@ -87,9 +115,11 @@ describe('TradeFollower', () => {
 		expect(sent).toEqual(['subscribe rfq:late']);
 	});
 
-	it("keeps a trade's memory while it is followed or listed, and for a bounded time and number after leaving it", () => {
+	it("keeps a trade's memory while it is followed or listed, and for a bounded time and number after leaving it", async () => {
 		let now = 0;
 		const follower = new TradeFollower({ followForMs: 600_000, maxFollowed: 2 }, new Set(['mine']), () => now);
+		// Each trade is left a turn after it was followed, once the connection was told to subscribe.
+		const detach = follower.attach(liveConnection().live);
 		const onChannel = (rfqId: string) => follower.seenOf(rfqId) !== undefined;
 		expect(follower.anyTradeChannel()).toBe(true);
 		expect(new TradeFollower({ followForMs: 1000 }).anyTradeChannel()).toBe(false);
@@ -98,6 +128,7 @@ describe('TradeFollower', () => {
 		follower.observe('quote:accepted', { quote_id: 'q1', rfq_id: 'a' });
 		const seen = follower.seenOf('a');
 		expect(seen?.mark('q1', 1)).toBe(true);
+		await turn();
 		follower.observe('position:settled', { rfq_id: 'a' });
 		// Left, but the venue may still send on rfq:a until it has acted on the unsubscribe: the memory stays.
 		expect(follower.rfqIds).toEqual([]);
@@ -106,15 +137,18 @@ describe('TradeFollower', () => {
 		// Time: a trade left more than RECENTLY_LEFT_MS before another one is left is forgotten.
 		now = RECENTLY_LEFT_MS + 1;
 		follower.observe('quote:accepted', { quote_id: 'q2', rfq_id: 'b' });
+		await turn();
 		follower.observe('quote:expired', { quote_id: 'q2', rfq_id: 'b' });
 		expect(onChannel('a')).toBe(false);
 		expect(onChannel('b')).toBe(true);
 		// Number: at most maxFollowed left trades, the oldest forgotten first.
 		for (const rfqId of ['c', 'd']) {
 			follower.observe('quote:confirmed', { quote_id: `q-${rfqId}`, rfq_id: rfqId });
+			await turn();
 			follower.observe('position:cancelled', { rfq_id: rfqId });
 		}
 		expect(['b', 'c', 'd'].map(onChannel)).toEqual([false, true, true]);
+		detach();
 	});
 
 	it('answers for the trade just followed or left only while it is still remembered', () => {
@@ -233,8 +267,9 @@ describe('onceAcrossChannels', () => {
 			{ rfq_id: 'r1', amount: 12 },
 		]);
 	});
-	it('with sources, checks only the events of a trade on its channel: a copy on rfq:<id> right after leaving it is still dropped', () => {
+	it('with sources, checks only the events of a trade on its channel: a copy on rfq:<id> right after leaving it is still dropped', async () => {
 		const follower = new TradeFollower({ followForMs: 600_000 });
+		const detach = follower.attach(liveConnection().live);
 		const stage = onceAcrossChannels(REMEMBERED_EVENTS, follower);
 		const passed: string[] = [];
 		// Decoding shows the follower each event first, as the protocol does, then the copy check runs.
@@ -246,6 +281,8 @@ describe('onceAcrossChannels', () => {
 			);
 		};
 		arrive('quote:accepted', { quote_id: 'q1', rfq_id: 'r1' });
+		// The follower tells the connection to subscribe to rfq:r1 at the end of the turn.
+		await new Promise<void>((resolve) => setImmediate(resolve));
 		arrive('position:created', { rfq_id: 'r1', position_pda: 'p' });
 		arrive('position:created', { rfq_id: 'r1', position_pda: 'p' });
 		// The settlement leaves the trade; its copy from the other channel comes after.
@@ -257,5 +294,6 @@ describe('onceAcrossChannels', () => {
 		arrive('quote:withdrawn', { quote_id: 'q2', rfq_id: 'r2' });
 		arrive('quote:withdrawn', { quote_id: 'q2', rfq_id: 'r2' });
 		expect(passed).toEqual(['quote:accepted q1', 'position:created r1', 'position:settled r1', 'quote:withdrawn q2', 'quote:withdrawn q2']);
+		detach();
 	});
 });

@@ -11,6 +11,14 @@ const REMEMBERED = 10_000;
 /** What the merge remembers of a quote: its acceptance waiting for the partner, or EMITTED once it left without it. */
 const EMITTED = null;
 
+/**
+ * The latest places of the queue, where a held acceptance is found by a scan and not in the
+ * memory of quotes: a partner mostly comes within a few frames, and a pair found there costs no
+ * set, lookup or delete in a map by quote_id. An acceptance still held when it leaves these
+ * places goes into the memory.
+ */
+const SCANNED = 8;
+
 /** How an acceptance leaves: merged with its partner, or alone (its partner may still come late). */
 const PAIRED = true;
 const ALONE = false;
@@ -29,6 +37,8 @@ interface Held {
 	rfqId: string | undefined;
 	/** When it leaves without its partner (performance.now(): a wall-clock jump must not hold it). */
 	releaseAt: number;
+	/** Whether it is in the memory of quotes (it left the queue's SCANNED latest places while held). */
+	remembered: boolean;
 	/** Later events of the same quote, in arrival order: they leave right after the acceptance (made when the first comes). */
 	behind: Delivered[] | undefined;
 	next: (delivered: Delivered) => void;
@@ -50,10 +60,11 @@ interface Held {
  */
 export class AcceptanceMerger implements Stage {
 	/**
-	 * The quotes whose acceptance is held or left without its partner, in one memory: one lookup
-	 * tells a first acceptance, its partner and a late partner apart. A pair that merged is
-	 * forgotten at once, since no partner is left to come: on a busy stream the memory then holds
-	 * a handful of quotes instead of 10,000-20,000, and each lookup stays in the cache. Two
+	 * The quotes whose acceptance is held (beyond the queue's SCANNED latest places) or left
+	 * without its partner, in one memory: one lookup tells a first acceptance, its partner and a
+	 * late partner apart. A pair that merged is forgotten at once, since no partner is left to
+	 * come: on a busy stream the memory then holds a handful of quotes instead of 10,000-20,000,
+	 * and each lookup stays in the cache; while every partner comes soon it is empty. Two
 	 * generations: the older is forgotten whole when the newer is full (an entry that moved there
 	 * while held is found there, and left as EMITTED in the newer).
 	 */
@@ -87,7 +98,7 @@ export class AcceptanceMerger implements Stage {
 			return;
 		}
 		const quoteId = String(data.quote_id);
-		const known = this.recall(quoteId);
+		const known = this.latestHeld(quoteId) ?? this.recall(quoteId);
 		if (known === EMITTED) {
 			this.latePartners++;
 			return;
@@ -104,8 +115,7 @@ export class AcceptanceMerger implements Stage {
 			next(merged);
 			return;
 		}
-		const entry = this.hold(quoteId, delivered, next);
-		this.remember(quoteId, entry);
+		this.hold(quoteId, delivered, next);
 		this.holding++;
 		if (!this.timer) this.arm();
 	}
@@ -128,6 +138,8 @@ export class AcceptanceMerger implements Stage {
 
 	/** The quote's acceptance as remembered: held, EMITTED, or undefined when never seen (or forgotten). */
 	private recall(quoteId: string): Held | typeof EMITTED | undefined {
+		// Empty while every partner comes within the scanned places: no lookup.
+		if (this.quotes.size === 0 && this.quotesBefore.size === 0) return undefined;
 		const known = this.quotes.get(quoteId);
 		// Until the first generation fills, there is no older one to ask.
 		return known !== undefined || this.quotesBefore.size === 0 ? known : this.quotesBefore.get(quoteId);
@@ -146,6 +158,17 @@ export class AcceptanceMerger implements Stage {
 		if (!this.quotes.delete(quoteId) && this.quotesBefore.size > 0) this.quotesBefore.delete(quoteId);
 	}
 
+	/** The quote's acceptance held in the queue's SCANNED latest places, if any. */
+	private latestHeld(quoteId: string): Held | undefined {
+		const { queue } = this;
+		const end = Math.max(this.queueHead, this.queueLength - SCANNED);
+		for (let index = this.queueLength - 1; index >= end; index--) {
+			const entry = queue[index];
+			if (entry.quoteId === quoteId && !entry.released) return entry;
+		}
+		return undefined;
+	}
+
 	/** Queues an acceptance in the next free entry: one that left earlier, or a new one while the queue is at its longest yet. */
 	private hold(quoteId: string, delivered: Delivered, next: (delivered: Delivered) => void): Held {
 		// Past the entries that left at the front (the timer does the same), then free them if they are half the queue.
@@ -159,12 +182,22 @@ export class AcceptanceMerger implements Stage {
 			entry.released = false;
 			entry.rfqId = rfqId;
 			entry.releaseAt = releaseAt;
+			entry.remembered = false;
 			entry.next = next;
 		} else {
-			entry = { quoteId, delivered, released: false, rfqId, releaseAt, behind: undefined, next };
+			entry = { quoteId, delivered, released: false, rfqId, releaseAt, remembered: false, behind: undefined, next };
 			this.queue.push(entry);
 		}
 		this.queueLength++;
+		// The acceptance this one pushes out of the scanned places, if still held, is looked up from now on.
+		const pushedOut = this.queueLength - 1 - SCANNED;
+		if (pushedOut >= this.queueHead) {
+			const older = this.queue[pushedOut];
+			if (!older.released && !older.remembered) {
+				older.remembered = true;
+				this.remember(older.quoteId, older);
+			}
+		}
 		return entry;
 	}
 
@@ -225,7 +258,7 @@ export class AcceptanceMerger implements Stage {
 	private heldFor(data: Delivered['item']['data']): Held | undefined {
 		const quoteId = idOf(data.quote_id);
 		if (quoteId !== undefined) {
-			const known = this.recall(quoteId);
+			const known = this.latestHeld(quoteId) ?? this.recall(quoteId);
 			return known && !known.released ? known : undefined;
 		}
 		const rfqId = idOf(data.rfq_id);
@@ -254,8 +287,8 @@ export class AcceptanceMerger implements Stage {
 			entry.released = true;
 			if (--this.holding === 0) this.forgetQueue();
 		}
-		if (paired) this.forget(entry.quoteId);
-		else this.remember(entry.quoteId, EMITTED);
+		if (!paired) this.remember(entry.quoteId, EMITTED);
+		else if (entry.remembered) this.forget(entry.quoteId);
 		next(delivered);
 		if (behind) for (const later of behind) next(later);
 	}

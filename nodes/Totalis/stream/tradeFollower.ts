@@ -2,7 +2,7 @@ import type { LiveConnection } from '../../shared/engine/protocol';
 import type { CopySources } from './onceAcrossChannels';
 import { RecentlyLeft } from './recentlyLeft';
 import { SeenEvents } from './seenEvents';
-import { TrackedTrade } from './trackedTrade';
+import { TrackedTrade, type ChannelChange } from './trackedTrade';
 import { idOf } from './venueIds';
 
 /** The most RFQs followed at once; the oldest is left to make room (a buffer bound). */
@@ -29,6 +29,7 @@ export const rfqChannel = (rfqId: string) => `rfq:${rfqId}`;
  * Subscribes and unsubscribes leave once per turn of the event loop, net of each other: every
  * message is a write to the socket, and a burst of trades that start and end within one read of
  * the socket (a busy venue catching up) would otherwise cost two writes per trade for nothing.
+ * Such a trade was never on its channel, so it is not remembered after leaving either.
  *
  * It also keeps what the copy check has seen of each trade whose channel the socket is on (a
  * followed or listed trade, or one left less than RECENTLY_LEFT_MS ago): only those trades' events
@@ -43,8 +44,12 @@ export class TradeFollower implements CopySources {
 	private readonly listed = new Map<string, SeenEvents>();
 	private live: LiveConnection | undefined;
 	private timer: NodeJS.Timeout | undefined;
-	/** What the live connection has yet to be told, per rfq_id (at most one entry per trade). */
-	private readonly unsent = new Map<string, 'subscribe' | 'unsubscribe'>();
+	/**
+	 * The trades with a change the live connection may have yet to be told (`unsent` on each), each
+	 * once, in the order of their first change this turn; emptied when told. A list rather than a
+	 * map by rfq_id: no lookup, and nothing to delete when a trade's changes cancel out.
+	 */
+	private toTell: TrackedTrade[] = [];
 	private flushQueued = false;
 	/**
 	 * The trade `observe` just followed or left, under the rfq_id it was given: the copy check asks
@@ -89,14 +94,17 @@ export class TradeFollower implements CopySources {
 	attach(live: LiveConnection): () => void {
 		// Before the connection is set: a new one has nothing to unsubscribe from.
 		this.leaveDue();
-		this.unsent.clear();
+		this.forgetUnsent();
 		this.live = live;
-		for (const rfqId of this.followed.keys()) live.send({ type: 'subscribe', channel: rfqChannel(rfqId) });
+		for (const [rfqId, trade] of this.followed) {
+			trade.subscribed = true;
+			live.send({ type: 'subscribe', channel: rfqChannel(rfqId) });
+		}
 		this.schedule();
 		return () => {
 			if (this.live !== live) return;
 			this.live = undefined;
-			this.unsent.clear();
+			this.forgetUnsent();
 			clearTimeout(this.timer);
 			this.timer = undefined;
 		};
@@ -149,7 +157,7 @@ export class TradeFollower implements CopySources {
 		trade.followed = true;
 		this.followed.set(rfqId, trade);
 		this.touch(rfqId, trade);
-		this.tell(rfqId, 'subscribe');
+		this.tell(trade, 'subscribe');
 		// A timer already set fires no later than this follow ends (all last equally long) and sets the next.
 		if (!this.timer) this.schedule();
 	}
@@ -159,9 +167,10 @@ export class TradeFollower implements CopySources {
 		if (!trade) return;
 		trade.followed = false;
 		this.followed.delete(rfqId);
-		this.tell(rfqId, 'unsubscribe');
+		this.tell(trade, 'unsubscribe');
+		// A channel never subscribed to (the follow's subscribe cancelled this turn) brings no copies.
 		// The expired and the oldest left trades are forgotten there, not on a timer.
-		this.recentlyLeft.add(trade, this.now());
+		if (trade.subscribed) this.recentlyLeft.add(trade, this.now());
 		this.touch(rfqId, trade);
 	}
 
@@ -171,11 +180,18 @@ export class TradeFollower implements CopySources {
 	}
 
 	/** Queues a change for the live connection; its opposite, still unsent, cancels it instead. */
-	private tell(rfqId: string, change: 'subscribe' | 'unsubscribe') {
+	private tell(trade: TrackedTrade, change: ChannelChange) {
 		// Off the connection there is nothing to tell: the next one subscribes to what is followed then.
 		if (!this.live) return;
-		if (this.unsent.has(rfqId)) this.unsent.delete(rfqId);
-		else this.unsent.set(rfqId, change);
+		if (trade.unsent !== undefined) {
+			trade.unsent = undefined;
+			return;
+		}
+		trade.unsent = change;
+		if (!trade.queued) {
+			trade.queued = true;
+			this.toTell.push(trade);
+		}
 		if (this.flushQueued) return;
 		this.flushQueued = true;
 		// After every frame the socket has delivered this turn: a microtask would flush after each read.
@@ -186,8 +202,27 @@ export class TradeFollower implements CopySources {
 		this.flushQueued = false;
 		const live = this.live;
 		if (!live) return;
-		for (const [rfqId, change] of this.unsent) live.send({ type: change, channel: rfqChannel(rfqId) });
-		this.unsent.clear();
+		const trades = this.toTell;
+		this.toTell = [];
+		// Indexed: once per turn, this loop may not be optimized, and an unoptimized `for…of` makes an object per step.
+		for (let index = 0; index < trades.length; index++) {
+			const trade = trades[index];
+			trade.queued = false;
+			const change = trade.unsent;
+			if (change === undefined) continue;
+			trade.unsent = undefined;
+			if (change === 'subscribe') trade.subscribed = true;
+			live.send({ type: change, channel: rfqChannel(trade.rfqId) });
+		}
+	}
+
+	/** A connection starts or ends: the changes not yet told are nothing to the next one. */
+	private forgetUnsent() {
+		for (const trade of this.toTell) {
+			trade.queued = false;
+			trade.unsent = undefined;
+		}
+		this.toTell = [];
 	}
 
 	private leaveDue() {
