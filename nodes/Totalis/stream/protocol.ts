@@ -1,6 +1,6 @@
 import { StreamFailure } from '../../shared/engine/errors';
 import { typedMessage } from '../../shared/engine/frames';
-import type { Decoded, Frame, HandshakeSession, LiveConnection, VenueProtocol } from '../../shared/engine/protocol';
+import type { Decoded, DecodedEvent, Frame, HandshakeSession, LiveConnection, VenueProtocol } from '../../shared/engine/protocol';
 import type { Validator } from '../../shared/engine/validation';
 import { websocketEventValidators } from './schemas';
 import type { TradeFollower } from './tradeFollower';
@@ -43,6 +43,8 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 	readonly venue = 'totalis';
 	readonly source = 'websocket';
 	readonly heartbeat = { kind: 'message' as const, message: () => ({ type: 'ping' }) };
+	/** What decode returns for an event, filled in anew for each frame (VenueProtocol.decode). */
+	private readonly decoded: DecodedEvent = { kind: 'event', event: '', data: {}, key: undefined, deduplicatedByKey: undefined };
 
 	/**
 	 * `apiKey` as a function gives every connection the key read last (a trigger reads it again
@@ -110,13 +112,13 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 		if (problem) return { kind: 'invalid', reason: `${type}: ${problem}` };
 		this.follower?.observe(type, data);
 		const subject = (data.quote_id ?? data.rfq_id) as string | undefined;
-		return {
-			kind: 'event',
-			event: type,
-			data,
-			key: subject,
-			// `totalis:<event>:<subject>`, made only where a delivery mode reads it.
-			deduplicatedByKey: subject ? true : undefined,
-		};
+		// One object for every frame's event: the engine copies its fields out before the next decode.
+		const decoded = this.decoded;
+		decoded.event = type;
+		decoded.data = data;
+		decoded.key = subject;
+		// `totalis:<event>:<subject>`, made only where a delivery mode reads it.
+		decoded.deduplicatedByKey = subject ? true : undefined;
+		return decoded;
 	}
 }
