@@ -31,7 +31,7 @@ export const websocketEventSchemas: Record<string, z.ZodTypeAny> = {
 
 export const WEBSOCKET_EVENTS = Object.keys(websocketEventSchemas);
 
-/** The payload check of each documented event, compiled once for the per-frame path (a Map: looked up by a key read from the frame). */
+/** The payload check of each documented event, compiled once for the per-frame path (protocol.ts finds one by the event's name). */
 export const websocketEventValidators: ReadonlyMap<string, Validator> = new Map(
 	Object.entries(websocketEventSchemas).map(([type, schema]) => [type, compileValidator(schema)]),
 );

@@ -23,7 +23,7 @@ export interface VenueEvent {
 	annotations?: Record<string, unknown>;
 }
 
-/** One frame's event, the decode result and the event in one object (made per frame). */
+/** One frame's event, the decode result and the event in one object. */
 export interface DecodedEvent extends VenueEvent {
 	kind: 'event';
 }
@@ -87,6 +87,10 @@ export interface VenueProtocol {
 	 * that time, e.g. before a token expires.
 	 */
 	handshake(session: HandshakeSession): Promise<Record<string, unknown>>;
+	/**
+	 * The engine reads what this returns at once and keeps none of it but the event's fields, so
+	 * a protocol may hand back the same object for every frame (Totalis does: no object per frame).
+	 */
 	decode(frame: Frame): Decoded;
 	/**
 	 * Called when a connection starts streaming (after the handshake, before any frame is
