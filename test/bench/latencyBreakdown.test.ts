@@ -27,7 +27,9 @@ describe('bench:n8n latency venue', () => {
 			'totalisApi',
 		);
 		try {
+			const measuring = performance.now();
 			const summary = await venue.measure(4, 20, { warmUp: 2 });
+			const measuredMs = performance.now() - measuring;
 			expect(summary).toMatchObject({ acceptances: 4, confirmed: 4, expired: 0 });
 			expect(summary.coldStartMs).toHaveLength(2);
 			expect(summary.coldStartMs?.every((ms) => typeof ms === 'number')).toBe(true);
@@ -41,6 +43,15 @@ describe('bench:n8n latency venue', () => {
 				expect(stamps.confirmArrived).toBeLessThanOrEqual(stamps.confirmed);
 				// Accepted → confirm received: up to the venue reading the request, not its work after.
 				expect(ms).toBeCloseTo((stamps.confirmArrived as number) - stamps.acceptanceSent, 1);
+			}
+			// Where Linux keeps scheduler statistics, the venue's thread says how long it waited for a
+			// CPU since its previous confirm: in ms, never longer than the whole measure.
+			if (process.platform === 'linux') {
+				for (const { venueWaitedForCpu } of summary.slowest) {
+					expect(venueWaitedForCpu).toBeGreaterThanOrEqual(0);
+					expect(venueWaitedForCpu).toBeLessThanOrEqual(measuredMs);
+				}
+				expect(withBreakdown(summary).slowest[0].breakdown?.venueWaitedForCpu).toBe(summary.slowest[0].venueWaitedForCpu);
 			}
 			// Without the trigger's stamps, the breakdown runs from the acceptance to the venue reading the confirm.
 			const { breakdown } = withBreakdown(summary).slowest[0];
@@ -67,11 +78,12 @@ describe('bench:n8n confirm traces', () => {
 			'TRADING-VENUES-CONFIRM 4242: read q-1 1000.250',
 			'TRADING-VENUES-CONFIRM 4242: sent q-1 1001.000',
 			'TRADING-VENUES-CONFIRM 4242: sent q-1 1090.000', // a retry: the first send counts
+			'TRADING-VENUES-CONFIRM 4242: waited q-1 0.125',
 			'TRADING-VENUES-CONFIRM 4242: gc 1 1002.000 3.000',
 			'TRADING-VENUES-CONFIRM 4242: gc 4 1020.000 10.000',
 		])
 			traces.readLine(line);
-		expect(traces.stampsOf('q-1')).toEqual({ read: 1000.25, sent: 1001 });
+		expect(traces.stampsOf('q-1')).toEqual({ read: 1000.25, sent: 1001, waited: 0.125 });
 		expect(traces.stampsOf('q-2')).toBeUndefined();
 		// Only the part of each pause inside the span counts.
 		expect(traces.gcBetween(1000, 1025)).toEqual({ ms: 8, kinds: ['scavenge', 'mark-compact'] });
@@ -82,7 +94,7 @@ describe('bench:n8n confirm traces', () => {
 			{ kind: 'mark-compact', count: 1, totalMs: 10, maxMs: 10 },
 		]);
 		const breakdown = breakdownOf({ acceptanceSent: 1000, confirmArrived: 1003, confirmed: 1003.5 }, traces.stampsOf('q-1'));
-		expect(breakdown).toEqual({ toTrigger: 0.25, inTrigger: 0.75, toVenue: 2, atVenue: 0.5 });
+		expect(breakdown).toEqual({ toTrigger: 0.25, inTrigger: 0.75, toVenue: 2, atVenue: 0.5, workerWaitedForCpu: 0.13 });
 		traces.clear();
 		expect(traces.stampsOf('q-1')).toBeUndefined();
 		expect(traces.gcBetween(0, 2000)).toEqual({ ms: 0, kinds: [] });

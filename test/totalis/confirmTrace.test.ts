@@ -63,6 +63,7 @@ describe('Totalis Trigger: the fast path stamps its confirms for the bench', () 
 
 	it('writes when the acceptance was read and the confirm sent, in order between the venue’s own stamps', async () => {
 		process.env.NODE_DEBUG = CONFIRM_TRACE_SECTION;
+		const started = performance.timeOrigin + performance.now();
 		const trigger = await env.start(PARAMETERS);
 		const { quoteId, stamps } = await acceptAndConfirm(trigger);
 		const traces = new ConfirmTraces();
@@ -72,12 +73,18 @@ describe('Totalis Trigger: the fast path stamps its confirms for the bench', () 
 		};
 		// The worker's stderr reaches this thread through its event loop: settle at the write that brings both lines.
 		await until(() => stampsWritten()?.sent !== undefined);
-		const { read, sent } = stampsWritten() as { read: number; sent: number };
+		const { read, sent, waited } = stampsWritten() as { read: number; sent: number; waited?: number };
 		expect(stamps.confirmArrived).toBeDefined();
 		expect(stamps.acceptanceSent).toBeLessThanOrEqual(read);
 		expect(read).toBeLessThanOrEqual(sent);
 		expect(sent).toBeLessThanOrEqual(stamps.confirmArrived as number);
 		expect(stamps.confirmArrived).toBeLessThanOrEqual(stamps.confirmed);
+		// Where Linux keeps scheduler statistics, how long the thread waited for a CPU: in ms, and
+		// no longer than the thread has lived.
+		if (process.platform === 'linux') {
+			expect(waited).toBeGreaterThanOrEqual(0);
+			expect(waited).toBeLessThanOrEqual(sent - started);
+		}
 	});
 
 	it('writes nothing without NODE_DEBUG', async () => {

@@ -17,6 +17,14 @@ export interface ConfirmBreakdown {
 	workerGc?: number;
 	/** Which kinds of GC those were. */
 	workerGcKinds?: string[];
+	/**
+	 * How long the worker thread was ready to run but waited for a CPU since its previous confirm
+	 * (Linux's run-queue wait, where the fast path wrote it): at most, and usually all of, its wait
+	 * between the acceptance arriving and `toTrigger`'s end.
+	 */
+	workerWaitedForCpu?: number;
+	/** How long the venue's thread waited for a CPU since its previous confirm (where the venue measured it). */
+	venueWaitedForCpu?: number;
 	toTrigger?: number;
 	inTrigger?: number;
 	toVenue?: number;
@@ -24,7 +32,14 @@ export interface ConfirmBreakdown {
 }
 
 /** The trigger's own stamps of a quote's confirm (ms since the epoch), when it wrote them. */
-export type TriggerStamps = (quoteId: string) => { read?: number; sent?: number } | undefined;
+export type TriggerStamps = (quoteId: string) => TriggerStampsOfQuote | undefined;
+
+/** `read` and `sent` in ms since the epoch; `waited` the worker's run-queue wait before it, in ms. */
+export interface TriggerStampsOfQuote {
+	read?: number;
+	sent?: number;
+	waited?: number;
+}
 
 /** How long the trigger's worker thread spent in GC between two instants (ms since the epoch). */
 export type WorkerGc = (from: number, to: number) => { ms: number; kinds: string[] };
@@ -40,6 +55,8 @@ export interface SlowConfirm {
 	stamps: ConfirmStamps;
 	/** Where its time went (`withBreakdown`). */
 	breakdown?: ConfirmBreakdown;
+	/** The venue thread's wait for a CPU since its previous confirm, ms (`LatencyOptions.venueCpuWait`). */
+	venueWaitedForCpu?: number;
 }
 
 export interface LatencySummary {
@@ -64,6 +81,11 @@ export interface LatencySummary {
 export interface LatencyOptions {
 	/** Acceptances sent first, at the same rate, whose latency is reported apart as the cold start. */
 	warmUp?: number;
+	/**
+	 * How long the venue's thread has waited for a CPU so far, ms (undefined where unknown): read at
+	 * each confirm, so that each slow confirm says how much of it the venue spent waiting to run.
+	 */
+	venueCpuWait?: () => number | undefined;
 }
 
 /**
@@ -83,12 +105,13 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** The breakdown of one confirm from the simulator's stamps and, when there, the trigger's. */
-export function breakdownOf(stamps: ConfirmStamps, trigger: { read?: number; sent?: number } | undefined): ConfirmBreakdown {
+export function breakdownOf(stamps: ConfirmStamps, trigger: TriggerStampsOfQuote | undefined): ConfirmBreakdown {
 	const round = (value: number) => Math.round(value * 100) / 100;
 	const breakdown: ConfirmBreakdown = {};
 	const arrived = stamps.confirmArrived;
 	if (trigger?.read !== undefined) breakdown.toTrigger = round(trigger.read - stamps.acceptanceSent);
 	if (trigger?.read !== undefined && trigger.sent !== undefined) breakdown.inTrigger = round(trigger.sent - trigger.read);
+	if (trigger?.waited !== undefined) breakdown.workerWaitedForCpu = round(trigger.waited);
 	if (arrived !== undefined) {
 		breakdown.toVenue = round(arrived - (trigger?.sent ?? stamps.acceptanceSent));
 		breakdown.atVenue = round(stamps.confirmed - arrived);
@@ -101,6 +124,7 @@ export function withBreakdown(summary: LatencySummary, triggerStamps?: TriggerSt
 	const explained = (slow: SlowConfirm): SlowConfirm => {
 		const trigger = triggerStamps?.(slow.quoteId);
 		const breakdown = breakdownOf(slow.stamps, trigger);
+		if (slow.venueWaitedForCpu !== undefined) breakdown.venueWaitedForCpu = slow.venueWaitedForCpu;
 		if (trigger && workerGc) {
 			const gc = workerGc(slow.stamps.acceptanceSent, slow.stamps.confirmed);
 			breakdown.workerGc = Math.round(gc.ms * 100) / 100;
@@ -120,13 +144,13 @@ export async function measureConfirmLatency(
 	sim: VenueSimulator,
 	count: number,
 	perSecond: number,
-	{ warmUp = 0 }: LatencyOptions = {},
+	{ warmUp = 0, venueCpuWait }: LatencyOptions = {},
 ): Promise<LatencySummary> {
 	const { totalis } = sim;
 	const total = warmUp + count;
 	const latencies: number[] = [];
 	const toDone: number[] = [];
-	const counted: Array<{ place: number; ms: number; quoteId: string; stamps: ConfirmStamps }> = [];
+	const counted: SlowConfirm[] = [];
 	const coldStartMs: Array<number | undefined> = Array.from({ length: warmUp }, () => undefined);
 	let expired = 0;
 	/** Each quote's index in the run: below warmUp, a warm-up acceptance. */
@@ -138,16 +162,29 @@ export async function measureConfirmLatency(
 		settled++;
 		if (settled === total) allDone();
 	};
+	let venueWaitedSoFar = venueCpuWait?.();
 	const offConfirmed = totalis.events.on('quote:confirmed', ({ quoteId, latencyMs: doneMs, stamps }) => {
 		const index = ours.get(quoteId);
 		if (index === undefined) return;
+		const venueWaitedNow = venueCpuWait?.();
+		const venueWaitedForCpu =
+			venueWaitedNow !== undefined && venueWaitedSoFar !== undefined
+				? Math.round((venueWaitedNow - venueWaitedSoFar) * 100) / 100
+				: undefined;
+		venueWaitedSoFar = venueWaitedNow;
 		ours.delete(quoteId);
 		const latencyMs = confirmLatencyMs(doneMs, stamps);
 		if (index < warmUp) coldStartMs[index] = latencyMs;
 		else {
 			latencies.push(latencyMs);
 			if (stamps.confirmArrived !== undefined) toDone.push(stamps.confirmed - stamps.acceptanceSent);
-			counted.push({ place: index - warmUp, ms: latencyMs, quoteId, stamps });
+			counted.push({
+				place: index - warmUp,
+				ms: latencyMs,
+				quoteId,
+				stamps,
+				...(venueWaitedForCpu !== undefined ? { venueWaitedForCpu } : {}),
+			});
 		}
 		settle();
 	});

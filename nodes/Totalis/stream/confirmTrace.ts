@@ -5,8 +5,12 @@
  * nothing is stamped or written. Each line reads `<stage> <quoteId> <ms since the epoch, to the µs>`:
  * `read` when the confirmer gets the acceptance (the socket's message handler, same turn), `sent`
  * when the confirm request was handed to node:http (which writes it before the loop's next turn);
- * and `gc <kind> <start> <duration ms>` for each garbage collection of the thread that traces it.
+ * `waited <quoteId> <ms>`, where Linux says, for how long the thread was ready to run but waiting
+ * for a CPU between its previous confirm's stamps and this one's (so at most the wait before it
+ * read the acceptance); and `gc <kind> <start> <duration ms>` for each garbage collection of the
+ * thread that traces it.
  */
+import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { debuglog } from 'node:util';
 
@@ -28,9 +32,35 @@ const LINE_PREFIX = `${CONFIRM_TRACE_SECTION.toUpperCase()} ${process.pid}: `;
 
 let unwritten = '';
 
+/** The acceptance read in this turn, whose line says how long the thread waited for a CPU before it. */
+let readThisTurn: string | undefined;
+
+/**
+ * How long the calling thread has waited for a CPU while ready to run, in ms, from Linux's
+ * scheduler statistics (the second field of /proc/thread-self/schedstat, in ns); undefined where
+ * there are none.
+ */
+export function threadCpuWaitMs(): number | undefined {
+	try {
+		const waitedNs = Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[1]);
+		return Number.isFinite(waitedNs) ? waitedNs / 1e6 : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+let cpuWaitAtLastWrite = write.enabled ? threadCpuWaitMs() : undefined;
+
 function writeStamps(): void {
-	const lines = unwritten;
+	let lines = unwritten;
 	unwritten = '';
+	// Read after the turn's work, so the file read is not inside the confirm it describes.
+	const cpuWait = threadCpuWaitMs();
+	if (readThisTurn !== undefined && cpuWait !== undefined && cpuWaitAtLastWrite !== undefined) {
+		lines += `${LINE_PREFIX}waited ${readThisTurn} ${(cpuWait - cpuWaitAtLastWrite).toFixed(3)}\n`;
+	}
+	cpuWaitAtLastWrite = cpuWait;
+	readThisTurn = undefined;
 	process.stderr.write(lines);
 }
 
@@ -44,6 +74,7 @@ export function traceConfirm(stage: ConfirmTraceStage, quoteId: string): void {
 	const line = `${LINE_PREFIX}${stage} ${quoteId} ${preciseNow().toFixed(3)}\n`;
 	if (unwritten === '') queueMicrotask(writeStamps);
 	unwritten += line;
+	if (stage === 'read') readThisTurn = quoteId;
 }
 
 /**

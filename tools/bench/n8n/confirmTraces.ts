@@ -10,7 +10,7 @@ import type { TriggerStamps, WorkerGc, WorkerGcPauses } from '../../e2e/latency'
 /** More than one latency run's quotes; past it the oldest are forgotten. */
 const MAX_QUOTES = 20_000;
 
-const LINE = new RegExp(`${CONFIRM_TRACE_SECTION.toUpperCase()} \\d+: (read|sent) (\\S+) (\\d+(?:\\.\\d+)?)`);
+const LINE = new RegExp(`${CONFIRM_TRACE_SECTION.toUpperCase()} \\d+: (read|sent|waited) (\\S+) (\\d+(?:\\.\\d+)?)`);
 
 const GC_LINE = new RegExp(`${CONFIRM_TRACE_SECTION.toUpperCase()} \\d+: gc (\\d+) (\\d+(?:\\.\\d+)?) (\\d+(?:\\.\\d+)?)`);
 
@@ -30,12 +30,12 @@ const MAX_PAUSES = 20_000;
 export const CONFIRM_TRACE_ENV = { NODE_DEBUG: CONFIRM_TRACE_SECTION };
 
 export class ConfirmTraces {
-	private readonly quotes = new Map<string, { read?: number; sent?: number }>();
+	private readonly quotes = new Map<string, { read?: number; sent?: number; waited?: number }>();
 
-	/** One line of n8n's output; anything but a stamp is ignored. The first stamp of each stage counts (a retry sends again). */
 	/** The worker thread's GC pauses, in order: start (ms since the epoch) and duration. */
 	private readonly pauses: Array<{ kind: string; start: number; ms: number }> = [];
 
+	/** One line of n8n's output; anything but a stamp is ignored. The first stamp of each stage counts (a retry sends again). */
 	readLine = (line: string): void => {
 		const pause = GC_LINE.exec(line);
 		if (pause) {
@@ -52,7 +52,7 @@ export class ConfirmTraces {
 			this.quotes.set(quoteId, stamps);
 			if (this.quotes.size > MAX_QUOTES) this.quotes.delete(this.quotes.keys().next().value as string);
 		}
-		stamps[stage as 'read' | 'sent'] ??= Number(at);
+		stamps[stage as 'read' | 'sent' | 'waited'] ??= Number(at);
 	};
 
 	stampsOf: TriggerStamps = (quoteId) => this.quotes.get(quoteId);

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
+import { threadCpuWaitMs } from '../../../nodes/Totalis/stream/confirmTrace';
 import { measureConfirmLatency } from '../../e2e/latency';
 import { LATENCY_VENUE_OPTIONS, type FromVenueThread, type ToVenueThread } from './latencyVenue';
 
@@ -44,7 +45,8 @@ async function serve() {
 	const { totalis } = sim;
 	port.on('message', (message: ToVenueThread) => {
 		if (message.type === 'measure') {
-			measureConfirmLatency(sim, message.count, message.perSecond, message.options).then(
+			// This thread's own wait for a CPU, read at each confirm: the venue's share of a slow one.
+			measureConfirmLatency(sim, message.count, message.perSecond, { ...message.options, venueCpuWait: threadCpuWaitMs }).then(
 				(summary) => post({ type: 'measured', summary }),
 				(error: unknown) => post({ type: 'failed', message: String(error) }),
 			);

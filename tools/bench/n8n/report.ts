@@ -77,7 +77,9 @@ export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond
  * Where the slowest confirms' time went, on one clock shared by the simulator and n8n's threads:
  * the venue's acceptance to the trigger reading it, the trigger's own work up to the confirm
  * handed to node:http (both only where the fast path stamps them), on to the venue reading the
- * request, and the venue's own work.
+ * request, and the venue's own work; then how long the trigger's worker thread (since its previous
+ * confirm) and the venue's thread (since the venue's previous confirm) waited for a CPU, where
+ * Linux says: a slow confirm whose threads did not wait was slow for another reason.
  */
 function formatBreakdown(rows: LatencyRow[]): string | undefined {
 	const lines = rows.flatMap(({ column, load, summary }) => {
@@ -110,13 +112,24 @@ function formatBreakdown(rows: LatencyRow[]): string | undefined {
 				'→ venue reads the confirm',
 				'then at the venue (not in the total)',
 				'worker GC in it',
+				'worker waited for a CPU',
+				'venue waited for a CPU',
 			],
 			lines,
 		),
 	].join('\n');
 }
 
-function breakdownCells({ toTrigger, inTrigger, toVenue, atVenue, workerGc, workerGcKinds }: ConfirmBreakdown): string[] {
+function breakdownCells({
+	toTrigger,
+	inTrigger,
+	toVenue,
+	atVenue,
+	workerGc,
+	workerGcKinds,
+	workerWaitedForCpu,
+	venueWaitedForCpu,
+}: ConfirmBreakdown): string[] {
 	const cell = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
 	// Without the trigger's stamps, the time to the venue reading the confirm runs from the acceptance.
 	return [
@@ -125,6 +138,8 @@ function breakdownCells({ toTrigger, inTrigger, toVenue, atVenue, workerGc, work
 		toTrigger === undefined && toVenue !== undefined ? `${cell(toVenue)} (from the acceptance)` : cell(toVenue),
 		cell(atVenue),
 		workerGcKinds ? `${cell(workerGc)} (${workerGcKinds.join(', ')})` : cell(workerGc),
+		cell(workerWaitedForCpu),
+		cell(venueWaitedForCpu),
 	];
 }
 
