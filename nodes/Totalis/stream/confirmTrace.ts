@@ -6,8 +6,8 @@
  * `read` when the confirmer gets the acceptance (the socket's message handler, same turn), `sent`
  * when the confirm request was handed to node:http (which writes it before the loop's next turn);
  * `waited <quoteId> <ms>`, where Linux says, for how long the thread was ready to run but waiting
- * for a CPU between its previous confirm's stamps and this one's (so at most the wait before it
- * read the acceptance); and `gc <kind> <start> <duration ms>` for each garbage collection of the
+ * for a CPU from the end of its previous confirm (its outcome handled, or its stamps written) to
+ * this one's stamps: mostly, on a thread idle between acceptances, its wait to read this one; and `gc <kind> <start> <duration ms>` for each garbage collection of the
  * thread that traces it.
  */
 import { readFileSync } from 'node:fs';
@@ -49,17 +49,22 @@ export function threadCpuWaitMs(): number | undefined {
 	}
 }
 
-let cpuWaitAtLastWrite = write.enabled ? threadCpuWaitMs() : undefined;
+let cpuWaitCountedFrom = confirmTraceEnabled ? threadCpuWaitMs() : undefined;
+
+/** A confirm's outcome is handled: the thread's wait for a CPU before the next acceptance counts from here. */
+export function traceConfirmDone(): void {
+	if (confirmTraceEnabled) cpuWaitCountedFrom = threadCpuWaitMs();
+}
 
 function writeStamps(): void {
 	let lines = unwritten;
 	unwritten = '';
 	// Read after the turn's work, so the file read is not inside the confirm it describes.
 	const cpuWait = threadCpuWaitMs();
-	if (readThisTurn !== undefined && cpuWait !== undefined && cpuWaitAtLastWrite !== undefined) {
-		lines += `${LINE_PREFIX}waited ${readThisTurn} ${(cpuWait - cpuWaitAtLastWrite).toFixed(3)}\n`;
+	if (readThisTurn !== undefined && cpuWait !== undefined && cpuWaitCountedFrom !== undefined) {
+		lines += `${LINE_PREFIX}waited ${readThisTurn} ${(cpuWait - cpuWaitCountedFrom).toFixed(3)}\n`;
 	}
-	cpuWaitAtLastWrite = cpuWait;
+	cpuWaitCountedFrom = cpuWait;
 	readThisTurn = undefined;
 	process.stderr.write(lines);
 }

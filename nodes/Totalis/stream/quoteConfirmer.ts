@@ -14,7 +14,7 @@ import type { Redactor } from '../../shared/redact';
 import { DEFAULT_REQUEST_TIMEOUT_MS, UnexpectedReplyError } from '../../shared/rest';
 import type { ConfirmedQuote } from '../confirmQuote';
 import type { ConfirmGuards, Decline } from './confirmGuards';
-import { traceConfirm } from './confirmTrace';
+import { traceConfirm, traceConfirmDone } from './confirmTrace';
 import { idOf } from './venueIds';
 
 const ACCEPTED = 'quote:accepted';
@@ -205,6 +205,7 @@ export class QuoteConfirmer implements Stage {
 			const { event } = delivered.item;
 			entry.next(event === ACCEPTED || event === MM_ACCEPTED ? withConfirmation(delivered, outcome) : delivered);
 		}
+		traceConfirmDone();
 	}
 
 	/** A failed confirm as the item shows it: the (redacted) error, and what Totalis answered. */
