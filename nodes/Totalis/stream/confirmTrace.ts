@@ -7,7 +7,7 @@
  * when the confirm request was handed to node:http (which writes it before the loop's next turn);
  * `waited <quoteId> <ms>`, where Linux says, for how long the thread was ready to run but waiting
  * for a CPU from the end of its previous confirm (its outcome handled, or its stamps written) to
- * this one's stamps: mostly, on a thread idle between acceptances, its wait to read this one; and `gc <kind> <start> <duration ms>` for each garbage collection of the
+ * this one's stamps (at most its wait to read this acceptance: it also wakes for other frames); and `gc <kind> <start> <duration ms>` for each garbage collection of the
  * thread that traces it.
  */
 import { readFileSync } from 'node:fs';

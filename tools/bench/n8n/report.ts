@@ -79,7 +79,9 @@ export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond
  * handed to node:http (both only where the fast path stamps them), on to the venue reading the
  * request, and the venue's own work; then how long the trigger's worker thread (since its previous
  * confirm) and the venue's thread (since the venue's previous confirm) waited for a CPU, where
- * Linux says: a slow confirm whose threads did not wait was slow for another reason.
+ * Linux says. Each thread wakes for other frames and timers between two confirms, so its figure is
+ * at most its wait inside this confirm: a slow confirm whose threads hardly waited was slow for
+ * another reason; a large figure does not by itself say the wait fell inside it.
  */
 function formatBreakdown(rows: LatencyRow[]): string | undefined {
 	const lines = rows.flatMap(({ column, load, summary }) => {
@@ -112,8 +114,8 @@ function formatBreakdown(rows: LatencyRow[]): string | undefined {
 				'→ venue reads the confirm',
 				'then at the venue (not in the total)',
 				'worker GC in it',
-				'worker waited for a CPU',
-				'venue waited for a CPU',
+				'worker waited for a CPU since its last confirm',
+				'venue waited for a CPU since its last confirm',
 			],
 			lines,
 		),
