@@ -8,6 +8,7 @@ import { withBreakdown, type LatencySummary } from '../../e2e/latency';
 import { withTimeout } from '../stats';
 import type { N8nUnderBench } from './instance';
 import type { LatencyVenue } from './latencyVenue';
+import { startWakeProbe, type WakeUpLateness } from './wakeProbe';
 import { confirmWorkflow, fastPathWorkflow, type Saving } from './workflows';
 
 export type LatencyColumn = 'fast path' | 'per event' | 'batched';
@@ -24,12 +25,18 @@ export const LATENCY_WARM_UP = 5;
 /** The e2e suite's batch: a market maker cannot wait long for a window. */
 export const LATENCY_BATCH = { batchWindowMs: 200, batchMaxItems: 20 };
 
+export interface LatencyRun {
+	summary: LatencySummary;
+	/** How late the machine woke a sleeping thread while the acceptances ran (wakeProbe.ts). */
+	wakeUps: WakeUpLateness;
+}
+
 export async function runLatency(
 	n8n: N8nUnderBench,
 	venue: LatencyVenue,
 	column: LatencyColumn,
 	plan: { acceptances: number; perSecond: number; saving: Saving; maxInFlight: number },
-): Promise<LatencySummary> {
+): Promise<LatencyRun> {
 	const name = `latency: ${column}`;
 	// A credential for this venue, made for each run: a restarted n8n has a new database.
 	const created = await n8n.api.createCredential({ name: `Totalis (${name})`, type: 'totalisApi', data: { ...venue.credentials } });
@@ -49,11 +56,19 @@ export async function runLatency(
 		const warmUp = column === 'fast path' ? 0 : LATENCY_WARM_UP;
 		// Every acceptance ends confirmed or expired (the venue's deadline is seconds away): a run that does neither is broken.
 		const budgetMs = ((plan.acceptances + warmUp) / plan.perSecond) * 1000 + 120_000;
-		const summary = await withTimeout(venue.measure(plan.acceptances, plan.perSecond, { warmUp }), budgetMs, name);
+		const probe = startWakeProbe();
+		let summary: LatencySummary;
+		let wakeUps: WakeUpLateness;
+		try {
+			summary = await withTimeout(venue.measure(plan.acceptances, plan.perSecond, { warmUp }), budgetMs, name);
+		} finally {
+			// Whatever the measure's outcome: the probe's thread would keep the bench alive.
+			wakeUps = await probe.stop();
+		}
 		const explained = withBreakdown(summary, n8n.confirmTraces?.stampsOf, n8n.confirmTraces?.gcBetween);
 		// Only the fast path has a worker thread that writes its pauses.
 		const pauses = column === 'fast path' ? n8n.confirmTraces?.gcPauses() : undefined;
-		return pauses ? { ...explained, workerGcPauses: pauses } : explained;
+		return { summary: pauses ? { ...explained, workerGcPauses: pauses } : explained, wakeUps };
 	} finally {
 		if (!(await n8n.deactivate(workflow.id))) await n8n.restart();
 	}

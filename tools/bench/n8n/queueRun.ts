@@ -69,7 +69,7 @@ async function measure(
 ): Promise<void> {
 	for (const path of PATHS) {
 		log(`${setup}: latency, ${path}…`);
-		const summary = await runLatency(n8n, inProcessVenue(sim), path, {
+		const { summary } = await runLatency(n8n, inProcessVenue(sim), path, {
 			acceptances: CONFIG.acceptances,
 			perSecond: CONFIG.acceptancesPerSecond,
 			saving: CONFIG.saving,

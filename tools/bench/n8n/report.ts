@@ -2,12 +2,15 @@
 import type { ConfirmBreakdown, LatencySummary } from '../../e2e/latency';
 import type { FloodResult } from './flood';
 import type { LatencyColumn } from './latency';
+import { WAKE_PROBE_INTERVAL_MS, type WakeUpLateness } from './wakeProbe';
 
 export interface LatencyRow {
 	column: LatencyColumn;
 	load: 'quiet' | 'CPUs saturated';
 	/** Absent when the column was skipped. */
 	summary?: LatencySummary;
+	/** How late the machine woke a sleeping thread during the row (wakeProbe.ts). */
+	wakeUps?: WakeUpLateness;
 	note?: string;
 }
 
@@ -66,6 +69,7 @@ export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond
 		),
 		formatToConfirmDone(rows),
 		formatBreakdown(rows),
+		formatWakeUps(rows),
 		formatWorkerGc(rows),
 		formatColdStart(rows),
 	]
@@ -143,6 +147,26 @@ function breakdownCells({
 		cell(workerWaitedForCpu),
 		cell(venueWaitedForCpu),
 	];
+}
+
+/**
+ * The machine's own wake-up lateness during each row: what any thread that sleeps on the kernel
+ * (as the venue's and the trigger's do between frames) waited past its time, the floor under the
+ * fast path's figures.
+ */
+function formatWakeUps(rows: LatencyRow[]): string | undefined {
+	const lines = rows
+		.filter(({ wakeUps }) => wakeUps !== undefined && wakeUps.wakeUps > 0)
+		.map(({ column, load, wakeUps }) => {
+			const { wakeUps: count, medianMs, p99Ms, maxMs } = wakeUps as WakeUpLateness;
+			return `- ${column}, ${load}: median ${medianMs.toFixed(2)} ms, p99 ${p99Ms.toFixed(2)} ms, max ${maxMs.toFixed(2)} ms (${whole(count)} wake-ups)`;
+		});
+	if (lines.length === 0) return undefined;
+	return [
+		'',
+		`How late the machine woke a thread of the bench sleeping ${WAKE_PROBE_INTERVAL_MS} ms at a time, during each row (a fast-path confirm waits on two such wake-ups):`,
+		...lines,
+	].join('\n');
 }
 
 /** The fast path's worker thread's GC over each whole row (not only inside the slowest confirms). */

@@ -97,13 +97,13 @@ runBench('bench:n8n', async ({ sim, counter, prepared, machine, elapsedSeconds, 
 					continue;
 				}
 				log(`latency: ${column}, ${load}…`);
-				const summary = await runLatency(n8n, venue, column, {
+				const { summary, wakeUps } = await runLatency(n8n, venue, column, {
 					acceptances: CONFIG.acceptances,
 					perSecond: CONFIG.acceptancesPerSecond,
 					saving: CONFIG.saving,
 					maxInFlight: DEFAULT_MAX_IN_FLIGHT,
 				});
-				latency.push({ column, load, summary });
+				latency.push({ column, load, summary, wakeUps });
 			}
 		} finally {
 			await burner?.stop();
