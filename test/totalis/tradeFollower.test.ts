@@ -151,6 +151,32 @@ describe('TradeFollower', () => {
 		detach();
 	});
 
+	it("follows and leaves the last frame's trade from ids that are equal strings, and follows it again once left", async () => {
+		const follower = new TradeFollower({ followForMs: 60_000 });
+		const { sent, live } = liveConnection();
+		const detach = follower.attach(live);
+		// As a socket gives them: each frame's id a fresh string, equal to the last frame's, not the same one.
+		const idOfFrame = () => JSON.parse('"rfq-1"') as string;
+		follower.observe('quote:accepted', { quote_id: 'q1', rfq_id: idOfFrame() });
+		const seen = follower.seenOf(idOfFrame());
+		follower.observe('mm_quote:accepted', { quote_id: 'q1', rfq_id: idOfFrame() });
+		await turn();
+		follower.observe('position:settled', { rfq_id: idOfFrame() });
+		// Left already: a second terminal event changes nothing.
+		follower.observe('position:error', { rfq_id: idOfFrame() });
+		expect(follower.rfqIds).toEqual([]);
+		await turn();
+		// Followed again: a new follow, with what was seen of it.
+		follower.observe('quote:confirmed', { quote_id: 'q1', rfq_id: idOfFrame() });
+		expect(follower.rfqIds).toEqual(['rfq-1']);
+		expect(follower.seenOf(idOfFrame())).toBe(seen);
+		await turn();
+		expect(sent).toEqual(['subscribe rfq:rfq-1', 'unsubscribe rfq:rfq-1', 'subscribe rfq:rfq-1']);
+		follower.observe('position:settled', { rfq_id: idOfFrame() });
+		expect(follower.rfqIds).toEqual([]);
+		detach();
+	});
+
 	it('answers for the trade just followed or left only while it is still remembered', () => {
 		// No room for left trades: a trade is forgotten the moment it is left.
 		const follower = new TradeFollower({ followForMs: 600_000, maxFollowed: 0 });
