@@ -175,6 +175,29 @@ describe('ExecutionGate', () => {
 		expect(executions[1].items[1].gap).toBeNull();
 	});
 
+	it('under a long overload drops in arrival order, stepping over events a later one with the same key replaced', async () => {
+		const { gate, executions } = gateWith({ maxInFlight: 1, maxWaitingItems: 3 });
+		gate.send([delivered('first')]);
+		gate.send([delivered('a', 'EURUSD')]);
+		gate.send([delivered('b')]);
+		gate.send([delivered('c')]);
+		// Full: the oldest waiting event, a, is replaced by a2, which takes the newest place.
+		gate.send([delivered('a2', 'EURUSD')]);
+		gate.send([delivered('d')]);
+		gate.send([delivered('e')]);
+		expect(gate.read()).toMatchObject({ waiting: 3, dropped: 2, coalesced: 1 });
+		executions[0].finish();
+		await settled();
+		expect(executions[1].events).toEqual(['a2', 'd', 'e']);
+		// Thousands of drops later, the latest events still leave in arrival order.
+		for (let i = 0; i < 5000; i++) gate.send([delivered(`x${i}`)]);
+		expect(gate.read()).toMatchObject({ waiting: 3, dropped: 4999 });
+		executions[1].finish();
+		await settled();
+		expect(executions[2].events).toEqual(['x4997', 'x4998', 'x4999']);
+		expect(executions[2].items[0].gap?.droppedFrames).toBe(4997);
+	});
+
 	it('bounds what waits by bytes too', () => {
 		const { gate } = gateWith({ maxInFlight: 1, maxWaitingBytes: 3 * 356 });
 		gate.send([delivered('first')]);

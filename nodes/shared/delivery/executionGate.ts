@@ -72,6 +72,8 @@ export class ExecutionGate {
 	private readonly waiting = new Map<number, Waiting>();
 	private readonly latestByKey = new Map<string, number>();
 	private nextId = 0;
+	/** No waiting event has an id below this one (ids grow in arrival order, and the Map keeps that order). */
+	private oldestId = 0;
 	private waitingBytes = 0;
 	private droppedSinceEmit = 0;
 	private firstDropAt: string | undefined;
@@ -114,6 +116,7 @@ export class ExecutionGate {
 		this.timers.clear();
 		const discarded = this.waiting.size;
 		this.waiting.clear();
+		this.oldestId = this.nextId;
 		this.latestByKey.clear();
 		this.waitingBytes = 0;
 		return discarded;
@@ -151,15 +154,25 @@ export class ExecutionGate {
 	}
 
 	private dropOldest() {
-		const oldest = this.waiting.keys().next().value as number;
-		const dropped = this.remove(oldest)!;
+		const dropped = this.remove(this.oldestWaitingId())!;
 		this.droppedSinceEmit++;
 		this.stats.dropped++;
 		this.firstDropAt ??= dropped.delivered.item.receivedAt;
 		// The dropped event's own gap must not vanish with it.
-		const next = this.waiting.values().next().value as Waiting | undefined;
+		const next = this.waiting.size > 0 ? this.waiting.get(this.oldestWaitingId()) : undefined;
 		if (next && dropped.delivered.item.gap) next.delivered.item.gap = mergeGaps(dropped.delivered.item.gap, next.delivered.item.gap);
 		else if (dropped.delivered.item.gap) this.carriedGap = mergeGaps(this.carriedGap, dropped.delivered.item.gap);
+	}
+
+	/**
+	 * The oldest waiting event's id; only while something waits. Not the Map's first entry: a Map
+	 * iterated from its start steps over every entry deleted since its table was last rebuilt, so
+	 * with a full buffer dropping its oldest event per arrival each drop cost a scan of thousands of
+	 * deleted entries (about 5 µs per event at the default cap). Each id is stepped over once.
+	 */
+	private oldestWaitingId(): number {
+		while (!this.waiting.has(this.oldestId)) this.oldestId++;
+		return this.oldestId;
 	}
 
 	private remove(id: number): Waiting | undefined {
@@ -178,13 +191,9 @@ export class ExecutionGate {
 		const { maxInFlight, maxBatchItems } = this.options;
 		if (maxInFlight !== 0 && this.inFlight >= maxInFlight) return;
 		const now = Date.now();
-		// The oldest first, without copying the keys of everything that waits (a Map may lose the
-		// entry being visited).
+		// The oldest first, without copying the keys of everything that waits.
 		const leaving: Waiting[] = [];
-		for (const id of this.waiting.keys()) {
-			if (leaving.length === maxBatchItems) break;
-			leaving.push(this.remove(id)!);
-		}
+		while (leaving.length < maxBatchItems && this.waiting.size > 0) leaving.push(this.remove(this.oldestWaitingId())!);
 		const batch = leaving.map(({ delivered, since }) => {
 			delivered.item.backpressure = { batchSize: leaving.length, waitedMs: now - since } satisfies Backpressure;
 			return delivered;
