@@ -232,8 +232,8 @@ describe('ExecutionGate', () => {
 		const started: string[] = [];
 		const blind = new ExecutionGate(
 			{ maxInFlight: 1, maxBatchItems: 10, maxWaitingItems: 10, maxWaitingBytes: 100_000, slotTimeoutMs: 1000 },
-			(batch) => {
-				started.push(batch[0].item.event);
+			(emission) => {
+				started.push((Array.isArray(emission) ? emission[0] : emission).item.event);
 				return undefined;
 			},
 		);
