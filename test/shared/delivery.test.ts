@@ -20,9 +20,15 @@ function delivered(event: string, key?: string, extra: Partial<StreamItem> = {})
 
 function collect(options: DeliveryOptions) {
 	const calls: Array<{ events: string[]; deduplicationKey?: string; items: StreamItem[] }> = [];
-	const delivery = new Delivery(options, (batch, keepsKey) => {
+	const delivery = new Delivery(options, (emission) => {
+		// An event on its own is an execution of its own, with its deduplication key; a list is a batch.
+		const batch = Array.isArray(emission) ? emission : [emission];
 		const items = batch.map((delivered) => delivered.item);
-		calls.push({ events: items.map((item) => item.event), deduplicationKey: keepsKey ? deduplicationKeyOf(batch[0]) : undefined, items });
+		calls.push({
+			events: items.map((item) => item.event),
+			deduplicationKey: Array.isArray(emission) ? undefined : deduplicationKeyOf(emission),
+			items,
+		});
 	});
 	return { delivery, calls };
 }
@@ -71,6 +77,13 @@ describe('Delivery', () => {
 		expect(calls.map((call) => call.events)).toEqual([['a', 'b', 'c']]);
 		jest.advanceTimersByTime(10_000);
 		expect(calls.map((call) => call.events)).toEqual([['a', 'b', 'c'], ['d']]);
+	});
+
+	it('gives a batch of one event no deduplication key, as any batch', () => {
+		const { delivery, calls } = collect({ mode: 'batch', windowMs: 500, maxItems: 0, keepLatest: false });
+		delivery.push(delivered('a', 'k1'));
+		jest.advanceTimersByTime(500);
+		expect(calls).toEqual([expect.objectContaining({ events: ['a'], deduplicationKey: undefined })]);
 	});
 
 	it('keeps only the latest event per key, counts what it replaced and keeps the earlier gap', () => {

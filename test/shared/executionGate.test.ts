@@ -41,7 +41,8 @@ function gateWith(options: Partial<ExecutionGateOptions> = {}) {
 	let mostRunning = 0;
 	const gate = new ExecutionGate(
 		{ maxInFlight: 2, maxBatchItems: 100, maxWaitingItems: 1000, maxWaitingBytes: 1_000_000, slotTimeoutMs: 60_000, ...options },
-		(batch, keepsKey) => {
+		(emission) => {
+			const batch = Array.isArray(emission) ? emission : [emission];
 			const items = batch.map((entry) => entry.item);
 			running++;
 			mostRunning = Math.max(mostRunning, running);
@@ -56,7 +57,7 @@ function gateWith(options: Partial<ExecutionGateOptions> = {}) {
 			executions.push({
 				events: items.map((item) => item.event),
 				items,
-				deduplicationKey: keepsKey ? deduplicationKeyOf(batch[0]) : undefined,
+				deduplicationKey: Array.isArray(emission) ? undefined : deduplicationKeyOf(emission),
 				finish: () => settle(true),
 				fail: () => settle(false),
 			});
@@ -73,8 +74,8 @@ const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 describe('ExecutionGate', () => {
 	it('starts executions at once while slots are free, each event with its deduplication key', () => {
 		const { gate, executions } = gateWith();
-		gate.send([delivered('a')], true);
-		gate.send([delivered('b')], true);
+		gate.send(delivered('a'));
+		gate.send(delivered('b'));
 		expect(executions.map((execution) => [execution.events, execution.deduplicationKey])).toEqual([
 			[['a'], 'dedup:a'],
 			[['b'], 'dedup:b'],
@@ -85,9 +86,9 @@ describe('ExecutionGate', () => {
 
 	it('holds events while every slot is taken, then starts them together when one frees, saying so on each item', async () => {
 		const { gate, executions, mostRunning } = gateWith();
-		gate.send([delivered('a')], true);
-		gate.send([delivered('b')], true);
-		for (const event of ['c', 'd', 'e']) gate.send([delivered(event)], true);
+		gate.send(delivered('a'));
+		gate.send(delivered('b'));
+		for (const event of ['c', 'd', 'e']) gate.send(delivered(event));
 		expect(executions).toHaveLength(2);
 		expect(gate.read()).toMatchObject({ inFlight: 2, waiting: 3 });
 
@@ -104,8 +105,8 @@ describe('ExecutionGate', () => {
 
 	it('keeps the deduplication key of an event that waited alone', async () => {
 		const { gate, executions } = gateWith({ maxInFlight: 1 });
-		gate.send([delivered('a')], true);
-		gate.send([delivered('b')], true);
+		gate.send(delivered('a'));
+		gate.send(delivered('b'));
 		executions[0].finish();
 		await settled();
 		expect(executions[1]).toMatchObject({ events: ['b'], deduplicationKey: 'dedup:b' });
@@ -175,6 +176,29 @@ describe('ExecutionGate', () => {
 		expect(executions[1].items[1].gap).toBeNull();
 	});
 
+	it('under a long overload drops in arrival order, stepping over events a later one with the same key replaced', async () => {
+		const { gate, executions } = gateWith({ maxInFlight: 1, maxWaitingItems: 3 });
+		gate.send([delivered('first')]);
+		gate.send([delivered('a', 'EURUSD')]);
+		gate.send([delivered('b')]);
+		gate.send([delivered('c')]);
+		// Full: the oldest waiting event, a, is replaced by a2, which takes the newest place.
+		gate.send([delivered('a2', 'EURUSD')]);
+		gate.send([delivered('d')]);
+		gate.send([delivered('e')]);
+		expect(gate.read()).toMatchObject({ waiting: 3, dropped: 2, coalesced: 1 });
+		executions[0].finish();
+		await settled();
+		expect(executions[1].events).toEqual(['a2', 'd', 'e']);
+		// Thousands of drops later, the latest events still leave in arrival order.
+		for (let i = 0; i < 5000; i++) gate.send([delivered(`x${i}`)]);
+		expect(gate.read()).toMatchObject({ waiting: 3, dropped: 4999 });
+		executions[1].finish();
+		await settled();
+		expect(executions[2].events).toEqual(['x4997', 'x4998', 'x4999']);
+		expect(executions[2].items[0].gap?.droppedFrames).toBe(4997);
+	});
+
 	it('bounds what waits by bytes too', () => {
 		const { gate } = gateWith({ maxInFlight: 1, maxWaitingBytes: 3 * 356 });
 		gate.send([delivered('first')]);
@@ -208,8 +232,8 @@ describe('ExecutionGate', () => {
 		const started: string[] = [];
 		const blind = new ExecutionGate(
 			{ maxInFlight: 1, maxBatchItems: 10, maxWaitingItems: 10, maxWaitingBytes: 100_000, slotTimeoutMs: 1000 },
-			(batch) => {
-				started.push(batch[0].item.event);
+			(emission) => {
+				started.push((Array.isArray(emission) ? emission[0] : emission).item.event);
 				return undefined;
 			},
 		);

@@ -16,10 +16,12 @@ export interface DeliveryOptions {
 
 /**
  * One emission: the events of one execution, with what delivery knew of each (key, size,
- * deduplication key). `keepsKey`: the execution is this one event, and n8n is given its
- * deduplication key (deduplicationKeyOf), if it has one; a batch has none.
+ * deduplication key). An event on its own (not in a list) is an execution of its own, and n8n is
+ * given its deduplication key (deduplicationKeyOf), if it has one; a list is a batch, which has
+ * none, even of one event. One execution per event makes no list of its own per event.
  */
-export type Emit = (batch: Delivered[], keepsKey: boolean) => void;
+export type Emission = Delivered | Delivered[];
+export type Emit = (emission: Emission) => void;
 
 /**
  * Whatever the window, a buffer this full is emitted at once: a window-only batch otherwise holds
@@ -64,7 +66,7 @@ export class Delivery {
 		if (this.disposed) return;
 		const { mode, keepLatest, maxItems, windowMs } = this.options;
 		if (mode === 'each' && !keepLatest) {
-			this.emit([delivered], true);
+			this.emit(delivered);
 			return;
 		}
 		if (keepLatest) this.keepLatest(delivered);
@@ -88,10 +90,10 @@ export class Delivery {
 		this.latest = new Map();
 		this.bufferedBytes = 0;
 		if (this.options.mode === 'batch') {
-			this.emit(batch, false);
+			this.emit(batch);
 			return;
 		}
-		for (const delivered of batch) this.emit([delivered], true);
+		for (const delivered of batch) this.emit(delivered);
 	}
 
 	/** Stops for good; returns how many buffered items were discarded. */

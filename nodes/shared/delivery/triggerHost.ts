@@ -7,7 +7,7 @@ import type { Delivered } from '../items';
 import { redactingLogger } from '../logging';
 import type { Redactor } from '../redact';
 import { ScopedDeduplicationKeys } from './deduplicationKeys';
-import { BATCH_BYTE_CAP, BATCH_ITEM_CAP, Delivery, type DeliveryOptions } from './delivery';
+import { BATCH_BYTE_CAP, BATCH_ITEM_CAP, Delivery, type DeliveryOptions, type Emission } from './delivery';
 import { DEFAULT_MAX_IN_FLIGHT, ExecutionGate } from './executionGate';
 import { activationIdentity, rememberedRefusal, rememberRefusal } from './refusedActivations';
 import { chainStages, type Stage } from './stages';
@@ -100,18 +100,20 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 	// (a deferred is a promise and two functions, about 180 bytes per execution).
 	const countsExecutions = !manual && maxInFlight > 0;
 	/** Starts one execution; the promise settles when n8n has finished it (see executionGate.ts). */
-	const startExecution = (batch: Delivered[], keepsKey: boolean): Promise<unknown> | undefined => {
+	const startExecution = (emission: Emission): Promise<unknown> | undefined => {
 		if (closing || manualDelivered) return undefined;
 		if (manual) manualDelivered = true;
+		const isBatch = Array.isArray(emission);
 		// n8n's shape: one list of { json } per execution, made at its final length (a list grown
 		// by push starts with room for 16 items: 150 bytes per execution of one event).
-		const data = [batch.map(asExecutionData)];
+		const data = isBatch ? [emission.map(asExecutionData)] : [[asExecutionData(emission)]];
 		if (manual) {
 			ctx.emit(data);
 			return undefined;
 		}
 		// An item that reports a gap must run even if n8n saw its key before, or the gap would vanish.
-		const key = keepsKey && !batch[0].item.gap ? deduplicationKeys.of(batch[0]) : undefined;
+		// A batch has no deduplication key, even of one event (see Emission in delivery.ts).
+		const key = !isBatch && !emission.item.gap ? deduplicationKeys.of(emission) : undefined;
 		if (!countsExecutions) {
 			ctx.emit(data, undefined, undefined, key);
 			return undefined;
@@ -136,7 +138,7 @@ export async function runStreamTrigger(ctx: ITriggerFunctions, setup: StreamTrig
 		startExecution,
 		(message) => logger.warn(`${venueName}: ${message}`),
 	);
-	const delivery = new Delivery(setup.delivery, (batch, keepsKey) => gate.send(batch, keepsKey));
+	const delivery = new Delivery(setup.delivery, (emission) => gate.send(emission));
 	const stages = setup.stages ?? [];
 
 	const hooks: EngineHooks = {
