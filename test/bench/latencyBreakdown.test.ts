@@ -19,7 +19,7 @@ describe('bench:n8n latency venue', () => {
 	});
 
 	it('accepts quotes from its own thread, counts the warm-up apart, and stamps each confirm in order', async () => {
-		venue = await startLatencyVenue();
+		venue = await startLatencyVenue({ measureCpuWaits: true });
 		harness.setCredentials('totalisApi', { ...venue.credentials });
 		const trigger = await harness.startTrigger(
 			'totalisTrigger',

@@ -8,7 +8,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { ConfirmStamps } from 'trading-venues-simulator';
 
-import { CONFIRM_TRACE_SECTION } from '../../nodes/Totalis/stream/confirmTrace';
+import { CONFIRM_TRACE_SECTION, CPU_WAIT_TRACE_SECTION } from '../../nodes/Totalis/stream/confirmTrace';
 import { ConfirmTraces } from '../../tools/bench/n8n/confirmTraces';
 import { conditions } from '../harness/conditions';
 import { FAST, useTotalisEnvironment } from './fixtures';
@@ -62,7 +62,7 @@ describe('Totalis Trigger: the fast path stamps its confirms for the bench', () 
 	}
 
 	it('writes when the acceptance was read and the confirm sent, in order between the venue’s own stamps', async () => {
-		process.env.NODE_DEBUG = CONFIRM_TRACE_SECTION;
+		process.env.NODE_DEBUG = `${CONFIRM_TRACE_SECTION},${CPU_WAIT_TRACE_SECTION}`;
 		const started = performance.timeOrigin + performance.now();
 		const trigger = await env.start(PARAMETERS);
 		const { quoteId, stamps } = await acceptAndConfirm(trigger);
@@ -85,6 +85,19 @@ describe('Totalis Trigger: the fast path stamps its confirms for the bench', () 
 			expect(waited).toBeGreaterThanOrEqual(0);
 			expect(waited).toBeLessThanOrEqual(sent - started);
 		}
+	});
+
+	it('writes no wait for a CPU unless NODE_DEBUG names its section too', async () => {
+		process.env.NODE_DEBUG = CONFIRM_TRACE_SECTION;
+		const trigger = await env.start(PARAMETERS);
+		const { quoteId } = await acceptAndConfirm(trigger);
+		const traces = new ConfirmTraces();
+		const stampsWritten = () => {
+			for (const line of written.join('').split('\n')) traces.readLine(line);
+			return traces.stampsOf(quoteId);
+		};
+		await until(() => stampsWritten()?.sent !== undefined);
+		expect(stampsWritten()).toEqual({ read: expect.any(Number), sent: expect.any(Number) });
 	});
 
 	it('writes nothing without NODE_DEBUG', async () => {

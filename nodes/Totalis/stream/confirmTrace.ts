@@ -5,7 +5,8 @@
  * nothing is stamped or written. Each line reads `<stage> <quoteId> <ms since the epoch, to the µs>`:
  * `read` when the confirmer gets the acceptance (the socket's message handler, same turn), `sent`
  * when the confirm request was handed to node:http (which writes it before the loop's next turn);
- * `waited <quoteId> <ms>`, where Linux says, for how long the thread was ready to run but waiting
+ * `waited <quoteId> <ms>`, only when NODE_DEBUG also names `trading-venues-cpu-wait` and where
+ * Linux says, for how long the thread was ready to run but waiting
  * for a CPU from the end of its previous confirm (its outcome handled, or its stamps written) to
  * this one's stamps (at most its wait to read this acceptance: it also wakes for other frames); and `gc <kind> <start> <duration ms>` for each garbage collection of the
  * thread that traces it.
@@ -15,6 +16,9 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { debuglog } from 'node:util';
 
 export const CONFIRM_TRACE_SECTION = 'trading-venues-confirm';
+
+/** Named beside CONFIRM_TRACE_SECTION: each confirm's stamps also say how long the thread waited for a CPU. */
+export const CPU_WAIT_TRACE_SECTION = 'trading-venues-cpu-wait';
 
 export type ConfirmTraceStage = 'read' | 'sent';
 
@@ -49,18 +53,24 @@ export function threadCpuWaitMs(): number | undefined {
 	}
 }
 
-let cpuWaitCountedFrom = confirmTraceEnabled ? threadCpuWaitMs() : undefined;
+/**
+ * Reading the scheduler's statistics twice per confirm measurably lengthened the quiet fast path's
+ * tail in the bench (docs/performance.md), so it is asked for apart.
+ */
+const cpuWaitTraced = confirmTraceEnabled && debuglog(CPU_WAIT_TRACE_SECTION).enabled;
+
+let cpuWaitCountedFrom = cpuWaitTraced ? threadCpuWaitMs() : undefined;
 
 /** A confirm's outcome is handled: the thread's wait for a CPU before the next acceptance counts from here. */
 export function traceConfirmDone(): void {
-	if (confirmTraceEnabled) cpuWaitCountedFrom = threadCpuWaitMs();
+	if (cpuWaitTraced) cpuWaitCountedFrom = threadCpuWaitMs();
 }
 
 function writeStamps(): void {
 	let lines = unwritten;
 	unwritten = '';
 	// Read after the turn's work, so the file read is not inside the confirm it describes.
-	const cpuWait = threadCpuWaitMs();
+	const cpuWait = cpuWaitTraced ? threadCpuWaitMs() : undefined;
 	if (readThisTurn !== undefined && cpuWait !== undefined && cpuWaitCountedFrom !== undefined) {
 		lines += `${LINE_PREFIX}waited ${readThisTurn} ${(cpuWait - cpuWaitCountedFrom).toFixed(3)}\n`;
 	}

@@ -4,7 +4,7 @@
  * writes a line when its confirmer reads an acceptance and when it hands the confirm to node:http.
  * Kept per quote for one latency run at most (a bound, then the oldest go).
  */
-import { CONFIRM_TRACE_SECTION } from '../../../nodes/Totalis/stream/confirmTrace';
+import { CONFIRM_TRACE_SECTION, CPU_WAIT_TRACE_SECTION } from '../../../nodes/Totalis/stream/confirmTrace';
 import type { TriggerStamps, WorkerGc, WorkerGcPauses } from '../../e2e/latency';
 
 /** More than one latency run's quotes; past it the oldest are forgotten. */
@@ -26,8 +26,17 @@ const GC_KINDS: Record<number, string> = {
 /** The worker's GC pauses kept at most (a run's worth, and more). */
 const MAX_PAUSES = 20_000;
 
+/**
+ * `BENCH_N8N_CPU_WAITS=1`: each slow confirm says how long its threads waited for a CPU, and each
+ * latency row how late the machine woke a probe thread. Off by default: with them on, the quiet
+ * fast path's p99 ran 1–3 ms higher in alternated runs (docs/performance.md).
+ */
+export const MEASURE_CPU_WAITS = process.env.BENCH_N8N_CPU_WAITS === '1';
+
 /** What n8n's environment needs for the trigger to write its stamps. */
-export const CONFIRM_TRACE_ENV = { NODE_DEBUG: CONFIRM_TRACE_SECTION };
+export const CONFIRM_TRACE_ENV = {
+	NODE_DEBUG: MEASURE_CPU_WAITS ? `${CONFIRM_TRACE_SECTION},${CPU_WAIT_TRACE_SECTION}` : CONFIRM_TRACE_SECTION,
+};
 
 export class ConfirmTraces {
 	private readonly quotes = new Map<string, { read?: number; sent?: number; waited?: number }>();

@@ -7,6 +7,7 @@
 import { withBreakdown, type LatencySummary } from '../../e2e/latency';
 import { withTimeout } from '../stats';
 import type { N8nUnderBench } from './instance';
+import { MEASURE_CPU_WAITS } from './confirmTraces';
 import type { LatencyVenue } from './latencyVenue';
 import { startWakeProbe, type WakeUpLateness } from './wakeProbe';
 import { confirmWorkflow, fastPathWorkflow, type Saving } from './workflows';
@@ -27,8 +28,8 @@ export const LATENCY_BATCH = { batchWindowMs: 200, batchMaxItems: 20 };
 
 export interface LatencyRun {
 	summary: LatencySummary;
-	/** How late the machine woke a sleeping thread while the acceptances ran (wakeProbe.ts). */
-	wakeUps: WakeUpLateness;
+	/** How late the machine woke a sleeping thread while the acceptances ran (wakeProbe.ts), with BENCH_N8N_CPU_WAITS=1. */
+	wakeUps?: WakeUpLateness;
 }
 
 export async function runLatency(
@@ -56,14 +57,14 @@ export async function runLatency(
 		const warmUp = column === 'fast path' ? 0 : LATENCY_WARM_UP;
 		// Every acceptance ends confirmed or expired (the venue's deadline is seconds away): a run that does neither is broken.
 		const budgetMs = ((plan.acceptances + warmUp) / plan.perSecond) * 1000 + 120_000;
-		const probe = startWakeProbe();
+		const probe = MEASURE_CPU_WAITS ? startWakeProbe() : undefined;
 		let summary: LatencySummary;
-		let wakeUps: WakeUpLateness;
+		let wakeUps: WakeUpLateness | undefined;
 		try {
 			summary = await withTimeout(venue.measure(plan.acceptances, plan.perSecond, { warmUp }), budgetMs, name);
 		} finally {
 			// Whatever the measure's outcome: the probe's thread would keep the bench alive.
-			wakeUps = await probe.stop();
+			wakeUps = await probe?.stop();
 		}
 		const explained = withBreakdown(summary, n8n.confirmTraces?.stampsOf, n8n.confirmTraces?.gcBetween);
 		// Only the fast path has a worker thread that writes its pauses.

@@ -12,6 +12,7 @@ import type { VenueSimulator } from 'trading-venues-simulator';
 
 import { measureConfirmLatency, type LatencyOptions, type LatencySummary } from '../../e2e/latency';
 import { CONFIRMATION_WINDOW_MS } from './benchRun';
+import { MEASURE_CPU_WAITS } from './confirmTraces';
 
 /** The Totalis credential's values for the venue. */
 export interface VenueCredentials {
@@ -48,10 +49,12 @@ export function inProcessVenue(sim: VenueSimulator): LatencyVenue {
 	};
 }
 
-export async function startLatencyVenue(): Promise<LatencyVenue> {
+export async function startLatencyVenue({ measureCpuWaits = MEASURE_CPU_WAITS } = {}): Promise<LatencyVenue> {
 	// Built, the bench runs from .build/ (.js); from the sources (jest), through the repository's require hook.
 	const fromSources = __filename.endsWith('.ts');
 	const worker = new Worker(join(__dirname, `latencyVenueThread.${fromSources ? 'ts' : 'js'}`), {
+		// The venue's thread reads its own wait for a CPU at each confirm only when asked.
+		workerData: { measureCpuWaits },
 		...(fromSources ? { execArgv: ['--require', join(__dirname, '..', '..', 'harness', 'tsWorkerHook.js')] } : {}),
 	});
 	const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -2,7 +2,7 @@
  * The latency venue's thread (latencyVenue.ts): a simulator of its own that accepts quotes at a
  * steady rate and stamps each confirm, on an event loop nothing else in the bench shares.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 
 import { startSimulator, type VenueSimulator } from 'trading-venues-simulator';
 
@@ -45,8 +45,9 @@ async function serve() {
 	const { totalis } = sim;
 	port.on('message', (message: ToVenueThread) => {
 		if (message.type === 'measure') {
-			// This thread's own wait for a CPU, read at each confirm: the venue's share of a slow one.
-			measureConfirmLatency(sim, message.count, message.perSecond, { ...message.options, venueCpuWait: threadCpuWaitMs }).then(
+			// This thread's own wait for a CPU, read at each confirm where asked: the venue's share of a slow one.
+			const venueCpuWait = (workerData as { measureCpuWaits?: boolean } | null)?.measureCpuWaits ? threadCpuWaitMs : undefined;
+			measureConfirmLatency(sim, message.count, message.perSecond, { ...message.options, venueCpuWait }).then(
 				(summary) => post({ type: 'measured', summary }),
 				(error: unknown) => post({ type: 'failed', message: String(error) }),
 			);

@@ -16,6 +16,7 @@ import { DEFAULT_MAX_IN_FLIGHT } from '../../../nodes/shared/delivery/executionG
 import { CONFIRMATION_WINDOW_MS, envNumber, envRates, log, runBench, SMOKE } from './benchRun';
 import { burnCpus } from './cpuBurner';
 import { runFlood, type FloodPlan, type FloodResult } from './flood';
+import { MEASURE_CPU_WAITS } from './confirmTraces';
 import { BenchN8n, N8N_NODE_ARGS, N8N_NODE_OPTIONS, type ExpressionEngine } from './instance';
 import { LATENCY_COLUMNS, runLatency } from './latency';
 import { startLatencyVenue } from './latencyVenue';
@@ -158,6 +159,7 @@ runBench('bench:n8n', async ({ sim, counter, prepared, machine, elapsedSeconds, 
 			fastPath,
 			n8nNodeOptions: N8N_NODE_OPTIONS,
 			n8nNodeArgs: N8N_NODE_ARGS,
+			measureCpuWaits: MEASURE_CPU_WAITS,
 		},
 		latency,
 		settings,
@@ -187,7 +189,7 @@ function notSustained(result: FloodResult): string | undefined {
 function formatReport(results: N8nBenchResults): string {
 	const { machine } = results;
 	return [
-		`bench:n8n — n8n 2.41.1, expression engine ${CONFIG.engine} and ${CONFIG.saving} execution saving unless said${N8N_NODE_OPTIONS ? `, n8n run with Node options ${N8N_NODE_OPTIONS}` : ''}${N8N_NODE_ARGS.length > 0 ? `, n8n's main started as node ${N8N_NODE_ARGS.join(' ')} …/n8n start` : ''}; Node ${machine.node}, ${machine.cpus} CPUs, load average ${machine.loadBefore} before, ${machine.loadAfter} after; ${results.durationSeconds.toFixed(0)} s${results.smoke ? ' (SMOKE: the figures mean nothing)' : ''}`,
+		`bench:n8n — n8n 2.41.1, expression engine ${CONFIG.engine} and ${CONFIG.saving} execution saving unless said${N8N_NODE_OPTIONS ? `, n8n run with Node options ${N8N_NODE_OPTIONS}` : ''}${N8N_NODE_ARGS.length > 0 ? `, n8n's main started as node ${N8N_NODE_ARGS.join(' ')} …/n8n start` : ''}${MEASURE_CPU_WAITS ? ', with the CPU waits measured (BENCH_N8N_CPU_WAITS=1)' : ''}; Node ${machine.node}, ${machine.cpus} CPUs, load average ${machine.loadBefore} before, ${machine.loadAfter} after; ${results.durationSeconds.toFixed(0)} s${results.smoke ? ' (SMOKE: the figures mean nothing)' : ''}`,
 		formatSettings(results.settings),
 		formatLatency(
 			results.latency,
