@@ -88,6 +88,8 @@ export function formatLatency(rows: LatencyRow[], acceptances: number, perSecond
  * another reason; a large figure does not by itself say the wait fell inside it.
  */
 function formatBreakdown(rows: LatencyRow[]): string | undefined {
+	// The CPU waits' columns only where they were measured (BENCH_N8N_CPU_WAITS=1).
+	const cpuWaits = rows.some(({ wakeUps }) => wakeUps !== undefined);
 	const lines = rows.flatMap(({ column, load, summary }) => {
 		const slowest = summary?.slowest ?? [];
 		// The first confirm too, where it is not among the slowest: the path's own cold start.
@@ -99,7 +101,7 @@ function formatBreakdown(rows: LatencyRow[]): string | undefined {
 				load,
 				place === 0 ? '0 (first)' : String(place),
 				ms(took),
-				...breakdownCells(breakdown as ConfirmBreakdown),
+				...breakdownCells(breakdown as ConfirmBreakdown).slice(0, cpuWaits ? undefined : -2),
 			]);
 	});
 	if (lines.length === 0) return undefined;
@@ -118,8 +120,7 @@ function formatBreakdown(rows: LatencyRow[]): string | undefined {
 				'→ venue reads the confirm',
 				'then at the venue (not in the total)',
 				'worker GC in it',
-				'worker waited for a CPU since its last confirm',
-				'venue waited for a CPU since its last confirm',
+				...(cpuWaits ? ['worker waited for a CPU since its last confirm', 'venue waited for a CPU since its last confirm'] : []),
 			],
 			lines,
 		),
