@@ -29,7 +29,7 @@ const MAX_PAUSES = 20_000;
 /**
  * `BENCH_N8N_CPU_WAITS=1`: each slow confirm says how long its threads waited for a CPU, and each
  * latency row how late the machine woke a probe thread. Off by default: with them on, the quiet
- * fast path's p99 ran 1–3 ms higher in alternated runs (docs/performance.md).
+ * fast path's p99 ran higher in every alternated pair (docs/performance.md).
  */
 export const MEASURE_CPU_WAITS = process.env.BENCH_N8N_CPU_WAITS === '1';
 
