@@ -88,6 +88,9 @@ export interface LatencyOptions {
 	venueCpuWait?: () => number | undefined;
 }
 
+/** Milliseconds to the hundredth, as every figure here is printed. */
+const toHundredths = (ms: number) => Math.round(ms * 100) / 100;
+
 /**
  * Accepted → confirm received, in ms: from the acceptance frame handed to the venue's sockets to
  * the confirm request reaching the venue, on the simulator's µs clock. The venue's own work on
@@ -96,7 +99,7 @@ export interface LatencyOptions {
  */
 export function confirmLatencyMs(latencyMs: number, stamps: ConfirmStamps): number {
 	if (stamps.confirmArrived === undefined) return latencyMs;
-	return Math.round((stamps.confirmArrived - stamps.acceptanceSent) * 100) / 100;
+	return toHundredths(stamps.confirmArrived - stamps.acceptanceSent);
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -106,15 +109,14 @@ export function percentile(sorted: number[], p: number): number {
 
 /** The breakdown of one confirm from the simulator's stamps and, when there, the trigger's. */
 export function breakdownOf(stamps: ConfirmStamps, trigger: TriggerStampsOfQuote | undefined): ConfirmBreakdown {
-	const round = (value: number) => Math.round(value * 100) / 100;
 	const breakdown: ConfirmBreakdown = {};
 	const arrived = stamps.confirmArrived;
-	if (trigger?.read !== undefined) breakdown.toTrigger = round(trigger.read - stamps.acceptanceSent);
-	if (trigger?.read !== undefined && trigger.sent !== undefined) breakdown.inTrigger = round(trigger.sent - trigger.read);
-	if (trigger?.waited !== undefined) breakdown.workerWaitedForCpu = round(trigger.waited);
+	if (trigger?.read !== undefined) breakdown.toTrigger = toHundredths(trigger.read - stamps.acceptanceSent);
+	if (trigger?.read !== undefined && trigger.sent !== undefined) breakdown.inTrigger = toHundredths(trigger.sent - trigger.read);
+	if (trigger?.waited !== undefined) breakdown.workerWaitedForCpu = toHundredths(trigger.waited);
 	if (arrived !== undefined) {
-		breakdown.toVenue = round(arrived - (trigger?.sent ?? stamps.acceptanceSent));
-		breakdown.atVenue = round(stamps.confirmed - arrived);
+		breakdown.toVenue = toHundredths(arrived - (trigger?.sent ?? stamps.acceptanceSent));
+		breakdown.atVenue = toHundredths(stamps.confirmed - arrived);
 	}
 	return breakdown;
 }
@@ -127,7 +129,7 @@ export function withBreakdown(summary: LatencySummary, triggerStamps?: TriggerSt
 		if (slow.venueWaitedForCpu !== undefined) breakdown.venueWaitedForCpu = slow.venueWaitedForCpu;
 		if (trigger && workerGc) {
 			const gc = workerGc(slow.stamps.acceptanceSent, slow.stamps.confirmed);
-			breakdown.workerGc = Math.round(gc.ms * 100) / 100;
+			breakdown.workerGc = toHundredths(gc.ms);
 			if (gc.kinds.length > 0) breakdown.workerGcKinds = gc.kinds;
 		}
 		return { ...slow, breakdown };
@@ -168,9 +170,7 @@ export async function measureConfirmLatency(
 		if (index === undefined) return;
 		const venueWaitedNow = venueCpuWait?.();
 		const venueWaitedForCpu =
-			venueWaitedNow !== undefined && venueWaitedSoFar !== undefined
-				? Math.round((venueWaitedNow - venueWaitedSoFar) * 100) / 100
-				: undefined;
+			venueWaitedNow !== undefined && venueWaitedSoFar !== undefined ? toHundredths(venueWaitedNow - venueWaitedSoFar) : undefined;
 		venueWaitedSoFar = venueWaitedNow;
 		ours.delete(quoteId);
 		const latencyMs = confirmLatencyMs(doneMs, stamps);

@@ -6,10 +6,10 @@
  * `read` when the confirmer gets the acceptance (the socket's message handler, same turn), `sent`
  * when the confirm request was handed to node:http (which writes it before the loop's next turn);
  * `waited <quoteId> <ms>`, only when NODE_DEBUG also names `trading-venues-cpu-wait` and where
- * Linux says, for how long the thread was ready to run but waiting
- * for a CPU from the end of its previous confirm (its outcome handled, or its stamps written) to
- * this one's stamps (at most its wait to read this acceptance: it also wakes for other frames); and `gc <kind> <start> <duration ms>` for each garbage collection of the
- * thread that traces it.
+ * Linux says, for how long the thread was ready to run but waiting for a CPU from the end of its
+ * previous confirm (its outcome handled, or its stamps written) to this one's stamps (at most its
+ * wait to read this acceptance: it also wakes for other frames); and `gc <kind> <start> <duration
+ * ms>` for each garbage collection of the thread that traces it.
  */
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';

@@ -10,6 +10,9 @@ import { threadCpuWaitMs } from '../../../nodes/Totalis/stream/confirmTrace';
 import { measureConfirmLatency } from '../../e2e/latency';
 import { LATENCY_VENUE_OPTIONS, type FromVenueThread, type ToVenueThread } from './latencyVenue';
 
+/** This thread's own wait for a CPU, read at each confirm where the bench asked: the venue's share of a slow one. */
+const venueCpuWait = (workerData as { measureCpuWaits?: boolean } | null)?.measureCpuWaits ? threadCpuWaitMs : undefined;
+
 /** Confirms the venue takes from itself before the bench starts: a venue in production is a warm server. */
 const VENUE_WARM_UP_CONFIRMS = 20;
 
@@ -45,8 +48,6 @@ async function serve() {
 	const { totalis } = sim;
 	port.on('message', (message: ToVenueThread) => {
 		if (message.type === 'measure') {
-			// This thread's own wait for a CPU, read at each confirm where asked: the venue's share of a slow one.
-			const venueCpuWait = (workerData as { measureCpuWaits?: boolean } | null)?.measureCpuWaits ? threadCpuWaitMs : undefined;
 			measureConfirmLatency(sim, message.count, message.perSecond, { ...message.options, venueCpuWait }).then(
 				(summary) => post({ type: 'measured', summary }),
 				(error: unknown) => post({ type: 'failed', message: String(error) }),
