@@ -7,19 +7,18 @@ import { startWakeProbe } from '../../tools/bench/n8n/wakeProbe';
 
 describe('bench:n8n wake-up probe', () => {
 	it('records each wake-up’s lateness in ms, in order of size, and stops', async () => {
+		const startedAt = performance.now();
 		const probe = startWakeProbe(2);
 		await probe.recorded(5);
-		const startedAt = performance.now();
+		// Stopped means the thread has ended: stop waits for it.
 		const lateness = await probe.stop();
-		const stoppingMs = performance.now() - startedAt;
+		const livedMs = performance.now() - startedAt;
 		expect(lateness.wakeUps).toBeGreaterThanOrEqual(5);
-		// A sleep does not end early by more than the clock's rounding, nor late by more than the whole test.
+		// A sleep does not end early by more than the clock's rounding, nor later than the probe has lived (ms, not ns).
 		expect(lateness.medianMs).toBeGreaterThanOrEqual(-1);
 		expect(lateness.medianMs).toBeLessThanOrEqual(lateness.p99Ms);
 		expect(lateness.p99Ms).toBeLessThanOrEqual(lateness.maxMs);
-		expect(lateness.maxMs).toBeLessThan(60_000);
-		// Stopped means the thread has ended (stop waits for it), well within the jest timeout.
-		expect(stoppingMs).toBeLessThan(60_000);
+		expect(lateness.maxMs).toBeLessThanOrEqual(livedMs);
 	});
 
 	it('keeps only the latest wake-ups past its capacity', async () => {
