@@ -4,6 +4,8 @@
  */
 import { benchBooks, formatBookBench } from '../../tools/bench/books';
 import { buildFrames, encodeBody, encodeTextFrame, markerFrame } from '../../tools/bench/frames';
+import type { MemoryFigures } from '../../tools/bench/ipc';
+import { summarizeMemory } from '../../tools/bench/report';
 import { median } from '../../tools/bench/stats';
 import { TotalisWebSocketProtocol } from '../../nodes/Totalis/stream/protocol';
 
@@ -53,6 +55,33 @@ describe('bench load', () => {
 		expect(median([3, 1, 2])).toBe(2);
 		expect(median([4, 1, 3, 2])).toBe(2.5);
 		expect(median([])).toBeNaN();
+	});
+
+	it("rates the long run's measured phase alone against the raw client's: frames/s and CPU per frame", () => {
+		const figures = (client: MemoryFigures['client'], measuredWallMs: number, measuredCpuMs: number): MemoryFigures => ({
+			client,
+			frames: 3_000_000,
+			measuredFrames: 2_000_000,
+			items: 3_000_000,
+			executions: 0,
+			// The whole run, warm-up included: not what the steady state is read from.
+			wallMs: 99_999,
+			measuredWallMs,
+			measuredCpuMs,
+			peakRssBytes: 1,
+			peakHeapBytes: 1,
+			peakYoungGenerationBytes: 1,
+			samples: 1,
+			heapAfterGc: { connected: 0, warmed: 0, end: 0, closed: 0 },
+		});
+		const [raw, engine] = summarizeMemory([figures('raw', 4_000, 3_000), figures('engine-batch', 5_000, 4_800)]);
+		expect(raw.framesPerSec).toBe(500_000);
+		expect(raw.cpuUsPerFrame).toBe(1.5);
+		expect(engine.framesPerSec).toBe(400_000);
+		expect(engine.cpuUsPerFrame).toBe(2.4);
+		expect(engine.framesPerSecVsRaw).toBeCloseTo(0.8, 10);
+		expect(engine.cpuPerFrameVsRaw).toBeCloseTo(1.6, 10);
+		expect(raw.cpuPerFrameVsRaw).toBe(1);
 	});
 });
 

@@ -45,7 +45,7 @@ export type ToGenerator = BlastCommand | { type: 'exit' };
 export type FromGenerator = GeneratorReady | BlastDone;
 
 /** Which client a long run measures. */
-export type LongRunClient = 'raw' | 'engine-batch' | 'engine-batch-keep-latest';
+export type LongRunClient = 'raw' | 'engine-each' | 'engine-batch' | 'engine-batch-keep-latest';
 
 export interface LongRunPlan {
 	type: 'plan';
@@ -66,6 +66,12 @@ export interface MemoryFigures {
 	items: number;
 	executions: number;
 	wallMs: number;
+	/**
+	 * The measured phase alone: its wall time and this process's CPU time (the collector's
+	 * threads included), on one connection that took the warm-up phase first.
+	 */
+	measuredWallMs: number;
+	measuredCpuMs: number;
 	/** The kernel's peak resident set of the process (getrusage). */
 	peakRssBytes: number;
 	/** The highest sampled heapUsed. */

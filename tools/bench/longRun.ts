@@ -1,7 +1,9 @@
 /**
  * One memory run in a fresh process (forked with --expose-gc), so its peak RSS is its own and
  * not what earlier runs left behind. One client takes a warm-up phase (fills bounded caches and
- * the JIT), then the measured phase; heap after a full GC at each step shows any growth.
+ * the JIT), then the measured phase; heap after a full GC at each step shows any growth. The
+ * measured phase's CPU per frame is the steady state of one long-lived connection, as a trigger
+ * holds it, with no other client's code in the process.
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -58,8 +60,12 @@ async function run(plan: LongRunPlan): Promise<MemoryFigures> {
 	const started = performance.now();
 	const warm = await phase(client, plan.warmRepeat, plan.framesPerBody, 'bench-warm');
 	const warmed = await heap();
+	const measuredStart = performance.now();
+	const cpu = process.cpuUsage();
 	const measured = await phase(client, plan.measuredRepeat, plan.framesPerBody, 'bench-end');
-	const wallMs = performance.now() - started;
+	const measuredCpu = process.cpuUsage(cpu);
+	const measuredEnd = performance.now();
+	const wallMs = measuredEnd - started;
 	sample();
 	clearInterval(sampler);
 	const end = await heap();
@@ -75,6 +81,8 @@ async function run(plan: LongRunPlan): Promise<MemoryFigures> {
 		items: warm.items + measured.items,
 		executions: warm.executions + measured.executions,
 		wallMs: Math.round(wallMs),
+		measuredWallMs: measuredEnd - measuredStart,
+		measuredCpuMs: (measuredCpu.user + measuredCpu.system) / 1000,
 		peakRssBytes: Math.max(kernelPeak, peakRss),
 		peakHeapBytes: peakHeap,
 		peakYoungGenerationBytes: peakYoung,

@@ -36,6 +36,11 @@ export interface MemorySummary extends MemoryFigures {
 	peakHeapVsRaw: number;
 	/** Heap after GC, end of the measured phase minus its start, per million frames. */
 	growthBytesPerMillion: number;
+	/** The measured phase's steady state: frames/s and µs of CPU per frame, and both against the raw client's. */
+	framesPerSec: number;
+	cpuUsPerFrame: number;
+	framesPerSecVsRaw: number;
+	cpuPerFrameVsRaw: number;
 }
 
 export interface BenchResults {
@@ -73,11 +78,17 @@ export function summarizeSpeed(runs: Record<ClientKind, SpeedSample[]>, kinds: r
 
 export function summarizeMemory(figures: MemoryFigures[]): MemorySummary[] {
 	const raw = figures.find((f) => f.client === 'raw');
+	const framesPerSec = (f: MemoryFigures) => f.measuredFrames / (f.measuredWallMs / 1000);
+	const cpuUsPerFrame = (f: MemoryFigures) => (f.measuredCpuMs * 1000) / f.measuredFrames;
 	return figures.map((f) => ({
 		...f,
 		peakRssVsRaw: raw ? f.peakRssBytes / raw.peakRssBytes : NaN,
 		peakHeapVsRaw: raw ? f.peakHeapBytes / raw.peakHeapBytes : NaN,
 		growthBytesPerMillion: ((f.heapAfterGc.end - f.heapAfterGc.warmed) / f.measuredFrames) * 1e6,
+		framesPerSec: framesPerSec(f),
+		cpuUsPerFrame: cpuUsPerFrame(f),
+		framesPerSecVsRaw: raw ? framesPerSec(f) / framesPerSec(raw) : NaN,
+		cpuPerFrameVsRaw: raw ? cpuUsPerFrame(f) / cpuUsPerFrame(raw) : NaN,
 	}));
 }
 
@@ -114,7 +125,7 @@ export function formatReport(results: BenchResults): string {
 	lines.push(
 		`engine path vs raw ws + JSON.parse — Node ${results.node}, ${results.cpu.count} CPUs (${results.cpu.model})`,
 		`load: ${int(load.framesPerRun)} Totalis frames per run from the simulator's market (${int(load.itemsPerRun)} items after the accepted-pair merge), ${int(load.averageFrameBytes)} B/frame on average`,
-		`speed: median of ${config.repetitions} runs per client, clients alternating, after one warm-up run each; events = frames`,
+		`speed: median of ${config.repetitions} runs per client, each on a fresh connection right after an unmeasured run of the same client, clients alternating; events = frames`,
 		'',
 	);
 	lines.push(
@@ -157,6 +168,24 @@ export function formatReport(results: BenchResults): string {
 					]),
 				],
 				['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+			),
+		);
+		lines.push(
+			'',
+			'steady state: the measured phase, one connection after its warm-up, each client alone in its process',
+			'',
+			table(
+				[
+					['', 'events/s', 'vs raw', 'µs CPU/event', 'vs raw'],
+					...results.memory.map((f) => [
+						LABELS[f.client],
+						int(f.framesPerSec),
+						ratio(f.framesPerSecVsRaw),
+						fixed(f.cpuUsPerFrame),
+						ratio(f.cpuPerFrameVsRaw),
+					]),
+				],
+				['l', 'r', 'r', 'r', 'r'],
 			),
 		);
 		const raw = results.memory.find((f) => f.client === 'raw');
