@@ -3,9 +3,9 @@
  * parses JSON, in the same run, as ratios; then peak memory over a long run. The load comes
  * from a separate process (loadGenerator.ts). Environment overrides, for a quick look:
  * BENCH_EVENTS (items per run), BENCH_REPS, BENCH_LONG_EVENTS (frames per long run, 0: skip),
- * BENCH_BOOK_DELTAS, BENCH_CLIENTS (the engine clients to measure, comma-separated, e.g.
- * `engine-each`: each alone in its process, to see what the other's presence costs; the raw
- * client always runs). BENCH_SMOKE=1 (`npm run bench:smoke`, run by CI) uses tiny counts so that
+ * BENCH_BOOK_DELTAS, BENCH_CLIENTS (the engine clients to measure, comma-separated: `engine-each`
+ * alone measures one execution per event without the batched client's code in the process; the
+ * raw client always runs). BENCH_SMOKE=1 (`npm run bench:smoke`, run by CI) uses tiny counts so that
  * a broken benchmark fails in seconds; its figures mean nothing.
  */
 import { join } from 'node:path';
