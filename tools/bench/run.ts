@@ -20,8 +20,8 @@ import { environment, formatReport, LABELS, summarizeMemory, summarizeSpeed, wri
 import { timedRun, type SpeedSample } from './speed';
 import { hasGc } from './stats';
 
-const ENGINE_SPEED_CLIENTS: readonly ClientKind[] = ['engine-each', 'engine-batch'];
-const LONG_CLIENTS_ALL: readonly LongRunClient[] = ['raw', 'engine-each', 'engine-batch', 'engine-batch-keep-latest'];
+const ENGINE_SPEED_CLIENTS = ['engine-each', 'engine-batch'] as const;
+type EngineSpeedClient = (typeof ENGINE_SPEED_CLIENTS)[number];
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
 
@@ -39,18 +39,21 @@ const ITEMS = Math.max(1, Math.round(envInt('BENCH_EVENTS', 200_000, 2_000) / BA
 const REPS = Math.max(1, envInt('BENCH_REPS', 5, 1));
 const LONG_FRAMES = envInt('BENCH_LONG_EVENTS', 3_000_000, 30_000);
 const RUN_TIMEOUT_MS = 120_000;
-const SPEED_CLIENTS: readonly ClientKind[] = ['raw', ...chosenEngineClients()];
+const ENGINE_CLIENTS = chosenEngineClients();
+const SPEED_CLIENTS: readonly ClientKind[] = ['raw', ...ENGINE_CLIENTS];
 // Keep latest per key is batched delivery with one option more: it runs when batched delivery does.
-const LONG_CLIENTS = LONG_CLIENTS_ALL.filter(
-	(client) => client === 'raw' || SPEED_CLIENTS.includes(client === 'engine-batch-keep-latest' ? 'engine-batch' : client),
-);
+const LONG_CLIENTS: readonly LongRunClient[] = [
+	'raw',
+	...ENGINE_CLIENTS,
+	...(ENGINE_CLIENTS.includes('engine-batch') ? (['engine-batch-keep-latest'] as const) : []),
+];
 
-function chosenEngineClients(): readonly ClientKind[] {
+function chosenEngineClients(): readonly EngineSpeedClient[] {
 	const value = process.env.BENCH_CLIENTS;
 	if (value === undefined || value.trim() === '') return ENGINE_SPEED_CLIENTS;
 	const chosen = value.split(',').map((name) => name.trim());
 	for (const name of chosen) {
-		if (!ENGINE_SPEED_CLIENTS.includes(name as ClientKind))
+		if (!ENGINE_SPEED_CLIENTS.includes(name as EngineSpeedClient))
 			throw new Error(`BENCH_CLIENTS must list ${ENGINE_SPEED_CLIENTS.join(' and/or ')}, got ${name}`);
 	}
 	return ENGINE_SPEED_CLIENTS.filter((kind) => chosen.includes(kind));

@@ -101,7 +101,7 @@ function formatBreakdown(rows: LatencyRow[]): string | undefined {
 				load,
 				place === 0 ? '0 (first)' : String(place),
 				ms(took),
-				...breakdownCells(breakdown as ConfirmBreakdown).slice(0, cpuWaits ? undefined : -2),
+				...breakdownCells(breakdown as ConfirmBreakdown, cpuWaits),
 			]);
 	});
 	if (lines.length === 0) return undefined;
@@ -127,16 +127,10 @@ function formatBreakdown(rows: LatencyRow[]): string | undefined {
 	].join('\n');
 }
 
-function breakdownCells({
-	toTrigger,
-	inTrigger,
-	toVenue,
-	atVenue,
-	workerGc,
-	workerGcKinds,
-	workerWaitedForCpu,
-	venueWaitedForCpu,
-}: ConfirmBreakdown): string[] {
+function breakdownCells(
+	{ toTrigger, inTrigger, toVenue, atVenue, workerGc, workerGcKinds, workerWaitedForCpu, venueWaitedForCpu }: ConfirmBreakdown,
+	cpuWaits: boolean,
+): string[] {
 	const cell = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
 	// Without the trigger's stamps, the time to the venue reading the confirm runs from the acceptance.
 	return [
@@ -145,8 +139,7 @@ function breakdownCells({
 		toTrigger === undefined && toVenue !== undefined ? `${cell(toVenue)} (from the acceptance)` : cell(toVenue),
 		cell(atVenue),
 		workerGcKinds ? `${cell(workerGc)} (${workerGcKinds.join(', ')})` : cell(workerGc),
-		cell(workerWaitedForCpu),
-		cell(venueWaitedForCpu),
+		...(cpuWaits ? [cell(workerWaitedForCpu), cell(venueWaitedForCpu)] : []),
 	];
 }
 
