@@ -9,6 +9,7 @@ import { onceAcrossChannels, REMEMBERED_EVENTS } from '../../nodes/Totalis/strea
 import { RecentlyLeft } from '../../nodes/Totalis/stream/recentlyLeft';
 import { MAX_SUBJECTS_PER_TRADE, SeenEvents } from '../../nodes/Totalis/stream/seenEvents';
 import { TrackedTrade } from '../../nodes/Totalis/stream/trackedTrade';
+import { TradeOrder } from '../../nodes/Totalis/stream/tradeOrder';
 import { RECENTLY_LEFT_MS, TradeFollower } from '../../nodes/Totalis/stream/tradeFollower';
 
 function liveConnection() {
@@ -239,10 +240,72 @@ describe('RecentlyLeft', () => {
 			left.add(left.take(rfqId) ?? new TrackedTrade(rfqId), round);
 		}
 		expect(left.size).toBe(3);
-		// The order list's bound (2 × max places), read through the private field: nothing else shows it.
-		const { order, head } = left as unknown as { order: unknown[]; head: number };
-		expect(order.length - head).toBeLessThanOrEqual(8);
-		expect(order.length).toBeLessThanOrEqual(8 + 64 * 2 + 2);
+		expect(placesOf((left as unknown as { trades: TradeOrder }).trades).room).toBeLessThanOrEqual(4 * 5 + 2 * 64 + 2);
+	});
+});
+
+/** A TradeOrder's array, read through its private fields: nothing else shows its bound. */
+function placesOf(trades: TradeOrder) {
+	const { order, head, end } = trades as unknown as { order: unknown[]; head: number; end: number };
+	return { room: order.length, inUse: end - head };
+}
+
+describe('TradeOrder', () => {
+	const ids = (trades: TradeOrder) => trades.list().map((trade) => trade.rfqId);
+
+	it('keeps trades in the order they were put in, skips those taken out, and moves one put in again to the end', () => {
+		const trades = new TradeOrder(4, 'followPlace');
+		const [a, b, c] = ['a', 'b', 'c'].map((rfqId) => new TrackedTrade(rfqId));
+		for (const trade of [a, b, c]) trades.push(trade);
+		expect(trades.remove(b)).toBe(true);
+		expect(trades.remove(b)).toBe(false);
+		expect(ids(trades)).toEqual(['a', 'c']);
+		trades.push(a);
+		expect(ids(trades)).toEqual(['c', 'a']);
+		expect(trades.oldest()).toBe(c);
+		expect(trades.size).toBe(2);
+		expect(trades.get('a')).toBe(a);
+		expect(trades.get('b')).toBeUndefined();
+		// A trade is in each order on its own field: being left lately does not count as followed.
+		const left = new TradeOrder(4, 'leftPlace');
+		left.push(b);
+		expect(b.followPlace).toBe(-1);
+		expect(trades.get('b')).toBeUndefined();
+	});
+
+	it('lets a new record of an id replace the old one, which loses its place', () => {
+		const trades = new TradeOrder(4, 'leftPlace');
+		const first = new TrackedTrade('a');
+		trades.push(first);
+		trades.push(new TrackedTrade('b'));
+		const second = new TrackedTrade('a');
+		trades.push(second);
+		expect(first.leftPlace).toBe(-1);
+		expect(ids(trades)).toEqual(['b', 'a']);
+		expect(trades.get('a')).toBe(second);
+		expect(trades.oldest()?.rfqId).toBe('b');
+	});
+
+	it('stays bounded and in order under churn: most trades leave at once, some stay long, one is put in again and again', () => {
+		const trades = new TradeOrder(8, 'followPlace');
+		const stayers: TrackedTrade[] = [];
+		const again = new TrackedTrade('again');
+		let mostRoom = 0;
+		for (let round = 0; round < 20_000; round++) {
+			const trade = new TrackedTrade(`r${round}`);
+			trades.push(trade);
+			if (round % 1000 === 0) stayers.push(trade);
+			else trades.remove(trade);
+			if (round % 7 === 0) trades.push(again);
+			// The stayers leave oldest first, one every 3,000 rounds.
+			if (round % 3000 === 2999) trades.remove(stayers.shift()!);
+			mostRoom = Math.max(mostRoom, placesOf(trades).room);
+		}
+		expect(ids(trades)).toEqual([...stayers.map((trade) => trade.rfqId), 'again']);
+		expect(trades.oldest()).toBe(stayers[0]);
+		expect(trades.size).toBe(stayers.length + 1);
+		// In use: at most twice the trades held plus the slack; before the front: at most as much again.
+		expect(mostRoom).toBeLessThanOrEqual(4 * 16 + 2 * 64 + 2);
 	});
 });
 

@@ -12,10 +12,10 @@ export type ChannelChange = 'subscribe' | 'unsubscribe';
 export class TrackedTrade extends SeenEvents {
 	/** Followed: when to leave it. Left: until when it still counts as on its channel. Epoch ms. */
 	until = 0;
-	/** Its place in RecentlyLeft's leaving order while it is there, else -1: an older place of it no longer counts. */
-	place = -1;
-	/** Whether it is among the followed trades now (it is on its channel while this or `place` says so). */
-	followed = false;
+	/** Its place among the followed trades while it is one, else -1 (TradeOrder). */
+	followPlace = -1;
+	/** Its place among the trades left lately while it is one, else -1 (TradeOrder). It is on its channel while either is set. */
+	leftPlace = -1;
 	/** Whether a connection was ever told to subscribe to its channel: until then no copy of its events can come. */
 	subscribed = false;
 	/** The change the live connection has yet to be told (at most one: its opposite cancels it). */

@@ -3,6 +3,7 @@ import type { CopySources } from './onceAcrossChannels';
 import { RecentlyLeft } from './recentlyLeft';
 import { SeenEvents } from './seenEvents';
 import { TrackedTrade, type ChannelChange } from './trackedTrade';
+import { TradeOrder } from './tradeOrder';
 import { idOf } from './venueIds';
 
 /** The most RFQs followed at once; the oldest is left to make room (a buffer bound). */
@@ -36,8 +37,8 @@ export const rfqChannel = (rfqId: string) => `rfq:${rfqId}`;
  * can arrive on two channels, and one lookup here finds both the answer and the memory.
  */
 export class TradeFollower implements CopySources {
-	/** rfq_id → the trade, `until` when to leave it. All follows last equally long, so insertion order is leaving order. */
-	private readonly followed = new Map<string, TrackedTrade>();
+	/** The trades followed, `until` when to leave each. All follows last equally long, so following order is leaving order. */
+	private readonly followed: TradeOrder;
 	/** Trades left lately, until they no longer count as on their channel: it may still deliver a frame. */
 	private readonly recentlyLeft: RecentlyLeft;
 	/** What has been seen of the RFQs the user listed. */
@@ -65,19 +66,21 @@ export class TradeFollower implements CopySources {
 		private readonly now: () => number = Date.now,
 	) {
 		for (const rfqId of fixed) this.listed.set(rfqId, new SeenEvents());
-		this.recentlyLeft = new RecentlyLeft(options.maxFollowed ?? MAX_FOLLOWED_TRADES, RECENTLY_LEFT_MS);
+		const max = options.maxFollowed ?? MAX_FOLLOWED_TRADES;
+		this.followed = new TradeOrder(max, 'followPlace');
+		this.recentlyLeft = new RecentlyLeft(max, RECENTLY_LEFT_MS);
 	}
 
 	/** The trades followed now, by rfq_id. */
 	get rfqIds(): string[] {
-		return [...this.followed.keys()];
+		return this.followed.list().map((trade) => trade.rfqId);
 	}
 
 	/** What has been seen of a trade whose channel the socket is or lately was on; undefined for any other trade. */
 	seenOf(rfqId: string): SeenEvents | undefined {
 		const touched = this.touched;
 		// Still followed or recently left: a trade forgotten since is no answer.
-		if (rfqId === this.touchedId && touched !== undefined && (touched.followed || touched.place >= 0)) return touched;
+		if (rfqId === this.touchedId && touched !== undefined && (touched.followPlace >= 0 || touched.leftPlace >= 0)) return touched;
 		return (
 			this.followed.get(rfqId) ??
 			(this.recentlyLeft.size > 0 ? this.recentlyLeft.seenOf(rfqId) : undefined) ??
@@ -96,9 +99,9 @@ export class TradeFollower implements CopySources {
 		this.leaveDue();
 		this.forgetUnsent();
 		this.live = live;
-		for (const [rfqId, trade] of this.followed) {
+		for (const trade of this.followed.list()) {
 			trade.subscribed = true;
-			live.send({ type: 'subscribe', channel: rfqChannel(rfqId) });
+			live.send({ type: 'subscribe', channel: rfqChannel(trade.rfqId) });
 		}
 		this.schedule();
 		return () => {
@@ -134,7 +137,10 @@ export class TradeFollower implements CopySources {
 		const rfqId = idOf(data.rfq_id);
 		if (rfqId === undefined || (this.fixed.size > 0 && this.fixed.has(rfqId))) return;
 		if (follows) this.follow(rfqId);
-		else this.leave(rfqId);
+		else {
+			const trade = this.followedNamed(rfqId);
+			if (trade) this.leave(trade, rfqId);
+		}
 	}
 
 	private follow(rfqId: string) {
@@ -144,30 +150,22 @@ export class TradeFollower implements CopySources {
 			return;
 		}
 		const max = this.options.maxFollowed ?? MAX_FOLLOWED_TRADES;
-		// Only when full: an iterator from the map's start, past the tombstones of left trades, costs every call.
-		if (this.followed.size >= max) {
-			for (const oldest of this.followed.keys()) {
-				if (this.followed.size < max) break;
-				this.leave(oldest);
-			}
+		for (let oldest = this.followed.oldest(); oldest !== undefined && this.followed.size >= max; oldest = this.followed.oldest()) {
+			this.leave(oldest, oldest.rfqId);
 		}
 		// Followed again soon after leaving: what was seen of it still holds.
-		const trade = this.recentlyLeft.take(rfqId) ?? new TrackedTrade(rfqId);
+		const trade = (this.recentlyLeft.size > 0 ? this.recentlyLeft.take(rfqId) : undefined) ?? new TrackedTrade(rfqId);
 		trade.until = this.now() + this.options.followForMs;
-		trade.followed = true;
-		this.followed.set(rfqId, trade);
+		this.followed.push(trade);
 		this.touch(rfqId, trade);
 		this.tell(trade, 'subscribe');
 		// A timer already set fires no later than this follow ends (all last equally long) and sets the next.
 		if (!this.timer) this.schedule();
 	}
 
-	private leave(rfqId: string) {
-		const trade = this.followedNamed(rfqId);
-		if (!trade) return;
-		trade.followed = false;
-		// The trade's own copy of the id: the map hashed it when it was followed, a frame's copy is hashed anew.
-		this.followed.delete(trade.rfqId);
+	/** Leaves a followed trade; `rfqId` is the id it was named by this time. */
+	private leave(trade: TrackedTrade, rfqId: string) {
+		this.followed.remove(trade);
 		this.tell(trade, 'unsubscribe');
 		// A channel never subscribed to (the follow's subscribe cancelled this turn) brings no copies.
 		// The expired and the oldest left trades are forgotten there, not on a timer.
@@ -178,11 +176,11 @@ export class TradeFollower implements CopySources {
 	/**
 	 * The followed trade of this id, or undefined. A trade's events mostly come one after another,
 	 * so the trade touched last answers most frames without a lookup: each frame's rfq_id is a
-	 * fresh string, which the map would hash anew, where comparing it with the last costs less.
+	 * fresh string, which the table would hash anew, where comparing it with the last costs less.
 	 */
 	private followedNamed(rfqId: string): TrackedTrade | undefined {
 		const touched = this.touched;
-		if (rfqId === this.touchedId && touched !== undefined && touched.followed) return touched;
+		if (rfqId === this.touchedId && touched !== undefined && touched.followPlace >= 0) return touched;
 		return this.followed.get(rfqId);
 	}
 
@@ -239,9 +237,8 @@ export class TradeFollower implements CopySources {
 
 	private leaveDue() {
 		const now = this.now();
-		for (const [rfqId, trade] of this.followed) {
-			if (trade.until > now) break;
-			this.leave(rfqId);
+		for (let oldest = this.followed.oldest(); oldest !== undefined && oldest.until <= now; oldest = this.followed.oldest()) {
+			this.leave(oldest, oldest.rfqId);
 		}
 	}
 
@@ -249,15 +246,15 @@ export class TradeFollower implements CopySources {
 	private schedule() {
 		clearTimeout(this.timer);
 		this.timer = undefined;
-		const first = this.followed.values().next();
-		if (!this.live || first.done) return;
+		const first = this.followed.oldest();
+		if (!this.live || first === undefined) return;
 		this.timer = setTimeout(
 			() => {
 				this.timer = undefined;
 				this.leaveDue();
 				this.schedule();
 			},
-			Math.min(MAX_TIMER_MS, Math.max(0, first.value.until - this.now())),
+			Math.min(MAX_TIMER_MS, Math.max(0, first.until - this.now())),
 		);
 	}
 }
