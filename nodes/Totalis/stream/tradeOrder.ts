@@ -8,11 +8,11 @@ export type PlaceField = 'followPlace' | 'leftPlace';
 const SLACK = 64;
 
 /**
- * Trades by rfq_id in the order they were put in. Not a `Map`: a trade put in and taken out at
- * once, as most are on a stream that catches up, made a `Map` that held nothing else shrink and
- * regrow its table each time. On the bench's stream that cost about a sixth of the engine's CPU
- * per frame, with 15–20 minor page faults per 1,000 frames where this keeps under one
- * (docs/performance.md). The lookup is an IdTable, which only ever grows its arrays.
+ * Trades by rfq_id in the order they were put in. Not a `Map`: where trades are put in and taken
+ * out within a few frames, as most are on a stream that catches up, a `Map` of followed trades
+ * went from one entry to none and back for every trade. On the bench's stream that cost about a
+ * sixth of the engine's CPU per frame, with 15–20 minor page faults per 1,000 frames where this
+ * keeps under one (docs/performance.md). The lookup is an IdTable, which only ever grows its arrays.
  *
  * A trade taken out leaves a skipped place: its `field` no longer names that place. The front
  * drops skipped places as it reaches them, and the list is packed in place when skipped places
