@@ -28,12 +28,18 @@ export interface SpeedSample extends RunCounts {
 
 let runs = 0;
 
-export async function timedRun(kind: ClientKind, generator: LoadGenerator, timeoutMs: number): Promise<SpeedSample> {
+/**
+ * `settle`: a full collection first, so the run starts from a settled heap. A measured run that
+ * follows its own client's unmeasured run does without: a forced full collection made the engine
+ * rebuild its working state in every short run, which a trigger on a live socket never does
+ * (docs/performance.md, "The eleventh round").
+ */
+export async function timedRun(kind: ClientKind, generator: LoadGenerator, timeoutMs: number, settle = true): Promise<SpeedSample> {
 	const client = await openClient(kind, generator.url);
 	try {
 		const frames = generator.ready.framesPerBody + 1;
 		const marker = `bench-end-${++runs}`;
-		fullGc();
+		if (settle) fullGc();
 		const gc = { count: 0, ms: 0 };
 		const observer = new PerformanceObserver((list) => {
 			for (const entry of list.getEntries()) {
