@@ -71,6 +71,7 @@ export async function startN8nWithPackage(options: StartN8nWithPackageOptions = 
 			env: options.env,
 			logLevel: options.logLevel,
 			onOutput: options.onOutput,
+			log,
 		});
 		log(`[n8n] ready at ${n8n.baseUrl} in ${formatDuration(n8n.startupMs)} (user folder ${userFolder})`);
 		const api = await N8nApi.connect(n8n.baseUrl, n8n.owner);
@@ -89,6 +90,11 @@ export async function startN8nWithPackage(options: StartN8nWithPackageOptions = 
 			},
 		};
 	} catch (error) {
+		if (n8n === undefined && temporary) {
+			// n8n did not come up: its folder (n8n.log, a failed start's log) is what explains why.
+			log(`[n8n] kept its user folder for its logs: ${userFolder}`);
+			throw error;
+		}
 		await n8n?.stop().catch(() => undefined);
 		await removeTemporary();
 		throw error;
