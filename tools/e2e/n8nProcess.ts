@@ -176,8 +176,8 @@ async function startN8nOnce(options: StartN8nOptions): Promise<RunningN8n> {
 			resolve();
 		}),
 	);
-	// 'close' comes once n8n's output is read to its end: what it printed just before exiting
-	// (why it failed, often) may still be on its way at 'exit'.
+	// 'close' comes once n8n's output is read to its end; at 'exit' its pipes may still be open
+	// (Node's docs), and what it printed just before exiting is often why it failed.
 	const outputRead = new Promise<void>((resolve) => child.once('close', () => resolve()));
 
 	let stopping: Promise<void> | undefined;
