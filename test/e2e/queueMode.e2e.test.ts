@@ -125,28 +125,29 @@ describe('n8n queue mode: a main and two workers', () => {
 		const runs = await Promise.all([
 			waitForExecution(queue.api, {
 				workflowId: workflows.totalis,
-				matches: (execution) => nodeOutputJson(execution, 'Confirm').some((json) => json.quote_id === acceptance.quoteId),
+				matches: finishedAnd((execution) => nodeOutputJson(execution, 'Confirm').some((json) => json.quote_id === acceptance.quoteId)),
 				timeoutMs: 60_000,
 			}),
 			waitForExecution(queue.api, {
 				workflowId: workflows.totalis,
-				matches: (execution) =>
+				matches: finishedAnd((execution) =>
 					nodeOutputJson(execution, 'Submit Quote').some((json) => (json.quote as { id?: string })?.id === quote.quote.id),
+				),
 				timeoutMs: 60_000,
 			}),
 			waitForExecution(queue.api, {
 				workflowId: workflows.helio,
-				matches: (execution) => nodeOutputJson(execution, 'Buy').some((json) => json.id === helioOrder.id),
+				matches: finishedAnd((execution) => nodeOutputJson(execution, 'Buy').some((json) => json.id === helioOrder.id)),
 				timeoutMs: 60_000,
 			}),
 			waitForExecution(queue.api, {
 				workflowId: workflows.agg,
-				matches: (execution) => nodeOutputJson(execution, 'Fill Report').some((json) => json.orderId === aggOrder.orderId),
+				matches: finishedAnd((execution) => nodeOutputJson(execution, 'Fill Report').some((json) => json.orderId === aggOrder.orderId)),
 				timeoutMs: 60_000,
 			}),
 			waitForExecution(queue.api, {
 				workflowId: workflows.openmarkets,
-				matches: (execution) => nodeOutputJson(execution, 'Score Line').some((json) => json.contest === contestId),
+				matches: finishedAnd((execution) => nodeOutputJson(execution, 'Score Line').some((json) => json.contest === contestId)),
 				timeoutMs: 60_000,
 			}),
 		]);
@@ -449,6 +450,14 @@ function orderIdsOf(execution: N8nExecution): string[] {
 
 function statuses(executions: N8nExecution[]): string {
 	return executions.map((execution) => `${execution.id} ${execution.status}`).join(', ') || 'none';
+}
+
+/**
+ * `match`, once the execution has finished: a worker saves each node's output while the execution
+ * still runs, so an execution can show its last node's items while its status is 'running'.
+ */
+function finishedAnd(match: (execution: N8nExecution) => boolean): (execution: N8nExecution) => boolean {
+	return (execution) => !['new', 'running'].includes(execution.status) && match(execution);
 }
 
 /** Execution ids a worker's log says it started and has not finished. */
