@@ -4,7 +4,8 @@
  * credential from dist/. `npm test` builds first.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
 import { PackageDirectoryLoader } from 'n8n-core';
@@ -17,14 +18,29 @@ describe('the built package', () => {
 		if (!existsSync(join(root, 'dist/nodes'))) throw new Error('dist/ is missing: run the tests with `npm test`, which builds first');
 	});
 
-	it('is a community-node package with only ws and zod at run time', () => {
+	it('is a community-node package with only zod at run time', () => {
 		expect(pkg.keywords).toContain('n8n-community-node-package');
 		expect(pkg.files).toEqual(['dist']);
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
-		expect(Object.keys(pkg.dependencies).sort()).toEqual(['ws', 'zod']);
+		expect(Object.keys(pkg.dependencies)).toEqual(['zod']);
 		// Not strict: in n8n's CLI, strict means a package meant for n8n Cloud, linted with n8n's
-		// unchanged default configuration. This one depends on ws and zod at run time.
+		// unchanged default configuration. This one depends on zod at run time.
 		expect(pkg.n8n).toMatchObject({ n8nNodesApiVersion: 1, strict: false });
+	});
+
+	it("requires at run time only its dependencies, n8n-workflow and Node's own modules", () => {
+		const required = new Set<string>();
+		for (const folder of ['dist/nodes', 'dist/credentials']) {
+			const files = readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+			for (const file of files) {
+				for (const [, name] of readFileSync(join(root, folder, file), 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
+					if (!name.startsWith('.')) required.add(name.replace(/^node:/, '').replace(/^((?:@[^/]+\/)?[^/]+).*$/, '$1'));
+				}
+			}
+		}
+		const allowed = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies), ...builtinModules]);
+		expect([...required].filter((name) => !allowed.has(name))).toEqual([]);
+		expect(required).toContain('zod');
 	});
 
 	it('packs the nodes and credentials only: no simulator, tools or build info', () => {

@@ -5,19 +5,16 @@
  * n8n-core's TriggerContext, against the simulator, with a small CONNECT proxy in the test that
  * records every tunnel and the first line sent through it.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { isDomainAllowed } from 'n8n-workflow';
 
 import { isHostAllowed } from '../../nodes/shared/engine/allowedDomains';
 import { proxyFor, TunnelAgent } from '../../nodes/shared/engine/proxy';
+import { selfSignedCertificate, type Certificate } from '../harness/certificate';
 import { useTotalisEnvironment } from '../totalis/fixtures';
 
 interface Tunnel {
@@ -170,35 +167,16 @@ describe('streams through the proxy from the environment', () => {
 describe('TLS inside the tunnel (wss, https)', () => {
 	const env = useTotalisEnvironment();
 	const proxy = new CountingProxy();
-	let folder: string;
+	let tlsFiles: Certificate;
 	let certificate: string;
 	let server: https.Server;
 	const saved = Object.fromEntries(PROXY_VARIABLES.map((name) => [name, process.env[name]]));
 
 	beforeAll(async () => {
-		folder = mkdtempSync(join(tmpdir(), 'tunnel-tls-'));
 		// A certificate of its own for 127.0.0.1, trusted by nothing on this machine.
-		execFileSync(
-			'openssl',
-			[
-				'req',
-				'-x509',
-				'-newkey',
-				'rsa:2048',
-				'-nodes',
-				'-days',
-				'1',
-				'-subj',
-				'/CN=127.0.0.1',
-				'-addext',
-				'subjectAltName=IP:127.0.0.1',
-			].concat(['-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem')]),
-			{ stdio: 'ignore' },
-		);
-		certificate = readFileSync(join(folder, 'cert.pem'), 'utf8');
-		server = https.createServer({ key: readFileSync(join(folder, 'key.pem')), cert: certificate }, (_req, res) =>
-			res.end('hello over tls'),
-		);
+		tlsFiles = selfSignedCertificate('IP:127.0.0.1');
+		certificate = tlsFiles.cert;
+		server = https.createServer({ key: tlsFiles.key, cert: certificate }, (_req, res) => res.end('hello over tls'));
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		await proxy.listen();
 	});
@@ -206,7 +184,7 @@ describe('TLS inside the tunnel (wss, https)', () => {
 		server.closeAllConnections();
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 		await proxy.close();
-		rmSync(folder, { recursive: true, force: true });
+		tlsFiles.remove();
 	});
 	afterEach(() => {
 		for (const name of PROXY_VARIABLES) {

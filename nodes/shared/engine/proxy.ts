@@ -9,8 +9,8 @@ import { describeError, StreamFailure } from './errors';
 /**
  * Streams through the HTTP proxy n8n uses for its own requests. n8n-core picks that proxy from the
  * environment with `proxy-from-env` (HTTP_PROXY / HTTPS_PROXY / ALL_PROXY and NO_PROXY, lower or
- * upper case, the lower-case one first); the same rules are written out here, since only `ws` and
- * `zod` may be run-time dependencies. A WebSocket is an HTTP request that upgrades, so `ws://`
+ * upper case, the lower-case one first); the same rules are written out here, since `zod` is the
+ * only run-time dependency. A WebSocket is an HTTP request that upgrades, so `ws://`
  * goes by the http rules and `wss://` by the https rules. The tunnel is an HTTP CONNECT made with
  * Node's own `http`: the proxy sees the host and port, never the path, the query (keys) or the
  * frames of a `wss://` stream.

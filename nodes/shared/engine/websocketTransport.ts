@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-
-import WebSocket from 'ws';
+import type net from 'node:net';
 
 import { describeError, StreamFailure } from './errors';
 import { proxyAgentFor } from './proxy';
@@ -14,15 +13,14 @@ import {
 	type Transport,
 	type TransportOptions,
 } from './transport';
+import { closeBody, CLOSE_CODE, encodeFrame, FrameReader, OPCODE, type FrameSink } from './websocketFrames';
+import { upgrade, UpgradeRefused } from './websocketHandshake';
 
 /**
  * How long a graceful close may take before the socket is torn down: a venue that has not
  * answered our close by then is not going to, and closing a trigger must not wait a second.
  */
 const CLOSE_GRACE_MS = 500;
-
-/** What `ws` says when a message is above `maxPayload` (it then closes the socket with 1009). */
-const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 const NOT_UTF8 = 'not valid UTF-8 text';
 const REPLACEMENT_CHARACTER = '\uFFFD';
@@ -33,21 +31,23 @@ const REPLACEMENT_CHARACTER = '\uFFFD';
  * send U+FFFD itself): one pass over the bytes for every other frame. The search is free on the
  * usual frame, whose text V8 keeps one byte per character and so cannot hold U+FFFD.
  */
-export function textOf(buffer: Buffer): string | undefined {
-	// toString() without arguments is Node's shortest path to UTF-8 (no encoding lookup, no range checks).
-	const text = buffer.toString();
-	return text.includes(REPLACEMENT_CHARACTER) && !isUtf8(buffer) ? undefined : text;
+function textOf(source: Buffer, start: number, end: number): string | undefined {
+	// No encoding named: Node's toString then goes straight to UTF-8, without looking the name up.
+	const text = source.toString(undefined, start, end);
+	return text.includes(REPLACEMENT_CHARACTER) && !isUtf8(source.subarray(start, end)) ? undefined : text;
 }
 
 /**
- * WebSocket transport on `ws`. Protocol pings from the venue are answered by `ws` itself
- * (autoPong); both pings and pongs count as signs of life.
+ * WebSocket transport: the opening handshake (websocketHandshake.ts) and the framing
+ * (websocketFrames.ts) over a socket of its own, through n8n's proxy when the environment names one
+ * (proxy.ts). A venue's pings are answered with the same payload; pings and pongs both count as
+ * signs of life.
  *
- * Frames are limited at the socket: `maxPayload` is the engine's frame limit, so `ws` refuses a
- * larger message from its header instead of buffering it whole (its default is 100 MiB). `ws`
- * then closes the connection with 1009, the only thing the protocol allows (a message cannot be
- * skipped): the frame is reported as dropped and the close as an ordinary transient failure, so
- * the engine reconnects with backoff and the next item carries both in its gap.
+ * Frames are limited at the socket: a message above the engine's frame limit is refused from its
+ * header instead of being buffered whole. The protocol then allows only closing the connection
+ * with 1009 (a message cannot be skipped): the frame is reported as dropped and the close as an
+ * ordinary transient failure, so the engine reconnects with backoff and the next item carries both
+ * in its gap.
  */
 export class WebSocketTransport implements Transport {
 	/** The last URL connected to, redacted (before the first connection: the configured one, if fixed). */
@@ -61,141 +61,160 @@ export class WebSocketTransport implements Transport {
 		// A login or token renewal behind the URL gets the connect timeout too, and ends on stop.
 		const url = await resolveUrl(this.options, options.timeoutMs, options.signal);
 		this.endpoint = this.options.redactor.text(url);
-		return await this.connect(url, handlers, options);
+		const socket = await this.connect(new URL(url), options);
+		return new WebSocketConnection(socket, handlers, options.maxFrameBytes, this.options.redactor.text.bind(this.options.redactor));
 	}
 
-	private connect(url: string, handlers: ConnectionHandlers, { timeoutMs, maxFrameBytes, signal }: OpenOptions): Promise<Connection> {
-		const { redactor } = this.options;
-		return new Promise((resolve, reject) => {
-			if (signal.aborted) {
-				reject(abortFailure(signal));
-				return;
-			}
-			let opened = false;
-			let settled = false;
-			let lastError: string | undefined;
-			let localCloseReason: string | undefined;
-			let tooBig = false;
-			let graceTimer: NodeJS.Timeout | undefined;
+	private async connect(url: URL, { timeoutMs, signal }: OpenOptions): Promise<{ socket: net.Socket; head: Buffer }> {
+		if (signal.aborted) throw abortFailure(signal);
+		// Read before the attempt: a proxy setting that is not a URL is refused as it is.
+		const agent = proxyAgentFor(url, timeoutMs);
+		const attempt = new AbortController();
+		const timer = setTimeout(
+			() => attempt.abort(new StreamFailure('timeout', `no connection to ${this.endpoint} within ${timeoutMs} ms`)),
+			timeoutMs,
+		);
+		// Stopping while the upgrade is unanswered: give up now, not at the timeout.
+		const onStop = () => attempt.abort(abortFailure(signal));
+		signal.addEventListener('abort', onStop, { once: true });
+		try {
+			return await upgrade(url, { headers: this.options.headers, agent, signal: attempt.signal });
+		} catch (error) {
+			throw this.failureOf(error, attempt.signal);
+		} finally {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', onStop);
+		}
+	}
 
-			let agent: ReturnType<typeof proxyAgentFor>;
-			try {
-				agent = proxyAgentFor(new URL(url), timeoutMs);
-			} catch (error) {
-				reject(error);
-				return;
-			}
-			const socket = new WebSocket(url, {
-				// Through n8n's proxy from the environment when it names one for this host (proxy.ts).
-				...(agent ? { agent } : {}),
-				headers: this.options.headers,
-				handshakeTimeout: timeoutMs,
-				perMessageDeflate: false,
-				maxPayload: maxFrameBytes,
-				// The message handler checks the text it decodes (textOf): one pass over the bytes, not
-				// `ws`'s check and then the decoding. An invalid frame is then dropped, not the connection.
-				skipUTF8Validation: true,
-			});
+	private failureOf(error: unknown, attempt: AbortSignal): StreamFailure {
+		if (attempt.aborted && attempt.reason instanceof StreamFailure) return attempt.reason;
+		if (error instanceof UpgradeRefused) {
+			const kind = error.status === 401 || error.status === 403 ? 'auth' : 'unreachable';
+			const verdict = kind === 'auth' ? 'refused the credentials' : 'did not accept the WebSocket upgrade';
+			return new StreamFailure(kind, `${this.endpoint} ${verdict} (HTTP ${error.status})`, { httpStatus: error.status });
+		}
+		return new StreamFailure('unreachable', `cannot connect to ${this.endpoint}: ${this.options.redactor.text(describeError(error))}`);
+	}
+}
 
-			const fail = (failure: StreamFailure) => {
-				if (settled) return;
-				settled = true;
-				clearTimeout(openTimer);
-				signal.removeEventListener('abort', onAbort);
-				socket.removeAllListeners('close');
-				socket.on('error', () => {});
-				socket.terminate();
-				reject(failure);
-			};
+/** One open WebSocket: frames in to the engine's handlers, frames out, and the closing handshake. */
+class WebSocketConnection implements Connection, FrameSink {
+	private readonly socket: net.Socket;
+	private readonly reader: FrameReader;
+	private open = true;
+	private localCloseReason: string | undefined;
+	private tooBig = false;
+	private lastError: string | undefined;
+	private closeFrame: { code: number; reason: Buffer } | undefined;
+	private graceTimer: NodeJS.Timeout | undefined;
 
-			const openTimer = setTimeout(
-				() => fail(new StreamFailure('timeout', `no connection to ${this.endpoint} within ${timeoutMs} ms`)),
-				timeoutMs,
-			);
-			// Stopping while the upgrade is unanswered: give up now, not at the timeout.
-			const onAbort = () => fail(abortFailure(signal));
-			signal.addEventListener('abort', onAbort, { once: true });
-
-			socket.on('unexpected-response', (request, response) => {
-				const status = response.statusCode ?? 0;
-				response.resume();
-				request.destroy();
-				const kind = status === 401 || status === 403 ? 'auth' : 'unreachable';
-				const verdict = kind === 'auth' ? 'refused the credentials' : 'did not accept the WebSocket upgrade';
-				fail(new StreamFailure(kind, `${this.endpoint} ${verdict} (HTTP ${status})`, { httpStatus: status }));
-			});
-
-			socket.on('error', (error) => {
-				if ((error as NodeJS.ErrnoException).code === MESSAGE_TOO_BIG) {
-					// Refused from the frame's header: nothing of it was buffered. `ws` has just written
-					// its 1009 close; cut the socket now rather than download the rest of the frame
-					// (tens of megabytes) waiting for the venue's answer.
-					tooBig = true;
-					handlers.onOversizedFrame();
-					socket.terminate();
-					return;
-				}
-				lastError = redactor.text(describeError(error));
-				if (!opened) {
-					fail(new StreamFailure('unreachable', `cannot connect to ${this.endpoint}: ${lastError}`));
-				}
-			});
-
-			socket.on('message', (data: WebSocket.RawData) => {
-				const buffer = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-				const text = textOf(buffer);
-				if (text === undefined) handlers.onUnreadableFrame(NOT_UTF8, buffer.toString(), buffer.length);
-				else handlers.onFrame(text, buffer.length);
-			});
-			socket.on('ping', () => handlers.onActivity());
-			socket.on('pong', () => handlers.onActivity());
-
-			socket.on('close', (code: number, reasonBuffer: Buffer) => {
-				clearTimeout(graceTimer);
-				if (!opened) {
-					fail(new StreamFailure('unreachable', `${this.endpoint} closed the connection while opening (code ${code})`));
-					return;
-				}
-				const said = redactor.text(reasonBuffer.toString('utf8'));
-				const reason =
-					localCloseReason ??
-					(tooBig
-						? `closed with 1009 after a frame above ${maxFrameBytes} bytes`
-						: `closed by the venue (code ${code}${said ? `: ${said}` : ''}${lastError ? `; ${lastError}` : ''})`);
-				const info: CloseInfo = { reason, code: tooBig ? 1009 : code, initiatedLocally: localCloseReason !== undefined };
-				handlers.onClose(info);
-			});
-
-			socket.on('open', () => {
-				if (settled) return;
-				opened = true;
-				settled = true;
-				clearTimeout(openTimer);
-				signal.removeEventListener('abort', onAbort);
-				const connection: Connection = {
-					send(message: unknown) {
-						if (socket.readyState !== WebSocket.OPEN) return false;
-						socket.send(typeof message === 'string' ? message : JSON.stringify(message));
-						return true;
-					},
-					sendProtocolPing() {
-						if (socket.readyState !== WebSocket.OPEN) return false;
-						socket.ping();
-						return true;
-					},
-					close(reason: string) {
-						if (localCloseReason !== undefined) return;
-						localCloseReason = reason;
-						socket.close(1000);
-						graceTimer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
-					},
-					terminate(reason: string) {
-						localCloseReason ??= reason;
-						socket.terminate();
-					},
-				};
-				resolve(connection);
-			});
+	constructor(
+		{ socket, head }: { socket: net.Socket; head: Buffer },
+		private readonly handlers: ConnectionHandlers,
+		private readonly maxFrameBytes: number,
+		private readonly redact: (text: string) => string,
+	) {
+		this.socket = socket;
+		this.reader = new FrameReader(maxFrameBytes, this);
+		// The first frames may have come with the upgrade's answer: read them like any others, after
+		// the connection is handed over.
+		if (head.length > 0) socket.unshift(head);
+		socket.on('data', (chunk: Buffer) => this.reader.push(chunk));
+		socket.on('error', (error) => {
+			this.lastError = redact(describeError(error));
 		});
+		socket.on('close', () => this.closed());
+	}
+
+	send(message: unknown): boolean {
+		if (!this.open || !this.socket.writable) return false;
+		const text = typeof message === 'string' ? message : JSON.stringify(message);
+		this.socket.write(encodeFrame(OPCODE.text, Buffer.from(text)));
+		return true;
+	}
+
+	sendProtocolPing(): boolean {
+		if (!this.open || !this.socket.writable) return false;
+		this.socket.write(encodeFrame(OPCODE.ping, Buffer.alloc(0)));
+		return true;
+	}
+
+	close(reason: string): void {
+		if (this.localCloseReason !== undefined) return;
+		this.localCloseReason = reason;
+		this.sendClose(CLOSE_CODE.normal);
+		this.endWithin(CLOSE_GRACE_MS);
+	}
+
+	terminate(reason: string): void {
+		this.localCloseReason ??= reason;
+		this.open = false;
+		this.socket.destroy();
+	}
+
+	onMessage(source: Buffer, start: number, end: number): void {
+		const text = textOf(source, start, end);
+		if (text === undefined) this.handlers.onUnreadableFrame(NOT_UTF8, source.toString('utf8', start, end), end - start);
+		else this.handlers.onFrame(text, end - start);
+	}
+
+	onPing(payload: Buffer): void {
+		if (this.open && this.socket.writable) this.socket.write(encodeFrame(OPCODE.pong, payload));
+		this.handlers.onActivity();
+	}
+
+	onPong(): void {
+		this.handlers.onActivity();
+	}
+
+	onClose(code: number, reason: Buffer): void {
+		this.closeFrame = { code, reason };
+		// Answer the venue's close (with its code, as §5.5.1 asks), unless ours went first.
+		this.sendClose(code === CLOSE_CODE.noStatus ? undefined : code);
+		this.socket.end();
+		this.endWithin(CLOSE_GRACE_MS);
+	}
+
+	onTooBig(): void {
+		// Refused from the frame's header: nothing of it was buffered. Say 1009 and cut the socket now
+		// rather than download the rest of the frame (tens of megabytes) waiting for the venue's answer.
+		this.tooBig = true;
+		this.handlers.onOversizedFrame();
+		this.sendClose(CLOSE_CODE.tooBig);
+		this.socket.destroy();
+	}
+
+	onProtocolError(reason: string): void {
+		this.lastError = `the venue broke the WebSocket protocol: ${reason}`;
+		this.sendClose(CLOSE_CODE.protocolError);
+		this.socket.end();
+		this.endWithin(CLOSE_GRACE_MS);
+	}
+
+	/** Our close frame, once: no frame goes out after it. */
+	private sendClose(code: number | undefined): void {
+		if (!this.open) return;
+		this.open = false;
+		if (this.socket.writable) this.socket.write(encodeFrame(OPCODE.close, code === undefined ? Buffer.alloc(0) : closeBody(code)));
+	}
+
+	/** A venue that has not closed its side by then is not going to: the socket is torn down. */
+	private endWithin(ms: number): void {
+		this.graceTimer ??= setTimeout(() => this.socket.destroy(), ms);
+	}
+
+	private closed(): void {
+		clearTimeout(this.graceTimer);
+		this.open = false;
+		const code = this.tooBig ? CLOSE_CODE.tooBig : (this.closeFrame?.code ?? 1006);
+		const said = this.closeFrame ? this.redact(this.closeFrame.reason.toString('utf8')) : '';
+		const reason =
+			this.localCloseReason ??
+			(this.tooBig
+				? `closed with 1009 after a frame above ${this.maxFrameBytes} bytes`
+				: `closed by the venue (code ${code}${said ? `: ${said}` : ''}${this.lastError ? `; ${this.lastError}` : ''})`);
+		const info: CloseInfo = { reason, code, initiatedLocally: this.localCloseReason !== undefined };
+		this.handlers.onClose(info);
 	}
 }
