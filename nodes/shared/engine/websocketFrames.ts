@@ -10,7 +10,7 @@ import { randomFillSync } from 'node:crypto';
 
 export const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 
-/** Close codes this side sends (§7.4.1). */
+/** Close codes (§7.4.1): those this side sends, and 1005, which stands for a close frame that gave none. */
 export const CLOSE_CODE = { normal: 1000, protocolError: 1002, tooBig: 1009, noStatus: 1005 } as const;
 
 /** Control frames carry at most 125 bytes and are never fragmented (§5.5). */
@@ -247,7 +247,7 @@ export function encodeFrame(opcode: number, payload: Buffer): Buffer {
 	return frame;
 }
 
-/** A close frame's body: the code, then the reason's UTF-8 bytes. */
+/** Our close frame's body: the code alone (a reason is optional, and ours would say nothing to a venue). */
 export function closeBody(code: number): Buffer {
 	const body = Buffer.alloc(2);
 	body.writeUInt16BE(code, 0);
