@@ -11,13 +11,14 @@ export const n8nLintExceptions = [
 		rule: '@n8n/community-nodes/no-runtime-dependencies',
 		files: ['package.json'],
 		why:
-			'The package is for self-hosted n8n and depends at run time on `ws` (the venues speak WebSocket) and `zod` ' +
-			'(every frame is validated). The rule serves packages meant for n8n Cloud verification, which allows none.',
+			'The package is for self-hosted n8n and depends at run time on `zod` (every frame is validated). ' +
+			'The rule serves packages meant for n8n Cloud verification, which allows none.',
 	},
 	{
 		rule: '@n8n/community-nodes/no-restricted-imports',
 		files: [
-			'nodes/shared/engine/websocketTransport.ts', // ws: the WebSocket client
+			'nodes/shared/engine/websocketTransport.ts', // node:buffer, net (its type): a frame's text checked as UTF-8, the upgraded socket
+			'nodes/shared/engine/websocketHandshake.ts', // node:http(s), net, tls: the WebSocket opening handshake
 			'nodes/shared/engine/sseTransport.ts', // node:http(s): server-sent events, read as a stream with deadlines
 			'nodes/shared/engine/proxy.ts', // node:http(s), net, tls, stream: the CONNECT tunnel through n8n's proxy settings
 			'nodes/shared/rest/directHttp.ts', // node:http(s): the fast path's kept connection to the venue
