@@ -26,18 +26,6 @@ const NOT_UTF8 = 'not valid UTF-8 text';
 const REPLACEMENT_CHARACTER = '\uFFFD';
 
 /**
- * A frame's bytes as text, or undefined when they are not valid UTF-8. Decoding turns every
- * invalid sequence into U+FFFD, so only a text that has one needs the bytes checked (a venue may
- * send U+FFFD itself): one pass over the bytes for every other frame. The search is free on the
- * usual frame, whose text V8 keeps one byte per character and so cannot hold U+FFFD.
- */
-function textOf(source: Buffer, start: number, end: number): string | undefined {
-	// No encoding named: Node's toString then goes straight to UTF-8, without looking the name up.
-	const text = source.toString(undefined, start, end);
-	return text.includes(REPLACEMENT_CHARACTER) && !isUtf8(source.subarray(start, end)) ? undefined : text;
-}
-
-/**
  * WebSocket transport: the opening handshake (websocketHandshake.ts) and the framing
  * (websocketFrames.ts) over a socket of its own, through n8n's proxy when the environment names one
  * (proxy.ts). A venue's pings are answered with the same payload; pings and pongs both count as
@@ -153,9 +141,17 @@ class WebSocketConnection implements Connection, FrameSink {
 		this.socket.destroy();
 	}
 
+	/**
+	 * Decoding turns every invalid UTF-8 sequence into U+FFFD, so only a text that has one needs its
+	 * bytes checked (a venue may send U+FFFD itself): one pass over the bytes for every other frame.
+	 * The search is free on the usual frame, whose text V8 keeps one byte per character and so cannot
+	 * hold U+FFFD. An invalid frame's text, replacement characters and all, is its log excerpt.
+	 */
 	onMessage(source: Buffer, start: number, end: number): void {
-		const text = textOf(source, start, end);
-		if (text === undefined) this.handlers.onUnreadableFrame(NOT_UTF8, source.toString('utf8', start, end), end - start);
+		// No encoding named: Node's toString then goes straight to UTF-8, without looking the name up.
+		const text = source.toString(undefined, start, end);
+		if (text.includes(REPLACEMENT_CHARACTER) && !isUtf8(source.subarray(start, end)))
+			this.handlers.onUnreadableFrame(NOT_UTF8, text, end - start);
 		else this.handlers.onFrame(text, end - start);
 	}
 
