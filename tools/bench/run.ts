@@ -3,9 +3,9 @@
  * parses JSON, in the same run, as ratios; then peak memory over a long run. The load comes
  * from a separate process (loadGenerator.ts). Environment overrides, for a quick look:
  * BENCH_EVENTS (items per run), BENCH_REPS, BENCH_LONG_EVENTS (frames per long run, 0: skip),
- * BENCH_BOOK_DELTAS, BENCH_CLIENTS (the engine clients to measure, comma-separated: `engine-each`
- * alone measures one execution per event without the batched client's code in the process; the
- * raw client always runs). BENCH_SMOKE=1 (`npm run bench:smoke`, run by CI) uses tiny counts so that
+ * BENCH_BOOK_DELTAS (0: skip the keeper), BENCH_CLIENTS (the engine clients to measure,
+ * comma-separated: `engine-each` alone measures one execution per event without the batched
+ * client's code in the process; the raw client always runs). BENCH_SMOKE=1 (`npm run bench:smoke`, run by CI) uses tiny counts so that
  * a broken benchmark fails in seconds; its figures mean nothing.
  */
 import { join } from 'node:path';
@@ -135,8 +135,12 @@ async function main() {
 			progress(`bench: figures written to ${file}\n`);
 		}
 		process.stdout.write(`\n${formatReport(results)}\n`);
-		progress('books: the agg.market keeper…\n');
-		process.stdout.write(`\n${formatBookBench(benchBooks(envInt('BENCH_BOOK_DELTAS', 100_000, 2_000)))}\n`);
+		// BENCH_BOOK_DELTAS=0 leaves the keeper out (a ratio of nothing would print as NaN).
+		const bookDeltas = envInt('BENCH_BOOK_DELTAS', 100_000, 2_000);
+		if (bookDeltas > 0) {
+			progress('books: the agg.market keeper…\n');
+			process.stdout.write(`\n${formatBookBench(benchBooks(bookDeltas))}\n`);
+		}
 	} finally {
 		await generator.stop();
 	}
