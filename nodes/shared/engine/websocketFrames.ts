@@ -15,8 +15,6 @@ export const CLOSE_CODE = { normal: 1000, protocolError: 1002, tooBig: 1009, noS
 
 /** Control frames carry at most 125 bytes and are never fragmented (§5.5). */
 const MAX_CONTROL_PAYLOAD = 125;
-/** Lengths above 2^53 cannot be counted exactly; no venue sends them. */
-const MAX_SAFE_LENGTH = Number.MAX_SAFE_INTEGER;
 
 export interface FrameSink {
 	/** A whole text or binary message: its bytes are `source[start, end)`, valid only during the call. */
@@ -169,7 +167,8 @@ export class FrameReader {
 			default:
 				return this.fail(`a frame with the unknown opcode ${opcode}`);
 		}
-		if (length > MAX_SAFE_LENGTH || this.fragmentBytes + length > this.maxMessageBytes) {
+		// readHeader has refused lengths past 2^53 already: every length here is counted exactly.
+		if (this.fragmentBytes + length > this.maxMessageBytes) {
 			this.stopped = true;
 			this.sink.onTooBig();
 			return false;

@@ -24,6 +24,8 @@ const CLOSE_GRACE_MS = 500;
 
 const NOT_UTF8 = 'not valid UTF-8 text';
 const REPLACEMENT_CHARACTER = '\uFFFD';
+/** An empty payload (encodeFrame only reads it). */
+const EMPTY = Buffer.alloc(0);
 
 /**
  * WebSocket transport: the opening handshake (websocketHandshake.ts) and the framing
@@ -116,16 +118,12 @@ class WebSocketConnection implements Connection, FrameSink {
 	}
 
 	send(message: unknown): boolean {
-		if (!this.open || !this.socket.writable) return false;
 		const text = typeof message === 'string' ? message : JSON.stringify(message);
-		this.socket.write(encodeFrame(OPCODE.text, Buffer.from(text)));
-		return true;
+		return this.write(OPCODE.text, Buffer.from(text));
 	}
 
 	sendProtocolPing(): boolean {
-		if (!this.open || !this.socket.writable) return false;
-		this.socket.write(encodeFrame(OPCODE.ping, Buffer.alloc(0)));
-		return true;
+		return this.write(OPCODE.ping, EMPTY);
 	}
 
 	close(reason: string): void {
@@ -156,7 +154,7 @@ class WebSocketConnection implements Connection, FrameSink {
 	}
 
 	onPing(payload: Buffer): void {
-		if (this.open && this.socket.writable) this.socket.write(encodeFrame(OPCODE.pong, payload));
+		this.write(OPCODE.pong, payload);
 		this.handlers.onActivity();
 	}
 
@@ -188,11 +186,17 @@ class WebSocketConnection implements Connection, FrameSink {
 		this.endWithin(CLOSE_GRACE_MS);
 	}
 
+	/** A frame out, while the connection is open and the socket takes writes; false otherwise. */
+	private write(opcode: number, payload: Buffer): boolean {
+		if (!this.open || !this.socket.writable) return false;
+		this.socket.write(encodeFrame(opcode, payload));
+		return true;
+	}
+
 	/** Our close frame, once: no frame goes out after it. */
 	private sendClose(code: number | undefined): void {
-		if (!this.open) return;
+		this.write(OPCODE.close, code === undefined ? EMPTY : closeBody(code));
 		this.open = false;
-		if (this.socket.writable) this.socket.write(encodeFrame(OPCODE.close, code === undefined ? Buffer.alloc(0) : closeBody(code)));
 	}
 
 	/** A venue that has not closed its side by then is not going to: the socket is torn down. */
